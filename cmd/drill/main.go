@@ -1,0 +1,112 @@
+// Command drill rehearses rollbacks: it starts a scenario's service stack, makes the
+// bad change, lets the trigger fire the rollback, and measures recovery time and lost
+// writes over many trials, into a verdict against the scenario's objectives.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes, documented in README.md.
+const (
+	exitPass         = 0
+	exitFail         = 1
+	exitConfig       = 2
+	exitInconclusive = 3
+	exitInfra        = 4
+	exitInterrupted  = 130
+)
+
+// exitError carries an exit code with a one-line message.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func withCode(code int, err error) error { return &exitError{code: code, err: err} }
+
+const usage = `drill rehearses rollbacks and measures them.
+
+Usage:
+  drill run FILE... [--trials N] [--seed S] [--runtime auto|docker|process] [--out DIR] [--keep-raw] [--quiet]
+  drill validate FILE...      check scenario files (exit 2 on the first problem)
+  drill plan FILE             print the timeline of one trial
+  drill clean [--all]         remove containers and networks left by dead drill runs
+  drill version
+
+Exit codes: 0 pass, 1 objectives failed, 2 invalid config or usage,
+3 inconclusive, 4 runtime or infrastructure error, 130 interrupted.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := dispatch(ctx, args, stdout, stderr)
+	if err == nil {
+		return exitPass
+	}
+	var ee *exitError
+	if !errors.As(err, &ee) {
+		ee = &exitError{code: exitInfra, err: err}
+	}
+	if ee.err != nil && ee.err.Error() != "" {
+		fmt.Fprintln(stderr, "drill:", ee.err)
+	}
+	return ee.code
+}
+
+func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return withCode(exitConfig, errors.New("no command given"))
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "run":
+		return cmdRun(ctx, rest, stdout, stderr)
+	case "validate":
+		return cmdValidate(rest, stdout)
+	case "plan":
+		return cmdPlan(rest, stdout)
+	case "clean":
+		return cmdClean(ctx, rest, stdout)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "drill", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return withCode(exitConfig, fmt.Errorf("unknown command %q", cmd))
+}
+
+// parse parses flags that may come before, between or after the positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, withCode(exitConfig, fmt.Errorf("%s: %w (see drill help)", fs.Name(), err))
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

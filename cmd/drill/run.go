@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/runner"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stats"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+var version = runner.Version
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	trials := fs.Int("trials", 0, "number of trials (default: the scenario's)")
+	seed := fs.Int64("seed", 0, "seed for every random choice (default: the scenario's, else drawn and recorded)")
+	rtName := fs.String("runtime", "auto", "auto, docker or process")
+	out := fs.String("out", "runs", "directory for results files")
+	keepRaw := fs.Bool("keep-raw", false, "keep every probe and write in the results file")
+	quiet := fs.Bool("quiet", false, "print only the summary")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return withCode(exitConfig, errors.New("run: name at least one scenario file"))
+	}
+	if *trials < 0 {
+		return withCode(exitConfig, fmt.Errorf("run: --trials %d: must be at least 1", *trials))
+	}
+	scs := make([]*scenario.Scenario, len(files))
+	for i, f := range files {
+		if scs[i], err = load(f); err != nil {
+			return err
+		}
+	}
+	rt, err := pickRuntime(ctx, *rtName, stderr)
+	if err != nil {
+		return err
+	}
+	if c, ok := rt.(io.Closer); ok {
+		defer c.Close()
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
+	}
+	worst := exitPass
+	for i, sc := range scs {
+		progress := newProgress(stderr, sc.Name, *quiet)
+		res := runner.Run(ctx, runner.Config{Scenario: sc, File: files[i], Runtime: rt, Trials: *trials, Seed: *seed,
+			KeepRaw: *keepRaw, OnEvent: progress.event, OnTrial: progress.trial})
+		base := filepath.Join(*out, sc.Name+"-"+res.RunID)
+		if err := res.Write(base + ".json"); err != nil {
+			return withCode(exitInfra, err)
+		}
+		var md strings.Builder
+		if err := report.Markdown(&md, res); err != nil {
+			return withCode(exitInfra, err)
+		}
+		if err := os.WriteFile(base+".md", []byte(md.String()), 0o644); err != nil {
+			return withCode(exitInfra, fmt.Errorf("write summary: %w", err))
+		}
+		fmt.Fprintln(stdout, md.String())
+		fmt.Fprintf(stdout, "Results: %s.json\n", base)
+		worst = worse(worst, exitCode(res))
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if ctx.Err() != nil {
+		return withCode(exitInterrupted, errors.New("interrupted: every trial started was torn down"))
+	}
+	if worst != exitPass {
+		return withCode(worst, errors.New(""))
+	}
+	return nil
+}
+
+// exitCode maps a run's verdict to the process exit code.
+func exitCode(r *report.Results) int {
+	s := r.Summary
+	switch {
+	case s.Interrupted > 0:
+		return exitInterrupted
+	case s.Verdict == stats.Fail && s.Judged > 0:
+		return exitFail
+	case s.Errors > 0:
+		return exitInfra
+	case s.Verdict == stats.Inconclusive:
+		return exitInconclusive
+	}
+	return exitPass
+}
+
+// worse orders exit codes by how much attention they need.
+func worse(a, b int) int {
+	rank := map[int]int{exitPass: 0, exitInconclusive: 1, exitFail: 2, exitInfra: 3, exitInterrupted: 4}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// pickRuntime resolves --runtime; auto takes docker where an engine answers.
+func pickRuntime(ctx context.Context, name string, stderr io.Writer) (stack.Runtime, error) {
+	switch name {
+	case "process":
+		return stack.NewProcess(), nil
+	case "docker":
+		if err := stack.EngineAvailable(ctx); err != nil {
+			return nil, withCode(exitInfra, fmt.Errorf("runtime docker: %w (start the engine, or use --runtime process)", err))
+		}
+		return newDocker(ctx, stderr)
+	case "auto":
+		if err := stack.EngineAvailable(ctx); err != nil {
+			fmt.Fprintf(stderr, "runtime: process (no Docker engine answered: %v)\n", err)
+			return stack.NewProcess(), nil
+		}
+		fmt.Fprintln(stderr, "runtime: docker (engine answered)")
+		return newDocker(ctx, stderr)
+	}
+	return nil, withCode(exitConfig, fmt.Errorf("run: --runtime %q: want auto, docker or process", name))
+}
+
+func newDocker(ctx context.Context, stderr io.Writer) (stack.Runtime, error) {
+	if removed, err := stack.Clean(ctx); err != nil {
+		fmt.Fprintf(stderr, "warning: clean leftovers of dead runs: %v\n", err)
+	} else if !removed.Empty() {
+		fmt.Fprintf(stderr, "removed leftovers of dead drill runs: %d containers, %d networks\n", len(removed.Containers), len(removed.Networks))
+	}
+	d, err := stack.NewDocker()
+	if err != nil {
+		return nil, withCode(exitInfra, fmt.Errorf("start docker runtime: %w", err))
+	}
+	return d, nil
+}
+
+// progress prints one line per phase and per trial to stderr.
+type progress struct {
+	w     io.Writer
+	name  string
+	quiet bool
+	start time.Time
+}
+
+func newProgress(w io.Writer, name string, quiet bool) *progress {
+	return &progress{w: w, name: name, quiet: quiet, start: time.Now()}
+}
+
+func (p *progress) event(i int, e trial.Event) {
+	if p.quiet {
+		return
+	}
+	switch e.Name {
+	case "change", "detect", "rollback_start":
+		fmt.Fprintf(p.w, "  trial %d  %-14s at %s  %s\n", i, e.Name, e.At, e.Detail)
+	}
+}
+
+func (p *progress) trial(r trial.Result) {
+	if p.quiet {
+		return
+	}
+	line := fmt.Sprintf("%s trial %d: %s", p.name, r.Index, r.Outcome)
+	if r.Timing.RTC != nil {
+		line += fmt.Sprintf("  RTC %s (TTD %s, TTR %s)", r.Timing.RTC, opt(r.Timing.TTD), opt(r.Timing.TTR))
+	}
+	if r.Loss != nil {
+		line += fmt.Sprintf("  RPC %s, lost %d of %d acked", r.Loss.RPC, len(r.Loss.Lost), r.Loss.Acked)
+	}
+	if r.Error != "" {
+		line += "  error: " + r.Error
+	}
+	fmt.Fprintf(p.w, "%s  [%s elapsed]\n", line, time.Since(p.start).Round(time.Second))
+}
+
+func opt(o *measure.Offset) string {
+	if o == nil {
+		return "–"
+	}
+	return o.String()
+}

@@ -1,0 +1,39 @@
+package inject
+
+import (
+	"context"
+	"fmt"
+)
+
+// disconnectFault cuts the target service off the stack's network and reconnects it on
+// revert. The service must implement Disconnector (the docker runtime does).
+type disconnectFault struct{}
+
+// buildDisconnect builds the "disconnect" fault; it takes no parameters.
+func buildDisconnect(params map[string]any) (Fault, error) {
+	if err := decodeParams("disconnect", params, &struct{}{}); err != nil {
+		return nil, err
+	}
+	return disconnectFault{}, nil
+}
+
+// Apply disconnects the service named t.Name.
+func (disconnectFault) Apply(ctx context.Context, t Target) (Revert, error) {
+	s, err := t.service()
+	if err != nil {
+		return nil, fmt.Errorf("fault disconnect: %w", err)
+	}
+	d, ok := s.(Disconnector)
+	if !ok {
+		return nil, fmt.Errorf("fault disconnect: runtime %s cannot disconnect service %s", t.runtimeName(s), t.Name)
+	}
+	if err := d.Disconnect(ctx); err != nil {
+		return nil, fmt.Errorf("fault disconnect: disconnect service %s: %w", t.Name, err)
+	}
+	return newRevert(RestartRevertTimeout, func(ctx context.Context) error {
+		if err := d.Reconnect(ctx); err != nil {
+			return fmt.Errorf("revert disconnect: reconnect service %s: %w", t.Name, err)
+		}
+		return nil
+	}), nil
+}

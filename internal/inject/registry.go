@@ -1,0 +1,80 @@
+package inject
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/drillhq/drill/internal/scenario"
+)
+
+// Builder makes a Fault from a scenario's params, decoding them strictly: it fails on an
+// unknown, mistyped or out-of-range parameter.
+type Builder func(params map[string]any) (Fault, error)
+
+// Registry maps fault kinds to their builders. It is constructed, not global, so each
+// engine (and each test) owns its set of kinds.
+type Registry struct {
+	builders map[string]Builder
+}
+
+// NewRegistry returns a registry holding every built-in kind: the Toxiproxy toxics
+// (latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data), down (proxy
+// disabled), the service faults kill, stop, pause, restart, and disconnect.
+func NewRegistry() *Registry {
+	r := &Registry{builders: map[string]Builder{}}
+	r.Register("latency", buildLatency)
+	r.Register("bandwidth", buildBandwidth)
+	r.Register("slow_close", buildSlowClose)
+	r.Register("timeout", buildTimeout)
+	r.Register("reset_peer", buildResetPeer)
+	r.Register("slicer", buildSlicer)
+	r.Register("limit_data", buildLimitData)
+	r.Register("down", buildDown)
+	r.Register("kill", buildKill)
+	r.Register("stop", buildStop)
+	r.Register("pause", buildPause)
+	r.Register("restart", buildRestart)
+	r.Register("disconnect", buildDisconnect)
+	return r
+}
+
+// Register adds kind, replacing any earlier builder of that kind. It panics on an empty
+// kind or a nil builder, which are programming errors.
+func (r *Registry) Register(kind string, build func(params map[string]any) (Fault, error)) {
+	if kind == "" || build == nil {
+		panic("inject: Register needs a kind and a builder")
+	}
+	r.builders[kind] = build
+}
+
+// Build makes the Fault a scenario describes. The engine calls it when it validates a
+// scenario, so an unknown kind or a misspelled parameter fails before anything starts.
+func (r *Registry) Build(f scenario.Fault) (Fault, error) {
+	build, ok := r.builders[f.Kind]
+	if !ok {
+		kinds := r.Kinds()
+		hint := ""
+		if s := nearest(f.Kind, kinds); s != "" {
+			hint = fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		return nil, fmt.Errorf("build fault: unknown kind %q%s; valid kinds: %s", f.Kind, hint, strings.Join(kinds, ", "))
+	}
+	if f.Target == "" {
+		return nil, fmt.Errorf("fault %q: missing target (a proxy or service name)", f.Kind)
+	}
+	if f.At < 0 || f.For < 0 {
+		return nil, fmt.Errorf("fault %q: at and for must not be negative", f.Kind)
+	}
+	fault, err := build(f.Params)
+	if err != nil {
+		return nil, err
+	}
+	return fault, nil
+}
+
+// Kinds lists the registered kinds, sorted.
+func (r *Registry) Kinds() []string {
+	return slices.Sorted(maps.Keys(r.builders))
+}

@@ -1,0 +1,51 @@
+package measure
+
+import (
+	"sort"
+	"sync"
+)
+
+// Outcome is what the client learned about one operation.
+type Outcome string
+
+// Outcomes, as Jepsen histories record them.
+const (
+	// OK: the service acknowledged the write.
+	OK Outcome = "ok"
+	// Fail: the write certainly did not happen (refused connection, explicit error).
+	Fail Outcome = "fail"
+	// Unknown: no answer in time, or the connection broke after sending: the write may
+	// or may not have happened. Never guessed either way.
+	Unknown Outcome = "unknown"
+)
+
+// Op is one workload operation: its invocation and its completion on the trial clock.
+type Op struct {
+	ID       string  `json:"id"`
+	Invoke   Offset  `json:"invoke_ms"`
+	Complete Offset  `json:"complete_ms"`
+	Outcome  Outcome `json:"outcome"`
+	Err      string  `json:"error,omitempty"`
+}
+
+// History records every operation of a trial's workload. It is safe for concurrent use.
+type History struct {
+	mu  sync.Mutex
+	ops []Op
+}
+
+// Add records a completed operation.
+func (h *History) Add(op Op) {
+	h.mu.Lock()
+	h.ops = append(h.ops, op)
+	h.mu.Unlock()
+}
+
+// Ops returns the operations ordered by invocation time.
+func (h *History) Ops() []Op {
+	h.mu.Lock()
+	ops := append([]Op(nil), h.ops...)
+	h.mu.Unlock()
+	sort.Slice(ops, func(i, j int) bool { return ops[i].Invoke < ops[j].Invoke })
+	return ops
+}

@@ -1,0 +1,110 @@
+package measure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ProbeResult is one steady-state probe. Start is when the request was sent: the
+// instant the probe describes. End is when its outcome was known.
+type ProbeResult struct {
+	Seq    int    `json:"seq"`
+	Start  Offset `json:"start_ms"`
+	End    Offset `json:"end_ms"`
+	OK     bool   `json:"ok"`
+	Status int    `json:"status,omitempty"`
+	Err    string `json:"error,omitempty"`
+}
+
+// Latency is how long the probe took to be decided.
+func (r ProbeResult) Latency() time.Duration { return time.Duration(r.End - r.Start) }
+
+// HTTPProbe checks a service over HTTP: expected status, optional body text and latency bound.
+type HTTPProbe struct {
+	URL          string
+	Method       string
+	Status       int
+	BodyContains string
+	MaxLatency   time.Duration
+	Interval     time.Duration
+	Timeout      time.Duration
+	client       *http.Client
+}
+
+// Run starts a probe every Interval, each in its own goroutine so a slow probe never
+// delays the schedule (open loop), and hands each result to emit as it completes. It
+// returns once ctx is done and every probe in flight has reported.
+func (p *HTTPProbe) Run(ctx context.Context, clock Clock, emit func(ProbeResult)) {
+	if p.client == nil {
+		p.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16, DisableCompression: true}}
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	tick := time.NewTicker(p.Interval)
+	defer tick.Stop()
+	for seq := 0; ; seq++ {
+		wg.Add(1)
+		go func(seq int) {
+			defer wg.Done()
+			emit(p.once(ctx, clock, seq))
+		}(seq)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// once runs a single probe. A probe cut short by ctx ending still reports, as failed.
+func (p *HTTPProbe) once(ctx context.Context, clock Clock, seq int) ProbeResult {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), p.Timeout)
+	defer cancel()
+	r := ProbeResult{Seq: seq, Start: clock.Now()}
+	method := p.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequestWithContext(ctx, method, p.URL, nil)
+	if err != nil {
+		r.End, r.Err = clock.Now(), err.Error()
+		return r
+	}
+	resp, err := p.client.Do(req)
+	if err != nil {
+		r.End, r.Err = clock.Now(), shortErr(err)
+		return r
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	r.End, r.Status = clock.Now(), resp.StatusCode
+	switch {
+	case err != nil:
+		r.Err = "read body: " + shortErr(err)
+	case resp.StatusCode != p.Status:
+		r.Err = fmt.Sprintf("status %d, want %d", resp.StatusCode, p.Status)
+	case p.BodyContains != "" && !strings.Contains(string(body), p.BodyContains):
+		r.Err = fmt.Sprintf("body lacks %q", p.BodyContains)
+	case p.MaxLatency > 0 && r.Latency() > p.MaxLatency:
+		r.Err = fmt.Sprintf("latency %s over %s", r.Latency().Round(time.Millisecond), p.MaxLatency)
+	default:
+		r.OK = true
+	}
+	return r
+}
+
+// shortErr drops the method and URL Go's client puts in front of transport errors.
+func shortErr(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}

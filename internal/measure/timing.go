@@ -1,0 +1,133 @@
+package measure
+
+import "sort"
+
+// Timing is where a trial's events fell on its clock, and the measures between them.
+// A nil field was not observed (e.g. no recovery within the rollback timeout).
+type Timing struct {
+	Fault     Offset  `json:"t_fault_ms"`
+	Impact    *Offset `json:"t_impact_ms,omitempty"`
+	Detect    *Offset `json:"t_detect_ms,omitempty"`
+	Trigger   *Offset `json:"t_trigger_ms,omitempty"`
+	Recovered *Offset `json:"t_recovered_ms,omitempty"`
+
+	// TTD = detect − impact; TTM = trigger − detect; TTR = recovered − trigger;
+	// RTC = recovered − impact.
+	TTD *Offset `json:"ttd_ms,omitempty"`
+	TTM *Offset `json:"ttm_ms,omitempty"`
+	TTR *Offset `json:"ttr_ms,omitempty"`
+	RTC *Offset `json:"rtc_ms,omitempty"`
+}
+
+// FirstFailure is the start of the first failing probe at or after from.
+func FirstFailure(probes []ProbeResult, from Offset) *Offset {
+	for _, p := range byStart(probes) {
+		if p.Start >= from && !p.OK {
+			at := p.Start
+			return &at
+		}
+	}
+	return nil
+}
+
+// Impact is t_impact: the first failing probe of the failure episode the trigger
+// detected. Probes from `from` up to detect are scanned; a run of k consecutive passing
+// probes ends an episode (the same rule that defines recovery), so a brief blip during
+// the change (a recreate deploy's gap) that healed before the real failure is not the
+// impact. Without a detection it is the first failure at or after from.
+func Impact(probes []ProbeResult, from Offset, detect *Offset, k int) *Offset {
+	if detect == nil {
+		return FirstFailure(probes, from)
+	}
+	var impact *Offset
+	passes := 0
+	for _, p := range byStart(probes) {
+		if p.Start < from || p.Start > *detect {
+			continue
+		}
+		if !p.OK {
+			if impact == nil {
+				at := p.Start
+				impact = &at
+			}
+			passes = 0
+			continue
+		}
+		if passes++; passes >= k {
+			impact = nil
+		}
+	}
+	return impact
+}
+
+// FirstRecovery is the start of the first of k consecutive passing probes that all
+// started at or after from: t_recovered.
+func FirstRecovery(probes []ProbeResult, from Offset, k int) *Offset {
+	run := 0
+	var first Offset
+	for _, p := range byStart(probes) {
+		if p.Start < from {
+			continue
+		}
+		if !p.OK {
+			run = 0
+			continue
+		}
+		if run == 0 {
+			first = p.Start
+		}
+		if run++; run >= k {
+			return &first
+		}
+	}
+	return nil
+}
+
+// Derive fills the measures from the observed events.
+func (t *Timing) Derive() {
+	t.TTD = span(t.Impact, t.Detect)
+	t.TTM = span(t.Detect, t.Trigger)
+	t.TTR = span(t.Trigger, t.Recovered)
+	t.RTC = span(t.Impact, t.Recovered)
+}
+
+func span(from, to *Offset) *Offset {
+	if from == nil || to == nil {
+		return nil
+	}
+	d := *to - *from
+	return &d
+}
+
+func byStart(probes []ProbeResult) []ProbeResult {
+	s := append([]ProbeResult(nil), probes...)
+	sort.Slice(s, func(i, j int) bool { return s[i].Start < s[j].Start })
+	return s
+}
+
+// StableRecovery is t_recovered as drill reports it: the start of the first passing
+// probe, at or after from, from which every later probe passed, provided that streak
+// holds at least k probes. A streak that relapsed before the trial ended was not a
+// recovery. With no relapse it equals FirstRecovery.
+func StableRecovery(probes []ProbeResult, from Offset, k int) *Offset {
+	s := byStart(probes)
+	run := 0
+	var first Offset
+	for _, p := range s {
+		if p.Start < from {
+			continue
+		}
+		if !p.OK {
+			run = 0
+			continue
+		}
+		if run == 0 {
+			first = p.Start
+		}
+		run++
+	}
+	if run < k || run == 0 {
+		return nil
+	}
+	return &first
+}

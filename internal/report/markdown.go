@@ -1,0 +1,95 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/stats"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// Markdown renders the run's summary and per-trial table, for terminals and PR comments.
+func Markdown(w io.Writer, r *Results) error {
+	s := r.Summary
+	var b strings.Builder
+	fmt.Fprintf(&b, "## drill: %s — %s\n\n", r.Scenario.Name, strings.ToUpper(s.Verdict.String()))
+	fmt.Fprintf(&b, "%d trials on the %s runtime (seed %d): %d recovered, %d not recovered, %d not detected, %d errors",
+		s.Trials, r.Runtime, r.Seed, s.Recovered, s.NotRecovered, s.NotDetected, s.Errors)
+	if s.Interrupted > 0 {
+		fmt.Fprintf(&b, ", %d interrupted", s.Interrupted)
+	}
+	fmt.Fprintf(&b, ".\nTiming resolution: a probe every %s; recovery is the first of %d consecutive passing probes, so t_impact and t_recovered are each observed up to %s late.\n\n",
+		ms(r.ProbeIntervalMs), r.RecoverAfter, ms(r.ProbeIntervalMs))
+
+	o := r.Objectives
+	q := fmt.Sprintf("p%g", o.Quantile*100)
+	conf := fmt.Sprintf("%g%%", o.Confidence*100)
+	b.WriteString("| objective | target | measured | bound | verdict |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| RTO (%s of RTC) | ≤ %s | median %s, max %s (n=%d) | %s | **%s** |\n", q, o.RTO.D(),
+		s.RTC.Median, s.RTC.Max, s.RTC.N, bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), s.RTO.Verdict)
+	fmt.Fprintf(&b, "| RPO (%s of RPC) | ≤ %s | max %s; %d of %d acknowledged writes lost | %s | **%s** |\n", q, o.RPO.D(),
+		s.RPC.Max, s.LostWrites, s.AckedWrites, bound("≤", s.RPO.Upper, s.RPO.UpperOK, conf), s.RPO.Verdict)
+	fmt.Fprintf(&b, "| success rate | ≥ %g%% | %d of %d recovered | %s | **%s** |\n\n", o.SuccessRate*100,
+		s.Recovered, s.Judged, rateBound(s.SuccessRate, conf), s.SuccessRate.Verdict)
+	for _, v := range []stats.VerdictResult{s.RTO, s.RPO, s.SuccessRate} {
+		if v.Verdict == stats.Inconclusive && v.Reason != "" {
+			fmt.Fprintf(&b, "- %s\n", v.Reason)
+		}
+	}
+	fmt.Fprintf(&b, "Medians: TTD %s · TTM %s · TTR %s · RTC %s.", s.TTD.Median, s.TTM.Median, s.TTR.Median, s.RTC.Median)
+	if s.FalsePositives > 0 {
+		fmt.Fprintf(&b, " False positives: %d.", s.FalsePositives)
+	}
+	b.WriteString("\n\n### Trials\n\n| # | outcome | RTC | TTD | TTM | TTR | RPC | lost | acked | unknown | note |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, t := range r.Trials {
+		lost, acked, unknown, rpc := "–", "–", "–", "–"
+		if t.Loss != nil {
+			lost, acked, unknown, rpc = fmt.Sprint(len(t.Loss.Lost)), fmt.Sprint(t.Loss.Acked), fmt.Sprint(t.Loss.Unknown), t.Loss.RPC.String()
+		}
+		tm := t.Timing
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", t.Index, t.Outcome,
+			opt(tm.RTC), opt(tm.TTD), opt(tm.TTM), opt(tm.TTR), rpc, lost, acked, unknown, note(t))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func note(t trial.Result) string {
+	n := t.Error
+	if t.FalsePositive {
+		n = strings.TrimSpace(n + " false positive")
+	}
+	return strings.ReplaceAll(n, "|", "\\|")
+}
+
+func opt(o *measure.Offset) string {
+	if o == nil {
+		return "–"
+	}
+	return o.String()
+}
+
+func ms(v float64) string {
+	return time.Duration(v * float64(time.Millisecond)).String()
+}
+
+func bound(op string, v float64, ok bool, conf string) string {
+	if !ok {
+		return "n too small"
+	}
+	if math.IsInf(v, 1) {
+		return "unbounded"
+	}
+	return fmt.Sprintf("%s %s @%s", op, time.Duration(v*float64(time.Second)).Round(100*time.Microsecond), conf)
+}
+
+func rateBound(v stats.VerdictResult, conf string) string {
+	if !v.LowerOK {
+		return "n too small"
+	}
+	return fmt.Sprintf("≥ %.1f%% @%s", v.Lower*100, conf)
+}

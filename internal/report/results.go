@@ -1,0 +1,71 @@
+// Package report turns recorded trials into drill's outputs: the versioned JSON
+// results file of a run (the source every other format is rendered from), its
+// aggregate summary with verdicts against the objectives, and the Markdown summary.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// SchemaVersion names the results file format; readers refuse other versions.
+const SchemaVersion = "drill.results/v1"
+
+// Results is one run of one scenario: every trial and the summary judged from them.
+type Results struct {
+	Schema       string             `json:"schema"`
+	DrillVersion string             `json:"drill_version"`
+	RunID        string             `json:"run_id"`
+	Scenario     ScenarioRef        `json:"scenario"`
+	Objectives   scenario.Objectives `json:"objectives"`
+	Runtime      string             `json:"runtime"`
+	Seed         int64              `json:"seed"`
+	Started      time.Time          `json:"started"`
+	Finished     time.Time          `json:"finished"`
+	// ProbeInterval is the timing resolution: t_impact and t_recovered are each
+	// observed up to one interval late.
+	ProbeIntervalMs float64        `json:"probe_interval_ms"`
+	RecoverAfter    int            `json:"recover_after"`
+	Trials          []trial.Result `json:"trials"`
+	Summary         Summary        `json:"summary"`
+}
+
+// ScenarioRef identifies the scenario file a run used.
+type ScenarioRef struct {
+	Name   string `json:"name"`
+	File   string `json:"file"`
+	SHA256 string `json:"sha256"`
+}
+
+// Write stores the results as indented JSON at path.
+func (r *Results) Write(path string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode results: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	return nil
+}
+
+// Read loads a results file and checks its schema version.
+func Read(path string) (*Results, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read results: %w", err)
+	}
+	var r Results
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("decode results %s: %w", path, err)
+	}
+	if r.Schema != SchemaVersion {
+		return nil, fmt.Errorf("decode results %s: schema %q, this drill reads %q", path, r.Schema, SchemaVersion)
+	}
+	return &r, nil
+}

@@ -1,0 +1,141 @@
+package report
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stats"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// Summary aggregates a run's trials. Errored and interrupted trials are counted but
+// never enter a measure: a trial that could not run is not a failed rollback.
+type Summary struct {
+	Trials       int `json:"trials"`
+	Recovered    int `json:"recovered"`
+	NotRecovered int `json:"not_recovered"`
+	NotDetected  int `json:"not_detected"`
+	Errors       int `json:"errors"`
+	Interrupted  int `json:"interrupted"`
+	// Judged is how many trials the verdicts rest on (all but errors and interruptions).
+	Judged         int `json:"judged"`
+	FalsePositives int `json:"false_positives"`
+
+	RTC Spread `json:"rtc"`
+	TTD Spread `json:"ttd"`
+	TTM Spread `json:"ttm"`
+	TTR Spread `json:"ttr"`
+	RPC Spread `json:"rpc"`
+
+	LostWrites  int `json:"lost_writes"`
+	AckedWrites int `json:"acked_writes"`
+
+	RTO         stats.VerdictResult `json:"rto"`
+	RPO         stats.VerdictResult `json:"rpo"`
+	SuccessRate stats.VerdictResult `json:"success_rate"`
+	Verdict     stats.Verdict       `json:"verdict"`
+}
+
+// Spread is the median and maximum of one measure over the trials that have it.
+type Spread struct {
+	N      int            `json:"n"`
+	Median measure.Offset `json:"median_ms"`
+	Max    measure.Offset `json:"max_ms"`
+}
+
+// Summarize aggregates trials and judges them against the objectives.
+func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
+	s := Summary{Trials: len(trials)}
+	var rtc, ttd, ttm, ttr, rpc []measure.Offset
+	var rtoSamples, rpoSamples []float64
+	for _, t := range trials {
+		switch t.Outcome {
+		case trial.Recovered:
+			s.Recovered++
+		case trial.NotRecovered:
+			s.NotRecovered++
+		case trial.NotDetected:
+			s.NotDetected++
+		case trial.Interrupted:
+			s.Interrupted++
+			continue
+		default:
+			s.Errors++
+			continue
+		}
+		s.Judged++
+		if t.FalsePositive {
+			s.FalsePositives++
+		}
+		tm := t.Timing
+		rtc, ttd, ttm, ttr = appendSet(rtc, tm.RTC), appendSet(ttd, tm.TTD), appendSet(ttm, tm.TTM), appendSet(ttr, tm.TTR)
+		// A trial that never recovered has an unbounded RTC: it counts against the RTO.
+		rtoSamples = append(rtoSamples, seconds(tm.RTC))
+		if t.Loss != nil {
+			rpc = append(rpc, t.Loss.RPC)
+			s.LostWrites += len(t.Loss.Lost)
+			s.AckedWrites += t.Loss.Acked
+			rpoSamples = append(rpoSamples, rpoSample(*t.Loss))
+		}
+	}
+	s.RTC, s.TTD, s.TTM, s.TTR, s.RPC = spread(rtc), spread(ttd), spread(ttm), spread(ttr), spread(rpc)
+	s.RTO = stats.QuantileVerdict(rtoSamples, obj.Quantile, obj.Confidence, obj.RTO.D().Seconds())
+	s.RPO = stats.QuantileVerdict(rpoSamples, obj.Quantile, obj.Confidence, obj.RPO.D().Seconds())
+	s.SuccessRate = stats.RateVerdict(s.Recovered, s.Judged, obj.SuccessRate, obj.Confidence)
+	s.Verdict = overall(s.RTO.Verdict, s.RPO.Verdict, s.SuccessRate.Verdict)
+	return s
+}
+
+// rpoSample is a trial's RPC in seconds for the RPO verdict. Lost acknowledged writes
+// with an RPC of 0 (all acknowledged after t_impact) still lost data: they count as a
+// nanosecond, so an RPO of 0 is missed while any positive RPO is met.
+func rpoSample(l measure.Loss) float64 {
+	if len(l.Lost) > 0 && l.RPC == 0 {
+		return time.Nanosecond.Seconds()
+	}
+	return l.RPC.D().Seconds()
+}
+
+// overall is Fail if any objective failed, else Inconclusive if any is, else Pass.
+func overall(vs ...stats.Verdict) stats.Verdict {
+	out := stats.Pass
+	for _, v := range vs {
+		switch {
+		case v == stats.Fail:
+			return stats.Fail
+		case v == stats.Inconclusive:
+			out = stats.Inconclusive
+		}
+	}
+	return out
+}
+
+func seconds(o *measure.Offset) float64 {
+	if o == nil {
+		return math.Inf(1)
+	}
+	return o.D().Seconds()
+}
+
+func appendSet(s []measure.Offset, o *measure.Offset) []measure.Offset {
+	if o == nil {
+		return s
+	}
+	return append(s, *o)
+}
+
+func spread(xs []measure.Offset) Spread {
+	if len(xs) == 0 {
+		return Spread{}
+	}
+	s := append([]measure.Offset(nil), xs...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	med := s[len(s)/2]
+	if len(s)%2 == 0 {
+		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return Spread{N: len(s), Median: med, Max: s[len(s)-1]}
+}

@@ -1,0 +1,114 @@
+// Package runner runs a scenario's trials one after another on a runtime and gathers
+// them into a run's results.
+package runner
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// Version is drill's version, set at build time.
+var Version = "dev"
+
+// Config is one run.
+type Config struct {
+	Scenario *scenario.Scenario
+	// File is the scenario file's path, recorded with its hash.
+	File    string
+	Runtime stack.Runtime
+	// Trials overrides the scenario's trial count when > 0.
+	Trials int
+	// Seed overrides the scenario's seed when != 0; with neither, one is drawn and recorded.
+	Seed int64
+	// KeepRaw keeps every probe and workload operation in the results.
+	KeepRaw bool
+	// UpOptions are passed to the runtime for every trial.
+	UpOptions []stack.UpOption
+	// OnEvent and OnTrial report progress.
+	OnEvent func(index int, e trial.Event)
+	OnTrial func(r trial.Result)
+}
+
+// Run runs every trial and returns the results. A cancelled ctx stops after the trial
+// in progress has torn down; the results then hold the trials done so far.
+func Run(ctx context.Context, cfg Config) *report.Results {
+	sc := cfg.Scenario
+	n := sc.Trials
+	if cfg.Trials > 0 {
+		n = cfg.Trials
+	}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = sc.Seed
+	}
+	if seed == 0 {
+		seed = randomSeed()
+	}
+	runID := NewRunID()
+	res := &report.Results{
+		Schema: report.SchemaVersion, DrillVersion: Version, RunID: runID,
+		Scenario:        report.ScenarioRef{Name: sc.Name, File: cfg.File, SHA256: fileHash(cfg.File)},
+		Objectives:      sc.Objectives,
+		Runtime:         cfg.Runtime.Name(),
+		Seed:            seed,
+		Started:         time.Now().UTC(),
+		ProbeIntervalMs: float64(sc.Probes.Interval.D()) / float64(time.Millisecond),
+		RecoverAfter:    sc.Probes.RecoverAfter,
+		Trials:          []trial.Result{},
+	}
+	tc := trial.Config{Scenario: sc, Runtime: cfg.Runtime, OnEvent: cfg.OnEvent, KeepRaw: cfg.KeepRaw,
+		UpOptions: append(append([]stack.UpOption(nil), cfg.UpOptions...),
+			stack.WithLabels(map[string]string{"dev.drill.run": runID, "dev.drill.scenario": sc.Name}))}
+	for i := 1; i <= n && ctx.Err() == nil; i++ {
+		r := trial.Run(ctx, tc, i, TrialSeed(seed, i))
+		res.Trials = append(res.Trials, r)
+		if cfg.OnTrial != nil {
+			cfg.OnTrial(r)
+		}
+	}
+	res.Finished = time.Now().UTC()
+	res.Summary = report.Summarize(res.Trials, sc.Objectives)
+	return res
+}
+
+// TrialSeed derives trial i's seed from the run's seed (splitmix64), so one recorded
+// seed reproduces every trial.
+func TrialSeed(seed int64, i int) int64 {
+	z := uint64(seed) + uint64(i)*0x9E3779B97F4A7C15
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EB
+	return int64(z ^ (z >> 31))
+}
+
+// NewRunID returns a sortable, unique run id: UTC time plus random bits.
+func NewRunID() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
+}
+
+func randomSeed() int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+}
+
+func fileHash(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return fmt.Sprintf("%x", sum)
+}

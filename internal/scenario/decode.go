@@ -1,0 +1,130 @@
+package scenario
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Load reads, strictly decodes, defaults and validates the scenario file at path.
+// Every problem is a *Error naming path and line; several are joined in line order.
+func Load(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("read scenario: %v", err)}
+	}
+	return Parse(path, data)
+}
+
+// Parse strictly decodes data (a scenario file named name, for messages), applies
+// defaults and validates the result. Unknown keys, wrongly typed values and broken
+// references are errors, each a *Error with name and line.
+func Parse(name string, data []byte) (*Scenario, error) {
+	p := &problems{file: name}
+	root, err := parseNode(data)
+	if err != nil {
+		p.errs = append(p.errs, yamlErrors(name, err)...)
+		return nil, p.err()
+	}
+	if root == nil {
+		p.addf(0, "empty scenario file")
+		return nil, p.err()
+	}
+	st := newStrict(p)
+	st.check(root, reflect.TypeFor[Scenario](), "")
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	var s Scenario
+	if err := root.Decode(&s); err != nil {
+		p.errs = append(p.errs, yamlErrors(name, err)...)
+		return nil, p.err()
+	}
+	applyDefaults(&s, func(path string) bool { return st.set[path] })
+	validate(&s, p, lineIn(st.lines))
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// parseNode reads exactly one YAML document into a node tree; nil when there is none.
+func parseNode(data []byte) (root *yaml.Node, err error) {
+	defer func() {
+		if r := recover(); r != nil { // the YAML parser must never take the CLI down
+			root, err = nil, fmt.Errorf("yaml: malformed document (%v)", r)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var n yaml.Node
+	if err := dec.Decode(&n); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("yaml: line %d: a scenario file holds one document; found another after \"---\"", max(extra.Line, 1))
+	}
+	if len(n.Content) == 0 {
+		return nil, nil
+	}
+	return &n, nil
+}
+
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// yamlErrors turns the YAML library's errors ("yaml: line 3: ...", type errors listing
+// one line each) into located *Errors.
+func yamlErrors(file string, err error) []*Error {
+	var lines []string
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		lines = te.Errors
+	} else {
+		lines = []string{err.Error()}
+	}
+	out := make([]*Error, 0, len(lines))
+	for _, l := range lines {
+		l = oneLine(l)
+		e := &Error{File: file, Msg: strings.TrimPrefix(l, "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(l); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Msg = m[2]
+		}
+		if e.Msg == "" {
+			e.Msg = "invalid YAML"
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// lineIn finds the line of a path, or of its nearest written ancestor, or 1.
+func lineIn(lines map[string]int) func(string) int {
+	return func(path string) int {
+		for path != "" {
+			if l, ok := lines[path]; ok {
+				return l
+			}
+			i := strings.LastIndexAny(path, ".[")
+			if i < 0 {
+				break
+			}
+			path = path[:i]
+		}
+		return 1
+	}
+}

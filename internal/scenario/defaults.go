@@ -1,0 +1,125 @@
+package scenario
+
+import (
+	"fmt"
+	"time"
+)
+
+// Defaults of the scenario format, applied to keys a file leaves unset.
+const (
+	DefaultTrials            = 5
+	DefaultQuantile          = 0.9
+	DefaultConfidence        = 0.95
+	DefaultSuccessRate       = 1.0
+	DefaultProbeInterval     = 25 * time.Millisecond
+	DefaultProbeTimeout      = 500 * time.Millisecond
+	DefaultRecoverAfter      = 3
+	DefaultHTTPMethod        = "GET"
+	DefaultHTTPStatus        = 200
+	DefaultWarmup            = time.Second
+	DefaultWorkloadRate      = 50.0
+	DefaultWorkloadAccounts  = 10
+	DefaultWorkloadTimeout   = time.Second
+	DefaultRollbackTimeout   = 30 * time.Second
+	DefaultTriggerWindow     = 250 * time.Millisecond
+	DefaultTriggerFailures   = 1
+	DefaultTriggerMinSamples = 3
+	DefaultStartTimeout      = 15 * time.Second
+)
+
+// ApplyDefaults fills every zero-valued defaulted field, for scenarios built in Go rather
+// than parsed (Parse applies defaults itself and tells "unset" from "written as 0", so
+// that "trials: 0" is an error rather than 5). Verify.FinalRead is left as it is: a bool
+// cannot say "unset", so Go callers choose it themselves.
+func (s *Scenario) ApplyDefaults() {
+	applyDefaults(s, nil)
+}
+
+// applyDefaults fills unset keys. isSet says whether a key path was written in the file;
+// nil means "unset is zero".
+func applyDefaults(s *Scenario, isSet func(path string) bool) {
+	unset := func(path string, zero bool) bool {
+		if isSet == nil {
+			return zero
+		}
+		return !isSet(path)
+	}
+	if unset("trials", s.Trials == 0) {
+		s.Trials = DefaultTrials
+	}
+	o := &s.Objectives
+	if unset("objectives.quantile", o.Quantile == 0) {
+		o.Quantile = DefaultQuantile
+	}
+	if unset("objectives.confidence", o.Confidence == 0) {
+		o.Confidence = DefaultConfidence
+	}
+	if unset("objectives.success_rate", o.SuccessRate == 0) {
+		o.SuccessRate = DefaultSuccessRate
+	}
+	for i := range s.Stack.Services {
+		svc := &s.Stack.Services[i]
+		if unset(fmt.Sprintf("stack.services[%d].start_timeout", i), svc.StartTimeout == 0) {
+			svc.StartTimeout = Duration(DefaultStartTimeout)
+		}
+	}
+	pr := &s.Probes
+	if unset("probes.interval", pr.Interval == 0) {
+		pr.Interval = Duration(DefaultProbeInterval)
+	}
+	if unset("probes.timeout", pr.Timeout == 0) {
+		pr.Timeout = Duration(DefaultProbeTimeout)
+	}
+	if unset("probes.recover_after", pr.RecoverAfter == 0) {
+		pr.RecoverAfter = DefaultRecoverAfter
+	}
+	if unset("probes.http.method", pr.HTTP.Method == "") {
+		pr.HTTP.Method = DefaultHTTPMethod
+	}
+	if unset("probes.http.status", pr.HTTP.Status == 0) {
+		pr.HTTP.Status = DefaultHTTPStatus
+	}
+	if unset("probes.http.path", pr.HTTP.Path == "") {
+		if svc := s.service(pr.HTTP.Service); svc != nil {
+			pr.HTTP.Path = svc.Health
+		}
+	}
+	if unset("warmup", s.Warmup == 0) {
+		s.Warmup = Duration(DefaultWarmup)
+	}
+	w := &s.Workload
+	if unset("workload", w.Kind == "") && w.Kind == "" {
+		w.Kind = WorkloadNone
+	}
+	if w.Kind == WorkloadLedger {
+		if unset("workload.rate", w.Rate == 0) {
+			w.Rate = DefaultWorkloadRate
+		}
+		if unset("workload.accounts", w.Accounts == 0) {
+			w.Accounts = DefaultWorkloadAccounts
+		}
+		if unset("workload.timeout", w.Timeout == 0) {
+			w.Timeout = Duration(DefaultWorkloadTimeout)
+		}
+		if isSet != nil && !isSet("verify.final_read") {
+			s.Verify.FinalRead = true
+		}
+	}
+	rb := &s.Rollback
+	if unset("rollback.timeout", rb.Timeout == 0) {
+		rb.Timeout = Duration(DefaultRollbackTimeout)
+	}
+	if unset("rollback.mechanism.service", rb.Mechanism.Service == "") && s.Change != nil {
+		rb.Mechanism.Service = s.Change.Service
+	}
+	tr := &rb.Trigger
+	if unset("rollback.trigger.window", tr.Window == 0) {
+		tr.Window = Duration(DefaultTriggerWindow)
+	}
+	if unset("rollback.trigger.failure_limit", tr.FailureLimit == 0) {
+		tr.FailureLimit = DefaultTriggerFailures
+	}
+	if unset("rollback.trigger.min_samples", tr.MinSamples == 0) {
+		tr.MinSamples = DefaultTriggerMinSamples
+	}
+}

@@ -1,0 +1,48 @@
+package scenario
+
+// Names the format accepts for its closed sets. Fault kinds are open: the fault registry
+// validates them.
+const (
+	// WorkloadLedger drives fixtures/ledger with transfers and reads them back.
+	WorkloadLedger = "ledger"
+	// WorkloadNone runs no workload: only probes measure the trial.
+	WorkloadNone = "none"
+	// MechanismRedeploy recreates the service with its release before the change.
+	MechanismRedeploy = "redeploy"
+	// TriggerAutomated fires the rollback when its condition holds over the probe window.
+	TriggerAutomated = "automated"
+	// FixtureLedger is drill's demo ledger service (fixtures/ledger).
+	FixtureLedger = "ledger"
+)
+
+// WorkloadKinds, MechanismKinds, TriggerKinds and Fixtures list the accepted names, in
+// the order the schema and messages show them.
+var (
+	WorkloadKinds  = []string{WorkloadLedger, WorkloadNone}
+	MechanismKinds = []string{MechanismRedeploy}
+	TriggerKinds   = []string{TriggerAutomated}
+	Fixtures       = []string{FixtureLedger}
+)
+
+// service returns the service named name, or nil.
+func (s *Scenario) service(name string) *Service {
+	for i := range s.Stack.Services {
+		if s.Stack.Services[i].Name == name {
+			return &s.Stack.Services[i]
+		}
+	}
+	return nil
+}
+
+// Service returns the service named name, or nil when the stack has none by that name.
+func (s *Scenario) Service(name string) *Service { return s.service(name) }
+
+// ReleaseNamed returns the service's release named name, or nil.
+func (svc *Service) ReleaseNamed(name string) *Release {
+	for i := range svc.Releases {
+		if svc.Releases[i].Name == name {
+			return &svc.Releases[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,199 @@
+package scenario
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// Phases of a trial, in the order they happen.
+const (
+	PhaseSetup    = "setup"
+	PhaseWarmup   = "warm-up"
+	PhaseChange   = "change"
+	PhaseFault    = "fault"
+	PhaseRevert   = "revert"
+	PhaseWatch    = "watch"
+	PhaseTrigger  = "trigger"
+	PhaseRollback = "rollback"
+	PhaseRecover  = "recover"
+	PhaseVerify   = "verify"
+	PhaseReset    = "reset"
+)
+
+// Step is one step of a trial's timeline.
+type Step struct {
+	// Phase names the part of the trial (PhaseSetup, PhaseChange, ...).
+	Phase string
+	// At is the offset from t_fault; meaningful only when Static.
+	At time.Duration
+	// Static says At is known before the trial runs.
+	Static bool
+	// When says when a non-static step happens ("when the condition holds").
+	When string
+	// Description says what happens, in one line.
+	Description string
+}
+
+// WhenText renders when the step happens: "t_fault+2s", or the When text.
+func (s Step) WhenText() string {
+	if !s.Static {
+		return s.When
+	}
+	switch {
+	case s.At == 0:
+		return "t_fault"
+	case s.At < 0:
+		return "t_fault-" + (-s.At).String()
+	default:
+		return "t_fault+" + s.At.String()
+	}
+}
+
+// Plan is the ordered timeline of one trial, known before it runs: what `drill plan`
+// prints and what the runner follows.
+type Plan struct {
+	// Scenario is the scenario's name.
+	Scenario string
+	// Trials is how many trials a run makes by default.
+	Trials int
+	// ErrorBound is how late the probes may observe t_impact and t_recovered each.
+	ErrorBound time.Duration
+	// Steps in the order they happen.
+	Steps []Step
+}
+
+// ErrorBound is the probe-implied timing error: probes start every Interval, so each of
+// t_impact and t_recovered is observed up to one interval after it happened (RTC, their
+// difference, is off by less than one interval either way).
+func (p Probes) ErrorBound() time.Duration { return p.Interval.D() }
+
+// Plan returns the timeline of one trial. It is pure: no I/O, same scenario, same plan.
+func (s *Scenario) Plan() Plan {
+	pl := Plan{Scenario: s.Name, Trials: s.Trials, ErrorBound: s.Probes.ErrorBound()}
+	add := func(st Step) { pl.Steps = append(pl.Steps, st) }
+	at := func(phase string, d time.Duration, format string, args ...any) {
+		add(Step{Phase: phase, At: d, Static: true, Description: fmt.Sprintf(format, args...)})
+	}
+	when := func(phase, w, format string, args ...any) {
+		add(Step{Phase: phase, When: w, Description: fmt.Sprintf(format, args...)})
+	}
+
+	for _, svc := range s.Stack.Services {
+		when(PhaseSetup, "trial start", "start %s (%s) behind its front proxy; ready when GET %s answers 2xx, within %s",
+			describeService(svc), portText(svc.Port), svc.Health, svc.StartTimeout)
+	}
+	for _, px := range s.Stack.Proxies {
+		when(PhaseSetup, "trial start", "start proxy %s in front of %s", px.Name, px.Upstream)
+	}
+	pr := s.Probes
+	load := "no workload"
+	if s.Workload.Kind == WorkloadLedger {
+		load = fmt.Sprintf("ledger workload on %s at %g op/s over %d accounts (timeout %s)",
+			s.Workload.Service, s.Workload.Rate, s.Workload.Accounts, s.Workload.Timeout)
+	}
+	at(PhaseWarmup, -s.Warmup.D(), "start %s and probes (%s %s on %s every %s, expect %d within %s); steady state must hold for %s",
+		load, pr.HTTP.Method, pr.HTTP.Path, pr.HTTP.Service, pr.Interval, pr.HTTP.Status, pr.Timeout, s.Warmup)
+
+	if c := s.Change; c != nil {
+		from := ""
+		if svc := s.service(c.Service); svc != nil && svc.Release != "" {
+			from = " (replacing " + svc.Release + ")"
+		}
+		at(PhaseChange, 0, "deploy release %s of %s%s", c.Release, c.Service, from)
+	}
+	t := s.Rollback.Trigger
+	at(PhaseWatch, 0, "%s trigger watches the probes: fires when %q holds over the last %s (at least %d probes) for %d evaluation(s) in a row",
+		t.Kind, t.Condition, t.Window, t.MinSamples, t.FailureLimit)
+
+	var timed []Step
+	var untilRollback []Fault
+	for _, f := range s.Faults {
+		timed = append(timed, Step{Phase: PhaseFault, At: f.At.D(), Static: true,
+			Description: fmt.Sprintf("apply %s to %s%s", f.Kind, f.Target, paramsText(f.Params))})
+		if f.For > 0 {
+			timed = append(timed, Step{Phase: PhaseRevert, At: f.At.D() + f.For.D(), Static: true,
+				Description: fmt.Sprintf("revert %s on %s after %s", f.Kind, f.Target, f.For)})
+		} else {
+			untilRollback = append(untilRollback, f)
+		}
+	}
+	slices.SortStableFunc(timed, func(a, b Step) int { return cmp.Compare(a.At, b.At) })
+	pl.Steps = append(pl.Steps, timed...)
+
+	when(PhaseTrigger, "when the condition holds", "t_detect: the condition held; %s trigger starts the rollback at once (t_trigger = t_detect)", t.Kind)
+	m := s.Rollback.Mechanism
+	when(PhaseRollback, "t_trigger", "%s", mechanismText(s, m))
+	for i := len(untilRollback) - 1; i >= 0; i-- { // reverse order of application
+		f := untilRollback[i]
+		when(PhaseRevert, "t_trigger", "revert %s on %s (it lasts until the rollback)", f.Kind, f.Target)
+	}
+	when(PhaseRecover, "t_trigger … t_trigger+"+s.Rollback.Timeout.String(),
+		"wait for %d consecutive passing probes; t_recovered = the first of them (observed up to %s late); none by the timeout: the rollback failed",
+		pr.RecoverAfter, pl.ErrorBound)
+	if s.Verify.FinalRead {
+		when(PhaseVerify, "after t_recovered", "stop the workload; final read of all %d accounts: lost acknowledged writes give RPC", s.Workload.Accounts)
+	} else {
+		when(PhaseVerify, "after t_recovered", "stop the workload and probes; no final read (RPC not measured)")
+	}
+	when(PhaseReset, "end of trial", "stop and remove every service, proxy and network of the trial")
+	return pl
+}
+
+// String renders the plan as an aligned table for `drill plan`.
+func (p Plan) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "plan of one trial of %q (%d trials by default)\n", p.Scenario, p.Trials)
+	fmt.Fprintf(&b, "times are offsets from t_fault; t_impact and t_recovered are each observed up to %s late\n\n", p.ErrorBound)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tPHASE\tWHEN\tWHAT")
+	for i, st := range p.Steps {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", i+1, st.Phase, st.WhenText(), st.Description)
+	}
+	_ = tw.Flush() // a strings.Builder never fails
+	return b.String()
+}
+
+func describeService(svc Service) string {
+	var what string
+	switch {
+	case svc.Fixture != "":
+		what = "fixture " + svc.Fixture
+	case svc.Image != "":
+		what = "image " + svc.Image
+	default:
+		what = "command " + strings.Join(svc.Command, " ")
+	}
+	if svc.Release != "" {
+		what += ", release " + svc.Release
+	}
+	return fmt.Sprintf("%s [%s]", svc.Name, what)
+}
+
+func portText(port int) string { return fmt.Sprintf("port %d", port) }
+
+func mechanismText(s *Scenario, m Mechanism) string {
+	if m.Kind != MechanismRedeploy {
+		return fmt.Sprintf("%s %s", m.Kind, m.Service)
+	}
+	prev := "its release before the change"
+	if svc := s.service(m.Service); svc != nil && svc.Release != "" {
+		prev = "release " + svc.Release
+	}
+	return fmt.Sprintf("redeploy %s with %s (recreate)", m.Service, prev)
+}
+
+func paramsText(params map[string]any) string {
+	if len(params) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		parts = append(parts, fmt.Sprintf("%s=%v", k, params[k]))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}

@@ -1,0 +1,85 @@
+package scenario_test
+
+import (
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/scenario"
+)
+
+func phases(p scenario.Plan) []string {
+	var out []string
+	for _, st := range p.Steps {
+		out = append(out, st.Phase)
+	}
+	return out
+}
+
+var _ = Describe("Plan", func() {
+	It("orders one trial of the reference scenario", func() {
+		s, err := scenario.Load("testdata/bad-release.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		p := s.Plan()
+		Expect(phases(p)).To(Equal([]string{"setup", "warm-up", "change", "watch", "trigger", "rollback", "recover", "verify", "reset"}))
+		Expect(p.Steps[1].Static).To(BeTrue())
+		Expect(p.Steps[1].At).To(Equal(-time.Second))
+		Expect(p.Steps[2].WhenText()).To(Equal("t_fault"))
+		Expect(p.Steps[2].Description).To(Equal("deploy release v2 of ledger (replacing v1)"))
+		Expect(p.Steps[4].Static).To(BeFalse())
+		Expect(p.Steps[4].WhenText()).To(Equal("when the condition holds"))
+		Expect(p.Steps[5].Description).To(Equal("redeploy ledger with release v1 (recreate)"))
+		Expect(p.Steps[6].WhenText()).To(Equal("t_trigger … t_trigger+30s"))
+		Expect(p.Steps[6].Description).To(ContainSubstring("3 consecutive passing probes"))
+		Expect(p.Steps[7].Description).To(ContainSubstring("final read of all 10 accounts"))
+		Expect(p.ErrorBound).To(Equal(25 * time.Millisecond))
+		Expect(s.Probes.ErrorBound()).To(Equal(s.Probes.Interval.D()))
+	})
+
+	It("places faults and reverts at their offsets and untimed reverts at the rollback", func() {
+		s, err := scenario.Load("testdata/full.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		p := s.Plan()
+		Expect(phases(p)).To(Equal([]string{"setup", "setup", "setup", "setup", "warm-up", "change", "watch",
+			"fault", "fault", "revert", "trigger", "rollback", "revert", "recover", "verify", "reset"}))
+		var whens []string
+		for _, st := range p.Steps[4:10] {
+			whens = append(whens, st.WhenText())
+		}
+		Expect(whens).To(Equal([]string{"t_fault-2s", "t_fault", "t_fault", "t_fault+500ms", "t_fault+1s", "t_fault+4s"}))
+		Expect(p.Steps[7].Description).To(Equal("apply pause to cache"))
+		Expect(p.Steps[8].Description).To(Equal("apply latency to api-to-ledger (jitter=50ms, latency=200ms)"))
+		Expect(p.Steps[12].Description).To(Equal("revert pause on cache (it lasts until the rollback)"))
+		Expect(p.Steps[14].Description).To(ContainSubstring("no final read"))
+	})
+
+	It("renders an aligned table", func() {
+		s, err := scenario.Load("testdata/bad-release.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		out := s.Plan().String()
+		Expect(out).To(HavePrefix(`plan of one trial of "bad-release" (5 trials by default)`))
+		Expect(out).To(ContainSubstring("observed up to 25ms late"))
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		var table []string
+		for i, l := range lines {
+			if strings.HasPrefix(l, "#") {
+				table = lines[i:]
+			}
+		}
+		Expect(table).To(HaveLen(1 + len(s.Plan().Steps)))
+		col := strings.Index(table[0], "WHEN")
+		for _, l := range table[1:] {
+			Expect(l[col-1]).To(Equal(byte(' ')), "column WHEN is aligned in %q", l)
+			Expect(l[col]).NotTo(Equal(byte(' ')), "column WHEN is aligned in %q", l)
+		}
+		Expect(table[3]).To(MatchRegexp(`^3\s+change\s+t_fault\s+deploy release v2 of ledger`))
+	})
+
+	It("is pure: the same scenario gives the same plan", func() {
+		s, err := scenario.Load("testdata/full.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s.Plan()).To(Equal(s.Plan()))
+	})
+})

@@ -1,0 +1,200 @@
+// Package scenario defines drill's scenario file format: the stack to start, the change
+// or faults that break it, the rollback plan that should save it, the objectives it is
+// judged against, and a pure Plan of one trial's timeline.
+package scenario
+
+import "time"
+
+// FormatVersion is the scenario file format this build reads.
+const FormatVersion = 1
+
+// Scenario is one scenario file, decoded and with defaults applied.
+type Scenario struct {
+	// Version is the file format version; must equal FormatVersion.
+	Version int `yaml:"version" json:"version"`
+	// Name identifies the scenario in results and reports.
+	Name string `yaml:"name" json:"name"`
+	// Description says in prose what the drill rehearses.
+	Description string `yaml:"description,omitempty" json:"description,omitempty"`
+	// Labels are free-form key/values carried into results (team, service, tier).
+	Labels map[string]string `yaml:"labels,omitempty" json:"labels,omitempty"`
+
+	Objectives Objectives `yaml:"objectives" json:"objectives"`
+	// Trials is how many independent trials a run makes by default.
+	Trials int `yaml:"trials" json:"trials"`
+	// Seed drives every random choice of a run; 0 means "pick one and record it".
+	Seed int64 `yaml:"seed,omitempty" json:"seed,omitempty"`
+
+	Stack    Stack    `yaml:"stack" json:"stack"`
+	Workload Workload `yaml:"workload" json:"workload"`
+	Probes   Probes   `yaml:"probes" json:"probes"`
+	// Warmup is how long steady state must hold, with the workload running, before the change.
+	Warmup Duration `yaml:"warmup" json:"warmup"`
+	// Change is the release deployed at t_fault; optional when Faults are given.
+	Change *Change `yaml:"change,omitempty" json:"change,omitempty"`
+	// Faults are injected at offsets from t_fault; optional when Change is given.
+	Faults   []Fault  `yaml:"faults,omitempty" json:"faults,omitempty"`
+	Rollback Rollback `yaml:"rollback" json:"rollback"`
+	Verify   Verify   `yaml:"verify" json:"verify"`
+}
+
+// Objectives are what the organisation promises: drill measures capabilities against them.
+type Objectives struct {
+	// RTO is the recovery time objective: RTC at Quantile must not exceed it.
+	RTO Duration `yaml:"rto" json:"rto"`
+	// RPO is the recovery point objective: RPC must not exceed it (0: no acknowledged write may be lost).
+	RPO Duration `yaml:"rpo" json:"rpo"`
+	// SuccessRate is the fraction of trials whose rollback must recover (0..1].
+	SuccessRate float64 `yaml:"success_rate" json:"success_rate"`
+	// Quantile of RTC compared with RTO, e.g. 0.9.
+	Quantile float64 `yaml:"quantile" json:"quantile"`
+	// Confidence of the bounds used for verdicts, e.g. 0.95.
+	Confidence float64 `yaml:"confidence" json:"confidence"`
+}
+
+// Stack is the service stack a trial starts from scratch.
+type Stack struct {
+	Services []Service `yaml:"services" json:"services"`
+	// Proxies put Toxiproxy between a client (drill or another service) and a service.
+	// Every service also gets a front proxy named after it, which drill's probes and workload use.
+	Proxies []Proxy `yaml:"proxies,omitempty" json:"proxies,omitempty"`
+}
+
+// Service is one service of the stack and the releases it can run.
+type Service struct {
+	Name string `yaml:"name" json:"name"`
+	// Fixture names one of drill's own demo services (fixtures/NAME), built locally.
+	Fixture string `yaml:"fixture,omitempty" json:"fixture,omitempty"`
+	// Image is a container image the engine has or can pull (docker runtime).
+	Image string `yaml:"image,omitempty" json:"image,omitempty"`
+	// Command is the argv started by the process runtime for a non-fixture service.
+	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
+	// Port is the TCP port the service listens on (inside its container, or the port
+	// the process runtime passes it as PORT).
+	Port int `yaml:"port" json:"port"`
+	// Env is the environment of every release of this service.
+	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
+	// Health is the HTTP path that answers 2xx once the service is ready.
+	Health string `yaml:"health" json:"health"`
+	// StartTimeout bounds how long a start or redeploy may take to become ready.
+	StartTimeout Duration `yaml:"start_timeout,omitempty" json:"start_timeout,omitempty"`
+	// Release is the release running before the change.
+	Release string `yaml:"release" json:"release"`
+	// Releases are the versions this service can run.
+	Releases []Release `yaml:"releases" json:"releases"`
+}
+
+// Release is one version of a service: what differs from the service's defaults.
+type Release struct {
+	Name string `yaml:"name" json:"name"`
+	// Image overrides the service image for this release (docker runtime).
+	Image string `yaml:"image,omitempty" json:"image,omitempty"`
+	// Command overrides the service command for this release (process runtime).
+	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
+	// Env is merged over the service's Env.
+	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
+}
+
+// Proxy is a named Toxiproxy proxy in front of a service.
+type Proxy struct {
+	Name     string `yaml:"name" json:"name"`
+	Upstream string `yaml:"upstream" json:"upstream"`
+}
+
+// Workload is the traffic that runs through a trial and whose history measures data loss.
+type Workload struct {
+	// Kind is the workload protocol: "ledger" (fixtures/ledger transfers) or "none".
+	Kind    string `yaml:"kind" json:"kind"`
+	Service string `yaml:"service,omitempty" json:"service,omitempty"`
+	// Rate is the open-loop request rate in operations per second.
+	Rate float64 `yaml:"rate,omitempty" json:"rate,omitempty"`
+	// Accounts is how many ledger accounts transfers move money between.
+	Accounts int `yaml:"accounts,omitempty" json:"accounts,omitempty"`
+	// Timeout after which an operation's outcome is unknown.
+	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+}
+
+// Probes are the steady-state checks that define impact and recovery.
+type Probes struct {
+	// Interval between probe starts; the resolution of every timing measure.
+	Interval Duration `yaml:"interval" json:"interval"`
+	// Timeout after which a probe fails.
+	Timeout Duration `yaml:"timeout" json:"timeout"`
+	// RecoverAfter is k: recovery is the first of k consecutive passing probes.
+	RecoverAfter int       `yaml:"recover_after" json:"recover_after"`
+	HTTP         HTTPProbe `yaml:"http" json:"http"`
+}
+
+// HTTPProbe passes when the service answers the request with the expected status in time.
+type HTTPProbe struct {
+	Service string `yaml:"service" json:"service"`
+	Method  string `yaml:"method,omitempty" json:"method,omitempty"`
+	Path    string `yaml:"path" json:"path"`
+	// Status is the expected HTTP status (default 200).
+	Status int `yaml:"status,omitempty" json:"status,omitempty"`
+	// BodyContains, when set, must appear in the response body.
+	BodyContains string `yaml:"body_contains,omitempty" json:"body_contains,omitempty"`
+	// MaxLatency, when set, fails a probe that answered slower.
+	MaxLatency Duration `yaml:"max_latency,omitempty" json:"max_latency,omitempty"`
+}
+
+// Change is a deployment of another release: the bad release a rollback must undo.
+type Change struct {
+	Service string `yaml:"service" json:"service"`
+	Release string `yaml:"release" json:"release"`
+}
+
+// Fault is one fault injected at an offset after t_fault and reverted at its end.
+type Fault struct {
+	// Kind names a registered fault (latency, kill, pause, ...).
+	Kind string `yaml:"kind" json:"kind"`
+	// Target is the proxy or service the fault acts on.
+	Target string `yaml:"target" json:"target"`
+	// At is the offset from t_fault at which the fault is applied.
+	At Duration `yaml:"at,omitempty" json:"at,omitempty"`
+	// For is how long the fault lasts; 0 means until the rollback.
+	For Duration `yaml:"for,omitempty" json:"for,omitempty"`
+	// Params are the kind's typed parameters, checked strictly by the kind.
+	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
+}
+
+// Rollback is the plan that should restore service: a mechanism fired by a trigger.
+type Rollback struct {
+	Mechanism Mechanism `yaml:"mechanism" json:"mechanism"`
+	Trigger   Trigger   `yaml:"trigger" json:"trigger"`
+	// Timeout bounds the wait for recovery after the trigger; a trial past it did not recover.
+	Timeout Duration `yaml:"timeout" json:"timeout"`
+}
+
+// Mechanism is how the rollback restores service.
+type Mechanism struct {
+	// Kind: "redeploy" (recreate the service with its previous release).
+	Kind    string `yaml:"kind" json:"kind"`
+	Service string `yaml:"service,omitempty" json:"service,omitempty"`
+}
+
+// Trigger decides when the rollback starts.
+type Trigger struct {
+	// Kind: "automated".
+	Kind string `yaml:"kind" json:"kind"`
+	// Condition is an expr-lang expression over the probe window, e.g. "error_rate > 0.5".
+	Condition string `yaml:"condition" json:"condition"`
+	// Window is the span of recent probes the condition sees.
+	Window Duration `yaml:"window" json:"window"`
+	// MinSamples is how many probes the window must hold before the condition is evaluated.
+	MinSamples int `yaml:"min_samples,omitempty" json:"min_samples,omitempty"`
+	// FailureLimit is how many consecutive evaluations must hold before the trigger fires.
+	FailureLimit int `yaml:"failure_limit,omitempty" json:"failure_limit,omitempty"`
+}
+
+// Verify is what is checked after recovery.
+type Verify struct {
+	// FinalRead reads back every write at the end of the trial to measure lost writes.
+	FinalRead bool `yaml:"final_read" json:"final_read"`
+}
+
+// Duration is a time.Duration written as "250ms", "5s" in scenario files.
+type Duration time.Duration
+
+// D returns the duration as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }

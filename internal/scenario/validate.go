@@ -1,0 +1,346 @@
+package scenario
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Validate checks a scenario built in Go (Parse validates what it parses). Problems are
+// *Errors without file or line.
+func (s *Scenario) Validate() error {
+	p := &problems{}
+	validate(s, p, func(string) int { return 0 })
+	return p.err()
+}
+
+// validator checks one scenario, reporting each problem at the line of the key it is about.
+type validator struct {
+	s    *Scenario
+	p    *problems
+	line func(path string) int
+}
+
+func (v *validator) errf(path, format string, args ...any) {
+	v.p.addf(v.line(path), format, args...)
+}
+
+// validate checks everything a scenario must satisfy before a trial can run, except fault
+// kinds and parameters, which the fault registry checks.
+func validate(s *Scenario, p *problems, line func(string) int) {
+	v := &validator{s: s, p: p, line: line}
+	v.header()
+	v.objectives()
+	v.stack()
+	v.workload()
+	v.probes()
+	v.breakage()
+	v.rollback()
+	v.verify()
+}
+
+func (v *validator) header() {
+	s := v.s
+	switch {
+	case s.Version == 0:
+		v.errf("", "version is required: add \"version: %d\"", FormatVersion)
+	case s.Version != FormatVersion:
+		v.errf("version", "unsupported version %d: this drill reads version %d", s.Version, FormatVersion)
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		v.errf("", "name is required")
+	}
+	if s.Trials < 1 {
+		v.errf("trials", "trials must be at least 1, got %d", s.Trials)
+	}
+}
+
+func (v *validator) objectives() {
+	o := v.s.Objectives
+	if o.RTO <= 0 {
+		v.errf("objectives.rto", "objectives.rto is required and must be greater than 0")
+	}
+	if o.RPO < 0 {
+		v.errf("objectives.rpo", "objectives.rpo must not be negative")
+	}
+	if !(o.Quantile > 0 && o.Quantile < 1) {
+		v.errf("objectives.quantile", "objectives.quantile must be between 0 and 1 (exclusive), got %g", o.Quantile)
+	}
+	if !(o.Confidence > 0 && o.Confidence < 1) {
+		v.errf("objectives.confidence", "objectives.confidence must be between 0 and 1 (exclusive), got %g", o.Confidence)
+	}
+	if !(o.SuccessRate > 0 && o.SuccessRate <= 1) {
+		v.errf("objectives.success_rate", "objectives.success_rate must be in (0, 1], got %g", o.SuccessRate)
+	}
+}
+
+func (v *validator) stack() {
+	s := v.s
+	if len(s.Stack.Services) == 0 {
+		v.errf("stack", "stack.services must list at least one service")
+	}
+	seen := map[string]string{}
+	for i, svc := range s.Stack.Services {
+		path := fmt.Sprintf("stack.services[%d]", i)
+		v.unique(seen, svc.Name, path, "service")
+		v.service(svc, path)
+	}
+	for i, px := range s.Stack.Proxies {
+		path := fmt.Sprintf("stack.proxies[%d]", i)
+		v.unique(seen, px.Name, path, "proxy")
+		switch {
+		case px.Upstream == "":
+			v.errf(path, "%s.upstream is required: the service the proxy fronts", path)
+		case s.service(px.Upstream) == nil:
+			v.errf(path+".upstream", "%s.upstream %q is not a service%s", path, px.Upstream, v.known(v.serviceNames()))
+		}
+	}
+}
+
+// unique reports an empty or repeated name among services and proxies (they share one
+// namespace: every service also has a front proxy named after it).
+func (v *validator) unique(seen map[string]string, name, path, what string) {
+	if strings.TrimSpace(name) == "" {
+		v.errf(path, "%s.name is required", path)
+		return
+	}
+	if prev, dup := seen[name]; dup {
+		v.errf(path+".name", "%s name %q is already used by %s", what, name, prev)
+		return
+	}
+	seen[name] = path
+}
+
+func (v *validator) service(svc Service, path string) {
+	n := 0
+	for _, set := range []bool{svc.Fixture != "", svc.Image != "", len(svc.Command) > 0} {
+		if set {
+			n++
+		}
+	}
+	if n != 1 {
+		v.errf(path, "service %q must set exactly one of fixture, image or command (it sets %d)", svc.Name, n)
+	}
+	if svc.Fixture != "" && !slices.Contains(Fixtures, svc.Fixture) {
+		v.errf(path+".fixture", "unknown fixture %q%s", svc.Fixture, v.known(Fixtures))
+	}
+	if svc.Port < 1 || svc.Port > 65535 {
+		v.errf(path+".port", "%s.port must be between 1 and 65535, got %d", path, svc.Port)
+	}
+	if !strings.HasPrefix(svc.Health, "/") {
+		v.errf(path+".health", "%s.health must be an HTTP path starting with \"/\", got %q", path, svc.Health)
+	}
+	if svc.StartTimeout <= 0 {
+		v.errf(path+".start_timeout", "%s.start_timeout must be greater than 0", path)
+	}
+	names := map[string]bool{}
+	for j, r := range svc.Releases {
+		rp := fmt.Sprintf("%s.releases[%d]", path, j)
+		switch {
+		case strings.TrimSpace(r.Name) == "":
+			v.errf(rp, "%s.name is required", rp)
+		case names[r.Name]:
+			v.errf(rp+".name", "release name %q is repeated in service %q", r.Name, svc.Name)
+		}
+		names[r.Name] = true
+		if r.Image != "" && svc.Image == "" {
+			v.errf(rp+".image", "release %q sets image but service %q is not image-based", r.Name, svc.Name)
+		}
+		if len(r.Command) > 0 && len(svc.Command) == 0 {
+			v.errf(rp+".command", "release %q sets command but service %q is not command-based", r.Name, svc.Name)
+		}
+	}
+	switch {
+	case len(svc.Releases) == 0 && svc.Release != "":
+		v.errf(path+".release", "service %q runs release %q but lists no releases", svc.Name, svc.Release)
+	case len(svc.Releases) > 0 && svc.Release == "":
+		v.errf(path, "%s.release is required: the release running before the change%s", path, v.known(releaseNames(svc)))
+	case len(svc.Releases) > 0 && svc.ReleaseNamed(svc.Release) == nil:
+		v.errf(path+".release", "service %q has no release %q%s", svc.Name, svc.Release, v.known(releaseNames(svc)))
+	}
+}
+
+func (v *validator) workload() {
+	w := v.s.Workload
+	if w.Kind == "" {
+		v.errf("workload", "workload.kind is required%s", v.known(WorkloadKinds))
+		return
+	}
+	if !slices.Contains(WorkloadKinds, w.Kind) {
+		v.errf("workload.kind", "unknown workload.kind %q%s", w.Kind, v.known(WorkloadKinds))
+		return
+	}
+	if w.Kind != WorkloadLedger {
+		return
+	}
+	v.ref("workload.service", w.Service)
+	if w.Rate <= 0 {
+		v.errf("workload.rate", "workload.rate must be greater than 0 operations per second, got %g", w.Rate)
+	}
+	if w.Accounts < 2 {
+		v.errf("workload.accounts", "workload.accounts must be at least 2 (transfers move money between accounts), got %d", w.Accounts)
+	}
+	if w.Timeout <= 0 {
+		v.errf("workload.timeout", "workload.timeout must be greater than 0")
+	}
+}
+
+// ref checks that path names an existing service.
+func (v *validator) ref(path, name string) {
+	switch {
+	case name == "":
+		v.errf(path, "%s is required: the name of a service%s", path, v.known(v.serviceNames()))
+	case v.s.service(name) == nil:
+		v.errf(path, "%s %q is not a service%s", path, name, v.known(v.serviceNames()))
+	}
+}
+
+var httpMethods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+func (v *validator) probes() {
+	pr := v.s.Probes
+	if pr.Interval <= 0 {
+		v.errf("probes.interval", "probes.interval must be greater than 0")
+	}
+	if pr.Timeout <= 0 {
+		v.errf("probes.timeout", "probes.timeout must be greater than 0")
+	}
+	if pr.RecoverAfter < 1 {
+		v.errf("probes.recover_after", "probes.recover_after must be at least 1, got %d", pr.RecoverAfter)
+	}
+	if rto := v.s.Objectives.RTO; pr.Interval > 0 && rto > 0 && pr.Interval >= rto {
+		v.errf("probes.interval", "probes.interval %s must be shorter than objectives.rto %s: it bounds the timing error", pr.Interval, rto)
+	}
+	if rt := v.s.Rollback.Timeout; pr.Interval > 0 && rt > 0 && pr.Interval >= rt {
+		v.errf("probes.interval", "probes.interval %s must be shorter than rollback.timeout %s", pr.Interval, rt)
+	}
+	h := pr.HTTP
+	v.ref("probes.http.service", h.Service)
+	if !strings.HasPrefix(h.Path, "/") {
+		v.errf("probes.http.path", "probes.http.path must start with \"/\", got %q", h.Path)
+	}
+	if !slices.Contains(httpMethods, h.Method) {
+		v.errf("probes.http.method", "unknown probes.http.method %q%s", h.Method, v.known(httpMethods))
+	}
+	if h.Status < 100 || h.Status > 599 {
+		v.errf("probes.http.status", "probes.http.status must be an HTTP status (100-599), got %d", h.Status)
+	}
+}
+
+// breakage checks the change and the faults: at least one must break the stack.
+func (v *validator) breakage() {
+	s := v.s
+	if s.Change == nil && len(s.Faults) == 0 {
+		v.errf("", "a scenario needs a change or at least one fault: nothing would break")
+	}
+	if c := s.Change; c != nil {
+		v.ref("change.service", c.Service)
+		if svc := s.service(c.Service); svc != nil {
+			switch {
+			case c.Release == "":
+				v.errf("change", "change.release is required%s", v.known(releaseNames(*svc)))
+			case svc.ReleaseNamed(c.Release) == nil:
+				v.errf("change.release", "service %q has no release %q%s", svc.Name, c.Release, v.known(releaseNames(*svc)))
+			case c.Release == svc.Release:
+				v.errf("change.release", "change.release %q is already running on %q: the change changes nothing", c.Release, svc.Name)
+			}
+		}
+	}
+	targets := v.serviceNames()
+	for _, px := range s.Stack.Proxies {
+		targets = append(targets, px.Name)
+	}
+	for i, f := range s.Faults {
+		path := fmt.Sprintf("faults[%d]", i)
+		if f.Kind == "" {
+			v.errf(path, "%s.kind is required", path)
+		}
+		switch {
+		case f.Target == "":
+			v.errf(path, "%s.target is required: a service or proxy%s", path, v.known(targets))
+		case !slices.Contains(targets, f.Target):
+			v.errf(path+".target", "%s.target %q is not a service or proxy%s", path, f.Target, v.known(targets))
+		}
+	}
+}
+
+func (v *validator) rollback() {
+	rb := v.s.Rollback
+	m := rb.Mechanism
+	switch {
+	case m.Kind == "":
+		v.errf("rollback.mechanism", "rollback.mechanism.kind is required%s", v.known(MechanismKinds))
+	case !slices.Contains(MechanismKinds, m.Kind):
+		v.errf("rollback.mechanism.kind", "unknown rollback.mechanism.kind %q%s", m.Kind, v.known(MechanismKinds))
+	}
+	v.ref("rollback.mechanism.service", m.Service)
+	if rb.Timeout <= 0 {
+		v.errf("rollback.timeout", "rollback.timeout must be greater than 0")
+	}
+	t := rb.Trigger
+	switch {
+	case t.Kind == "":
+		v.errf("rollback.trigger", "rollback.trigger.kind is required%s", v.known(TriggerKinds))
+	case !slices.Contains(TriggerKinds, t.Kind):
+		v.errf("rollback.trigger.kind", "unknown rollback.trigger.kind %q%s", t.Kind, v.known(TriggerKinds))
+	}
+	if strings.TrimSpace(t.Condition) == "" {
+		v.errf("rollback.trigger", "rollback.trigger.condition is required, e.g. \"error_rate > 0.5\"")
+	} else if _, err := CompileCondition(t.Condition); err != nil {
+		v.errf("rollback.trigger.condition", "rollback.trigger.condition %q: %s (variables: %s)", t.Condition, oneLine(strings.TrimPrefix(err.Error(), "compile trigger condition: ")), strings.Join(triggerVarNames(), ", "))
+	}
+	if t.Window <= 0 {
+		v.errf("rollback.trigger.window", "rollback.trigger.window must be greater than 0")
+	}
+	if t.MinSamples < 1 {
+		v.errf("rollback.trigger.min_samples", "rollback.trigger.min_samples must be at least 1, got %d", t.MinSamples)
+	}
+	if t.FailureLimit < 1 {
+		v.errf("rollback.trigger.failure_limit", "rollback.trigger.failure_limit must be at least 1, got %d", t.FailureLimit)
+	}
+	if iv := v.s.Probes.Interval; iv > 0 && t.Window > 0 && t.MinSamples >= 1 &&
+		time.Duration(t.Window) < time.Duration(iv)*time.Duration(t.MinSamples) {
+		v.errf("rollback.trigger.window", "rollback.trigger.window %s holds fewer than min_samples %d probes at probes.interval %s: the trigger could never fire",
+			t.Window, t.MinSamples, iv)
+	}
+}
+
+func (v *validator) verify() {
+	if v.s.Verify.FinalRead && v.s.Workload.Kind != WorkloadLedger {
+		v.errf("verify.final_read", "verify.final_read needs a workload that writes (workload.kind: %s)", WorkloadLedger)
+	}
+}
+
+func (v *validator) serviceNames() []string {
+	names := make([]string, 0, len(v.s.Stack.Services))
+	for _, svc := range v.s.Stack.Services {
+		names = append(names, svc.Name)
+	}
+	return names
+}
+
+func releaseNames(svc Service) []string {
+	names := make([]string, 0, len(svc.Releases))
+	for _, r := range svc.Releases {
+		names = append(names, r.Name)
+	}
+	return names
+}
+
+// known renders " (one of: a, b)" for messages, or "" when there is nothing to list.
+func (v *validator) known(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return " (one of: " + strings.Join(names, ", ") + ")"
+}
+
+func triggerVarNames() []string {
+	names := make([]string, 0, len(TriggerEnv()))
+	for k := range TriggerEnv() {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
+}

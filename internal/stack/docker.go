@@ -1,0 +1,213 @@
+package stack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+	tclog "github.com/testcontainers/testcontainers-go/log"
+
+	"github.com/drillhq/drill/internal/scenario"
+)
+
+// Disconnector is implemented by services whose runtime can cut the running unit off
+// its network and put it back: the network-partition fault. Reconnect restores the
+// service's name on the network, so proxies reach it again without any change.
+type Disconnector interface {
+	// Disconnect detaches the service from the stack's network.
+	Disconnect(ctx context.Context) error
+	// Reconnect attaches it again under its service name.
+	Reconnect(ctx context.Context) error
+}
+
+const (
+	dockerToxiproxyAPIPort = 8474
+	dockerProxyPortBase    = 20000 // first proxy listen port inside the Toxiproxy container
+	dockerDataMount        = "/data"
+	dockerStartTimeout     = 60 * time.Second
+	dockerStopTimeout      = 10 * time.Second
+	dockerDownTimeout      = 60 * time.Second
+	dockerToxiproxyAlias   = "toxiproxy"
+	// dockerPollInterval is how often readiness is polled: it bounds how late drill sees
+	// a (re)started service become ready, which adds to every measured recovery time.
+	dockerPollInterval = 20 * time.Millisecond
+)
+
+// Docker is the runtime that starts each service as a container on a network of its
+// own stack, with a Toxiproxy container in front of every service. It needs a Docker
+// engine but no registry: the images drill needs are built locally (see EnsureImages).
+type Docker struct {
+	cli         *testcontainers.DockerClient
+	logger      tclog.Logger
+	runID       string
+	pid         int
+	host        string
+	stopTimeout time.Duration
+	seq         atomic.Int64
+}
+
+// DockerOption configures NewDocker.
+type DockerOption func(*Docker) error
+
+// WithRunID sets the run id every resource is labelled with (dev.drill.run); by default
+// NewDocker makes a random one.
+func WithRunID(id string) DockerOption {
+	return func(d *Docker) error {
+		if id == "" {
+			return errors.New("set run id: empty")
+		}
+		d.runID = id
+		return nil
+	}
+}
+
+// WithDockerLogger sends testcontainers' progress messages to l (discarded by default,
+// so drill's own output stays readable).
+func WithDockerLogger(l tclog.Logger) DockerOption {
+	return func(d *Docker) error {
+		d.logger = l
+		return nil
+	}
+}
+
+// WithStopTimeout bounds the graceful stop (SIGTERM, then SIGKILL) of a container
+// replaced by Deploy or stopped by Restart. Default 10 s.
+func WithStopTimeout(t time.Duration) DockerOption {
+	return func(d *Docker) error {
+		if t < 0 {
+			return fmt.Errorf("set stop timeout: negative %s", t)
+		}
+		d.stopTimeout = t
+		return nil
+	}
+}
+
+// NewDocker connects to the Docker engine. It turns the testcontainers reaper off
+// (drill removes what it makes, see Stack.Down and Clean) and pins mapped ports to
+// localhost, so no traffic leaves loopback and the project's own networks.
+func NewDocker(opts ...DockerOption) (*Docker, error) {
+	d := &Docker{logger: tclog.NewNoopLogger(), pid: os.Getpid(), stopTimeout: dockerStopTimeout}
+	for _, o := range opts {
+		if err := o(d); err != nil {
+			return nil, err
+		}
+	}
+	if d.runID == "" {
+		d.runID = dockerRandomID()
+	}
+	host, err := os.Hostname()
+	if err != nil {
+		return nil, fmt.Errorf("read hostname: %w", err)
+	}
+	d.host = host
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if d.cli, err = dockerConnect(ctx); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Name implements Runtime.
+func (*Docker) Name() string { return "docker" }
+
+// RunID is the run id this runtime labels every resource with.
+func (d *Docker) RunID() string { return d.runID }
+
+// Close releases the engine connection. Running stacks are not touched.
+func (d *Docker) Close() error { return d.cli.Close() }
+
+// Up implements Runtime: it builds or checks the images, makes the stack's network,
+// starts the Toxiproxy container and every service concurrently, then creates a
+// front proxy per service and the scenario's proxies.
+func (d *Docker) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (Stack, error) {
+	cfg := NewUpConfig(opts...)
+	id := d.runID + "-" + strconv.FormatInt(d.seq.Add(1), 10)
+	st := &dockerStack{
+		d:        d,
+		id:       id,
+		labels:   d.labels(cfg.Labels, id),
+		services: map[string]*dockerService{},
+		proxies:  map[string]int{},
+	}
+	if err := st.up(ctx, spec, cfg); err != nil {
+		return st, fmt.Errorf("start docker stack: %w", err)
+	}
+	return st, nil
+}
+
+// labels are what every resource of a stack carries: drill's ownership labels win over
+// the caller's.
+func (d *Docker) labels(extra map[string]string, stackID string) map[string]string {
+	l := map[string]string{}
+	for k, v := range extra {
+		l[k] = v
+	}
+	l[LabelDrill] = "true"
+	l[LabelRun] = d.runID
+	l[LabelPID] = strconv.Itoa(d.pid)
+	l[LabelHost] = d.host
+	l[LabelStack] = stackID
+	return l
+}
+
+// dockerSetEnv sets what testcontainers must see before its first call (its
+// configuration is read once per process).
+func dockerSetEnv() {
+	_ = os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+	_ = os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "localhost")
+}
+
+// dockerConnect returns a client of the engine testcontainers would use.
+func dockerConnect(ctx context.Context) (*testcontainers.DockerClient, error) {
+	dockerSetEnv()
+	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connect docker engine: %w", err)
+	}
+	return cli, nil
+}
+
+// EngineAvailable returns nil when a Docker engine answers a ping within about two
+// seconds; --runtime auto uses it to choose between docker and process.
+func EngineAvailable(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	cli, err := dockerConnect(ctx)
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+		return fmt.Errorf("ping docker engine: %w", err)
+	}
+	return nil
+}
+
+func dockerRandomID() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// dockerServiceDataDir is where a service's durable data lives on the host.
+func dockerServiceDataDir(root, service string) (string, error) {
+	dir := filepath.Join(root, service)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("make data dir for %s: %w", service, err)
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("make data dir for %s: %w", service, err)
+	}
+	return abs, nil
+}

@@ -1,0 +1,265 @@
+package stack
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+	tcnetwork "github.com/testcontainers/testcontainers-go/network"
+	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/drillhq/drill/internal/scenario"
+)
+
+// dockerService is one service of a docker stack: a container reached through its front
+// proxy by its network alias (the service name), recreated on every Deploy.
+type dockerService struct {
+	st       *dockerStack
+	spec     scenario.Service
+	name     string // container name
+	dataDir  string // host directory mounted at /data
+	endpoint string // front proxy, host side
+
+	op      sync.Mutex // serialises lifecycle operations
+	mu      sync.Mutex // guards the fields below
+	ctr     *testcontainers.DockerContainer
+	release string
+}
+
+var (
+	_ Service      = (*dockerService)(nil)
+	_ Controller   = (*dockerService)(nil)
+	_ Disconnector = (*dockerService)(nil)
+)
+
+// Endpoint implements Service.
+func (s *dockerService) Endpoint() string { return s.endpoint }
+
+// Release implements Service.
+func (s *dockerService) Release() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.release
+}
+
+// ContainerID is the id of the container running the service now ("" when none).
+func (s *dockerService) ContainerID() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctr == nil {
+		return ""
+	}
+	return s.ctr.GetContainerID()
+}
+
+func (s *dockerService) current() (*testcontainers.DockerContainer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ctr == nil {
+		return nil, fmt.Errorf("act on %s: no container running", s.spec.Name)
+	}
+	return s.ctr, nil
+}
+
+// Deploy implements Service: recreate. The old container is stopped gracefully and
+// removed; the new release starts with the same name, alias, network and data mount.
+func (s *dockerService) Deploy(ctx context.Context, release string) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	if _, err := findRelease(s.spec, release); err != nil {
+		return fmt.Errorf("deploy %s: %w", s.spec.Name, err)
+	}
+	s.mu.Lock()
+	old := s.ctr
+	s.ctr = nil
+	s.mu.Unlock()
+	if old != nil {
+		if err := old.Terminate(ctx, testcontainers.StopTimeout(s.st.d.stopTimeout)); err != nil {
+			return fmt.Errorf("deploy %s %s: remove old container: %w", s.spec.Name, release, err)
+		}
+	}
+	return s.start(ctx, release)
+}
+
+// start runs the named release and waits until its health path answers.
+func (s *dockerService) start(ctx context.Context, release string) error {
+	rel, err := findRelease(s.spec, release)
+	if err != nil {
+		return fmt.Errorf("start %s: %w", s.spec.Name, err)
+	}
+	ref, err := s.st.images.Image(s.spec.Name, release)
+	if err != nil {
+		return fmt.Errorf("start %s: %w", s.spec.Name, err)
+	}
+	port := strconv.Itoa(s.spec.Port) + "/tcp"
+	env := mergeEnv(s.spec.Env, rel.Env)
+	env["HOST"], env["PORT"] = "0.0.0.0", strconv.Itoa(s.spec.Port)
+	fixture := s.spec.Fixture != ""
+	if fixture {
+		env["LEDGER_RELEASE"], env["LEDGER_DATA"] = rel.Name, dockerDataMount
+	}
+	timeout := s.spec.StartTimeout.D()
+	if timeout <= 0 {
+		timeout = dockerStartTimeout
+	}
+	health := s.spec.Health
+	if health == "" {
+		health = "/"
+	}
+	opts := []testcontainers.ContainerCustomizer{
+		testcontainers.WithName(s.name),
+		testcontainers.WithLabels(dockerWith(s.st.labels, LabelService, s.spec.Name)),
+		testcontainers.WithLogger(s.st.d.logger),
+		tcnetwork.WithNetworkName([]string{s.spec.Name}, s.st.netName),
+		testcontainers.WithEnv(env),
+		testcontainers.WithExposedPorts(port),
+		testcontainers.WithHostConfigModifier(dockerLoopbackPorts([]string{port})),
+		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+			hc.Binds = append(hc.Binds, s.dataDir+":"+dockerDataMount)
+		}),
+		testcontainers.WithWaitStrategy(wait.ForHTTP(health).WithPort(port).
+			WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval)),
+	}
+	if fixture {
+		// Fixture images are drill's own: run them as drill's user so the data they
+		// write on the host belongs to whoever runs drill.
+		opts = append(opts, testcontainers.WithConfigModifier(func(c *container.Config) {
+			c.User = strconv.Itoa(os.Getuid()) + ":" + strconv.Itoa(os.Getgid())
+		}))
+	}
+	ctr, err := testcontainers.Run(ctx, ref, opts...)
+	if err != nil {
+		return dockerRunFailed(ctx, ctr, fmt.Errorf("start %s %s (%s; ready when GET %s on port %d answers 200 within %s): %w",
+			s.spec.Name, release, ref, health, s.spec.Port, timeout, err))
+	}
+	s.mu.Lock()
+	s.ctr, s.release = ctr, release
+	s.mu.Unlock()
+	return nil
+}
+
+// Kill implements Controller: SIGKILL to the container, no graceful shutdown.
+func (s *dockerService) Kill(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	ctr, err := s.current()
+	if err != nil {
+		return err
+	}
+	if _, err := s.st.d.cli.ContainerKill(ctx, ctr.GetContainerID(), client.ContainerKillOptions{Signal: "KILL"}); err != nil {
+		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
+	}
+	return nil
+}
+
+// Pause implements Controller: freezes (true) or thaws (false) the container.
+func (s *dockerService) Pause(ctx context.Context, paused bool) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	ctr, err := s.current()
+	if err != nil {
+		return err
+	}
+	id := ctr.GetContainerID()
+	if paused {
+		_, err = s.st.d.cli.ContainerPause(ctx, id, client.ContainerPauseOptions{})
+	} else {
+		_, err = s.st.d.cli.ContainerUnpause(ctx, id, client.ContainerUnpauseOptions{})
+	}
+	if err != nil {
+		return fmt.Errorf("pause %s (%t): %w", s.spec.Name, paused, err)
+	}
+	return nil
+}
+
+// Restart implements Controller: a graceful stop (thawing a paused container first),
+// a start of the same container and release, and a wait until it is healthy again.
+func (s *dockerService) Restart(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	ctr, err := s.current()
+	if err != nil {
+		return err
+	}
+	state, err := ctr.State(ctx)
+	if err != nil {
+		return fmt.Errorf("restart %s: %w", s.spec.Name, err)
+	}
+	if state.Paused {
+		if _, err := s.st.d.cli.ContainerUnpause(ctx, ctr.GetContainerID(), client.ContainerUnpauseOptions{}); err != nil {
+			return fmt.Errorf("restart %s: unpause: %w", s.spec.Name, err)
+		}
+	}
+	timeout := s.st.d.stopTimeout
+	if err := ctr.Stop(ctx, &timeout); err != nil {
+		return fmt.Errorf("restart %s: %w", s.spec.Name, err)
+	}
+	// Start runs the container's wait strategy again: it returns once healthy.
+	if err := ctr.Start(ctx); err != nil {
+		return fmt.Errorf("restart %s: %w%s", s.spec.Name, err, dockerLogSuffix(ctx, ctr))
+	}
+	return nil
+}
+
+// Disconnect implements Disconnector: detaches the container from the stack's network.
+func (s *dockerService) Disconnect(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	ctr, err := s.current()
+	if err != nil {
+		return err
+	}
+	if _, err := s.st.d.cli.NetworkDisconnect(ctx, s.st.netID, client.NetworkDisconnectOptions{Container: ctr.GetContainerID(), Force: true}); err != nil {
+		return fmt.Errorf("disconnect %s: %w", s.spec.Name, err)
+	}
+	return nil
+}
+
+// Reconnect implements Disconnector: attaches the container again under its alias.
+func (s *dockerService) Reconnect(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	ctr, err := s.current()
+	if err != nil {
+		return err
+	}
+	_, err = s.st.d.cli.NetworkConnect(ctx, s.st.netID, client.NetworkConnectOptions{
+		Container:      ctr.GetContainerID(),
+		EndpointConfig: &network.EndpointSettings{Aliases: []string{s.spec.Name}},
+	})
+	if err != nil {
+		return fmt.Errorf("reconnect %s: %w", s.spec.Name, err)
+	}
+	return nil
+}
+
+// dockerLogTail is the end of a container's output, for error messages.
+func dockerLogTail(ctx context.Context, ctr *testcontainers.DockerContainer) string {
+	rc, err := ctr.Logs(ctx)
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(io.LimitReader(rc, 1<<20))
+	b = bytes.TrimSpace(b)
+	if len(b) > 2048 {
+		b = b[len(b)-2048:]
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func dockerLogSuffix(ctx context.Context, ctr *testcontainers.DockerContainer) string {
+	if t := dockerLogTail(context.WithoutCancel(ctx), ctr); t != "" {
+		return "\ncontainer output (last lines):\n" + t
+	}
+	return ""
+}

@@ -1,0 +1,279 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"sync"
+
+	toxiclient "github.com/Shopify/toxiproxy/v2/client"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+	tcnetwork "github.com/testcontainers/testcontainers-go/network"
+	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/drillhq/drill/internal/scenario"
+)
+
+// dockerStack is one stack of containers on a network of its own.
+type dockerStack struct {
+	d       *Docker
+	id      string
+	labels  map[string]string
+	netID   string
+	netName string
+	images  Images
+	owned   string // temporary data root made by Up, removed by Down
+
+	toxi       *testcontainers.DockerContainer
+	toxiClient *toxiclient.Client
+	services   map[string]*dockerService
+	order      []*dockerService
+	proxies    map[string]int    // proxy name → listen port inside the Toxiproxy container
+	endpoints  map[string]string // proxy name → host:port on the host
+
+	downMu sync.Mutex
+}
+
+var _ Stack = (*dockerStack)(nil)
+
+func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg UpConfig) error {
+	var err error
+	if st.images, err = imageEnsure(ctx, st.d.cli, spec); err != nil {
+		return err
+	}
+	root := cfg.DataDir
+	if root == "" {
+		if root, err = os.MkdirTemp("", "drill-data-"); err != nil {
+			return fmt.Errorf("make data dir: %w", err)
+		}
+		st.owned = root
+	}
+	if err := st.planProxies(spec); err != nil {
+		return err
+	}
+	for _, svc := range spec.Services {
+		dir, err := dockerServiceDataDir(root, svc.Name)
+		if err != nil {
+			return err
+		}
+		s := &dockerService{st: st, spec: svc, dataDir: dir, name: "drill-" + st.id + "-" + svc.Name}
+		st.services[svc.Name] = s
+		st.order = append(st.order, s)
+	}
+	st.netName = "drill-" + st.id
+	res, err := st.d.cli.NetworkCreate(ctx, st.netName, client.NetworkCreateOptions{Driver: "bridge", Labels: st.labels})
+	if err != nil {
+		return fmt.Errorf("create network %s: %w", st.netName, err)
+	}
+	st.netID = res.ID
+	if err := st.startAll(ctx); err != nil {
+		return err
+	}
+	return st.createProxies(ctx, spec)
+}
+
+// planProxies gives every front proxy (one per service, named after it) and every
+// scenario proxy a listen port inside the Toxiproxy container.
+func (st *dockerStack) planProxies(spec scenario.Stack) error {
+	port := dockerProxyPortBase
+	for _, svc := range spec.Services {
+		if _, dup := st.proxies[svc.Name]; dup {
+			return fmt.Errorf("plan proxies: service %q declared twice", svc.Name)
+		}
+		st.proxies[svc.Name] = port
+		port++
+	}
+	for _, p := range spec.Proxies {
+		if _, dup := st.proxies[p.Name]; dup {
+			return fmt.Errorf("plan proxies: proxy %q clashes with a service or another proxy", p.Name)
+		}
+		st.proxies[p.Name] = port
+		port++
+	}
+	return nil
+}
+
+// startAll starts Toxiproxy and every service at once: they do not depend on each other.
+func (st *dockerStack) startAll(ctx context.Context) error {
+	errs := make([]error, len(st.order)+1)
+	var wg sync.WaitGroup
+	wg.Go(func() { errs[0] = st.startToxiproxy(ctx) })
+	for i, s := range st.order {
+		wg.Go(func() { errs[i+1] = s.start(ctx, s.spec.Release) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (st *dockerStack) startToxiproxy(ctx context.Context) error {
+	ports := []string{strconv.Itoa(dockerToxiproxyAPIPort) + "/tcp"}
+	for _, p := range st.proxies {
+		ports = append(ports, strconv.Itoa(p)+"/tcp")
+	}
+	labels := dockerWith(st.labels, LabelService, dockerToxiproxyAlias)
+	ctr, err := testcontainers.Run(ctx, st.images.Toxiproxy,
+		testcontainers.WithName("drill-"+st.id+"-"+dockerToxiproxyAlias),
+		testcontainers.WithLabels(labels),
+		testcontainers.WithLogger(st.d.logger),
+		tcnetwork.WithNetworkName([]string{dockerToxiproxyAlias}, st.netName),
+		testcontainers.WithExposedPorts(ports...),
+		testcontainers.WithHostConfigModifier(dockerLoopbackPorts(ports)),
+		testcontainers.WithWaitStrategy(wait.ForHTTP("/version").
+			WithPort(strconv.Itoa(dockerToxiproxyAPIPort)+"/tcp").
+			WithStartupTimeout(dockerStartTimeout).WithPollInterval(dockerPollInterval)),
+	)
+	if err != nil {
+		return dockerRunFailed(ctx, ctr, fmt.Errorf("start toxiproxy: %w", err))
+	}
+	st.toxi = ctr
+	api, err := dockerHostPort(ctx, ctr, dockerToxiproxyAPIPort)
+	if err != nil {
+		return fmt.Errorf("start toxiproxy: %w", err)
+	}
+	st.toxiClient = toxiclient.NewClient("http://" + api)
+	return nil
+}
+
+// createProxies makes the front proxies and the scenario's proxies; every upstream is a
+// service's network alias, so a redeployed container is reached with no change here.
+func (st *dockerStack) createProxies(ctx context.Context, spec scenario.Stack) error {
+	st.endpoints = map[string]string{}
+	create := func(name string, svc *dockerService) error {
+		port := st.proxies[name]
+		upstream := net.JoinHostPort(svc.spec.Name, strconv.Itoa(svc.spec.Port))
+		if _, err := st.toxiClient.CreateProxy(name, "0.0.0.0:"+strconv.Itoa(port), upstream); err != nil {
+			return fmt.Errorf("create proxy %s: %w", name, err)
+		}
+		ep, err := dockerHostPort(ctx, st.toxi, port)
+		if err != nil {
+			return fmt.Errorf("create proxy %s: %w", name, err)
+		}
+		st.endpoints[name] = ep
+		return nil
+	}
+	for _, s := range st.order {
+		if err := create(s.spec.Name, s); err != nil {
+			return err
+		}
+		s.endpoint = st.endpoints[s.spec.Name]
+	}
+	for _, p := range spec.Proxies {
+		up, ok := st.services[p.Upstream]
+		if !ok {
+			return fmt.Errorf("create proxy %s: unknown upstream service %q", p.Name, p.Upstream)
+		}
+		if err := create(p.Name, up); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Service implements Stack.
+func (st *dockerStack) Service(name string) (Service, error) {
+	s, ok := st.services[name]
+	if !ok {
+		return nil, fmt.Errorf("find service %q: not in the stack", name)
+	}
+	return s, nil
+}
+
+// Toxiproxy implements Stack.
+func (st *dockerStack) Toxiproxy() *toxiclient.Client { return st.toxiClient }
+
+// ProxyEndpoint is the host:port where drill reaches the named proxy (a service's front
+// proxy or a scenario proxy) from the host.
+func (st *dockerStack) ProxyEndpoint(name string) (string, error) {
+	ep, ok := st.endpoints[name]
+	if !ok {
+		return "", fmt.Errorf("find proxy %q: not in the stack", name)
+	}
+	return ep, nil
+}
+
+// ProxyAddress is the host:port where other services of the stack reach the named
+// proxy on the stack's network.
+func (st *dockerStack) ProxyAddress(name string) (string, error) {
+	port, ok := st.proxies[name]
+	if !ok {
+		return "", fmt.Errorf("find proxy %q: not in the stack", name)
+	}
+	return net.JoinHostPort(dockerToxiproxyAlias, strconv.Itoa(port)), nil
+}
+
+// Down implements Stack. It removes every container and the network labelled with this
+// stack's id, found afresh each call, so it also cleans what a failed Up left without
+// a handle, works after ctx is cancelled, and is safe to call again.
+func (st *dockerStack) Down(ctx context.Context) error {
+	st.downMu.Lock()
+	defer st.downMu.Unlock()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerDownTimeout)
+	defer cancel()
+	f := make(client.Filters).Add("label", LabelStack+"="+st.id)
+	_, errs := cleanRemove(ctx, st.d.cli, f, nil)
+	if st.owned != "" {
+		if err := os.RemoveAll(st.owned); err != nil {
+			errs = append(errs, fmt.Errorf("remove data dir: %w", err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("stop docker stack %s: %w", st.id, err)
+	}
+	return nil
+}
+
+// dockerLoopbackPorts publishes ports on 127.0.0.1 only, on random host ports.
+func dockerLoopbackPorts(ports []string) func(*container.HostConfig) {
+	return func(hc *container.HostConfig) {
+		if hc.PortBindings == nil {
+			hc.PortBindings = network.PortMap{}
+		}
+		for _, p := range ports {
+			hc.PortBindings[network.MustParsePort(p)] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1")}}
+		}
+	}
+}
+
+// dockerHostPort is the 127.0.0.1:port where the host reaches a container's TCP port now
+// (mapped ports change across stop and start, so it is asked for each time).
+func dockerHostPort(ctx context.Context, ctr *testcontainers.DockerContainer, port int) (string, error) {
+	p, err := ctr.MappedPort(ctx, strconv.Itoa(port)+"/tcp")
+	if err != nil {
+		return "", fmt.Errorf("read mapped port %d: %w", port, err)
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(int(p.Num()))), nil
+}
+
+// dockerRunFailed removes a container that Run returned together with an error, and
+// adds the end of its log to the error.
+func dockerRunFailed(ctx context.Context, ctr *testcontainers.DockerContainer, err error) error {
+	if ctr == nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerStopTimeout)
+	defer cancel()
+	tail := dockerLogTail(ctx, ctr)
+	if terr := ctr.Terminate(ctx, testcontainers.StopTimeout(0)); terr != nil {
+		err = errors.Join(err, fmt.Errorf("remove failed container: %w", terr))
+	}
+	if tail != "" {
+		return fmt.Errorf("%w\ncontainer output (last lines):\n%s", err, tail)
+	}
+	return err
+}
+
+func dockerWith(m map[string]string, k, v string) map[string]string {
+	out := make(map[string]string, len(m)+1)
+	for mk, mv := range m {
+		out[mk] = mv
+	}
+	out[k] = v
+	return out
+}

@@ -1,0 +1,313 @@
+package stack_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+)
+
+// dockerSetup skips when no engine answers, builds the fixture binaries into a temporary
+// directory and points DRILL_FIXTURE_DIR at it for the rest of the ordered container.
+// Call it from a BeforeAll.
+func dockerSetup() *testcontainers.DockerClient {
+	GinkgoHelper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := stack.EngineAvailable(ctx); err != nil {
+		Skip("docker engine not available: " + err.Error())
+	}
+	wd, err := os.Getwd()
+	Expect(err).NotTo(HaveOccurred())
+	root, err := fixture.ModuleRoot(wd)
+	Expect(err).NotTo(HaveOccurred())
+	dir := GinkgoT().TempDir()
+	bctx, bcancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer bcancel()
+	Expect(fixture.Build(bctx, root, dir)).To(Succeed())
+	prev, had := os.LookupEnv(fixture.DirEnv)
+	Expect(os.Setenv(fixture.DirEnv, dir)).To(Succeed())
+	DeferCleanup(func() {
+		if had {
+			os.Setenv(fixture.DirEnv, prev)
+		} else {
+			os.Unsetenv(fixture.DirEnv)
+		}
+	})
+	cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer ccancel()
+	cli, err := testcontainers.NewDockerClientWithOpts(cctx)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(cli.Close)
+	return cli
+}
+
+// ledgerStack is a one-service stack of the ledger fixture with releases v1 and v2, and
+// one scenario proxy in front of it.
+func ledgerStack() scenario.Stack {
+	return scenario.Stack{
+		Services: []scenario.Service{{
+			Name:         "ledger",
+			Fixture:      "ledger",
+			Port:         8080,
+			Health:       "/healthz",
+			StartTimeout: scenario.Duration(30 * time.Second),
+			Release:      "v1",
+			Releases:     []scenario.Release{{Name: "v1"}, {Name: "v2", Env: map[string]string{"LEDGER_DURABILITY": "always"}}},
+		}},
+		Proxies: []scenario.Proxy{{Name: "ledger-db", Upstream: "ledger"}},
+	}
+}
+
+// probe GETs path through ep on a fresh connection with a short timeout.
+func probe(ep, path string) (int, string, error) {
+	c := &http.Client{Timeout: 500 * time.Millisecond, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := c.Get("http://" + ep + path)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+func healthy(ep string) func() error {
+	return func() error {
+		code, _, err := probe(ep, "/healthz")
+		if err != nil {
+			return err
+		}
+		if code != http.StatusOK {
+			return fmt.Errorf("status %d", code)
+		}
+		return nil
+	}
+}
+
+func release(ep string) string {
+	GinkgoHelper()
+	code, body, err := probe(ep, "/version")
+	Expect(err).NotTo(HaveOccurred())
+	Expect(code).To(Equal(http.StatusOK))
+	var v struct {
+		Release string `json:"release"`
+	}
+	Expect(json.Unmarshal([]byte(body), &v)).To(Succeed())
+	return v.Release
+}
+
+func byLabel(k, v string) client.Filters { return make(client.Filters).Add("label", k+"="+v) }
+
+func containersWith(cli *testcontainers.DockerClient, f client.Filters) []string {
+	GinkgoHelper()
+	res, err := cli.ContainerList(context.Background(), client.ContainerListOptions{All: true, Filters: f})
+	Expect(err).NotTo(HaveOccurred())
+	var ids []string
+	for _, c := range res.Items {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+func networksWith(cli *testcontainers.DockerClient, f client.Filters) []string {
+	GinkgoHelper()
+	res, err := cli.NetworkList(context.Background(), client.NetworkListOptions{Filters: f})
+	Expect(err).NotTo(HaveOccurred())
+	var names []string
+	for _, n := range res.Items {
+		names = append(names, n.Name)
+	}
+	return names
+}
+
+type containerIDer interface{ ContainerID() string }
+
+var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
+	var (
+		cli     *testcontainers.DockerClient
+		rt      *stack.Docker
+		st      stack.Stack
+		svc     stack.Service
+		dataDir string
+	)
+
+	BeforeAll(func(ctx SpecContext) {
+		cli = dockerSetup()
+		var err error
+		rt, err = stack.NewDocker()
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(rt.Close)
+		Expect(rt.Name()).To(Equal("docker"))
+
+		dataDir = GinkgoT().TempDir()
+		st, err = rt.Up(ctx, ledgerStack(), stack.WithDataDir(dataDir),
+			stack.WithLabels(map[string]string{"dev.drill.scenario": "unit", "dev.drill.trial": "1"}))
+		if st != nil {
+			DeferCleanup(func(ctx SpecContext) { Expect(st.Down(ctx)).To(Succeed()) })
+		}
+		Expect(err).NotTo(HaveOccurred())
+		svc, err = st.Service("ledger")
+		Expect(err).NotTo(HaveOccurred())
+	}, NodeTimeout(4*time.Minute))
+
+	It("starts the service and Toxiproxy, labelled, on a network of their own", func() {
+		ids := containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))
+		Expect(ids).To(HaveLen(2))
+		nets := networksWith(cli, byLabel(stack.LabelRun, rt.RunID()))
+		Expect(nets).To(HaveLen(1))
+		host, err := os.Hostname()
+		Expect(err).NotTo(HaveOccurred())
+		for _, id := range ids {
+			in, err := cli.ContainerInspect(context.Background(), id, client.ContainerInspectOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(in.Container.Config.Labels).To(HaveKeyWithValue(stack.LabelDrill, "true"))
+			Expect(in.Container.Config.Labels).To(HaveKeyWithValue(stack.LabelPID, strconv.Itoa(os.Getpid())))
+			Expect(in.Container.Config.Labels).To(HaveKeyWithValue(stack.LabelHost, host))
+			Expect(in.Container.Config.Labels).To(HaveKeyWithValue("dev.drill.scenario", "unit"))
+			Expect(in.Container.NetworkSettings.Networks).To(HaveLen(1))
+			Expect(in.Container.NetworkSettings.Networks).To(HaveKey(nets[0]))
+			if in.Container.Config.Labels[stack.LabelService] == "ledger" {
+				Expect(in.Container.NetworkSettings.Networks[nets[0]].Aliases).To(ContainElement("ledger"))
+			}
+		}
+	})
+
+	It("reaches the service's health path through its front proxy", func() {
+		Expect(svc.Endpoint()).To(HavePrefix("127.0.0.1:"))
+		Expect(healthy(svc.Endpoint())()).To(Succeed())
+		Expect(svc.Release()).To(Equal("v1"))
+		Expect(release(svc.Endpoint())).To(Equal("v1"))
+		proxies, err := st.Toxiproxy().Proxies()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(proxies).To(HaveKey("ledger"))
+		Expect(proxies).To(HaveKey("ledger-db"))
+		Expect(proxies["ledger"].Upstream).To(Equal("ledger:8080"))
+	})
+
+	It("deploys another release as a new container and keeps the data", func(ctx SpecContext) {
+		c := &http.Client{Timeout: 2 * time.Second}
+		resp, err := c.Post("http://"+svc.Endpoint()+"/accounts", "application/json", strings.NewReader(`{"id":"keep","balance":42}`))
+		Expect(err).NotTo(HaveOccurred())
+		resp.Body.Close()
+		Expect(resp.StatusCode).To(Equal(http.StatusCreated))
+		before := svc.(containerIDer).ContainerID()
+
+		Expect(svc.Deploy(ctx, "v2")).To(Succeed())
+		Expect(svc.(containerIDer).ContainerID()).NotTo(Equal(before))
+		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))).NotTo(ContainElement(before))
+		Expect(svc.Release()).To(Equal("v2"))
+		Expect(release(svc.Endpoint())).To(Equal("v2"))
+
+		code, body, err := probe(svc.Endpoint(), "/accounts/keep")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(code).To(Equal(http.StatusOK))
+		Expect(body).To(ContainSubstring(`"balance":42`))
+		Expect(filepath.Join(dataDir, "ledger", "wal.log")).To(BeARegularFile())
+
+		Expect(svc.Deploy(ctx, "nope")).To(MatchError(ContainSubstring(`"nope"`)))
+		Expect(svc.Release()).To(Equal("v2"))
+	}, NodeTimeout(2*time.Minute))
+
+	It("kills and restarts the service", func(ctx SpecContext) {
+		ctl := svc.(stack.Controller)
+		Expect(ctl.Kill(ctx)).To(Succeed())
+		Eventually(healthy(svc.Endpoint())).WithTimeout(10 * time.Second).Should(HaveOccurred())
+		Expect(ctl.Restart(ctx)).To(Succeed())
+		Eventually(healthy(svc.Endpoint())).WithTimeout(5 * time.Second).Should(Succeed())
+		Expect(release(svc.Endpoint())).To(Equal("v2"))
+	}, NodeTimeout(2*time.Minute))
+
+	It("pauses and thaws the service", func(ctx SpecContext) {
+		ctl := svc.(stack.Controller)
+		Expect(ctl.Pause(ctx, true)).To(Succeed())
+		err := healthy(svc.Endpoint())()
+		Expect(err).To(HaveOccurred())
+		Expect(err.Error()).To(ContainSubstring("Timeout"))
+		Expect(ctl.Pause(ctx, false)).To(Succeed())
+		Eventually(healthy(svc.Endpoint())).WithTimeout(5 * time.Second).Should(Succeed())
+	}, NodeTimeout(time.Minute))
+
+	It("disconnects and reconnects the service", func(ctx SpecContext) {
+		d, ok := svc.(stack.Disconnector)
+		Expect(ok).To(BeTrue())
+		Expect(d.Disconnect(ctx)).To(Succeed())
+		By("disconnected")
+		Eventually(healthy(svc.Endpoint())).WithTimeout(5 * time.Second).Should(HaveOccurred())
+		By("unreachable")
+		Consistently(healthy(svc.Endpoint())).WithTimeout(time.Second).Should(HaveOccurred())
+		Expect(d.Reconnect(ctx)).To(Succeed())
+		By("reconnected")
+		Eventually(healthy(svc.Endpoint())).WithTimeout(5 * time.Second).Should(Succeed())
+	}, NodeTimeout(time.Minute))
+
+	It("removes every container and network of the stack at Down, even with a cancelled context", func(ctx SpecContext) {
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		By("down")
+		Expect(st.Down(cancelled)).To(Succeed())
+		By("down done")
+		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
+		Expect(networksWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
+		Expect(st.Down(ctx)).To(Succeed())
+		Expect(filepath.Join(dataDir, "ledger", "wal.log")).To(BeARegularFile(), "a caller's data dir is the caller's")
+	}, NodeTimeout(time.Minute))
+
+	It("returns a half-built stack that Down removes when a service never becomes ready", func(ctx SpecContext) {
+		spec := ledgerStack()
+		spec.Services[0].Health = "/never"
+		spec.Services[0].StartTimeout = scenario.Duration(2 * time.Second)
+		before, err := filepath.Glob(filepath.Join(os.TempDir(), "drill-data-*"))
+		Expect(err).NotTo(HaveOccurred())
+
+		By("up")
+		half, err := rt.Up(ctx, spec)
+		By("up failed")
+		Expect(err).To(MatchError(ContainSubstring("start ledger v1")))
+		Expect(half).NotTo(BeNil())
+		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()).Add("label", stack.LabelService+"=ledger"))).To(BeEmpty(), "the failed container is removed at once")
+		Expect(half.Down(ctx)).To(Succeed())
+		By("down")
+		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
+		Expect(networksWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
+		after, err := filepath.Glob(filepath.Join(os.TempDir(), "drill-data-*"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(after).To(ConsistOf(before), "the runtime's own data dir is removed")
+	}, NodeTimeout(2*time.Minute))
+
+	It("fails clearly on an image the engine has not and cannot pull", func(ctx SpecContext) {
+		spec := ledgerStack()
+		spec.Services[0].Releases[1].Image = "drill-missing-image:nope"
+		_, err := stack.EnsureImages(ctx, spec)
+		Expect(err).To(MatchError(ContainSubstring(`image "drill-missing-image:nope" not found locally and could not be pulled: build it (docker build -t drill-missing-image:nope …) or load it (docker load)`)))
+	}, NodeTimeout(time.Minute))
+
+	It("resolves every release to a fixture image tagged by the binary's hash", func(ctx SpecContext) {
+		im, err := stack.EnsureImages(ctx, ledgerStack())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(im.Toxiproxy).To(Equal(stack.ToxiproxyImage))
+		v1, err := im.Image("ledger", "v1")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(v1).To(MatchRegexp(`^drill-fixture-ledger:[0-9a-f]{12}$`))
+		v2, err := im.Image("ledger", "v2")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(v2).To(Equal(v1))
+		_, err = cli.ImageInspect(ctx, v1)
+		Expect(err).NotTo(HaveOccurred())
+	}, NodeTimeout(time.Minute))
+})

@@ -1,0 +1,316 @@
+package stack
+
+import (
+	"archive/tar"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/build"
+	"github.com/moby/moby/api/types/jsonstream"
+	"github.com/moby/moby/client"
+
+	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/scenario"
+)
+
+// ToxiproxyImage is the local image the docker runtime runs Toxiproxy from. It is built
+// FROM scratch out of the toxiproxy-server binary, so no registry is ever needed.
+const ToxiproxyImage = "drill-toxiproxy:2.12.0"
+
+// imageFixturePrefix starts the repository name of every fixture image.
+const imageFixturePrefix = "drill-fixture-"
+
+// Images names the image each release of a stack runs, and the Toxiproxy image.
+type Images struct {
+	// Toxiproxy is the Toxiproxy server image.
+	Toxiproxy string
+	// Releases maps a service name to its release names and the image each runs.
+	Releases map[string]map[string]string
+}
+
+// Image returns the image the named release of the named service runs.
+func (im Images) Image(service, release string) (string, error) {
+	ref, ok := im.Releases[service][release]
+	if !ok {
+		return "", fmt.Errorf("find image of %s release %q: not resolved", service, release)
+	}
+	return ref, nil
+}
+
+// ImageOption configures EnsureImages.
+type ImageOption func(*imageConfig)
+
+type imageConfig struct {
+	cli client.APIClient
+}
+
+// WithImageClient makes EnsureImages use cli instead of connecting on its own.
+func WithImageClient(cli client.APIClient) ImageOption {
+	return func(c *imageConfig) { c.cli = cli }
+}
+
+// EnsureImages makes sure the engine holds every image spec needs: it builds the
+// Toxiproxy image and one image per fixture (tagged with a hash of the fixture binary,
+// so a rebuilt fixture gets a new tag) when missing, and checks (pulling once if needed)
+// images a scenario names. Images are build caches shared by runs: they carry no run label.
+func EnsureImages(ctx context.Context, spec scenario.Stack, opts ...ImageOption) (Images, error) {
+	var cfg imageConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.cli == nil {
+		cli, err := dockerConnect(ctx)
+		if err != nil {
+			return Images{}, err
+		}
+		defer cli.Close()
+		cfg.cli = cli
+	}
+	return imageEnsure(ctx, cfg.cli, spec)
+}
+
+func imageEnsure(ctx context.Context, cli client.APIClient, spec scenario.Stack) (Images, error) {
+	im := Images{Toxiproxy: ToxiproxyImage, Releases: map[string]map[string]string{}}
+	if err := imageEnsureToxiproxy(ctx, cli); err != nil {
+		return im, err
+	}
+	fixtures := map[string]string{} // fixture name → image, built at most once per call
+	checked := map[string]bool{}    // user images already found
+	for _, svc := range spec.Services {
+		im.Releases[svc.Name] = map[string]string{}
+		for _, rel := range svc.Releases {
+			ref, err := imageForRelease(ctx, cli, svc, rel, fixtures, checked)
+			if err != nil {
+				return im, err
+			}
+			im.Releases[svc.Name][rel.Name] = ref
+		}
+	}
+	return im, nil
+}
+
+// imageForRelease resolves one release: its own image, else the service's, else the fixture's.
+func imageForRelease(ctx context.Context, cli client.APIClient, svc scenario.Service, rel scenario.Release, fixtures map[string]string, checked map[string]bool) (string, error) {
+	ref := rel.Image
+	if ref == "" {
+		ref = svc.Image
+	}
+	if ref != "" {
+		if !checked[ref] {
+			if err := imageEnsureUser(ctx, cli, ref); err != nil {
+				return "", err
+			}
+			checked[ref] = true
+		}
+		return ref, nil
+	}
+	if svc.Fixture == "" {
+		return "", fmt.Errorf("resolve image of %s release %q: the docker runtime needs an image or a fixture", svc.Name, rel.Name)
+	}
+	if ref, ok := fixtures[svc.Fixture]; ok {
+		return ref, nil
+	}
+	ref, err := imageEnsureFixture(ctx, cli, svc.Fixture)
+	if err != nil {
+		return "", err
+	}
+	fixtures[svc.Fixture] = ref
+	return ref, nil
+}
+
+// imageEnsureFixture builds drill-fixture-<name>:<hash> from the fixture binary unless present.
+func imageEnsureFixture(ctx context.Context, cli client.APIClient, name string) (string, error) {
+	bin, err := fixture.Locate(name)
+	if err != nil {
+		return "", fmt.Errorf("build fixture image %s: %w", name, err)
+	}
+	sum, err := imageFileHash(bin)
+	if err != nil {
+		return "", fmt.Errorf("build fixture image %s: %w", name, err)
+	}
+	ref := imageFixturePrefix + name + ":" + sum
+	dockerfile := fmt.Sprintf("FROM scratch\nCOPY %s /%s\nENTRYPOINT [\"/%s\"]\n", name, name, name)
+	return ref, imageBuildOnce(ctx, cli, ref, bin, name, dockerfile)
+}
+
+// imageEnsureToxiproxy builds the Toxiproxy image from the toxiproxy-server binary unless present.
+func imageEnsureToxiproxy(ctx context.Context, cli client.APIClient) error {
+	if ok, err := imageExists(ctx, cli, ToxiproxyImage); err != nil || ok {
+		return err
+	}
+	bin, err := fixture.Locate(fixture.ToxiproxyServer)
+	if err != nil {
+		return fmt.Errorf("build toxiproxy image: %w", err)
+	}
+	name := fixture.ToxiproxyServer
+	dockerfile := fmt.Sprintf("FROM scratch\nCOPY %s /%s\nEXPOSE %d\nENTRYPOINT [\"/%s\"]\nCMD [\"-host=0.0.0.0\"]\n",
+		name, name, dockerToxiproxyAPIPort, name)
+	return imageBuildOnce(ctx, cli, ToxiproxyImage, bin, name, dockerfile)
+}
+
+// imageBuildOnce builds ref from a dedicated context (the binary and a Dockerfile) unless it exists.
+func imageBuildOnce(ctx context.Context, cli client.APIClient, ref, bin, name, dockerfile string) error {
+	if ok, err := imageExists(ctx, cli, ref); err != nil || ok {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "drill-image-")
+	if err != nil {
+		return fmt.Errorf("build image %s: %w", ref, err)
+	}
+	defer os.RemoveAll(dir)
+	if err := imageCopyFile(bin, filepath.Join(dir, name), 0o755); err != nil {
+		return fmt.Errorf("build image %s: %w", ref, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
+		return fmt.Errorf("build image %s: %w", ref, err)
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(imageTar(pw, dir, "Dockerfile", name)) }()
+	defer pr.Close()
+	res, err := cli.ImageBuild(ctx, pr, client.ImageBuildOptions{
+		Tags:        []string{ref},
+		Dockerfile:  "Dockerfile",
+		Remove:      true,
+		ForceRemove: true,
+		Version:     build.BuilderV1, // the classic builder handles FROM scratch offline
+		Labels:      map[string]string{"dev.drill.image": name},
+	})
+	if err != nil {
+		return fmt.Errorf("build image %s: %w", ref, err)
+	}
+	defer res.Body.Close()
+	if err := imageReadStream(res.Body); err != nil {
+		return fmt.Errorf("build image %s: %w", ref, err)
+	}
+	return nil
+}
+
+// imageEnsureUser checks a scenario-named image, pulling it once when the engine lacks it.
+func imageEnsureUser(ctx context.Context, cli client.APIClient, ref string) error {
+	if ok, err := imageExists(ctx, cli, ref); err != nil || ok {
+		return err
+	}
+	pullErr := imagePull(ctx, cli, ref)
+	if pullErr == nil {
+		if ok, err := imageExists(ctx, cli, ref); err != nil || ok {
+			return err
+		}
+		pullErr = errors.New("engine reported success but has no such image")
+	}
+	return fmt.Errorf("image %q not found locally and could not be pulled: build it (docker build -t %s …) or load it (docker load): %w", ref, ref, pullErr)
+}
+
+func imagePull(ctx context.Context, cli client.APIClient, ref string) error {
+	res, err := cli.ImagePull(ctx, ref, client.ImagePullOptions{})
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	return res.Wait(ctx)
+}
+
+// imageExists reports whether the engine holds ref.
+func imageExists(ctx context.Context, cli client.APIClient, ref string) (bool, error) {
+	_, err := cli.ImageInspect(ctx, ref)
+	switch {
+	case err == nil:
+		return true, nil
+	case cerrdefs.IsNotFound(err):
+		return false, nil
+	}
+	return false, fmt.Errorf("inspect image %s: %w", ref, err)
+}
+
+// imageReadStream drains a build's JSON message stream and returns the first error it reports.
+func imageReadStream(r io.Reader) error {
+	dec := json.NewDecoder(r)
+	var last string
+	for {
+		var m jsonstream.Message
+		if err := dec.Decode(&m); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("read build output: %w", err)
+		}
+		if m.Error != nil {
+			return fmt.Errorf("%s (after: %s)", m.Error.Message, strings.TrimSpace(last))
+		}
+		if m.Stream != "" {
+			last = m.Stream
+		}
+	}
+}
+
+// imageTar writes the named files of dir as a tar stream: the whole build context.
+func imageTar(w io.Writer, dir string, names ...string) error {
+	tw := tar.NewWriter(w)
+	for _, n := range names {
+		if err := imageTarFile(tw, filepath.Join(dir, n), n); err != nil {
+			return err
+		}
+	}
+	return tw.Close()
+}
+
+func imageTarFile(tw *tar.Writer, path, name string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	hdr, err := tar.FileInfoHeader(st, "")
+	if err != nil {
+		return err
+	}
+	hdr.Name = name
+	if err := tw.WriteHeader(hdr); err != nil {
+		return err
+	}
+	_, err = io.Copy(tw, f)
+	return err
+}
+
+func imageCopyFile(src, dst string, mode os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// imageFileHash is the short (12 hex digits) sha256 of a file: a fixture image's tag.
+func imageFileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil))[:12], nil
+}

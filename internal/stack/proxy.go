@@ -1,0 +1,67 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	toxiproxy "github.com/Shopify/toxiproxy/v2"
+	toxiclient "github.com/Shopify/toxiproxy/v2/client"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+)
+
+// embeddedToxiproxy is a real Toxiproxy server running inside drill's process, serving
+// its HTTP API on a loopback port so faults drive it exactly as they drive a container.
+type embeddedToxiproxy struct {
+	server *toxiproxy.ApiServer
+	http   *http.Server
+	client *toxiclient.Client
+	done   chan struct{}
+}
+
+// startToxiproxy starts an embedded Toxiproxy server on 127.0.0.1 and waits until its API answers.
+func startToxiproxy(ctx context.Context) (*embeddedToxiproxy, error) {
+	srv := toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), zerolog.Nop())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen toxiproxy api: %w", err)
+	}
+	e := &embeddedToxiproxy{
+		server: srv,
+		http:   &http.Server{Handler: srv.Routes(), ReadHeaderTimeout: 10 * time.Second},
+		client: toxiclient.NewClient("http://" + ln.Addr().String()),
+		done:   make(chan struct{}),
+	}
+	go func() {
+		defer close(e.done)
+		_ = e.http.Serve(ln)
+	}()
+	if _, err := e.client.Version(); err != nil {
+		e.close()
+		return nil, fmt.Errorf("start toxiproxy: %w", err)
+	}
+	return e, nil
+}
+
+// createProxy makes a proxy listening on a free loopback port and returns its address.
+func (e *embeddedToxiproxy) createProxy(name, upstream string) (string, error) {
+	p, err := e.client.CreateProxy(name, "127.0.0.1:0", upstream)
+	if err != nil {
+		return "", fmt.Errorf("create proxy %s: %w", name, err)
+	}
+	return p.Listen, nil
+}
+
+// close stops every proxy (closing their listeners and connections) and the API server.
+func (e *embeddedToxiproxy) close() error {
+	errs := []error{e.server.Collection.Clear()}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	errs = append(errs, e.http.Shutdown(ctx))
+	<-e.done
+	return errors.Join(errs...)
+}

@@ -1,0 +1,36 @@
+// Package testenv prepares what drill's test suites need from the machine: the
+// fixture binaries built once per suite into a temporary directory.
+package testenv
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/drillhq/drill/internal/fixture"
+)
+
+// BuildFixtures builds every fixture binary into dir and points DRILL_FIXTURE_DIR at
+// it, so both runtimes of the calling test binary find them.
+func BuildFixtures(ctx context.Context, dir string) error {
+	_, file, _, _ := runtime.Caller(0)
+	root, err := fixture.ModuleRoot(filepath.Dir(file))
+	if err != nil {
+		return err
+	}
+	if err := fixture.Build(ctx, root, dir); err != nil {
+		return err
+	}
+	return os.Setenv(fixture.DirEnv, dir)
+}
+
+// ModuleRoot is the directory holding drill's go.mod.
+func ModuleRoot() string {
+	_, file, _, _ := runtime.Caller(0)
+	root, err := fixture.ModuleRoot(filepath.Dir(file))
+	if err != nil {
+		panic(err)
+	}
+	return root
+}

@@ -1,0 +1,164 @@
+package trial_test
+
+import (
+	"context"
+	"slices"
+	"path/filepath"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/fixtures/ledger/truth"
+	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// scenarioYAML is the bad-release scenario with the v2 defect and durability chosen by the spec.
+func scenarioYAML(durability, v2env string) string {
+	return `
+version: 1
+name: accuracy
+objectives: {rto: 5s, rpo: 0s}
+trials: 1
+stack:
+  services:
+    - name: ledger
+      fixture: ledger
+      port: 8080
+      health: /healthz
+      env: {LEDGER_DURABILITY: ` + durability + `}
+      release: v1
+      releases:
+        - name: v1
+        - name: v2
+          env: ` + v2env + `
+workload: {kind: ledger, service: ledger, rate: 100, accounts: 5, timeout: 500ms}
+probes: {interval: 20ms, timeout: 300ms, recover_after: 3, http: {service: ledger, path: /healthz}}
+warmup: 300ms
+change: {service: ledger, release: v2}
+rollback:
+  mechanism: {kind: redeploy, service: ledger}
+  trigger: {kind: automated, condition: "error_rate > 0.5", window: 200ms, min_samples: 3}
+  timeout: 10s
+`
+}
+
+func runTrial(sc *scenario.Scenario, index int) (trial.Result, []truth.Event) {
+	dir := GinkgoT().TempDir()
+	res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(), KeepRaw: true,
+		UpOptions: []stack.UpOption{stack.WithDataDir(dir)}}, index, int64(index))
+	events, err := truth.Read(filepath.Join(dir, "ledger", "truth.jsonl"))
+	Expect(err).NotTo(HaveOccurred())
+	return res, events
+}
+
+var _ = Describe("a trial on the process runtime, against the fixture's own ground truth", func() {
+	It("measures RTC within one probe interval + 10ms of the outage the fixture recorded, in every trial", func() {
+		sc, err := scenario.Parse("accuracy.yaml", []byte(scenarioYAML("always", `{LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}`)))
+		Expect(err).NotTo(HaveOccurred())
+		bound := sc.Probes.Interval.D() + 10*time.Millisecond
+		for i := 1; i <= 5; i++ {
+			res, events := runTrial(sc, i)
+			Expect(res.Error).To(BeEmpty())
+			Expect(res.Outcome).To(Equal(trial.Recovered))
+			clock := res.Started.UnixNano()
+			fault := clock + int64(res.Timing.Fault)
+			// The outage starts when v1 stops serving for the recreate, or at the
+			// first failure served, whichever the fixture recorded first.
+			down, ok := outageStart(events, fault)
+			Expect(ok).To(BeTrue(), "the fixture recorded no outage after the change")
+			trigger := clock + int64(*res.Timing.Trigger)
+			up, ok := truth.FirstRecovery(events, trigger)
+			Expect(ok).To(BeTrue(), "the fixture recorded no recovery after the rollback")
+			truthRTC := time.Duration(up.T - down.T)
+			measured := res.Timing.RTC.D()
+			GinkgoWriter.Printf("trial %d: RTC measured %s, ground truth %s, error %s\n", i, measured, truthRTC, measured-truthRTC)
+			if d := measured - truthRTC; d > bound || d < -bound {
+				dump(res, events)
+			}
+			Expect(measured-truthRTC).To(BeNumerically("~", 0, bound))
+			Expect(*res.Loss).To(HaveField("Lost", BeEmpty()))
+		}
+	})
+
+	It("reports as lost exactly the acknowledged writes a crash took from the fixture's durable state", func() {
+		sc, err := scenario.Parse("crash.yaml", []byte(scenarioYAML("never", `{LEDGER_DEFECT: crash, LEDGER_CRASH_AFTER: 300ms}`)))
+		Expect(err).NotTo(HaveOccurred())
+		for i := 1; i <= 2; i++ {
+			res, events := runTrial(sc, i)
+			Expect(res.Error).To(BeEmpty())
+			Expect(res.Outcome).To(Equal(trial.Recovered))
+			// Lost = writes drill saw acknowledged that the fixture's recovered state lacks.
+			recovered := lastRecovered(events)
+			var want []string
+			outcome := map[string]measure.Outcome{}
+			for _, op := range res.History {
+				outcome[op.ID] = op.Outcome
+				if op.Outcome == measure.OK && !recovered[op.ID] {
+					want = append(want, op.ID)
+				}
+			}
+			Expect(want).NotTo(BeEmpty(), "the crash lost nothing: the spec proves nothing")
+			Expect(res.Loss.Lost).To(ConsistOf(want))
+			// Every write the fixture acknowledged and lost is either reported lost or
+			// recorded as unknown (the crash cut the answer off): never as ok or failed.
+			for _, id := range truth.Lost(events) {
+				if !slices.Contains(res.Loss.Lost, id) {
+					Expect(outcome[id]).To(Equal(measure.Unknown), id)
+				}
+			}
+			Expect(res.Loss.Unexpected).To(BeEmpty())
+			Expect(res.Loss.RPC).To(BeNumerically(">", 0))
+			// RPC spans back to the oldest lost acknowledgement.
+			Expect(*res.Loss.OldestLostAck).To(BeNumerically("<", *res.Timing.Impact))
+			Expect(res.Loss.RPC).To(Equal(*res.Timing.Impact - *res.Loss.OldestLostAck))
+		}
+	})
+
+	It("derives impact and recovery from probe start times", func() {
+		p := func(start int, ok bool) measure.ProbeResult {
+			return measure.ProbeResult{Start: measure.Offset(start), End: measure.Offset(start + 1), OK: ok}
+		}
+		probes := []measure.ProbeResult{p(0, true), p(10, true), p(20, false), p(30, false), p(40, true), p(50, false), p(60, true), p(70, true), p(80, true)}
+		Expect(*measure.FirstFailure(probes, 5)).To(Equal(measure.Offset(20)))
+		// A blip healed by k passes is not the episode the trigger detected.
+		detect := measure.Offset(55)
+		Expect(*measure.Impact(probes, 5, &detect, 1)).To(Equal(measure.Offset(50)))
+		Expect(*measure.Impact(probes, 5, &detect, 2)).To(Equal(measure.Offset(20)))
+		Expect(*measure.Impact(probes, 5, nil, 2)).To(Equal(measure.Offset(20)))
+		Expect(*measure.FirstRecovery(probes, 35, 1)).To(Equal(measure.Offset(40)))
+		Expect(*measure.FirstRecovery(probes, 35, 3)).To(Equal(measure.Offset(60)))
+		Expect(*measure.StableRecovery(probes, 35, 1)).To(Equal(measure.Offset(60)))
+		Expect(measure.StableRecovery(probes, 35, 4)).To(BeNil())
+	})
+})
+
+func outageStart(events []truth.Event, after int64) (truth.Event, bool) {
+	for _, e := range events {
+		if e.T >= after && (e.Ev == "stop" || e.Ev == "first_fail" || e.Ev == "crash") {
+			return e, true
+		}
+	}
+	return truth.Event{}, false
+}
+
+// lastRecovered is the set of transfer ids the fixture holds at the end: what its last
+// restart recovered from the write-ahead log, plus what that process acknowledged since.
+func lastRecovered(events []truth.Event) map[string]bool {
+	held := map[string]bool{}
+	for _, e := range events {
+		switch e.Ev {
+		case "recovered":
+			held = map[string]bool{}
+			for _, id := range e.IDs {
+				held[id] = true
+			}
+		case "ack":
+			held[e.ID] = true
+		}
+	}
+	return held
+}

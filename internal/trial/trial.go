@@ -1,0 +1,334 @@
+package trial
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/rollback"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+)
+
+// Config is what a trial runs: the scenario, on which runtime, and how to report progress.
+type Config struct {
+	Scenario *scenario.Scenario
+	Runtime  stack.Runtime
+	// UpOptions are passed to every Up (labels, data directory).
+	UpOptions []stack.UpOption
+	// OnEvent, when set, is called with every event as it happens (progress display).
+	OnEvent func(index int, e Event)
+	// KeepRaw keeps every probe and operation in the result (for offline re-checks).
+	KeepRaw bool
+}
+
+// Run runs trial number index with the given seed. It always returns a Result; a
+// trial that could not run has Outcome Errored and an Error, never a measure.
+func Run(ctx context.Context, cfg Config, index int, seed int64) Result {
+	t := &run{cfg: cfg, sc: cfg.Scenario, res: Result{Index: index, Seed: seed, Events: []Event{}},
+		history: &measure.History{}, recovered: make(chan struct{}), fired: make(chan measure.Offset, 1)}
+	t.clock = measure.NewClock()
+	setupStart := time.Now()
+	opts := append(append([]stack.UpOption(nil), cfg.UpOptions...),
+		stack.WithLabels(map[string]string{"dev.drill.trial": strconv.Itoa(index)}))
+	st, err := cfg.Runtime.Up(ctx, cfg.Scenario.Stack, opts...)
+	if st != nil {
+		defer func() {
+			if derr := st.Down(context.WithoutCancel(ctx)); derr != nil && t.res.Error == "" {
+				t.res.Error = fmt.Sprintf("tear down stack: %v", derr)
+			}
+		}()
+	}
+	if err != nil {
+		t.fail(ctx, fmt.Errorf("start stack: %w", err))
+		return t.res
+	}
+	t.res.Setup = measure.Offset(time.Since(setupStart))
+	if err := t.exec(ctx, st); err != nil {
+		t.fail(ctx, err)
+	}
+	t.derive(ctx)
+	return t.res
+}
+
+// run is the state of one trial while it runs.
+type run struct {
+	cfg     Config
+	sc      *scenario.Scenario
+	res     Result
+	clock   measure.Clock
+	wl      *measure.Ledger
+	history *measure.History
+	fired   chan measure.Offset
+
+	mu           sync.Mutex
+	probes       []measure.ProbeResult
+	events       []Event
+	recoveryFrom *measure.Offset
+	recovered    chan struct{} // closed once k consecutive probes passed after recoveryFrom
+	triggerErr   error
+}
+
+// exec runs the phases of the trial; probes and workload are stopped before it returns.
+func (t *run) exec(ctx context.Context, st stack.Stack) error {
+	sc := t.sc
+	trigger, err := rollback.NewAutomated(sc.Rollback.Trigger)
+	if err != nil {
+		return err
+	}
+	if err := t.setupWorkload(ctx, st); err != nil {
+		return err
+	}
+	probeSvc, err := st.Service(sc.Probes.HTTP.Service)
+	if err != nil {
+		return err
+	}
+	changeSvc, err := st.Service(sc.Change.Service)
+	if err != nil {
+		return err
+	}
+
+	// The trial clock starts once the stack is up: every measure is an offset from here.
+	t.clock = measure.NewClock()
+	t.res.Started = t.clock.Base().UTC()
+	probeCtx, stopProbes := context.WithCancel(ctx)
+	wlCtx, stopWorkload := context.WithCancel(ctx)
+	var bg sync.WaitGroup
+	defer func() { stopProbes(); stopWorkload(); bg.Wait() }()
+	probe := &measure.HTTPProbe{URL: "http://" + probeSvc.Endpoint() + sc.Probes.HTTP.Path, Method: sc.Probes.HTTP.Method,
+		Status: sc.Probes.HTTP.Status, BodyContains: sc.Probes.HTTP.BodyContains, MaxLatency: sc.Probes.HTTP.MaxLatency.D(),
+		Interval: sc.Probes.Interval.D(), Timeout: sc.Probes.Timeout.D()}
+	bg.Add(1)
+	go func() {
+		defer bg.Done()
+		probe.Run(probeCtx, t.clock, func(r measure.ProbeResult) { t.observe(r, trigger) })
+	}()
+	if t.wl != nil {
+		bg.Add(1)
+		go func() {
+			defer bg.Done()
+			t.wl.Run(wlCtx, t.clock, t.history)
+		}()
+	}
+
+	t.event("warmup_start", sc.Warmup.D().String())
+	if err := t.wait(ctx, sc.Warmup.D()); err != nil {
+		return err
+	}
+	if err := t.steadyState(); err != nil {
+		return err
+	}
+
+	tFault := t.event("change", fmt.Sprintf("deploy %s %s", sc.Change.Service, sc.Change.Release))
+	t.res.Timing.Fault = tFault
+	trigger.Arm(tFault)
+	previous := changeSvc.Release()
+	if err := changeSvc.Deploy(ctx, sc.Change.Release); err != nil {
+		return fmt.Errorf("deploy change: %w", err)
+	}
+	t.event("change_deployed", sc.Change.Release)
+
+	timeout := time.NewTimer(sc.Rollback.Timeout.D())
+	defer timeout.Stop()
+	var detect measure.Offset
+	select {
+	case detect = <-t.fired:
+	case <-timeout.C:
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if t.triggerErr != nil {
+			return t.triggerErr
+		}
+		t.res.Outcome = NotDetected
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	t.recordAt(detect, "detect", sc.Rollback.Trigger.Condition)
+	t.res.Timing.Detect = &detect
+
+	mech := rollback.Redeploy{Service: sc.Rollback.Mechanism.Service, Release: previous}
+	tTrigger := t.event("rollback_start", fmt.Sprintf("redeploy %s %s", mech.Service, mech.Release))
+	t.res.Timing.Trigger = &tTrigger
+	t.mu.Lock()
+	t.recoveryFrom = &tTrigger
+	t.mu.Unlock()
+	if err := mech.Rollback(ctx, st); err != nil {
+		return fmt.Errorf("roll back: %w", err)
+	}
+	t.event("rollback_end", "")
+
+	timeout.Reset(sc.Rollback.Timeout.D())
+	select {
+	case <-t.recovered:
+		t.res.Outcome = Recovered
+	case <-timeout.C:
+		t.res.Outcome = NotRecovered
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Verify: keep probing one probe timeout longer, so every probe that started before
+	// the recovery streak has reported and a relapse would be seen.
+	return t.wait(ctx, sc.Probes.Timeout.D()+sc.Probes.Interval.D())
+}
+
+func (t *run) setupWorkload(ctx context.Context, st stack.Stack) error {
+	w := t.sc.Workload
+	if w.Kind != "ledger" {
+		return nil
+	}
+	svc, err := st.Service(w.Service)
+	if err != nil {
+		return err
+	}
+	t.wl = &measure.Ledger{Endpoint: svc.Endpoint(), Rate: w.Rate, Accounts: w.Accounts, Timeout: w.Timeout.D(),
+		Rand: rand.New(rand.NewPCG(uint64(t.res.Seed), uint64(t.res.Index)))}
+	if err := t.wl.Setup(ctx); err != nil {
+		return fmt.Errorf("set up workload: %w", err)
+	}
+	return nil
+}
+
+// observe records a probe, feeds the trigger, and signals recovery once k consecutive
+// probes passed after the rollback started.
+func (t *run) observe(r measure.ProbeResult, trigger *rollback.Automated) {
+	at, err := trigger.Observe(r)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.probes = append(t.probes, r)
+	if err != nil && t.triggerErr == nil {
+		t.triggerErr = err
+	}
+	if at != nil {
+		t.fired <- *at
+	}
+	if t.recoveryFrom == nil {
+		return
+	}
+	select {
+	case <-t.recovered:
+	default:
+		if measure.FirstRecovery(t.probes, *t.recoveryFrom, t.sc.Probes.RecoverAfter) != nil {
+			close(t.recovered)
+		}
+	}
+}
+
+// steadyState requires every warm-up probe to have passed, and enough of them.
+func (t *run) steadyState() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	failed := 0
+	for _, p := range t.probes {
+		if !p.OK {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("steady state did not hold in the warm-up: %d of %d probes failed", failed, len(t.probes))
+	}
+	if len(t.probes) < t.sc.Probes.RecoverAfter {
+		return fmt.Errorf("steady state not established in the warm-up: %d probes, need %d (lengthen warmup)", len(t.probes), t.sc.Probes.RecoverAfter)
+	}
+	return nil
+}
+
+// wait lets a phase of the schedule run for d (a timer, not a synchronization).
+func (t *run) wait(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (t *run) event(name, detail string) measure.Offset {
+	at := t.clock.Now()
+	t.recordAt(at, name, detail)
+	return at
+}
+
+func (t *run) recordAt(at measure.Offset, name, detail string) {
+	e := Event{At: at, Name: name, Detail: detail}
+	t.mu.Lock()
+	t.events = append(t.events, e)
+	t.mu.Unlock()
+	if t.cfg.OnEvent != nil {
+		t.cfg.OnEvent(t.res.Index, e)
+	}
+}
+
+func (t *run) fail(ctx context.Context, err error) {
+	t.res.Outcome = Errored
+	if ctx.Err() != nil {
+		t.res.Outcome = Interrupted
+	}
+	t.res.Error = err.Error()
+}
+
+// derive computes the measures from what was recorded, after everything stopped.
+func (t *run) derive(ctx context.Context) {
+	t.mu.Lock()
+	t.res.Probes = append([]measure.ProbeResult(nil), t.probes...)
+	t.mu.Unlock()
+	t.res.History = t.history.Ops()
+	t.res.ProbeCount = len(t.res.Probes)
+	for _, p := range t.res.Probes {
+		if !p.OK {
+			t.res.ProbeFailures++
+		}
+	}
+	tm := &t.res.Timing
+	if t.res.Outcome != Errored && t.res.Outcome != Interrupted && t.res.Outcome != "" {
+		tm.Impact = measure.Impact(t.res.Probes, tm.Fault, tm.Detect, t.sc.Probes.RecoverAfter)
+		if tm.Trigger != nil {
+			tm.Recovered = measure.StableRecovery(t.res.Probes, *tm.Trigger, t.sc.Probes.RecoverAfter)
+			if tm.Recovered == nil && t.res.Outcome == Recovered {
+				t.res.Outcome = NotRecovered
+			}
+		}
+		tm.Derive()
+		if tm.Detect != nil && (tm.Impact == nil || *tm.Detect < *tm.Impact) {
+			t.res.FalsePositive = true
+		}
+		if t.wl != nil && t.sc.Verify.FinalRead {
+			t.checkLoss(ctx)
+		}
+	}
+	t.mu.Lock()
+	t.res.Events = append([]Event(nil), t.events...)
+	t.mu.Unlock()
+	if !t.cfg.KeepRaw {
+		t.res.Probes, t.res.History = nil, nil
+	}
+}
+
+func (t *run) checkLoss(ctx context.Context) {
+	var ids []string
+	err := errors.New("not attempted")
+	for attempt := 0; attempt < 3 && err != nil && ctx.Err() == nil; attempt++ {
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		ids, err = t.wl.FinalRead(rctx)
+		cancel()
+	}
+	if err != nil {
+		t.fail(ctx, fmt.Errorf("final read: %w", err))
+		return
+	}
+	from := t.res.Timing.Fault
+	if t.res.Timing.Impact != nil {
+		from = *t.res.Timing.Impact
+	}
+	loss := measure.CheckLoss(t.res.History, ids, from)
+	t.res.Loss = &loss
+	t.event("final_read", fmt.Sprintf("%d transfers held", len(ids)))
+}
