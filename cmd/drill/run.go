@@ -164,7 +164,7 @@ func (p *progress) event(i int, e trial.Event) {
 		return
 	}
 	switch e.Name {
-	case "change", "detect", "rollback_start":
+	case "t_fault", "detect", "rollback_start", "fault_applied", "fault_error":
 		fmt.Fprintf(p.w, "  trial %d  %-14s at %s  %s\n", i, e.Name, e.At, e.Detail)
 	}
 }

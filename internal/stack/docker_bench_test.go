@@ -295,4 +295,3 @@ func benchWaitHTTP(ctx context.Context, url string, timeout time.Duration) error
 		}
 	}
 }
-

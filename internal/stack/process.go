@@ -174,6 +174,9 @@ func (s *processService) Pause(ctx context.Context, paused bool) error {
 	return p.pause(paused)
 }
 
+// Stop ends the service gracefully and leaves it stopped (the stop fault).
+func (s *processService) Stop(ctx context.Context) error { return s.stop(ctx) }
+
 // Restart implements Controller: stop, then start the same release again.
 func (s *processService) Restart(ctx context.Context) error {
 	return s.Deploy(ctx, s.Release())

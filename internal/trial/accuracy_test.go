@@ -2,8 +2,8 @@ package trial_test
 
 import (
 	"context"
-	"slices"
 	"path/filepath"
+	"slices"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -79,7 +79,7 @@ var _ = Describe("a trial on the process runtime, against the fixture's own grou
 			if d := measured - truthRTC; d > bound || d < -bound {
 				dump(res, events)
 			}
-			Expect(measured-truthRTC).To(BeNumerically("~", 0, bound))
+			Expect(measured - truthRTC).To(BeNumerically("~", 0, bound))
 			Expect(*res.Loss).To(HaveField("Lost", BeEmpty()))
 		}
 	})

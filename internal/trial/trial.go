@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,10 +89,19 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	if err != nil {
 		return err
 	}
-	changeSvc, err := st.Service(sc.Change.Service)
+	mechSvc, err := st.Service(sc.Rollback.Mechanism.Service)
 	if err != nil {
 		return err
 	}
+	fs, err := newFaults(t, st, t.cfg.Runtime.Name(), sc.Faults)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if ferr := fs.close(ctx); ferr != nil && t.res.Error == "" {
+			t.res.Error = ferr.Error()
+		}
+	}()
 
 	// The trial clock starts once the stack is up: every measure is an offset from here.
 	t.clock = measure.NewClock()
@@ -124,14 +134,27 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 		return err
 	}
 
-	tFault := t.event("change", fmt.Sprintf("deploy %s %s", sc.Change.Service, sc.Change.Release))
+	// t_fault: the change is deployed and the faults' schedule starts.
+	tFault := t.event("t_fault", describeChange(sc))
 	t.res.Timing.Fault = tFault
 	trigger.Arm(tFault)
-	previous := changeSvc.Release()
-	if err := changeSvc.Deploy(ctx, sc.Change.Release); err != nil {
-		return fmt.Errorf("deploy change: %w", err)
+	// The rollback goes back to what ran before the change (the same release when
+	// only faults were injected: a redeploy then restarts it).
+	previous := mechSvc.Release()
+	fs.start(ctx)
+	if sc.Change != nil {
+		changeSvc, err := st.Service(sc.Change.Service)
+		if err != nil {
+			return err
+		}
+		if sc.Change.Service == sc.Rollback.Mechanism.Service {
+			previous = changeSvc.Release()
+		}
+		if err := changeSvc.Deploy(ctx, sc.Change.Release); err != nil {
+			return fmt.Errorf("deploy change: %w", err)
+		}
+		t.event("change_deployed", sc.Change.Service+" "+sc.Change.Release)
 	}
-	t.event("change_deployed", sc.Change.Release)
 
 	timeout := time.NewTimer(sc.Rollback.Timeout.D())
 	defer timeout.Stop()
@@ -158,6 +181,7 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	t.mu.Lock()
 	t.recoveryFrom = &tTrigger
 	t.mu.Unlock()
+	fs.atRollback(ctx)
 	if err := mech.Rollback(ctx, st); err != nil {
 		return fmt.Errorf("roll back: %w", err)
 	}
@@ -331,4 +355,15 @@ func (t *run) checkLoss(ctx context.Context) {
 	loss := measure.CheckLoss(t.res.History, ids, from)
 	t.res.Loss = &loss
 	t.event("final_read", fmt.Sprintf("%d transfers held", len(ids)))
+}
+
+func describeChange(sc *scenario.Scenario) string {
+	var parts []string
+	if sc.Change != nil {
+		parts = append(parts, fmt.Sprintf("deploy %s %s", sc.Change.Service, sc.Change.Release))
+	}
+	for _, f := range sc.Faults {
+		parts = append(parts, fmt.Sprintf("fault %s on %s at +%s", f.Kind, f.Target, f.At.D()))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -1,0 +1,134 @@
+package trial
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+)
+
+// faults applies a scenario's faults on schedule and reverts every one of them: at the
+// end of its duration, when the rollback starts (a fault that lasts "until the
+// rollback"), and in any case when the trial ends, however it ends.
+type faults struct {
+	t       *run
+	st      stack.Stack
+	runtime string
+	specs   []scenario.Fault
+	built   []inject.Fault
+
+	mu       sync.Mutex
+	reverts  map[int]inject.Revert
+	untilRB  []int
+	firstErr error
+	wg       sync.WaitGroup
+	stop     chan struct{}
+}
+
+func newFaults(t *run, st stack.Stack, runtime string, specs []scenario.Fault) (*faults, error) {
+	reg := inject.NewRegistry()
+	f := &faults{t: t, st: st, runtime: runtime, specs: specs, reverts: map[int]inject.Revert{}, stop: make(chan struct{})}
+	for i, spec := range specs {
+		b, err := reg.Build(spec)
+		if err != nil {
+			return nil, fmt.Errorf("faults[%d]: %w", i, err)
+		}
+		f.built = append(f.built, b)
+	}
+	return f, nil
+}
+
+// start schedules every fault relative to now (t_fault).
+func (f *faults) start(ctx context.Context) {
+	for i := range f.specs {
+		f.wg.Add(1)
+		go f.run(ctx, i)
+	}
+}
+
+func (f *faults) run(ctx context.Context, i int) {
+	defer f.wg.Done()
+	spec := f.specs[i]
+	if !f.sleep(ctx, spec.At.D()) {
+		return
+	}
+	target := inject.Target{Stack: f.st, Name: spec.Target, Runtime: f.runtime}
+	revert, err := f.built[i].Apply(ctx, target)
+	if err != nil {
+		f.record(fmt.Errorf("apply fault %s on %s: %w", spec.Kind, spec.Target, err))
+		return
+	}
+	f.t.event("fault_applied", spec.Kind+" "+spec.Target)
+	f.mu.Lock()
+	f.reverts[i] = revert
+	if spec.For == 0 {
+		f.untilRB = append(f.untilRB, i)
+	}
+	f.mu.Unlock()
+	if spec.For > 0 && f.sleep(ctx, spec.For.D()) {
+		f.revert(ctx, i)
+	}
+}
+
+// sleep waits d on a timer as the schedule says, or returns false when the trial
+// ends first.
+func (f *faults) sleep(ctx context.Context, d time.Duration) bool {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+	case <-f.stop:
+	}
+	return false
+}
+
+func (f *faults) revert(ctx context.Context, i int) {
+	f.mu.Lock()
+	rv, ok := f.reverts[i]
+	delete(f.reverts, i)
+	f.mu.Unlock()
+	if !ok {
+		return
+	}
+	if err := rv(ctx); err != nil {
+		f.record(fmt.Errorf("revert fault %s on %s: %w", f.specs[i].Kind, f.specs[i].Target, err))
+		return
+	}
+	f.t.event("fault_reverted", f.specs[i].Kind+" "+f.specs[i].Target)
+}
+
+// atRollback reverts the faults that last until the rollback.
+func (f *faults) atRollback(ctx context.Context) {
+	f.mu.Lock()
+	ids := append([]int(nil), f.untilRB...)
+	f.mu.Unlock()
+	for _, i := range ids {
+		f.revert(ctx, i)
+	}
+}
+
+// close stops the schedule and reverts whatever is still applied, even after ctx ended.
+func (f *faults) close(ctx context.Context) error {
+	close(f.stop)
+	f.wg.Wait()
+	for i := range f.specs {
+		f.revert(context.WithoutCancel(ctx), i)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.firstErr
+}
+
+func (f *faults) record(err error) {
+	f.mu.Lock()
+	f.firstErr = errors.Join(f.firstErr, err)
+	f.mu.Unlock()
+	f.t.event("fault_error", err.Error())
+}
