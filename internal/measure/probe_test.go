@@ -1,0 +1,123 @@
+package measure_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/measure"
+)
+
+// collect runs the probe until n results arrived and returns them.
+func collect(p *measure.HTTPProbe, n int) []measure.ProbeResult {
+	ctx, cancel := context.WithCancel(context.Background())
+	var mu sync.Mutex
+	var got []measure.ProbeResult
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		p.Run(ctx, measure.NewClock(), func(r measure.ProbeResult) {
+			mu.Lock()
+			got = append(got, r)
+			if len(got) == n {
+				cancel()
+			}
+			mu.Unlock()
+		})
+	}()
+	Eventually(done, 10*time.Second).Should(BeClosed())
+	cancel()
+	mu.Lock()
+	defer mu.Unlock()
+	return append([]measure.ProbeResult(nil), got...)
+}
+
+var _ = Describe("HTTPProbe", func() {
+	var (
+		status atomic.Int32
+		delay  atomic.Int64
+		srv    *httptest.Server
+	)
+	BeforeEach(func() {
+		status.Store(200)
+		delay.Store(0)
+		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(time.Duration(delay.Load())) // the service under test being slow
+			w.WriteHeader(int(status.Load()))
+			_, _ = w.Write([]byte(`{"status":"ok"}`))
+		}))
+		DeferCleanup(srv.Close)
+	})
+	probe := func() *measure.HTTPProbe {
+		return &measure.HTTPProbe{URL: srv.URL + "/healthz", Status: 200, Interval: 10 * time.Millisecond, Timeout: 200 * time.Millisecond}
+	}
+
+	It("passes on the expected status and body", func() {
+		p := probe()
+		p.BodyContains = `"ok"`
+		for _, r := range collect(p, 3) {
+			Expect(r.OK).To(BeTrue(), r.Err)
+			Expect(r.End).To(BeNumerically(">=", r.Start))
+		}
+	})
+
+	It("fails on another status, a missing body text, and a latency over the bound", func() {
+		status.Store(500)
+		r := collect(probe(), 1)[0]
+		Expect(r.OK).To(BeFalse())
+		Expect(r.Err).To(ContainSubstring("status 500"))
+
+		status.Store(200)
+		p := probe()
+		p.BodyContains = "healthy"
+		Expect(collect(p, 1)[0].Err).To(ContainSubstring(`body lacks "healthy"`))
+
+		delay.Store(int64(30 * time.Millisecond))
+		p = probe()
+		p.MaxLatency = 5 * time.Millisecond
+		Expect(collect(p, 1)[0].Err).To(ContainSubstring("latency"))
+	})
+
+	It("fails a probe that gets no answer within its timeout, and reports when it gave up", func() {
+		delay.Store(int64(time.Second))
+		r := collect(probe(), 1)[0]
+		Expect(r.OK).To(BeFalse())
+		Expect(r.Latency()).To(BeNumerically("~", 200*time.Millisecond, 100*time.Millisecond))
+	})
+
+	It("fails fast when nothing listens", func() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		addr := ln.Addr().String()
+		ln.Close()
+		p := &measure.HTTPProbe{URL: "http://" + addr + "/", Status: 200, Interval: 10 * time.Millisecond, Timeout: time.Second}
+		r := collect(p, 1)[0]
+		Expect(r.OK).To(BeFalse())
+		Expect(strings.ToLower(r.Err)).To(ContainSubstring("refused"))
+	})
+
+	It("keeps its schedule while the service stalls (open loop): a stall is latency, not missing samples", func() {
+		delay.Store(int64(150 * time.Millisecond))
+		rs := collect(probe(), 10)
+		// 10 probes completed; with a 150ms stall and a closed loop the starts would be
+		// ≥150ms apart. Open loop starts them every 10ms.
+		// A closed loop would start probes ≥150ms apart; open loop keeps the 10ms schedule.
+		starts := make([]measure.Offset, len(rs))
+		for i, r := range rs {
+			starts[i] = r.Start
+		}
+		slices.Sort(starts)
+		for i := 1; i < len(starts); i++ {
+			Expect(time.Duration(starts[i] - starts[i-1])).To(BeNumerically("<", 75*time.Millisecond))
+		}
+	})
+})
