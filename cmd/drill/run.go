@@ -113,38 +113,19 @@ func worse(a, b int) int {
 	return a
 }
 
-// pickRuntime resolves --runtime; auto takes docker where an engine answers.
+// pickRuntime resolves --runtime and says on stderr what it picked.
 func pickRuntime(ctx context.Context, name string, stderr io.Writer) (stack.Runtime, error) {
-	switch name {
-	case "process":
-		return stack.NewProcess(), nil
-	case "docker":
-		if err := stack.EngineAvailable(ctx); err != nil {
-			return nil, withCode(exitInfra, fmt.Errorf("runtime docker: %w (start the engine, or use --runtime process)", err))
-		}
-		return newDocker(ctx, stderr)
-	case "auto":
-		if err := stack.EngineAvailable(ctx); err != nil {
-			fmt.Fprintf(stderr, "runtime: process (no Docker engine answered: %v)\n", err)
-			return stack.NewProcess(), nil
-		}
-		fmt.Fprintln(stderr, "runtime: docker (engine answered)")
-		return newDocker(ctx, stderr)
+	rt, notes, err := stack.Select(ctx, name)
+	for _, n := range notes {
+		fmt.Fprintln(stderr, n)
 	}
-	return nil, withCode(exitConfig, fmt.Errorf("run: --runtime %q: want auto, docker or process", name))
-}
-
-func newDocker(ctx context.Context, stderr io.Writer) (stack.Runtime, error) {
-	if removed, err := stack.Clean(ctx); err != nil {
-		fmt.Fprintf(stderr, "warning: clean leftovers of dead runs: %v\n", err)
-	} else if !removed.Empty() {
-		fmt.Fprintf(stderr, "removed leftovers of dead drill runs: %d containers, %d networks\n", len(removed.Containers), len(removed.Networks))
+	switch {
+	case err != nil && rt == nil && (name == "auto" || name == "docker" || name == "process"):
+		return nil, withCode(exitInfra, err)
+	case err != nil:
+		return nil, withCode(exitConfig, err)
 	}
-	d, err := stack.NewDocker()
-	if err != nil {
-		return nil, withCode(exitInfra, fmt.Errorf("start docker runtime: %w", err))
-	}
-	return d, nil
+	return rt, nil
 }
 
 // progress prints one line per phase and per trial to stderr.

@@ -6,22 +6,16 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill"
 	"github.com/drillhq/drill/internal/scenario"
 )
 
-// load reads and validates a scenario file, including its fault kinds and parameters.
+// load reads and validates a scenario file, fault kinds and parameters included.
 // Every problem is a config error.
 func load(path string) (*scenario.Scenario, error) {
-	sc, err := scenario.Load(path)
+	sc, err := drill.Load(path)
 	if err != nil {
 		return nil, withCode(exitConfig, err)
-	}
-	reg := inject.NewRegistry()
-	for i, f := range sc.Faults {
-		if _, err := reg.Build(f); err != nil {
-			return nil, withCode(exitConfig, fmt.Errorf("%s: faults[%d]: %w", path, i, err))
-		}
 	}
 	return sc, nil
 }

@@ -82,8 +82,10 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 		}
 	}
 	s.RTC, s.TTD, s.TTM, s.TTR, s.RPC = spread(rtc), spread(ttd), spread(ttm), spread(ttr), spread(rpc)
-	s.RTO = stats.QuantileVerdict(rtoSamples, obj.Quantile, obj.Confidence, obj.RTO.D().Seconds())
-	s.RPO = stats.QuantileVerdict(rpoSamples, obj.Quantile, obj.Confidence, obj.RPO.D().Seconds())
+	s.RTO = stats.QuantileVerdict(rtoSamples, obj.Quantile, obj.Confidence, obj.RTO.D().Seconds(),
+		stats.WithLabel("RTC"), stats.WithFormat(durationText))
+	s.RPO = stats.QuantileVerdict(rpoSamples, obj.Quantile, obj.Confidence, obj.RPO.D().Seconds(),
+		stats.WithLabel("RPC"), stats.WithFormat(durationText))
 	s.SuccessRate = stats.RateVerdict(s.Recovered, s.Judged, obj.SuccessRate, obj.Confidence)
 	s.Verdict = overall(s.RTO.Verdict, s.RPO.Verdict, s.SuccessRate.Verdict)
 	return s
@@ -138,4 +140,12 @@ func spread(xs []measure.Offset) Spread {
 		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
 	return Spread{N: len(s), Median: med, Max: s[len(s)-1]}
+}
+
+// durationText renders seconds as a duration for verdict sentences.
+func durationText(sec float64) string {
+	if math.IsInf(sec, 1) {
+		return "∞ (never recovered)"
+	}
+	return time.Duration(sec * float64(time.Second)).Round(100 * time.Microsecond).String()
 }

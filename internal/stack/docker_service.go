@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
@@ -87,11 +88,13 @@ func (s *dockerService) Deploy(ctx context.Context, release string) error {
 			return fmt.Errorf("deploy %s %s: remove old container: %w", s.spec.Name, release, err)
 		}
 	}
-	return s.start(ctx, release)
+	return s.start(ctx, release, false)
 }
 
-// start runs the named release and waits until its health path answers.
-func (s *dockerService) start(ctx context.Context, release string) error {
+// start runs the named release and waits until its health path answers: with 200 when
+// healthy is set (stack start), with any status otherwise (a deploy: a bad release that
+// answers 500 is deployed, and the probes say it is unhealthy).
+func (s *dockerService) start(ctx context.Context, release string, healthy bool) error {
 	rel, err := findRelease(s.spec, release)
 	if err != nil {
 		return fmt.Errorf("start %s: %w", s.spec.Name, err)
@@ -126,8 +129,7 @@ func (s *dockerService) start(ctx context.Context, release string) error {
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
 			hc.Binds = append(hc.Binds, s.dataDir+":"+dockerDataMount)
 		}),
-		testcontainers.WithWaitStrategy(wait.ForHTTP(health).WithPort(port).
-			WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval)),
+		testcontainers.WithWaitStrategy(dockerWaitHTTP(health, port, timeout, healthy)),
 	}
 	if fixture {
 		// Fixture images are drill's own: run them as drill's user so the data they
@@ -208,6 +210,31 @@ func (s *dockerService) Restart(ctx context.Context) error {
 		return fmt.Errorf("restart %s: %w%s", s.spec.Name, err, dockerLogSuffix(ctx, ctr))
 	}
 	return nil
+}
+
+// Stop implements the stop fault: a graceful stop that leaves the container stopped
+// (Restart or a redeploy brings it back).
+func (s *dockerService) Stop(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	ctr, err := s.current()
+	if err != nil {
+		return err
+	}
+	timeout := s.st.d.stopTimeout
+	if err := ctr.Stop(ctx, &timeout); err != nil {
+		return fmt.Errorf("stop %s: %w", s.spec.Name, err)
+	}
+	return nil
+}
+
+// dockerWaitHTTP waits until GET path on port answers (200 when healthy, else any status).
+func dockerWaitHTTP(path, port string, timeout time.Duration, healthy bool) *wait.HTTPStrategy {
+	w := wait.ForHTTP(path).WithPort(port).WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval)
+	if !healthy {
+		w = w.WithStatusCodeMatcher(func(int) bool { return true })
+	}
+	return w
 }
 
 // Disconnect implements Disconnector: detaches the container from the stack's network.

@@ -106,7 +106,7 @@ func (st *dockerStack) startAll(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { errs[0] = st.startToxiproxy(ctx) })
 	for i, s := range st.order {
-		wg.Go(func() { errs[i+1] = s.start(ctx, s.spec.Release) })
+		wg.Go(func() { errs[i+1] = s.start(ctx, s.spec.Release, true) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)

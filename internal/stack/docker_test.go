@@ -312,5 +312,13 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Expect(v2).To(Equal(v1))
 		_, err = cli.ImageInspect(ctx, v1)
 		Expect(err).NotTo(HaveOccurred())
+
+		By("using an image the engine holds as-is")
+		spec := ledgerStack()
+		spec.Services[0].Releases[1].Image = stack.ToxiproxyImage
+		im, err = stack.EnsureImages(ctx, spec)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(im.Image("ledger", "v2")).To(Equal(stack.ToxiproxyImage))
+		Expect(im.Image("ledger", "v1")).To(Equal(v1))
 	}, NodeTimeout(time.Minute))
 })

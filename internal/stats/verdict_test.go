@@ -207,6 +207,18 @@ var _ = Describe("RateVerdict", func() {
 	It("marshals to JSON", func() {
 		b, err := json.Marshal(stats.RateVerdict(29, 29, 0.9, 0.95))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(string(b)).To(ContainSubstring(`"Verdict":"pass"`))
+		Expect(string(b)).To(ContainSubstring(`"verdict":"pass"`))
+	})
+})
+
+var _ = Describe("a verdict in JSON", func() {
+	It("round-trips, infinities included", func() {
+		v := stats.VerdictResult{Verdict: stats.Fail, Estimate: math.Inf(1), Upper: math.Inf(1), Lower: 1.5, UpperOK: true, LowerOK: true, N: 3, NeededN: 3, Reason: "r"}
+		b, err := json.Marshal(v)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(b)).To(ContainSubstring(`"estimate":"+Inf"`))
+		var back stats.VerdictResult
+		Expect(json.Unmarshal(b, &back)).To(Succeed())
+		Expect(back).To(Equal(v))
 	})
 })

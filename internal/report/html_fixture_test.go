@@ -1,0 +1,119 @@
+package report_test
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stats"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// fxStart is the fixture run's fixed start, so golden files never change by the clock.
+var fxStart = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+
+func fxOff(d time.Duration) *measure.Offset { o := measure.Offset(d); return &o }
+
+// fxProbes are probes every 25ms over [0, end) that fail within [badFrom, badTo).
+func fxProbes(end, badFrom, badTo time.Duration) []measure.ProbeResult {
+	var ps []measure.ProbeResult
+	for i, at := 0, time.Duration(0); at < end; i, at = i+1, at+25*time.Millisecond {
+		ok := at < badFrom || at >= badTo
+		p := measure.ProbeResult{Seq: i, Start: measure.Offset(at), End: measure.Offset(at + 2*time.Millisecond), OK: ok, Status: 200}
+		if !ok {
+			p.Status, p.Err = 500, "status 500"
+		}
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// fxTrial is a trial whose fault is at 500ms; impact 25ms later; detect ttd later;
+// trigger 1ms after; recovery ttr after that (0: never).
+func fxTrial(idx int, ttd, ttr time.Duration, lost int, keepProbes bool) trial.Result {
+	fault := 500 * time.Millisecond
+	impact := fault + 25*time.Millisecond
+	detect := impact + ttd
+	trigger := detect + time.Millisecond
+	t := trial.Result{
+		Index: idx, Seed: int64(1000 + idx), Outcome: trial.Recovered,
+		Started: fxStart.Add(time.Duration(idx) * 5 * time.Second), Setup: measure.Offset(40 * time.Millisecond),
+		Timing: measure.Timing{Fault: measure.Offset(fault), Impact: fxOff(impact), Detect: fxOff(detect), Trigger: fxOff(trigger)},
+		Events: []trial.Event{{At: measure.Offset(fault), Name: "t_fault", Detail: "deploy ledger v2"}},
+	}
+	end := trigger + 3*time.Second
+	if ttr > 0 {
+		t.Timing.Recovered = fxOff(trigger + ttr)
+		end = trigger + ttr + 400*time.Millisecond
+	} else {
+		t.Outcome = trial.NotRecovered
+	}
+	t.Timing.Derive()
+	l := &measure.Loss{Attempted: 120, Acked: 110, Failed: 6, Unknown: 4}
+	for i := 0; i < lost; i++ {
+		l.Lost = append(l.Lost, fmt.Sprintf("t-%d", 40+i))
+	}
+	if lost > 0 {
+		l.OldestLostAck = fxOff(impact - 180*time.Millisecond)
+		l.RPC = measure.Offset(180 * time.Millisecond)
+	}
+	t.Loss = l
+	probeEnd := end
+	if ttr > 0 {
+		probeEnd = trigger + ttr
+	}
+	probes := fxProbes(end, impact, probeEnd)
+	t.ProbeCount = len(probes)
+	for _, p := range probes {
+		if !p.OK {
+			t.ProbeFailures++
+		}
+	}
+	if keepProbes {
+		t.Probes = probes
+	}
+	return t
+}
+
+// fixtureResults is a hand-built run covering every case the reports must show: three
+// recovered trials (one losing writes), one that never recovered (losing more writes
+// than the page lists), one errored trial whose message needs escaping, a failed RTO
+// verdict with an unbounded estimate and two inconclusive verdicts.
+func fixtureResults() *report.Results {
+	trials := []trial.Result{
+		fxTrial(1, 50*time.Millisecond, 300*time.Millisecond, 0, false),
+		fxTrial(2, 75*time.Millisecond, 420*time.Millisecond, 2, true),
+		fxTrial(3, 100*time.Millisecond, 0, 11, true),
+		{Index: 4, Seed: 1004, Outcome: trial.Errored, Started: fxStart.Add(20 * time.Second),
+			Error: `start stack: ledger v1: listen tcp 127.0.0.1:8080: address in use <script>alert("x")</script>`},
+		fxTrial(5, 50*time.Millisecond, 1200*time.Millisecond, 0, false),
+	}
+	trials[4].FalsePositive = true
+	s := report.Summary{
+		Trials: 5, Recovered: 3, NotRecovered: 1, Errors: 1, Judged: 4, FalsePositives: 1,
+		RTC:        report.Spread{N: 3, Median: measure.Offset(546 * time.Millisecond), Max: measure.Offset(1301 * time.Millisecond)},
+		TTD:        report.Spread{N: 4, Median: measure.Offset(62500 * time.Microsecond), Max: measure.Offset(100 * time.Millisecond)},
+		TTM:        report.Spread{N: 4, Median: measure.Offset(time.Millisecond), Max: measure.Offset(time.Millisecond)},
+		TTR:        report.Spread{N: 3, Median: measure.Offset(420 * time.Millisecond), Max: measure.Offset(1200 * time.Millisecond)},
+		RPC:        report.Spread{N: 4, Median: measure.Offset(90 * time.Millisecond), Max: measure.Offset(180 * time.Millisecond)},
+		LostWrites: 13, AckedWrites: 440,
+		RTO: stats.VerdictResult{Verdict: stats.Fail, Estimate: math.Inf(1), Lower: 1.301, LowerOK: true, Upper: math.Inf(1), UpperOK: true,
+			N: 4, NeededN: 4, Reason: "p90 RTC > 2s with 95% confidence (n=4)"},
+		RPO: stats.VerdictResult{Verdict: stats.Inconclusive, Estimate: 0.18, Lower: 0, LowerOK: true, N: 4, NeededN: 29,
+			Reason: "4 trials cannot bound p90 at 95%: 29 needed"},
+		SuccessRate: stats.VerdictResult{Verdict: stats.Inconclusive, Estimate: 0.75, Lower: 0.2486, LowerOK: true, Upper: 0.9873, UpperOK: true,
+			N: 4, NeededN: 0, Reason: "rollback success rate undecided against 90% at 95% (3/4 succeeded)"},
+		Verdict: stats.Fail,
+	}
+	return &report.Results{
+		Schema: report.SchemaVersion, DrillVersion: "v0.3.0-test", RunID: "20261120T090000Z-5eed0001",
+		Scenario: report.ScenarioRef{Name: "bad-release", File: "scenarios/bad-release.yaml",
+			SHA256: "b77f0f521c3875a4b50e20c5d31648c67f35a5c5d71dde71de23449852214f03"},
+		Objectives: scenario.Objectives{RTO: scenario.Duration(2 * time.Second), RPO: 0, SuccessRate: 0.9, Quantile: 0.9, Confidence: 0.95},
+		Runtime:    "process", Seed: 42, Started: fxStart, Finished: fxStart.Add(31*time.Second + 250*time.Millisecond),
+		ProbeIntervalMs: 25, RecoverAfter: 3, Trials: trials, Summary: s,
+	}
+}

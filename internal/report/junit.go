@@ -1,0 +1,134 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/drillhq/drill/internal/stats"
+)
+
+// JUnit renders the run's verdicts as JUnit XML so CI systems show a drill like a test
+// run: one testsuite for the scenario, one testcase per objective. A failed objective
+// is a <failure>; an inconclusive one is <skipped> (not enough evidence either way);
+// a met one passes.
+func JUnit(w io.Writer, r *Results) error {
+	s := r.Summary
+	o := r.Objectives
+	q := fmt.Sprintf("p%g", o.Quantile*100)
+	conf := fmt.Sprintf("%g%%", o.Confidence*100)
+	class := "drill." + r.Scenario.Name
+	cases := []junitCase{
+		junitObjective(class, fmt.Sprintf("RTO: %s of RTC ≤ %s", q, o.RTO.D()), s.RTO,
+			fmt.Sprintf("%s RTC %s; bound %s; median %s, max %s (n=%d)", q, fmtEstimate(s.RTO.Estimate, s.RTO.N),
+				bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), spreadMedian(s.RTC), spreadMax(s.RTC), s.RTC.N)),
+		junitObjective(class, fmt.Sprintf("RPO: %s of RPC ≤ %s", q, o.RPO.D()), s.RPO,
+			fmt.Sprintf("max RPC %s; bound %s; %d of %d acknowledged writes lost", spreadMax(s.RPC),
+				bound("≤", s.RPO.Upper, s.RPO.UpperOK, conf), s.LostWrites, s.AckedWrites)),
+		junitObjective(class, fmt.Sprintf("success rate ≥ %g%%", o.SuccessRate*100), s.SuccessRate,
+			fmt.Sprintf("%d of %d judged trials recovered; bound %s", s.Recovered, s.Judged, rateBound(s.SuccessRate, conf))),
+	}
+	suite := junitSuite{
+		Name:      r.Scenario.Name,
+		Tests:     len(cases),
+		Time:      fmt.Sprintf("%.3f", r.Finished.Sub(r.Started).Seconds()),
+		Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"),
+		Properties: []junitProperty{
+			{"run_id", r.RunID}, {"seed", fmt.Sprint(r.Seed)}, {"runtime", r.Runtime},
+			{"drill_version", r.DrillVersion}, {"scenario_file", r.Scenario.File}, {"scenario_sha256", r.Scenario.SHA256},
+			{"trials", fmt.Sprint(s.Trials)}, {"errors", fmt.Sprint(s.Errors)}, {"verdict", verdictName(s.Verdict)},
+		},
+		Cases: cases,
+		SystemOut: fmt.Sprintf("%d trials: %d recovered, %d not recovered, %d not detected, %d errors, %d interrupted.",
+			s.Trials, s.Recovered, s.NotRecovered, s.NotDetected, s.Errors, s.Interrupted),
+	}
+	for _, c := range cases {
+		switch {
+		case c.Failure != nil:
+			suite.Failures++
+		case c.Skipped != nil:
+			suite.Skipped++
+		case c.Error != nil:
+			suite.Errors++
+		}
+	}
+	doc := junitSuites{Name: "drill", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
+		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite}}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return fmt.Errorf("write junit: %w", err)
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write junit: %w", err)
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return fmt.Errorf("write junit: %w", err)
+	}
+	return nil
+}
+
+func junitObjective(class, name string, v stats.VerdictResult, detail string) junitCase {
+	c := junitCase{Name: name, Classname: class, Time: "0"}
+	msg := strings.TrimSpace(v.Reason)
+	switch v.Verdict {
+	case stats.Pass:
+		c.SystemOut = detail
+	case stats.Fail:
+		c.Failure = &junitMessage{Message: msg, Type: "objective_missed", Body: detail}
+	case stats.Inconclusive:
+		if v.NeededN > v.N {
+			detail += fmt.Sprintf("; %d trials needed to decide", v.NeededN)
+		}
+		c.Skipped = &junitMessage{Message: msg, Body: detail}
+	default:
+		c.Error = &junitMessage{Message: "no verdict: " + msg, Type: "no_verdict", Body: detail}
+	}
+	return c
+}
+
+type junitSuites struct {
+	XMLName  xml.Name     `xml:"testsuites"`
+	Name     string       `xml:"name,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Time     string       `xml:"time,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name       string          `xml:"name,attr"`
+	Tests      int             `xml:"tests,attr"`
+	Failures   int             `xml:"failures,attr"`
+	Errors     int             `xml:"errors,attr"`
+	Skipped    int             `xml:"skipped,attr"`
+	Time       string          `xml:"time,attr"`
+	Timestamp  string          `xml:"timestamp,attr"`
+	Properties []junitProperty `xml:"properties>property"`
+	Cases      []junitCase     `xml:"testcase"`
+	SystemOut  string          `xml:"system-out,omitempty"`
+}
+
+type junitProperty struct {
+	Name  string `xml:"name,attr"`
+	Value string `xml:"value,attr"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitMessage `xml:"failure"`
+	Error     *junitMessage `xml:"error"`
+	Skipped   *junitMessage `xml:"skipped"`
+	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitMessage struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr,omitempty"`
+	Body    string `xml:",chardata"`
+}

@@ -1,0 +1,158 @@
+package stack_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/testenv"
+)
+
+// pidOf reads the pid of the process serving ep from the ledger's /version.
+func pidOf(ep string) int {
+	GinkgoHelper()
+	code, body, err := probe(ep, "/version")
+	Expect(err).NotTo(HaveOccurred())
+	Expect(code).To(Equal(200))
+	var v struct {
+		PID     int    `json:"pid"`
+		Release string `json:"release"`
+	}
+	Expect(json.Unmarshal([]byte(body), &v)).To(Succeed())
+	return v.PID
+}
+
+func alive(pid int) bool {
+	_, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid)))
+	return err == nil && !strings.Contains(readFile(filepath.Join("/proc", strconv.Itoa(pid), "stat")), ") Z ")
+}
+
+func procState(pid int) string {
+	s := readFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if i := strings.LastIndex(s, ") "); i >= 0 && len(s) > i+2 {
+		return s[i+2 : i+3]
+	}
+	return ""
+}
+
+func readFile(p string) string { b, _ := os.ReadFile(p); return string(b) }
+
+var _ = Describe("the process runtime", Ordered, func() {
+	var (
+		st  stack.Stack
+		ctx = context.Background()
+	)
+	BeforeAll(func() {
+		dir := GinkgoT().TempDir()
+		prev, had := os.LookupEnv(fixture.DirEnv)
+		Expect(testenv.BuildFixtures(ctx, dir)).To(Succeed())
+		DeferCleanup(func() {
+			if had {
+				os.Setenv(fixture.DirEnv, prev)
+			} else {
+				os.Unsetenv(fixture.DirEnv)
+			}
+		})
+	})
+
+	BeforeEach(func() {
+		var err error
+		st, err = stack.NewProcess().Up(ctx, ledgerStack(), stack.WithDataDir(GinkgoT().TempDir()))
+		if st != nil {
+			DeferCleanup(st.Down, context.Background())
+		}
+		Expect(err).NotTo(HaveOccurred())
+	})
+
+	It("serves each service through its front proxy and each scenario proxy", func() {
+		svc, err := st.Service("ledger")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(svc.Endpoint()).To(HavePrefix("127.0.0.1:"))
+		code, _, err := probe(svc.Endpoint(), "/healthz")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(code).To(Equal(200))
+		proxies, err := st.Toxiproxy().Proxies()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(proxies).To(HaveKey("ledger"))
+		Expect(proxies).To(HaveKey("ledger-db"))
+		code, _, err = probe(proxies["ledger-db"].Listen, "/healthz")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(code).To(Equal(200))
+	})
+
+	It("redeploys a service with another release: a new process, same endpoint, same data", func() {
+		svc, _ := st.Service("ledger")
+		before := pidOf(svc.Endpoint())
+		Expect(svc.Deploy(ctx, "v2")).To(Succeed())
+		Expect(svc.Release()).To(Equal("v2"))
+		after := pidOf(svc.Endpoint())
+		Expect(after).NotTo(Equal(before))
+		Expect(alive(before)).To(BeFalse())
+		Expect(svc.Deploy(ctx, "nope")).To(MatchError(ContainSubstring(`release "nope"`)))
+	})
+
+	It("kills, pauses and restarts the service's process", func() {
+		svc, _ := st.Service("ledger")
+		ctl := svc.(stack.Controller)
+		pid := pidOf(svc.Endpoint())
+
+		Expect(ctl.Pause(ctx, true)).To(Succeed())
+		Eventually(func() string { return procState(pid) }).Should(Equal("T"))
+		_, _, err := probe(svc.Endpoint(), "/healthz")
+		Expect(err).To(HaveOccurred(), "a paused service cannot answer")
+		Expect(ctl.Pause(ctx, false)).To(Succeed())
+		Eventually(func() error { _, _, err := probe(svc.Endpoint(), "/healthz"); return err }).Should(Succeed())
+
+		Expect(ctl.Kill(ctx)).To(Succeed())
+		Expect(alive(pid)).To(BeFalse())
+		_, _, err = probe(svc.Endpoint(), "/healthz")
+		Expect(err).To(HaveOccurred())
+
+		Expect(ctl.Restart(ctx)).To(Succeed())
+		Expect(pidOf(svc.Endpoint())).NotTo(Equal(pid))
+	})
+
+	It("removes every process, proxy listener and owned directory at Down, and is idempotent", func() {
+		svc, _ := st.Service("ledger")
+		pid := pidOf(svc.Endpoint())
+		ep := svc.Endpoint()
+		Expect(st.Down(ctx)).To(Succeed())
+		Expect(st.Down(ctx)).To(Succeed())
+		Expect(alive(pid)).To(BeFalse())
+		_, _, err := probe(ep, "/healthz")
+		Expect(err).To(HaveOccurred())
+
+		tmp := GinkgoT().TempDir()
+		GinkgoT().Setenv("TMPDIR", tmp)
+		own, err := stack.NewProcess().Up(ctx, ledgerStack())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.ReadDir(tmp)).To(HaveLen(1))
+		Expect(own.Down(ctx)).To(Succeed())
+		Expect(os.ReadDir(tmp)).To(BeEmpty())
+	})
+
+	It("returns a half-built stack with a clear error when a service cannot start", func() {
+		spec := ledgerStack()
+		spec.Services = append(spec.Services, scenario.Service{Name: "broken", Command: []string{"/bin/false"},
+			Port: 9000, Health: "/healthz", Release: "v1", Releases: []scenario.Release{{Name: "v1"}},
+			StartTimeout: scenario.Duration(5 * time.Second)})
+		half, err := stack.NewProcess().Up(ctx, spec, stack.WithDataDir(GinkgoT().TempDir()))
+		Expect(err).To(MatchError(ContainSubstring("start broken v1: exited before it was ready")))
+		Expect(half).NotTo(BeNil())
+		svc, lerr := half.Service("ledger")
+		Expect(lerr).NotTo(HaveOccurred())
+		pid := pidOf(svc.Endpoint())
+		Expect(half.Down(ctx)).To(Succeed())
+		Expect(alive(pid)).To(BeFalse())
+	})
+})
