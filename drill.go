@@ -63,13 +63,14 @@ func validateFaults(file string, sc *Scenario) error {
 type Option func(*options)
 
 type options struct {
-	trials  int
-	seed    int64
-	runtime string
-	keepRaw bool
-	file    string
-	log     io.Writer
-	onTrial func(TrialResult)
+	trials    int
+	seed      int64
+	runtime   string
+	keepRaw   bool
+	file      string
+	log       io.Writer
+	onTrial   func(TrialResult)
+	auditPath string
 }
 
 // WithTrials overrides the scenario's number of trials.
@@ -89,6 +90,10 @@ func WithFile(path string) Option { return func(o *options) { o.file = path } }
 
 // WithLog writes the runtime choice and cleanup notes to w (default: nowhere).
 func WithLog(w io.Writer) Option { return func(o *options) { o.log = w } }
+
+// WithAuditLog writes the run's hash-chained audit log to path (which must not exist)
+// and records its final digest in the Result.
+func WithAuditLog(path string) Option { return func(o *options) { o.auditPath = path } }
 
 // OnTrial calls f after each trial, e.g. to log progress in a test.
 func OnTrial(f func(TrialResult)) Option { return func(o *options) { o.onTrial = f } }
@@ -112,5 +117,5 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 		defer c.Close()
 	}
 	return runner.Run(ctx, runner.Config{Scenario: sc, File: o.file, Runtime: rt, Trials: o.trials, Seed: o.seed,
-		KeepRaw: o.keepRaw, OnTrial: o.onTrial}), nil
+		KeepRaw: o.keepRaw, OnTrial: o.onTrial, AuditPath: o.auditPath})
 }

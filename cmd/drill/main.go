@@ -41,6 +41,7 @@ Usage:
   drill run FILE... [--trials N] [--seed S] [--runtime auto|docker|process] [--out DIR] [--keep-raw] [--quiet]
   drill validate FILE...      check scenario files (exit 2 on the first problem)
   drill plan FILE             print the timeline of one trial
+  drill audit verify [--digest HEX] FILE...   check an audit log's hash chain (exit 1 if tampered)
   drill clean [--all]         remove containers and networks left by dead drill runs
   drill version
 
@@ -82,6 +83,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdValidate(rest, stdout)
 	case "plan":
 		return cmdPlan(rest, stdout)
+	case "audit":
+		return cmdAudit(ctx, rest, stdout)
 	case "clean":
 		return cmdClean(ctx, rest, stdout)
 	case "version", "--version":

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -8,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/drillhq/drill/internal/measure"
@@ -59,21 +59,26 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	worst := exitPass
 	for i, sc := range scs {
 		progress := newProgress(stderr, sc.Name, *quiet)
-		res := runner.Run(ctx, runner.Config{Scenario: sc, File: files[i], Runtime: rt, Trials: *trials, Seed: *seed,
-			KeepRaw: *keepRaw, OnEvent: progress.event, OnTrial: progress.trial})
-		base := filepath.Join(*out, sc.Name+"-"+res.RunID)
-		if err := res.Write(base + ".json"); err != nil {
+		runID := runner.NewRunID()
+		base := filepath.Join(*out, sc.Name+"-"+runID)
+		res, err := runner.Run(ctx, runner.Config{Scenario: sc, File: files[i], Runtime: rt, Trials: *trials, Seed: *seed,
+			RunID: runID, KeepRaw: *keepRaw, AuditPath: base + ".audit.jsonl", OnEvent: progress.event, OnTrial: progress.trial})
+		if res == nil {
 			return withCode(exitInfra, err)
 		}
-		var md strings.Builder
-		if err := report.Markdown(&md, res); err != nil {
+		if err != nil {
+			fmt.Fprintln(stderr, "drill:", err)
+			worst = worse(worst, exitInfra)
+		}
+		md, err := writeReports(base, res)
+		if err != nil {
 			return withCode(exitInfra, err)
 		}
-		if err := os.WriteFile(base+".md", []byte(md.String()), 0o644); err != nil {
-			return withCode(exitInfra, fmt.Errorf("write summary: %w", err))
+		fmt.Fprintln(stdout, md)
+		fmt.Fprintf(stdout, "Results: %s.json\nReport:  %s.html\n", base, base)
+		if res.Audit != nil {
+			fmt.Fprintf(stdout, "Audit:   %s.audit.jsonl (digest %s)\n", base, res.Audit.Digest)
 		}
-		fmt.Fprintln(stdout, md.String())
-		fmt.Fprintf(stdout, "Results: %s.json\n", base)
 		worst = worse(worst, exitCode(res))
 		if ctx.Err() != nil {
 			break
@@ -86,6 +91,28 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return withCode(worst, errors.New(""))
 	}
 	return nil
+}
+
+// writeReports writes the results file and every rendering of it beside it (Markdown,
+// HTML, JUnit XML) and returns the Markdown.
+func writeReports(base string, res *report.Results) (string, error) {
+	if err := res.Write(base + ".json"); err != nil {
+		return "", err
+	}
+	var md, html, junit bytes.Buffer
+	for _, r := range []struct {
+		render func(io.Writer, *report.Results) error
+		buf    *bytes.Buffer
+		ext    string
+	}{{report.Markdown, &md, ".md"}, {report.HTML, &html, ".html"}, {report.JUnit, &junit, ".junit.xml"}} {
+		if err := r.render(r.buf, res); err != nil {
+			return "", fmt.Errorf("render %s: %w", r.ext, err)
+		}
+		if err := os.WriteFile(base+r.ext, r.buf.Bytes(), 0o644); err != nil {
+			return "", fmt.Errorf("write %s: %w", base+r.ext, err)
+		}
+	}
+	return md.String(), nil
 }
 
 // exitCode maps a run's verdict to the process exit code.

@@ -33,6 +33,14 @@ type Results struct {
 	RecoverAfter    int            `json:"recover_after"`
 	Trials          []trial.Result `json:"trials"`
 	Summary         Summary        `json:"summary"`
+	// Audit names the run's audit log and its final digest (drill audit verify --digest).
+	Audit *AuditRef `json:"audit,omitempty"`
+}
+
+// AuditRef is the evidence that ties a results file to its audit log.
+type AuditRef struct {
+	File   string `json:"file"`
+	Digest string `json:"sha256_digest"`
 }
 
 // ScenarioRef identifies the scenario file a run used.

@@ -31,18 +31,24 @@ type Config struct {
 	Trials int
 	// Seed overrides the scenario's seed when != 0; with neither, one is drawn and recorded.
 	Seed int64
+	// RunID names the run; one is made when empty.
+	RunID string
 	// KeepRaw keeps every probe and workload operation in the results.
 	KeepRaw bool
 	// UpOptions are passed to the runtime for every trial.
 	UpOptions []stack.UpOption
+	// AuditPath, when set, is where the run's hash-chained audit log is written; its
+	// final digest is recorded in the results.
+	AuditPath string
 	// OnEvent and OnTrial report progress.
 	OnEvent func(index int, e trial.Event)
 	OnTrial func(r trial.Result)
 }
 
 // Run runs every trial and returns the results. A cancelled ctx stops after the trial
-// in progress has torn down; the results then hold the trials done so far.
-func Run(ctx context.Context, cfg Config) *report.Results {
+// in progress has torn down; the results then hold the trials done so far. The error
+// is about the audit log: the run's results are returned with it when they exist.
+func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	sc := cfg.Scenario
 	n := sc.Trials
 	if cfg.Trials > 0 {
@@ -55,7 +61,10 @@ func Run(ctx context.Context, cfg Config) *report.Results {
 	if seed == 0 {
 		seed = randomSeed()
 	}
-	runID := NewRunID()
+	runID := cfg.RunID
+	if runID == "" {
+		runID = NewRunID()
+	}
 	res := &report.Results{
 		Schema: report.SchemaVersion, DrillVersion: Version, RunID: runID,
 		Scenario:        report.ScenarioRef{Name: sc.Name, File: cfg.File, SHA256: fileHash(cfg.File)},
@@ -67,19 +76,33 @@ func Run(ctx context.Context, cfg Config) *report.Results {
 		RecoverAfter:    sc.Probes.RecoverAfter,
 		Trials:          []trial.Result{},
 	}
-	tc := trial.Config{Scenario: sc, Runtime: cfg.Runtime, OnEvent: cfg.OnEvent, KeepRaw: cfg.KeepRaw,
+	trail, err := openAudit(cfg.AuditPath, res)
+	if err != nil {
+		return nil, err
+	}
+	onEvent := func(i int, e trial.Event) {
+		trail.event(i, e)
+		if cfg.OnEvent != nil {
+			cfg.OnEvent(i, e)
+		}
+	}
+	tc := trial.Config{Scenario: sc, Runtime: cfg.Runtime, OnEvent: onEvent, KeepRaw: cfg.KeepRaw,
 		UpOptions: append(append([]stack.UpOption(nil), cfg.UpOptions...),
 			stack.WithLabels(map[string]string{"dev.drill.run": runID, "dev.drill.scenario": sc.Name}))}
 	for i := 1; i <= n && ctx.Err() == nil; i++ {
 		r := trial.Run(ctx, tc, i, TrialSeed(seed, i))
 		res.Trials = append(res.Trials, r)
+		trail.trial(r)
 		if cfg.OnTrial != nil {
 			cfg.OnTrial(r)
 		}
 	}
 	res.Finished = time.Now().UTC()
 	res.Summary = report.Summarize(res.Trials, sc.Objectives)
-	return res
+	if err := trail.close(res); err != nil {
+		return res, err
+	}
+	return res, nil
 }
 
 // TrialSeed derives trial i's seed from the run's seed (splitmix64), so one recorded

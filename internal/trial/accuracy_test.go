@@ -18,6 +18,11 @@ import (
 
 // scenarioYAML is the bad-release scenario with the v2 defect and durability chosen by the spec.
 func scenarioYAML(durability, v2env string) string {
+	return scenarioWith(durability, v2env, `error_rate > 0.5`, "200ms")
+}
+
+// scenarioWith also sets the trigger condition and window.
+func scenarioWith(durability, v2env, condition, window string) string {
 	return `
 version: 1
 name: accuracy
@@ -41,7 +46,7 @@ warmup: 300ms
 change: {service: ledger, release: v2}
 rollback:
   mechanism: {kind: redeploy, service: ledger}
-  trigger: {kind: automated, condition: "error_rate > 0.5", window: 200ms, min_samples: 3}
+  trigger: {kind: automated, condition: "` + condition + `", window: ` + window + `, min_samples: 3}
   timeout: 10s
 `
 }
@@ -85,7 +90,9 @@ var _ = Describe("a trial on the process runtime, against the fixture's own grou
 	})
 
 	It("reports as lost exactly the acknowledged writes a crash took from the fixture's durable state", func() {
-		sc, err := scenario.Parse("crash.yaml", []byte(scenarioYAML("never", `{LEDGER_DEFECT: crash, LEDGER_CRASH_AFTER: 300ms}`)))
+		// The trigger waits for 15 failed probes in a row (300ms): the crash, not the brief
+		// gap of the recreate that deploys v2 (longer on a loaded machine), fires it.
+		sc, err := scenario.Parse("crash.yaml", []byte(scenarioWith("never", `{LEDGER_DEFECT: crash, LEDGER_CRASH_AFTER: 300ms}`, "consecutive_failures >= 15", "1s")))
 		Expect(err).NotTo(HaveOccurred())
 		for i := 1; i <= 2; i++ {
 			res, events := runTrial(sc, i)

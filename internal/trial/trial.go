@@ -106,6 +106,7 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	// The trial clock starts once the stack is up: every measure is an offset from here.
 	t.clock = measure.NewClock()
 	t.res.Started = t.clock.Base().UTC()
+	t.event("stack_up", fmt.Sprintf("%s runtime, ready in %s", t.cfg.Runtime.Name(), t.res.Setup))
 	probeCtx, stopProbes := context.WithCancel(ctx)
 	wlCtx, stopWorkload := context.WithCancel(ctx)
 	var bg sync.WaitGroup
@@ -345,6 +346,12 @@ func (t *run) checkLoss(ctx context.Context) {
 		cancel()
 	}
 	if err != nil {
+		if t.res.Outcome != Recovered {
+			// The service never came back: there is nothing to read back from, and that
+			// is the finding. The rollback's failure stays the outcome.
+			t.res.Error = fmt.Sprintf("final read impossible: %v", err)
+			return
+		}
 		t.fail(ctx, fmt.Errorf("final read: %w", err))
 		return
 	}

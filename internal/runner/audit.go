@@ -1,0 +1,107 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sync"
+
+	"github.com/drillhq/drill/internal/audit"
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// trail writes a run's audit log: every action of every trial, as it happens. A nil
+// trail (no audit path) records nothing. The first write error is kept and reported
+// when the trail closes, so that a failing disk never goes unnoticed in the results.
+type trail struct {
+	log  *audit.Log
+	path string
+	mu   sync.Mutex
+	err  error
+}
+
+// auditActions maps trial events to audit actions; others keep their own name.
+var auditActions = map[string]string{
+	"stack_up":       audit.ActionStackUp,
+	"detect":         audit.ActionTriggerFired,
+	"rollback_start": audit.ActionRollbackStart,
+	"rollback_end":   audit.ActionRollbackEnd,
+	"fault_applied":  audit.ActionFaultApplied,
+	"fault_reverted": audit.ActionFaultReverted,
+	"final_read":     audit.ActionVerify,
+}
+
+func openAudit(path string, res *report.Results) (*trail, error) {
+	if path == "" {
+		return nil, nil
+	}
+	log, err := audit.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("open audit log: %w", err)
+	}
+	t := &trail{log: log, path: path}
+	t.append(audit.Entry{Action: audit.ActionRunStart, Outcome: audit.OutcomeOK,
+		Detail: fmt.Sprintf("scenario %s (sha256 %s) run %s on %s, seed %d", res.Scenario.Name, res.Scenario.SHA256, res.RunID, res.Runtime, res.Seed)})
+	return t, nil
+}
+
+func (t *trail) append(e audit.Entry) {
+	if t == nil {
+		return
+	}
+	e.Actor = audit.ActorDrill
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.err == nil {
+		t.err = t.log.Append(e)
+	}
+}
+
+func (t *trail) event(i int, e trial.Event) {
+	if t == nil {
+		return
+	}
+	action, ok := auditActions[e.Name]
+	if !ok {
+		action = e.Name
+	}
+	outcome := audit.OutcomeOK
+	if e.Name == "fault_error" {
+		outcome = audit.OutcomeError
+	}
+	t.append(audit.Entry{Action: action, Trial: i, Outcome: outcome, Detail: fmt.Sprintf("at %s: %s", e.At, e.Detail)})
+}
+
+func (t *trail) trial(r trial.Result) {
+	if t == nil {
+		return
+	}
+	detail := string(r.Outcome)
+	if r.Timing.RTC != nil {
+		detail += fmt.Sprintf(", RTC %s", *r.Timing.RTC)
+	}
+	if r.Error != "" {
+		detail += ": " + r.Error
+	}
+	outcome := audit.OutcomeOK
+	if r.Outcome == trial.Errored || r.Outcome == trial.Interrupted {
+		outcome = string(r.Outcome)
+	}
+	t.append(audit.Entry{Action: "trial_end", Trial: r.Index, Outcome: outcome, Detail: detail})
+}
+
+// close writes run_end, closes the log and records its digest in the results.
+func (t *trail) close(res *report.Results) error {
+	if t == nil {
+		return nil
+	}
+	t.append(audit.Entry{Action: audit.ActionRunEnd, Outcome: audit.OutcomeOK,
+		Detail: fmt.Sprintf("verdict %s: %d trials, %d recovered, %d errors", res.Summary.Verdict, res.Summary.Trials, res.Summary.Recovered, res.Summary.Errors)})
+	res.Audit = &report.AuditRef{File: filepath.Base(t.path), Digest: t.log.Digest()}
+	err := errors.Join(t.err, t.log.Close())
+	if err != nil {
+		return fmt.Errorf("write audit log %s: %w", t.path, err)
+	}
+	return nil
+}
