@@ -52,3 +52,49 @@ rollback:
 		Expect(err).To(MatchError(And(ContainSubstring("f.yaml"), ContainSubstring(`did you mean "latency"`))))
 	})
 })
+
+// lean is the bad release with a light workload and a short warm-up, so that 40 trials
+// take seconds.
+const lean = `
+version: 1
+name: lean
+objectives: {rto: 2s, rpo: 0s, success_rate: 0.9, quantile: 0.9, confidence: 0.95}
+stack:
+  services:
+    - name: ledger
+      fixture: ledger
+      port: 8080
+      health: /healthz
+      release: v1
+      releases:
+        - name: v1
+        - name: v2
+          env: {LEDGER_DEFECT: errors}
+workload: {kind: ledger, service: ledger, rate: 20, accounts: 2}
+probes: {interval: 20ms, timeout: 300ms, recover_after: 3, http: {service: ledger, path: /healthz}}
+warmup: 150ms
+change: {service: ledger, release: v2}
+rollback:
+  mechanism: {kind: redeploy, service: ledger}
+  trigger: {kind: automated, condition: "error_rate > 0.5", window: 200ms}
+  timeout: 10s
+`
+
+var _ = Describe("verdicts from the number of trials the statistics need", func() {
+	It("calls 10 trials Inconclusive, saying 29 are needed, and 40 trials a Pass", func() {
+		sc, err := drill.Parse("lean.yaml", []byte(lean))
+		Expect(err).NotTo(HaveOccurred())
+		ten, err := drill.Run(context.Background(), sc, drill.WithTrials(10), drill.WithRuntime("process"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(ten.Summary.Recovered).To(Equal(10))
+		Expect(ten).NotTo(drilltest.MeetObjectives())
+		Expect(ten.Summary.Verdict.String()).To(Equal("inconclusive"))
+		Expect(ten.Summary.RTO.NeededN).To(Equal(29))
+		Expect(ten.Summary.RTO.Reason).To(ContainSubstring("29 needed"))
+
+		forty, err := drill.Run(context.Background(), sc, drill.WithTrials(40), drill.WithRuntime("process"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(forty.Summary.Recovered).To(Equal(40))
+		Expect(forty).To(drilltest.MeetObjectives())
+	})
+})

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -106,6 +107,20 @@ var _ = Describe("drill run on the process runtime", func() {
 		Expect(res.Trials).To(HaveLen(2))
 		Expect(res.Summary.Recovered).To(Equal(2))
 		Expect(res.Runtime).To(Equal("process"))
+
+		// drill check re-derives every measure from the stored raw records...
+		out, err := drill(dir, "check", files[0]).CombinedOutput()
+		Expect(err).NotTo(HaveOccurred(), string(out))
+		Expect(string(out)).To(ContainSubstring("reproduced exactly"))
+		// ...and notices a stored measure that the records do not support.
+		b, err := os.ReadFile(files[0])
+		Expect(err).NotTo(HaveOccurred())
+		forged := regexp.MustCompile(`"rtc_ms":[0-9.]+`).ReplaceAll(b, []byte(`"rtc_ms":1`))
+		Expect(os.WriteFile(files[0], forged, 0o644)).To(Succeed())
+		cmd = drill(dir, "check", files[0])
+		out, err = cmd.CombinedOutput()
+		Expect(exitCode(err)).To(Equal(1), string(out))
+		Expect(string(out)).To(ContainSubstring("NOT reproduced"))
 		Expect(ledgerProcesses()).To(BeEmpty())
 		Expect(os.ReadDir(filepath.Join(dir, "tmp"))).To(BeEmpty())
 	})

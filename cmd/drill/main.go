@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	tclog "github.com/testcontainers/testcontainers-go/log"
 )
 
 // Exit codes, documented in README.md.
@@ -41,7 +43,9 @@ Usage:
   drill run FILE... [--trials N] [--seed S] [--runtime auto|docker|process] [--out DIR] [--keep-raw] [--quiet]
   drill validate FILE...      check scenario files (exit 2 on the first problem)
   drill plan FILE             print the timeline of one trial
+  drill check RESULTS.json...  re-derive every measure from the stored raw records (exit 1 if not reproduced)
   drill audit verify [--digest HEX] FILE...   check an audit log's hash chain (exit 1 if tampered)
+  drill images [FILE...]      build or check the Docker images scenarios need (default scenarios/*.yaml)
   drill clean [--all]         remove containers and networks left by dead drill runs
   drill version
 
@@ -50,6 +54,9 @@ Exit codes: 0 pass, 1 objectives failed, 2 invalid config or usage,
 `
 
 func main() {
+	// testcontainers announces every engine connection on stderr; drill says itself
+	// which runtime it picked.
+	tclog.SetDefault(tclog.NewNoopLogger())
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -83,8 +90,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdValidate(rest, stdout)
 	case "plan":
 		return cmdPlan(rest, stdout)
+	case "check":
+		return cmdCheck(ctx, rest, stdout)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout)
+	case "images":
+		return cmdImages(ctx, rest, stdout)
 	case "clean":
 		return cmdClean(ctx, rest, stdout)
 	case "version", "--version":

@@ -96,6 +96,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // writeReports writes the results file and every rendering of it beside it (Markdown,
 // HTML, JUnit XML) and returns the Markdown.
 func writeReports(base string, res *report.Results) (string, error) {
+	if err := res.WriteRaw(base + ".raw.json.gz"); err != nil {
+		return "", err
+	}
 	if err := res.Write(base + ".json"); err != nil {
 		return "", err
 	}

@@ -6,6 +6,7 @@ package measure
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -43,12 +44,13 @@ func (o Offset) Ms() float64 { return float64(o) / float64(time.Millisecond) }
 // String renders the offset like a time.Duration, rounded to 0.1 ms.
 func (o Offset) String() string { return time.Duration(o).Round(100 * time.Microsecond).String() }
 
-// MarshalJSON writes milliseconds with microsecond precision.
+// MarshalJSON writes milliseconds to the nanosecond, so that measures re-derived from
+// stored offsets (drill check) equal the ones computed during the run exactly.
 func (o Offset) MarshalJSON() ([]byte, error) {
-	return json.Marshal(math.Round(o.Ms()*1000) / 1000)
+	return strconv.AppendFloat(nil, o.Ms(), 'f', -1, 64), nil
 }
 
-// UnmarshalJSON reads milliseconds.
+// UnmarshalJSON reads milliseconds, rounded to the nanosecond.
 func (o *Offset) UnmarshalJSON(b []byte) error {
 	var ms float64
 	if err := json.Unmarshal(b, &ms); err != nil {

@@ -21,7 +21,9 @@ const (
 
 // Op is one workload operation: its invocation and its completion on the trial clock.
 type Op struct {
-	ID       string  `json:"id"`
+	ID string `json:"id"`
+	// Value is what the operation wrote (the ledger workload: the transfer's amount).
+	Value    int64   `json:"value,omitempty"`
 	Invoke   Offset  `json:"invoke_ms"`
 	Complete Offset  `json:"complete_ms"`
 	Outcome  Outcome `json:"outcome"`

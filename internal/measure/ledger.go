@@ -29,8 +29,9 @@ type Ledger struct {
 	client *http.Client
 }
 
-// accountBalance is every account's opening balance.
-const accountBalance = 1_000_000
+// OpeningBalance is every account's opening balance: the ledger holds
+// Accounts × OpeningBalance in all, whatever transfers ran.
+const OpeningBalance = 1_000_000
 
 func (l *Ledger) init() {
 	if l.client == nil {
@@ -42,7 +43,7 @@ func (l *Ledger) init() {
 func (l *Ledger) Setup(ctx context.Context) error {
 	l.init()
 	for i := 0; i < l.Accounts; i++ {
-		body := map[string]any{"id": accountID(i), "balance": accountBalance}
+		body := map[string]any{"id": accountID(i), "balance": OpeningBalance}
 		status, _, err := l.post(ctx, "/accounts", body)
 		if err != nil {
 			return fmt.Errorf("open account %s: %w", accountID(i), err)
@@ -84,7 +85,7 @@ func (l *Ledger) Run(ctx context.Context, clock Clock, h *History) {
 }
 
 func (l *Ledger) transfer(ctx context.Context, clock Clock, body map[string]any) Op {
-	op := Op{ID: body["id"].(string), Invoke: clock.Now()}
+	op := Op{ID: body["id"].(string), Value: int64(body["amount"].(int)), Invoke: clock.Now()}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.Timeout)
 	defer cancel()
 	status, _, err := l.post(ctx, "/transfers", body)

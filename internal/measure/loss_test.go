@@ -58,13 +58,15 @@ var _ = Describe("CheckLoss, the set checker", func() {
 		Expect(l.RPC).To(BeZero())
 	})
 
-	It("writes offsets as milliseconds and reads them back exactly to the microsecond", func() {
-		o := measure.Offset(1234567 * time.Nanosecond)
-		b, err := json.Marshal(o)
-		Expect(err).NotTo(HaveOccurred())
-		Expect(string(b)).To(Equal("1.235"))
-		var back measure.Offset
-		Expect(json.Unmarshal(b, &back)).To(Succeed())
-		Expect(back).To(Equal(measure.Offset(1235 * time.Microsecond)))
+	It("writes offsets as milliseconds and reads them back exactly to the nanosecond", func() {
+		for _, o := range []measure.Offset{1234567, 3*measure.Offset(time.Hour) + 7, 0, 1} {
+			b, err := json.Marshal(o)
+			Expect(err).NotTo(HaveOccurred())
+			var back measure.Offset
+			Expect(json.Unmarshal(b, &back)).To(Succeed())
+			Expect(back).To(Equal(o), string(b))
+		}
+		b, _ := json.Marshal(measure.Offset(1234567))
+		Expect(string(b)).To(Equal("1.234567"))
 	})
 })

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -38,29 +37,14 @@ type HTTPProbe struct {
 	client       *http.Client
 }
 
-// Run starts a probe every Interval, each in its own goroutine so a slow probe never
-// delays the schedule (open loop), and hands each result to emit as it completes. It
-// returns once ctx is done and every probe in flight has reported.
+// Run starts a probe every Interval on the shared open-loop schedule (OpenLoop) and
+// hands each result to emit as it completes. It returns once ctx is done and every
+// probe in flight has reported.
 func (p *HTTPProbe) Run(ctx context.Context, clock Clock, emit func(ProbeResult)) {
 	if p.client == nil {
 		p.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16, DisableCompression: true}}
 	}
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	tick := time.NewTicker(p.Interval)
-	defer tick.Stop()
-	for seq := 0; ; seq++ {
-		wg.Add(1)
-		go func(seq int) {
-			defer wg.Done()
-			emit(p.once(ctx, clock, seq))
-		}(seq)
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	OpenLoop(ctx, p.Interval, func(seq int) { emit(p.once(ctx, clock, seq)) })
 }
 
 // once runs a single probe. A probe cut short by ctx ending still reports, as failed.

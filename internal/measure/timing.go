@@ -60,8 +60,10 @@ func Impact(probes []ProbeResult, from Offset, detect *Offset, k int) *Offset {
 	return impact
 }
 
-// FirstRecovery is the start of the first of k consecutive passing probes that all
-// started at or after from: t_recovered.
+// FirstRecovery is when the first of k consecutive passing probes, all started at or
+// after from, got its answer. A passing probe is dated by its answer, not its request:
+// a request sent while the service was still down may wait in a queue and pass once the
+// service is back, and only its answer proves service at that instant.
 func FirstRecovery(probes []ProbeResult, from Offset, k int) *Offset {
 	run := 0
 	var first Offset
@@ -74,7 +76,7 @@ func FirstRecovery(probes []ProbeResult, from Offset, k int) *Offset {
 			continue
 		}
 		if run == 0 {
-			first = p.Start
+			first = p.End
 		}
 		if run++; run >= k {
 			return &first
@@ -105,9 +107,10 @@ func byStart(probes []ProbeResult) []ProbeResult {
 	return s
 }
 
-// StableRecovery is t_recovered as drill reports it: the start of the first passing
-// probe, at or after from, from which every later probe passed, provided that streak
-// holds at least k probes. A streak that relapsed before the trial ended was not a
+// StableRecovery is t_recovered as drill reports it: the answer of the first passing
+// probe, started at or after from, from which every later probe passed, provided that
+// streak holds at least k probes (a passing probe is dated by its answer, see
+// FirstRecovery). A streak that relapsed before the trial ended was not a
 // recovery. With no relapse it equals FirstRecovery.
 func StableRecovery(probes []ProbeResult, from Offset, k int) *Offset {
 	s := byStart(probes)
@@ -122,7 +125,7 @@ func StableRecovery(probes []ProbeResult, from Offset, k int) *Offset {
 			continue
 		}
 		if run == 0 {
-			first = p.Start
+			first = p.End
 		}
 		run++
 	}

@@ -28,10 +28,10 @@ var _ = Describe("timing from probes", func() {
 		Expect(measure.Impact(probes("++++"), 0, at(30), 3)).To(BeNil())
 	})
 
-	It("takes t_recovered as the first of k passes, and only a streak that held to the end", func() {
+	It("takes t_recovered as the answer to the first of k passes, and only a streak that held to the end", func() {
 		ps := probes("--+++-++++")
-		Expect(measure.FirstRecovery(ps, 0, 3)).To(Equal(at(20)))
-		Expect(measure.StableRecovery(ps, 0, 3)).To(Equal(at(60)))
+		Expect(measure.FirstRecovery(ps, 0, 3)).To(Equal(at(25)))
+		Expect(measure.StableRecovery(ps, 0, 3)).To(Equal(at(65)))
 		Expect(measure.StableRecovery(ps, 0, 5)).To(BeNil())
 		Expect(measure.FirstRecovery(probes("--++-"), 0, 3)).To(BeNil())
 	})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drillhq/drill/internal/check"
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/stats"
 	"github.com/drillhq/drill/internal/trial"
@@ -29,8 +30,8 @@ func Markdown(w io.Writer, r *Results) error {
 	q := fmt.Sprintf("p%g", o.Quantile*100)
 	conf := fmt.Sprintf("%g%%", o.Confidence*100)
 	b.WriteString("| objective | target | measured | bound | verdict |\n|---|---|---|---|---|\n")
-	fmt.Fprintf(&b, "| RTO (%s of RTC) | ≤ %s | median %s, max %s (n=%d) | %s | **%s** |\n", q, o.RTO.D(),
-		s.RTC.Median, s.RTC.Max, s.RTC.N, bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), s.RTO.Verdict)
+	fmt.Fprintf(&b, "| RTO (%s of RTC) | ≤ %s | %s | %s | **%s** |\n", q, o.RTO.D(),
+		spreadText(s.RTC, s.Judged), bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), s.RTO.Verdict)
 	fmt.Fprintf(&b, "| RPO (%s of RPC) | ≤ %s | max %s; %d of %d acknowledged writes lost | %s | **%s** |\n", q, o.RPO.D(),
 		s.RPC.Max, s.LostWrites, s.AckedWrites, bound("≤", s.RPO.Upper, s.RPO.UpperOK, conf), s.RPO.Verdict)
 	fmt.Fprintf(&b, "| success rate | ≥ %g%% | %d of %d recovered | %s | **%s** |\n\n", o.SuccessRate*100,
@@ -40,7 +41,11 @@ func Markdown(w io.Writer, r *Results) error {
 			fmt.Fprintf(&b, "- %s\n", v.Reason)
 		}
 	}
-	fmt.Fprintf(&b, "Medians: TTD %s · TTM %s · TTR %s · RTC %s.", s.TTD.Median, s.TTM.Median, s.TTR.Median, s.RTC.Median)
+	if s.ConsistencyChecks > 0 {
+		fmt.Fprintf(&b, "Consistency: %d invariant checks on the serving service, %d failed, %d undecided.%s\n",
+			s.ConsistencyChecks, s.ConsistencyFailures, s.ConsistencyUnknown, consistencyFailures(r))
+	}
+	fmt.Fprintf(&b, "Medians: TTD %s · TTM %s · TTR %s · RTC %s.", median(s.TTD), median(s.TTM), median(s.TTR), median(s.RTC))
 	if s.FalsePositives > 0 {
 		fmt.Fprintf(&b, " False positives: %d.", s.FalsePositives)
 	}
@@ -92,4 +97,32 @@ func rateBound(v stats.VerdictResult, conf string) string {
 		return "n too small"
 	}
 	return fmt.Sprintf("≥ %.1f%% @%s", v.Lower*100, conf)
+}
+
+// consistencyFailures lists the failed checks, one per line, for the summary.
+func consistencyFailures(r *Results) string {
+	var b strings.Builder
+	for _, t := range r.Trials {
+		for _, f := range t.Consistency {
+			if f.Status == check.Fail {
+				fmt.Fprintf(&b, "\n- trial %d, %s: %s", t.Index, f.Checker, f.Message)
+			}
+		}
+	}
+	return b.String()
+}
+
+// spreadText renders a measure's median and max, and how many of the judged trials had it.
+func spreadText(sp Spread, judged int) string {
+	if sp.N == 0 {
+		return fmt.Sprintf("none of %d judged trials recovered", judged)
+	}
+	return fmt.Sprintf("median %s, max %s (%d of %d trials)", sp.Median, sp.Max, sp.N, judged)
+}
+
+func median(sp Spread) string {
+	if sp.N == 0 {
+		return "–"
+	}
+	return sp.Median.String()
 }

@@ -29,10 +29,17 @@ type Results struct {
 	Finished     time.Time           `json:"finished"`
 	// ProbeInterval is the timing resolution: t_impact and t_recovered are each
 	// observed up to one interval late.
-	ProbeIntervalMs float64        `json:"probe_interval_ms"`
-	RecoverAfter    int            `json:"recover_after"`
-	Trials          []trial.Result `json:"trials"`
-	Summary         Summary        `json:"summary"`
+	ProbeIntervalMs float64 `json:"probe_interval_ms"`
+	RecoverAfter    int     `json:"recover_after"`
+	// Params are what drill check needs to re-derive every measure from the raw file.
+	Params  trial.Params   `json:"params"`
+	Trials  []trial.Result `json:"trials"`
+	Summary Summary        `json:"summary"`
+	// RawFile names the compressed file beside this one holding every trial's raw
+	// records (probes, history, final read, captured state).
+	RawFile string `json:"raw_file,omitempty"`
+	// Raw holds the raw records in memory until WriteRaw stores them.
+	Raw []trial.Raw `json:"-"`
 	// Audit names the run's audit log and its final digest (drill audit verify --digest).
 	Audit *AuditRef `json:"audit,omitempty"`
 }

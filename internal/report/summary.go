@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/drillhq/drill/internal/check"
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stats"
@@ -32,6 +33,13 @@ type Summary struct {
 
 	LostWrites  int `json:"lost_writes"`
 	AckedWrites int `json:"acked_writes"`
+
+	// Consistency counts the invariant checks run after recovery, by outcome. A failed
+	// invariant (money created, a transfer applied twice) fails the drill whatever the
+	// timing objectives say.
+	ConsistencyChecks   int `json:"consistency_checks"`
+	ConsistencyFailures int `json:"consistency_failures"`
+	ConsistencyUnknown  int `json:"consistency_unknown"`
 
 	RTO         stats.VerdictResult `json:"rto"`
 	RPO         stats.VerdictResult `json:"rpo"`
@@ -74,6 +82,15 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 		rtc, ttd, ttm, ttr = appendSet(rtc, tm.RTC), appendSet(ttd, tm.TTD), appendSet(ttm, tm.TTM), appendSet(ttr, tm.TTR)
 		// A trial that never recovered has an unbounded RTC: it counts against the RTO.
 		rtoSamples = append(rtoSamples, seconds(tm.RTC))
+		for _, f := range t.Consistency {
+			s.ConsistencyChecks++
+			switch f.Status {
+			case check.Fail:
+				s.ConsistencyFailures++
+			case check.Unknown:
+				s.ConsistencyUnknown++
+			}
+		}
 		if t.Loss != nil {
 			rpc = append(rpc, t.Loss.RPC)
 			s.LostWrites += len(t.Loss.Lost)
@@ -88,6 +105,9 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 		stats.WithLabel("RPC"), stats.WithFormat(durationText))
 	s.SuccessRate = stats.RateVerdict(s.Recovered, s.Judged, obj.SuccessRate, obj.Confidence)
 	s.Verdict = overall(s.RTO.Verdict, s.RPO.Verdict, s.SuccessRate.Verdict)
+	if s.ConsistencyFailures > 0 {
+		s.Verdict = stats.Fail
+	}
 	return s
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -74,6 +75,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		Started:         time.Now().UTC(),
 		ProbeIntervalMs: float64(sc.Probes.Interval.D()) / float64(time.Millisecond),
 		RecoverAfter:    sc.Probes.RecoverAfter,
+		Params:          trialParams(sc),
 		Trials:          []trial.Result{},
 	}
 	trail, err := openAudit(cfg.AuditPath, res)
@@ -86,11 +88,15 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 			cfg.OnEvent(i, e)
 		}
 	}
-	tc := trial.Config{Scenario: sc, Runtime: cfg.Runtime, OnEvent: onEvent, KeepRaw: cfg.KeepRaw,
+	tc := trial.Config{Scenario: sc, Runtime: cfg.Runtime, OnEvent: onEvent,
 		UpOptions: append(append([]stack.UpOption(nil), cfg.UpOptions...),
 			stack.WithLabels(map[string]string{"dev.drill.run": runID, "dev.drill.scenario": sc.Name}))}
 	for i := 1; i <= n && ctx.Err() == nil; i++ {
 		r := trial.Run(ctx, tc, i, TrialSeed(seed, i))
+		res.Raw = append(res.Raw, r.Raw())
+		if !cfg.KeepRaw {
+			r.StripRaw()
+		}
 		res.Trials = append(res.Trials, r)
 		trail.trial(r)
 		if cfg.OnTrial != nil {
@@ -134,4 +140,13 @@ func fileHash(path string) string {
 	}
 	sum := sha256.Sum256(b)
 	return fmt.Sprintf("%x", sum)
+}
+
+// trialParams are the scenario settings drill check needs to re-derive the measures.
+func trialParams(sc *scenario.Scenario) trial.Params {
+	p := trial.Params{RecoverAfter: sc.Probes.RecoverAfter}
+	if sc.Workload.Kind == "ledger" {
+		p.ExpectedTotal = int64(sc.Workload.Accounts) * measure.OpeningBalance
+	}
+	return p
 }

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -25,7 +26,11 @@ const (
 	DefaultTriggerFailures   = 1
 	DefaultTriggerMinSamples = 3
 	DefaultStartTimeout      = 15 * time.Second
+	DefaultWriteMethod       = "POST"
 )
+
+// DefaultWriteSuccess are the statuses that acknowledge an http workload's write by default.
+var DefaultWriteSuccess = []int{200, 201, 204}
 
 // ApplyDefaults fills every zero-valued defaulted field, for scenarios built in Go rather
 // than parsed (Parse applies defaults itself and tells "unset" from "written as 0", so
@@ -73,15 +78,17 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if unset("probes.recover_after", pr.RecoverAfter == 0) {
 		pr.RecoverAfter = DefaultRecoverAfter
 	}
-	if unset("probes.http.method", pr.HTTP.Method == "") {
-		pr.HTTP.Method = DefaultHTTPMethod
-	}
-	if unset("probes.http.status", pr.HTTP.Status == 0) {
-		pr.HTTP.Status = DefaultHTTPStatus
-	}
-	if unset("probes.http.path", pr.HTTP.Path == "") {
-		if svc := s.service(pr.HTTP.Service); svc != nil {
-			pr.HTTP.Path = svc.Health
+	if h := pr.HTTP; h != nil {
+		if unset("probes.http.method", h.Method == "") {
+			h.Method = DefaultHTTPMethod
+		}
+		if unset("probes.http.status", h.Status == 0) {
+			h.Status = DefaultHTTPStatus
+		}
+		if unset("probes.http.path", h.Path == "") {
+			if svc := s.service(h.Service); svc != nil {
+				h.Path = svc.Health
+			}
 		}
 	}
 	if unset("warmup", s.Warmup == 0) {
@@ -91,12 +98,9 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if unset("workload", w.Kind == "") && w.Kind == "" {
 		w.Kind = WorkloadNone
 	}
-	if w.Kind == WorkloadLedger {
+	if w.Kind == WorkloadLedger || w.Kind == WorkloadHTTP {
 		if unset("workload.rate", w.Rate == 0) {
 			w.Rate = DefaultWorkloadRate
-		}
-		if unset("workload.accounts", w.Accounts == 0) {
-			w.Accounts = DefaultWorkloadAccounts
 		}
 		if unset("workload.timeout", w.Timeout == 0) {
 			w.Timeout = Duration(DefaultWorkloadTimeout)
@@ -104,6 +108,12 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 		if isSet != nil && !isSet("verify.final_read") {
 			s.Verify.FinalRead = true
 		}
+	}
+	if w.Kind == WorkloadLedger && unset("workload.accounts", w.Accounts == 0) {
+		w.Accounts = DefaultWorkloadAccounts
+	}
+	if w.Kind == WorkloadHTTP {
+		httpWorkloadDefaults(w, unset)
 	}
 	rb := &s.Rollback
 	if unset("rollback.timeout", rb.Timeout == 0) {
@@ -121,5 +131,25 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	}
 	if unset("rollback.trigger.min_samples", tr.MinSamples == 0) {
 		tr.MinSamples = DefaultTriggerMinSamples
+	}
+}
+
+// httpWorkloadDefaults fills the methods and success statuses of an http workload.
+func httpWorkloadDefaults(w *Workload, unset func(path string, zero bool) bool) {
+	for i := range w.Setup {
+		if r := &w.Setup[i]; unset(fmt.Sprintf("workload.setup[%d].method", i), r.Method == "") {
+			r.Method = DefaultWriteMethod
+		}
+	}
+	if wr := w.Write; wr != nil {
+		if unset("workload.write.method", wr.Method == "") {
+			wr.Method = DefaultWriteMethod
+		}
+		if unset("workload.write.success", len(wr.Success) == 0) {
+			wr.Success = slices.Clone(DefaultWriteSuccess)
+		}
+	}
+	if rd := w.Read; rd != nil && unset("workload.read.method", rd.Method == "") {
+		rd.Method = DefaultHTTPMethod
 	}
 }

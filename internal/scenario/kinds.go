@@ -5,6 +5,8 @@ package scenario
 const (
 	// WorkloadLedger drives fixtures/ledger with transfers and reads them back.
 	WorkloadLedger = "ledger"
+	// WorkloadHTTP drives any HTTP service with a templated write and reads its ids back.
+	WorkloadHTTP = "http"
 	// WorkloadNone runs no workload: only probes measure the trial.
 	WorkloadNone = "none"
 	// MechanismRedeploy recreates the service with its release before the change.
@@ -18,7 +20,7 @@ const (
 // WorkloadKinds, MechanismKinds, TriggerKinds and Fixtures list the accepted names, in
 // the order the schema and messages show them.
 var (
-	WorkloadKinds  = []string{WorkloadLedger, WorkloadNone}
+	WorkloadKinds  = []string{WorkloadLedger, WorkloadHTTP, WorkloadNone}
 	MechanismKinds = []string{MechanismRedeploy}
 	TriggerKinds   = []string{TriggerAutomated}
 	Fixtures       = []string{FixtureLedger}

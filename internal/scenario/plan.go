@@ -91,13 +91,8 @@ func (s *Scenario) Plan() Plan {
 		when(PhaseSetup, "trial start", "start proxy %s in front of %s", px.Name, px.Upstream)
 	}
 	pr := s.Probes
-	load := "no workload"
-	if s.Workload.Kind == WorkloadLedger {
-		load = fmt.Sprintf("ledger workload on %s at %g op/s over %d accounts (timeout %s)",
-			s.Workload.Service, s.Workload.Rate, s.Workload.Accounts, s.Workload.Timeout)
-	}
-	at(PhaseWarmup, -s.Warmup.D(), "start %s and probes (%s %s on %s every %s, expect %d within %s); steady state must hold for %s",
-		load, pr.HTTP.Method, pr.HTTP.Path, pr.HTTP.Service, pr.Interval, pr.HTTP.Status, pr.Timeout, s.Warmup)
+	at(PhaseWarmup, -s.Warmup.D(), "start %s, and probes every %s (timeout %s): %s; steady state must hold for %s",
+		workloadText(s.Workload), pr.Interval, pr.Timeout, probeText(pr), s.Warmup)
 
 	if c := s.Change; c != nil {
 		from := ""
@@ -135,9 +130,13 @@ func (s *Scenario) Plan() Plan {
 	when(PhaseRecover, "t_trigger … t_trigger+"+s.Rollback.Timeout.String(),
 		"wait for %d consecutive passing probes; t_recovered = the first of them (observed up to %s late); none by the timeout: the rollback failed",
 		pr.RecoverAfter, pl.ErrorBound)
-	if s.Verify.FinalRead {
+	switch {
+	case s.Verify.FinalRead && s.Workload.Kind == WorkloadHTTP && s.Workload.Read != nil:
+		rd := s.Workload.Read
+		when(PhaseVerify, "after t_recovered", "stop the workload; final read %s %s (ids at %s): lost acknowledged writes give RPC", rd.Method, rd.Path, rd.IDs)
+	case s.Verify.FinalRead:
 		when(PhaseVerify, "after t_recovered", "stop the workload; final read of all %d accounts: lost acknowledged writes give RPC", s.Workload.Accounts)
-	} else {
+	default:
 		when(PhaseVerify, "after t_recovered", "stop the workload and probes; no final read (RPC not measured)")
 	}
 	when(PhaseReset, "end of trial", "stop and remove every service, proxy and network of the trial")
@@ -196,4 +195,38 @@ func paramsText(params map[string]any) string {
 		parts = append(parts, fmt.Sprintf("%s=%v", k, params[k]))
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+// workloadText describes the workload for the warm-up step.
+func workloadText(w Workload) string {
+	switch w.Kind {
+	case WorkloadLedger:
+		return fmt.Sprintf("ledger workload on %s at %g op/s over %d accounts (timeout %s)", w.Service, w.Rate, w.Accounts, w.Timeout)
+	case WorkloadHTTP:
+		write := "no write"
+		if w.Write != nil {
+			write = w.Write.Method + " " + w.Write.Path
+		}
+		setup := ""
+		if n := len(w.Setup); n > 0 {
+			setup = fmt.Sprintf(", after %d setup request(s)", n)
+		}
+		return fmt.Sprintf("http workload on %s at %g op/s: %s (timeout %s%s)", w.Service, w.Rate, write, w.Timeout, setup)
+	}
+	return "no workload"
+}
+
+// probeText describes the steady-state probe.
+func probeText(pr Probes) string {
+	switch {
+	case pr.HTTP != nil:
+		return fmt.Sprintf("%s %s on %s, expect %d", pr.HTTP.Method, pr.HTTP.Path, pr.HTTP.Service, pr.HTTP.Status)
+	case pr.TCP != nil:
+		return "TCP connect to " + pr.TCP.Service
+	case pr.Exec != nil:
+		return fmt.Sprintf("exec %q, expect exit 0", strings.Join(pr.Exec.Command, " "))
+	case pr.Prometheus != nil:
+		return fmt.Sprintf("Prometheus query %q at %s, pass when %s", pr.Prometheus.Query, pr.Prometheus.URL, pr.Prometheus.Condition)
+	}
+	return "no probe"
 }

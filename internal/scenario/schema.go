@@ -12,58 +12,84 @@ const SchemaID = "https://github.com/drillhq/drill/schema/scenario.schema.json"
 
 // required lists, per type, the keys a file must write (others have defaults or are optional).
 var required = map[string][]string{
-	"Scenario":   {"version", "name", "objectives", "stack", "probes", "rollback"},
-	"Objectives": {"rto"},
-	"Stack":      {"services"},
-	"Service":    {"name", "port", "health"},
-	"Release":    {"name"},
-	"Proxy":      {"name", "upstream"},
-	"Workload":   {"kind"},
-	"HTTPProbe":  {"service"},
-	"Change":     {"service", "release"},
-	"Fault":      {"kind", "target"},
-	"Rollback":   {"mechanism", "trigger"},
-	"Mechanism":  {"kind"},
-	"Trigger":    {"kind", "condition"},
+	"Scenario":        {"version", "name", "objectives", "stack", "probes", "rollback"},
+	"Objectives":      {"rto"},
+	"Stack":           {"services"},
+	"Service":         {"name", "port", "health"},
+	"Release":         {"name"},
+	"Proxy":           {"name", "upstream"},
+	"Workload":        {"kind"},
+	"HTTPProbe":       {"service"},
+	"TCPProbe":        {"service"},
+	"ExecProbe":       {"command"},
+	"PrometheusProbe": {"url", "query", "condition"},
+	"WorkloadRequest": {"path"},
+	"WorkloadWrite":   {"path"},
+	"WorkloadRead":    {"path", "ids"},
+	"Change":          {"service", "release"},
+	"Fault":           {"kind", "target"},
+	"Rollback":        {"mechanism", "trigger"},
+	"Mechanism":       {"kind"},
+	"Trigger":         {"kind", "condition"},
 }
 
 // constraints adds enums, ranges and defaults to a field's schema, keyed "Type.Field".
 var constraints = map[string]map[string]any{
-	"Scenario.Version":       {"const": FormatVersion},
-	"Scenario.Name":          {"minLength": 1},
-	"Scenario.Trials":        {"minimum": 1, "default": DefaultTrials},
-	"Scenario.Warmup":        {"default": Duration(DefaultWarmup).String()},
-	"Objectives.SuccessRate": {"exclusiveMinimum": 0, "maximum": 1, "default": DefaultSuccessRate},
-	"Objectives.Quantile":    {"exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": DefaultQuantile},
-	"Objectives.Confidence":  {"exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": DefaultConfidence},
-	"Stack.Services":         {"minItems": 1},
-	"Service.Fixture":        {"enum": Fixtures},
-	"Service.Command":        {"minItems": 1},
-	"Service.Port":           {"minimum": 1, "maximum": 65535},
-	"Service.Health":         {"pattern": "^/"},
-	"Service.StartTimeout":   {"default": Duration(DefaultStartTimeout).String()},
-	"Workload.Kind":          {"enum": WorkloadKinds},
-	"Workload.Rate":          {"exclusiveMinimum": 0, "default": DefaultWorkloadRate},
-	"Workload.Accounts":      {"minimum": 2, "default": DefaultWorkloadAccounts},
-	"Workload.Timeout":       {"default": Duration(DefaultWorkloadTimeout).String()},
-	"Probes.Interval":        {"default": Duration(DefaultProbeInterval).String()},
-	"Probes.Timeout":         {"default": Duration(DefaultProbeTimeout).String()},
-	"Probes.RecoverAfter":    {"minimum": 1, "default": DefaultRecoverAfter},
-	"HTTPProbe.Method":       {"enum": httpMethods, "default": DefaultHTTPMethod},
-	"HTTPProbe.Path":         {"pattern": "^/"},
-	"HTTPProbe.Status":       {"minimum": 100, "maximum": 599, "default": DefaultHTTPStatus},
-	"Rollback.Timeout":       {"default": Duration(DefaultRollbackTimeout).String()},
-	"Mechanism.Kind":         {"enum": MechanismKinds},
-	"Trigger.Kind":           {"enum": TriggerKinds},
+	"Scenario.Version":          {"const": FormatVersion},
+	"Scenario.Name":             {"minLength": 1},
+	"Scenario.Trials":           {"minimum": 1, "default": DefaultTrials},
+	"Scenario.Warmup":           {"default": Duration(DefaultWarmup).String()},
+	"Objectives.SuccessRate":    {"exclusiveMinimum": 0, "maximum": 1, "default": DefaultSuccessRate},
+	"Objectives.Quantile":       {"exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": DefaultQuantile},
+	"Objectives.Confidence":     {"exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": DefaultConfidence},
+	"Stack.Services":            {"minItems": 1},
+	"Service.Fixture":           {"enum": Fixtures},
+	"Service.Command":           {"minItems": 1},
+	"Service.Port":              {"minimum": 1, "maximum": 65535},
+	"Service.Health":            {"pattern": "^/"},
+	"Service.StartTimeout":      {"default": Duration(DefaultStartTimeout).String()},
+	"Workload.Kind":             {"enum": WorkloadKinds},
+	"Workload.Rate":             {"exclusiveMinimum": 0, "default": DefaultWorkloadRate},
+	"Workload.Accounts":         {"minimum": 2, "default": DefaultWorkloadAccounts},
+	"Workload.Timeout":          {"default": Duration(DefaultWorkloadTimeout).String()},
+	"Probes.Interval":           {"default": Duration(DefaultProbeInterval).String()},
+	"Probes.Timeout":            {"default": Duration(DefaultProbeTimeout).String()},
+	"Probes.RecoverAfter":       {"minimum": 1, "default": DefaultRecoverAfter},
+	"HTTPProbe.Method":          {"enum": httpMethods, "default": DefaultHTTPMethod},
+	"HTTPProbe.Status":          {"minimum": 100, "maximum": 599, "default": DefaultHTTPStatus},
+	"HTTPProbe.Path":            {"pattern": "^/", "description_suffix": " Default: the service's health path."},
+	"ExecProbe.Command":         {"minItems": 1},
+	"PrometheusProbe.URL":       {"pattern": "^https?://"},
+	"PrometheusProbe.Condition": {"minLength": 1, "examples": []string{"value < 0.05"}},
+	"WorkloadRequest.Method":    {"enum": httpMethods, "default": DefaultWriteMethod},
+	"WorkloadRequest.Path":      {"pattern": "^/"},
+	"WorkloadWrite.Method":      {"enum": httpMethods, "default": DefaultWriteMethod},
+	"WorkloadWrite.Path":        {"pattern": "^/"},
+	"WorkloadWrite.Success":     {"minItems": 1, "default": DefaultWriteSuccess},
+	"WorkloadRead.Method":       {"enum": httpMethods, "default": DefaultHTTPMethod},
+	"WorkloadRead.Path":         {"pattern": "^/"},
+	"WorkloadRead.IDs":          {"pattern": idPathRE.String(), "examples": []string{"$.ids", "$.items[*].id", "$[*]"}},
+	"Rollback.Timeout":          {"default": Duration(DefaultRollbackTimeout).String()},
+	"Mechanism.Kind":            {"enum": MechanismKinds},
+	"Trigger.Kind":              {"enum": TriggerKinds},
 	"Trigger.Condition": {"minLength": 1, "examples": []string{"error_rate > 0.5", "error_rate > 0.05 || p95_ms > 800"},
 		"description_suffix": " Variables: error_rate, failures, successes, samples (probes in the window), p50_ms, p95_ms, p99_ms, max_ms (their latency), consecutive_failures; it must return a bool."},
 	"Trigger.Window":       {"default": Duration(DefaultTriggerWindow).String()},
 	"Trigger.MinSamples":   {"minimum": 1, "default": DefaultTriggerMinSamples},
 	"Trigger.FailureLimit": {"minimum": 1, "default": DefaultTriggerFailures},
-	"Verify.FinalRead":     {"description_suffix": " Default: true when workload.kind is ledger."},
+	"Verify.FinalRead":     {"description_suffix": " Default: true when workload.kind is ledger or http."},
 	"Objectives.RTO":       {"examples": []string{"5s"}},
 	"Objectives.RPO":       {"default": "0s"},
 	"Fault.Params":         {"description_suffix": " Keys depend on the fault kind."},
+}
+
+// objectConstraints adds keywords to a whole type's schema, keyed "Type".
+var objectConstraints = map[string]map[string]any{
+	// Exactly one probe kind.
+	"Probes": {"oneOf": []any{
+		map[string]any{"required": []string{ProbeHTTP}}, map[string]any{"required": []string{ProbeTCP}},
+		map[string]any{"required": []string{ProbeExec}}, map[string]any{"required": []string{ProbePrometheus}},
+	}},
 }
 
 // durationPattern matches what time.ParseDuration accepts with a unit ("250ms", "1m30s").
@@ -133,6 +159,9 @@ func structSchema(t reflect.Type, defs map[string]any) map[string]any {
 	}
 	if r := required[t.Name()]; len(r) > 0 {
 		s["required"] = r
+	}
+	for k, v := range objectConstraints[t.Name()] {
+		s[k] = v
 	}
 	return s
 }

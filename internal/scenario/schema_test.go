@@ -103,7 +103,7 @@ var _ = Describe("JSON Schema", func() {
 		enum := func(typ, key string) any {
 			return defs[typ].(map[string]any)["properties"].(map[string]any)[key].(map[string]any)["enum"]
 		}
-		Expect(enum("Workload", "kind")).To(ConsistOf("ledger", "none"))
+		Expect(enum("Workload", "kind")).To(ConsistOf("ledger", "http", "none"))
 		Expect(enum("Mechanism", "kind")).To(ConsistOf("redeploy"))
 		Expect(enum("Trigger", "kind")).To(ConsistOf("automated"))
 		Expect(enum("Service", "fixture")).To(ConsistOf("ledger"))

@@ -103,7 +103,7 @@ type Proxy struct {
 
 // Workload is the traffic that runs through a trial and whose history measures data loss.
 type Workload struct {
-	// Kind is the workload protocol: "ledger" (fixtures/ledger transfers) or "none".
+	// Kind is the workload protocol: "ledger" (fixtures/ledger transfers), "http" (any HTTP service, described by setup, write and read) or "none".
 	Kind    string `yaml:"kind" json:"kind"`
 	Service string `yaml:"service,omitempty" json:"service,omitempty"`
 	// Rate is the open-loop request rate in operations per second.
@@ -112,6 +112,50 @@ type Workload struct {
 	Accounts int `yaml:"accounts,omitempty" json:"accounts,omitempty"`
 	// Timeout after which an operation's outcome is unknown.
 	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+	// Setup are requests an http workload sends once, in order, before the trial; each must answer 2xx.
+	Setup []WorkloadRequest `yaml:"setup,omitempty" json:"setup,omitempty"`
+	// Write is the request an http workload sends at Rate: one write per operation.
+	Write *WorkloadWrite `yaml:"write,omitempty" json:"write,omitempty"`
+	// Read lists the ids the service holds, once after recovery (the final read of an http workload).
+	Read *WorkloadRead `yaml:"read,omitempty" json:"read,omitempty"`
+}
+
+// WorkloadRequest is one setup request of an http workload, sent as written.
+type WorkloadRequest struct {
+	// Method of the request (default POST).
+	Method string `yaml:"method,omitempty" json:"method,omitempty"`
+	// Path of the request on the workload service.
+	Path string `yaml:"path" json:"path"`
+	// Headers of the request (Content-Type defaults to application/json when there is a body).
+	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// Body of the request.
+	Body string `yaml:"body,omitempty" json:"body,omitempty"`
+}
+
+// WorkloadWrite is the write of an http workload. Path, header values and body are Go text/template texts over {{.ID}} (the write's unique id, which the read must return), {{.Seq}} (1, 2, ...) and {{.Value}} (a seeded random integer).
+type WorkloadWrite struct {
+	// Method of the write (default POST).
+	Method string `yaml:"method,omitempty" json:"method,omitempty"`
+	// Path of the write, a template.
+	Path string `yaml:"path" json:"path"`
+	// Headers of the write; values are templates.
+	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// Body of the write, a template.
+	Body string `yaml:"body,omitempty" json:"body,omitempty"`
+	// Success lists the statuses that acknowledge the write; any other status is a failed write, which assumes the service applies nothing it refused. Transport errors: refused connections fail, anything else (timeouts, broken connections) is unknown.
+	Success []int `yaml:"success,omitempty" json:"success,omitempty"`
+}
+
+// WorkloadRead is the final read of an http workload: one request whose JSON answer lists the ids the service holds.
+type WorkloadRead struct {
+	// Method of the read (default GET).
+	Method string `yaml:"method,omitempty" json:"method,omitempty"`
+	// Path of the read.
+	Path string `yaml:"path" json:"path"`
+	// Headers of the read.
+	Headers map[string]string `yaml:"headers,omitempty" json:"headers,omitempty"`
+	// IDs is where the ids are in the answer: a JSONPath subset of "$", ".key", "[*]" and "[N]", e.g. "$.ids" or "$.items[*].id".
+	IDs string `yaml:"ids" json:"ids"`
 }
 
 // Probes are the steady-state checks that define impact and recovery.
@@ -121,8 +165,15 @@ type Probes struct {
 	// Timeout after which a probe fails.
 	Timeout Duration `yaml:"timeout" json:"timeout"`
 	// RecoverAfter is k: recovery is the first of k consecutive passing probes.
-	RecoverAfter int       `yaml:"recover_after" json:"recover_after"`
-	HTTP         HTTPProbe `yaml:"http" json:"http"`
+	RecoverAfter int `yaml:"recover_after" json:"recover_after"`
+	// HTTP probes a service over HTTP. Exactly one of http, tcp, exec and prometheus is set.
+	HTTP *HTTPProbe `yaml:"http,omitempty" json:"http,omitempty"`
+	// TCP probes that a service accepts TCP connections.
+	TCP *TCPProbe `yaml:"tcp,omitempty" json:"tcp,omitempty"`
+	// Exec probes by running a command on drill's host.
+	Exec *ExecProbe `yaml:"exec,omitempty" json:"exec,omitempty"`
+	// Prometheus probes a metric of a Prometheus server.
+	Prometheus *PrometheusProbe `yaml:"prometheus,omitempty" json:"prometheus,omitempty"`
 }
 
 // HTTPProbe passes when the service answers the request with the expected status in time.
@@ -136,6 +187,27 @@ type HTTPProbe struct {
 	BodyContains string `yaml:"body_contains,omitempty" json:"body_contains,omitempty"`
 	// MaxLatency, when set, fails a probe that answered slower.
 	MaxLatency Duration `yaml:"max_latency,omitempty" json:"max_latency,omitempty"`
+}
+
+// TCPProbe passes when a TCP connection to the service's front proxy opens within the timeout and is not closed at once (the proxy closes it when nothing serves behind it).
+type TCPProbe struct {
+	Service string `yaml:"service" json:"service"`
+}
+
+// ExecProbe passes when the command exits 0 within the timeout. It runs on drill's host with DRILL_ENDPOINT_<SERVICE> (host:port of each service's front proxy, name upper-cased, "-" as "_") in its environment; on timeout its whole process group is killed.
+type ExecProbe struct {
+	// Command is the argv to run; the first element is looked up in PATH.
+	Command []string `yaml:"command" json:"command"`
+}
+
+// PrometheusProbe passes when an instant query to a Prometheus server returns one sample whose value satisfies the condition: for staging stacks that already export metrics.
+type PrometheusProbe struct {
+	// URL is the Prometheus server's base URL, e.g. "http://127.0.0.1:9090"; the probe GETs URL/api/v1/query.
+	URL string `yaml:"url" json:"url"`
+	// Query is the PromQL instant query; it must return a scalar or a vector of exactly one series.
+	Query string `yaml:"query" json:"query"`
+	// Condition is an expr-lang expression over value (the sample, a float) that holds when the probe passes, e.g. "value < 0.05".
+	Condition string `yaml:"condition" json:"condition"`
 }
 
 // Change is a deployment of another release: the bad release a rollback must undo.

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -171,18 +172,30 @@ func (v *validator) workload() {
 		v.errf("workload.kind", "unknown workload.kind %q%s", w.Kind, v.known(WorkloadKinds))
 		return
 	}
-	if w.Kind != WorkloadLedger {
+	if w.Kind != WorkloadHTTP {
+		for i, set := range []bool{len(w.Setup) > 0, w.Write != nil, w.Read != nil} {
+			if key := []string{"setup", "write", "read"}[i]; set {
+				v.errf("workload."+key, "workload.%s applies to workload.kind %s only (this workload is %s)", key, WorkloadHTTP, w.Kind)
+			}
+		}
+	}
+	if w.Kind == WorkloadNone {
 		return
 	}
 	v.ref("workload.service", w.Service)
 	if w.Rate <= 0 {
 		v.errf("workload.rate", "workload.rate must be greater than 0 operations per second, got %g", w.Rate)
 	}
-	if w.Accounts < 2 {
-		v.errf("workload.accounts", "workload.accounts must be at least 2 (transfers move money between accounts), got %d", w.Accounts)
-	}
 	if w.Timeout <= 0 {
 		v.errf("workload.timeout", "workload.timeout must be greater than 0")
+	}
+	switch w.Kind {
+	case WorkloadLedger:
+		if w.Accounts < 2 {
+			v.errf("workload.accounts", "workload.accounts must be at least 2 (transfers move money between accounts), got %d", w.Accounts)
+		}
+	case WorkloadHTTP:
+		v.httpWorkload(w)
 	}
 }
 
@@ -215,16 +228,52 @@ func (v *validator) probes() {
 	if rt := v.s.Rollback.Timeout; pr.Interval > 0 && rt > 0 && pr.Interval >= rt {
 		v.errf("probes.interval", "probes.interval %s must be shorter than rollback.timeout %s", pr.Interval, rt)
 	}
-	h := pr.HTTP
-	v.ref("probes.http.service", h.Service)
-	if !strings.HasPrefix(h.Path, "/") {
-		v.errf("probes.http.path", "probes.http.path must start with \"/\", got %q", h.Path)
+	switch kinds := pr.Kinds(); len(kinds) {
+	case 0:
+		v.errf("probes", "probes needs one probe: set exactly one of %s", strings.Join(ProbeKinds, ", "))
+	case 1:
+	default:
+		v.errf("probes."+kinds[1], "probes sets %s: set exactly one of %s", strings.Join(kinds, " and "), strings.Join(ProbeKinds, ", "))
 	}
-	if !slices.Contains(httpMethods, h.Method) {
-		v.errf("probes.http.method", "unknown probes.http.method %q%s", h.Method, v.known(httpMethods))
+	if h := pr.HTTP; h != nil {
+		v.ref("probes.http.service", h.Service)
+		if !strings.HasPrefix(h.Path, "/") {
+			v.errf("probes.http.path", "probes.http.path must start with \"/\", got %q", h.Path)
+		}
+		v.method("probes.http.method", h.Method)
+		if h.Status < 100 || h.Status > 599 {
+			v.errf("probes.http.status", "probes.http.status must be an HTTP status (100-599), got %d", h.Status)
+		}
 	}
-	if h.Status < 100 || h.Status > 599 {
-		v.errf("probes.http.status", "probes.http.status must be an HTTP status (100-599), got %d", h.Status)
+	if t := pr.TCP; t != nil {
+		v.ref("probes.tcp.service", t.Service)
+	}
+	if e := pr.Exec; e != nil && (len(e.Command) == 0 || strings.TrimSpace(e.Command[0]) == "") {
+		v.errf("probes.exec", "probes.exec.command is required: the argv to run, e.g. [curl, -fsS, http://127.0.0.1:8080/healthz]")
+	}
+	if pm := pr.Prometheus; pm != nil {
+		v.prometheus(pm)
+	}
+}
+
+func (v *validator) method(path, m string) {
+	if !slices.Contains(httpMethods, m) {
+		v.errf(path, "unknown %s %q%s", path, m, v.known(httpMethods))
+	}
+}
+
+func (v *validator) prometheus(pm *PrometheusProbe) {
+	if u, err := url.Parse(pm.URL); pm.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.errf("probes.prometheus.url", "probes.prometheus.url must be the Prometheus server's http(s) base URL, e.g. \"http://127.0.0.1:9090\", got %q", pm.URL)
+	}
+	if strings.TrimSpace(pm.Query) == "" {
+		v.errf("probes.prometheus", "probes.prometheus.query is required: a PromQL instant query returning one sample")
+	}
+	if strings.TrimSpace(pm.Condition) == "" {
+		v.errf("probes.prometheus", "probes.prometheus.condition is required, e.g. \"value < 0.05\"")
+	} else if _, err := CompileProbeCondition(pm.Condition); err != nil {
+		v.errf("probes.prometheus.condition", "probes.prometheus.condition %q: %s (variable: value)", pm.Condition,
+			oneLine(strings.TrimPrefix(err.Error(), "compile probe condition: ")))
 	}
 }
 
@@ -307,8 +356,8 @@ func (v *validator) rollback() {
 }
 
 func (v *validator) verify() {
-	if v.s.Verify.FinalRead && v.s.Workload.Kind != WorkloadLedger {
-		v.errf("verify.final_read", "verify.final_read needs a workload that writes (workload.kind: %s)", WorkloadLedger)
+	if v.s.Verify.FinalRead && v.s.Workload.Kind == WorkloadNone {
+		v.errf("verify.final_read", "verify.final_read needs a workload that writes (workload.kind: %s or %s)", WorkloadLedger, WorkloadHTTP)
 	}
 }
 

@@ -30,7 +30,7 @@ var _ = Describe("validation", func() {
 		Entry("service release unknown", "      release: v1\n", "      release: v3\n", 13, `service "ledger" has no release "v3" (one of: v1, v2)`),
 		Entry("duplicate release", "        - name: v2\n", "        - name: v1\n", 16, `release name "v1" is repeated`),
 		Entry("release image on a fixture", "        - name: v1\n", "        - name: v1\n          image: x\n", 16, `release "v1" sets image but service "ledger" is not image-based`),
-		Entry("workload kind", "kind: ledger, service", "kind: bank, service", 18, `unknown workload.kind "bank" (one of: ledger, none)`),
+		Entry("workload kind", "kind: ledger, service", "kind: bank, service", 18, `unknown workload.kind "bank" (one of: ledger, http, none)`),
 		Entry("workload service", "kind: ledger, service: ledger", "kind: ledger, service: ledgr", 18, `workload.service "ledgr" is not a service (one of: ledger)`),
 		Entry("workload accounts", "accounts: 10", "accounts: 1", 18, `workload.accounts must be at least 2`),
 		Entry("workload rate", "rate: 100", "rate: 0", 18, `workload.rate must be greater than 0`),

@@ -119,6 +119,7 @@ func (s *dockerService) start(ctx context.Context, release string, healthy bool)
 		health = "/"
 	}
 	opts := []testcontainers.ContainerCustomizer{
+		s.st.dockerFixedAddress(s.spec.Name),
 		testcontainers.WithName(s.name),
 		testcontainers.WithLabels(dockerWith(s.st.labels, LabelService, s.spec.Name)),
 		testcontainers.WithLogger(s.st.d.logger),
@@ -259,9 +260,12 @@ func (s *dockerService) Reconnect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	endpoint := &network.EndpointSettings{Aliases: []string{s.spec.Name}}
+	if ip, ok := s.st.addrs[s.spec.Name]; ok {
+		endpoint.IPAMConfig = &network.EndpointIPAMConfig{IPv4Address: ip}
+	}
 	_, err = s.st.d.cli.NetworkConnect(ctx, s.st.netID, client.NetworkConnectOptions{
-		Container:      ctr.GetContainerID(),
-		EndpointConfig: &network.EndpointSettings{Aliases: []string{s.spec.Name}},
+		Container: ctr.GetContainerID(), EndpointConfig: endpoint,
 	})
 	if err != nil {
 		return fmt.Errorf("reconnect %s: %w", s.spec.Name, err)

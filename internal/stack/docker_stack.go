@@ -28,8 +28,11 @@ type dockerStack struct {
 	labels  map[string]string
 	netID   string
 	netName string
-	images  Images
-	owned   string // temporary data root made by Up, removed by Down
+	// addrs are the fixed addresses of Toxiproxy and each service on the network
+	// (empty when the subnet could not be pinned; see dockerCreateNetwork).
+	addrs  map[string]netip.Addr
+	images Images
+	owned  string // temporary data root made by Up, removed by Down
 
 	toxi       *testcontainers.DockerContainer
 	toxiClient *toxiclient.Client
@@ -68,11 +71,9 @@ func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg UpConfig
 		st.order = append(st.order, s)
 	}
 	st.netName = "drill-" + st.id
-	res, err := st.d.cli.NetworkCreate(ctx, st.netName, client.NetworkCreateOptions{Driver: "bridge", Labels: st.labels})
-	if err != nil {
-		return fmt.Errorf("create network %s: %w", st.netName, err)
+	if err := st.dockerCreateNetwork(ctx); err != nil {
+		return err
 	}
-	st.netID = res.ID
 	if err := st.startAll(ctx); err != nil {
 		return err
 	}
@@ -118,7 +119,7 @@ func (st *dockerStack) startToxiproxy(ctx context.Context) error {
 		ports = append(ports, strconv.Itoa(p)+"/tcp")
 	}
 	labels := dockerWith(st.labels, LabelService, dockerToxiproxyAlias)
-	ctr, err := testcontainers.Run(ctx, st.images.Toxiproxy,
+	ctr, err := testcontainers.Run(ctx, st.images.Toxiproxy, st.dockerFixedAddress(dockerToxiproxyAlias),
 		testcontainers.WithName("drill-"+st.id+"-"+dockerToxiproxyAlias),
 		testcontainers.WithLabels(labels),
 		testcontainers.WithLogger(st.d.logger),
@@ -142,12 +143,13 @@ func (st *dockerStack) startToxiproxy(ctx context.Context) error {
 }
 
 // createProxies makes the front proxies and the scenario's proxies; every upstream is a
-// service's network alias, so a redeployed container is reached with no change here.
+// service's fixed address (dockerCreateNetwork), so a redeployed container is reached
+// with no change here and no name lookup.
 func (st *dockerStack) createProxies(ctx context.Context, spec scenario.Stack) error {
 	st.endpoints = map[string]string{}
 	create := func(name string, svc *dockerService) error {
 		port := st.proxies[name]
-		upstream := net.JoinHostPort(svc.spec.Name, strconv.Itoa(svc.spec.Port))
+		upstream := st.dockerUpstream(svc)
 		if _, err := st.toxiClient.CreateProxy(name, "0.0.0.0:"+strconv.Itoa(port), upstream); err != nil {
 			return fmt.Errorf("create proxy %s: %w", name, err)
 		}

@@ -2,6 +2,7 @@ package trial_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"time"
@@ -51,22 +52,25 @@ rollback:
 `
 }
 
-func runTrial(sc *scenario.Scenario, index int) (trial.Result, []truth.Event) {
+func runTrial(rt stack.Runtime, sc *scenario.Scenario, index int) (trial.Result, []truth.Event) {
 	dir := GinkgoT().TempDir()
-	res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(), KeepRaw: true,
+	res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: rt,
 		UpOptions: []stack.UpOption{stack.WithDataDir(dir)}}, index, int64(index))
 	events, err := truth.Read(filepath.Join(dir, "ledger", "truth.jsonl"))
 	Expect(err).NotTo(HaveOccurred())
 	return res, events
 }
 
-var _ = Describe("a trial on the process runtime, against the fixture's own ground truth", func() {
+// accuracySpecs prove a runtime's measures against the fixture's ground truth.
+func accuracySpecs(newRuntime func() stack.Runtime, trials int) {
 	It("measures RTC within one probe interval + 10ms of the outage the fixture recorded, in every trial", func() {
 		sc, err := scenario.Parse("accuracy.yaml", []byte(scenarioYAML("always", `{LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}`)))
 		Expect(err).NotTo(HaveOccurred())
 		bound := sc.Probes.Interval.D() + 10*time.Millisecond
-		for i := 1; i <= 5; i++ {
-			res, events := runTrial(sc, i)
+		rt := newRuntime()
+		var errs []time.Duration
+		for i := 1; i <= trials; i++ {
+			res, events := runTrial(rt, sc, i)
 			Expect(res.Error).To(BeEmpty())
 			Expect(res.Outcome).To(Equal(trial.Recovered))
 			clock := res.Started.UnixNano()
@@ -86,7 +90,11 @@ var _ = Describe("a trial on the process runtime, against the fixture's own grou
 			}
 			Expect(measured - truthRTC).To(BeNumerically("~", 0, bound))
 			Expect(*res.Loss).To(HaveField("Lost", BeEmpty()))
+			errs = append(errs, measured-truthRTC)
 		}
+		slices.Sort(errs)
+		AddReportEntry(rt.Name()+" RTC error vs ground truth", fmt.Sprintf("n=%d median %s max |%s| (bound %s)",
+			len(errs), errs[len(errs)/2], max(-errs[0], errs[len(errs)-1]), bound))
 	})
 
 	It("reports as lost exactly the acknowledged writes a crash took from the fixture's durable state", func() {
@@ -94,8 +102,9 @@ var _ = Describe("a trial on the process runtime, against the fixture's own grou
 		// gap of the recreate that deploys v2 (longer on a loaded machine), fires it.
 		sc, err := scenario.Parse("crash.yaml", []byte(scenarioWith("never", `{LEDGER_DEFECT: crash, LEDGER_CRASH_AFTER: 300ms}`, "consecutive_failures >= 15", "1s")))
 		Expect(err).NotTo(HaveOccurred())
+		rt := newRuntime()
 		for i := 1; i <= 2; i++ {
-			res, events := runTrial(sc, i)
+			res, events := runTrial(rt, sc, i)
 			Expect(res.Error).To(BeEmpty())
 			Expect(res.Outcome).To(Equal(trial.Recovered))
 			// Lost = writes drill saw acknowledged that the fixture's recovered state lacks.
@@ -124,6 +133,26 @@ var _ = Describe("a trial on the process runtime, against the fixture's own grou
 			Expect(res.Loss.RPC).To(Equal(*res.Timing.Impact - *res.Loss.OldestLostAck))
 		}
 	})
+}
+
+var _ = Describe("measures against the fixture's own ground truth", func() {
+	Context("on the process runtime", func() {
+		accuracySpecs(func() stack.Runtime { return stack.NewProcess() }, 20)
+	})
+
+	Context("on the docker runtime", Label("docker"), func() {
+		accuracySpecs(func() stack.Runtime {
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			if err := stack.EngineAvailable(ctx); err != nil {
+				Skip("docker engine not available: " + err.Error())
+			}
+			d, err := stack.NewDocker()
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(d.Close)
+			return d
+		}, 20)
+	})
 
 	It("derives impact and recovery from probe start times", func() {
 		p := func(start int, ok bool) measure.ProbeResult {
@@ -136,9 +165,9 @@ var _ = Describe("a trial on the process runtime, against the fixture's own grou
 		Expect(*measure.Impact(probes, 5, &detect, 1)).To(Equal(measure.Offset(50)))
 		Expect(*measure.Impact(probes, 5, &detect, 2)).To(Equal(measure.Offset(20)))
 		Expect(*measure.Impact(probes, 5, nil, 2)).To(Equal(measure.Offset(20)))
-		Expect(*measure.FirstRecovery(probes, 35, 1)).To(Equal(measure.Offset(40)))
-		Expect(*measure.FirstRecovery(probes, 35, 3)).To(Equal(measure.Offset(60)))
-		Expect(*measure.StableRecovery(probes, 35, 1)).To(Equal(measure.Offset(60)))
+		Expect(*measure.FirstRecovery(probes, 35, 1)).To(Equal(measure.Offset(41)))
+		Expect(*measure.FirstRecovery(probes, 35, 3)).To(Equal(measure.Offset(61)))
+		Expect(*measure.StableRecovery(probes, 35, 1)).To(Equal(measure.Offset(61)))
 		Expect(measure.StableRecovery(probes, 35, 4)).To(BeNil())
 	})
 })

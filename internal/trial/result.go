@@ -7,6 +7,7 @@ package trial
 import (
 	"time"
 
+	"github.com/drillhq/drill/internal/check"
 	"github.com/drillhq/drill/internal/measure"
 )
 
@@ -43,13 +44,49 @@ type Result struct {
 	// Started is the trial clock's base as a UTC wall time.
 	Started time.Time `json:"started"`
 	// SetupMs is how long starting the stack took (not part of any measure).
-	Setup         measure.Offset        `json:"setup_ms"`
-	Timing        measure.Timing        `json:"timing"`
-	FalsePositive bool                  `json:"false_positive,omitempty"`
-	Loss          *measure.Loss         `json:"loss,omitempty"`
-	ProbeCount    int                   `json:"probe_count"`
-	ProbeFailures int                   `json:"probe_failures"`
-	Events        []Event               `json:"events"`
-	Probes        []measure.ProbeResult `json:"probes,omitempty"`
-	History       []measure.Op          `json:"history,omitempty"`
+	Setup         measure.Offset `json:"setup_ms"`
+	Timing        measure.Timing `json:"timing"`
+	FalsePositive bool           `json:"false_positive,omitempty"`
+	Loss          *measure.Loss  `json:"loss,omitempty"`
+	// Consistency holds the findings of the invariant checks run after recovery.
+	Consistency   []check.Finding `json:"consistency,omitempty"`
+	ProbeCount    int             `json:"probe_count"`
+	ProbeFailures int             `json:"probe_failures"`
+	Events        []Event         `json:"events"`
+	// CaptureError says why the live state could not be captured for the checks.
+	CaptureError string `json:"capture_error,omitempty"`
+
+	// Raw records, from which Measure derives every measure above. The results file
+	// carries them only with --keep-raw; they are always stored beside it, compressed.
+	Probes    []measure.ProbeResult `json:"probes,omitempty"`
+	History   []measure.Op          `json:"history,omitempty"`
+	FinalRead []string              `json:"final_read,omitempty"`
+	Ledger    *check.LedgerState    `json:"ledger,omitempty"`
+	Schema    *check.SchemaInfo     `json:"schema,omitempty"`
+}
+
+// Raw is the part of a Result that only the raw records hold.
+type Raw struct {
+	Index     int                   `json:"index"`
+	Probes    []measure.ProbeResult `json:"probes"`
+	History   []measure.Op          `json:"history"`
+	FinalRead []string              `json:"final_read"`
+	Ledger    *check.LedgerState    `json:"ledger,omitempty"`
+	Schema    *check.SchemaInfo     `json:"schema,omitempty"`
+}
+
+// Raw returns the trial's raw records.
+func (r *Result) Raw() Raw {
+	return Raw{Index: r.Index, Probes: r.Probes, History: r.History, FinalRead: r.FinalRead, Ledger: r.Ledger, Schema: r.Schema}
+}
+
+// StripRaw drops the raw records (kept in the raw file instead).
+func (r *Result) StripRaw() {
+	r.Probes, r.History, r.FinalRead, r.Ledger, r.Schema = nil, nil, nil, nil, nil
+}
+
+// WithRaw returns a copy of the result holding raw's records.
+func (r Result) WithRaw(raw Raw) Result {
+	r.Probes, r.History, r.FinalRead, r.Ledger, r.Schema = raw.Probes, raw.History, raw.FinalRead, raw.Ledger, raw.Schema
+	return r
 }

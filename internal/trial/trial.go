@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,8 +23,6 @@ type Config struct {
 	UpOptions []stack.UpOption
 	// OnEvent, when set, is called with every event as it happens (progress display).
 	OnEvent func(index int, e Event)
-	// KeepRaw keeps every probe and operation in the result (for offline re-checks).
-	KeepRaw bool
 }
 
 // Run runs trial number index with the given seed. It always returns a Result; a
@@ -63,7 +60,8 @@ type run struct {
 	sc      *scenario.Scenario
 	res     Result
 	clock   measure.Clock
-	wl      *measure.Ledger
+	wl      measure.Workload
+	ledger  *measure.Ledger // the workload when it is the ledger fixture's, else nil
 	history *measure.History
 	fired   chan measure.Offset
 
@@ -85,7 +83,7 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	if err := t.setupWorkload(ctx, st); err != nil {
 		return err
 	}
-	probeSvc, err := st.Service(sc.Probes.HTTP.Service)
+	probe, err := newProber(sc, st)
 	if err != nil {
 		return err
 	}
@@ -111,9 +109,6 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	wlCtx, stopWorkload := context.WithCancel(ctx)
 	var bg sync.WaitGroup
 	defer func() { stopProbes(); stopWorkload(); bg.Wait() }()
-	probe := &measure.HTTPProbe{URL: "http://" + probeSvc.Endpoint() + sc.Probes.HTTP.Path, Method: sc.Probes.HTTP.Method,
-		Status: sc.Probes.HTTP.Status, BodyContains: sc.Probes.HTTP.BodyContains, MaxLatency: sc.Probes.HTTP.MaxLatency.D(),
-		Interval: sc.Probes.Interval.D(), Timeout: sc.Probes.Timeout.D()}
 	bg.Add(1)
 	go func() {
 		defer bg.Done()
@@ -203,23 +198,6 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	return t.wait(ctx, sc.Probes.Timeout.D()+sc.Probes.Interval.D())
 }
 
-func (t *run) setupWorkload(ctx context.Context, st stack.Stack) error {
-	w := t.sc.Workload
-	if w.Kind != "ledger" {
-		return nil
-	}
-	svc, err := st.Service(w.Service)
-	if err != nil {
-		return err
-	}
-	t.wl = &measure.Ledger{Endpoint: svc.Endpoint(), Rate: w.Rate, Accounts: w.Accounts, Timeout: w.Timeout.D(),
-		Rand: rand.New(rand.NewPCG(uint64(t.res.Seed), uint64(t.res.Index)))}
-	if err := t.wl.Setup(ctx); err != nil {
-		return fmt.Errorf("set up workload: %w", err)
-	}
-	return nil
-}
-
 // observe records a probe, feeds the trigger, and signals recovery once k consecutive
 // probes passed after the rollback started.
 func (t *run) observe(r measure.ProbeResult, trigger *rollback.Automated) {
@@ -300,44 +278,29 @@ func (t *run) fail(ctx context.Context, err error) {
 	t.res.Error = err.Error()
 }
 
-// derive computes the measures from what was recorded, after everything stopped.
+// derive captures what the measures need from the live stack (the final read, the
+// ledger's state) and computes them with Measure, after everything stopped.
 func (t *run) derive(ctx context.Context) {
 	t.mu.Lock()
 	t.res.Probes = append([]measure.ProbeResult(nil), t.probes...)
 	t.mu.Unlock()
 	t.res.History = t.history.Ops()
-	t.res.ProbeCount = len(t.res.Probes)
-	for _, p := range t.res.Probes {
-		if !p.OK {
-			t.res.ProbeFailures++
-		}
-	}
-	tm := &t.res.Timing
 	if t.res.Outcome != Errored && t.res.Outcome != Interrupted && t.res.Outcome != "" {
-		tm.Impact = measure.Impact(t.res.Probes, tm.Fault, tm.Detect, t.sc.Probes.RecoverAfter)
-		if tm.Trigger != nil {
-			tm.Recovered = measure.StableRecovery(t.res.Probes, *tm.Trigger, t.sc.Probes.RecoverAfter)
-			if tm.Recovered == nil && t.res.Outcome == Recovered {
-				t.res.Outcome = NotRecovered
-			}
-		}
-		tm.Derive()
-		if tm.Detect != nil && (tm.Impact == nil || *tm.Detect < *tm.Impact) {
-			t.res.FalsePositive = true
-		}
+		// t_impact first: the final read's RPC is measured from it.
+		Measure(&t.res, t.params())
 		if t.wl != nil && t.sc.Verify.FinalRead {
-			t.checkLoss(ctx)
+			t.finalRead(ctx)
 		}
+		t.captureState(ctx)
+		Measure(&t.res, t.params())
 	}
 	t.mu.Lock()
 	t.res.Events = append([]Event(nil), t.events...)
 	t.mu.Unlock()
-	if !t.cfg.KeepRaw {
-		t.res.Probes, t.res.History = nil, nil
-	}
 }
 
-func (t *run) checkLoss(ctx context.Context) {
+// finalRead reads every write back, retrying briefly: the service just recovered.
+func (t *run) finalRead(ctx context.Context) {
 	var ids []string
 	err := errors.New("not attempted")
 	for attempt := 0; attempt < 3 && err != nil && ctx.Err() == nil; attempt++ {
@@ -355,13 +318,11 @@ func (t *run) checkLoss(ctx context.Context) {
 		t.fail(ctx, fmt.Errorf("final read: %w", err))
 		return
 	}
-	from := t.res.Timing.Fault
-	if t.res.Timing.Impact != nil {
-		from = *t.res.Timing.Impact
+	if ids == nil {
+		ids = []string{}
 	}
-	loss := measure.CheckLoss(t.res.History, ids, from)
-	t.res.Loss = &loss
-	t.event("final_read", fmt.Sprintf("%d transfers held", len(ids)))
+	t.res.FinalRead = ids
+	t.event("final_read", fmt.Sprintf("%d writes held", len(ids)))
 }
 
 func describeChange(sc *scenario.Scenario) string {

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/drillhq/drill/internal/report"
+)
+
+const reportUsage = "report: usage: drill report DIR... [--quarter 2026Q4 | --since 2026-10-01 --until 2026-12-31] [--out DIR]"
+
+// cmdReport handles `drill report DIR...`: it reads every results file in the DIRs,
+// pools the runs of the period (by default the quarter of the latest run) per
+// scenario, compares them with the previous period, and writes the period report as
+// Markdown, HTML and JSON into --out (default: the first DIR). A report describes:
+// it exits 0 whatever it finds, 2 on invalid input, 4 when a file cannot be read.
+func cmdReport(ctx context.Context, args []string, stdout io.Writer) error {
+	fset := flag.NewFlagSet("report", flag.ContinueOnError)
+	quarter := fset.String("quarter", "", "UTC calendar quarter, e.g. 2026Q4")
+	since := fset.String("since", "", "first day of the period (YYYY-MM-DD, UTC)")
+	until := fset.String("until", "", "last day of the period (YYYY-MM-DD, UTC, inclusive)")
+	out := fset.String("out", "", "directory for the report files (default: the first DIR)")
+	dirs, err := parse(fset, args)
+	if err != nil {
+		return err
+	}
+	if len(dirs) == 0 {
+		return withCode(exitConfig, errors.New(reportUsage))
+	}
+	period, explicit, err := reportPeriod(*quarter, *since, *until)
+	if err != nil {
+		return err
+	}
+	runs, err := readRuns(ctx, dirs, stdout)
+	if err != nil {
+		return err
+	}
+	if len(runs) == 0 {
+		return withCode(exitConfig, fmt.Errorf("report: no results files in %s", strings.Join(dirs, ", ")))
+	}
+	if !explicit {
+		period = report.QuarterOf(latest(runs))
+	}
+	agg := report.Aggregate(report.SelectRuns(runs, period), period, report.SelectRuns(runs, period.Previous()))
+
+	dir := cmp.Or(*out, dirs[0])
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
+	}
+	base := filepath.Join(dir, "drill-report-"+period.FileLabel())
+	var md bytes.Buffer
+	if err := report.AggregateMarkdown(&md, agg); err != nil {
+		return withCode(exitInfra, err)
+	}
+	for _, f := range []struct {
+		ext    string
+		render func(io.Writer, report.AggregateReport) error
+	}{{".md", report.AggregateMarkdown}, {".html", report.AggregateHTML}, {".json", report.AggregateJSON}} {
+		if err := writeWith(base+f.ext, agg, f.render); err != nil {
+			return withCode(exitInfra, err)
+		}
+	}
+	fmt.Fprintln(stdout, md.String())
+	fmt.Fprintf(stdout, "Report: %s.md\nHTML:   %s.html\nJSON:   %s.json\n", base, base, base)
+	return nil
+}
+
+// reportPeriod reads the period flags; explicit is false when none was given.
+func reportPeriod(quarter, since, until string) (p report.Period, explicit bool, err error) {
+	switch {
+	case quarter != "" && (since != "" || until != ""):
+		return p, false, withCode(exitConfig, errors.New("report: give --quarter or --since/--until, not both"))
+	case quarter != "":
+		p, err = report.ParseQuarter(quarter)
+	case since != "" || until != "":
+		if since == "" || until == "" {
+			return p, false, withCode(exitConfig, errors.New("report: --since and --until go together"))
+		}
+		p, err = report.ParseRange(since, until)
+	default:
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, withCode(exitConfig, fmt.Errorf("report: %w", err))
+	}
+	return p, true, nil
+}
+
+// readRuns reads every results file (*.json) in dirs, in name order. JSON files of
+// another kind are skipped with a warning (aggregate reports silently: drill wrote
+// them); a results file that does not decode is an error naming it.
+func readRuns(ctx context.Context, dirs []string, stdout io.Writer) ([]*report.Results, error) {
+	var runs []*report.Results
+	for _, d := range dirs {
+		entries, err := os.ReadDir(d)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			return nil, withCode(exitConfig, fmt.Errorf("report: %w", err))
+		case err != nil:
+			return nil, withCode(exitInfra, fmt.Errorf("report: read directory: %w", err))
+		}
+		for _, e := range entries {
+			if err := ctx.Err(); err != nil {
+				return nil, withCode(exitInterrupted, fmt.Errorf("report: %w", err))
+			}
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+				continue
+			}
+			path := filepath.Join(d, e.Name())
+			r, skip, err := readRun(path)
+			if err != nil {
+				return nil, err
+			}
+			if skip != "" {
+				fmt.Fprintf(stdout, "drill: warning: skipped %s: %s\n", path, skip)
+			}
+			if r != nil {
+				runs = append(runs, r)
+			}
+		}
+	}
+	return runs, nil
+}
+
+// readRun reads one JSON file: a results file, or (r == nil) why it is skipped.
+func readRun(path string) (r *report.Results, skip string, err error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", withCode(exitInfra, fmt.Errorf("report: read %s: %w", path, err))
+	}
+	var head struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		if resultsMark.Match(b) {
+			// A results file cut short or edited: its numbers cannot be trusted or skipped.
+			return nil, "", withCode(exitConfig, fmt.Errorf("report: corrupt results file %s: %w", path, err))
+		}
+		return nil, "not a drill results file", nil
+	}
+	switch {
+	case head.Schema == report.AggregateSchemaVersion:
+		return nil, "", nil
+	case head.Schema == report.SchemaVersion:
+		r, err := report.Read(path)
+		if err != nil {
+			return nil, "", withCode(exitConfig, fmt.Errorf("report: corrupt results file %s: %w", path, err))
+		}
+		return r, "", nil
+	case strings.HasPrefix(head.Schema, "drill.results/"):
+		return nil, "", withCode(exitConfig, fmt.Errorf("report: results file %s has schema %q; this drill reads %q", path, head.Schema, report.SchemaVersion))
+	}
+	return nil, "not a drill results file (no \"schema\": \"" + report.SchemaVersion + "\")", nil
+}
+
+// resultsMark finds a results file's schema key in a file that does not decode.
+var resultsMark = regexp.MustCompile(`"schema"\s*:\s*"drill\.results/`)
+
+// latest is the start of the most recent run.
+func latest(runs []*report.Results) time.Time {
+	return slices.MaxFunc(runs, func(a, b *report.Results) int { return a.Started.Compare(b.Started) }).Started
+}
+
+func writeWith(path string, a report.AggregateReport, render func(io.Writer, report.AggregateReport) error) error {
+	var b bytes.Buffer
+	if err := render(&b, a); err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}

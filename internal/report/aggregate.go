@@ -1,0 +1,371 @@
+package report
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/drillhq/drill/internal/check"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stats"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// AggregateSchemaVersion names the period report's JSON format.
+const AggregateSchemaVersion = "drill.aggregate/v1"
+
+// AggregateReport is what compliance owners read once a period: for every scenario
+// drilled, how often and how well rollbacks worked over all its runs pooled, the
+// evidence (audit digests) behind the numbers, and whether recovery got worse than
+// in the previous period. (The type cannot share the name of the Aggregate function.)
+type AggregateReport struct {
+	Schema   string `json:"schema"`
+	Period   Period `json:"period"`
+	Previous Period `json:"previous_period"`
+	// Runs and Trials count the current period; PreviousRuns the previous one.
+	Runs         int `json:"runs"`
+	Trials       int `json:"trials"`
+	PreviousRuns int `json:"previous_runs"`
+	// Regressions counts the groups whose RTC got significantly worse.
+	Regressions int `json:"regressions"`
+	// Groups are per scenario (and service label), sorted by service then scenario.
+	// A scenario drilled only in the previous period is listed with no runs.
+	Groups []GroupAggregate `json:"scenarios"`
+}
+
+// GroupAggregate pools every run of one scenario (and service) in the period.
+type GroupAggregate struct {
+	Scenario string `json:"scenario"`
+	// Service is the scenario's labels.service; empty while results do not carry labels.
+	Service string `json:"service,omitempty"`
+	// Objectives are the latest run's; ObjectivesChanged says earlier runs had others.
+	Objectives        scenario.Objectives `json:"objectives"`
+	ObjectivesChanged bool                `json:"objectives_changed"`
+	// ScenarioSHA256 lists the distinct scenario file digests the runs used.
+	ScenarioSHA256 []string `json:"scenario_sha256"`
+	Runs           int      `json:"runs"`
+	Counts         Counts   `json:"counts"`
+
+	SuccessRate RateSummary `json:"success_rate"`
+	RTC         RTCSummary  `json:"rtc"`
+	RPC         RPCSummary  `json:"rpc"`
+	// ErrorMessages are why errored trials could not run, most frequent first. Errors
+	// are not failed rollbacks and never enter a measure.
+	ErrorMessages []ErrorCount `json:"error_messages"`
+	// Findings are the consistency checks that failed or could not decide, per trial;
+	// checks that passed are only counted (Counts.ConsistencyChecks).
+	Findings []Finding `json:"consistency_findings"`
+	// Evidence ties every run to its audit log, oldest first.
+	Evidence []Evidence `json:"evidence"`
+	Trend    Trend      `json:"trend"`
+}
+
+// Counts are the pooled trial outcomes. Judged excludes errors and interruptions.
+type Counts struct {
+	Trials         int `json:"trials"`
+	Judged         int `json:"judged"`
+	Recovered      int `json:"recovered"`
+	NotRecovered   int `json:"not_recovered"`
+	NotDetected    int `json:"not_detected"`
+	Errors         int `json:"errors"`
+	Interrupted    int `json:"interrupted"`
+	FalsePositives int `json:"false_positives"`
+	// Consistency checks run after recovery over judged trials, and how many failed
+	// or could not decide.
+	ConsistencyChecks   int `json:"consistency_checks"`
+	ConsistencyFailures int `json:"consistency_failures"`
+	ConsistencyUnknown  int `json:"consistency_unknown"`
+}
+
+// RateSummary is the pooled rollback success rate with its two-sided Clopper–Pearson
+// interval at the objectives' confidence, and the one-sided verdict.
+type RateSummary struct {
+	Successes  int                 `json:"successes"`
+	N          int                 `json:"n"`
+	Estimate   stats.Float         `json:"estimate"`
+	Lower      stats.Float         `json:"lower"`
+	Upper      stats.Float         `json:"upper"`
+	Confidence float64             `json:"confidence"`
+	Verdict    stats.VerdictResult `json:"verdict"`
+}
+
+// RTCSummary is the pooled recovery time over judged trials; a trial that never
+// recovered counts as +Inf, as it does against the RTO.
+type RTCSummary struct {
+	N         int         `json:"n"`
+	Recovered int         `json:"recovered"`
+	MedianMs  stats.Float `json:"median_ms"`
+	// QuantileMs is the point estimate at the objectives' quantile (e.g. p90).
+	QuantileMs stats.Float `json:"quantile_ms"`
+	MaxMs      stats.Float `json:"max_ms"`
+	// RTO is the order-statistic verdict on the pooled samples against the RTO.
+	RTO stats.VerdictResult `json:"rto"`
+	// SamplesMs are the pooled samples, ascending.
+	SamplesMs []stats.Float `json:"samples_ms"`
+}
+
+// RPCSummary is the pooled recovery point and lost acknowledged writes.
+type RPCSummary struct {
+	N              int                 `json:"n"`
+	MedianMs       stats.Float         `json:"median_ms"`
+	MaxMs          stats.Float         `json:"max_ms"`
+	TrialsWithLoss int                 `json:"trials_with_loss"`
+	LostWrites     int                 `json:"lost_writes"`
+	AckedWrites    int                 `json:"acked_writes"`
+	RPO            stats.VerdictResult `json:"rpo"`
+}
+
+// ErrorCount is one distinct error message and how many trials it stopped.
+type ErrorCount struct {
+	Message string `json:"message"`
+	Count   int    `json:"count"`
+}
+
+// Finding is one consistency check of one trial that did not pass.
+type Finding struct {
+	RunID   string   `json:"run_id"`
+	Trial   int      `json:"trial"`
+	Checker string   `json:"checker"`
+	Status  string   `json:"status"`
+	Message string   `json:"message"`
+	IDs     []string `json:"ids,omitempty"`
+}
+
+// Evidence is one run's audit trail: `drill audit verify --digest` checks the log.
+type Evidence struct {
+	RunID          string    `json:"run_id"`
+	Started        time.Time `json:"started"`
+	Runtime        string    `json:"runtime"`
+	Trials         int       `json:"trials"`
+	Verdict        string    `json:"verdict"`
+	ScenarioSHA256 string    `json:"scenario_sha256"`
+	AuditFile      string    `json:"audit_file"`
+	AuditDigest    string    `json:"audit_sha256_digest"`
+}
+
+// groupKey identifies a group.
+type groupKey struct{ service, scenario string }
+
+func keyOf(r *Results) groupKey { return groupKey{serviceOf(r), r.Scenario.Name} }
+
+// serviceOf is the run's service label. Results do not carry the scenario's labels
+// yet, so runs group by scenario name alone until they do.
+func serviceOf(*Results) string { return "" }
+
+// Aggregate pools the runs of the period per scenario and compares each scenario's
+// recovery time with its runs in the previous period. It is pure: runs outside their
+// period are not filtered here (see SelectRuns), and nothing is read or written.
+func Aggregate(runs []*Results, period Period, previous []*Results) AggregateReport {
+	cur, prev := groupRuns(runs), groupRuns(previous)
+	keys := make([]groupKey, 0, len(cur)+len(prev))
+	for k := range cur {
+		keys = append(keys, k)
+	}
+	for k := range prev {
+		if _, ok := cur[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b groupKey) int {
+		return cmp.Or(cmp.Compare(a.service, b.service), cmp.Compare(a.scenario, b.scenario))
+	})
+	a := AggregateReport{Schema: AggregateSchemaVersion, Period: period, Previous: period.Previous(),
+		PreviousRuns: len(nonNil(previous)), Groups: make([]GroupAggregate, 0, len(keys))}
+	for _, k := range keys {
+		g := aggregateGroup(k, cur[k], prev[k])
+		g.Trend = compareRTC(g.RTC, prev[k], a.Previous.Label)
+		if g.Trend.Regression {
+			a.Regressions++
+		}
+		a.Runs += g.Runs
+		a.Trials += g.Counts.Trials
+		a.Groups = append(a.Groups, g)
+	}
+	return a
+}
+
+func nonNil(runs []*Results) []*Results {
+	return slices.DeleteFunc(slices.Clone(runs), func(r *Results) bool { return r == nil })
+}
+
+// groupRuns groups runs by key, each group oldest first.
+func groupRuns(runs []*Results) map[groupKey][]*Results {
+	out := map[groupKey][]*Results{}
+	for _, r := range nonNil(runs) {
+		out[keyOf(r)] = append(out[keyOf(r)], r)
+	}
+	for _, rs := range out {
+		sort.SliceStable(rs, func(i, j int) bool {
+			if !rs[i].Started.Equal(rs[j].Started) {
+				return rs[i].Started.Before(rs[j].Started)
+			}
+			return rs[i].RunID < rs[j].RunID
+		})
+	}
+	return out
+}
+
+// aggregateGroup pools one group's runs. With no current runs (drilled only in the
+// previous period) it keeps the previous objectives so the empty verdicts are worded.
+func aggregateGroup(k groupKey, runs, prev []*Results) GroupAggregate {
+	g := GroupAggregate{Scenario: k.scenario, Service: k.service, Runs: len(runs),
+		ScenarioSHA256: []string{}, ErrorMessages: []ErrorCount{}, Findings: []Finding{}, Evidence: []Evidence{}}
+	switch {
+	case len(runs) > 0:
+		g.Objectives = runs[len(runs)-1].Objectives
+	case len(prev) > 0:
+		g.Objectives = prev[len(prev)-1].Objectives
+	}
+	errs := map[string]int{}
+	var p pool
+	for _, r := range runs {
+		if r.Objectives != g.Objectives {
+			g.ObjectivesChanged = true
+		}
+		if !slices.Contains(g.ScenarioSHA256, r.Scenario.SHA256) {
+			g.ScenarioSHA256 = append(g.ScenarioSHA256, r.Scenario.SHA256)
+		}
+		g.Findings = append(g.Findings, p.add(r, &g.Counts, errs)...)
+		g.Evidence = append(g.Evidence, evidenceOf(r))
+	}
+	for msg, n := range errs {
+		g.ErrorMessages = append(g.ErrorMessages, ErrorCount{Message: msg, Count: n})
+	}
+	slices.SortFunc(g.ErrorMessages, func(a, b ErrorCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Message, b.Message))
+	})
+	g.SuccessRate = rateSummary(g.Counts, g.Objectives)
+	g.RTC = rtcSummary(p.rtc, g.Counts.Recovered, g.Objectives)
+	g.RPC = rpcSummary(p, g.Objectives)
+	return g
+}
+
+// pool collects one group's measures over judged trials, in seconds.
+type pool struct {
+	rtc, rpc, rpo []float64
+	lost, acked   int
+	withLoss      int
+}
+
+// add pools a run's trials the way Summarize judges one run: errors and interruptions
+// are counted apart and never enter a measure. It returns the consistency findings
+// that did not pass.
+func (p *pool) add(r *Results, c *Counts, errs map[string]int) []Finding {
+	var out []Finding
+	for _, t := range r.Trials {
+		c.Trials++
+		switch t.Outcome {
+		case trial.Recovered:
+			c.Recovered++
+		case trial.NotRecovered:
+			c.NotRecovered++
+		case trial.NotDetected:
+			c.NotDetected++
+		case trial.Interrupted:
+			c.Interrupted++
+			continue
+		default:
+			c.Errors++
+			msg := t.Error
+			if msg == "" {
+				msg = "(no message)"
+			}
+			errs[msg]++
+			continue
+		}
+		c.Judged++
+		if t.FalsePositive {
+			c.FalsePositives++
+		}
+		for _, f := range t.Consistency {
+			c.ConsistencyChecks++
+			switch f.Status {
+			case check.Pass:
+				continue
+			case check.Fail:
+				c.ConsistencyFailures++
+			default:
+				c.ConsistencyUnknown++
+			}
+			out = append(out, Finding{RunID: r.RunID, Trial: t.Index, Checker: f.Checker, Status: f.Status.String(),
+				Message: f.Message, IDs: f.IDs})
+		}
+		p.rtc = append(p.rtc, seconds(t.Timing.RTC))
+		if t.Loss != nil {
+			p.rpc = append(p.rpc, t.Loss.RPC.D().Seconds())
+			p.rpo = append(p.rpo, rpoSample(*t.Loss))
+			p.lost += len(t.Loss.Lost)
+			p.acked += t.Loss.Acked
+			if len(t.Loss.Lost) > 0 {
+				p.withLoss++
+			}
+		}
+	}
+	return out
+}
+
+func rateSummary(c Counts, o scenario.Objectives) RateSummary {
+	r := RateSummary{Successes: c.Recovered, N: c.Judged, Confidence: o.Confidence,
+		Estimate: stats.Float(math.NaN()), Lower: 0, Upper: 1}
+	if c.Judged > 0 {
+		r.Estimate = stats.Float(float64(c.Recovered) / float64(c.Judged))
+		lo, hi := stats.ClopperPearson(c.Recovered, c.Judged, o.Confidence)
+		r.Lower, r.Upper = stats.Float(lo), stats.Float(hi)
+	}
+	r.Verdict = stats.RateVerdict(c.Recovered, c.Judged, o.SuccessRate, o.Confidence, stats.WithLabel("rollback success rate"))
+	return r
+}
+
+func rtcSummary(samples []float64, recovered int, o scenario.Objectives) RTCSummary {
+	sorted := slices.Clone(samples)
+	slices.Sort(sorted)
+	s := RTCSummary{N: len(sorted), Recovered: recovered,
+		MedianMs: msFloat(stats.Quantile(sorted, 0.5)), QuantileMs: msFloat(stats.Quantile(sorted, o.Quantile)),
+		MaxMs: msFloat(math.NaN()), SamplesMs: make([]stats.Float, len(sorted))}
+	if len(sorted) > 0 {
+		s.MaxMs = msFloat(sorted[len(sorted)-1])
+	}
+	for i, v := range sorted {
+		s.SamplesMs[i] = msFloat(v)
+	}
+	s.RTO = stats.QuantileVerdict(sorted, o.Quantile, o.Confidence, o.RTO.D().Seconds(),
+		stats.WithLabel("RTC"), stats.WithFormat(durationText))
+	return s
+}
+
+func rpcSummary(p pool, o scenario.Objectives) RPCSummary {
+	sorted := slices.Clone(p.rpc)
+	slices.Sort(sorted)
+	s := RPCSummary{N: len(sorted), MedianMs: msFloat(stats.Quantile(sorted, 0.5)), MaxMs: msFloat(math.NaN()),
+		TrialsWithLoss: p.withLoss, LostWrites: p.lost, AckedWrites: p.acked}
+	if len(sorted) > 0 {
+		s.MaxMs = msFloat(sorted[len(sorted)-1])
+	}
+	s.RPO = stats.QuantileVerdict(p.rpo, o.Quantile, o.Confidence, o.RPO.D().Seconds(),
+		stats.WithLabel("RPC"), stats.WithFormat(durationText))
+	return s
+}
+
+func evidenceOf(r *Results) Evidence {
+	e := Evidence{RunID: r.RunID, Started: r.Started.UTC(), Runtime: r.Runtime, Trials: len(r.Trials),
+		Verdict: verdictName(r.Summary.Verdict), ScenarioSHA256: r.Scenario.SHA256}
+	if r.Audit != nil {
+		e.AuditFile, e.AuditDigest = r.Audit.File, r.Audit.Digest
+	}
+	return e
+}
+
+// msFloat converts seconds to JSON-safe milliseconds.
+func msFloat(sec float64) stats.Float { return stats.Float(sec * 1000) }
+
+// judgedRTC is a run set's pooled RTC samples in seconds (+Inf: never recovered).
+func judgedRTC(runs []*Results) []float64 {
+	var p pool
+	var c Counts
+	for _, r := range runs {
+		p.add(r, &c, map[string]int{})
+	}
+	return p.rtc
+}

@@ -1,0 +1,83 @@
+package report
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"slices"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// overlayInput is what the period ECDF shows: both periods' pooled RTC in seconds
+// (+Inf: never recovered) and the RTO.
+type overlayInput struct {
+	Current, Previous   []float64
+	CurLabel, PrevLabel string
+	RTO, Quantile       float64
+}
+
+// ecdfOverlay draws the ECDF of RTC for the current period over the previous one's,
+// with the RTO (the page's legend names the curves): a curve moved right is recovery that got slower. Never-recovered
+// trials keep a curve below 100%.
+func ecdfOverlay(in overlayInput) (template.HTML, error) {
+	cur, prev := finiteSorted(in.Current), finiteSorted(in.Previous)
+	data := 0.0
+	for _, s := range [][]float64{cur, prev} {
+		if len(s) > 0 {
+			data = math.Max(data, s[len(s)-1])
+		}
+	}
+	hi, offScale := math.Max(in.RTO, data), false
+	if data > 0 && in.RTO > 4*data {
+		hi, offScale = data, true
+	}
+	if hi <= 0 {
+		hi = 1
+	}
+	scale, unit := timeUnit(hi)
+	hi *= 1.08
+
+	p := newChart("RTC ("+unit+")", "judged trials recovered within")
+	p.X.Min, p.X.Max = 0, hi*scale
+	p.Y.Min, p.Y.Max = 0, 1.08
+	p.Y.Tick.Marker = plot.TickerFunc(func(_, _ float64) []plot.Tick {
+		var ts []plot.Tick
+		for v := 0.0; v <= 1.0001; v += 0.25 {
+			ts = append(ts, plot.Tick{Value: v, Label: fmt.Sprintf("%.0f%%", v*100)})
+		}
+		return ts
+	})
+	if q := in.Quantile; q > 0 && q < 1 {
+		p.Add(hline{y: q, label: fmt.Sprintf("p%g", q*100), color: mutedColor})
+	}
+	if len(prev) > 0 {
+		line, err := plotter.NewLine(ecdfPoints(prev, len(in.Previous), hi, scale))
+		if err != nil {
+			return "", fmt.Errorf("draw ecdf overlay: %w", err)
+		}
+		line.Color, line.Width, line.Dashes = neutralColor, vg.Points(1.5), []vg.Length{vg.Points(4), vg.Points(2.5)}
+		p.Add(line)
+	}
+	if len(cur) > 0 {
+		line, err := plotter.NewLine(ecdfPoints(cur, len(in.Current), hi, scale))
+		if err != nil {
+			return "", fmt.Errorf("draw ecdf overlay: %w", err)
+		}
+		line.Color, line.Width = blueColor, vg.Points(1.75)
+		p.Add(line)
+	}
+	p.Add(vline{x: in.RTO * scale, label: "RTO " + fmtSeconds(in.RTO), color: failColor, offScale: offScale,
+		dashes: []vg.Length{vg.Points(5), vg.Points(3)}})
+	return renderSVG(p, vg.Points(640), vg.Points(260),
+		fmt.Sprintf("ECDF of recovery time (RTC): %s over %s, with the RTO", in.CurLabel, in.PrevLabel))
+}
+
+// finiteSorted is the finite values of xs, ascending.
+func finiteSorted(xs []float64) []float64 {
+	out := slices.DeleteFunc(slices.Clone(xs), func(v float64) bool { return math.IsInf(v, 0) || math.IsNaN(v) })
+	slices.Sort(out)
+	return out
+}

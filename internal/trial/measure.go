@@ -1,0 +1,67 @@
+package trial
+
+import (
+	"github.com/drillhq/drill/internal/check"
+	"github.com/drillhq/drill/internal/measure"
+)
+
+// Params are the scenario settings that deriving a trial's measures needs besides the
+// trial's own records. They are stored with the results so drill check can re-derive.
+type Params struct {
+	// RecoverAfter is k: recovery is the first of k consecutive passing probes.
+	RecoverAfter int `json:"recover_after"`
+	// ExpectedTotal is the money the ledger must hold (accounts × opening balance);
+	// 0 when the workload is not the ledger's.
+	ExpectedTotal int64 `json:"expected_total,omitempty"`
+}
+
+// Measure derives every measure of a trial from its raw records (probes, history,
+// final read, captured state) and the events the run recorded (t_fault, t_detect,
+// t_trigger). It is pure and idempotent: drill check calls it on stored records and
+// must reproduce exactly what the run reported.
+func Measure(r *Result, p Params) {
+	r.ProbeCount, r.ProbeFailures = len(r.Probes), 0
+	for _, pr := range r.Probes {
+		if !pr.OK {
+			r.ProbeFailures++
+		}
+	}
+	tm := &r.Timing
+	tm.Impact = measure.Impact(r.Probes, tm.Fault, tm.Detect, p.RecoverAfter)
+	tm.Recovered = nil
+	if tm.Trigger != nil {
+		tm.Recovered = measure.StableRecovery(r.Probes, *tm.Trigger, p.RecoverAfter)
+		if tm.Recovered == nil && r.Outcome == Recovered {
+			r.Outcome = NotRecovered
+		}
+	}
+	tm.Derive()
+	r.FalsePositive = tm.Detect != nil && (tm.Impact == nil || *tm.Detect < *tm.Impact)
+
+	r.Loss = nil
+	if r.FinalRead != nil {
+		from := tm.Fault
+		if tm.Impact != nil {
+			from = *tm.Impact
+		}
+		loss := measure.CheckLoss(r.History, r.FinalRead, from)
+		r.Loss = &loss
+	}
+
+	r.Consistency = nil
+	if r.CaptureError != "" {
+		r.Consistency = append(r.Consistency, check.Finding{Checker: check.NameConservation, Status: check.Unknown, Message: r.CaptureError})
+	}
+	if r.Ledger != nil && p.ExpectedTotal > 0 {
+		intended := make(map[string]int64, len(r.History))
+		for _, op := range r.History {
+			intended[op.ID] = op.Value
+		}
+		r.Consistency = append(r.Consistency,
+			check.Conservation(*r.Ledger, p.ExpectedTotal, intended),
+			check.ExactlyOnce(*r.Ledger, measure.OpeningBalance))
+	}
+	if r.Schema != nil {
+		r.Consistency = append(r.Consistency, check.Schema(*r.Schema))
+	}
+}
