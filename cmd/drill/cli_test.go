@@ -115,7 +115,8 @@ var _ = Describe("drill run on the process runtime", func() {
 		// ...and notices a stored measure that the records do not support.
 		b, err := os.ReadFile(files[0])
 		Expect(err).NotTo(HaveOccurred())
-		forged := regexp.MustCompile(`"rtc_ms":[0-9.]+`).ReplaceAll(b, []byte(`"rtc_ms":1`))
+		forged := regexp.MustCompile(`"rtc_ms": [0-9.]+`).ReplaceAll(b, []byte(`"rtc_ms": 1`))
+		Expect(forged).NotTo(Equal(b), "the results file should hold an RTC to forge")
 		Expect(os.WriteFile(files[0], forged, 0o644)).To(Succeed())
 		cmd = drill(dir, "check", files[0])
 		out, err = cmd.CombinedOutput()

@@ -43,6 +43,7 @@ Usage:
   drill run FILE... [--trials N] [--seed S] [--runtime auto|docker|process] [--out DIR] [--keep-raw] [--quiet]
   drill validate FILE...      check scenario files (exit 2 on the first problem)
   drill plan FILE             print the timeline of one trial
+  drill report DIR... [--quarter Q | --since D --until D] [--out DIR]   period report with trends against the previous period
   drill check RESULTS.json...  re-derive every measure from the stored raw records (exit 1 if not reproduced)
   drill audit verify [--digest HEX] FILE...   check an audit log's hash chain (exit 1 if tampered)
   drill images [FILE...]      build or check the Docker images scenarios need (default scenarios/*.yaml)
@@ -90,6 +91,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdValidate(rest, stdout)
 	case "plan":
 		return cmdPlan(rest, stdout)
+	case "report":
+		return cmdReport(ctx, rest, stdout)
 	case "check":
 		return cmdCheck(ctx, rest, stdout)
 	case "audit":

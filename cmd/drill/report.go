@@ -99,11 +99,12 @@ func reportPeriod(quarter, since, until string) (p report.Period, explicit bool,
 	return p, true, nil
 }
 
-// readRuns reads every results file (*.json) in dirs, in name order. JSON files of
-// another kind are skipped with a warning (aggregate reports silently: drill wrote
-// them); a results file that does not decode is an error naming it.
+// readRuns reads every results file (*.json) in dirs, in name order, each run once.
+// JSON files of another kind are skipped with a warning (aggregate reports silently:
+// drill wrote them); a results file that does not decode is an error naming it.
 func readRuns(ctx context.Context, dirs []string, stdout io.Writer) ([]*report.Results, error) {
 	var runs []*report.Results
+	seen := map[string]string{} // run id → the file it was read from
 	for _, d := range dirs {
 		entries, err := os.ReadDir(d)
 		switch {
@@ -127,9 +128,16 @@ func readRuns(ctx context.Context, dirs []string, stdout io.Writer) ([]*report.R
 			if skip != "" {
 				fmt.Fprintf(stdout, "drill: warning: skipped %s: %s\n", path, skip)
 			}
-			if r != nil {
-				runs = append(runs, r)
+			if r == nil {
+				continue
 			}
+			if first, dup := seen[r.RunID]; dup {
+				// The same run copied into two DIRs must not count twice.
+				fmt.Fprintf(stdout, "drill: warning: skipped %s: run %s already read from %s\n", path, r.RunID, first)
+				continue
+			}
+			seen[r.RunID] = path
+			runs = append(runs, r)
 		}
 	}
 	return runs, nil

@@ -88,6 +88,13 @@ var _ = Describe("drill report", func() {
 		Expect(out.String()).To(ContainSubstring("0 runs, 0 trials over 0 scenarios"), "a period without drills is reported, not an error")
 	})
 
+	It("counts a run copied into two DIRs once", func() {
+		a, b := copyRuns(), copyRuns()
+		Expect(reportCmd(a, b, "--out", GinkgoT().TempDir())).To(Succeed())
+		Expect(out.String()).To(ContainSubstring("3 runs, 15 trials over 2 scenarios"))
+		Expect(strings.Count(out.String(), "already read from "+a)).To(Equal(3))
+	})
+
 	It("fails with exit 2 naming a corrupt results file", func() {
 		runs := copyRuns()
 		paths, err := filepath.Glob(filepath.Join(runs, "bad-release-*.json"))

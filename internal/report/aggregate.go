@@ -150,9 +150,8 @@ type groupKey struct{ service, scenario string }
 
 func keyOf(r *Results) groupKey { return groupKey{serviceOf(r), r.Scenario.Name} }
 
-// serviceOf is the run's service label. Results do not carry the scenario's labels
-// yet, so runs group by scenario name alone until they do.
-func serviceOf(*Results) string { return "" }
+// serviceOf is the run's service label (the scenario's labels.service), "" when unset.
+func serviceOf(r *Results) string { return r.Labels["service"] }
 
 // Aggregate pools the runs of the period per scenario and compares each scenario's
 // recovery time with its runs in the previous period. It is pure: runs outside their

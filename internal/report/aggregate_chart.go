@@ -19,9 +19,10 @@ type overlayInput struct {
 	RTO, Quantile       float64
 }
 
-// ecdfOverlay draws the ECDF of RTC for the current period over the previous one's,
-// with the RTO (the page's legend names the curves): a curve moved right is recovery that got slower. Never-recovered
-// trials keep a curve below 100%.
+// ecdfOverlay draws the ECDF of RTC for the current period (solid blue) over the
+// previous one's (dashed grey) with the RTO; the page's legend names the curves. A
+// curve moved right is recovery that got slower; never-recovered trials keep a curve
+// below 100%.
 func ecdfOverlay(in overlayInput) (template.HTML, error) {
 	cur, prev := finiteSorted(in.Current), finiteSorted(in.Previous)
 	data := 0.0

@@ -13,9 +13,9 @@ import (
 	"github.com/drillhq/drill/internal/trial"
 )
 
-// storedRuns reads the real results files under testdata/aggregate-runs (three runs
+// aggStoredRuns reads the real results files under testdata/aggregate-runs (three runs
 // made with `drill run --runtime process --trials 5` in 2026Q4).
-func storedRuns() []*report.Results {
+func aggStoredRuns() []*report.Results {
 	paths, err := filepath.Glob(filepath.Join("testdata", "aggregate-runs", "*.json"))
 	Expect(err).NotTo(HaveOccurred())
 	Expect(len(paths)).To(BeNumerically(">=", 3))
@@ -27,12 +27,12 @@ func storedRuns() []*report.Results {
 	return runs
 }
 
-var synthObjectives = scenario.Objectives{RTO: scenario.Duration(time.Second), RPO: 0, SuccessRate: 0.9, Quantile: 0.9, Confidence: 0.95}
+var aggObjectives = scenario.Objectives{RTO: scenario.Duration(time.Second), RPO: 0, SuccessRate: 0.9, Quantile: 0.9, Confidence: 0.95}
 
-// synthRun is a run of scenario name started at t whose trials recover after the
+// aggRun is a run of scenario name started at t whose trials recover after the
 // given RTCs in milliseconds; a negative RTC is a trial that never recovered, NaN one
 // that errored.
-func synthRun(name string, t time.Time, rtcMs ...float64) *report.Results {
+func aggRun(name string, t time.Time, rtcMs ...float64) *report.Results {
 	trials := make([]trial.Result, len(rtcMs))
 	for i, ms := range rtcMs {
 		tr := trial.Result{Index: i + 1, Seed: int64(i), Started: t.Add(time.Duration(i) * time.Minute),
@@ -51,8 +51,8 @@ func synthRun(name string, t time.Time, rtcMs ...float64) *report.Results {
 	id := fmt.Sprintf("%s-%s", t.UTC().Format("20060102T150405Z"), name)
 	return &report.Results{Schema: report.SchemaVersion, DrillVersion: "test", RunID: id,
 		Scenario:   report.ScenarioRef{Name: name, File: "scenarios/" + name + ".yaml", SHA256: "5ce0"},
-		Objectives: synthObjectives, Runtime: "process", Started: t, Finished: t.Add(time.Hour),
-		ProbeIntervalMs: 25, RecoverAfter: 3, Trials: trials, Summary: report.Summarize(trials, synthObjectives),
+		Objectives: aggObjectives, Runtime: "process", Started: t, Finished: t.Add(time.Hour),
+		ProbeIntervalMs: 25, RecoverAfter: 3, Trials: trials, Summary: report.Summarize(trials, aggObjectives),
 		Audit: &report.AuditRef{File: name + "-" + id + ".audit.jsonl", Digest: fmt.Sprintf("%064x", t.Unix())}}
 }
 

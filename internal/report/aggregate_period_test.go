@@ -92,8 +92,8 @@ var _ = Describe("Period", func() {
 	)
 
 	It("selects runs by their start and finds the quarter of a time", func() {
-		in := synthRun("api", aggUTC("2026-12-31T23:00:00Z"), 100)
-		out := synthRun("api", aggUTC("2027-01-01T00:00:00Z"), 100)
+		in := aggRun("api", aggUTC("2026-12-31T23:00:00Z"), 100)
+		out := aggRun("api", aggUTC("2027-01-01T00:00:00Z"), 100)
 		p := report.QuarterOf(in.Started)
 		Expect(p.Label).To(Equal("2026Q4"))
 		Expect(report.SelectRuns([]*report.Results{in, nil, out}, p)).To(Equal([]*report.Results{in}))

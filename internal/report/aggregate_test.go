@@ -25,16 +25,16 @@ var _ = Describe("Aggregate", func() {
 	// scenario no longer drilled in 2026Q4.
 	previousRuns := func() []*report.Results {
 		return []*report.Results{
-			synthRun("bad-release", aggDay("2026-08-03"), aggAround(20, 4, 10)...),
-			synthRun("bad-release", aggDay("2026-09-14"), aggAround(22, 4, 10)...),
-			synthRun("retired", aggDay("2026-07-20"), aggAround(300, 50, 10)...),
+			aggRun("bad-release", aggDay("2026-08-03"), aggAround(20, 4, 10)...),
+			aggRun("bad-release", aggDay("2026-09-14"), aggAround(22, 4, 10)...),
+			aggRun("retired", aggDay("2026-07-20"), aggAround(300, 50, 10)...),
 		}
 	}
 
 	Describe("over the stored runs", func() {
 		var a report.AggregateReport
 		BeforeEach(func() {
-			runs := storedRuns()
+			runs := aggStoredRuns()
 			Expect(report.SelectRuns(runs, q4)).To(HaveLen(len(runs)))
 			a = report.Aggregate(runs, q4, previousRuns())
 		})
@@ -128,14 +128,14 @@ var _ = Describe("Aggregate", func() {
 	Describe("trend against the previous period", func() {
 		It("flags an RTC regression from ~100ms to ~300ms, in words", func() {
 			prev := []*report.Results{
-				synthRun("api", aggDay("2026-07-10"), aggAround(100, 10, 10)...),
-				synthRun("api", aggDay("2026-08-10"), aggAround(101, 10, 10)...),
-				synthRun("api", aggDay("2026-09-10"), aggAround(99, 10, 10)...),
+				aggRun("api", aggDay("2026-07-10"), aggAround(100, 10, 10)...),
+				aggRun("api", aggDay("2026-08-10"), aggAround(101, 10, 10)...),
+				aggRun("api", aggDay("2026-09-10"), aggAround(99, 10, 10)...),
 			}
 			cur := []*report.Results{
-				synthRun("api", aggDay("2026-10-10"), aggAround(300, 10, 10)...),
-				synthRun("api", aggDay("2026-11-10"), aggAround(301, 10, 10)...),
-				synthRun("api", aggDay("2026-12-10"), aggAround(299, 10, 10)...),
+				aggRun("api", aggDay("2026-10-10"), aggAround(300, 10, 10)...),
+				aggRun("api", aggDay("2026-11-10"), aggAround(301, 10, 10)...),
+				aggRun("api", aggDay("2026-12-10"), aggAround(299, 10, 10)...),
 			}
 			a := report.Aggregate(cur, q4, prev)
 			Expect(a.Regressions).To(Equal(1))
@@ -156,8 +156,8 @@ var _ = Describe("Aggregate", func() {
 		})
 
 		It("does not flag a period like the previous one", func() {
-			prev := []*report.Results{synthRun("api", aggDay("2026-08-10"), aggAround(100, 10, 30)...)}
-			cur := []*report.Results{synthRun("api", aggDay("2026-11-10"), aggAround(100.5, 10, 30)...)}
+			prev := []*report.Results{aggRun("api", aggDay("2026-08-10"), aggAround(100, 10, 30)...)}
+			cur := []*report.Results{aggRun("api", aggDay("2026-11-10"), aggAround(100.5, 10, 30)...)}
 			a := report.Aggregate(cur, q4, prev)
 			Expect(a.Regressions).To(Equal(0))
 			Expect(a.Groups[0].Trend.Status).To(Equal(report.TrendNoChange))
@@ -168,16 +168,16 @@ var _ = Describe("Aggregate", func() {
 		})
 
 		It("calls faster recovery an improvement, not a regression", func() {
-			prev := []*report.Results{synthRun("api", aggDay("2026-08-10"), aggAround(300, 10, 30)...)}
-			cur := []*report.Results{synthRun("api", aggDay("2026-11-10"), aggAround(100, 10, 30)...)}
+			prev := []*report.Results{aggRun("api", aggDay("2026-08-10"), aggAround(300, 10, 30)...)}
+			cur := []*report.Results{aggRun("api", aggDay("2026-11-10"), aggAround(100, 10, 30)...)}
 			t := report.Aggregate(cur, q4, prev).Groups[0].Trend
 			Expect(t.Status).To(Equal(report.TrendImprovement))
 			Expect(t.Regression).To(BeFalse())
 		})
 
 		It("does not flag a large shift that too few trials cannot show (exact p = 1/20)", func() {
-			prev := []*report.Results{synthRun("api", aggDay("2026-08-10"), 100, 101, 102)}
-			cur := []*report.Results{synthRun("api", aggDay("2026-11-10"), 300, 301, 302)}
+			prev := []*report.Results{aggRun("api", aggDay("2026-08-10"), 100, 101, 102)}
+			cur := []*report.Results{aggRun("api", aggDay("2026-11-10"), 300, 301, 302)}
 			t := report.Aggregate(cur, q4, prev).Groups[0].Trend
 			Expect(t.Exact).To(BeTrue())
 			Expect(float64(t.PSlower)).To(BeNumerically("~", 0.05, 1e-12))
@@ -186,8 +186,8 @@ var _ = Describe("Aggregate", func() {
 		})
 
 		It("counts never-recovered trials as slowest, and keeps errors out of every measure", func() {
-			prev := []*report.Results{synthRun("api", aggDay("2026-08-10"), aggAround(100, 10, 30)...)}
-			cur := []*report.Results{synthRun("api", aggDay("2026-11-10"), append(aggAround(100, 10, 20), -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, math.NaN(), math.NaN())...)}
+			prev := []*report.Results{aggRun("api", aggDay("2026-08-10"), aggAround(100, 10, 30)...)}
+			cur := []*report.Results{aggRun("api", aggDay("2026-11-10"), append(aggAround(100, 10, 20), -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, math.NaN(), math.NaN())...)}
 			g := report.Aggregate(cur, q4, prev).Groups[0]
 			Expect(g.Counts.Errors).To(Equal(2))
 			Expect(g.Counts.Judged).To(Equal(30))
@@ -200,7 +200,7 @@ var _ = Describe("Aggregate", func() {
 		})
 
 		It("reports no trend without previous data, and nothing at all without runs", func() {
-			a := report.Aggregate([]*report.Results{synthRun("api", aggDay("2026-11-10"), 100)}, q4, nil)
+			a := report.Aggregate([]*report.Results{aggRun("api", aggDay("2026-11-10"), 100)}, q4, nil)
 			Expect(a.Groups[0].Trend.Status).To(Equal(report.TrendNoPrevious))
 			Expect(a.Groups[0].Trend.Summary).To(Equal("No judged trials in 2026Q3: no trend."))
 
@@ -216,7 +216,7 @@ var _ = Describe("Aggregate", func() {
 		})
 
 		It("lists the consistency checks that failed or could not decide, and counts the rest", func() {
-			r := synthRun("api", aggDay("2026-11-10"), 100, 110, math.NaN())
+			r := aggRun("api", aggDay("2026-11-10"), 100, 110, math.NaN())
 			r.Trials[0].Consistency = []check.Finding{{Checker: "conservation", Status: check.Pass, Message: "ok"},
 				{Checker: "exactly-once", Status: check.Fail, Message: "t-7 applied twice", IDs: []string{"t-7"}}}
 			r.Trials[1].Consistency = []check.Finding{{Checker: "schema", Status: check.Unknown, Message: "no version"}}
@@ -236,9 +236,9 @@ var _ = Describe("Aggregate", func() {
 		})
 
 		It("judges the pooled trials against the latest objectives and says they changed", func() {
-			old := synthRun("api", aggDay("2026-10-10"), aggAround(100, 10, 10)...)
+			old := aggRun("api", aggDay("2026-10-10"), aggAround(100, 10, 10)...)
 			old.Objectives.RTO = 0
-			latest := synthRun("api", aggDay("2026-11-10"), aggAround(100, 10, 10)...)
+			latest := aggRun("api", aggDay("2026-11-10"), aggAround(100, 10, 10)...)
 			g := report.Aggregate([]*report.Results{latest, old}, q4, nil).Groups[0]
 			Expect(g.ObjectivesChanged).To(BeTrue())
 			Expect(g.Objectives).To(Equal(latest.Objectives))

@@ -18,15 +18,17 @@ const SchemaVersion = "drill.results/v1"
 
 // Results is one run of one scenario: every trial and the summary judged from them.
 type Results struct {
-	Schema       string              `json:"schema"`
-	DrillVersion string              `json:"drill_version"`
-	RunID        string              `json:"run_id"`
-	Scenario     ScenarioRef         `json:"scenario"`
-	Objectives   scenario.Objectives `json:"objectives"`
-	Runtime      string              `json:"runtime"`
-	Seed         int64               `json:"seed"`
-	Started      time.Time           `json:"started"`
-	Finished     time.Time           `json:"finished"`
+	Schema       string      `json:"schema"`
+	DrillVersion string      `json:"drill_version"`
+	RunID        string      `json:"run_id"`
+	Scenario     ScenarioRef `json:"scenario"`
+	// Labels are the scenario's labels (team, service), for grouping in period reports.
+	Labels     map[string]string   `json:"labels,omitempty"`
+	Objectives scenario.Objectives `json:"objectives"`
+	Runtime    string              `json:"runtime"`
+	Seed       int64               `json:"seed"`
+	Started    time.Time           `json:"started"`
+	Finished   time.Time           `json:"finished"`
 	// ProbeInterval is the timing resolution: t_impact and t_recovered are each
 	// observed up to one interval late.
 	ProbeIntervalMs float64 `json:"probe_interval_ms"`

@@ -120,9 +120,9 @@ func schemaTypeOK(t, v any) bool {
 	return false
 }
 
-// sampleResults is a run exercising every optional part of the format: loss, a
+// schemaSampleResults is a run exercising every optional part of the format: loss, a
 // consistency finding, raw records, an errored trial, infinite bounds and an audit ref.
-func sampleResults() *report.Results {
+func schemaSampleResults() *report.Results {
 	off := func(ms int) *measure.Offset { o := measure.Offset(time.Duration(ms) * time.Millisecond); return &o }
 	obj := scenario.Objectives{RTO: scenario.Duration(time.Second), RPO: 0, SuccessRate: 0.9, Quantile: 0.9, Confidence: 0.95}
 	t0 := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
@@ -186,7 +186,7 @@ var _ = Describe("Results JSON Schema", func() {
 	})
 
 	It("accepts a marshalled results file and rejects one with a key missing or mistyped", func() {
-		r := sampleResults()
+		r := schemaSampleResults()
 		Expect(r.Summary.RTO.UpperOK).To(BeFalse()) // exercises the zero bounds
 		path := filepath.Join(GinkgoT().TempDir(), "run.json")
 		Expect(r.Write(path)).To(Succeed())
@@ -207,7 +207,7 @@ var _ = Describe("Results JSON Schema", func() {
 	})
 
 	It("accepts an infinite estimate written as a string, and a run with no trials (null)", func() {
-		r := sampleResults()
+		r := schemaSampleResults()
 		r.Summary.RTO.Estimate = math.Inf(1)
 		r.Trials = nil
 		b, err := json.Marshal(r)

@@ -69,6 +69,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	res := &report.Results{
 		Schema: report.SchemaVersion, DrillVersion: Version, RunID: runID,
 		Scenario:        report.ScenarioRef{Name: sc.Name, File: cfg.File, SHA256: fileHash(cfg.File)},
+		Labels:          sc.Labels,
 		Objectives:      sc.Objectives,
 		Runtime:         cfg.Runtime.Name(),
 		Seed:            seed,

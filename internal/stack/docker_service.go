@@ -29,6 +29,8 @@ type dockerService struct {
 	name     string // container name
 	dataDir  string // host directory mounted at /data
 	endpoint string // front proxy, host side
+	// proxyNames are the Toxiproxy proxies whose upstream is this service.
+	proxyNames []string
 
 	op      sync.Mutex // serialises lifecycle operations
 	mu      sync.Mutex // guards the fields below
@@ -79,6 +81,11 @@ func (s *dockerService) Deploy(ctx context.Context, release string) error {
 	if _, err := findRelease(s.spec, release); err != nil {
 		return fmt.Errorf("deploy %s: %w", s.spec.Name, err)
 	}
+	// While no container holds the service, its proxies refuse connections, as the
+	// process runtime's closed port does (see dockerServeProxies).
+	if err := s.dockerServeProxies(false); err != nil {
+		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
+	}
 	s.mu.Lock()
 	old := s.ctr
 	s.ctr = nil
@@ -88,7 +95,43 @@ func (s *dockerService) Deploy(ctx context.Context, release string) error {
 			return fmt.Errorf("deploy %s %s: remove old container: %w", s.spec.Name, release, err)
 		}
 	}
-	return s.start(ctx, release, false)
+	if err := s.start(ctx, release, false); err != nil {
+		return err
+	}
+	return s.dockerServeProxies(true)
+}
+
+// dockerServeProxies enables or disables the proxies in front of the service.
+//
+// Why: Toxiproxy dials its upstream inside its accept loop. A dial towards the address
+// of a container that is gone is never answered, and it stalls every new client of the
+// proxy until TCP retransmits the SYN, a second or more later: outage drill would
+// measure as RTC although it is Toxiproxy's. So whenever the service's container is
+// down by drill's hand (a recreate, a kill, a stop) its proxies are disabled first and
+// clients are refused at once, exactly as the process runtime's closed port refuses
+// them; they are enabled again once the new container is ready.
+func (s *dockerService) dockerServeProxies(enabled bool) error {
+	if s.st.toxiClient == nil {
+		return nil
+	}
+	for _, name := range s.proxyNames {
+		p, err := s.st.toxiClient.Proxy(name)
+		if err != nil {
+			return fmt.Errorf("find proxy %s: %w", name, err)
+		}
+		if p.Enabled == enabled {
+			continue
+		}
+		if enabled {
+			err = p.Enable()
+		} else {
+			err = p.Disable()
+		}
+		if err != nil {
+			return fmt.Errorf("set proxy %s enabled=%v: %w", name, enabled, err)
+		}
+	}
+	return nil
 }
 
 // start runs the named release and waits until its health path answers: with 200 when
@@ -158,6 +201,9 @@ func (s *dockerService) Kill(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.dockerServeProxies(false); err != nil {
+		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
+	}
 	if _, err := s.st.d.cli.ContainerKill(ctx, ctr.GetContainerID(), client.ContainerKillOptions{Signal: "KILL"}); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
@@ -202,6 +248,9 @@ func (s *dockerService) Restart(ctx context.Context) error {
 			return fmt.Errorf("restart %s: unpause: %w", s.spec.Name, err)
 		}
 	}
+	if err := s.dockerServeProxies(false); err != nil {
+		return fmt.Errorf("restart %s: %w", s.spec.Name, err)
+	}
 	timeout := s.st.d.stopTimeout
 	if err := ctr.Stop(ctx, &timeout); err != nil {
 		return fmt.Errorf("restart %s: %w", s.spec.Name, err)
@@ -210,7 +259,7 @@ func (s *dockerService) Restart(ctx context.Context) error {
 	if err := ctr.Start(ctx); err != nil {
 		return fmt.Errorf("restart %s: %w%s", s.spec.Name, err, dockerLogSuffix(ctx, ctr))
 	}
-	return nil
+	return s.dockerServeProxies(true)
 }
 
 // Stop implements the stop fault: a graceful stop that leaves the container stopped
@@ -221,6 +270,9 @@ func (s *dockerService) Stop(ctx context.Context) error {
 	ctr, err := s.current()
 	if err != nil {
 		return err
+	}
+	if err := s.dockerServeProxies(false); err != nil {
+		return fmt.Errorf("stop %s: %w", s.spec.Name, err)
 	}
 	timeout := s.st.d.stopTimeout
 	if err := ctr.Stop(ctx, &timeout); err != nil {

@@ -158,6 +158,7 @@ func (st *dockerStack) createProxies(ctx context.Context, spec scenario.Stack) e
 			return fmt.Errorf("create proxy %s: %w", name, err)
 		}
 		st.endpoints[name] = ep
+		svc.proxyNames = append(svc.proxyNames, name)
 		return nil
 	}
 	for _, s := range st.order {
