@@ -2,6 +2,7 @@ package inject
 
 import (
 	"fmt"
+	"github.com/drillhq/drill/internal/suggest"
 	"math"
 	"reflect"
 	"slices"
@@ -100,7 +101,7 @@ func unknownParam(kind, key string, names []string) error {
 	if len(names) == 0 {
 		return fmt.Errorf("fault %q: unknown parameter %q (%s takes no parameters)", kind, key, kind)
 	}
-	if s := nearest(key, names); s != "" {
+	if s := suggest.Nearest(key, names); s != "" {
 		return fmt.Errorf("fault %q: unknown parameter %q (did you mean %q?)", kind, key, s)
 	}
 	return fmt.Errorf("fault %q: unknown parameter %q (valid parameters: %s)", kind, key, strings.Join(names, ", "))

@@ -2,6 +2,7 @@ package inject
 
 import (
 	"fmt"
+	"github.com/drillhq/drill/internal/suggest"
 	"maps"
 	"slices"
 	"strings"
@@ -56,7 +57,7 @@ func (r *Registry) Build(f scenario.Fault) (Fault, error) {
 	if !ok {
 		kinds := r.Kinds()
 		hint := ""
-		if s := nearest(f.Kind, kinds); s != "" {
+		if s := suggest.Nearest(f.Kind, kinds); s != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		return nil, fmt.Errorf("build fault: unknown kind %q%s; valid kinds: %s", f.Kind, hint, strings.Join(kinds, ", "))

@@ -1,6 +1,7 @@
 package measure
 
 import (
+	"fmt"
 	"sort"
 	"sync"
 )
@@ -50,4 +51,23 @@ func (h *History) Ops() []Op {
 	h.mu.Unlock()
 	sort.Slice(ops, func(i, j int) bool { return ops[i].Invoke < ops[j].Invoke })
 	return ops
+}
+
+// outcomeOf classifies a write from its answer, as Jepsen would: a transport error after
+// which the request certainly never left is a Fail, any other transport error (a
+// timeout, a connection cut after sending) is Unknown and never guessed; a success
+// status is OK, a refused one (the service applies nothing it refuses) a Fail, and any
+// other status Unknown.
+func outcomeOf(status int, err error, success, refused func(int) bool) (Outcome, string) {
+	switch {
+	case err != nil && notSent(err):
+		return Fail, shortErr(err)
+	case err != nil:
+		return Unknown, shortErr(err)
+	case success(status):
+		return OK, ""
+	case refused(status):
+		return Fail, fmt.Sprintf("status %d", status)
+	}
+	return Unknown, fmt.Sprintf("status %d", status)
 }

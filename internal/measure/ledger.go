@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -58,30 +57,21 @@ func (l *Ledger) Setup(ctx context.Context) error {
 // Run issues transfers on schedule (every 1/Rate), each in its own goroutine so a
 // stalled service shows as latency and unknown outcomes, never as missing samples.
 // It stops issuing when ctx ends and returns once every operation has completed.
+// Transfer n's accounts and amount depend only on Rand's state at the start and n,
+// so a seed reproduces the same transfers whatever the scheduling.
 func (l *Ledger) Run(ctx context.Context, clock Clock, h *History) {
 	l.init()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	tick := time.NewTicker(time.Duration(float64(time.Second) / l.Rate))
-	defer tick.Stop()
-	for seq := 1; ; seq++ {
-		from := l.Rand.IntN(l.Accounts)
-		to := (from + 1 + l.Rand.IntN(l.Accounts-1)) % l.Accounts
+	seed := l.Rand.Uint64()
+	OpenLoop(ctx, time.Duration(float64(time.Second)/l.Rate), func(seq int) {
+		r := rand.New(rand.NewPCG(seed, uint64(seq)))
+		from := r.IntN(l.Accounts)
+		to := (from + 1 + r.IntN(l.Accounts-1)) % l.Accounts
 		body := map[string]any{
-			"id": fmt.Sprintf("t-%d", seq), "from": accountID(from), "to": accountID(to),
-			"amount": 1 + l.Rand.IntN(100),
+			"id": fmt.Sprintf("t-%d", seq+1), "from": accountID(from), "to": accountID(to),
+			"amount": 1 + r.IntN(100),
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			h.Add(l.transfer(ctx, clock, body))
-		}()
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+		h.Add(l.transfer(ctx, clock, body))
+	})
 }
 
 func (l *Ledger) transfer(ctx context.Context, clock Clock, body map[string]any) Op {
@@ -90,19 +80,10 @@ func (l *Ledger) transfer(ctx context.Context, clock Clock, body map[string]any)
 	defer cancel()
 	status, _, err := l.post(ctx, "/transfers", body)
 	op.Complete = clock.Now()
-	switch {
-	case err != nil && notSent(err):
-		op.Outcome, op.Err = Fail, shortErr(err)
-	case err != nil:
-		op.Outcome, op.Err = Unknown, shortErr(err)
-	case status == http.StatusOK:
-		op.Outcome = OK
-	case status >= 400 && status < 600:
-		// The fixture applies nothing it answers with an error.
-		op.Outcome, op.Err = Fail, fmt.Sprintf("status %d", status)
-	default:
-		op.Outcome, op.Err = Unknown, fmt.Sprintf("status %d", status)
-	}
+	// The fixture applies nothing it answers with an error.
+	op.Outcome, op.Err = outcomeOf(status, err,
+		func(s int) bool { return s == http.StatusOK },
+		func(s int) bool { return s >= 400 && s < 600 })
 	return op
 }
 

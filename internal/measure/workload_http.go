@@ -163,17 +163,9 @@ func (w *HTTPWorkload) write(ctx context.Context, clock Clock, seq int) Op {
 	defer cancel()
 	status, _, err := w.do(ctx, cmp.Or(w.spec.Write.Method, http.MethodPost), path, headers, body)
 	op.Complete = clock.Now()
-	switch {
-	case err != nil && notSent(err):
-		op.Outcome, op.Err = Fail, shortErr(err)
-	case err != nil:
-		op.Outcome, op.Err = Unknown, shortErr(err)
-	case slices.Contains(w.spec.Success, status):
-		op.Outcome = OK
-	default:
-		// Documented assumption: the service applies nothing it answers otherwise.
-		op.Outcome, op.Err = Fail, fmt.Sprintf("status %d", status)
-	}
+	// Documented assumption: the service applies nothing it answers otherwise.
+	success := func(s int) bool { return slices.Contains(w.spec.Success, s) }
+	op.Outcome, op.Err = outcomeOf(status, err, success, func(int) bool { return true })
 	return op
 }
 

@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 )
@@ -31,26 +30,7 @@ func ecdfOverlay(in overlayInput) (template.HTML, error) {
 			data = math.Max(data, s[len(s)-1])
 		}
 	}
-	hi, offScale := math.Max(in.RTO, data), false
-	if data > 0 && in.RTO > 4*data {
-		hi, offScale = data, true
-	}
-	if hi <= 0 {
-		hi = 1
-	}
-	scale, unit := timeUnit(hi)
-	hi *= 1.08
-
-	p := newChart("RTC ("+unit+")", "judged trials recovered within")
-	p.X.Min, p.X.Max = 0, hi*scale
-	p.Y.Min, p.Y.Max = 0, 1.08
-	p.Y.Tick.Marker = plot.TickerFunc(func(_, _ float64) []plot.Tick {
-		var ts []plot.Tick
-		for v := 0.0; v <= 1.0001; v += 0.25 {
-			ts = append(ts, plot.Tick{Value: v, Label: fmt.Sprintf("%.0f%%", v*100)})
-		}
-		return ts
-	})
+	p, hi, scale, offScale := ecdfAxes(data, in.RTO)
 	if q := in.Quantile; q > 0 && q < 1 {
 		p.Add(hline{y: q, label: fmt.Sprintf("p%g", q*100), color: mutedColor})
 	}

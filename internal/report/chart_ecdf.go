@@ -43,28 +43,7 @@ func ecdfChart(in ecdfInput) (template.HTML, error) {
 	if in.UpperOK && !math.IsInf(in.Upper, 0) {
 		data = math.Max(data, in.Upper)
 	}
-	// An RTO far beyond every recovery would squeeze the curve against the axis: then
-	// the axis ends past the data and the RTO is marked off-scale at the right edge.
-	hi, offScale := math.Max(in.RTO, data), false
-	if data > 0 && in.RTO > 4*data {
-		hi, offScale = data, true
-	}
-	if hi <= 0 {
-		hi = 1
-	}
-	scale, unit := timeUnit(hi)
-	hi *= 1.08
-
-	p := newChart("RTC ("+unit+")", "judged trials recovered within")
-	p.X.Min, p.X.Max = 0, hi*scale
-	p.Y.Min, p.Y.Max = 0, 1.08
-	p.Y.Tick.Marker = plot.TickerFunc(func(_, _ float64) []plot.Tick {
-		var ts []plot.Tick
-		for v := 0.0; v <= 1.0001; v += 0.25 {
-			ts = append(ts, plot.Tick{Value: v, Label: fmt.Sprintf("%.0f%%", v*100)})
-		}
-		return ts
-	})
+	p, hi, scale, offScale := ecdfAxes(data, in.RTO)
 
 	q := in.Quantile
 	if q > 0 && q < 1 {
@@ -113,4 +92,32 @@ func ecdfPoints(sorted []float64, n int, xMax, scale float64) plotter.XYs {
 		i = j - step + 1
 	}
 	return append(pts, plotter.XY{X: xMax * scale, Y: prev})
+}
+
+// ecdfAxes makes the plot an ECDF of recovery times is drawn on: seconds on x up to a
+// little past the larger of the data's maximum and the RTO, shares on y. An RTO far
+// beyond every recovery would squeeze the curve against the axis: then the axis ends
+// past the data and offScale says the RTO is to be marked at the right edge. hi is the
+// axis end in seconds and scale converts seconds into the axis unit.
+func ecdfAxes(data, rto float64) (p *plot.Plot, hi, scale float64, offScale bool) {
+	hi = math.Max(rto, data)
+	if data > 0 && rto > 4*data {
+		hi, offScale = data, true
+	}
+	if hi <= 0 {
+		hi = 1
+	}
+	scale, unit := timeUnit(hi)
+	hi *= 1.08
+	p = newChart("RTC ("+unit+")", "judged trials recovered within")
+	p.X.Min, p.X.Max = 0, hi*scale
+	p.Y.Min, p.Y.Max = 0, 1.08
+	p.Y.Tick.Marker = plot.TickerFunc(func(_, _ float64) []plot.Tick {
+		var ts []plot.Tick
+		for v := 0.0; v <= 1.0001; v += 0.25 {
+			ts = append(ts, plot.Tick{Value: v, Label: fmt.Sprintf("%.0f%%", v*100)})
+		}
+		return ts
+	})
+	return p, hi, scale, offScale
 }
