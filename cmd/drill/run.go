@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/report"
@@ -17,7 +16,6 @@ import (
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/stats"
-	"github.com/drillhq/drill/internal/trial"
 )
 
 var version = runner.Version
@@ -58,7 +56,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	worst := exitPass
 	for i, sc := range scs {
-		progress := newProgress(stderr, sc.Name, *quiet)
+		n := sc.Trials
+		if *trials > 0 {
+			n = *trials
+		}
+		progress := newProgress(stderr, sc.Name, n, *quiet)
 		runID := runner.NewRunID()
 		base := filepath.Join(*out, sc.Name+"-"+runID)
 		res, err := runner.Run(ctx, runner.Config{Scenario: sc, File: files[i], Runtime: rt, Trials: *trials, Seed: *seed,
@@ -70,6 +72,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			fmt.Fprintln(stderr, "drill:", err)
 			worst = worse(worst, exitInfra)
 		}
+		progress.done()
 		md, err := writeReports(base, res)
 		if err != nil {
 			return withCode(exitInfra, err)
@@ -156,45 +159,6 @@ func pickRuntime(ctx context.Context, name string, stderr io.Writer) (stack.Runt
 		return nil, withCode(exitConfig, err)
 	}
 	return rt, nil
-}
-
-// progress prints one line per phase and per trial to stderr.
-type progress struct {
-	w     io.Writer
-	name  string
-	quiet bool
-	start time.Time
-}
-
-func newProgress(w io.Writer, name string, quiet bool) *progress {
-	return &progress{w: w, name: name, quiet: quiet, start: time.Now()}
-}
-
-func (p *progress) event(i int, e trial.Event) {
-	if p.quiet {
-		return
-	}
-	switch e.Name {
-	case "t_fault", "detect", "rollback_start", "fault_applied", "fault_error":
-		fmt.Fprintf(p.w, "  trial %d  %-14s at %s  %s\n", i, e.Name, e.At, e.Detail)
-	}
-}
-
-func (p *progress) trial(r trial.Result) {
-	if p.quiet {
-		return
-	}
-	line := fmt.Sprintf("%s trial %d: %s", p.name, r.Index, r.Outcome)
-	if r.Timing.RTC != nil {
-		line += fmt.Sprintf("  RTC %s (TTD %s, TTR %s)", r.Timing.RTC, opt(r.Timing.TTD), opt(r.Timing.TTR))
-	}
-	if r.Loss != nil {
-		line += fmt.Sprintf("  RPC %s, lost %d of %d acked", r.Loss.RPC, len(r.Loss.Lost), r.Loss.Acked)
-	}
-	if r.Error != "" {
-		line += "  error: " + r.Error
-	}
-	fmt.Fprintf(p.w, "%s  [%s elapsed]\n", line, time.Since(p.start).Round(time.Second))
 }
 
 func opt(o *measure.Offset) string {

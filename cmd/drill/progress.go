@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// progress reports a run on stderr: on a terminal, one status line kept up to date
+// (trial i of N, its phase, elapsed time, ETA) above which each finished trial is
+// printed; elsewhere (CI logs, pipes) plain lines, one per phase change and per trial.
+type progress struct {
+	w        io.Writer
+	name     string
+	total    int
+	quiet    bool
+	tty      bool
+	start    time.Time
+	mu       sync.Mutex
+	finished int
+	status   string
+}
+
+// phases names what a trial is doing after each of its events.
+var phases = map[string]string{
+	"stack_up":       "warm-up (steady state must hold)",
+	"t_fault":        "change made, watching the trigger",
+	"detect":         "trigger fired",
+	"rollback_start": "rolling back",
+	"rollback_end":   "waiting for recovery",
+	"final_read":     "verifying",
+}
+
+func newProgress(w io.Writer, name string, total int, quiet bool) *progress {
+	return &progress{w: w, name: name, total: total, quiet: quiet, tty: isTerminal(w), start: time.Now()}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (p *progress) event(i int, e trial.Event) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.tty {
+		if phase, ok := phases[e.Name]; ok {
+			p.status = fmt.Sprintf("%s  trial %d/%d  %s  %s", p.name, i, p.total, phase, p.clock())
+			fmt.Fprintf(p.w, "\r\033[K%s", p.status)
+		}
+		return
+	}
+	switch e.Name {
+	case "t_fault", "detect", "rollback_start", "fault_applied", "fault_error":
+		fmt.Fprintf(p.w, "  trial %d  %-14s at %s  %s\n", i, e.Name, e.At, e.Detail)
+	}
+}
+
+func (p *progress) trial(r trial.Result) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.finished++
+	line := fmt.Sprintf("%s trial %d/%d: %s", p.name, r.Index, p.total, r.Outcome)
+	if r.Timing.RTC != nil {
+		line += fmt.Sprintf("  RTC %s (TTD %s, TTR %s)", r.Timing.RTC, opt(r.Timing.TTD), opt(r.Timing.TTR))
+	}
+	if r.Loss != nil {
+		line += fmt.Sprintf("  RPC %s, lost %d of %d acked", r.Loss.RPC, len(r.Loss.Lost), r.Loss.Acked)
+	}
+	if r.Error != "" {
+		line += "  error: " + r.Error
+	}
+	if p.tty {
+		fmt.Fprintf(p.w, "\r\033[K%s\n", line)
+		return
+	}
+	fmt.Fprintf(p.w, "%s  [%s]\n", line, p.clock())
+}
+
+// done clears the status line before the summary is printed.
+func (p *progress) done() {
+	if p.tty && !p.quiet {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+}
+
+// clock says how long the run has taken and, from the mean trial so far, how long the
+// rest should take.
+func (p *progress) clock() string {
+	elapsed := time.Since(p.start)
+	s := fmt.Sprintf("%s elapsed", elapsed.Round(time.Second))
+	if p.finished > 0 && p.finished < p.total {
+		eta := elapsed / time.Duration(p.finished) * time.Duration(p.total-p.finished)
+		s += fmt.Sprintf(", ETA %s", eta.Round(time.Second))
+	}
+	return s
+}
