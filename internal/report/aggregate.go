@@ -33,6 +33,8 @@ type AggregateReport struct {
 	// Groups are per scenario (and service label), sorted by service then scenario.
 	// A scenario drilled only in the previous period is listed with no runs.
 	Groups []GroupAggregate `json:"scenarios"`
+	// Strategies compares scenarios drilled against the same service (labels.service).
+	Strategies []StrategyComparison `json:"strategies"`
 }
 
 // GroupAggregate pools every run of one scenario (and service) in the period.
@@ -182,6 +184,7 @@ func Aggregate(runs []*Results, period Period, previous []*Results) AggregateRep
 		a.Trials += g.Counts.Trials
 		a.Groups = append(a.Groups, g)
 	}
+	a.Strategies = compareStrategies(a.Groups)
 	return a
 }
 

@@ -34,6 +34,12 @@ func AggregateMarkdown(w io.Writer, a AggregateReport) error {
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s | %s | %s |\n", mdCell(groupName(g)), g.Runs, g.Counts.Trials,
 			rateText(g.SuccessRate), rtcText(g.RTC, g.Objectives.Quantile), rto, rpo, lost, trendWord(g.Trend))
 	}
+	if len(a.Strategies) > 0 {
+		b.WriteString("\n## Strategies compared\n\n")
+		for _, c := range a.Strategies {
+			fmt.Fprintf(&b, "- %s\n", c.Summary)
+		}
+	}
 	for _, g := range a.Groups {
 		b.WriteString("\n")
 		groupMarkdown(&b, g, a.Previous.Label)

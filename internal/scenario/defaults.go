@@ -27,6 +27,12 @@ const (
 	DefaultTriggerMinSamples = 3
 	DefaultStartTimeout      = 15 * time.Second
 	DefaultWriteMethod       = "POST"
+	// The linearizable workload's and the user-defined checks' defaults.
+	DefaultLinearizableClients = 4
+	DefaultLinearizableKeys    = 8
+	DefaultLinearizableRate    = 50.0
+	DefaultLinearizableTimeout = 10 * time.Second
+	DefaultCheckTimeout        = 10 * time.Second
 )
 
 // DefaultWriteSuccess are the statuses that acknowledge an http workload's write by default.
@@ -115,6 +121,7 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if w.Kind == WorkloadHTTP {
 		httpWorkloadDefaults(w, unset)
 	}
+	verifyDefaults(&s.Verify, unset)
 	rb := &s.Rollback
 	if unset("rollback.timeout", rb.Timeout == 0) {
 		rb.Timeout = Duration(DefaultRollbackTimeout)
@@ -151,5 +158,28 @@ func httpWorkloadDefaults(w *Workload, unset func(path string, zero bool) bool) 
 	}
 	if rd := w.Read; rd != nil && unset("workload.read.method", rd.Method == "") {
 		rd.Method = DefaultHTTPMethod
+	}
+}
+
+// verifyDefaults fills the linearizable workload's settings and the checks' timeouts.
+func verifyDefaults(v *Verify, unset func(path string, zero bool) bool) {
+	if l := v.Linearizable; l != nil {
+		if unset("verify.linearizable.clients", l.Clients == 0) {
+			l.Clients = DefaultLinearizableClients
+		}
+		if unset("verify.linearizable.keys", l.Keys == 0) {
+			l.Keys = DefaultLinearizableKeys
+		}
+		if unset("verify.linearizable.rate", l.Rate == 0) {
+			l.Rate = DefaultLinearizableRate
+		}
+		if unset("verify.linearizable.timeout", l.Timeout == 0) {
+			l.Timeout = Duration(DefaultLinearizableTimeout)
+		}
+	}
+	for i := range v.Checks {
+		if c := &v.Checks[i]; unset(fmt.Sprintf("verify.checks[%d].timeout", i), c.Timeout == 0) {
+			c.Timeout = Duration(DefaultCheckTimeout)
+		}
 	}
 }

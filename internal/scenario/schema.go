@@ -31,6 +31,8 @@ var required = map[string][]string{
 	"Rollback":        {"mechanism", "trigger"},
 	"Mechanism":       {"kind"},
 	"Trigger":         {"kind", "condition"},
+	"Linearizable":    {"service"},
+	"VerifyCheck":     {"name"},
 }
 
 // constraints adds enums, ranges and defaults to a field's schema, keyed "Type.Field".
@@ -81,6 +83,14 @@ var constraints = map[string]map[string]any{
 	"Objectives.RTO":       {"examples": []string{"5s"}},
 	"Objectives.RPO":       {"default": "0s"},
 	"Fault.Params":         {"description_suffix": " Keys depend on the fault kind."},
+	"Linearizable.Clients": {"minimum": 1, "default": DefaultLinearizableClients},
+	"Linearizable.Keys":    {"minimum": 1, "default": DefaultLinearizableKeys},
+	"Linearizable.Rate":    {"exclusiveMinimum": 0, "default": DefaultLinearizableRate},
+	"Linearizable.Timeout": {"default": Duration(DefaultLinearizableTimeout).String()},
+	"VerifyCheck.Name":     {"minLength": 1},
+	"VerifyCheck.Path":     {"pattern": "^/"},
+	"VerifyCheck.Command":  {"minItems": 1},
+	"VerifyCheck.Timeout":  {"default": Duration(DefaultCheckTimeout).String()},
 }
 
 // objectConstraints adds keywords to a whole type's schema, keyed "Type".
@@ -89,6 +99,12 @@ var objectConstraints = map[string]map[string]any{
 	"Probes": {"oneOf": []any{
 		map[string]any{"required": []string{ProbeHTTP}}, map[string]any{"required": []string{ProbeTCP}},
 		map[string]any{"required": []string{ProbeExec}}, map[string]any{"required": []string{ProbePrometheus}},
+	}},
+	// An HTTP check (path with service) or a command check.
+	"VerifyCheck": {"oneOf": []any{
+		map[string]any{"required": []string{"path", "service"}, "not": map[string]any{"required": []string{"command"}}},
+		map[string]any{"required": []string{"command"}, "not": map[string]any{"anyOf": []any{
+			map[string]any{"required": []string{"path"}}, map[string]any{"required": []string{"service"}}}}},
 	}},
 }
 

@@ -263,6 +263,38 @@ type Trigger struct {
 type Verify struct {
 	// FinalRead reads back every write at the end of the trial to measure lost writes.
 	FinalRead bool `yaml:"final_read" json:"final_read"`
+	// Linearizable runs a key-value register workload through the whole trial and checks its history with porcupine after recovery.
+	Linearizable *Linearizable `yaml:"linearizable,omitempty" json:"linearizable,omitempty"`
+	// Checks are user-defined checks, run once after recovery; each is a finding beside drill's own.
+	Checks []VerifyCheck `yaml:"checks,omitempty" json:"checks,omitempty"`
+}
+
+// Linearizable is a key-value register workload against a ledger fixture service's /kv API: each operation reads or writes (a unique value) one key as one of the clients, on an open-loop schedule seeded by the trial. Past the timeout the finding is unknown, never pass.
+type Linearizable struct {
+	// Service is the ledger fixture service whose PUT and GET /kv/{key} API the workload drives, through its front proxy.
+	Service string `yaml:"service" json:"service"`
+	// Clients is how many concurrent clients take turns; a client still busy with its previous operation skips its turn.
+	Clients int `yaml:"clients,omitempty" json:"clients,omitempty"`
+	// Keys is how many keys the workload uses, one register each.
+	Keys int `yaml:"keys,omitempty" json:"keys,omitempty"`
+	// Rate is the open-loop operation rate of all clients together, in operations per second.
+	Rate float64 `yaml:"rate,omitempty" json:"rate,omitempty"`
+	// Timeout is porcupine's budget for checking the history; keys it leaves undecided make the finding unknown.
+	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
+}
+
+// VerifyCheck is a user-defined check: an HTTP endpoint of a service (GET answering 2xx with JSON {"pass":bool,"message":"..."}) or a command on drill's host (exit 0 passes; the first line of its output is the message). No verdict within the timeout is unknown.
+type VerifyCheck struct {
+	// Name identifies the check's finding; unique among the checks.
+	Name string `yaml:"name" json:"name"`
+	// Service whose front proxy an HTTP check requests; set with path.
+	Service string `yaml:"service,omitempty" json:"service,omitempty"`
+	// Path of an HTTP check on the service. Exactly one of path and command is set.
+	Path string `yaml:"path,omitempty" json:"path,omitempty"`
+	// Command is the argv of a command check, run with DRILL_ENDPOINT_<SERVICE> (host:port of each service's front proxy) in its environment; on timeout its whole process group is killed.
+	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
+	// Timeout bounds the check.
+	Timeout Duration `yaml:"timeout,omitempty" json:"timeout,omitempty"`
 }
 
 // Duration is a time.Duration written as "250ms", "5s" in scenario files.

@@ -355,12 +355,6 @@ func (v *validator) rollback() {
 	}
 }
 
-func (v *validator) verify() {
-	if v.s.Verify.FinalRead && v.s.Workload.Kind == WorkloadNone {
-		v.errf("verify.final_read", "verify.final_read needs a workload that writes (workload.kind: %s or %s)", WorkloadLedger, WorkloadHTTP)
-	}
-}
-
 func (v *validator) serviceNames() []string {
 	names := make([]string, 0, len(v.s.Stack.Services))
 	for _, svc := range v.s.Stack.Services {
