@@ -95,10 +95,7 @@ func (s *dockerService) Deploy(ctx context.Context, release string) error {
 			return fmt.Errorf("deploy %s %s: remove old container: %w", s.spec.Name, release, err)
 		}
 	}
-	if err := s.start(ctx, release, false); err != nil {
-		return err
-	}
-	return s.dockerServeProxies(true)
+	return s.start(ctx, release, false)
 }
 
 // dockerServeProxies enables or disables the proxies in front of the service.
@@ -109,7 +106,8 @@ func (s *dockerService) Deploy(ctx context.Context, release string) error {
 // measure as RTC although it is Toxiproxy's. So whenever the service's container is
 // down by drill's hand (a recreate, a kill, a stop) its proxies are disabled first and
 // clients are refused at once, exactly as the process runtime's closed port refuses
-// them; they are enabled again once the new container is ready.
+// them; they are enabled again as soon as the new container has started (a lifecycle
+// hook in start), when its address refuses or serves at once.
 func (s *dockerService) dockerServeProxies(enabled bool) error {
 	if s.st.toxiClient == nil {
 		return nil
@@ -162,6 +160,14 @@ func (s *dockerService) start(ctx context.Context, release string, healthy bool)
 		health = "/"
 	}
 	opts := []testcontainers.ContainerCustomizer{
+		// Once the container exists its address answers (a closed port refuses at once),
+		// so the proxies can serve again before readiness: recovery is then seen as soon
+		// as the service listens, not when drill's readiness poll notices it.
+		testcontainers.WithAdditionalLifecycleHooks(testcontainers.ContainerLifecycleHooks{
+			PostStarts: []testcontainers.ContainerHook{func(context.Context, testcontainers.Container) error {
+				return s.dockerServeProxies(true)
+			}},
+		}),
 		s.st.dockerFixedAddress(s.spec.Name),
 		testcontainers.WithName(s.name),
 		testcontainers.WithLabels(dockerWith(s.st.labels, LabelService, s.spec.Name)),

@@ -1,6 +1,8 @@
 package trial
 
 import (
+	"time"
+
 	"github.com/drillhq/drill/internal/check"
 	"github.com/drillhq/drill/internal/measure"
 )
@@ -13,12 +15,17 @@ type Params struct {
 	// ExpectedTotal is the money the ledger must hold (accounts × opening balance);
 	// 0 when the workload is not the ledger's.
 	ExpectedTotal int64 `json:"expected_total,omitempty"`
+	// LinearizableTimeout is porcupine's budget for the key-value history (0: the
+	// scenario format's default).
+	LinearizableTimeout time.Duration `json:"linearizable_timeout_ns,omitempty"`
 }
 
 // Measure derives every measure of a trial from its raw records (probes, history,
-// final read, captured state) and the events the run recorded (t_fault, t_detect,
-// t_trigger). It is pure and idempotent: drill check calls it on stored records and
-// must reproduce exactly what the run reported.
+// final read, captured state, key-value history, the user checks' findings) and the
+// events the run recorded (t_fault, t_detect, t_trigger). It is pure and idempotent:
+// drill check calls it on stored records and must reproduce exactly what the run
+// reported. (The linearizability check has a time budget: a machine too loaded to
+// decide within it makes that finding unknown.)
 func Measure(r *Result, p Params) {
 	r.ProbeCount, r.ProbeFailures = len(r.Probes), 0
 	for _, pr := range r.Probes {
@@ -64,4 +71,8 @@ func Measure(r *Result, p Params) {
 	if r.Schema != nil {
 		r.Consistency = append(r.Consistency, check.Schema(*r.Schema))
 	}
+	if r.KV != nil {
+		r.Consistency = append(r.Consistency, linearizable(r.KV, p.LinearizableTimeout))
+	}
+	r.Consistency = append(r.Consistency, r.UserChecks...)
 }

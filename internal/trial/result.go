@@ -63,6 +63,11 @@ type Result struct {
 	FinalRead []string              `json:"final_read,omitempty"`
 	Ledger    *check.LedgerState    `json:"ledger,omitempty"`
 	Schema    *check.SchemaInfo     `json:"schema,omitempty"`
+	// KV is the linearizable workload's key-value history (nil when it did not run).
+	KV []check.KVOp `json:"kv,omitempty"`
+	// UserChecks are the findings of the scenario's user-defined checks, run live after
+	// recovery: Measure copies them into Consistency, since they cannot be re-run offline.
+	UserChecks []check.Finding `json:"user_checks,omitempty"`
 }
 
 // Raw is the part of a Result that only the raw records hold.
@@ -73,20 +78,25 @@ type Raw struct {
 	FinalRead []string              `json:"final_read"`
 	Ledger    *check.LedgerState    `json:"ledger,omitempty"`
 	Schema    *check.SchemaInfo     `json:"schema,omitempty"`
+	// KV is null when the linearizable workload did not run, [] when it recorded nothing.
+	KV         []check.KVOp    `json:"kv"`
+	UserChecks []check.Finding `json:"user_checks,omitempty"`
 }
 
 // Raw returns the trial's raw records.
 func (r *Result) Raw() Raw {
-	return Raw{Index: r.Index, Probes: r.Probes, History: r.History, FinalRead: r.FinalRead, Ledger: r.Ledger, Schema: r.Schema}
+	return Raw{Index: r.Index, Probes: r.Probes, History: r.History, FinalRead: r.FinalRead, Ledger: r.Ledger, Schema: r.Schema,
+		KV: r.KV, UserChecks: r.UserChecks}
 }
 
 // StripRaw drops the raw records (kept in the raw file instead).
 func (r *Result) StripRaw() {
-	r.Probes, r.History, r.FinalRead, r.Ledger, r.Schema = nil, nil, nil, nil, nil
+	r.Probes, r.History, r.FinalRead, r.Ledger, r.Schema, r.KV, r.UserChecks = nil, nil, nil, nil, nil, nil, nil
 }
 
 // WithRaw returns a copy of the result holding raw's records.
 func (r Result) WithRaw(raw Raw) Result {
 	r.Probes, r.History, r.FinalRead, r.Ledger, r.Schema = raw.Probes, raw.History, raw.FinalRead, raw.Ledger, raw.Schema
+	r.KV, r.UserChecks = raw.KV, raw.UserChecks
 	return r
 }

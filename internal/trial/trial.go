@@ -64,6 +64,7 @@ type run struct {
 	ledger  *measure.Ledger // the workload when it is the ledger fixture's, else nil
 	history *measure.History
 	fired   chan measure.Offset
+	verify  *verifier // the verify section's workload and checks, once started
 
 	mu           sync.Mutex
 	probes       []measure.ProbeResult
@@ -120,6 +121,9 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 			defer bg.Done()
 			t.wl.Run(wlCtx, t.clock, t.history)
 		}()
+	}
+	if err := t.startVerify(wlCtx, st, &bg); err != nil {
+		return err
 	}
 
 	t.event("warmup_start", sc.Warmup.D().String())
@@ -292,6 +296,7 @@ func (t *run) derive(ctx context.Context) {
 			t.finalRead(ctx)
 		}
 		t.captureState(ctx)
+		t.finishVerify(ctx)
 		Measure(&t.res, t.params())
 	}
 	t.mu.Lock()

@@ -35,5 +35,8 @@ func (t *run) params() Params {
 	if t.ledger != nil {
 		p.ExpectedTotal = int64(t.ledger.Accounts) * measure.OpeningBalance
 	}
+	if l := t.sc.Verify.Linearizable; l != nil {
+		p.LinearizableTimeout = l.Timeout.D()
+	}
 	return p
 }
