@@ -3,8 +3,14 @@ package measure
 import "sort"
 
 // Loss is the Jepsen set-checker view of a workload's history against the final read.
+// Every write is exactly one of: stable, lost, recovered, failed-but-present, never read;
+// the raw history (drill check) gives each write's own outcome.
 type Loss struct {
 	Attempted int `json:"attempted"`
+	// Stable: acknowledged and present in the final read.
+	Stable int `json:"stable,omitempty"`
+	// NeverRead: not acknowledged (failed or unknown) and absent from the final read.
+	NeverRead int `json:"never_read,omitempty"`
 	Acked     int `json:"acked"`
 	Failed    int `json:"failed"`
 	Unknown   int `json:"unknown"`
@@ -37,6 +43,9 @@ func CheckLoss(ops []Op, final []string, impact Offset) Loss {
 		switch op.Outcome {
 		case OK:
 			l.Acked++
+			if held[op.ID] {
+				l.Stable++
+			}
 			if !held[op.ID] {
 				l.Lost = append(l.Lost, op.ID)
 				if l.OldestLostAck == nil || op.Complete < *l.OldestLostAck {
@@ -48,11 +57,15 @@ func CheckLoss(ops []Op, final []string, impact Offset) Loss {
 			l.Failed++
 			if held[op.ID] {
 				l.FailedPresent = append(l.FailedPresent, op.ID)
+			} else {
+				l.NeverRead++
 			}
 		case Unknown:
 			l.Unknown++
 			if held[op.ID] {
 				l.Recovered = append(l.Recovered, op.ID)
+			} else {
+				l.NeverRead++
 			}
 		}
 	}

@@ -37,6 +37,9 @@ var _ = Describe("CheckLoss, the set checker", func() {
 		Expect(l.Unexpected).To(Equal([]string{"t-99"}))
 		Expect(l.Recovered).To(Equal([]string{"t-6"}))
 		Expect(l.FailedPresent).To(Equal([]string{"t-5"}))
+		Expect(l.Stable).To(Equal(1))
+		Expect(l.NeverRead).To(Equal(2))
+		Expect(l.Stable + len(l.Lost) + len(l.Recovered) + len(l.FailedPresent) + l.NeverRead).To(Equal(l.Attempted))
 	})
 
 	It("measures RPC from the oldest lost acknowledgement back from t_impact", func() {
