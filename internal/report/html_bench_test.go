@@ -2,6 +2,8 @@ package report_test
 
 import (
 	"io"
+	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,8 +35,33 @@ func synthetic(n int) *report.Results {
 	return r
 }
 
+// BenchmarkRender10kTrials renders a 10,000-trial run into every format. Besides time
+// and allocations it reports the peak heap in use while rendering (sampled every
+// millisecond, after a GC so the synthetic input's garbage does not count), the figure
+// that says whether a big quarter's report fits a small CI runner.
 func BenchmarkRender10kTrials(b *testing.B) {
 	r := synthetic(10_000)
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() {
+		defer close(sampled)
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}()
 	b.ReportAllocs()
 	for b.Loop() {
 		if err := report.HTML(io.Discard, r); err != nil {
@@ -47,4 +74,7 @@ func BenchmarkRender10kTrials(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	close(stop)
+	<-sampled
+	b.ReportMetric(float64(peak.Load()-min(peak.Load(), base.HeapInuse))/(1<<20), "peak-heap-MiB")
 }
