@@ -39,8 +39,10 @@ type aggregateView struct {
 	Counts                 []countCell
 	Rows                   []aggregateRow
 	RTCHeader              string
-	Groups                 []groupView
-	Schema                 string
+	// Strategies are the sentences comparing strategies drilled against one service.
+	Strategies []string
+	Groups     []groupView
+	Schema     string
 }
 
 type aggregateRow struct {
@@ -90,6 +92,9 @@ func buildAggregateView(a AggregateReport) (*aggregateView, error) {
 		v.BannerClass, v.Banner = "muted", "NO DRILLS"
 	}
 	v.RTCHeader = rtcHeader(a.Groups)
+	for _, c := range a.Strategies {
+		v.Strategies = append(v.Strategies, c.Summary)
+	}
 	v.Counts = []countCell{{"runs", a.Runs, ""}, {"trials", a.Trials, ""}, {"scenarios drilled", drilled(a), ""},
 		{"regressions", a.Regressions, failIf(a.Regressions)}, {"errored trials", errs, mutedIf(errs)}}
 	for _, g := range a.Groups {

@@ -49,6 +49,13 @@ const aggregateTemplate = `<!DOCTYPE html>
 <section><p class="empty">No drills ran in {{.Period}} or {{.Previous}}.</p></section>
 {{- end}}
 
+{{- if .Strategies}}
+<section>
+  <h2>Strategies compared</h2>
+  <ul>{{range .Strategies}}<li>{{.}}</li>{{end}}</ul>
+</section>
+{{- end}}
+
 {{- range .Groups}}
 <section class="card group">
   <h2>{{.Name}}</h2>

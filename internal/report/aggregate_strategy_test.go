@@ -1,6 +1,8 @@
 package report_test
 
 import (
+	"bytes"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -26,6 +28,13 @@ var _ = Describe("strategy comparison in the period report", func() {
 		Expect(c.Summary).To(HavePrefix("On ledger, flag-flip recovers faster than redeploy"))
 		Expect(float64(c.ShiftMs)).To(BeNumerically(">", 200))
 		Expect(c.Magnitude).To(Equal("large"))
+
+		var md, html bytes.Buffer
+		Expect(report.AggregateMarkdown(&md, a)).To(Succeed())
+		Expect(md.String()).To(ContainSubstring("## Strategies compared"))
+		Expect(report.AggregateHTML(&html, a)).To(Succeed())
+		Expect(html.String()).To(ContainSubstring("Strategies compared"))
+		Expect(html.String()).To(ContainSubstring("flag-flip recovers faster than redeploy"))
 	})
 
 	It("finds no difference between strategies that recover alike", func() {
