@@ -37,11 +37,14 @@ type AggregateReport struct {
 	Strategies []StrategyComparison `json:"strategies"`
 }
 
-// GroupAggregate pools every run of one scenario (and service) in the period.
+// GroupAggregate pools every run of one scenario (and service) on one runtime in the
+// period: containers and local processes measure different things and are never pooled.
 type GroupAggregate struct {
 	Scenario string `json:"scenario"`
-	// Service is the scenario's labels.service; empty while results do not carry labels.
+	// Service is the scenario's labels.service ("" when the scenario has none).
 	Service string `json:"service,omitempty"`
+	// Runtime is the runtime the runs used (docker, process).
+	Runtime string `json:"runtime"`
 	// Objectives are the latest run's; ObjectivesChanged says earlier runs had others.
 	Objectives        scenario.Objectives `json:"objectives"`
 	ObjectivesChanged bool                `json:"objectives_changed"`
@@ -148,9 +151,9 @@ type Evidence struct {
 }
 
 // groupKey identifies a group.
-type groupKey struct{ service, scenario string }
+type groupKey struct{ service, scenario, runtime string }
 
-func keyOf(r *Results) groupKey { return groupKey{serviceOf(r), r.Scenario.Name} }
+func keyOf(r *Results) groupKey { return groupKey{serviceOf(r), r.Scenario.Name, r.Runtime} }
 
 // serviceOf is the run's service label (the scenario's labels.service), "" when unset.
 func serviceOf(r *Results) string { return r.Labels["service"] }
@@ -170,7 +173,7 @@ func Aggregate(runs []*Results, period Period, previous []*Results) AggregateRep
 		}
 	}
 	slices.SortFunc(keys, func(a, b groupKey) int {
-		return cmp.Or(cmp.Compare(a.service, b.service), cmp.Compare(a.scenario, b.scenario))
+		return cmp.Or(cmp.Compare(a.service, b.service), cmp.Compare(a.scenario, b.scenario), cmp.Compare(a.runtime, b.runtime))
 	})
 	a := AggregateReport{Schema: AggregateSchemaVersion, Period: period, Previous: period.Previous(),
 		PreviousRuns: len(nonNil(previous)), Groups: make([]GroupAggregate, 0, len(keys))}
@@ -212,7 +215,7 @@ func groupRuns(runs []*Results) map[groupKey][]*Results {
 // aggregateGroup pools one group's runs. With no current runs (drilled only in the
 // previous period) it keeps the previous objectives so the empty verdicts are worded.
 func aggregateGroup(k groupKey, runs, prev []*Results) GroupAggregate {
-	g := GroupAggregate{Scenario: k.scenario, Service: k.service, Runs: len(runs),
+	g := GroupAggregate{Scenario: k.scenario, Service: k.service, Runtime: k.runtime, Runs: len(runs),
 		ScenarioSHA256: []string{}, ErrorMessages: []ErrorCount{}, Findings: []Finding{}, Evidence: []Evidence{}}
 	switch {
 	case len(runs) > 0:

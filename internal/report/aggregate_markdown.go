@@ -141,10 +141,14 @@ func regressionLine(a AggregateReport) string {
 }
 
 func groupName(g GroupAggregate) string {
+	name := g.Scenario
 	if g.Service != "" {
-		return g.Service + " / " + g.Scenario
+		name = g.Service + " / " + g.Scenario
 	}
-	return g.Scenario
+	if g.Runtime != "" {
+		name += " (" + g.Runtime + ")"
+	}
+	return name
 }
 
 func objectivesText(o scenario.Objectives) string {

@@ -28,13 +28,13 @@ type StrategyComparison struct {
 	Summary   string      `json:"summary"`
 }
 
-// compareStrategies compares every pair of scenarios that share a service label and
-// both have judged trials in the period.
+// compareStrategies compares every pair of scenarios that share a service label and a
+// runtime and both have judged trials in the period.
 func compareStrategies(groups []GroupAggregate) []StrategyComparison {
 	out := []StrategyComparison{}
 	for i, a := range groups {
 		for _, b := range groups[i+1:] {
-			if a.Service == "" || a.Service != b.Service || a.RTC.N == 0 || b.RTC.N == 0 {
+			if a.Service == "" || a.Service != b.Service || a.Runtime != b.Runtime || a.Scenario == b.Scenario || a.RTC.N == 0 || b.RTC.N == 0 {
 				continue
 			}
 			out = append(out, compareStrategy(a, b))

@@ -46,3 +46,20 @@ var _ = Describe("strategy comparison in the period report", func() {
 		Expect(a.Strategies[0].Summary).To(HavePrefix("No significant difference"))
 	})
 })
+
+var _ = Describe("runtimes in the period report", func() {
+	It("never pools runs of one scenario on different runtimes, nor compares them as strategies", func() {
+		q, err := report.ParseQuarter("2026Q4")
+		Expect(err).NotTo(HaveOccurred())
+		proc := aggRun("bad-release", aggDay("2026-10-05"), aggAround(80, 5, 10)...)
+		dock := aggRun("bad-release", aggDay("2026-10-06"), aggAround(1300, 100, 10)...)
+		dock.Runtime = "docker"
+		for _, r := range []*report.Results{proc, dock} {
+			r.Labels = map[string]string{"service": "ledger"}
+		}
+		a := report.Aggregate([]*report.Results{proc, dock}, q, nil)
+		Expect(a.Groups).To(HaveLen(2))
+		Expect([]string{a.Groups[0].Runtime, a.Groups[1].Runtime}).To(ConsistOf("docker", "process"))
+		Expect(a.Strategies).To(BeEmpty())
+	})
+})

@@ -152,7 +152,7 @@ var _ = Describe("Aggregate", func() {
 
 			var md bytes.Buffer
 			Expect(report.AggregateMarkdown(&md, a)).To(Succeed())
-			Expect(md.String()).To(ContainSubstring("**REGRESSION**: recovery time got significantly worse than in 2026Q3 for api."))
+			Expect(md.String()).To(ContainSubstring("**REGRESSION**: recovery time got significantly worse than in 2026Q3 for api (process)."))
 		})
 
 		It("does not flag a period like the previous one", func() {
