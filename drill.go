@@ -9,7 +9,6 @@ package drill
 
 import (
 	"context"
-	"fmt"
 	"io"
 
 	"github.com/drillhq/drill/internal/inject"
@@ -33,30 +32,21 @@ type TrialResult = trial.Result
 // Load reads a scenario file strictly (an unknown key is an error naming its line and
 // the nearest valid key), applies defaults and validates it, fault parameters included.
 func Load(path string) (*Scenario, error) {
-	sc, err := scenario.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	return sc, validateFaults(path, sc)
+	return scenario.Load(path, checkFaults())
 }
 
 // Parse is Load for a scenario held in memory; name is used in error messages.
 func Parse(name string, data []byte) (*Scenario, error) {
-	sc, err := scenario.Parse(name, data)
-	if err != nil {
-		return nil, err
-	}
-	return sc, validateFaults(name, sc)
+	return scenario.Parse(name, data, checkFaults())
 }
 
-func validateFaults(file string, sc *Scenario) error {
+// checkFaults validates each fault's kind and parameters with the fault registry.
+func checkFaults() scenario.ParseOption {
 	reg := inject.NewRegistry()
-	for i, f := range sc.Faults {
-		if _, err := reg.Build(f); err != nil {
-			return &scenario.Error{File: file, Msg: fmt.Sprintf("faults[%d]: %v", i, err)}
-		}
-	}
-	return nil
+	return scenario.WithFaultCheck(func(f scenario.Fault) error {
+		_, err := reg.Build(f)
+		return err
+	})
 }
 
 // Option configures Run.

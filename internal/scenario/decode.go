@@ -16,18 +16,36 @@ import (
 
 // Load reads, strictly decodes, defaults and validates the scenario file at path.
 // Every problem is a *Error naming path and line; several are joined in line order.
-func Load(path string) (*Scenario, error) {
+func Load(path string, opts ...ParseOption) (*Scenario, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("read scenario: %v", err)}
 	}
-	return Parse(path, data)
+	return Parse(path, data, opts...)
+}
+
+// ParseOption adds checks that other packages own to Parse.
+type ParseOption func(*parseConfig)
+
+type parseConfig struct {
+	faultCheck func(Fault) error
+}
+
+// WithFaultCheck checks every fault (its kind and parameters, which the fault registry
+// owns) as part of validation, so a misspelled fault parameter is reported at its line
+// like any other mistake.
+func WithFaultCheck(check func(Fault) error) ParseOption {
+	return func(c *parseConfig) { c.faultCheck = check }
 }
 
 // Parse strictly decodes data (a scenario file named name, for messages), applies
 // defaults and validates the result. Unknown keys, wrongly typed values and broken
 // references are errors, each a *Error with name and line.
-func Parse(name string, data []byte) (*Scenario, error) {
+func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
+	var cfg parseConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	p := &problems{file: name}
 	root, err := parseNode(data)
 	if err != nil {
@@ -49,7 +67,19 @@ func Parse(name string, data []byte) (*Scenario, error) {
 		return nil, p.err()
 	}
 	applyDefaults(&s, func(path string) bool { return st.set[path] })
-	validate(&s, p, lineIn(st.lines))
+	line := lineIn(st.lines)
+	validate(&s, p, line)
+	if cfg.faultCheck != nil {
+		for i, f := range s.Faults {
+			if err := cfg.faultCheck(f); err != nil {
+				at := fmt.Sprintf("faults[%d]", i)
+				if len(f.Params) > 0 {
+					at += ".params"
+				}
+				p.addf(line(at), "faults[%d]: %v", i, err)
+			}
+		}
+	}
 	if err := p.err(); err != nil {
 		return nil, err
 	}
