@@ -12,7 +12,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -76,7 +75,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		Started:         time.Now().UTC(),
 		ProbeIntervalMs: float64(sc.Probes.Interval.D()) / float64(time.Millisecond),
 		RecoverAfter:    sc.Probes.RecoverAfter,
-		Params:          trialParams(sc),
+		Params:          trial.ParamsOf(sc),
 		Trials:          []trial.Result{},
 	}
 	trail, err := openAudit(cfg.AuditPath, res)
@@ -141,13 +140,4 @@ func fileHash(path string) string {
 	}
 	sum := sha256.Sum256(b)
 	return fmt.Sprintf("%x", sum)
-}
-
-// trialParams are the scenario settings drill check needs to re-derive the measures.
-func trialParams(sc *scenario.Scenario) trial.Params {
-	p := trial.Params{RecoverAfter: sc.Probes.RecoverAfter}
-	if sc.Workload.Kind == "ledger" {
-		p.ExpectedTotal = int64(sc.Workload.Accounts) * measure.OpeningBalance
-	}
-	return p
 }

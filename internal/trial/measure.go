@@ -5,6 +5,7 @@ import (
 
 	"github.com/drillhq/drill/internal/check"
 	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/scenario"
 )
 
 // Params are the scenario settings that deriving a trial's measures needs besides the
@@ -18,6 +19,18 @@ type Params struct {
 	// LinearizableTimeout is porcupine's budget for the key-value history (0: the
 	// scenario format's default).
 	LinearizableTimeout time.Duration `json:"linearizable_timeout_ns,omitempty"`
+}
+
+// ParamsOf are the scenario settings Measure needs, as the run records them for drill check.
+func ParamsOf(sc *scenario.Scenario) Params {
+	p := Params{RecoverAfter: sc.Probes.RecoverAfter}
+	if sc.Workload.Kind == scenario.WorkloadLedger {
+		p.ExpectedTotal = int64(sc.Workload.Accounts) * measure.OpeningBalance
+	}
+	if l := sc.Verify.Linearizable; l != nil {
+		p.LinearizableTimeout = l.Timeout.D()
+	}
+	return p
 }
 
 // Measure derives every measure of a trial from its raw records (probes, history,

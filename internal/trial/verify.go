@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/drillhq/drill/internal/check"
-	"github.com/drillhq/drill/internal/measure"
 )
 
 // captureState records what the invariant checks judge, from the live service: for the
@@ -30,13 +29,4 @@ func (t *run) captureState(ctx context.Context) {
 }
 
 // params are the scenario's settings Measure needs.
-func (t *run) params() Params {
-	p := Params{RecoverAfter: t.sc.Probes.RecoverAfter}
-	if t.ledger != nil {
-		p.ExpectedTotal = int64(t.ledger.Accounts) * measure.OpeningBalance
-	}
-	if l := t.sc.Verify.Linearizable; l != nil {
-		p.LinearizableTimeout = l.Timeout.D()
-	}
-	return p
-}
+func (t *run) params() Params { return ParamsOf(t.sc) }
