@@ -109,7 +109,9 @@ func (s *dockerService) Deploy(ctx context.Context, release string) error {
 // them; they are enabled again as soon as the new container has started (a lifecycle
 // hook in start), when its address refuses or serves at once.
 func (s *dockerService) dockerServeProxies(enabled bool) error {
-	if s.st.toxiClient == nil {
+	// No proxies yet: the stack is still starting (Toxiproxy may be starting beside this
+	// service, and createProxies runs once every container is up).
+	if len(s.proxyNames) == 0 {
 		return nil
 	}
 	for _, name := range s.proxyNames {
