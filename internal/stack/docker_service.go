@@ -81,15 +81,22 @@ func (s *dockerService) Deploy(ctx context.Context, release string) error {
 	if _, err := findRelease(s.spec, release); err != nil {
 		return fmt.Errorf("deploy %s: %w", s.spec.Name, err)
 	}
-	// While no container holds the service, its proxies refuse connections, as the
-	// process runtime's closed port does (see dockerServeProxies).
-	if err := s.dockerServeProxies(false); err != nil {
-		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
-	}
 	s.mu.Lock()
 	old := s.ctr
 	s.ctr = nil
 	s.mu.Unlock()
+	// The old release is asked to stop first, as a recreate does: it closes its listener
+	// and its address refuses new connections while it drains. Then, before it exits and
+	// its address vanishes, the proxies are disabled so clients keep being refused at
+	// once (see dockerServeProxies) until the new container has started.
+	if old != nil {
+		if _, err := s.st.d.cli.ContainerKill(ctx, old.GetContainerID(), client.ContainerKillOptions{Signal: "TERM"}); err != nil {
+			return fmt.Errorf("deploy %s %s: stop old container: %w", s.spec.Name, release, err)
+		}
+	}
+	if err := s.dockerServeProxies(false); err != nil {
+		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
+	}
 	if old != nil {
 		if err := old.Terminate(ctx, testcontainers.StopTimeout(s.st.d.stopTimeout)); err != nil {
 			return fmt.Errorf("deploy %s %s: remove old container: %w", s.spec.Name, release, err)

@@ -76,8 +76,8 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int) {
 			Expect(res.Outcome).To(Equal(trial.Recovered))
 			clock := res.Started.UnixNano()
 			fault := clock + int64(res.Timing.Fault)
-			// The outage starts when v1 stops serving for the recreate, or at the
-			// first failure served, whichever the fixture recorded first.
+			// The outage starts when v1 is told to stop for the recreate (it closes its
+			// listener then), or at the first failure served, whichever came first.
 			down, ok := outageStart(events, fault)
 			Expect(ok).To(BeTrue(), "the fixture recorded no outage after the change")
 			trigger := clock + int64(*res.Timing.Trigger)
@@ -175,7 +175,7 @@ var _ = Describe("measures against the fixture's own ground truth", func() {
 
 func outageStart(events []truth.Event, after int64) (truth.Event, bool) {
 	for _, e := range events {
-		if e.T >= after && (e.Ev == "stop" || e.Ev == "first_fail" || e.Ev == "crash") {
+		if e.T >= after && (e.Ev == truth.Stopping || e.Ev == truth.Stop || e.Ev == "first_fail" || e.Ev == "crash") {
 			return e, true
 		}
 	}
