@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	cerrdefs "github.com/containerd/errdefs"
 	"io"
 	"os"
 	"strconv"
@@ -90,7 +91,9 @@ func (s *dockerService) Deploy(ctx context.Context, release string) error {
 	// its address vanishes, the proxies are disabled so clients keep being refused at
 	// once (see dockerServeProxies) until the new container has started.
 	if old != nil {
-		if _, err := s.st.d.cli.ContainerKill(ctx, old.GetContainerID(), client.ContainerKillOptions{Signal: "TERM"}); err != nil {
+		_, err := s.st.d.cli.ContainerKill(ctx, old.GetContainerID(), client.ContainerKillOptions{Signal: "TERM"})
+		// Conflict: it is not running (it crashed, or a fault killed it): nothing to stop.
+		if err != nil && !cerrdefs.IsConflict(err) {
 			return fmt.Errorf("deploy %s %s: stop old container: %w", s.spec.Name, release, err)
 		}
 	}
