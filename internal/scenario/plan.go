@@ -128,16 +128,26 @@ func (s *Scenario) Plan() Plan {
 		when(PhaseRevert, "t_trigger", "revert %s on %s (it lasts until the rollback)", f.Kind, f.Target)
 	}
 	when(PhaseRecover, "t_trigger … t_trigger+"+s.Rollback.Timeout.String(),
-		"wait for %d consecutive passing probes; t_recovered = the first of them (observed up to %s late); none by the timeout: the rollback failed",
+		"wait for %d consecutive passing probes; t_recovered = the answer to the first of them (observed up to %s late); none by the timeout: the rollback failed",
 		pr.RecoverAfter, pl.ErrorBound)
 	switch {
 	case s.Verify.FinalRead && s.Workload.Kind == WorkloadHTTP && s.Workload.Read != nil:
 		rd := s.Workload.Read
 		when(PhaseVerify, "after t_recovered", "stop the workload; final read %s %s (ids at %s): lost acknowledged writes give RPC", rd.Method, rd.Path, rd.IDs)
 	case s.Verify.FinalRead:
-		when(PhaseVerify, "after t_recovered", "stop the workload; final read of all %d accounts: lost acknowledged writes give RPC", s.Workload.Accounts)
+		when(PhaseVerify, "after t_recovered", "stop the workload; final read of every transfer the ledger holds: lost acknowledged writes give RPC; then money conservation, exactly-once and schema version checked on the %d accounts", s.Workload.Accounts)
 	default:
 		when(PhaseVerify, "after t_recovered", "stop the workload and probes; no final read (RPC not measured)")
+	}
+	if l := s.Verify.Linearizable; l != nil {
+		when(PhaseVerify, "after t_recovered", "check the key-value history of %d clients over %d keys on %s for linearizability (porcupine, budget %s; past it: unknown)", l.Clients, l.Keys, l.Service, l.Timeout)
+	}
+	for _, c := range s.Verify.Checks {
+		target := strings.Join(c.Command, " ")
+		if c.Path != "" {
+			target = "GET " + c.Path + " on " + c.Service
+		}
+		when(PhaseVerify, "after t_recovered", "user check %s: %s", c.Name, target)
 	}
 	when(PhaseReset, "end of trial", "stop and remove every service, proxy and network of the trial")
 	return pl

@@ -33,7 +33,7 @@ var _ = Describe("Plan", func() {
 		Expect(p.Steps[5].Description).To(Equal("redeploy ledger with release v1 (recreate)"))
 		Expect(p.Steps[6].WhenText()).To(Equal("t_trigger … t_trigger+30s"))
 		Expect(p.Steps[6].Description).To(ContainSubstring("3 consecutive passing probes"))
-		Expect(p.Steps[7].Description).To(ContainSubstring("final read of all 10 accounts"))
+		Expect(p.Steps[7].Description).To(ContainSubstring("final read of every transfer the ledger holds"))
 		Expect(p.ErrorBound).To(Equal(25 * time.Millisecond))
 		Expect(s.Probes.ErrorBound()).To(Equal(s.Probes.Interval.D()))
 	})
@@ -81,5 +81,16 @@ var _ = Describe("Plan", func() {
 		s, err := scenario.Load("testdata/full.yaml")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Plan()).To(Equal(s.Plan()))
+	})
+})
+
+var _ = Describe("Plan of the verification", func() {
+	It("lists the linearizability check and every user check after recovery", func() {
+		s, err := scenario.Load("../../scenarios/linearizable.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		text := s.Plan().String()
+		Expect(text).To(ContainSubstring("for linearizability (porcupine, budget 10s; past it: unknown)"))
+		Expect(text).To(ContainSubstring("user check ledger-reachable"))
+		Expect(strings.Index(text, "linearizability")).To(BeNumerically(">", strings.Index(text, "t_recovered = the answer")))
 	})
 })
