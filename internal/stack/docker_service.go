@@ -157,7 +157,7 @@ func (s *dockerService) start(ctx context.Context, release string, healthy bool)
 		return fmt.Errorf("start %s: %w", s.spec.Name, err)
 	}
 	port := strconv.Itoa(s.spec.Port) + "/tcp"
-	env := mergeEnv(s.spec.Env, rel.Env)
+	env := mergeEnv(s.st.proxyEnv, s.spec.Env, rel.Env)
 	env["HOST"], env["PORT"] = "0.0.0.0", strconv.Itoa(s.spec.Port)
 	fixture := s.spec.Fixture != ""
 	if fixture {

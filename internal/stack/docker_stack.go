@@ -39,6 +39,7 @@ type dockerStack struct {
 	services   map[string]*dockerService
 	order      []*dockerService
 	proxies    map[string]int    // proxy name → listen port inside the Toxiproxy container
+	proxyEnv   map[string]string // DRILL_PROXY_<NAME> → toxiproxy:port, for every service
 	endpoints  map[string]string // proxy name → host:port on the host
 
 	downMu sync.Mutex
@@ -91,11 +92,14 @@ func (st *dockerStack) planProxies(spec scenario.Stack) error {
 		st.proxies[svc.Name] = port
 		port++
 	}
+	st.proxyEnv = map[string]string{}
 	for _, p := range spec.Proxies {
 		if _, dup := st.proxies[p.Name]; dup {
 			return fmt.Errorf("plan proxies: proxy %q clashes with a service or another proxy", p.Name)
 		}
 		st.proxies[p.Name] = port
+		// Services reach a scenario proxy inside the network, at Toxiproxy's alias.
+		st.proxyEnv[EnvName(ProxyEnvPrefix, p.Name)] = net.JoinHostPort(dockerToxiproxyAlias, strconv.Itoa(port))
 		port++
 	}
 	return nil

@@ -184,6 +184,8 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 			Expect(in.Container.NetworkSettings.Networks).To(HaveKey(nets[0]))
 			if in.Container.Config.Labels[stack.LabelService] == "ledger" {
 				Expect(in.Container.NetworkSettings.Networks[nets[0]].Aliases).To(ContainElement("ledger"))
+				// Services are told where each scenario proxy listens inside the network.
+				Expect(in.Container.Config.Env).To(ContainElement(MatchRegexp(`^DRILL_PROXY_LEDGER_DB=toxiproxy:\d+$`)))
 			}
 		}
 	})

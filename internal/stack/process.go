@@ -50,19 +50,27 @@ func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (
 		}
 		st.services[svc.Name] = s
 		st.order = append(st.order, s)
-		if err := s.start(ctx, svc.Release, true); err != nil {
-			return st, err
-		}
-		if s.endpoint, err = tp.createProxy(svc.Name, s.addr); err != nil {
-			return st, err
-		}
 	}
+	// Scenario proxies first, on ports chosen now, so every service starts knowing
+	// where to reach them (DRILL_PROXY_<NAME>).
+	proxyEnv := map[string]string{}
 	for _, p := range spec.Proxies {
 		up, ok := st.services[p.Upstream]
 		if !ok {
 			return st, fmt.Errorf("create proxy %s: unknown upstream service %q", p.Name, p.Upstream)
 		}
-		if _, err := tp.createProxy(p.Name, up.addr); err != nil {
+		addr, err := tp.createProxyAt(p.Name, "127.0.0.1:0", up.addr)
+		if err != nil {
+			return st, err
+		}
+		proxyEnv[EnvName(ProxyEnvPrefix, p.Name)] = addr
+	}
+	for _, s := range st.order {
+		s.extraEnv = proxyEnv
+		if err := s.start(ctx, s.spec.Release, true); err != nil {
+			return st, err
+		}
+		if s.endpoint, err = tp.createProxy(s.spec.Name, s.addr); err != nil {
 			return st, err
 		}
 	}
@@ -119,6 +127,9 @@ type processService struct {
 	dataDir  string
 	addr     string // 127.0.0.1:port the process listens on
 	endpoint string // front proxy address
+
+	// extraEnv is added to every release's environment (the scenario proxies' addresses).
+	extraEnv map[string]string
 
 	mu      sync.Mutex
 	proc    *child
@@ -194,7 +205,7 @@ func (s *processService) start(ctx context.Context, release string, healthy bool
 		return err
 	}
 	_, port, _ := net.SplitHostPort(s.addr)
-	env := mergeEnv(s.spec.Env, rel.Env)
+	env := mergeEnv(s.extraEnv, s.spec.Env, rel.Env)
 	env["HOST"], env["PORT"] = "127.0.0.1", port
 	if s.spec.Fixture != "" {
 		env["LEDGER_RELEASE"], env["LEDGER_DATA"] = rel.Name, s.dataDir

@@ -90,6 +90,21 @@ var _ = Describe("the process runtime", Ordered, func() {
 		Expect(code).To(Equal(200))
 	})
 
+	It("tells every service where each scenario proxy listens, and the proxy reaches its upstream", func() {
+		svc, _ := st.Service("ledger")
+		environ := readFile(filepath.Join("/proc", strconv.Itoa(pidOf(svc.Endpoint())), "environ"))
+		var addr string
+		for _, kv := range strings.Split(environ, "\x00") {
+			if v, ok := strings.CutPrefix(kv, "DRILL_PROXY_LEDGER_DB="); ok {
+				addr = v
+			}
+		}
+		Expect(addr).To(HavePrefix("127.0.0.1:"))
+		code, _, err := probe(addr, "/healthz")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(code).To(Equal(200))
+	})
+
 	It("redeploys a service with another release: a new process, same endpoint, same data", func() {
 		svc, _ := st.Service("ledger")
 		before := pidOf(svc.Endpoint())

@@ -49,7 +49,12 @@ func startToxiproxy(ctx context.Context) (*embeddedToxiproxy, error) {
 
 // createProxy makes a proxy listening on a free loopback port and returns its address.
 func (e *embeddedToxiproxy) createProxy(name, upstream string) (string, error) {
-	p, err := e.client.CreateProxy(name, "127.0.0.1:0", upstream)
+	return e.createProxyAt(name, "127.0.0.1:0", upstream)
+}
+
+// createProxyAt makes a proxy listening at listen and returns the address it got.
+func (e *embeddedToxiproxy) createProxyAt(name, listen, upstream string) (string, error) {
+	p, err := e.client.CreateProxy(name, listen, upstream)
 	if err != nil {
 		return "", fmt.Errorf("create proxy %s: %w", name, err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/drillhq/drill/internal/measure"
@@ -67,19 +66,8 @@ func endpointEnv(sc *scenario.Scenario, st stack.Stack) ([]string, error) {
 }
 
 // EndpointEnvName is the variable that holds a service's endpoint in an exec probe's
-// environment: DRILL_ENDPOINT_ and the name upper-cased, every other character than a
-// letter or digit as "_".
-func EndpointEnvName(service string) string {
-	return "DRILL_ENDPOINT_" + strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z':
-			return r - 'a' + 'A'
-		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-			return r
-		}
-		return '_'
-	}, service)
-}
+// or a user check's environment: DRILL_ENDPOINT_<SERVICE> (see stack.EnvName).
+func EndpointEnvName(service string) string { return stack.EnvName("DRILL_ENDPOINT_", service) }
 
 // newWorkload builds the scenario's workload against the running stack: nil for kind
 // none; ledger is the same workload when it is the ledger fixture's (its consistency
