@@ -49,8 +49,12 @@ test: deps
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
+# fuzz runs every parser's fuzzer for FUZZTIME each.
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 30s ./internal/scenario
+	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME) ./internal/scenario
+	$(GO) test -run '^$$' -fuzz FuzzJSONPath -fuzztime $(FUZZTIME) ./internal/measure
+	$(GO) test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./internal/audit
 
 lint:
 	$(GO) vet ./...
