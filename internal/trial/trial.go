@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -302,6 +303,9 @@ func (t *run) derive(ctx context.Context) {
 	t.mu.Lock()
 	t.res.Events = append([]Event(nil), t.events...)
 	t.mu.Unlock()
+	// Events are recorded as they are learnt; t_detect is learnt when the trigger's
+	// evaluation ends, after events that happened later: the record is in time order.
+	sort.SliceStable(t.res.Events, func(i, j int) bool { return t.res.Events[i].At < t.res.Events[j].At })
 }
 
 // finalRead reads every write back, retrying briefly: the service just recovered.
