@@ -126,7 +126,7 @@ var _ = Describe("drill run on the process runtime", func() {
 		Expect(os.ReadDir(filepath.Join(dir, "tmp"))).To(BeEmpty())
 	})
 
-	It("reverts and removes everything when interrupted mid-trial, and exits with the interrupted code", func() {
+	DescribeTable("reverts and removes everything when interrupted mid-trial, and exits with the interrupted code", func(sig syscall.Signal) {
 		dir := GinkgoT().TempDir()
 		path := quickScenario(dir, 5)
 		cmd := drill(dir, "run", path, "--runtime", "process", "--out", "out")
@@ -138,14 +138,17 @@ var _ = Describe("drill run on the process runtime", func() {
 		Eventually(session.Err, 60*time.Second).Should(gbytes.Say(`trial 2\s+t_fault`))
 		Eventually(ledgerProcesses, 5*time.Second, 2*time.Millisecond).ShouldNot(BeEmpty(), "the trial's service should be running")
 		sent := time.Now()
-		Expect(cmd.Process.Signal(syscall.SIGINT)).To(Succeed())
+		Expect(cmd.Process.Signal(sig)).To(Succeed())
 		Eventually(session, 10*time.Second).Should(gexec.Exit(130))
-		GinkgoWriter.Printf("exited %s after SIGINT\n", time.Since(sent))
+		GinkgoWriter.Printf("exited %s after %s\n", time.Since(sent), sig)
 		Expect(session.Err).To(gbytes.Say("interrupted"))
 		Expect(ledgerProcesses()).To(BeEmpty())
 		Expect(os.ReadDir(filepath.Join(dir, "tmp"))).To(BeEmpty())
 		res, err := filepath.Glob(filepath.Join(dir, "out", "*.json"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res).To(HaveLen(1), "the trials done so far are still written")
-	})
+	},
+		Entry("Ctrl-C (SIGINT)", syscall.SIGINT),
+		Entry("SIGTERM from a scheduler", syscall.SIGTERM),
+	)
 })

@@ -61,9 +61,17 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) (code int) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// A panic is a bug in drill. By the time it reaches here every stack it unwound
+	// through has been torn down by its deferred Down; say so in one line, not a trace.
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "drill: internal error (a bug in drill; please report it): %v\n", r)
+			code = exitInfra
+		}
+	}()
 	err := dispatch(ctx, args, stdout, stderr)
 	if err == nil {
 		return exitPass
