@@ -31,8 +31,8 @@ deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing chromium (Debian) for the report screenshot spec"; \
-	    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
-	    { apt-get update >/dev/null 2>&1 && apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } || \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 || \
+	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } || \
 	    echo "could not install chromium: the report screenshot spec will be skipped"; \
 	  else echo "chromium not installed (needs root and apt-get): the report screenshot spec will be skipped"; fi; }
 
