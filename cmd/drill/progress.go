@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -76,7 +77,7 @@ func (p *progress) trial(r trial.Result) {
 	p.finished++
 	line := fmt.Sprintf("%s trial %d/%d: %s", p.name, r.Index, p.total, r.Outcome)
 	if r.Timing.RTC != nil {
-		line += fmt.Sprintf("  RTC %s (TTD %s, TTR %s)", r.Timing.RTC, opt(r.Timing.TTD), opt(r.Timing.TTR))
+		line += fmt.Sprintf("  RTC %s (TTD %s, TTR %s)", r.Timing.RTC, measure.Text(r.Timing.TTD), measure.Text(r.Timing.TTR))
 	}
 	if r.Loss != nil {
 		line += fmt.Sprintf("  RPC %s, lost %d of %d acked", r.Loss.RPC, len(r.Loss.Lost), r.Loss.Acked)

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
@@ -159,11 +158,4 @@ func pickRuntime(ctx context.Context, name string, stderr io.Writer) (stack.Runt
 		return nil, withCode(exitConfig, err)
 	}
 	return rt, nil
-}
-
-func opt(o *measure.Offset) string {
-	if o == nil {
-		return "–"
-	}
-	return o.String()
 }

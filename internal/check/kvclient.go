@@ -4,13 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"net"
+	"github.com/drillhq/drill/internal/measure"
 	"net/http"
 	"net/url"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -39,7 +37,7 @@ func (c *KVClient) Put(ctx context.Context, client int, key, value string) error
 	code, _, err := c.do(ctx, http.MethodPut, key, body)
 	op.Return = time.Since(c.base)
 	switch {
-	case err != nil && notSent(err):
+	case err != nil && measure.NotSent(err):
 		return fmt.Errorf("put %s: %w", key, err)
 	case err != nil:
 		op.Unknown = true
@@ -106,13 +104,4 @@ func (c *KVClient) do(ctx context.Context, method, key string, body []byte) (int
 	var out bytes.Buffer
 	_, err = out.ReadFrom(resp.Body)
 	return resp.StatusCode, out.Bytes(), err
-}
-
-// notSent tells the errors after which the request certainly never reached the server.
-func notSent(err error) bool {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Op == "dial" {
-		return true
-	}
-	return errors.Is(err, syscall.ECONNREFUSED)
 }

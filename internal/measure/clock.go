@@ -44,6 +44,14 @@ func (o Offset) Ms() float64 { return float64(o) / float64(time.Millisecond) }
 // String renders the offset like a time.Duration, rounded to 0.1 ms.
 func (o Offset) String() string { return time.Duration(o).Round(100 * time.Microsecond).String() }
 
+// Text renders an offset that may not have been observed: "–" when o is nil.
+func Text(o *Offset) string {
+	if o == nil {
+		return "–"
+	}
+	return o.String()
+}
+
 // MarshalJSON writes milliseconds to the nanosecond, so that measures re-derived from
 // stored offsets (drill check) equal the ones computed during the run exactly.
 func (o Offset) MarshalJSON() ([]byte, error) {

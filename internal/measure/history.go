@@ -60,7 +60,7 @@ func (h *History) Ops() []Op {
 // other status Unknown.
 func outcomeOf(status int, err error, success, refused func(int) bool) (Outcome, string) {
 	switch {
-	case err != nil && notSent(err):
+	case err != nil && NotSent(err):
 		return Fail, shortErr(err)
 	case err != nil:
 		return Unknown, shortErr(err)

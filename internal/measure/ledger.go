@@ -87,8 +87,9 @@ func (l *Ledger) transfer(ctx context.Context, clock Clock, body map[string]any)
 	return op
 }
 
-// notSent tells the errors after which the request certainly never reached the service.
-func notSent(err error) bool {
+// NotSent tells the transport errors after which a request certainly never reached the
+// service (the connection was never made): such a write certainly did not happen.
+func NotSent(err error) bool {
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return true

@@ -319,11 +319,11 @@ func timelineSection(r *Results) ([]timelineView, error) {
 
 func timelineCaption(t *trial.Result) string {
 	tm := t.Timing
-	rtc := opt(tm.RTC)
+	rtc := measure.Text(tm.RTC)
 	if tm.RTC == nil {
 		rtc = "∞ (" + strings.ReplaceAll(string(t.Outcome), "_", " ") + ")"
 	}
-	parts := []string{"RTC " + rtc, "TTD " + opt(tm.TTD), "TTM " + opt(tm.TTM), "TTR " + opt(tm.TTR)}
+	parts := []string{"RTC " + rtc, "TTD " + measure.Text(tm.TTD), "TTM " + measure.Text(tm.TTM), "TTR " + measure.Text(tm.TTR)}
 	c := strings.Join(parts, " · ")
 	if len(t.Probes) > 0 {
 		c += fmt.Sprintf(" — probe strip: %d probes, %d failed (green pass, red fail).", len(t.Probes), countFailed(t.Probes))
@@ -416,7 +416,7 @@ func trialSection(r *Results, v *htmlView) {
 	for i, t := range ts {
 		tm := t.Timing
 		row := trialRow{Index: t.Index, Outcome: strings.ReplaceAll(string(t.Outcome), "_", " "), Class: outcomeClass(t.Outcome),
-			RTC: opt(tm.RTC), TTD: opt(tm.TTD), TTM: opt(tm.TTM), TTR: opt(tm.TTR), RPC: "–", Lost: "–", Acked: "–",
+			RTC: measure.Text(tm.RTC), TTD: measure.Text(tm.TTD), TTM: measure.Text(tm.TTM), TTR: measure.Text(tm.TTR), RPC: "–", Lost: "–", Acked: "–",
 			Probes: fmt.Sprintf("%d / %d", t.ProbeFailures, t.ProbeCount), Note: note(*t),
 			Worst: t.Index == worstIdx, Representative: t.Index == repIdx}
 		if t.Loss != nil {

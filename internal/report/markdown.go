@@ -57,7 +57,7 @@ func Markdown(w io.Writer, r *Results) error {
 		}
 		tm := t.Timing
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", t.Index, t.Outcome,
-			opt(tm.RTC), opt(tm.TTD), opt(tm.TTM), opt(tm.TTR), rpc, lost, acked, unknown, note(t))
+			measure.Text(tm.RTC), measure.Text(tm.TTD), measure.Text(tm.TTM), measure.Text(tm.TTR), rpc, lost, acked, unknown, note(t))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -69,13 +69,6 @@ func note(t trial.Result) string {
 		n = strings.TrimSpace(n + " false positive")
 	}
 	return strings.ReplaceAll(n, "|", "\\|")
-}
-
-func opt(o *measure.Offset) string {
-	if o == nil {
-		return "–"
-	}
-	return o.String()
 }
 
 func ms(v float64) string {

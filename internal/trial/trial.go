@@ -291,7 +291,9 @@ func (t *run) derive(ctx context.Context) {
 	t.mu.Unlock()
 	t.res.History = t.history.Ops()
 	if t.res.Outcome != Errored && t.res.Outcome != Interrupted && t.res.Outcome != "" {
-		// t_impact first: the final read's RPC is measured from it.
+		// The outcome first: a recovery that relapsed is no recovery, and the outcome
+		// decides what can still be read back and checked on the live service. Measure
+		// runs again below, over everything captured.
 		Measure(&t.res, t.params())
 		if t.wl != nil && t.sc.Verify.FinalRead {
 			t.finalRead(ctx)
