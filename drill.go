@@ -1,33 +1,50 @@
-// Package drill is the Go API of drill, for running rollback drills from Go code and
-// from Ginkgo suites in CI: Load a scenario file, Run it for some trials, and judge the
-// Result (package drilltest has Gomega matchers for that).
+// Package drill rehearses rollbacks from Go: it starts a scenario's service stack, makes
+// the bad change or injects the fault, lets the scenario's trigger fire the rollback,
+// and measures over many trials how long recovery took (RTC, the recovery time
+// capability), how many acknowledged writes were lost (RPC, the recovery point
+// capability) and whether the data stayed consistent. It then judges the measurements
+// against the scenario's objectives (RTO, RPO, success rate) with small-sample
+// confidence bounds, into a three-valued Verdict: Pass, Inconclusive or Fail.
 //
-//	sc, err := drill.Load("scenarios/bad-release.yaml")
+// This package is what the drill command runs, for Go programs and CI suites:
+//
+//	sc, err := drill.Load("scenarios/bad-release.yaml") // or build a Scenario in Go and Check it
 //	res, err := drill.Run(ctx, sc, drill.WithTrials(5), drill.WithRuntime("process"))
-//	Expect(res).To(drilltest.MeetObjectives())
+//	fmt.Println(res.Verdict, res.RTO.Reason)
+//	err = res.Render(os.Stdout, drill.Markdown)            // or HTML, JUnit, JSON
+//
+// Package drilltest judges a Result with Gomega matchers and runs a drill once per
+// Ginkgo container.
+//
+// # Runtimes
+//
+// Trials run on a runtime: "docker" (services in containers built locally FROM scratch,
+// Toxiproxy in a container on the stack's network) or "process" (services as local
+// processes on 127.0.0.1, Toxiproxy embedded). "auto" picks docker when an engine
+// answers. drill's demo fixture and its proxy server ship inside the drill binary; a
+// program that is not drill (a test binary) runs them from a drill binary found in
+// $DRILL_FIXTURE_DIR, which drilltest.BuildDrill prepares.
+//
+// # Errors and cancellation
+//
+// A trial that could not run is recorded as Errored, never as a failed rollback. Run
+// returns an error only when the run could not start (an option that does not apply, no
+// runtime). Cancelling ctx stops the run: the trial in progress reverts its faults and
+// tears its stack down, and Run returns the trials done so far with ctx's error.
 package drill
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 
 	"github.com/drillhq/drill/internal/inject"
-	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/trial"
 )
-
-// Scenario is a decoded, validated scenario file.
-type Scenario = scenario.Scenario
-
-// Result is everything a run recorded and the verdicts judged from it; it is what the
-// results file holds.
-type Result = report.Results
-
-// TrialResult is one trial of a run.
-type TrialResult = trial.Result
 
 // Load reads a scenario file strictly (an unknown key is an error naming its line and
 // the nearest valid key), applies defaults and validates it, fault parameters included.
@@ -40,6 +57,24 @@ func Parse(name string, data []byte) (*Scenario, error) {
 	return scenario.Parse(name, data, checkFaults())
 }
 
+// Check prepares a scenario built in Go for Run: it fills every zero-valued field that
+// has a default (as Load does for keys a file leaves out) and validates the result,
+// fault parameters included. Verify.FinalRead has no default: set it yourself.
+func Check(sc *Scenario) error {
+	if sc == nil {
+		return errors.New("check scenario: nil")
+	}
+	sc.ApplyDefaults()
+	errs := []error{sc.Validate()}
+	reg := inject.NewRegistry()
+	for i, f := range sc.Faults {
+		if _, err := reg.Build(f); err != nil {
+			errs = append(errs, fmt.Errorf("faults[%d]: %w", i, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // checkFaults validates each fault's kind and parameters with the fault registry.
 func checkFaults() scenario.ParseOption {
 	reg := inject.NewRegistry()
@@ -49,63 +84,50 @@ func checkFaults() scenario.ParseOption {
 	})
 }
 
-// Option configures Run.
-type Option func(*options)
-
-type options struct {
-	trials    int
-	seed      int64
-	runtime   string
-	keepRaw   bool
-	file      string
-	log       io.Writer
-	onTrial   func(TrialResult)
-	auditPath string
-}
-
-// WithTrials overrides the scenario's number of trials.
-func WithTrials(n int) Option { return func(o *options) { o.trials = n } }
-
-// WithSeed fixes the seed every random choice derives from (recorded in the Result).
-func WithSeed(seed int64) Option { return func(o *options) { o.seed = seed } }
-
-// WithRuntime picks "auto" (default: docker where an engine answers), "docker" or "process".
-func WithRuntime(name string) Option { return func(o *options) { o.runtime = name } }
-
-// WithRawRecords keeps every probe and workload operation in the Result.
-func WithRawRecords() Option { return func(o *options) { o.keepRaw = true } }
-
-// WithFile records the scenario's file name and hash in the Result.
-func WithFile(path string) Option { return func(o *options) { o.file = path } }
-
-// WithLog writes the runtime choice and cleanup notes to w (default: nowhere).
-func WithLog(w io.Writer) Option { return func(o *options) { o.log = w } }
-
-// WithAuditLog writes the run's hash-chained audit log to path (which must not exist)
-// and records its final digest in the Result.
-func WithAuditLog(path string) Option { return func(o *options) { o.auditPath = path } }
-
-// OnTrial calls f after each trial, e.g. to log progress in a test.
-func OnTrial(f func(TrialResult)) Option { return func(o *options) { o.onTrial = f } }
-
-// Run runs the scenario's trials and returns the result. It returns an error only when
-// the run could not start (no runtime); trials that could not run are recorded in the
-// Result as errors, and a cancelled ctx ends the run after tearing down what it started.
+// Run runs the scenario's trials and returns the result. It returns an error without
+// starting anything when an option does not apply or no runtime answers. Trials that
+// could not run are recorded in the Result as Errored. A cancelled ctx ends the run after
+// the trial in progress has reverted its faults and torn its stack down: Run then returns
+// the trials done so far together with ctx's error.
 func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
+	if sc == nil {
+		return nil, errors.New("run drill: nil scenario (use Load, Parse or Check)")
+	}
 	o := options{runtime: "auto", log: io.Discard}
+	var errs []error
 	for _, opt := range opts {
-		opt(&o)
+		if opt == nil {
+			errs = append(errs, errors.New("run drill: nil option"))
+			continue
+		}
+		if err := opt(&o); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("run drill: %w", err)
 	}
 	rt, notes, err := stack.Select(ctx, o.runtime)
 	for _, n := range notes {
 		_, _ = io.WriteString(o.log, n+"\n")
 	}
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("run drill: %w", err)
 	}
 	if c, ok := rt.(io.Closer); ok {
 		defer c.Close()
 	}
-	return runner.Run(ctx, runner.Config{Scenario: sc, File: o.file, Runtime: rt, Trials: o.trials, Seed: o.seed,
-		KeepRaw: o.keepRaw, OnTrial: o.onTrial, AuditPath: o.auditPath})
+	cfg := runner.Config{Scenario: sc, File: o.file, Runtime: rt, Trials: o.trials, Seed: o.seed,
+		KeepRaw: o.keepRaw, AuditPath: o.auditPath}
+	if o.onTrial != nil {
+		cfg.OnTrial = func(t trial.Result) { o.onTrial(newTrial(t)) }
+	}
+	raw, err := runner.Run(ctx, cfg)
+	if raw == nil {
+		return nil, err
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	return newResult(raw), err
 }

@@ -1,13 +1,15 @@
-// Package drilltest has Gomega matchers for drill results, so a team's Ginkgo suite can
-// run a rollback drill in CI and assert on it:
+// Package drilltest runs rollback drills inside a team's Ginkgo suite and judges them
+// with Gomega matchers:
 //
-//	res, err := drill.Run(ctx, sc, drill.WithTrials(5))
-//	Expect(err).NotTo(HaveOccurred())
-//	Expect(res).To(drilltest.MeetObjectives())
-//	Expect(res).To(drilltest.LoseNoAcknowledgedWrites())
+//	var _ = Describe("bad release", Ordered, Label("drill"), func() {
+//		res := drilltest.RunScenario("scenarios/bad-release.yaml", drill.WithTrials(5))
+//		It("meets its objectives", func() { Expect(res()).To(drilltest.MeetObjectives()) })
+//		It("loses no acknowledged write", func() { Expect(res()).To(drilltest.LoseNoAcknowledgedWrites()) })
+//	})
 //
-// As in Gomega, "could not evaluate" (no result, no trial that ran) is an error, kept
-// apart from "did not match".
+// Every message names the scenario, the objective, the measured bound and the trial
+// count. As in Gomega, "could not evaluate" (no result, no trial that ran, nothing
+// measured) is an error, kept apart from "did not match".
 package drilltest
 
 import (
@@ -18,104 +20,114 @@ import (
 	"github.com/onsi/gomega/types"
 
 	"github.com/drillhq/drill"
-	"github.com/drillhq/drill/internal/stats"
 )
 
-// MeetObjectives succeeds when the run's overall verdict is Pass: every objective's
-// confidence bound meets it. Inconclusive does not match: run more trials (the failure
-// message says how many).
-func MeetObjectives() types.GomegaMatcher { return &verdictMatcher{} }
-
-// LoseNoAcknowledgedWrites succeeds when no trial lost an acknowledged write.
-func LoseNoAcknowledgedWrites() types.GomegaMatcher { return &lossMatcher{} }
-
-type verdictMatcher struct{}
-
+// result checks that actual is a *drill.Result with at least one judged trial.
 func result(actual any) (*drill.Result, error) {
 	res, ok := actual.(*drill.Result)
 	if !ok || res == nil {
 		return nil, fmt.Errorf("drilltest: expected a non-nil *drill.Result, got %T", actual)
 	}
-	if res.Summary.Judged == 0 {
-		return nil, errors.New("drilltest: no trial ran to a judgement (all errored or interrupted): " + firstError(res))
+	if res.Judged == 0 {
+		return nil, fmt.Errorf("drilltest: scenario %q: no trial ran to a judgement (%d trials: %d errored, %d interrupted): %s",
+			res.Scenario, res.Trials, res.Errors, res.Interrupted, firstError(res))
 	}
 	return res, nil
 }
 
 func firstError(res *drill.Result) string {
-	for _, t := range res.Trials {
+	for _, t := range res.TrialResults {
 		if t.Error != "" {
 			return t.Error
 		}
 	}
-	return "no trials"
+	return "no trial error recorded"
 }
 
-func (m *verdictMatcher) Match(actual any) (bool, error) {
+// matcher is a Gomega matcher built from one judging function, which returns whether
+// the result matched and the sentence that describes what was measured. It keeps no
+// state: each message judges actual again.
+type matcher struct {
+	judge    func(*drill.Result) (bool, string, error)
+	expected string // e.g. "the drill to meet its objectives"
+}
+
+func (m *matcher) Match(actual any) (bool, error) {
 	res, err := result(actual)
 	if err != nil {
 		return false, err
 	}
-	return res.Summary.Verdict == stats.Pass, nil
+	ok, _, err := m.judge(res)
+	return ok, err
 }
 
-func (m *verdictMatcher) FailureMessage(actual any) string {
+// describe is what was measured, or why it could not be judged.
+func (m *matcher) describe(actual any) string {
 	res, err := result(actual)
-	if err != nil {
-		return err.Error()
+	if err == nil {
+		var said string
+		if _, said, err = m.judge(res); err == nil {
+			return fmt.Sprintf("scenario %q, %d trials judged: %s", res.Scenario, res.Judged, said)
+		}
 	}
-	s := res.Summary
+	return err.Error()
+}
+
+func (m *matcher) FailureMessage(actual any) string {
+	return "expected " + m.expected + ", but " + m.describe(actual)
+}
+
+func (m *matcher) NegatedFailureMessage(actual any) string {
+	return "expected not " + m.expected + ", but " + m.describe(actual)
+}
+
+// MeetObjectives succeeds when the run's verdict is Pass: every objective's confidence
+// bound meets it and no consistency check failed. Inconclusive does not match: the
+// failure message says how many trials would decide it.
+func MeetObjectives() types.GomegaMatcher {
+	return &matcher{expected: "the drill to meet its objectives", judge: func(res *drill.Result) (bool, string, error) {
+		return res.Verdict == drill.Pass, fmt.Sprintf("verdict %s%s", res.Verdict, objectiveLines(res)), nil
+	}}
+}
+
+// HaveVerdict succeeds when the run's overall verdict is v (drill.Pass, drill.Inconclusive
+// or drill.Fail), e.g. to assert that a known-bad rollback plan fails.
+func HaveVerdict(v drill.Verdict) types.GomegaMatcher {
+	return &matcher{expected: "the drill's verdict to be " + v.String(), judge: func(res *drill.Result) (bool, string, error) {
+		if v < drill.Pass || v > drill.Fail {
+			return false, "", fmt.Errorf("drilltest: HaveVerdict(%d): not a verdict (use drill.Pass, drill.Inconclusive or drill.Fail)", int(v))
+		}
+		return res.Verdict == v, fmt.Sprintf("verdict %s%s", res.Verdict, objectiveLines(res)), nil
+	}}
+}
+
+// objectiveLines describes each objective's judgement, one line each.
+func objectiveLines(res *drill.Result) string {
+	q := quantileName(res.Objectives.Quantile)
 	var b strings.Builder
-	fmt.Fprintf(&b, "expected scenario %q to meet its objectives, verdict: %s", res.Scenario.Name, s.Verdict)
 	for _, o := range []struct {
 		name string
-		v    stats.VerdictResult
-	}{{"RTO", s.RTO}, {"RPO", s.RPO}, {"success rate", s.SuccessRate}} {
-		if o.v.Verdict != stats.Pass {
-			fmt.Fprintf(&b, "\n  %s: %s — %s", o.name, o.v.Verdict, o.v.Reason)
+		j    drill.Judgement
+	}{
+		{fmt.Sprintf("RTO (%s of RTC ≤ %s)", q, res.Objectives.RTO), res.RTO},
+		{fmt.Sprintf("RPO (%s of RPC ≤ %s)", q, res.Objectives.RPO), res.RPO},
+		{fmt.Sprintf("success rate (≥ %g%%)", res.Objectives.SuccessRate*100), res.SuccessRate},
+	} {
+		fmt.Fprintf(&b, "\n  %s: %s, n = %d", o.name, o.j.Verdict, o.j.N)
+		if o.j.Verdict == drill.Inconclusive && o.j.Needed > o.j.N {
+			fmt.Fprintf(&b, " (%d needed)", o.j.Needed)
 		}
+		if o.j.Reason != "" {
+			fmt.Fprintf(&b, " — %s", o.j.Reason)
+		}
+	}
+	if res.ConsistencyFailures > 0 {
+		fmt.Fprintf(&b, "\n  consistency: %d of %d checks failed", res.ConsistencyFailures, res.ConsistencyChecks)
 	}
 	return b.String()
 }
 
-func (m *verdictMatcher) NegatedFailureMessage(actual any) string {
-	res, _ := actual.(*drill.Result)
-	name := ""
-	if res != nil {
-		name = res.Scenario.Name
-	}
-	return fmt.Sprintf("expected scenario %q not to meet its objectives, but every objective passed", name)
-}
+// quantileName is "p90" for 0.9.
+func quantileName(q float64) string { return fmt.Sprintf("p%g", q*100) }
 
-type lossMatcher struct {
-	lost []string
-}
-
-func (m *lossMatcher) Match(actual any) (bool, error) {
-	res, err := result(actual)
-	if err != nil {
-		return false, err
-	}
-	m.lost = nil
-	for _, t := range res.Trials {
-		if t.Loss == nil {
-			continue
-		}
-		for _, id := range t.Loss.Lost {
-			m.lost = append(m.lost, fmt.Sprintf("trial %d: %s", t.Index, id))
-		}
-	}
-	return len(m.lost) == 0, nil
-}
-
-func (m *lossMatcher) FailureMessage(any) string {
-	shown := m.lost
-	if len(shown) > 10 {
-		shown = shown[:10]
-	}
-	return fmt.Sprintf("expected no acknowledged write to be lost, but %d were: %s", len(m.lost), strings.Join(shown, ", "))
-}
-
-func (m *lossMatcher) NegatedFailureMessage(any) string {
-	return "expected some acknowledged write to be lost, but none was"
-}
+var errNoQuantile = errors.New("drilltest: the quantile must be in (0, 1), e.g. 0.9 for p90")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -22,7 +23,7 @@ var _ = Describe("a rollback drill inside a Ginkgo suite", func() {
 		res, err := drill.Run(context.Background(), sc, drill.WithTrials(2), drill.WithRuntime("process"), drill.WithSeed(7))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Seed).To(Equal(int64(7)))
-		Expect(res.Trials).To(HaveLen(2))
+		Expect(res.TrialResults).To(HaveLen(2))
 		Expect(res).To(drilltest.LoseNoAcknowledgedWrites())
 		// Two trials cannot bound p90 at 95%: the verdict is Inconclusive, which is not a pass.
 		Expect(res).NotTo(drilltest.MeetObjectives())
@@ -32,7 +33,7 @@ var _ = Describe("a rollback drill inside a Ginkgo suite", func() {
 	It("keeps could-not-evaluate apart from did-not-match", func() {
 		_, err := drilltest.MeetObjectives().Match(nil)
 		Expect(err).To(HaveOccurred())
-		_, err = drilltest.LoseNoAcknowledgedWrites().Match(&drill.Result{})
+		_, err = drilltest.LoseNoAcknowledgedWrites().Match(&drill.Result{Scenario: "x"})
 		Expect(err).To(MatchError(ContainSubstring("no trial ran")))
 	})
 
@@ -43,7 +44,7 @@ name: f
 objectives: {rto: 1s}
 stack:
   services:
-    - {name: s, fixture: ledger, port: 8080, health: /healthz, release: v1, releases: [{name: v1}]}
+    - {name: s, fixture: ledger, port: 8080, health: /version, release: v1, releases: [{name: v1}]}
 probes: {http: {service: s, path: /healthz}}
 faults:
   - {kind: latency, target: s, params: {latncy: 100ms}}
@@ -66,7 +67,7 @@ stack:
     - name: ledger
       fixture: ledger
       port: 8080
-      health: /healthz
+      health: /version
       release: v1
       releases:
         - name: v1
@@ -88,23 +89,25 @@ var _ = Describe("verdicts from the number of trials the statistics need", func(
 		Expect(err).NotTo(HaveOccurred())
 		ten, err := drill.Run(context.Background(), sc, drill.WithTrials(10), drill.WithRuntime("process"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(ten.Summary.Recovered).To(BeNumerically(">=", 9), trialErrors(ten))
+		Expect(ten.Recovered).To(BeNumerically(">=", 9), trialErrors(ten))
 		Expect(ten).NotTo(drilltest.MeetObjectives())
-		Expect(ten.Summary.Verdict.String()).To(Equal("inconclusive"))
-		Expect(ten.Summary.RTO.NeededN).To(Equal(29))
-		Expect(ten.Summary.RTO.Reason).To(ContainSubstring("29 needed"))
+		Expect(ten.Verdict).To(Equal(drill.Inconclusive))
+		Expect(ten).To(drilltest.HaveVerdict(drill.Inconclusive))
+		Expect(ten.RTO.Needed).To(Equal(29))
+		Expect(ten.RTO.Reason).To(ContainSubstring("29 needed"))
 
 		forty, err := drill.Run(context.Background(), sc, drill.WithTrials(40), drill.WithRuntime("process"))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(forty.Summary.Errors).To(BeZero(), trialErrors(forty))
+		Expect(forty.Errors).To(BeZero(), trialErrors(forty))
 		Expect(forty).To(drilltest.MeetObjectives())
+		Expect(forty).To(drilltest.HaveRTCBelow(2*time.Second, 0.9))
 	})
 })
 
 func trialErrors(r *drill.Result) string {
 	var out []string
-	for _, t := range r.Trials {
-		if t.Outcome != "recovered" {
+	for _, t := range r.TrialResults {
+		if t.Outcome != drill.Recovered {
 			out = append(out, fmt.Sprintf("trial %d %s: %s", t.Index, t.Outcome, t.Error))
 		}
 	}

@@ -14,13 +14,23 @@ import (
 	"github.com/drillhq/drill/internal/audit"
 )
 
-// auditLog writes a fresh audit log of n entries into dir and returns its path and digest.
+// auditLog writes a fresh audit log of a finished run, n entries ending with run_end,
+// into dir and returns its path and digest.
 func auditLog(dir, name string, n int) (string, string) {
+	return auditLogOf(dir, name, n, true)
+}
+
+// auditLogOf writes n entries into dir/name, the last one run_end when finished.
+func auditLogOf(dir, name string, n int, finished bool) (string, string) {
 	path := filepath.Join(dir, name)
 	l, err := audit.Create(path)
 	Expect(err).NotTo(HaveOccurred())
 	for i := range n {
-		Expect(l.Append(audit.Entry{Actor: audit.ActorDrill, Action: audit.ActionVerify, Trial: i + 1, Outcome: audit.OutcomeOK})).To(Succeed())
+		e := audit.Entry{Actor: audit.ActorDrill, Action: audit.ActionVerify, Trial: i + 1, Outcome: audit.OutcomeOK}
+		if finished && i == n-1 {
+			e.Action, e.Trial = audit.ActionRunEnd, 0
+		}
+		Expect(l.Append(e)).To(Succeed())
 	}
 	Expect(l.Close()).To(Succeed())
 	return path, l.Digest()
@@ -65,6 +75,27 @@ var _ = Describe("drill audit verify", func() {
 		Expect(err.Error()).To(Equal(a + ": entry seq 2 at line 2: hash mismatch — the entry was modified after it was written"))
 		Expect(out.String()).To(ContainSubstring(a + ": FAILED: entry seq 2 at line 2: hash mismatch"))
 		Expect(out.String()).To(ContainSubstring(b + ": ok, 2 entries"))
+	})
+
+	It("names the log of a run that never finished as unfinished with exit 5, never ok", func() {
+		a, _ := auditLog(dir, "a.jsonl", 3)
+		u, du := auditLogOf(dir, "killed.jsonl", 2, false)
+		err := verify(a, u)
+		Expect(auditExitCode(err)).To(Equal(exitUnfinished))
+		Expect(err.Error()).To(HavePrefix(u + ": unfinished run: chain intact through 2 entries but no run_end entry"))
+		Expect(out.String()).To(ContainSubstring(a + ": ok, 3 entries"))
+		Expect(out.String()).To(ContainSubstring(u + ": UNFINISHED RUN: 2 entries, no run_end entry, last \"verify\""))
+		Expect(out.String()).To(ContainSubstring("digest " + du))
+		Expect(out.String()).NotTo(ContainSubstring(u + ": ok"))
+
+		By("a tampered log among them still decides the exit code")
+		b, _ := auditLog(dir, "b.jsonl", 2)
+		raw, err := os.ReadFile(b)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.WriteFile(b, bytes.Replace(raw, []byte(`"trial":1`), []byte(`"trial":7`), 1), 0o644)).To(Succeed())
+		err = verify(u, b)
+		Expect(auditExitCode(err)).To(Equal(exitFail))
+		Expect(err.Error()).To(HavePrefix(b + ": entry seq 1 at line 1: hash mismatch"))
 	})
 
 	It("checks the final digest a report carries, catching entries cut from the end", func() {

@@ -40,14 +40,16 @@ func quickScenario(dir string, trials int) string {
 	return path
 }
 
-// ledgerProcesses lists running processes started from the suite's fixture binaries.
+// ledgerProcesses lists running fixtures started from the suite's drill binary
+// ("drill fixture ledger").
 func ledgerProcesses() []string {
 	var found []string
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		if err == nil && strings.HasPrefix(exe, binDir) && !strings.HasSuffix(exe, "/drill") {
-			found = append(found, e.Name()+" "+exe)
+		argv, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && strings.HasPrefix(exe, binDir) && bytes.Contains(argv, []byte("\x00fixture\x00")) {
+			found = append(found, e.Name()+" "+exe+" "+string(bytes.ReplaceAll(argv, []byte{0}, []byte{' '})))
 		}
 	}
 	return found

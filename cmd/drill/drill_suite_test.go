@@ -1,7 +1,6 @@
 package main_test
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,7 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/drillhq/drill/internal/testenv"
+	"github.com/drillhq/drill/internal/fixture"
 )
 
 func TestDrill(t *testing.T) {
@@ -18,7 +17,9 @@ func TestDrill(t *testing.T) {
 	RunSpecs(t, "drill CLI Suite")
 }
 
-// binDir holds drill and its fixture binaries, built once for the suite.
+// binDir holds drill, built once for the suite as a user would build it: plain
+// "go build" (dynamically linked when cgo is on), no make, nothing beside it. The
+// fixtures and the proxy server run as its own hidden subcommands.
 var binDir string
 
 var _ = BeforeSuite(func() {
@@ -26,7 +27,6 @@ var _ = BeforeSuite(func() {
 	binDir, err = os.MkdirTemp("", "drill-cli-")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(os.RemoveAll, binDir)
-	Expect(testenv.BuildFixtures(context.Background(), binDir)).To(Succeed())
 	build := exec.Command("go", "build", "-o", filepath.Join(binDir, "drill"), ".")
 	out, err := build.CombinedOutput()
 	Expect(err).NotTo(HaveOccurred(), string(out))
@@ -36,7 +36,7 @@ var _ = BeforeSuite(func() {
 func drill(dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command(filepath.Join(binDir, "drill"), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TMPDIR="+filepath.Join(dir, "tmp"))
+	cmd.Env = append(os.Environ(), "TMPDIR="+filepath.Join(dir, "tmp"), fixture.DirEnv+"=")
 	Expect(os.MkdirAll(filepath.Join(dir, "tmp"), 0o755)).To(Succeed())
 	return cmd
 }

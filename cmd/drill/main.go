@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	tclog "github.com/testcontainers/testcontainers-go/log"
+
+	"github.com/drillhq/drill/internal/fixture"
 )
 
 // Exit codes, documented in README.md.
@@ -45,19 +47,24 @@ Usage:
   drill plan FILE             print the timeline of one trial
   drill report DIR... [--quarter Q | --since D --until D] [--out DIR]   period report with trends against the previous period
   drill check RESULTS.json...  re-derive every measure from the stored raw records (exit 1 if not reproduced)
-  drill audit verify [--digest HEX] FILE...   check an audit log's hash chain (exit 1 if tampered)
+  drill audit verify [--digest HEX] FILE...   check an audit log's hash chain (exit 1 if tampered, 5 if the run never finished)
   drill images [FILE...]      build or check the Docker images scenarios need (default scenarios/*.yaml)
-  drill clean [--all]         remove containers and networks left by dead drill runs
+  drill clean [--all]         remove containers, networks and temp dirs left by dead drill runs
   drill version
 
 Exit codes: 0 pass, 1 objectives failed, 2 invalid config or usage,
-3 inconclusive, 4 runtime or infrastructure error, 130 interrupted.
+3 inconclusive, 4 runtime or infrastructure error, 5 unfinished run (audit verify), 130 interrupted.
 `
 
 func main() {
 	// testcontainers announces every engine connection on stderr; drill says itself
 	// which runtime it picked.
 	tclog.SetDefault(tclog.NewNoopLogger())
+	// The runtimes start drill itself to run its fixtures and proxy server.
+	fixture.Host()
+	if code, ok := hosted(os.Args[1:], os.Stderr); ok {
+		os.Exit(code)
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -74,6 +81,11 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	}()
 	err := dispatch(ctx, args, stdout, stderr)
 	if err == nil {
+		return exitPass
+	}
+	var help *helpRequested
+	if errors.As(err, &help) {
+		fmt.Fprint(stdout, help.text)
 		return exitPass
 	}
 	var ee *exitError
@@ -104,34 +116,27 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case "check":
 		return cmdCheck(ctx, rest, stdout)
 	case "audit":
+		if len(rest) > 0 && isHelp(rest[0]) { // the only audit command is verify
+			rest = append([]string{"verify"}, rest...)
+		}
 		return cmdAudit(ctx, rest, stdout)
 	case "images":
 		return cmdImages(ctx, rest, stdout)
 	case "clean":
 		return cmdClean(ctx, rest, stdout)
 	case "version", "--version":
+		if err := parseNone(flag.NewFlagSet("version", flag.ContinueOnError), rest); err != nil {
+			return err
+		}
 		fmt.Fprintln(stdout, "drill", version)
 		return nil
-	case "help", "-h", "--help":
+	case "help", "-h", "-help", "--help":
+		if err := parseNone(flag.NewFlagSet("help", flag.ContinueOnError), rest); err != nil {
+			return err
+		}
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
 	return withCode(exitConfig, fmt.Errorf("unknown command %q", cmd))
-}
-
-// parse parses flags that may come before, between or after the positional arguments.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, withCode(exitConfig, fmt.Errorf("%s: %w (see drill help)", fs.Name(), err))
-		}
-		if fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
 }

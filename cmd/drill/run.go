@@ -21,7 +21,7 @@ var version = runner.Version
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	trials := fs.Int("trials", 0, "number of trials (default: the scenario's)")
+	trials := fs.Int("trials", 0, fmt.Sprintf("number of trials, 1 to %d (default: the scenario's)", scenario.MaxTrials))
 	seed := fs.Int64("seed", 0, "seed for every random choice (default: the scenario's, else drawn and recorded)")
 	rtName := fs.String("runtime", "auto", "auto, docker or process")
 	out := fs.String("out", "runs", "directory for results files")
@@ -34,8 +34,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if len(files) == 0 {
 		return withCode(exitConfig, errors.New("run: name at least one scenario file"))
 	}
-	if *trials < 0 {
-		return withCode(exitConfig, fmt.Errorf("run: --trials %d: must be at least 1", *trials))
+	trialsSet := false
+	fs.Visit(func(f *flag.Flag) { trialsSet = trialsSet || f.Name == "trials" })
+	if trialsSet && (*trials < 1 || *trials > scenario.MaxTrials) {
+		return withCode(exitConfig, fmt.Errorf("run: --trials %d: must be from 1 to %d (leave it out to run the scenario's own trials)", *trials, scenario.MaxTrials))
 	}
 	scs := make([]*scenario.Scenario, len(files))
 	for i, f := range files {
@@ -63,7 +65,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		runID := runner.NewRunID()
 		base := filepath.Join(*out, sc.Name+"-"+runID)
 		res, err := runner.Run(ctx, runner.Config{Scenario: sc, File: files[i], Runtime: rt, Trials: *trials, Seed: *seed,
-			RunID: runID, KeepRaw: *keepRaw, AuditPath: base + ".audit.jsonl", OnEvent: progress.event, OnTrial: progress.trial})
+			RunID: runID, KeepRaw: *keepRaw, RawPath: base + ".raw.json.gz", AuditPath: base + ".audit.jsonl", OnEvent: progress.event, OnTrial: progress.trial})
 		if res == nil {
 			return withCode(exitInfra, err)
 		}

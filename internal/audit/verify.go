@@ -42,6 +42,26 @@ type Summary struct {
 	Digest     string    // hash of the last entry: compare with the digest a report carries
 }
 
+// Finished reports whether the log ends with the run's run_end entry. An intact chain
+// without it is the log of a run that never finished (killed outright, or still
+// running): every entry it has is genuine, but it does not tell the whole run, and its
+// digest is not one a report carries.
+func (s Summary) Finished() bool { return s.LastAction == ActionRunEnd }
+
+// Unfinished returns an error matching ErrUnfinished when the log has no run_end
+// entry, naming its last entry; nil for a finished run's log.
+func (s Summary) Unfinished() error {
+	if s.Finished() {
+		return nil
+	}
+	return fmt.Errorf("%w: chain intact through %d entries but no %s entry (last: %q at %s) — the run was killed or is still running; its log does not cover the whole run",
+		ErrUnfinished, s.Entries, ActionRunEnd, s.LastAction, s.Last.Format(time.RFC3339Nano))
+}
+
+// ErrUnfinished matches (errors.Is) Summary.Unfinished's error: a log whose chain is
+// intact but that has no run_end entry. It is never ErrTampered.
+var ErrUnfinished = errors.New("unfinished run")
+
 // record is one raw line of the file.
 type record struct {
 	n          int    // line number
@@ -54,7 +74,8 @@ type record struct {
 // Verify reads the log at path and re-derives its hash chain. It returns a
 // *TamperError (matching ErrTampered) naming the first line that is torn, unparsable,
 // not canonical, modified, removed-after or out of order, and any other error when the
-// file cannot be read. A log with no entries does not verify.
+// file cannot be read. A log with no entries does not verify. An intact chain verifies
+// whether or not the run finished: ask Summary.Unfinished before calling the log whole.
 func Verify(path string) (Summary, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -54,6 +54,27 @@ var _ = Describe("Verify", func() {
 		Expect(sum.Last).To(Equal(time.Date(2026, 11, 21, 22, 0, 0, 7_500_000, time.UTC)))
 	})
 
+	It("tells the intact log of a run that never finished from a finished one", func() {
+		path, _ := writeLog(5)
+		sum, err := audit.Verify(path)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sum.Finished()).To(BeTrue())
+		Expect(sum.Unfinished()).To(Succeed())
+
+		By("cutting run_end off at a line boundary, as a SIGKILL before it leaves the log")
+		tamper(path, func(l []string) []string { return append(l[:4], "") })
+		sum, err = audit.Verify(path)
+		Expect(err).NotTo(HaveOccurred(), "every entry left is genuine: the chain is intact")
+		Expect(sum.Entries).To(Equal(4))
+		Expect(sum.Finished()).To(BeFalse())
+		err = sum.Unfinished()
+		Expect(err).To(MatchError(audit.ErrUnfinished))
+		Expect(err).NotTo(MatchError(audit.ErrTampered))
+		Expect(err.Error()).To(ContainSubstring("unfinished run: chain intact through 4 entries but no run_end entry"))
+		Expect(err.Error()).To(ContainSubstring(`last: "fault_applied"`))
+		Expect(err.Error()).NotTo(ContainSubstring("\n"))
+	})
+
 	It("names the entry whose field was edited", func() {
 		path, _ := writeLog(5)
 		tamper(path, func(l []string) []string {

@@ -148,7 +148,7 @@ func newProcService() *procService {
 
 func (s *procService) Endpoint() string                     { return "" }
 func (s *procService) Release() string                      { return "v1" }
-func (s *procService) Deploy(context.Context, string) error { return errors.New("not supported") }
+func (s *procService) Deploy(context.Context, string, ...stack.DeployOption) error { return errors.New("not supported") }
 
 func (s *procService) start() error {
 	cmd := exec.Command("sleep", "60")
@@ -274,7 +274,7 @@ func (s *netService) Endpoint() string {
 }
 
 func (s *netService) Release() string                      { return "v1" }
-func (s *netService) Deploy(context.Context, string) error { return errors.New("not supported") }
+func (s *netService) Deploy(context.Context, string, ...stack.DeployOption) error { return errors.New("not supported") }
 
 func (s *netService) Disconnect(context.Context) error {
 	s.mu.Lock()
@@ -322,7 +322,7 @@ type plainService struct{}
 
 func (plainService) Endpoint() string                     { return "" }
 func (plainService) Release() string                      { return "v1" }
-func (plainService) Deploy(context.Context, string) error { return nil }
+func (plainService) Deploy(context.Context, string, ...stack.DeployOption) error { return nil }
 
 // raw sends an HTTP/1.0 request for path over a plain TCP connection to the proxy and reads
 // until the connection ends; it returns what was read, how long until the end, and the

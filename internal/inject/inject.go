@@ -21,6 +21,14 @@ type Fault interface {
 	Apply(ctx context.Context, t Target) (Revert, error)
 }
 
+// Lasting is implemented by faults whose effect the rollback's start does not undo:
+// a killed service stays down until the rollback (or the supervisor the fault declares)
+// starts it, once. drill never starts it itself, so nothing is started twice.
+type Lasting interface {
+	// LastsPastRollback reports whether the fault's revert must wait for the trial's end.
+	LastsPastRollback() bool
+}
+
 // Revert undoes an applied fault. It runs even when ctx is already cancelled (it detaches
 // from ctx's cancellation and bounds itself with a fixed timeout), and calling it again
 // after it succeeded does nothing.

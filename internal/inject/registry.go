@@ -72,6 +72,9 @@ func (r *Registry) Build(f scenario.Fault) (Fault, error) {
 	if err != nil {
 		return nil, err
 	}
+	if l, ok := fault.(Lasting); ok && l.LastsPastRollback() && f.For > 0 {
+		return nil, fmt.Errorf("fault %q: takes no \"for\": it lasts until something starts the service again (the rollback, or params.restart: after with params.delay)", f.Kind)
+	}
 	return fault, nil
 }
 

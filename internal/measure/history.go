@@ -33,8 +33,27 @@ type Op struct {
 
 // History records every operation of a trial's workload. It is safe for concurrent use.
 type History struct {
-	mu  sync.Mutex
-	ops []Op
+	mu   sync.Mutex
+	ops  []Op
+	load *Load
+}
+
+// SetLoad records what the workload's schedule achieved against what it was asked.
+func (h *History) SetLoad(l Load) {
+	h.mu.Lock()
+	h.load = &l
+	h.mu.Unlock()
+}
+
+// Load is what the workload's schedule achieved, nil until its Run returned.
+func (h *History) Load() *Load {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.load == nil {
+		return nil
+	}
+	l := *h.load
+	return &l
 }
 
 // Add records a completed operation.

@@ -34,7 +34,7 @@ const OpeningBalance = 1_000_000
 
 func (l *Ledger) init() {
 	if l.client == nil {
-		l.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}
+		l.client = &http.Client{Transport: pooledTransport(l.Rate)}
 	}
 }
 
@@ -55,14 +55,15 @@ func (l *Ledger) Setup(ctx context.Context) error {
 }
 
 // Run issues transfers on schedule (every 1/Rate), each in its own goroutine so a
-// stalled service shows as latency and unknown outcomes, never as missing samples.
+// stalled service shows as latency and unknown outcomes, never as missing samples, and
+// records in h the Load the schedule achieved.
 // It stops issuing when ctx ends and returns once every operation has completed.
 // Transfer n's accounts and amount depend only on Rand's state at the start and n,
 // so a seed reproduces the same transfers whatever the scheduling.
 func (l *Ledger) Run(ctx context.Context, clock Clock, h *History) {
 	l.init()
 	seed := l.Rand.Uint64()
-	OpenLoop(ctx, time.Duration(float64(time.Second)/l.Rate), func(seq int) {
+	h.SetLoad(Paced(ctx, ConstantPacer{Rate: l.Rate}, func(seq int) {
 		r := rand.New(rand.NewPCG(seed, uint64(seq)))
 		from := r.IntN(l.Accounts)
 		to := (from + 1 + r.IntN(l.Accounts-1)) % l.Accounts
@@ -71,7 +72,7 @@ func (l *Ledger) Run(ctx context.Context, clock Clock, h *History) {
 			"amount": 1 + r.IntN(100),
 		}
 		h.Add(l.transfer(ctx, clock, body))
-	})
+	}))
 }
 
 func (l *Ledger) transfer(ctx context.Context, clock Clock, body map[string]any) Op {

@@ -2,6 +2,7 @@ package measure
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -13,26 +14,181 @@ type Prober interface {
 	Run(ctx context.Context, clock Clock, emit func(ProbeResult))
 }
 
-// OpenLoop calls op(seq) for seq = 0, 1, 2, ...: the first at once, then one every
-// interval, each in its own goroutine, so a slow operation never delays the schedule (a
-// stalled service shows as latency and failures, never as missing samples). It stops
-// starting operations when ctx is done and returns once every started one has returned.
-func OpenLoop(ctx context.Context, interval time.Duration, op func(seq int)) {
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for seq := 0; ; seq++ {
+// Pacer is an open-loop schedule as a pure function (vegeta's model): given the time
+// elapsed since the schedule began and how many operations were issued so far, it says
+// how long to wait before the next one is due (0 when it is due or overdue), or stop
+// when the schedule has ended. Being pure, a schedule is tested without sleeping.
+type Pacer interface {
+	Pace(elapsed time.Duration, hits uint64) (wait time.Duration, stop bool)
+}
+
+// ConstantPacer schedules operation n at n/Rate seconds after the start (the first at
+// once). An operation that falls behind stays due: a late loop catches up by issuing
+// what is overdue at once, so no tick is ever dropped.
+type ConstantPacer struct {
+	// Rate is the operations per second asked for; it must be greater than 0.
+	Rate float64
+}
+
+// Due is when operation n is scheduled, from the start.
+func (p ConstantPacer) Due(n uint64) time.Duration {
+	return time.Duration(float64(n) * float64(time.Second) / p.Rate)
+}
+
+// Pace implements Pacer: it never stops (the caller's context ends the schedule).
+func (p ConstantPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	if due := p.Due(hits); due > elapsed {
+		return due - elapsed, false
+	}
+	return 0, false
+}
+
+// dueBy is how many operations were scheduled at or before elapsed.
+func (p ConstantPacer) dueBy(elapsed time.Duration) int {
+	return int(elapsed.Seconds()*p.Rate) + 1
+}
+
+// OnScheduleTolerance is the least lateness an operation may start with and still count
+// as issued on schedule: the runtime's and the kernel's timers are not finer on a busy
+// machine.
+const OnScheduleTolerance = time.Millisecond
+
+// Tolerance is how late after its scheduled time an operation may start and still
+// count as issued on schedule: within its own slot (before the next one is due), and
+// never less than OnScheduleTolerance. Within it the load keeps its order and spacing.
+func (p ConstantPacer) Tolerance() time.Duration {
+	return max(OnScheduleTolerance, p.Due(1))
+}
+
+// MinOnSchedule is the share of the scheduled operations that must be issued on
+// schedule for a load to be faithful; below it the load fell short of what was asked
+// and reports say so.
+const MinOnSchedule = 0.99
+
+// Load is what an open-loop schedule achieved against what it was asked: how many
+// operations fell due before it stopped, how many started, and how many started within
+// OnScheduleTolerance of their scheduled time. An open-loop client that silently issues
+// fewer operations than it claims under-reports load exactly when load matters: Load
+// makes the shortfall a figure.
+type Load struct {
+	// AskedRate and AchievedRate are operations per second: asked, and started over the
+	// schedule's window.
+	AskedRate    float64 `json:"asked_per_s"`
+	AchievedRate float64 `json:"achieved_per_s"`
+	// Window is how long the schedule ran, from its start until it was stopped.
+	Window Offset `json:"window_ms"`
+	// Due counts the operations scheduled within the window; Issued those started;
+	// OnSchedule those started at most Tolerance after their scheduled time
+	// (ConstantPacer.Tolerance).
+	Due        int    `json:"due"`
+	Issued     int    `json:"issued"`
+	OnSchedule int    `json:"on_schedule"`
+	Tolerance  Offset `json:"tolerance_ms"`
+	// MaxLate is the latest an operation started after its scheduled time.
+	MaxLate Offset `json:"max_late_ms"`
+}
+
+// OnScheduleShare is the share of the due operations issued on schedule (1 when none
+// was due).
+func (l Load) OnScheduleShare() float64 {
+	if l.Due == 0 {
+		return 1
+	}
+	return float64(l.OnSchedule) / float64(l.Due)
+}
+
+// Shortfall tells whether fewer than MinOnSchedule of the due operations were issued
+// on schedule: the load the trial ran under was lighter or later than asked.
+func (l Load) Shortfall() bool { return l.OnScheduleShare() < MinOnSchedule }
+
+// OpenLoop calls op(seq) for seq = 0, 1, 2, ... at interval apart, the first at once.
+// Operation n starts at its scheduled time n×interval whatever the earlier ones do:
+// each runs in its own goroutine, so a slow operation never delays the schedule (a
+// stalled service shows as latency and failures, never as missing samples), and a loop
+// woken late issues every overdue operation at once rather than dropping ticks. It
+// stops starting operations when ctx is done, returns once every started one has
+// returned, and reports the Load it achieved.
+func OpenLoop(ctx context.Context, interval time.Duration, op func(seq int)) Load {
+	return Paced(ctx, ConstantPacer{Rate: float64(time.Second) / float64(interval)}, op)
+}
+
+// Paced runs op on p's schedule, as OpenLoop describes.
+func Paced(ctx context.Context, p ConstantPacer, op func(seq int)) Load {
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		onTime  int
+		maxLate time.Duration
+	)
+	// The loop sleeps on its own thread, so the schedule rests on the kernel's timer
+	// (tens of microseconds) rather than the runtime's, which rounds a sleep shorter
+	// than a millisecond up to one.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	defer preciseThread()()
+	tolerance := p.Tolerance()
+	start := time.Now()
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	issued := 0
+	var stopped time.Duration
+	for hits := uint64(0); ; hits++ {
+		wait, stop := p.Pace(time.Since(start), hits)
+		if stop {
+			stopped = time.Since(start)
+			break
+		}
+		if wait > 0 {
+			sleepUntil(ctx, timer, start, start.Add(p.Due(hits)))
+		}
+		if ctx.Err() != nil {
+			stopped = time.Since(start)
+			break
+		}
+		due := p.Due(hits)
+		issued++
 		wg.Add(1)
-		go func() {
+		go func(seq int) {
 			defer wg.Done()
+			// Lateness is taken where the operation starts, not where it is scheduled
+			// to: a goroutine waiting for a core is late too.
+			late := time.Since(start) - due
+			mu.Lock()
+			if late <= tolerance {
+				onTime++
+			}
+			maxLate = max(maxLate, late)
+			mu.Unlock()
 			op(seq)
-		}()
+		}(int(hits))
+	}
+	wg.Wait()
+	l := Load{AskedRate: p.Rate, Window: Offset(stopped), Due: max(p.dueBy(stopped), issued), Issued: issued,
+		OnSchedule: onTime, Tolerance: Offset(tolerance), MaxLate: Offset(maxLate)}
+	if stopped > 0 {
+		l.AchievedRate = float64(issued) / stopped.Seconds()
+	}
+	return l
+}
+
+// coarseSlack is how early the runtime's timer wakes the loop before an operation is
+// due (its resolution is a millisecond), the rest being slept precisely.
+const coarseSlack = 2 * time.Millisecond
+
+// sleepUntil returns at due, or once ctx is done (at most coarseSlack later): a long
+// wait on the runtime's timer, which ctx can interrupt, then the last stretch slept
+// precisely.
+func sleepUntil(ctx context.Context, timer *time.Timer, start, due time.Time) {
+	if wait := time.Until(due); wait > coarseSlack {
+		timer.Reset(wait - coarseSlack)
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-timer.C:
 		}
+	}
+	for wait := time.Until(due); wait > 0 && ctx.Err() == nil; wait = time.Until(due) {
+		preciseSleep(wait)
 	}
 }
 

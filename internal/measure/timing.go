@@ -5,13 +5,26 @@ import "sort"
 // Timing is where a trial's events fell on its clock, and the measures between them.
 // A nil field was not observed (e.g. no recovery within the rollback timeout).
 type Timing struct {
-	Fault     Offset  `json:"t_fault_ms"`
+	Fault Offset `json:"t_fault_ms"`
+	// Live is when the change went live: the front switch moved traffic to the new
+	// release (nil without a change, or when the change never went live). The impact is
+	// looked for from here, so a recreate's own gap is not taken for the defect's.
+	Live *Offset `json:"t_live_ms,omitempty"`
+	// ChangeGap is the change's own downtime: from a recreate telling the old release to
+	// stop until the new one went live (nil for start-first: no gap).
+	ChangeGap *Offset `json:"change_gap_ms,omitempty"`
 	Impact    *Offset `json:"t_impact_ms,omitempty"`
 	Detect    *Offset `json:"t_detect_ms,omitempty"`
-	Trigger   *Offset `json:"t_trigger_ms,omitempty"`
-	Recovered *Offset `json:"t_recovered_ms,omitempty"`
+	// Wait is how long the rollback waited for the change's in-flight deploy to finish
+	// (rollback.wait_for_change), between detect and trigger: its own phase, not TTM.
+	Wait    *Offset `json:"wait_ms,omitempty"`
+	Trigger *Offset `json:"t_trigger_ms,omitempty"`
+	// RollbackEnd is when the rollback's last step ended; only probes started from here
+	// count towards recovery (nil when the trial recorded none: then t_trigger).
+	RollbackEnd *Offset `json:"t_rollback_end_ms,omitempty"`
+	Recovered   *Offset `json:"t_recovered_ms,omitempty"`
 
-	// TTD = detect − impact; TTM = trigger − detect; TTR = recovered − trigger;
+	// TTD = detect − impact; TTM = trigger − detect − wait; TTR = recovered − trigger;
 	// RTC = recovered − impact.
 	TTD *Offset `json:"ttd_ms,omitempty"`
 	TTM *Offset `json:"ttm_ms,omitempty"`
@@ -89,6 +102,9 @@ func FirstRecovery(probes []ProbeResult, from Offset, k int) *Offset {
 func (t *Timing) Derive() {
 	t.TTD = span(t.Impact, t.Detect)
 	t.TTM = span(t.Detect, t.Trigger)
+	if t.TTM != nil && t.Wait != nil {
+		*t.TTM -= *t.Wait
+	}
 	t.TTR = span(t.Trigger, t.Recovered)
 	t.RTC = span(t.Impact, t.Recovered)
 }

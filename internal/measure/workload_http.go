@@ -84,7 +84,7 @@ func NewHTTPWorkload(spec HTTPWorkloadSpec) (*HTTPWorkload, error) {
 		spec.Rand = rand.New(rand.NewPCG(1, 2))
 	}
 	w := &HTTPWorkload{spec: spec, headers: map[string]*template.Template{},
-		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}}}
+		client: &http.Client{Transport: pooledTransport(spec.Rate)}}
 	w.prefix = fmt.Sprintf("w-%06x-", spec.Rand.Uint32()&0xffffff)
 	w.seed = spec.Rand.Uint64()
 	var err error
@@ -137,11 +137,12 @@ func (w *HTTPWorkload) Setup(ctx context.Context) error {
 }
 
 // Run issues writes on the shared open-loop schedule (one every 1/Rate) and records
-// each in h. It stops issuing when ctx ends and returns once every write completed.
+// each in h, then the Load the schedule achieved. It stops issuing when ctx ends and
+// returns once every write completed.
 func (w *HTTPWorkload) Run(ctx context.Context, clock Clock, h *History) {
-	OpenLoop(ctx, time.Duration(float64(time.Second)/w.spec.Rate), func(seq int) {
+	h.SetLoad(Paced(ctx, ConstantPacer{Rate: w.spec.Rate}, func(seq int) {
 		h.Add(w.write(ctx, clock, seq+1))
-	})
+	}))
 }
 
 // data is write seq's template data; its Value depends only on the seed and seq, so a

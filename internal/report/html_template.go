@@ -49,6 +49,7 @@ const htmlTemplate = `<!DOCTYPE html>
   </table>
   </div>
   <p class="note">{{.Medians}} {{.Resolution}}</p>
+  {{- if .LoadNote}}<p class="note bad">{{.LoadNote}}</p>{{end}}
 </section>
 
 <section class="card">
@@ -184,6 +185,7 @@ tbody tr:nth-child(even){background:#fafbfc}
 tbody th{font-weight:600;white-space:nowrap}
 .num{text-align:right;white-space:nowrap}
 td.bad{color:var(--fail-ink);font-weight:700}
+p.note.bad{color:var(--fail-ink)}
 td.ids{max-width:420px}
 .more{color:var(--muted);font-size:12px;white-space:nowrap}
 .notecell{color:var(--muted);font-size:12.5px;max-width:280px}

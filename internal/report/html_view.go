@@ -35,6 +35,7 @@ type htmlView struct {
 	Counts       []countCell
 	Medians      string
 	Resolution   string
+	LoadNote     string
 	ECDF         template.HTML
 	ECDFNote     string
 	Timelines    []timelineView
@@ -95,9 +96,10 @@ func buildView(r *Results) (*htmlView, error) {
 		RunID:        r.RunID,
 		Started:      utcTime(r.Started),
 		Runtime:      r.Runtime,
-		Verdict:      strings.ToUpper(s.Verdict.String()),
+		Verdict:      s.Headline(),
 		VerdictClass: verdictClass(s.Verdict),
 		Headline:     headline(s),
+		LoadNote:     loadFinding(s),
 		Medians: fmt.Sprintf("Medians over judged trials: TTD %s · TTM %s · TTR %s · RTC %s.",
 			spreadMedian(s.TTD), spreadMedian(s.TTM), spreadMedian(s.TTR), spreadMedian(s.RTC)),
 		Resolution: fmt.Sprintf("Timing resolution: a probe every %s; recovery is the first of %d consecutive passing probes, so t_impact and t_recovered are each observed up to %s late.",
@@ -114,6 +116,10 @@ func buildView(r *Results) (*htmlView, error) {
 			fmt.Sprintf("%d of %d judged trials recovered", s.Recovered, s.Judged),
 			rateBound(s.SuccessRate, conf), s.SuccessRate),
 	}
+	if fp := s.FalsePositiveRate; fp != nil && o.FalsePositiveRate != nil {
+		v.Objectives = append(v.Objectives, objective("Trigger false-positive rate", fmt.Sprintf("≤ %g%%", *o.FalsePositiveRate*100),
+			fmt.Sprintf("%d of %d control trials fired the trigger", s.ControlFired, s.ControlTrials), fpBound(*fp, conf), *fp))
+	}
 	v.Counts = []countCell{
 		{"trials", s.Trials, ""}, {"recovered", s.Recovered, "pass"}, {"not recovered", s.NotRecovered, failIf(s.NotRecovered)},
 		{"not detected", s.NotDetected, failIf(s.NotDetected)}, {"errors", s.Errors, mutedIf(s.Errors)},
@@ -123,6 +129,10 @@ func buildView(r *Results) (*htmlView, error) {
 	}
 	if s.FalsePositives > 0 {
 		v.Counts = append(v.Counts, countCell{"false positives", s.FalsePositives, "inconclusive"})
+	}
+	if s.ControlTrials > 0 {
+		v.Counts = append(v.Counts, countCell{"control trials", s.ControlTrials, ""},
+			countCell{"controls fired", s.ControlFired, failIf(s.ControlFired)})
 	}
 
 	var err error
@@ -154,6 +164,9 @@ func objective(name, target, measured, bnd string, vr stats.VerdictResult) objec
 }
 
 func headline(s Summary) string {
+	if s.Headline() == "ERROR" {
+		return "No trial could run: every one ended in an error of the runtime, not of the rollback; the trial table says why."
+	}
 	switch s.Verdict {
 	case stats.Pass:
 		return "Every objective is met with the stated confidence."

@@ -29,6 +29,10 @@ func JUnit(w io.Writer, r *Results) error {
 		junitObjective(class, fmt.Sprintf("success rate ≥ %g%%", o.SuccessRate*100), s.SuccessRate,
 			fmt.Sprintf("%d of %d judged trials recovered; bound %s", s.Recovered, s.Judged, rateBound(s.SuccessRate, conf))),
 	}
+	if fp := s.FalsePositiveRate; fp != nil && o.FalsePositiveRate != nil {
+		cases = append(cases, junitObjective(class, fmt.Sprintf("false-positive rate ≤ %g%%", *o.FalsePositiveRate*100), *fp,
+			fmt.Sprintf("%d of %d control trials fired the trigger; %s", s.ControlFired, s.ControlTrials, fpBound(*fp, conf))))
+	}
 	suite := junitSuite{
 		Name:      r.Scenario.Name,
 		Tests:     len(cases),

@@ -17,7 +17,7 @@ import (
 func Markdown(w io.Writer, r *Results) error {
 	s := r.Summary
 	var b strings.Builder
-	fmt.Fprintf(&b, "## drill: %s — %s\n\n", r.Scenario.Name, strings.ToUpper(s.Verdict.String()))
+	fmt.Fprintf(&b, "## drill: %s — %s\n\n", r.Scenario.Name, s.Headline())
 	fmt.Fprintf(&b, "%d trials on the %s runtime (seed %d): %d recovered, %d not recovered, %d not detected, %d errors",
 		s.Trials, r.Runtime, r.Seed, s.Recovered, s.NotRecovered, s.NotDetected, s.Errors)
 	if s.Interrupted > 0 {
@@ -34,9 +34,20 @@ func Markdown(w io.Writer, r *Results) error {
 		spreadText(s.RTC, s.Judged), bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), s.RTO.Verdict)
 	fmt.Fprintf(&b, "| RPO (%s of RPC) | ≤ %s | max %s; %d of %d acknowledged writes lost | %s | **%s** |\n", q, o.RPO.D(),
 		s.RPC.Max, s.LostWrites, s.AckedWrites, bound("≤", s.RPO.Upper, s.RPO.UpperOK, conf), s.RPO.Verdict)
-	fmt.Fprintf(&b, "| success rate | ≥ %g%% | %d of %d recovered | %s | **%s** |\n\n", o.SuccessRate*100,
+	fmt.Fprintf(&b, "| success rate | ≥ %g%% | %d of %d recovered | %s | **%s** |\n", o.SuccessRate*100,
 		s.Recovered, s.Judged, rateBound(s.SuccessRate, conf), s.SuccessRate.Verdict)
-	for _, v := range []stats.VerdictResult{s.RTO, s.RPO, s.SuccessRate} {
+	verdicts := []stats.VerdictResult{s.RTO, s.RPO, s.SuccessRate}
+	if fp := s.FalsePositiveRate; fp != nil {
+		target, verdict := "not set", "–"
+		if o.FalsePositiveRate != nil {
+			target, verdict = fmt.Sprintf("≤ %g%%", *o.FalsePositiveRate*100), "**"+fp.Verdict.String()+"**"
+			verdicts = append(verdicts, *fp)
+		}
+		fmt.Fprintf(&b, "| false-positive rate | %s | %d of %d control trials fired | %s | %s |\n", target,
+			s.ControlFired, s.ControlTrials, fpBound(*fp, conf), verdict)
+	}
+	b.WriteString("\n")
+	for _, v := range verdicts {
 		if v.Verdict == stats.Inconclusive && v.Reason != "" {
 			fmt.Fprintf(&b, "- %s\n", v.Reason)
 		}
@@ -44,6 +55,17 @@ func Markdown(w io.Writer, r *Results) error {
 	if s.ConsistencyChecks > 0 {
 		fmt.Fprintf(&b, "Consistency: %d invariant checks on the serving service, %d failed, %d undecided.%s\n",
 			s.ConsistencyChecks, s.ConsistencyFailures, s.ConsistencyUnknown, consistencyFailures(r))
+	}
+	if s.ChangeGap.N > 0 {
+		fmt.Fprintf(&b, "The change's own downtime (recreate deploy, not the defect's): median %s, max %s over %d deploys; the defect's impact is measured from when the change went live.\n",
+			s.ChangeGap.Median, s.ChangeGap.Max, s.ChangeGap.N)
+	}
+	if s.Wait.N > 0 {
+		fmt.Fprintf(&b, "The rollback waited for the change's deploy in flight (rollback.wait_for_change): median %s, max %s; not part of TTM.\n",
+			s.Wait.Median, s.Wait.Max)
+	}
+	if f := loadFinding(s); f != "" {
+		b.WriteString(f + "\n")
 	}
 	fmt.Fprintf(&b, "Medians: TTD %s · TTM %s · TTR %s · RTC %s.", median(s.TTD), median(s.TTM), median(s.TTR), median(s.RTC))
 	if s.FalsePositives > 0 {
@@ -65,8 +87,14 @@ func Markdown(w io.Writer, r *Results) error {
 
 func note(t trial.Result) string {
 	n := t.Error
+	if t.Control {
+		n = strings.TrimSpace("control trial " + n)
+	}
 	if t.FalsePositive {
 		n = strings.TrimSpace(n + " false positive")
+	}
+	if l := loadNote(t); l != "" {
+		n = strings.TrimSpace(n + " " + l)
 	}
 	return strings.ReplaceAll(n, "|", "\\|")
 }
@@ -83,6 +111,14 @@ func bound(op string, v float64, ok bool, conf string) string {
 		return "unbounded"
 	}
 	return fmt.Sprintf("%s %s @%s", op, time.Duration(v*float64(time.Second)).Round(100*time.Microsecond), conf)
+}
+
+// fpBound renders a false-positive rate's two-sided reading: estimate and upper bound.
+func fpBound(v stats.VerdictResult, conf string) string {
+	if !v.UpperOK {
+		return "no control trial ran"
+	}
+	return fmt.Sprintf("%.1f%%, ≤ %.1f%% @%s", v.Estimate*100, v.Upper*100, conf)
 }
 
 func rateBound(v stats.VerdictResult, conf string) string {

@@ -20,8 +20,12 @@ type rawFile struct {
 }
 
 // WriteRaw stores the run's raw records, gzip-compressed JSON, at path and names the
-// file in the results (so it must be called before Write).
+// file in the results (so it must be called before Write). When the records were
+// streamed there as the run went (StreamRaw), the file is already complete.
 func (r *Results) WriteRaw(path string) error {
+	if r.rawStreamed && r.RawFile == filepath.Base(path) {
+		return nil
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("write raw records: %w", err)

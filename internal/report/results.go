@@ -40,8 +40,11 @@ type Results struct {
 	// RawFile names the compressed file beside this one holding every trial's raw
 	// records (probes, history, final read, captured state).
 	RawFile string `json:"raw_file,omitempty"`
-	// Raw holds the raw records in memory until WriteRaw stores them.
+	// Raw holds the raw records in memory until WriteRaw stores them (nil when they
+	// were streamed to RawFile as the run went, see StreamRaw).
 	Raw []trial.Raw `json:"-"`
+	// rawStreamed: RawFile was written by StreamRaw, trial by trial.
+	rawStreamed bool
 	// Audit names the run's audit log and its final digest (drill audit verify --digest).
 	Audit *AuditRef `json:"audit,omitempty"`
 }

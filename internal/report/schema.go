@@ -59,7 +59,7 @@ var customSchemas = map[reflect.Type]struct {
 		return map[string]any{"enum": []string{"pass", "inconclusive", "fail"}}
 	}, nil},
 	reflect.TypeFor[trial.Outcome](): {"TrialOutcome", func() map[string]any {
-		return map[string]any{"enum": []trial.Outcome{trial.Recovered, trial.NotRecovered, trial.NotDetected, trial.Errored, trial.Interrupted}}
+		return map[string]any{"enum": []trial.Outcome{trial.Recovered, trial.NotRecovered, trial.NotDetected, trial.Errored, trial.Interrupted, trial.ControlQuiet, trial.ControlFired}}
 	}, nil},
 	reflect.TypeFor[measure.Outcome](): {"OpOutcome", func() map[string]any {
 		return map[string]any{"enum": []measure.Outcome{measure.OK, measure.Fail, measure.Unknown}}

@@ -24,6 +24,17 @@ type Summary struct {
 	// Judged is how many trials the verdicts rest on (all but errors and interruptions).
 	Judged         int `json:"judged"`
 	FalsePositives int `json:"false_positives"`
+	// ControlTrials and ControlFired count the control trials that ran (a good change,
+	// no faults) and those whose trigger fired anyway: false positives of the trigger.
+	ControlTrials int `json:"control_trials,omitempty"`
+	ControlFired  int `json:"control_fired,omitempty"`
+	// FalsePositiveRate is ControlFired of ControlTrials with its Clopper–Pearson
+	// interval, judged against objectives.false_positive_rate when one is set.
+	FalsePositiveRate *stats.VerdictResult `json:"false_positive_rate,omitempty"`
+	// ChangeGap is the change's own downtime (a recreate deploy's gap), apart from the
+	// defect's; Wait is the rollback's wait for the change's in-flight deploy.
+	ChangeGap Spread `json:"change_gap"`
+	Wait      Spread `json:"wait"`
 
 	RTC Spread `json:"rtc"`
 	TTD Spread `json:"ttd"`
@@ -41,6 +52,13 @@ type Summary struct {
 	ConsistencyFailures int `json:"consistency_failures"`
 	ConsistencyUnknown  int `json:"consistency_unknown"`
 
+	// LoadTrials counts the judged trials that recorded their workload's Load,
+	// LoadShortfalls those that issued fewer than measure.MinOnSchedule of their writes
+	// on schedule; WorstLoad is the shortest of them (nil without a shortfall).
+	LoadTrials     int           `json:"load_trials,omitempty"`
+	LoadShortfalls int           `json:"load_shortfalls,omitempty"`
+	WorstLoad      *measure.Load `json:"worst_load,omitempty"`
+
 	RTO         stats.VerdictResult `json:"rto"`
 	RPO         stats.VerdictResult `json:"rpo"`
 	SuccessRate stats.VerdictResult `json:"success_rate"`
@@ -57,9 +75,32 @@ type Spread struct {
 // Summarize aggregates trials and judges them against the objectives.
 func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 	s := Summary{Trials: len(trials)}
-	var rtc, ttd, ttm, ttr, rpc []measure.Offset
+	var rtc, ttd, ttm, ttr, rpc, gap, wait []measure.Offset
 	var rtoSamples, rpoSamples []float64
 	for _, t := range trials {
+		gap, wait = appendSet(gap, t.Timing.ChangeGap), appendSet(wait, t.Timing.Wait)
+		if t.Control {
+			if t.Outcome == trial.ControlQuiet || t.Outcome == trial.ControlFired {
+				s.ControlTrials++
+				if t.Outcome == trial.ControlFired {
+					s.ControlFired++
+				}
+				// A good deploy must lose nothing either: its losses count like any other.
+				if t.Loss != nil {
+					rpc = append(rpc, t.Loss.RPC)
+					s.LostWrites += len(t.Loss.Lost)
+					s.AckedWrites += t.Loss.Acked
+					rpoSamples = append(rpoSamples, rpoSample(*t.Loss))
+				}
+			}
+			s.countConsistency(t)
+			if t.Outcome == trial.Interrupted {
+				s.Interrupted++
+			} else if t.Outcome != trial.ControlQuiet && t.Outcome != trial.ControlFired {
+				s.Errors++
+			}
+			continue
+		}
 		switch t.Outcome {
 		case trial.Recovered:
 			s.Recovered++
@@ -75,6 +116,7 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 			continue
 		}
 		s.Judged++
+		s.noteLoad(t.Load)
 		if t.FalsePositive {
 			s.FalsePositives++
 		}
@@ -82,15 +124,7 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 		rtc, ttd, ttm, ttr = appendSet(rtc, tm.RTC), appendSet(ttd, tm.TTD), appendSet(ttm, tm.TTM), appendSet(ttr, tm.TTR)
 		// A trial that never recovered has an unbounded RTC: it counts against the RTO.
 		rtoSamples = append(rtoSamples, seconds(tm.RTC))
-		for _, f := range t.Consistency {
-			s.ConsistencyChecks++
-			switch f.Status {
-			case check.Fail:
-				s.ConsistencyFailures++
-			case check.Unknown:
-				s.ConsistencyUnknown++
-			}
-		}
+		s.countConsistency(t)
 		if t.Loss != nil {
 			rpc = append(rpc, t.Loss.RPC)
 			s.LostWrites += len(t.Loss.Lost)
@@ -99,16 +133,42 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 		}
 	}
 	s.RTC, s.TTD, s.TTM, s.TTR, s.RPC = spread(rtc), spread(ttd), spread(ttm), spread(ttr), spread(rpc)
+	s.ChangeGap, s.Wait = spread(gap), spread(wait)
 	s.RTO = stats.QuantileVerdict(rtoSamples, obj.Quantile, obj.Confidence, obj.RTO.D().Seconds(),
 		stats.WithLabel("RTC"), stats.WithFormat(durationText))
 	s.RPO = stats.QuantileVerdict(rpoSamples, obj.Quantile, obj.Confidence, obj.RPO.D().Seconds(),
 		stats.WithLabel("RPC"), stats.WithFormat(durationText))
 	s.SuccessRate = stats.RateVerdict(s.Recovered, s.Judged, obj.SuccessRate, obj.Confidence)
-	s.Verdict = overall(s.RTO.Verdict, s.RPO.Verdict, s.SuccessRate.Verdict)
+	verdicts := []stats.Verdict{s.RTO.Verdict, s.RPO.Verdict, s.SuccessRate.Verdict}
+	if s.ControlTrials > 0 || obj.FalsePositiveRate != nil {
+		allowed := 0.05 // only for the interval when no objective is set
+		if obj.FalsePositiveRate != nil {
+			allowed = *obj.FalsePositiveRate
+		}
+		fp := stats.MaxRateVerdict(s.ControlFired, s.ControlTrials, allowed, obj.Confidence, stats.WithLabel("false-positive rate"))
+		s.FalsePositiveRate = &fp
+		if obj.FalsePositiveRate != nil {
+			verdicts = append(verdicts, fp.Verdict)
+		}
+	}
+	s.Verdict = overall(verdicts...)
 	if s.ConsistencyFailures > 0 {
 		s.Verdict = stats.Fail
 	}
 	return s
+}
+
+// countConsistency counts a trial's invariant checks by outcome.
+func (s *Summary) countConsistency(t trial.Result) {
+	for _, f := range t.Consistency {
+		s.ConsistencyChecks++
+		switch f.Status {
+		case check.Fail:
+			s.ConsistencyFailures++
+		case check.Unknown:
+			s.ConsistencyUnknown++
+		}
+	}
 }
 
 // rpoSample is a trial's RPC in seconds for the RPO verdict. Lost acknowledged writes

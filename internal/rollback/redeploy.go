@@ -13,12 +13,15 @@ type Mechanism interface {
 	Rollback(ctx context.Context, st stack.Stack) error
 }
 
-// Redeploy rolls back by recreating a service with the release it ran before the
-// change: what `kubectl rollout undo` or redeploying the previous image does.
+// Redeploy rolls back by deploying the release a service ran before the change, with
+// the service's deploy strategy: what `kubectl rollout undo` or redeploying the
+// previous image does.
 type Redeploy struct {
 	Service string
 	// Release is the release to go back to.
 	Release string
+	// Options configure the deploy (its strategy, a hook for its steps).
+	Options []stack.DeployOption
 }
 
 // Rollback implements Mechanism.
@@ -27,7 +30,7 @@ func (r Redeploy) Rollback(ctx context.Context, st stack.Stack) error {
 	if err != nil {
 		return fmt.Errorf("redeploy %s: %w", r.Service, err)
 	}
-	if err := svc.Deploy(ctx, r.Release); err != nil {
+	if err := svc.Deploy(ctx, r.Release, r.Options...); err != nil {
 		return fmt.Errorf("redeploy %s %s: %w", r.Service, r.Release, err)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -35,6 +36,10 @@ type Config struct {
 	RunID string
 	// KeepRaw keeps every probe and workload operation in the results.
 	KeepRaw bool
+	// RawPath, when set, is where each trial's raw records are written as the trial
+	// ends (report.StreamRaw), so memory stays flat in the number of trials; without it
+	// they are kept in the results' Raw for the caller to write.
+	RawPath string
 	// UpOptions are passed to the runtime for every trial.
 	UpOptions []stack.UpOption
 	// AuditPath, when set, is where the run's hash-chained audit log is written; its
@@ -47,7 +52,8 @@ type Config struct {
 
 // Run runs every trial and returns the results. A cancelled ctx stops after the trial
 // in progress has torn down; the results then hold the trials done so far. The error
-// is about the audit log: the run's results are returned with it when they exist.
+// is about the audit log or the raw file: the run's results are returned with it when
+// they exist.
 func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	sc := cfg.Scenario
 	n := sc.Trials
@@ -78,6 +84,10 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		Params:          trial.ParamsOf(sc),
 		Trials:          []trial.Result{},
 	}
+	raws, err := openRawSink(res, cfg.RawPath)
+	if err != nil {
+		return nil, err
+	}
 	trail, err := openAudit(cfg.AuditPath, res)
 	if err != nil {
 		return nil, err
@@ -91,9 +101,15 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	tc := trial.Config{Scenario: sc, Runtime: cfg.Runtime, OnEvent: onEvent,
 		UpOptions: append(append([]stack.UpOption(nil), cfg.UpOptions...),
 			stack.WithLabels(map[string]string{"dev.drill.run": runID, "dev.drill.scenario": sc.Name}))}
-	for i := 1; i <= n && ctx.Err() == nil; i++ {
+	controls := 0
+	if sc.Control != nil {
+		controls = sc.Control.Trials
+	}
+	for i := 1; i <= n+controls && ctx.Err() == nil; i++ {
+		tc := tc
+		tc.Control = IsControl(i, n, controls)
 		r := trial.Run(ctx, tc, i, TrialSeed(seed, i))
-		res.Raw = append(res.Raw, r.Raw())
+		raws.add(r.Raw())
 		if !cfg.KeepRaw {
 			r.StripRaw()
 		}
@@ -105,10 +121,21 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	}
 	res.Finished = time.Now().UTC()
 	res.Summary = report.Summarize(res.Trials, sc.Objectives)
-	if err := trail.close(res); err != nil {
+	if err := errors.Join(raws.close(), trail.close(res)); err != nil {
 		return res, err
 	}
 	return res, nil
+}
+
+// IsControl says whether trial i (from 1) of a run of n trials and controls control
+// trials is a control trial: they are spread evenly among the others, so both kinds
+// meet the same machine conditions.
+func IsControl(i, n, controls int) bool {
+	total := n + controls
+	if controls <= 0 || i < 1 || i > total {
+		return false
+	}
+	return i*controls/total > (i-1)*controls/total
 }
 
 // TrialSeed derives trial i's seed from the run's seed (splitmix64), so one recorded

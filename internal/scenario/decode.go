@@ -49,7 +49,9 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 	p := &problems{file: name}
 	root, err := parseNode(data)
 	if err != nil {
-		p.errs = append(p.errs, yamlErrors(name, err)...)
+		errs := yamlErrors(name, err)
+		yamlWhere(data, errs)
+		p.errs = append(p.errs, errs...)
 		return nil, p.err()
 	}
 	if root == nil {

@@ -139,6 +139,9 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if unset("rollback.trigger.min_samples", tr.MinSamples == 0) {
 		tr.MinSamples = DefaultTriggerMinSamples
 	}
+	if c := s.Control; c != nil && unset("control.observe", c.Observe == 0) {
+		c.Observe = Duration(max(time.Second, 4*tr.Window.D()))
+	}
 }
 
 // httpWorkloadDefaults fills the methods and success statuses of an http workload.

@@ -15,6 +15,11 @@ const (
 	TriggerAutomated = "automated"
 	// FixtureLedger is drill's demo ledger service (fixtures/ledger).
 	FixtureLedger = "ledger"
+	// StrategyStartFirst deploys a release beside the running one and switches traffic
+	// once it is ready: no gap (a rolling update with maxUnavailable 0).
+	StrategyStartFirst = "start-first"
+	// StrategyRecreate stops the running release, then starts the new one: a gap.
+	StrategyRecreate = "recreate"
 )
 
 // WorkloadKinds, MechanismKinds, TriggerKinds and Fixtures list the accepted names, in
@@ -24,6 +29,7 @@ var (
 	MechanismKinds = []string{MechanismRedeploy}
 	TriggerKinds   = []string{TriggerAutomated}
 	Fixtures       = []string{FixtureLedger}
+	Strategies     = []string{StrategyStartFirst, StrategyRecreate}
 )
 
 // service returns the service named name, or nil.

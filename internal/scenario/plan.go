@@ -91,15 +91,20 @@ func (s *Scenario) Plan() Plan {
 		when(PhaseSetup, "trial start", "start proxy %s in front of %s", px.Name, px.Upstream)
 	}
 	pr := s.Probes
-	at(PhaseWarmup, -s.Warmup.D(), "start %s, and probes every %s (timeout %s): %s; steady state must hold for %s",
-		workloadText(s.Workload), pr.Interval, pr.Timeout, probeText(pr), s.Warmup)
+	settle := ""
+	if s.Settle > 0 {
+		settle = fmt.Sprintf(" (probes of its first %s not judged: settle)", s.Settle)
+	}
+	at(PhaseWarmup, -s.Warmup.D(), "start %s, and probes every %s (timeout %s): %s; steady state must hold for %s%s",
+		workloadText(s.Workload), pr.Interval, pr.Timeout, probeText(pr), s.Warmup, settle)
 
 	if c := s.Change; c != nil {
 		from := ""
 		if svc := s.service(c.Service); svc != nil && svc.Release != "" {
 			from = " (replacing " + svc.Release + ")"
 		}
-		at(PhaseChange, 0, "deploy release %s of %s%s", c.Release, c.Service, from)
+		at(PhaseChange, 0, "deploy release %s of %s%s, %s; t_live = when traffic moves to it (the impact is looked for from there)",
+			c.Release, c.Service, from, strategyText(s.service(c.Service)))
 	}
 	t := s.Rollback.Trigger
 	at(PhaseWatch, 0, "%s trigger watches the probes: fires when %q holds over the last %s (at least %d probes) for %d evaluation(s) in a row",
@@ -110,6 +115,11 @@ func (s *Scenario) Plan() Plan {
 	for _, f := range s.Faults {
 		timed = append(timed, Step{Phase: PhaseFault, At: f.At.D(), Static: true,
 			Description: fmt.Sprintf("apply %s to %s%s", f.Kind, f.Target, paramsText(f.Params))})
+		if f.Kind == "kill" { // a lasting fault: see inject.Lasting
+			timed = append(timed, Step{Phase: PhaseFault, At: f.At.D(), Static: true,
+				Description: fmt.Sprintf("%s stays down until the rollback (or the supervisor its params declare) starts it; drill never restarts it", f.Target)})
+			continue
+		}
 		if f.For > 0 {
 			timed = append(timed, Step{Phase: PhaseRevert, At: f.At.D() + f.For.D(), Static: true,
 				Description: fmt.Sprintf("revert %s on %s after %s", f.Kind, f.Target, f.For)})
@@ -120,15 +130,19 @@ func (s *Scenario) Plan() Plan {
 	slices.SortStableFunc(timed, func(a, b Step) int { return cmp.Compare(a.At, b.At) })
 	pl.Steps = append(pl.Steps, timed...)
 
-	when(PhaseTrigger, "when the condition holds", "t_detect: the condition held; %s trigger starts the rollback at once (t_trigger = t_detect)", t.Kind)
+	inflight := "a change still deploying is aborted first (its release never takes traffic)"
+	if s.Rollback.WaitForChange {
+		inflight = "a change still deploying is waited for first (rollback.wait_for_change: a phase of its own, not TTM)"
+	}
+	when(PhaseTrigger, "when the condition holds", "t_detect: the condition held; %s trigger starts the rollback at once (t_trigger = t_detect); %s", t.Kind, inflight)
 	m := s.Rollback.Mechanism
 	when(PhaseRollback, "t_trigger", "%s", mechanismText(s, m))
 	for i := len(untilRollback) - 1; i >= 0; i-- { // reverse order of application
 		f := untilRollback[i]
 		when(PhaseRevert, "t_trigger", "revert %s on %s (it lasts until the rollback)", f.Kind, f.Target)
 	}
-	when(PhaseRecover, "t_trigger … t_trigger+"+s.Rollback.Timeout.String(),
-		"wait for %d consecutive passing probes; t_recovered = the answer to the first of them (observed up to %s late); none by the timeout: the rollback failed",
+	when(PhaseRecover, "rollback end … +"+s.Rollback.Timeout.String(),
+		"wait for %d consecutive passing probes started after the rollback's last step; t_recovered = the answer to the first of them (observed up to %s late); none by the timeout: the rollback failed",
 		pr.RecoverAfter, pl.ErrorBound)
 	switch {
 	case s.Verify.FinalRead && s.Workload.Kind == WorkloadHTTP && s.Workload.Read != nil:
@@ -150,7 +164,29 @@ func (s *Scenario) Plan() Plan {
 		when(PhaseVerify, "after t_recovered", "user check %s: %s", c.Name, target)
 	}
 	when(PhaseReset, "end of trial", "stop and remove every service, proxy and network of the trial")
+	if c := s.Control; c != nil {
+		what := "no change"
+		if s.Change != nil && c.Release != ControlNone {
+			rel := c.Release
+			if rel == "" {
+				if svc := s.service(s.Change.Service); svc != nil {
+					rel = svc.Release
+				}
+			}
+			what = fmt.Sprintf("deploys release %s of %s instead of the change", rel, s.Change.Service)
+		}
+		when(PhaseWatch, "control trials", "%d control trials interleaved: each %s, injects no fault and rolls nothing back; the trigger must stay silent for %s after the change is live (a firing is a false positive)",
+			c.Trials, what, c.Observe)
+	}
 	return pl
+}
+
+// strategyText says how a service deploys.
+func strategyText(svc *Service) string {
+	if svc != nil && svc.Strategy == StrategyRecreate {
+		return "recreate (stop, then start: its gap is the change's own downtime, reported apart)"
+	}
+	return "start-first (the new release starts beside the old one and takes traffic once ready; no gap)"
 }
 
 // String renders the plan as an aligned table for `drill plan`.
@@ -193,7 +229,11 @@ func mechanismText(s *Scenario, m Mechanism) string {
 	if svc := s.service(m.Service); svc != nil && svc.Release != "" {
 		prev = "release " + svc.Release
 	}
-	return fmt.Sprintf("redeploy %s with %s (recreate)", m.Service, prev)
+	strategy := StrategyStartFirst
+	if svc := s.service(m.Service); svc != nil && svc.Strategy != "" {
+		strategy = svc.Strategy
+	}
+	return fmt.Sprintf("redeploy %s with %s (%s)", m.Service, prev, strategy)
 }
 
 func paramsText(params map[string]any) string {

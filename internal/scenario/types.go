@@ -30,6 +30,10 @@ type Scenario struct {
 	Probes   Probes   `yaml:"probes" json:"probes"`
 	// Warmup is how long steady state must hold, with the workload running, before the change.
 	Warmup Duration `yaml:"warmup" json:"warmup"`
+	// Settle is the start of the warm-up whose probes are not judged (a metric not yet scraped, a cache warming): every probe started after it must pass, and at least recover_after of them. At most the warm-up.
+	Settle Duration `yaml:"settle,omitempty" json:"settle,omitempty"`
+	// Control interleaves control trials: the same procedure with a good release (or no change). A trigger that fires in one is a false positive.
+	Control *Control `yaml:"control,omitempty" json:"control,omitempty"`
 	// Change is the release deployed at t_fault; optional when Faults are given.
 	Change *Change `yaml:"change,omitempty" json:"change,omitempty"`
 	// Faults are injected at offsets from t_fault; optional when Change is given.
@@ -50,7 +54,22 @@ type Objectives struct {
 	Quantile float64 `yaml:"quantile" json:"quantile"`
 	// Confidence of the bounds used for verdicts, e.g. 0.95.
 	Confidence float64 `yaml:"confidence" json:"confidence"`
+	// FalsePositiveRate is the highest acceptable rate of control trials whose trigger fired (needs control trials; unset: not judged).
+	FalsePositiveRate *float64 `yaml:"false_positive_rate,omitempty" json:"false_positive_rate,omitempty"`
 }
+
+// Control describes the control trials of a run.
+type Control struct {
+	// Trials is how many control trials a run interleaves with the scenario's trials.
+	Trials int `yaml:"trials" json:"trials"`
+	// Release is what a control trial deploys instead of the change's release: a good release of the change's service (default: the one running before the change, deployed again), or "none" for no change at all.
+	Release string `yaml:"release,omitempty" json:"release,omitempty"`
+	// Observe is how long a control trial watches for the trigger after the change went live (default: 4 trigger windows, at least 1s).
+	Observe Duration `yaml:"observe,omitempty" json:"observe,omitempty"`
+}
+
+// ControlNone is the control release that deploys nothing.
+const ControlNone = "none"
 
 // Stack is the service stack a trial starts from scratch.
 type Stack struct {
@@ -74,8 +93,10 @@ type Service struct {
 	Port int `yaml:"port" json:"port"`
 	// Env is the environment of every release of this service.
 	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
-	// Health is the HTTP path that answers 2xx once the service is ready.
+	// Health is the HTTP path that answers 2xx once the service is ready: the readiness check of every start and deploy (a release is routed traffic only once it passes).
 	Health string `yaml:"health" json:"health"`
+	// Strategy is how a new release of the service is deployed (the change and every redeploy): "start-first" (default: the new release starts beside the old one on its own address, becomes ready by the health check, the front switch moves new connections to it, and the old one drains and stops; no gap) or "recreate" (stop, then start: the gap is the change's own downtime, reported apart from the defect's).
+	Strategy string `yaml:"strategy,omitempty" json:"strategy,omitempty"`
 	// StartTimeout bounds how long a start or redeploy may take to become ready.
 	StartTimeout Duration `yaml:"start_timeout,omitempty" json:"start_timeout,omitempty"`
 	// Release is the release running before the change.
@@ -236,6 +257,8 @@ type Rollback struct {
 	Trigger   Trigger   `yaml:"trigger" json:"trigger"`
 	// Timeout bounds the wait for recovery after the trigger; a trial past it did not recover.
 	Timeout Duration `yaml:"timeout" json:"timeout"`
+	// WaitForChange makes a trigger that fires while the change is still deploying wait for that deploy to finish before the rollback acts (its own phase, not part of TTM); by default the in-flight deploy is aborted, as Argo Rollouts' abort does.
+	WaitForChange bool `yaml:"wait_for_change,omitempty" json:"wait_for_change,omitempty"`
 }
 
 // Mechanism is how the rollback restores service.

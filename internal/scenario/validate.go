@@ -39,6 +39,42 @@ func validate(s *Scenario, p *problems, line func(string) int) {
 	v.breakage()
 	v.rollback()
 	v.verify()
+	v.control()
+}
+
+// control checks the control trials, the false-positive objective and the warm-up's settle.
+func (v *validator) control() {
+	s := v.s
+	if s.Settle < 0 || (s.Settle > 0 && s.Settle >= s.Warmup) {
+		v.errf("settle", "settle %s must be at least 0 and shorter than warmup %s", s.Settle, s.Warmup)
+	}
+	if fp := s.Objectives.FalsePositiveRate; fp != nil {
+		if !(*fp > 0 && *fp < 1) {
+			v.errf("objectives.false_positive_rate", "objectives.false_positive_rate must be in (0, 1), got %g", *fp)
+		}
+		if s.Control == nil || s.Control.Trials == 0 {
+			v.errf("objectives.false_positive_rate", "objectives.false_positive_rate needs control trials: add control: {trials: N}")
+		}
+	}
+	c := s.Control
+	if c == nil {
+		return
+	}
+	if c.Trials < 1 || c.Trials > MaxTrials {
+		v.errf("control.trials", "control.trials must be between 1 and %d, got %d", MaxTrials, c.Trials)
+	}
+	if c.Observe <= 0 {
+		v.errf("control.observe", "control.observe must be greater than 0")
+	}
+	switch {
+	case c.Release == "" || c.Release == ControlNone:
+	case s.Change == nil:
+		v.errf("control.release", "control.release %q needs a change to replace (without one, control trials make no change)", c.Release)
+	default:
+		if svc := s.service(s.Change.Service); svc != nil && svc.ReleaseNamed(c.Release) == nil {
+			v.errf("control.release", "service %q has no release %q%s", svc.Name, c.Release, v.known(releaseNames(*svc)))
+		}
+	}
 }
 
 func (v *validator) header() {
@@ -55,7 +91,17 @@ func (v *validator) header() {
 	if s.Trials < 1 {
 		v.errf("trials", "trials must be at least 1, got %d", s.Trials)
 	}
+	if s.Trials > MaxTrials {
+		v.errf("trials", "trials must be at most %d, got %d: more belongs in several runs, which drill report aggregates", MaxTrials, s.Trials)
+	}
 }
+
+// MaxTrials bounds a run's trials. 1000 is past every bound the statistics need (the
+// sample max bounds p99 at 95% from n = 299, p99.5 from n = 598; a success rate's 95%
+// interval is then about 1 point wide) and, at the reference scenarios' 2–10 s a trial,
+// already one to three hours of a machine: a run longer than that is a mistake, or
+// several runs that drill report aggregates.
+const MaxTrials = 1000
 
 func (v *validator) objectives() {
 	o := v.s.Objectives
@@ -132,6 +178,9 @@ func (v *validator) service(svc Service, path string) {
 	if !strings.HasPrefix(svc.Health, "/") {
 		v.errf(path+".health", "%s.health must be an HTTP path starting with \"/\", got %q", path, svc.Health)
 	}
+	if svc.Strategy != "" && !slices.Contains(Strategies, svc.Strategy) {
+		v.errf(path+".strategy", "unknown strategy %q%s", svc.Strategy, v.known(Strategies))
+	}
 	if svc.StartTimeout <= 0 {
 		v.errf(path+".start_timeout", "%s.start_timeout must be greater than 0", path)
 	}
@@ -199,9 +248,11 @@ func (v *validator) workload() {
 	}
 }
 
-// ref checks that path names an existing service.
+// ref checks that path names an existing service. With no service at all it says
+// nothing: stack() reports that once, rather than every reference after it.
 func (v *validator) ref(path, name string) {
 	switch {
+	case len(v.s.Stack.Services) == 0:
 	case name == "":
 		v.errf(path, "%s is required: the name of a service%s", path, v.known(v.serviceNames()))
 	case v.s.service(name) == nil:
@@ -308,6 +359,7 @@ func (v *validator) breakage() {
 		switch {
 		case f.Target == "":
 			v.errf(path, "%s.target is required: a service or proxy%s", path, v.known(targets))
+		case len(s.Stack.Services) == 0: // reported once by stack()
 		case !slices.Contains(targets, f.Target):
 			v.errf(path+".target", "%s.target %q is not a service or proxy%s", path, f.Target, v.known(targets))
 		}

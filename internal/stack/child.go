@@ -59,6 +59,16 @@ func (c *child) signal(sig syscall.Signal) error {
 	return nil
 }
 
+// done reports whether the process has exited.
+func (c *child) done() bool {
+	select {
+	case <-c.exited:
+		return true
+	default:
+		return false
+	}
+}
+
 // kill sends SIGKILL and waits until the process is reaped.
 func (c *child) kill() error {
 	if err := c.signal(syscall.SIGKILL); err != nil {

@@ -4,32 +4,38 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 )
 
-// Removed lists the resources Clean removed, by name, so the CLI can say so.
+// Removed lists the resources Clean and CleanTemp removed, by name, so the CLI can say so.
 type Removed struct {
 	Containers []string
 	Networks   []string
+	TempDirs   []string // paths
 }
 
 // Empty reports whether nothing was removed.
-func (r Removed) Empty() bool { return len(r.Containers) == 0 && len(r.Networks) == 0 }
+func (r Removed) Empty() bool {
+	return len(r.Containers) == 0 && len(r.Networks) == 0 && len(r.TempDirs) == 0
+}
 
 // CleanOption configures Clean.
 type CleanOption func(*cleanConfig)
 
 type cleanConfig struct {
-	all bool
-	run string
+	all      bool
+	run      string
+	tempRoot string
 }
 
 // CleanAll makes Clean remove every drill resource on the engine, whoever made it,
@@ -153,4 +159,72 @@ func cleanRemove(ctx context.Context, cli client.APIClient, f client.Filters, ke
 	sort.Strings(removed.Containers)
 	sort.Strings(removed.Networks)
 	return removed, errs
+}
+
+// dockerLateGrace is how long after a stack's teardown began drill keeps watching the
+// engine for objects of the stack that still appear. A create request cut by a signal
+// (or by an aborted deploy) is still carried out by the engine after the client has
+// gone, so a teardown that lists and removes can miss an object that appears just
+// after; the engine gives no other notice of such a request finishing.
+const dockerLateGrace = 2 * time.Second
+
+// sweepLate starts watching the engine, from now until dockerLateGrace has passed, for
+// containers and networks being created, and removes whatever matching f is there each
+// time one is, and once more at the end. Close waits for every watch and returns their
+// errors.
+func (d *Docker) sweepLate(f client.Filters) {
+	since := time.Now()
+	d.late.Go(func() {
+		if err := sweepUntil(d.cli, f, since, since.Add(dockerLateGrace)); err != nil {
+			d.lateMu.Lock()
+			d.lateErrs = append(d.lateErrs, err)
+			d.lateMu.Unlock()
+		}
+	})
+}
+
+// sweepUntil removes what matches f whenever the engine reports a container or network
+// created between since and until, and once after until. The engine ends the event
+// stream at until.
+func sweepUntil(cli client.APIClient, f client.Filters, since, until time.Time) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Until(until)+dockerDownTimeout)
+	defer cancel()
+	ev := cli.Events(ctx, client.EventsListOptions{
+		Since:   sweepTimestamp(since),
+		Until:   sweepTimestamp(until),
+		Filters: make(client.Filters).Add("type", "container", "network").Add("event", "create"),
+	})
+	var watchErr error
+watch:
+	for {
+		select {
+		case _, ok := <-ev.Messages:
+			if !ok {
+				break watch
+			}
+			_, _ = cleanRemove(ctx, cli, f, nil) // transient failures: the final sweep reports
+		case err := <-ev.Err:
+			if err != nil && !errors.Is(err, io.EOF) {
+				watchErr = fmt.Errorf("watch engine events: %w", err)
+				// Without events, wait out the grace and sweep once more.
+				timer := time.NewTimer(time.Until(until))
+				select {
+				case <-timer.C:
+				case <-ctx.Done():
+					timer.Stop()
+				}
+			}
+			break watch
+		}
+	}
+	_, errs := cleanRemove(ctx, cli, f, nil)
+	if err := errors.Join(append(errs, watchErr)...); err != nil {
+		return fmt.Errorf("sweep late objects: %w (remove them with drill clean)", err)
+	}
+	return nil
+}
+
+// sweepTimestamp formats t as the engine's events API takes it: Unix seconds.nanoseconds.
+func sweepTimestamp(t time.Time) string {
+	return fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond())
 }

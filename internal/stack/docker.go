@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,6 +33,7 @@ type Disconnector interface {
 const (
 	dockerToxiproxyAPIPort = 8474
 	dockerProxyPortBase    = 20000 // first proxy listen port inside the Toxiproxy container
+	dockerSwitchPortBase   = 30000 // first switch port, on the proxy container's loopback
 	dockerDataMount        = "/data"
 	dockerStartTimeout     = 60 * time.Second
 	dockerStopTimeout      = 10 * time.Second
@@ -53,6 +55,12 @@ type Docker struct {
 	host        string
 	stopTimeout time.Duration
 	seq         atomic.Int64
+
+	// late tracks the watches for objects that appear after a stack's teardown
+	// (sweepLate); Close waits for them.
+	late     sync.WaitGroup
+	lateMu   sync.Mutex
+	lateErrs []error
 }
 
 // DockerOption configures NewDocker.
@@ -123,8 +131,18 @@ func (*Docker) Name() string { return "docker" }
 // RunID is the run id this runtime labels every resource with.
 func (d *Docker) RunID() string { return d.runID }
 
-// Close releases the engine connection. Running stacks are not touched.
-func (d *Docker) Close() error { return d.cli.Close() }
+// Close waits until every torn-down stack's watch for late objects has ended (at most
+// about two seconds after the last Down began; see sweepLate), then releases the engine
+// connection. Running stacks are not touched. The error names what a watch could not
+// remove.
+func (d *Docker) Close() error {
+	d.late.Wait()
+	d.lateMu.Lock()
+	errs := append(d.lateErrs, d.cli.Close())
+	d.lateErrs = nil
+	d.lateMu.Unlock()
+	return errors.Join(errs...)
+}
 
 // Up implements Runtime: it builds or checks the images, makes the stack's network,
 // starts the Toxiproxy container and every service concurrently, then creates a

@@ -2,10 +2,16 @@ package stack_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/netip"
 	"os"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -17,14 +23,20 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/front"
+	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
 
-// Run with: go test ./internal/stack -run '^$' -bench Docker -benchtime 5x
+// Run with: go test ./internal/stack -run '^$' -bench Docker -benchtime 8x
 //
-// Each benchmark has a "raw" sub-benchmark doing the same Docker operations directly
-// with the Docker client (the floor any runtime pays), and a "drill" sub-benchmark
-// through the runtime; "drill" reports x-raw, its time per operation over raw's.
+// Every iteration is one pair: the same stack operation done by hand with the Docker
+// client ("raw", the Docker work drill's runtime does — the floor any runtime pays) and
+// through stack.Docker ("drill"), one right after the other, in alternating order so
+// neither always runs on a warmer engine. Each pair gives its own ratio drill / raw; the
+// benchmark logs every pair and reports the median ratio, its range, how many pairs
+// drill was slower in, and the median seconds of each side. Images are built before
+// timing starts.
 
 // benchDocker skips without an engine and builds the fixtures into a temporary
 // DRILL_FIXTURE_DIR; it returns a client and the images of ledgerStack.
@@ -59,163 +71,245 @@ func benchDocker(b *testing.B) (*testcontainers.DockerClient, stack.Images) {
 	return cli, im
 }
 
-// benchRatio runs raw then drill and makes drill report its time per op over raw's.
-func benchRatio(b *testing.B, raw, drill func(b *testing.B)) {
-	var rawPerOp float64
-	b.Run("raw", func(b *testing.B) {
-		raw(b)
-		rawPerOp = float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-	})
-	b.Run("drill", func(b *testing.B) {
-		drill(b)
-		if rawPerOp > 0 {
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/rawPerOp, "x-raw")
+// pairs times raw and drill once per iteration, alternating which goes first, and
+// reports the per-pair ratios drill / raw.
+func pairs(b *testing.B, raw, drill func() error) {
+	b.Helper()
+	var rawT, drillT, ratios []float64
+	timed := func(f func() error) float64 {
+		start := time.Now()
+		if err := f(); err != nil {
+			b.Fatal(err)
 		}
-	})
+		return time.Since(start).Seconds()
+	}
+	for i := 0; i < b.N; i++ {
+		var r, d float64
+		if i%2 == 0 {
+			r = timed(raw)
+			d = timed(drill)
+		} else {
+			d = timed(drill)
+			r = timed(raw)
+		}
+		rawT, drillT, ratios = append(rawT, r), append(drillT, d), append(ratios, d/r)
+		b.Logf("pair %d (%s first): raw %.3fs drill %.3fs drill/raw %.2f×", i+1, map[bool]string{true: "raw", false: "drill"}[i%2 == 0], r, d, d/r)
+	}
+	slower := 0
+	for _, x := range ratios {
+		if x > 1 {
+			slower++
+		}
+	}
+	b.ReportMetric(median(ratios), "x-raw-median")
+	b.ReportMetric(slices.Min(ratios), "x-raw-min")
+	b.ReportMetric(slices.Max(ratios), "x-raw-max")
+	b.ReportMetric(float64(slower), "pairs-drill-slower")
+	b.ReportMetric(median(rawT), "raw-s")
+	b.ReportMetric(median(drillT), "drill-s")
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func BenchmarkDockerUpDown(b *testing.B) {
 	cli, im := benchDocker(b)
-	ledger, _ := im.Image("ledger", "v1")
 	rt, err := stack.NewDocker()
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { rt.Close() })
 	ctx := context.Background()
-	benchRatio(b,
-		func(b *testing.B) {
-			n := 0
-			for b.Loop() {
-				n++
-				r := &rawStack{cli: cli, name: fmt.Sprintf("drill-bench-%d-%d", os.Getpid(), n), data: b.TempDir()}
-				if err := r.up(ctx, im.Toxiproxy, ledger); err != nil {
-					r.down(ctx)
-					b.Fatal(err)
-				}
-				r.down(ctx)
-			}
+	n := 0
+	pairs(b,
+		func() error {
+			n++
+			r := &rawStack{cli: cli, name: fmt.Sprintf("drill-bench-%d-%d", os.Getpid(), n), data: b.TempDir()}
+			err := r.up(ctx, im)
+			return errors.Join(err, r.down(ctx))
 		},
-		func(b *testing.B) {
-			for b.Loop() {
-				st, err := rt.Up(ctx, ledgerStack(), stack.WithDataDir(b.TempDir()))
-				if st != nil {
-					if derr := st.Down(ctx); derr != nil {
-						b.Fatal(derr)
-					}
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-}
-
-func BenchmarkDockerRedeploy(b *testing.B) {
-	cli, im := benchDocker(b)
-	ledger, _ := im.Image("ledger", "v1")
-	rt, err := stack.NewDocker()
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { rt.Close() })
-	ctx := context.Background()
-	benchRatio(b,
-		func(b *testing.B) {
-			r := &rawStack{cli: cli, name: fmt.Sprintf("drill-bench-%d-redeploy", os.Getpid()), data: b.TempDir()}
-			defer r.down(ctx)
-			if err := r.up(ctx, im.Toxiproxy, ledger); err != nil {
-				b.Fatal(err)
-			}
-			releases := []string{"v2", "v1"}
-			i := 0
-			for b.Loop() {
-				if err := r.redeploy(ctx, ledger, releases[i%2]); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
-		},
-		func(b *testing.B) {
+		func() error {
 			st, err := rt.Up(ctx, ledgerStack(), stack.WithDataDir(b.TempDir()))
 			if st != nil {
-				defer st.Down(ctx)
+				err = errors.Join(err, st.Down(ctx))
 			}
-			if err != nil {
-				b.Fatal(err)
-			}
-			svc, err := st.Service("ledger")
-			if err != nil {
-				b.Fatal(err)
-			}
-			releases := []string{"v2", "v1"}
-			i := 0
-			for b.Loop() {
-				if err := svc.Deploy(ctx, releases[i%2]); err != nil {
-					b.Fatal(err)
-				}
-				i++
-			}
+			return err
 		})
 }
 
-// rawStack is ledgerStack made by hand with the Docker client: a network, a Toxiproxy
-// container and a ledger container (both started at once, both waited for by polling
-// their HTTP readiness paths as often as the runtime does), and the two proxies.
+// BenchmarkDockerRedeploy times a recreate deploy of the ledger (switch off, stop and
+// remove the running container, start the other release, wait until it answers, switch
+// on). A start-first deploy returns once the new release is switched in and drains the
+// old one in the background, so its drain cannot be timed pair by pair; recreate does
+// the same Docker work, all of it on the timed path.
+func BenchmarkDockerRedeploy(b *testing.B) {
+	cli, im := benchDocker(b)
+	rt, err := stack.NewDocker()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { rt.Close() })
+	ctx := context.Background()
+	r := &rawStack{cli: cli, name: fmt.Sprintf("drill-bench-%d-redeploy", os.Getpid()), data: b.TempDir()}
+	b.Cleanup(func() { _ = r.down(ctx) })
+	if err := r.up(ctx, im); err != nil {
+		b.Fatal(err)
+	}
+	st, err := rt.Up(ctx, ledgerStack(), stack.WithDataDir(b.TempDir()))
+	if st != nil {
+		b.Cleanup(func() { _ = st.Down(ctx) })
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc, err := st.Service("ledger")
+	if err != nil {
+		b.Fatal(err)
+	}
+	releases := []string{"v2", "v1"}
+	ri, di := 0, 0
+	pairs(b,
+		func() error {
+			ri++
+			return r.redeploy(ctx, im, releases[ri%2])
+		},
+		func() error {
+			di++
+			return svc.Deploy(ctx, releases[di%2], stack.WithStrategy(scenario.StrategyRecreate))
+		})
+}
+
+// BenchmarkDockerImageCheck measures what drill does on every Up that the raw baseline
+// does not: hashing the drill binary the fixture and proxy images are built from (once
+// for each), to tell whether the images are current. Raw checks only that they exist.
+func BenchmarkDockerImageCheck(b *testing.B) {
+	benchDocker(b)
+	prog, err := fixture.Locate("ledger")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		for range 2 {
+			f, err := os.Open(prog.Path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := sha256.New()
+			_, err = io.Copy(h, f)
+			f.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// rawStack is ledgerStack made by hand with the Docker client, doing the Docker work
+// stack.Docker does: check the images exist, create the network, start the proxy
+// container and wait for its API (polling every 20 ms, as the runtime does), create the
+// service's switch, deploy the first release (switch off, create + start the container
+// as the caller's user with its data directory, wait for /healthz, read its address,
+// switch to it), create the two proxies and read their host ports; down removes every
+// container and network carrying the stack's label, as the runtime does.
 type rawStack struct {
 	cli    *testcontainers.DockerClient
 	name   string
 	data   string
-	netID  string
 	toxiID string
 	svcID  string
+	front  *front.Client
 }
 
-func (r *rawStack) up(ctx context.Context, toxiImage, ledgerImage string) error {
-	net, err := r.cli.NetworkCreate(ctx, r.name, client.NetworkCreateOptions{Driver: "bridge", Labels: map[string]string{"dev.drill.bench": "true"}})
-	if err != nil {
+func (r *rawStack) labels() map[string]string { return map[string]string{"dev.drill.bench": r.name} }
+
+func (r *rawStack) up(ctx context.Context, im stack.Images) error {
+	v1, _ := im.Image("ledger", "v1")
+	for _, ref := range []string{im.Toxiproxy, v1} {
+		if _, err := r.cli.ImageInspect(ctx, ref); err != nil {
+			return err
+		}
+	}
+	if _, err := r.cli.NetworkCreate(ctx, r.name, client.NetworkCreateOptions{Driver: "bridge", Labels: r.labels()}); err != nil {
 		return err
 	}
-	r.netID = net.ID
-	errs := make([]error, 2)
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		r.toxiID, errs[0] = r.run(ctx, r.name+"-toxiproxy", toxiImage, "toxiproxy", nil, []string{"8474/tcp", "20000/tcp", "20001/tcp"}, "", "8474/tcp", "/version")
-	})
-	wg.Go(func() { r.svcID, errs[1] = r.runLedger(ctx, ledgerImage, "v1") })
-	wg.Wait()
-	if errs[0] != nil || errs[1] != nil {
-		return fmt.Errorf("raw up: %v %v", errs[0], errs[1])
+	var err error
+	r.toxiID, err = r.run(ctx, r.name+"-toxiproxy", im.Toxiproxy, "toxiproxy", nil, []string{"8474/tcp", "20000/tcp", "20001/tcp"}, "", "8474/tcp", "/version")
+	if err != nil {
+		return err
 	}
 	api, err := r.hostPort(ctx, r.toxiID, "8474/tcp")
 	if err != nil {
 		return err
 	}
-	tc := toxiclient.NewClient("http://" + api)
-	if _, err := tc.CreateProxy("ledger", "0.0.0.0:20000", "ledger:8080"); err != nil {
+	r.front = front.NewClient("http://" + api)
+	if _, err := r.front.Create(ctx, "ledger", "127.0.0.1:30000", ""); err != nil {
 		return err
 	}
-	_, err = tc.CreateProxy("ledger-db", "0.0.0.0:20001", "ledger:8080")
-	return err
+	if err := r.deploy(ctx, im, "v1"); err != nil {
+		return err
+	}
+	tc := toxiclient.NewClient("http://" + api)
+	for i, name := range []string{"ledger", "ledger-db"} {
+		port := strconv.Itoa(20000 + i)
+		if _, err := tc.CreateProxy(name, "0.0.0.0:"+port, "127.0.0.1:30000"); err != nil {
+			return err
+		}
+		if _, err := r.hostPort(ctx, r.toxiID, port+"/tcp"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (r *rawStack) runLedger(ctx context.Context, image, release string) (string, error) {
-	env := []string{"HOST=0.0.0.0", "PORT=8080", "LEDGER_RELEASE=" + release, "LEDGER_DATA=/data"}
-	return r.run(ctx, r.name+"-ledger", image, "ledger", env, []string{"8080/tcp"}, r.data+":/data", "8080/tcp", "/healthz")
+// deploy starts release behind the switch, which refuses connections meanwhile.
+func (r *rawStack) deploy(ctx context.Context, im stack.Images, release string) error {
+	if err := r.front.Set(ctx, "ledger", ""); err != nil {
+		return err
+	}
+	image, err := im.Image("ledger", release)
+	if err != nil {
+		return err
+	}
+	env := []string{"HOST=0.0.0.0", "PORT=8080", "LEDGER_RELEASE=" + release, "LEDGER_DATA=/data",
+		stack.EnvName(stack.ProxyEnvPrefix, "ledger-db") + "=toxiproxy:20001"}
+	if release == "v2" {
+		env = append(env, "LEDGER_DURABILITY=always")
+	}
+	r.svcID, err = r.run(ctx, r.name+"-ledger-"+release, image, "ledger", env, []string{"8080/tcp"}, r.data+":/data", "8080/tcp", "/healthz")
+	if err != nil {
+		return err
+	}
+	in, err := r.cli.ContainerInspect(ctx, r.svcID, client.ContainerInspectOptions{})
+	if err != nil {
+		return err
+	}
+	ep, ok := in.Container.NetworkSettings.Networks[r.name]
+	if !ok || ep == nil || !ep.IPAddress.IsValid() {
+		return fmt.Errorf("ledger has no address on %s", r.name)
+	}
+	return r.front.Set(ctx, "ledger", net.JoinHostPort(ep.IPAddress.String(), "8080"))
 }
 
-// redeploy recreates the ledger container: graceful stop, remove, create, start, wait.
-func (r *rawStack) redeploy(ctx context.Context, image, release string) error {
+// redeploy is a recreate deploy: switch off, stop (graceful, 10 s grace) and remove
+// the running container, then deploy release.
+func (r *rawStack) redeploy(ctx context.Context, im stack.Images, release string) error {
+	if err := r.front.Set(ctx, "ledger", ""); err != nil {
+		return err
+	}
 	timeout := 10
 	if _, err := r.cli.ContainerStop(ctx, r.svcID, client.ContainerStopOptions{Timeout: &timeout}); err != nil {
 		return err
 	}
-	if _, err := r.cli.ContainerRemove(ctx, r.svcID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
+	if _, err := r.cli.ContainerRemove(ctx, r.svcID, client.ContainerRemoveOptions{RemoveVolumes: true}); err != nil {
 		return err
 	}
-	id, err := r.runLedger(ctx, image, release)
-	r.svcID = id
-	return err
+	return r.deploy(ctx, im, release)
 }
 
 func (r *rawStack) run(ctx context.Context, name, image, alias string, env, ports []string, bind, readyPort, readyPath string) (string, error) {
@@ -226,13 +320,13 @@ func (r *rawStack) run(ctx context.Context, name, image, alias string, env, port
 		bindings[network.MustParsePort(p)] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1")}}
 	}
 	hc := &container.HostConfig{PortBindings: bindings}
+	cfg := &container.Config{Image: image, Env: env, ExposedPorts: exposed, Labels: r.labels()}
 	if bind != "" {
 		hc.Binds = []string{bind}
+		cfg.User = strconv.Itoa(os.Getuid()) + ":" + strconv.Itoa(os.Getgid())
 	}
 	res, err := r.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
-		Name:       name,
-		Config:     &container.Config{Image: image, Env: env, ExposedPorts: exposed, Labels: map[string]string{"dev.drill.bench": "true"}},
-		HostConfig: hc,
+		Name: name, Config: cfg, HostConfig: hc,
 		NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
 			r.name: {Aliases: []string{alias}},
 		}},
@@ -262,18 +356,34 @@ func (r *rawStack) hostPort(ctx context.Context, id, port string) (string, error
 	return "127.0.0.1:" + b[0].HostPort, nil
 }
 
-func (r *rawStack) down(ctx context.Context) {
-	for _, id := range []string{r.svcID, r.toxiID} {
-		if id != "" {
-			_, _ = r.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
-		}
+// down removes, as the runtime's Down does, every container (forced, at once) and then
+// the network that carry the stack's label.
+func (r *rawStack) down(ctx context.Context) error {
+	f := make(client.Filters).Add("label", "dev.drill.bench="+r.name)
+	ctrs, err := r.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		return err
 	}
-	if r.netID != "" {
-		_, _ = r.cli.NetworkRemove(ctx, r.netID, client.NetworkRemoveOptions{})
+	errs := make([]error, len(ctrs.Items))
+	var wg sync.WaitGroup
+	for i, c := range ctrs.Items {
+		wg.Go(func() {
+			_, errs[i] = r.cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+		})
 	}
+	wg.Wait()
+	nets, err := r.cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
+	if err != nil {
+		return errors.Join(append(errs, err)...)
+	}
+	for _, n := range nets.Items {
+		_, err := r.cli.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{})
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
-// benchWaitHTTP polls url every 20 ms (the runtime's readiness interval) until it answers 200.
+// benchWaitHTTP polls url every 20 ms (the runtime's readiness interval) until it answers 2xx.
 func benchWaitHTTP(ctx context.Context, url string, timeout time.Duration) error {
 	c := &http.Client{Timeout: time.Second}
 	deadline := time.Now().Add(timeout)
@@ -281,7 +391,7 @@ func benchWaitHTTP(ctx context.Context, url string, timeout time.Duration) error
 		resp, err := c.Get(url)
 		if err == nil {
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode/100 == 2 {
 				return nil
 			}
 		}

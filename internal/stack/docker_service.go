@@ -3,9 +3,10 @@ package stack
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
-	cerrdefs "github.com/containerd/errdefs"
 	"io"
+	"net"
 	"os"
 	"strconv"
 	"strings"
@@ -22,26 +23,29 @@ import (
 	"github.com/drillhq/drill/internal/scenario"
 )
 
-// dockerService is one service of a docker stack: a container reached through its front
-// proxy by its network alias (the service name), recreated on every Deploy.
+// dockerService is one service of a docker stack: containers reached through the
+// service's front proxy and switch (package front) in the proxy container. Every deploy
+// runs a new container (start-first: beside the old one, which drains once the switch
+// moved; recreate: after the old one stopped); the data mount is the same throughout.
 type dockerService struct {
-	st       *dockerStack
-	spec     scenario.Service
-	name     string // container name
-	dataDir  string // host directory mounted at /data
-	endpoint string // front proxy, host side
-	// proxyNames are the Toxiproxy proxies whose upstream is this service.
-	proxyNames []string
+	st         *dockerStack
+	spec       scenario.Service
+	dataDir    string // host directory mounted at /data
+	endpoint   string // front proxy, host side
+	switchPort int    // the service's switch, on the proxy container's loopback
 
-	op      sync.Mutex // serialises lifecycle operations
-	mu      sync.Mutex // guards the fields below
-	ctr     *testcontainers.DockerContainer
-	release string
+	op       sync.Mutex // serialises lifecycle operations
+	mu       sync.Mutex // guards the fields below
+	ctr      *testcontainers.DockerContainer
+	release  string
+	gen      int            // containers started so far: names them
+	draining sync.WaitGroup // old containers of start-first deploys, still stopping
 }
 
 var (
 	_ Service      = (*dockerService)(nil)
 	_ Controller   = (*dockerService)(nil)
+	_ Reviver      = (*dockerService)(nil)
 	_ Disconnector = (*dockerService)(nil)
 )
 
@@ -74,88 +78,138 @@ func (s *dockerService) current() (*testcontainers.DockerContainer, error) {
 	return s.ctr, nil
 }
 
-// Deploy implements Service: recreate. The old container is stopped gracefully and
-// removed; the new release starts with the same name, alias, network and data mount.
-func (s *dockerService) Deploy(ctx context.Context, release string) error {
+// running reports whether the service's container exists and runs.
+func (s *dockerService) running(ctx context.Context) bool {
+	s.mu.Lock()
+	ctr := s.ctr
+	s.mu.Unlock()
+	if ctr == nil {
+		return false
+	}
+	st, err := ctr.State(ctx)
+	return err == nil && st.Running && !st.Paused
+}
+
+// Deploy implements Service with the service's strategy: start-first runs the release
+// in a new container beside the running one and switches once it is ready (the old one
+// drains in the background); recreate stops and removes the running one first. When ctx
+// ends before the switch the deploy is aborted and the new container removed.
+func (s *dockerService) Deploy(ctx context.Context, release string, opts ...DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
+	cfg := newDeployConfig(s.spec, opts)
 	if _, err := findRelease(s.spec, release); err != nil {
 		return fmt.Errorf("deploy %s: %w", s.spec.Name, err)
 	}
+	if cfg.Strategy == scenario.StrategyRecreate || !s.running(ctx) {
+		return s.recreate(ctx, release, cfg)
+	}
+	ctr, upstream, err := s.run(ctx, release)
+	if err != nil {
+		return err
+	}
+	cfg.step(StepReady, release)
+	if err := s.setSwitch(ctx, upstream); err != nil {
+		return errors.Join(fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err), s.remove(ctx, ctr))
+	}
 	s.mu.Lock()
 	old := s.ctr
-	s.ctr = nil
+	s.ctr, s.release = ctr, release
 	s.mu.Unlock()
-	// The old release is asked to stop first, as a recreate does: it closes its listener
-	// and its address refuses new connections while it drains. Then, before it exits and
-	// its address vanishes, the proxies are disabled so clients keep being refused at
-	// once (see dockerServeProxies) until the new container has started.
-	if old != nil {
-		_, err := s.st.d.cli.ContainerKill(ctx, old.GetContainerID(), client.ContainerKillOptions{Signal: "TERM"})
-		// Conflict: it is not running (it crashed, or a fault killed it): nothing to stop.
-		if err != nil && !cerrdefs.IsConflict(err) {
-			return fmt.Errorf("deploy %s %s: stop old container: %w", s.spec.Name, release, err)
-		}
-	}
-	if err := s.dockerServeProxies(false); err != nil {
-		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
-	}
-	if old != nil {
-		if err := old.Terminate(ctx, testcontainers.StopTimeout(s.st.d.stopTimeout)); err != nil {
-			return fmt.Errorf("deploy %s %s: remove old container: %w", s.spec.Name, release, err)
-		}
-	}
-	return s.start(ctx, release, false)
+	cfg.step(StepSwitched, release)
+	s.draining.Add(1)
+	go func() {
+		defer s.draining.Done()
+		_ = s.remove(ctx, old)
+		cfg.step(StepDrained, "")
+	}()
+	return nil
 }
 
-// dockerServeProxies enables or disables the proxies in front of the service.
-//
-// Why: Toxiproxy dials its upstream inside its accept loop. A dial towards the address
-// of a container that is gone is never answered, and it stalls every new client of the
-// proxy until TCP retransmits the SYN, a second or more later: outage drill would
-// measure as RTC although it is Toxiproxy's. So whenever the service's container is
-// down by drill's hand (a recreate, a kill, a stop) its proxies are disabled first and
-// clients are refused at once, exactly as the process runtime's closed port refuses
-// them; they are enabled again as soon as the new container has started (a lifecycle
-// hook in start), when its address refuses or serves at once.
-func (s *dockerService) dockerServeProxies(enabled bool) error {
-	// No proxies yet: the stack is still starting (Toxiproxy may be starting beside this
-	// service, and createProxies runs once every container is up).
-	if len(s.proxyNames) == 0 {
+// recreate stops and removes what runs, then starts release; nothing serves between.
+func (s *dockerService) recreate(ctx context.Context, release string, cfg DeployConfig) error {
+	if err := s.setSwitch(ctx, ""); err != nil {
+		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
+	}
+	s.mu.Lock()
+	old := s.ctr
+	s.ctr, s.release = nil, ""
+	s.mu.Unlock()
+	if old != nil {
+		cfg.step(StepStopping, "")
+		if err := s.remove(ctx, old); err != nil {
+			return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
+		}
+		cfg.step(StepDrained, "")
+	}
+	ctr, upstream, err := s.run(ctx, release)
+	if err != nil {
+		return err
+	}
+	cfg.step(StepReady, release)
+	s.mu.Lock()
+	s.ctr, s.release = ctr, release
+	s.mu.Unlock()
+	if err := s.setSwitch(ctx, upstream); err != nil {
+		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
+	}
+	cfg.step(StepSwitched, release)
+	return nil
+}
+
+// remove stops a container gracefully (SIGTERM, then SIGKILL after the stop timeout)
+// and removes it, even when ctx was cancelled.
+func (s *dockerService) remove(ctx context.Context, ctr *testcontainers.DockerContainer) error {
+	if ctr == nil {
 		return nil
 	}
-	for _, name := range s.proxyNames {
-		p, err := s.st.toxiClient.Proxy(name)
-		if err != nil {
-			return fmt.Errorf("find proxy %s: %w", name, err)
-		}
-		if p.Enabled == enabled {
-			continue
-		}
-		if enabled {
-			err = p.Enable()
-		} else {
-			err = p.Disable()
-		}
-		if err != nil {
-			return fmt.Errorf("set proxy %s enabled=%v: %w", name, enabled, err)
-		}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.st.d.stopTimeout+dockerStopTimeout)
+	defer cancel()
+	if err := ctr.Terminate(ctx, testcontainers.StopTimeout(s.st.d.stopTimeout)); err != nil {
+		return fmt.Errorf("remove container of %s: %w", s.spec.Name, err)
 	}
 	return nil
 }
 
-// start runs the named release and waits until its health path answers: with 200 when
-// healthy is set (stack start), with any status otherwise (a deploy: a bad release that
-// answers 500 is deployed, and the probes say it is unhealthy).
-func (s *dockerService) start(ctx context.Context, release string, healthy bool) error {
+// setSwitch sends the service's new connections to upstream ("" refuses them at once,
+// as a closed port would, while drill holds the service down). It is done even when ctx
+// was cancelled: a switch left on a removed container would hang clients.
+func (s *dockerService) setSwitch(ctx context.Context, upstream string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerStopTimeout)
+	defer cancel()
+	return s.st.front.Set(ctx, s.spec.Name, upstream)
+}
+
+// upstream is where the switch reaches a container: its address on the stack's network
+// (read afresh: it changes when a container restarts or reconnects).
+func (s *dockerService) upstream(ctx context.Context, ctr *testcontainers.DockerContainer) (string, error) {
+	info, err := ctr.Inspect(ctx)
+	if err != nil {
+		return "", fmt.Errorf("inspect %s: %w", s.spec.Name, err)
+	}
+	if info.NetworkSettings != nil {
+		if ep, ok := info.NetworkSettings.Networks[s.st.netName]; ok && ep != nil && ep.IPAddress.IsValid() {
+			return net.JoinHostPort(ep.IPAddress.String(), strconv.Itoa(s.spec.Port)), nil
+		}
+	}
+	return "", fmt.Errorf("inspect %s: no address on network %s", s.spec.Name, s.st.netName)
+}
+
+// run starts the named release in a new container and waits until its health path
+// answers 2xx; it returns the container and the switch's upstream for it.
+func (s *dockerService) run(ctx context.Context, release string) (*testcontainers.DockerContainer, string, error) {
 	rel, err := findRelease(s.spec, release)
 	if err != nil {
-		return fmt.Errorf("start %s: %w", s.spec.Name, err)
+		return nil, "", fmt.Errorf("start %s: %w", s.spec.Name, err)
 	}
 	ref, err := s.st.images.Image(s.spec.Name, release)
 	if err != nil {
-		return fmt.Errorf("start %s: %w", s.spec.Name, err)
+		return nil, "", fmt.Errorf("start %s: %w", s.spec.Name, err)
 	}
+	s.mu.Lock()
+	s.gen++
+	name := "drill-" + s.st.id + "-" + s.spec.Name + "-" + strconv.Itoa(s.gen)
+	s.mu.Unlock()
 	port := strconv.Itoa(s.spec.Port) + "/tcp"
 	env := mergeEnv(s.st.proxyEnv, s.spec.Env, rel.Env)
 	env["HOST"], env["PORT"] = "0.0.0.0", strconv.Itoa(s.spec.Port)
@@ -172,16 +226,7 @@ func (s *dockerService) start(ctx context.Context, release string, healthy bool)
 		health = "/"
 	}
 	opts := []testcontainers.ContainerCustomizer{
-		// Once the container exists its address answers (a closed port refuses at once),
-		// so the proxies can serve again before readiness: recovery is then seen as soon
-		// as the service listens, not when drill's readiness poll notices it.
-		testcontainers.WithAdditionalLifecycleHooks(testcontainers.ContainerLifecycleHooks{
-			PostStarts: []testcontainers.ContainerHook{func(context.Context, testcontainers.Container) error {
-				return s.dockerServeProxies(true)
-			}},
-		}),
-		s.st.dockerFixedAddress(s.spec.Name),
-		testcontainers.WithName(s.name),
+		testcontainers.WithName(name),
 		testcontainers.WithLabels(dockerWith(s.st.labels, LabelService, s.spec.Name)),
 		testcontainers.WithLogger(s.st.d.logger),
 		tcnetwork.WithNetworkName([]string{s.spec.Name}, s.st.netName),
@@ -191,7 +236,7 @@ func (s *dockerService) start(ctx context.Context, release string, healthy bool)
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
 			hc.Binds = append(hc.Binds, s.dataDir+":"+dockerDataMount)
 		}),
-		testcontainers.WithWaitStrategy(dockerWaitHTTP(health, port, timeout, healthy)),
+		testcontainers.WithWaitStrategy(dockerWaitHTTP(health, port, timeout)),
 	}
 	if fixture {
 		// Fixture images are drill's own: run them as drill's user so the data they
@@ -202,16 +247,18 @@ func (s *dockerService) start(ctx context.Context, release string, healthy bool)
 	}
 	ctr, err := testcontainers.Run(ctx, ref, opts...)
 	if err != nil {
-		return dockerRunFailed(ctx, ctr, fmt.Errorf("start %s %s (%s; ready when GET %s on port %d answers 200 within %s): %w",
+		return nil, "", dockerRunFailed(ctx, ctr, fmt.Errorf("start %s %s (%s; ready when GET %s on port %d answers 2xx within %s): %w",
 			s.spec.Name, release, ref, health, s.spec.Port, timeout, err))
 	}
-	s.mu.Lock()
-	s.ctr, s.release = ctr, release
-	s.mu.Unlock()
-	return nil
+	up, err := s.upstream(ctx, ctr)
+	if err != nil {
+		return nil, "", errors.Join(err, s.remove(ctx, ctr))
+	}
+	return ctr, up, nil
 }
 
-// Kill implements Controller: SIGKILL to the container, no graceful shutdown.
+// Kill implements Controller: SIGKILL to the container, no graceful shutdown. Nothing
+// brings it back but a Revive, a Restart or a deploy.
 func (s *dockerService) Kill(ctx context.Context) error {
 	s.op.Lock()
 	defer s.op.Unlock()
@@ -219,13 +266,41 @@ func (s *dockerService) Kill(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.dockerServeProxies(false); err != nil {
+	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
 	if _, err := s.st.d.cli.ContainerKill(ctx, ctr.GetContainerID(), client.ContainerKillOptions{Signal: "KILL"}); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
 	return nil
+}
+
+// Revive implements Reviver: starts the service's container again when it is not
+// running, as Docker's restart policy does; a running service is left alone.
+func (s *dockerService) Revive(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	if s.running(ctx) {
+		return nil
+	}
+	ctr, err := s.current()
+	if err != nil {
+		return s.recreate(ctx, s.Release(), newDeployConfig(s.spec, nil))
+	}
+	return s.startAgain(ctx, ctr)
+}
+
+// startAgain starts a stopped container, waits until healthy, and switches to it.
+func (s *dockerService) startAgain(ctx context.Context, ctr *testcontainers.DockerContainer) error {
+	// Start runs the container's wait strategy again: it returns once healthy.
+	if err := ctr.Start(ctx); err != nil {
+		return fmt.Errorf("start %s again: %w%s", s.spec.Name, err, dockerLogSuffix(ctx, ctr))
+	}
+	up, err := s.upstream(ctx, ctr)
+	if err != nil {
+		return err
+	}
+	return s.setSwitch(ctx, up)
 }
 
 // Pause implements Controller: freezes (true) or thaws (false) the container.
@@ -266,22 +341,18 @@ func (s *dockerService) Restart(ctx context.Context) error {
 			return fmt.Errorf("restart %s: unpause: %w", s.spec.Name, err)
 		}
 	}
-	if err := s.dockerServeProxies(false); err != nil {
+	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("restart %s: %w", s.spec.Name, err)
 	}
 	timeout := s.st.d.stopTimeout
 	if err := ctr.Stop(ctx, &timeout); err != nil {
 		return fmt.Errorf("restart %s: %w", s.spec.Name, err)
 	}
-	// Start runs the container's wait strategy again: it returns once healthy.
-	if err := ctr.Start(ctx); err != nil {
-		return fmt.Errorf("restart %s: %w%s", s.spec.Name, err, dockerLogSuffix(ctx, ctr))
-	}
-	return s.dockerServeProxies(true)
+	return s.startAgain(ctx, ctr)
 }
 
 // Stop implements the stop fault: a graceful stop that leaves the container stopped
-// (Restart or a redeploy brings it back).
+// (Restart, Revive or a redeploy brings it back).
 func (s *dockerService) Stop(ctx context.Context) error {
 	s.op.Lock()
 	defer s.op.Unlock()
@@ -289,7 +360,7 @@ func (s *dockerService) Stop(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.dockerServeProxies(false); err != nil {
+	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("stop %s: %w", s.spec.Name, err)
 	}
 	timeout := s.st.d.stopTimeout
@@ -299,13 +370,13 @@ func (s *dockerService) Stop(ctx context.Context) error {
 	return nil
 }
 
-// dockerWaitHTTP waits until GET path on port answers (200 when healthy, else any status).
-func dockerWaitHTTP(path, port string, timeout time.Duration, healthy bool) *wait.HTTPStrategy {
-	w := wait.ForHTTP(path).WithPort(port).WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval)
-	if !healthy {
-		w = w.WithStatusCodeMatcher(func(int) bool { return true })
-	}
-	return w
+// halt waits for the draining containers (teardown removes the rest by label).
+func (s *dockerService) halt() { s.draining.Wait() }
+
+// dockerWaitHTTP waits until GET path on port answers 2xx: the service's readiness check.
+func dockerWaitHTTP(path, port string, timeout time.Duration) *wait.HTTPStrategy {
+	return wait.ForHTTP(path).WithPort(port).WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval).
+		WithStatusCodeMatcher(func(code int) bool { return code/100 == 2 })
 }
 
 // Disconnect implements Disconnector: detaches the container from the stack's network.
@@ -331,16 +402,18 @@ func (s *dockerService) Reconnect(ctx context.Context) error {
 		return err
 	}
 	endpoint := &network.EndpointSettings{Aliases: []string{s.spec.Name}}
-	if ip, ok := s.st.addrs[s.spec.Name]; ok {
-		endpoint.IPAMConfig = &network.EndpointIPAMConfig{IPv4Address: ip}
-	}
 	_, err = s.st.d.cli.NetworkConnect(ctx, s.st.netID, client.NetworkConnectOptions{
 		Container: ctr.GetContainerID(), EndpointConfig: endpoint,
 	})
 	if err != nil {
 		return fmt.Errorf("reconnect %s: %w", s.spec.Name, err)
 	}
-	return nil
+	// The container may come back on another address: the switch follows it.
+	up, err := s.upstream(ctx, ctr)
+	if err != nil {
+		return fmt.Errorf("reconnect %s: %w", s.spec.Name, err)
+	}
+	return s.setSwitch(ctx, up)
 }
 
 // dockerLogTail is the end of a container's output, for error messages.

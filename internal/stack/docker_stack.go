@@ -18,6 +18,7 @@ import (
 	tcnetwork "github.com/testcontainers/testcontainers-go/network"
 	"github.com/testcontainers/testcontainers-go/wait"
 
+	"github.com/drillhq/drill/internal/front"
 	"github.com/drillhq/drill/internal/scenario"
 )
 
@@ -28,14 +29,12 @@ type dockerStack struct {
 	labels  map[string]string
 	netID   string
 	netName string
-	// addrs are the fixed addresses of Toxiproxy and each service on the network
-	// (empty when the subnet could not be pinned; see dockerCreateNetwork).
-	addrs  map[string]netip.Addr
-	images Images
-	owned  string // temporary data root made by Up, removed by Down
+	images  Images
+	owned   string // temporary data root made by Up, removed by Down
 
 	toxi       *testcontainers.DockerContainer
 	toxiClient *toxiclient.Client
+	front      *front.Client // the switches, served by the proxy container
 	services   map[string]*dockerService
 	order      []*dockerService
 	proxies    map[string]int    // proxy name → listen port inside the Toxiproxy container
@@ -54,7 +53,7 @@ func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg UpConfig
 	}
 	root := cfg.DataDir
 	if root == "" {
-		if root, err = os.MkdirTemp("", "drill-data-"); err != nil {
+		if root, err = makeTempDir("data"); err != nil {
 			return fmt.Errorf("make data dir: %w", err)
 		}
 		st.owned = root
@@ -67,7 +66,7 @@ func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg UpConfig
 		if err != nil {
 			return err
 		}
-		s := &dockerService{st: st, spec: svc, dataDir: dir, name: "drill-" + st.id + "-" + svc.Name}
+		s := &dockerService{st: st, spec: svc, dataDir: dir}
 		st.services[svc.Name] = s
 		st.order = append(st.order, s)
 	}
@@ -105,13 +104,22 @@ func (st *dockerStack) planProxies(spec scenario.Stack) error {
 	return nil
 }
 
-// startAll starts Toxiproxy and every service at once: they do not depend on each other.
+// startAll starts the proxy container, makes every service's switch in it, then starts
+// the services at once (they do not depend on each other); each switches to itself.
 func (st *dockerStack) startAll(ctx context.Context) error {
-	errs := make([]error, len(st.order)+1)
-	var wg sync.WaitGroup
-	wg.Go(func() { errs[0] = st.startToxiproxy(ctx) })
+	if err := st.startToxiproxy(ctx); err != nil {
+		return err
+	}
 	for i, s := range st.order {
-		wg.Go(func() { errs[i+1] = s.start(ctx, s.spec.Release, true) })
+		s.switchPort = dockerSwitchPortBase + i
+		if _, err := st.front.Create(ctx, s.spec.Name, "127.0.0.1:"+strconv.Itoa(s.switchPort), ""); err != nil {
+			return err
+		}
+	}
+	errs := make([]error, len(st.order))
+	var wg sync.WaitGroup
+	for i, s := range st.order {
+		wg.Go(func() { errs[i] = s.Deploy(ctx, s.spec.Release) })
 	}
 	wg.Wait()
 	return errors.Join(errs...)
@@ -123,7 +131,7 @@ func (st *dockerStack) startToxiproxy(ctx context.Context) error {
 		ports = append(ports, strconv.Itoa(p)+"/tcp")
 	}
 	labels := dockerWith(st.labels, LabelService, dockerToxiproxyAlias)
-	ctr, err := testcontainers.Run(ctx, st.images.Toxiproxy, st.dockerFixedAddress(dockerToxiproxyAlias),
+	ctr, err := testcontainers.Run(ctx, st.images.Toxiproxy,
 		testcontainers.WithName("drill-"+st.id+"-"+dockerToxiproxyAlias),
 		testcontainers.WithLabels(labels),
 		testcontainers.WithLogger(st.d.logger),
@@ -143,17 +151,18 @@ func (st *dockerStack) startToxiproxy(ctx context.Context) error {
 		return fmt.Errorf("start toxiproxy: %w", err)
 	}
 	st.toxiClient = toxiclient.NewClient("http://" + api)
+	st.front = front.NewClient("http://" + api)
 	return nil
 }
 
 // createProxies makes the front proxies and the scenario's proxies; every upstream is a
-// service's fixed address (dockerCreateNetwork), so a redeployed container is reached
-// with no change here and no name lookup.
+// service's switch on the proxy container's loopback, which follows its deploys (no
+// name lookup, and Toxiproxy's accept loop never dials a vanished container).
 func (st *dockerStack) createProxies(ctx context.Context, spec scenario.Stack) error {
 	st.endpoints = map[string]string{}
 	create := func(name string, svc *dockerService) error {
 		port := st.proxies[name]
-		upstream := st.dockerUpstream(svc)
+		upstream := "127.0.0.1:" + strconv.Itoa(svc.switchPort)
 		if _, err := st.toxiClient.CreateProxy(name, "0.0.0.0:"+strconv.Itoa(port), upstream); err != nil {
 			return fmt.Errorf("create proxy %s: %w", name, err)
 		}
@@ -162,7 +171,6 @@ func (st *dockerStack) createProxies(ctx context.Context, spec scenario.Stack) e
 			return fmt.Errorf("create proxy %s: %w", name, err)
 		}
 		st.endpoints[name] = ep
-		svc.proxyNames = append(svc.proxyNames, name)
 		return nil
 	}
 	for _, s := range st.order {
@@ -221,9 +229,13 @@ func (st *dockerStack) ProxyAddress(name string) (string, error) {
 func (st *dockerStack) Down(ctx context.Context) error {
 	st.downMu.Lock()
 	defer st.downMu.Unlock()
+	for _, s := range st.order {
+		s.halt()
+	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerDownTimeout)
 	defer cancel()
 	f := make(client.Filters).Add("label", LabelStack+"="+st.id)
+	st.d.sweepLate(f) // a create cut by a signal can still make its object: watch for it
 	_, errs := cleanRemove(ctx, st.d.cli, f, nil)
 	if st.owned != "" {
 		if err := os.RemoveAll(st.owned); err != nil {

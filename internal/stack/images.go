@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -22,8 +21,9 @@ import (
 	"github.com/drillhq/drill/internal/scenario"
 )
 
-// ToxiproxyImage is the local image the docker runtime runs Toxiproxy from. It is built
-// FROM scratch out of the toxiproxy-server binary, so no registry is ever needed.
+// ToxiproxyImage is the local image the docker runtime runs its proxy server from
+// (Toxiproxy's API, served by "drill proxy-server"). It is built FROM scratch out of the
+// drill binary, so no registry is ever needed, and rebuilt when that binary changes.
 const ToxiproxyImage = "drill-toxiproxy:2.12.0"
 
 // imageFixturePrefix starts the repository name of every fixture image.
@@ -59,8 +59,8 @@ func WithImageClient(cli client.APIClient) ImageOption {
 }
 
 // EnsureImages makes sure the engine holds every image spec needs: it builds the
-// Toxiproxy image and one image per fixture (tagged with a hash of the fixture binary,
-// so a rebuilt fixture gets a new tag) when missing, and checks (pulling once if needed)
+// proxy image and one image per fixture out of the drill binary (a fixture image is
+// tagged with a hash of that binary, so a rebuilt drill gets a new tag) when missing, and checks (pulling once if needed)
 // images a scenario names. Images are build caches shared by runs: they carry no run label.
 func EnsureImages(ctx context.Context, spec scenario.Stack, opts ...ImageOption) (Images, error) {
 	var cfg imageConfig
@@ -127,54 +127,64 @@ func imageForRelease(ctx context.Context, cli client.APIClient, svc scenario.Ser
 	return ref, nil
 }
 
-// imageEnsureFixture builds drill-fixture-<name>:<hash> from the fixture binary unless present.
+// imageEnsureFixture builds drill-fixture-<name>:<hash> unless present: the drill binary
+// (tagged with its hash, so a rebuilt drill gets a new tag) running "fixture NAME".
 func imageEnsureFixture(ctx context.Context, cli client.APIClient, name string) (string, error) {
-	bin, err := fixture.Locate(name)
+	prog, err := fixture.Locate(name)
 	if err != nil {
 		return "", fmt.Errorf("build fixture image %s: %w", name, err)
 	}
-	sum, err := imageFileHash(bin)
+	sum, err := imageFileHash(prog.Path)
 	if err != nil {
 		return "", fmt.Errorf("build fixture image %s: %w", name, err)
 	}
 	ref := imageFixturePrefix + name + ":" + sum
-	dockerfile := fmt.Sprintf("FROM scratch\nCOPY %s /%s\nENTRYPOINT [\"/%s\"]\n", name, name, name)
-	return ref, imageBuildOnce(ctx, cli, ref, bin, name, dockerfile)
-}
-
-// imageEnsureToxiproxy builds the Toxiproxy image from the toxiproxy-server binary unless present.
-func imageEnsureToxiproxy(ctx context.Context, cli client.APIClient) error {
-	if ok, err := imageExists(ctx, cli, ToxiproxyImage); err != nil || ok {
-		return err
-	}
-	bin, err := fixture.Locate(fixture.ToxiproxyServer)
-	if err != nil {
-		return fmt.Errorf("build toxiproxy image: %w", err)
-	}
-	name := fixture.ToxiproxyServer
-	dockerfile := fmt.Sprintf("FROM scratch\nCOPY %s /%s\nEXPOSE %d\nENTRYPOINT [\"/%s\"]\nCMD [\"-host=0.0.0.0\"]\n",
-		name, name, dockerToxiproxyAPIPort, name)
-	return imageBuildOnce(ctx, cli, ToxiproxyImage, bin, name, dockerfile)
-}
-
-// imageBuildOnce builds ref from a dedicated context (the binary and a Dockerfile) unless it exists.
-func imageBuildOnce(ctx context.Context, cli client.APIClient, ref, bin, name, dockerfile string) error {
 	if ok, err := imageExists(ctx, cli, ref); err != nil || ok {
+		return ref, err
+	}
+	return ref, imageBuild(ctx, cli, ref, name, sum, prog, "")
+}
+
+// imageEnsureToxiproxy builds the proxy image (the drill binary running "proxy-server")
+// unless the engine holds one built from this very binary.
+func imageEnsureToxiproxy(ctx context.Context, cli client.APIClient) error {
+	prog, err := fixture.Locate(fixture.ProxyServer)
+	if err != nil {
+		return fmt.Errorf("build proxy image: %w", err)
+	}
+	sum, err := imageFileHash(prog.Path)
+	if err != nil {
+		return fmt.Errorf("build proxy image: %w", err)
+	}
+	if built, err := imageLabel(ctx, cli, ToxiproxyImage, imageBinaryLabel); err != nil || built == sum {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "drill-image-")
+	cmd := fmt.Sprintf("EXPOSE %d\nCMD [\"-host=0.0.0.0\", \"-port=%d\"]\n", dockerToxiproxyAPIPort, dockerToxiproxyAPIPort)
+	return imageBuild(ctx, cli, ToxiproxyImage, fixture.ProxyServer, sum, prog, cmd)
+}
+
+// imageBinaryLabel records on each image the hash of the drill binary inside it.
+const imageBinaryLabel = "dev.drill.binary"
+
+// imageBuild builds ref FROM scratch out of the drill binary (and, when it is dynamically
+// linked, its loader and libraries) with prog's arguments as the entrypoint. The build
+// context is streamed from the host files: nothing else of the host goes to the engine.
+func imageBuild(ctx context.Context, cli client.APIClient, ref, name, sum string, prog fixture.Program, extra string) error {
+	files, libDirs, err := imageRootfs(prog.Path)
 	if err != nil {
 		return fmt.Errorf("build image %s: %w", ref, err)
 	}
-	defer os.RemoveAll(dir)
-	if err := imageCopyFile(bin, filepath.Join(dir, name), 0o755); err != nil {
+	entry, err := json.Marshal(append([]string{imageDrillPath}, prog.Args...))
+	if err != nil {
 		return fmt.Errorf("build image %s: %w", ref, err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
-		return fmt.Errorf("build image %s: %w", ref, err)
+	dockerfile := "FROM scratch\nCOPY rootfs/ /\n"
+	if len(libDirs) > 0 {
+		dockerfile += "ENV LD_LIBRARY_PATH=" + strings.Join(libDirs, ":") + "\n"
 	}
+	dockerfile += "ENTRYPOINT " + string(entry) + "\n" + extra
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(imageTar(pw, dir, "Dockerfile", name)) }()
+	go func() { pw.CloseWithError(imageTar(pw, dockerfile, files)) }()
 	defer pr.Close()
 	res, err := cli.ImageBuild(ctx, pr, client.ImageBuildOptions{
 		Tags:        []string{ref},
@@ -182,7 +192,7 @@ func imageBuildOnce(ctx context.Context, cli client.APIClient, ref, bin, name, d
 		Remove:      true,
 		ForceRemove: true,
 		Version:     build.BuilderV1, // the classic builder handles FROM scratch offline
-		Labels:      map[string]string{"dev.drill.image": name},
+		Labels:      map[string]string{"dev.drill.image": name, imageBinaryLabel: sum},
 	})
 	if err != nil {
 		return fmt.Errorf("build image %s: %w", ref, err)
@@ -230,6 +240,20 @@ func imageExists(ctx context.Context, cli client.APIClient, ref string) (bool, e
 	return false, fmt.Errorf("inspect image %s: %w", ref, err)
 }
 
+// imageLabel returns the value of an image's label, "" when the image or label is absent.
+func imageLabel(ctx context.Context, cli client.APIClient, ref, key string) (string, error) {
+	res, err := cli.ImageInspect(ctx, ref)
+	switch {
+	case cerrdefs.IsNotFound(err):
+		return "", nil
+	case err != nil:
+		return "", fmt.Errorf("inspect image %s: %w", ref, err)
+	case res.Config == nil:
+		return "", nil
+	}
+	return res.Config.Labels[key], nil
+}
+
 // imageReadStream drains a build's JSON message stream and returns the first error it reports.
 func imageReadStream(r io.Reader) error {
 	dec := json.NewDecoder(r)
@@ -251,17 +275,25 @@ func imageReadStream(r io.Reader) error {
 	}
 }
 
-// imageTar writes the named files of dir as a tar stream: the whole build context.
-func imageTar(w io.Writer, dir string, names ...string) error {
+// imageTar writes the build context as a tar stream: the Dockerfile and, under rootfs/,
+// every file at its path in the image.
+func imageTar(w io.Writer, dockerfile string, files []imageFile) error {
 	tw := tar.NewWriter(w)
-	for _, n := range names {
-		if err := imageTarFile(tw, filepath.Join(dir, n), n); err != nil {
+	if err := tw.WriteHeader(&tar.Header{Name: "Dockerfile", Mode: 0o644, Size: int64(len(dockerfile)), Typeflag: tar.TypeReg}); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(tw, dockerfile); err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := imageTarFile(tw, f.src, "rootfs"+f.dst); err != nil {
 			return err
 		}
 	}
 	return tw.Close()
 }
 
+// imageTarFile writes the content of path (symbolic links followed) as a regular file.
 func imageTarFile(tw *tar.Writer, path, name string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -272,33 +304,12 @@ func imageTarFile(tw *tar.Writer, path, name string) error {
 	if err != nil {
 		return err
 	}
-	hdr, err := tar.FileInfoHeader(st, "")
-	if err != nil {
-		return err
-	}
-	hdr.Name = name
+	hdr := &tar.Header{Name: name, Mode: int64(st.Mode().Perm()), Size: st.Size(), Typeflag: tar.TypeReg, ModTime: st.ModTime()}
 	if err := tw.WriteHeader(hdr); err != nil {
 		return err
 	}
 	_, err = io.Copy(tw, f)
 	return err
-}
-
-func imageCopyFile(src, dst string, mode os.FileMode) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 // imageFileHash is the short (12 hex digits) sha256 of a file: a fixture image's tag.

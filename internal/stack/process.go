@@ -18,7 +18,7 @@ import (
 )
 
 // Process is the runtime that starts services as local processes on 127.0.0.1 with
-// an embedded Toxiproxy in front of them. It needs no container engine.
+// an embedded Toxiproxy and a switch in front of each. It needs no container engine.
 type Process struct{}
 
 // NewProcess returns the process runtime.
@@ -32,7 +32,7 @@ func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (
 	cfg := NewUpConfig(opts...)
 	st := &processStack{services: map[string]*processService{}}
 	if cfg.DataDir == "" {
-		dir, err := os.MkdirTemp("", "drill-run-")
+		dir, err := makeTempDir("run")
 		if err != nil {
 			return nil, fmt.Errorf("make data dir: %w", err)
 		}
@@ -43,15 +43,17 @@ func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (
 		return st, err
 	}
 	st.toxi = tp
+	// Every service's switch first, refusing until the service runs: the proxies in
+	// front of a service forward to its switch, which follows its deploys.
 	for _, svc := range spec.Services {
-		s, err := newProcessService(svc, filepath.Join(cfg.DataDir, svc.Name))
+		s, err := newProcessService(svc, filepath.Join(cfg.DataDir, svc.Name), tp)
 		if err != nil {
 			return st, err
 		}
 		st.services[svc.Name] = s
 		st.order = append(st.order, s)
 	}
-	// Scenario proxies first, on ports chosen now, so every service starts knowing
+	// Scenario proxies next, on ports chosen now, so every service starts knowing
 	// where to reach them (DRILL_PROXY_<NAME>).
 	proxyEnv := map[string]string{}
 	for _, p := range spec.Proxies {
@@ -59,7 +61,7 @@ func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (
 		if !ok {
 			return st, fmt.Errorf("create proxy %s: unknown upstream service %q", p.Name, p.Upstream)
 		}
-		addr, err := tp.createProxyAt(p.Name, "127.0.0.1:0", up.addr)
+		addr, err := tp.createProxyAt(p.Name, "127.0.0.1:0", up.switchAddr)
 		if err != nil {
 			return st, err
 		}
@@ -67,10 +69,10 @@ func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (
 	}
 	for _, s := range st.order {
 		s.extraEnv = proxyEnv
-		if err := s.start(ctx, s.spec.Release, true); err != nil {
+		if err := s.Deploy(ctx, s.spec.Release); err != nil {
 			return st, err
 		}
-		if s.endpoint, err = tp.createProxy(s.spec.Name, s.addr); err != nil {
+		if s.endpoint, err = tp.createProxy(s.spec.Name, s.switchAddr); err != nil {
 			return st, err
 		}
 	}
@@ -108,7 +110,7 @@ func (s *processStack) Down(ctx context.Context) error {
 		ctx = context.WithoutCancel(ctx)
 		var errs []error
 		for i := len(s.order) - 1; i >= 0; i-- {
-			errs = append(errs, s.order[i].stop(ctx))
+			errs = append(errs, s.order[i].halt(ctx))
 		}
 		if s.toxi != nil {
 			errs = append(errs, s.toxi.close())
@@ -121,30 +123,42 @@ func (s *processStack) Down(ctx context.Context) error {
 	return s.downErr
 }
 
-// processService is one service run as a child process on a fixed loopback port.
+// processService is one service run as child processes on loopback, each instance on a
+// port of its own behind the service's switch (two instances overlap in a start-first
+// deploy).
 type processService struct {
-	spec     scenario.Service
-	dataDir  string
-	addr     string // 127.0.0.1:port the process listens on
-	endpoint string // front proxy address
+	spec       scenario.Service
+	dataDir    string
+	endpoint   string // front proxy address
+	switchAddr string // the switch the front proxy forwards to
+	front      *embeddedToxiproxy
 
 	// extraEnv is added to every release's environment (the scenario proxies' addresses).
 	extraEnv map[string]string
 
-	mu      sync.Mutex
-	proc    *child
-	release string
+	op       sync.Mutex // serialises lifecycle operations (deploy, kill, restart, stop)
+	mu       sync.Mutex // guards the fields below
+	proc     *child     // the instance serving now; nil when none
+	addr     string     // where proc listens
+	release  string
+	draining sync.WaitGroup // old instances of start-first deploys, still stopping
 }
 
-func newProcessService(spec scenario.Service, dataDir string) (*processService, error) {
+var (
+	_ Service    = (*processService)(nil)
+	_ Controller = (*processService)(nil)
+	_ Reviver    = (*processService)(nil)
+)
+
+func newProcessService(spec scenario.Service, dataDir string, front *embeddedToxiproxy) (*processService, error) {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("make data dir for %s: %w", spec.Name, err)
 	}
-	port, err := freePort()
+	addr, err := front.createSwitch(spec.Name)
 	if err != nil {
 		return nil, err
 	}
-	return &processService{spec: spec, dataDir: dataDir, addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port))}, nil
+	return &processService{spec: spec, dataDir: dataDir, switchAddr: addr, front: front}, nil
 }
 
 func (s *processService) Endpoint() string { return s.endpoint }
@@ -155,16 +169,76 @@ func (s *processService) Release() string {
 	return s.release
 }
 
-// Deploy stops the running release gracefully and starts the named one on the same port.
-func (s *processService) Deploy(ctx context.Context, release string) error {
-	if err := s.stop(ctx); err != nil {
-		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
+// Deploy implements Service with the service's strategy: start-first starts the release
+// on a new port beside the running one and switches once it is ready (the old instance
+// drains in the background); recreate stops the running one first. When ctx ends before
+// the switch the deploy is aborted: the new instance is stopped, the old one (start-first)
+// goes on serving.
+func (s *processService) Deploy(ctx context.Context, release string, opts ...DeployOption) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	cfg := newDeployConfig(s.spec, opts)
+	s.mu.Lock()
+	running := s.proc != nil && !s.proc.done()
+	s.mu.Unlock()
+	if cfg.Strategy == scenario.StrategyRecreate || !running {
+		return s.recreate(ctx, release, cfg)
 	}
-	return s.start(ctx, release, false)
+	p, addr, err := s.launch(ctx, release)
+	if err != nil {
+		return err
+	}
+	cfg.step(StepReady, release)
+	s.front.setSwitch(s.spec.Name, addr)
+	s.mu.Lock()
+	old := s.proc
+	s.proc, s.addr, s.release = p, addr, release
+	s.mu.Unlock()
+	cfg.step(StepSwitched, release)
+	s.draining.Add(1)
+	go func() {
+		defer s.draining.Done()
+		_ = old.stop(stopGrace)
+		cfg.step(StepDrained, "")
+	}()
+	return nil
 }
 
-// Kill implements Controller: SIGKILL to the service's process group.
+// stopGrace is how long a stopped instance may take to exit before it is killed.
+const stopGrace = 5 * time.Second
+
+// recreate stops what runs, then starts release; nothing serves in between.
+func (s *processService) recreate(ctx context.Context, release string, cfg DeployConfig) error {
+	s.front.setSwitch(s.spec.Name, "")
+	s.mu.Lock()
+	old := s.proc
+	s.proc, s.addr, s.release = nil, "", ""
+	s.mu.Unlock()
+	if old != nil {
+		cfg.step(StepStopping, "")
+		if err := old.stop(stopGrace); err != nil {
+			return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
+		}
+		cfg.step(StepDrained, "")
+	}
+	p, addr, err := s.launch(ctx, release)
+	if err != nil {
+		return err
+	}
+	cfg.step(StepReady, release)
+	s.mu.Lock()
+	s.proc, s.addr, s.release = p, addr, release
+	s.mu.Unlock()
+	s.front.setSwitch(s.spec.Name, addr)
+	cfg.step(StepSwitched, release)
+	return nil
+}
+
+// Kill implements Controller: SIGKILL to the service's process group. Nothing brings
+// it back but a Revive, a Restart or a deploy.
 func (s *processService) Kill(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
 	s.mu.Lock()
 	p := s.proc
 	s.mu.Unlock()
@@ -172,6 +246,20 @@ func (s *processService) Kill(ctx context.Context) error {
 		return fmt.Errorf("kill %s: not running", s.spec.Name)
 	}
 	return p.kill()
+}
+
+// Revive implements Reviver: starts the current release again when nothing of the
+// service runs (a supervisor's restart after a crash); a service running is left alone.
+func (s *processService) Revive(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	s.mu.Lock()
+	running, release := s.proc != nil && !s.proc.done(), s.release
+	s.mu.Unlock()
+	if running {
+		return nil
+	}
+	return s.recreate(ctx, release, newDeployConfig(s.spec, nil))
 }
 
 // Pause implements Controller with SIGSTOP / SIGCONT to the process group.
@@ -186,60 +274,79 @@ func (s *processService) Pause(ctx context.Context, paused bool) error {
 }
 
 // Stop ends the service gracefully and leaves it stopped (the stop fault).
-func (s *processService) Stop(ctx context.Context) error { return s.stop(ctx) }
+func (s *processService) Stop(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	s.mu.Lock()
+	p := s.proc
+	s.mu.Unlock()
+	if p == nil {
+		return nil
+	}
+	return p.stop(stopGrace)
+}
 
 // Restart implements Controller: stop, then start the same release again.
 func (s *processService) Restart(ctx context.Context) error {
-	return s.Deploy(ctx, s.Release())
+	s.op.Lock()
+	defer s.op.Unlock()
+	return s.recreate(ctx, s.Release(), newDeployConfig(s.spec, nil))
 }
 
-// start runs the release and waits until it answers its health path: with a 2xx when
-// healthy is set (stack start), with any status otherwise (a deploy).
-func (s *processService) start(ctx context.Context, release string, healthy bool) error {
+// launch starts an instance of release on a free port and waits until its health path
+// answers 2xx; on any failure (or ctx ending) the instance is stopped again.
+func (s *processService) launch(ctx context.Context, release string) (*child, string, error) {
 	rel, err := findRelease(s.spec, release)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
 	argv, err := s.command(rel)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	_, port, _ := net.SplitHostPort(s.addr)
+	port, err := freePort()
+	if err != nil {
+		return nil, "", err
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	env := mergeEnv(s.extraEnv, s.spec.Env, rel.Env)
-	env["HOST"], env["PORT"] = "127.0.0.1", port
+	env["HOST"], env["PORT"] = "127.0.0.1", strconv.Itoa(port)
 	if s.spec.Fixture != "" {
 		env["LEDGER_RELEASE"], env["LEDGER_DATA"] = rel.Name, s.dataDir
 	}
 	p, err := startChild(argv, env, s.dataDir)
 	if err != nil {
-		return fmt.Errorf("start %s %s: %w", s.spec.Name, release, err)
+		return nil, "", fmt.Errorf("start %s %s: %w", s.spec.Name, release, err)
 	}
-	s.mu.Lock()
-	s.proc, s.release = p, release
-	s.mu.Unlock()
 	timeout := s.spec.StartTimeout.D()
 	if timeout <= 0 {
 		timeout = 15 * time.Second
 	}
-	url := "http://" + s.addr + s.spec.Health
-	if err := waitServing(ctx, url, timeout, healthy, p.exited); err != nil {
-		return fmt.Errorf("start %s %s: %w%s", s.spec.Name, release, err, p.tail())
+	if err := waitServing(ctx, "http://"+addr+s.spec.Health, timeout, true, p.exited); err != nil {
+		_ = p.kill()
+		return nil, "", fmt.Errorf("start %s %s: %w%s", s.spec.Name, release, err, p.tail())
 	}
-	return nil
+	return p, addr, nil
 }
 
-func (s *processService) stop(ctx context.Context) error {
+// halt stops every instance of the service, draining ones included (teardown).
+func (s *processService) halt(ctx context.Context) error {
+	s.op.Lock()
+	defer s.op.Unlock()
 	s.mu.Lock()
 	p := s.proc
 	s.proc = nil
 	s.mu.Unlock()
-	if p == nil {
-		return nil
+	var err error
+	if p != nil {
+		err = p.stop(stopGrace)
 	}
-	return p.stop(5 * time.Second)
+	s.draining.Wait()
+	return err
 }
 
-// command is the argv that runs a release: its own command, the service's, or the fixture binary.
+// command is the argv that runs a release: its own command, the service's, or the fixture
+// as a subcommand of the drill binary.
 func (s *processService) command(rel scenario.Release) ([]string, error) {
 	switch {
 	case len(rel.Command) > 0:
@@ -247,11 +354,11 @@ func (s *processService) command(rel scenario.Release) ([]string, error) {
 	case len(s.spec.Command) > 0:
 		return s.spec.Command, nil
 	case s.spec.Fixture != "":
-		bin, err := fixture.Locate(s.spec.Fixture)
+		prog, err := fixture.Locate(s.spec.Fixture)
 		if err != nil {
 			return nil, fmt.Errorf("start %s: %w", s.spec.Name, err)
 		}
-		return []string{bin}, nil
+		return prog.Argv(), nil
 	}
 	return nil, fmt.Errorf("start %s: the process runtime needs a fixture or a command (image %q runs only on the docker runtime)", s.spec.Name, s.spec.Image)
 }

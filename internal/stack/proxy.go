@@ -8,16 +8,16 @@ import (
 	"net/http"
 	"time"
 
-	toxiproxy "github.com/Shopify/toxiproxy/v2"
 	toxiclient "github.com/Shopify/toxiproxy/v2/client"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/rs/zerolog"
+
+	"github.com/drillhq/drill/internal/front"
 )
 
 // embeddedToxiproxy is a real Toxiproxy server running inside drill's process, serving
-// its HTTP API on a loopback port so faults drive it exactly as they drive a container.
+// its HTTP API on a loopback port so faults drive it exactly as they drive a container,
+// with the switches of the stack's services (package front) beside it.
 type embeddedToxiproxy struct {
-	server *toxiproxy.ApiServer
+	server *front.Server
 	http   *http.Server
 	client *toxiclient.Client
 	done   chan struct{}
@@ -25,14 +25,14 @@ type embeddedToxiproxy struct {
 
 // startToxiproxy starts an embedded Toxiproxy server on 127.0.0.1 and waits until its API answers.
 func startToxiproxy(ctx context.Context) (*embeddedToxiproxy, error) {
-	srv := toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), zerolog.Nop())
+	srv := front.NewServer()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen toxiproxy api: %w", err)
 	}
 	e := &embeddedToxiproxy{
 		server: srv,
-		http:   &http.Server{Handler: srv.Routes(), ReadHeaderTimeout: 10 * time.Second},
+		http:   &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second},
 		client: toxiclient.NewClient("http://" + ln.Addr().String()),
 		done:   make(chan struct{}),
 	}
@@ -61,9 +61,25 @@ func (e *embeddedToxiproxy) createProxyAt(name, listen, upstream string) (string
 	return p.Listen, nil
 }
 
-// close stops every proxy (closing their listeners and connections) and the API server.
+// createSwitch makes the named service's switch on a free loopback port, refusing until
+// setSwitch gives it an upstream, and returns its address.
+func (e *embeddedToxiproxy) createSwitch(name string) (string, error) {
+	info, err := e.server.CreateSwitch(name, "127.0.0.1:0", "")
+	if err != nil {
+		return "", err
+	}
+	return info.Listen, nil
+}
+
+// setSwitch sends the named switch's new connections to upstream ("" refuses them).
+func (e *embeddedToxiproxy) setSwitch(name, upstream string) {
+	// The switch exists: createSwitch made it with the service.
+	_ = e.server.SetUpstream(name, upstream)
+}
+
+// close stops every proxy and switch (closing their listeners and connections) and the API server.
 func (e *embeddedToxiproxy) close() error {
-	errs := []error{e.server.Collection.Clear()}
+	errs := []error{e.server.Close()}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	errs = append(errs, e.http.Shutdown(ctx))

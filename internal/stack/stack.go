@@ -37,10 +37,19 @@ type Service interface {
 	Endpoint() string
 	// Release is the name of the release running now.
 	Release() string
-	// Deploy replaces what runs with the named release (recreate) and waits until the
-	// new release serves HTTP on the health path with ANY status: a bad release that
-	// answers 500 is deployed, not stuck. Whether it is healthy is for probes to say.
-	Deploy(ctx context.Context, release string) error
+	// Deploy replaces what runs with the named release by the service's strategy
+	// (start-first unless the scenario declares recreate, or an option says otherwise)
+	// and returns once the new release passed its readiness check and receives the
+	// traffic. Cancelling ctx before that aborts the deploy.
+	Deploy(ctx context.Context, release string, opts ...DeployOption) error
+}
+
+// Reviver is implemented by services that can be started again after they died, as a
+// supervisor (Docker's restart policy, a Kubernetes pod restart) does.
+type Reviver interface {
+	// Revive starts the current release when nothing of the service runs; a running
+	// service is left alone, so a revive never starts a service twice.
+	Revive(ctx context.Context) error
 }
 
 // Controller is implemented by services whose runtime can act on the running unit

@@ -116,3 +116,20 @@ var _ = Describe("MeanCI", func() {
 		}
 	})
 })
+
+var _ = Describe("MaxRateVerdict", func() {
+	It("passes when the upper bound is within the allowed rate, mirroring RateVerdict", func() {
+		v := stats.MaxRateVerdict(0, 59, 0.05, 0.95, stats.WithLabel("false-positive rate"))
+		Expect(v.Verdict).To(Equal(stats.Pass))
+		Expect(v.Upper).To(BeNumerically("~", 1-stats.ClopperPearsonLower(59, 59, 0.95), 1e-12))
+		Expect(v.Upper).To(BeNumerically("<=", 0.05))
+		Expect(v.Reason).To(ContainSubstring("false-positive rate ≤ 5%"))
+	})
+	It("is inconclusive with too few controls and fails when the lower bound exceeds the allowed rate", func() {
+		Expect(stats.MaxRateVerdict(0, 20, 0.05, 0.95).Verdict).To(Equal(stats.Inconclusive))
+		v := stats.MaxRateVerdict(15, 20, 0.05, 0.95)
+		Expect(v.Verdict).To(Equal(stats.Fail))
+		Expect(v.Estimate).To(BeNumerically("~", 0.75, 1e-12))
+		Expect(v.Lower).To(BeNumerically(">", 0.05))
+	})
+})

@@ -61,3 +61,33 @@ func RateVerdict(successes, n int, required, conf float64, opts ...VerdictOption
 	}
 	return res
 }
+
+// MaxRateVerdict judges "the event probability is at most allowed" at confidence conf
+// from events out of n trials (a trigger's false positives in control trials): Pass when
+// the one-sided Clopper–Pearson upper bound is ≤ allowed, Fail when the lower bound is
+// above it, Inconclusive otherwise. It is RateVerdict on the trials without the event.
+func MaxRateVerdict(events, n int, allowed, conf float64, opts ...VerdictOption) VerdictResult {
+	cfg := newVerdictConfig("rate", opts)
+	res := RateVerdict(n-events, n, 1-allowed, conf)
+	if events < 0 || events > n {
+		res.Reason = fmt.Sprintf("cannot judge %s: need 0 ≤ events (%d) ≤ n (%d)", cfg.label, events, n)
+		return res
+	}
+	if n > 0 {
+		res.Estimate = 1 - res.Estimate
+		res.Lower, res.Upper = 1-res.Upper, 1-res.Lower
+	}
+	al, c := percent(allowed), percent(conf)
+	switch res.Verdict {
+	case Pass:
+		res.Reason = fmt.Sprintf("%s ≤ %s with %s confidence (%d of %d)", cfg.label, al, c, events, n)
+	case Fail:
+		res.Reason = fmt.Sprintf("%s > %s with %s confidence (%d of %d)", cfg.label, al, c, events, n)
+	default:
+		res.Reason = fmt.Sprintf("%s undecided against %s at %s (%d of %d)", cfg.label, al, c, events, n)
+		if res.NeededN > 0 {
+			res.Reason += fmt.Sprintf(": %d trials needed if the rate holds", res.NeededN)
+		}
+	}
+	return res
+}

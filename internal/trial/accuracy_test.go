@@ -34,7 +34,7 @@ stack:
     - name: ledger
       fixture: ledger
       port: 8080
-      health: /healthz
+      health: /version
       env: {LEDGER_DURABILITY: ` + durability + `}
       release: v1
       releases:
@@ -69,17 +69,31 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int) {
 		Expect(err).NotTo(HaveOccurred())
 		bound := sc.Probes.Interval.D() + 10*time.Millisecond
 		rt := newRuntime()
-		var errs []time.Duration
+		var errs, ttms []time.Duration
 		for i := 1; i <= trials; i++ {
 			res, events := runTrial(rt, sc, i)
 			Expect(res.Error).To(BeEmpty())
 			Expect(res.Outcome).To(Equal(trial.Recovered))
 			clock := res.Started.UnixNano()
 			fault := clock + int64(res.Timing.Fault)
-			// The outage starts when v1 is told to stop for the recreate (it closes its
-			// listener then), or at the first failure served, whichever came first.
-			down, ok := outageStart(events, fault)
-			Expect(ok).To(BeTrue(), "the fixture recorded no outage after the change")
+			// Start-first: v1 serves until v2 is live, so the outage is the defect's and
+			// starts with the first failed answer v2 gave a client, by its own record.
+			down, ok := truth.FirstFailure(events, fault)
+			Expect(ok).To(BeTrue(), "the fixture recorded no failure after the change")
+			// drill's t_impact is the start of a probe that failed: at most one interval
+			// + 10ms after the fixture's first failed answer (and a probe's request goes
+			// out a little before the answer it gets).
+			impact := clock + int64(*res.Timing.Impact)
+			Expect(time.Duration(impact - down.T)).To(BeNumerically("<=", bound))
+			// ... and the failed answer that probe got came no earlier than the fixture's
+			// first (1ms for the two clocks' readings).
+			for _, p := range res.Probes {
+				if p.Start == *res.Timing.Impact {
+					Expect(time.Duration(clock + int64(p.End) - down.T)).To(BeNumerically(">=", -time.Millisecond))
+				}
+			}
+			Expect(res.Timing.ChangeGap).To(BeNil(), "start-first has no gap")
+			ttms = append(ttms, res.Timing.TTM.D())
 			trigger := clock + int64(*res.Timing.Trigger)
 			up, ok := truth.FirstRecovery(events, trigger)
 			Expect(ok).To(BeTrue(), "the fixture recorded no recovery after the rollback")
@@ -96,6 +110,10 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int) {
 		slices.Sort(errs)
 		AddReportEntry(rt.Name()+" RTC error vs ground truth", fmt.Sprintf("n=%d median %s max |%s| (bound %s)",
 			len(errs), errs[len(errs)/2], max(-errs[0], errs[len(errs)-1]), bound))
+		// The decision of an automated trigger is immediate: TTM is drill's reaction,
+		// never a wait for a deploy in flight.
+		slices.Sort(ttms)
+		Expect(ttms[len(ttms)/2]).To(BeNumerically("<=", sc.Probes.Interval.D()))
 	})
 
 	It("reports as lost exactly the acknowledged writes a crash took from the fixture's durable state", func() {
@@ -132,6 +150,15 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int) {
 			// RPC spans back to the oldest lost acknowledgement.
 			Expect(*res.Loss.OldestLostAck).To(BeNumerically("<", *res.Timing.Impact))
 			Expect(res.Loss.RPC).To(Equal(*res.Timing.Impact - *res.Loss.OldestLostAck))
+			// One lifecycle: after the kill exactly one process started, the rollback's.
+			kill := clock(res, trial.EventFaultApplied)
+			var after []truth.Event
+			for _, e := range truth.Starts(events) {
+				if e.T > kill {
+					after = append(after, e)
+				}
+			}
+			Expect(after).To(HaveLen(1), "starts after the kill")
 		}
 	})
 }
@@ -173,13 +200,15 @@ var _ = Describe("measures against the fixture's own ground truth", func() {
 	})
 })
 
-func outageStart(events []truth.Event, after int64) (truth.Event, bool) {
-	for _, e := range events {
-		if e.T >= after && (e.Ev == truth.Stopping || e.Ev == truth.Stop || e.Ev == "first_fail" || e.Ev == "crash") {
-			return e, true
+// clock is the wall time (Unix ns) of the trial's first event named name.
+func clock(res trial.Result, name string) int64 {
+	for _, e := range res.Events {
+		if e.Name == name {
+			return res.Started.UnixNano() + int64(e.At)
 		}
 	}
-	return truth.Event{}, false
+	Fail("no event " + name)
+	return 0
 }
 
 // lastRecovered is the set of transfer ids the fixture holds at the end: what its last
@@ -211,7 +240,7 @@ stack:
     - name: ledger
       fixture: ledger
       port: 8080
-      health: /healthz
+      health: /version
       env: {LEDGER_DURABILITY: never}
       release: v1
       releases: [{name: v1}]

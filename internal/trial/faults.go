@@ -63,10 +63,12 @@ func (f *faults) run(ctx context.Context, i int) {
 		f.record(fmt.Errorf("apply fault %s on %s: %w", spec.Kind, spec.Target, err))
 		return
 	}
-	f.t.event("fault_applied", spec.Kind+" "+spec.Target)
+	f.t.event(EventFaultApplied, spec.Kind+" "+spec.Target)
 	f.mu.Lock()
 	f.reverts[i] = revert
-	if spec.For == 0 {
+	// A lasting fault (a kill) is not undone when the rollback starts: what brings the
+	// service back is the rollback itself, or the supervisor the fault declares.
+	if l, ok := f.built[i].(inject.Lasting); spec.For == 0 && !(ok && l.LastsPastRollback()) {
 		f.untilRB = append(f.untilRB, i)
 	}
 	f.mu.Unlock()
@@ -101,7 +103,7 @@ func (f *faults) revert(ctx context.Context, i int) {
 		f.record(fmt.Errorf("revert fault %s on %s: %w", f.specs[i].Kind, f.specs[i].Target, err))
 		return
 	}
-	f.t.event("fault_reverted", f.specs[i].Kind+" "+f.specs[i].Target)
+	f.t.event(EventFaultReverted, f.specs[i].Kind+" "+f.specs[i].Target)
 }
 
 // atRollback reverts the faults that last until the rollback.
@@ -130,5 +132,5 @@ func (f *faults) record(err error) {
 	f.mu.Lock()
 	f.firstErr = errors.Join(f.firstErr, err)
 	f.mu.Unlock()
-	f.t.event("fault_error", err.Error())
+	f.t.event(EventFaultError, err.Error())
 }

@@ -47,16 +47,32 @@ func Measure(r *Result, p Params) {
 		}
 	}
 	tm := &r.Timing
-	tm.Impact = measure.Impact(r.Probes, tm.Fault, tm.Detect, p.RecoverAfter)
+	// The defect's impact is looked for from when the change went live (a recreate's gap
+	// before is the change's own downtime), unless the trigger fired before that.
+	from := tm.Fault
+	if tm.Live != nil && (tm.Detect == nil || *tm.Live <= *tm.Detect) {
+		from = *tm.Live
+	}
+	tm.Impact = measure.Impact(r.Probes, from, tm.Detect, p.RecoverAfter)
 	tm.Recovered = nil
 	if tm.Trigger != nil {
-		tm.Recovered = measure.StableRecovery(r.Probes, *tm.Trigger, p.RecoverAfter)
+		// Recovery counts only probes started once the rollback's last step ended: a
+		// service still being acted on cannot have recovered yet.
+		after := *tm.Trigger
+		if tm.RollbackEnd != nil {
+			after = *tm.RollbackEnd
+		}
+		tm.Recovered = measure.StableRecovery(r.Probes, after, p.RecoverAfter)
 		if tm.Recovered == nil && r.Outcome == Recovered {
 			r.Outcome = NotRecovered
 		}
 	}
 	tm.Derive()
 	r.FalsePositive = tm.Detect != nil && (tm.Impact == nil || *tm.Detect < *tm.Impact)
+	if r.Control {
+		// Whatever the probes saw, the change was good: any firing is a false positive.
+		r.FalsePositive = tm.Detect != nil
+	}
 
 	r.Loss = nil
 	if r.FinalRead != nil {

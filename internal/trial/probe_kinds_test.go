@@ -25,7 +25,7 @@ stack:
     - name: ledger
       fixture: ledger
       port: 8080
-      health: /healthz
+      health: /version
       release: v1
       releases:
         - name: v1

@@ -26,6 +26,10 @@ const (
 	Errored Outcome = "error"
 	// Interrupted: the run was cancelled during this trial.
 	Interrupted Outcome = "interrupted"
+	// ControlQuiet: a control trial (a good change) whose trigger stayed silent.
+	ControlQuiet Outcome = "control_quiet"
+	// ControlFired: a control trial whose trigger fired: a false positive.
+	ControlFired Outcome = "control_fired"
 )
 
 // Event is one thing that happened during a trial, on its clock.
@@ -40,7 +44,9 @@ type Result struct {
 	Index   int     `json:"index"`
 	Seed    int64   `json:"seed"`
 	Outcome Outcome `json:"outcome"`
-	Error   string  `json:"error,omitempty"`
+	// Control marks a control trial: a good change (or none), no faults, no rollback.
+	Control bool   `json:"control,omitempty"`
+	Error   string `json:"error,omitempty"`
 	// Started is the trial clock's base as a UTC wall time.
 	Started time.Time `json:"started"`
 	// SetupMs is how long starting the stack took (not part of any measure).
@@ -55,6 +61,10 @@ type Result struct {
 	Events        []Event         `json:"events"`
 	// CaptureError says why the live state could not be captured for the checks.
 	CaptureError string `json:"capture_error,omitempty"`
+	// Load is what the workload's open-loop schedule achieved against the rate asked
+	// (nil without a workload); a shortfall means the trial ran under a lighter or
+	// later load than the scenario states, and reports say so.
+	Load *measure.Load `json:"load,omitempty"`
 
 	// Raw records, from which Measure derives every measure above. The results file
 	// carries them only with --keep-raw; they are always stored beside it, compressed.

@@ -24,12 +24,15 @@ type Config struct {
 	UpOptions []stack.UpOption
 	// OnEvent, when set, is called with every event as it happens (progress display).
 	OnEvent func(index int, e Event)
+	// Control makes this a control trial: the same procedure with the scenario's good
+	// release (control.release) instead of the change, no faults, and no rollback.
+	Control bool
 }
 
 // Run runs trial number index with the given seed. It always returns a Result; a
 // trial that could not run has Outcome Errored and an Error, never a measure.
 func Run(ctx context.Context, cfg Config, index int, seed int64) Result {
-	t := &run{cfg: cfg, sc: cfg.Scenario, res: Result{Index: index, Seed: seed, Events: []Event{}},
+	t := &run{cfg: cfg, sc: cfg.Scenario, res: Result{Index: index, Seed: seed, Control: cfg.Control, Events: []Event{}},
 		history: &measure.History{}, recovered: make(chan struct{}), fired: make(chan measure.Offset, 1)}
 	t.clock = measure.NewClock()
 	setupStart := time.Now()
@@ -93,7 +96,11 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	if err != nil {
 		return err
 	}
-	fs, err := newFaults(t, st, t.cfg.Runtime.Name(), sc.Faults)
+	var faultSpecs []scenario.Fault
+	if !t.cfg.Control { // a control trial makes a good change and injects nothing
+		faultSpecs = sc.Faults
+	}
+	fs, err := newFaults(t, st, t.cfg.Runtime.Name(), faultSpecs)
 	if err != nil {
 		return err
 	}
@@ -106,7 +113,7 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	// The trial clock starts once the stack is up: every measure is an offset from here.
 	t.clock = measure.NewClock()
 	t.res.Started = t.clock.Base().UTC()
-	t.event("stack_up", fmt.Sprintf("%s runtime, ready in %s", t.cfg.Runtime.Name(), t.res.Setup))
+	t.event(EventStackUp, fmt.Sprintf("%s runtime, ready in %s", t.cfg.Runtime.Name(), t.res.Setup))
 	probeCtx, stopProbes := context.WithCancel(ctx)
 	wlCtx, stopWorkload := context.WithCancel(ctx)
 	var bg sync.WaitGroup
@@ -127,66 +134,94 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 		return err
 	}
 
-	t.event("warmup_start", sc.Warmup.D().String())
+	warm := t.event(EventWarmupStart, steadyRule(sc))
 	if err := t.wait(ctx, sc.Warmup.D()); err != nil {
 		return err
 	}
-	if err := t.steadyState(); err != nil {
+	if err := t.steadyState(warm + measure.Offset(sc.Settle.D())); err != nil {
 		return err
 	}
 
 	// t_fault: the change is deployed and the faults' schedule starts.
-	tFault := t.event("t_fault", describeChange(sc))
+	tFault := t.event(EventFault, t.describeChange())
 	t.res.Timing.Fault = tFault
 	trigger.Arm(tFault)
 	// The rollback goes back to what ran before the change (the same release when
-	// only faults were injected: a redeploy then restarts it).
+	// only faults were injected: a redeploy then starts it again).
 	previous := mechSvc.Release()
 	fs.start(ctx)
-	if sc.Change != nil {
-		changeSvc, err := st.Service(sc.Change.Service)
-		if err != nil {
-			return err
-		}
-		if sc.Change.Service == sc.Rollback.Mechanism.Service {
-			previous = changeSvc.Release()
-		}
-		if err := changeSvc.Deploy(ctx, sc.Change.Release); err != nil {
-			return fmt.Errorf("deploy change: %w", err)
-		}
-		t.event("change_deployed", sc.Change.Service+" "+sc.Change.Release)
+	change := t.deployChange(ctx, st)
+	defer change.stop()
+	if t.cfg.Control {
+		return t.observeControl(ctx, change)
 	}
 
 	timeout := time.NewTimer(sc.Rollback.Timeout.D())
 	defer timeout.Stop()
 	var detect measure.Offset
-	select {
-	case detect = <-t.fired:
-	case <-timeout.C:
-		t.mu.Lock()
-		defer t.mu.Unlock()
-		if t.triggerErr != nil {
-			return t.triggerErr
+	for fired := false; !fired; {
+		select {
+		case detect = <-t.fired:
+			fired = true
+		case <-change.done:
+			change.done = nil // finished (its steps are on the timeline); keep waiting
+		case <-timeout.C:
+			t.mu.Lock()
+			defer t.mu.Unlock()
+			if t.triggerErr != nil {
+				return t.triggerErr
+			}
+			t.res.Outcome = NotDetected
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		t.res.Outcome = NotDetected
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
-	t.recordAt(detect, "detect", sc.Rollback.Trigger.Condition)
+	t.recordAt(detect, EventDetect, sc.Rollback.Trigger.Condition)
 	t.res.Timing.Detect = &detect
 
-	mech := rollback.Redeploy{Service: sc.Rollback.Mechanism.Service, Release: previous}
-	tTrigger := t.event("rollback_start", fmt.Sprintf("redeploy %s %s", mech.Service, mech.Release))
+	// The rollback acts from t_trigger. A change still deploying is aborted first (its
+	// release never takes traffic), unless the scenario waits for it: that wait is a
+	// phase of its own, never part of the decision time.
+	var tTrigger measure.Offset
+	aborted := false
+	if change.inFlight() {
+		if sc.Rollback.WaitForChange {
+			t.event(EventWaitStart, "the change is still deploying: wait for it (rollback.wait_for_change)")
+			if err := change.wait(ctx); err != nil {
+				return err
+			}
+			end := t.event(EventWaitEnd, "")
+			wait := end - detect
+			t.res.Timing.Wait = &wait
+		} else {
+			tTrigger = t.event(EventRollbackStart, "abort the change's deploy in flight")
+			change.abort()
+			if err := change.wait(ctx); err != nil {
+				return err
+			}
+			aborted = true
+			t.event(EventChangeAborted, "")
+		}
+	}
+	mech := rollback.Redeploy{Service: sc.Rollback.Mechanism.Service, Release: previous,
+		Options: []stack.DeployOption{stack.WithSteps(t.stepper("rollback_"))}}
+	detail := fmt.Sprintf("redeploy %s %s", mech.Service, mech.Release)
+	if !aborted {
+		tTrigger = t.event(EventRollbackStart, detail)
+	}
 	t.res.Timing.Trigger = &tTrigger
-	t.mu.Lock()
-	t.recoveryFrom = &tTrigger
-	t.mu.Unlock()
 	fs.atRollback(ctx)
-	if err := mech.Rollback(ctx, st); err != nil {
+	if aborted && !change.isLive() && sc.Change != nil && sc.Change.Service == mech.Service && mechSvc.Release() == previous {
+		t.event(EventRollbackSkip, "the aborted change never went live: "+mech.Service+" still runs "+previous)
+	} else if err := mech.Rollback(ctx, st); err != nil {
 		return fmt.Errorf("roll back: %w", err)
 	}
-	t.event("rollback_end", "")
+	end := t.event(EventRollbackEnd, "")
+	t.res.Timing.RollbackEnd = &end
+	t.mu.Lock()
+	t.recoveryFrom = &end
+	t.mu.Unlock()
 
 	timeout.Reset(sc.Rollback.Timeout.D())
 	select {
@@ -201,6 +236,75 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	// Verify: keep probing one probe timeout longer, so every probe that started before
 	// the recovery streak has reported and a relapse would be seen.
 	return t.wait(ctx, sc.Probes.Timeout.D()+sc.Probes.Interval.D())
+}
+
+// observeControl watches a control trial: the good change deploys and the trigger must
+// stay silent for control.observe after it went live. Nothing is rolled back.
+func (t *run) observeControl(ctx context.Context, change *changeDeploy) error {
+	if err := change.wait(ctx); err != nil && ctx.Err() != nil {
+		return err
+	}
+	select {
+	case detect := <-t.fired:
+		return t.controlFired(detect)
+	default:
+	}
+	t.event(EventControlWatch, fmt.Sprintf("the trigger must stay silent for %s", t.sc.Control.Observe.D()))
+	timer := time.NewTimer(t.sc.Control.Observe.D())
+	defer timer.Stop()
+	select {
+	case detect := <-t.fired:
+		return t.controlFired(detect)
+	case <-timer.C:
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if t.triggerErr != nil {
+			return t.triggerErr
+		}
+		t.res.Outcome = ControlQuiet
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (t *run) controlFired(detect measure.Offset) error {
+	t.recordAt(detect, EventDetect, t.sc.Rollback.Trigger.Condition+" (a false positive: the change was good)")
+	t.res.Timing.Detect = &detect
+	t.res.Outcome = ControlFired
+	return nil
+}
+
+// describeChange says what t_fault starts: the change (or the control trial's good
+// change) and the faults.
+func (t *run) describeChange() string {
+	sc := t.sc
+	var parts []string
+	if rel, ok := t.changeRelease(); ok {
+		what := "deploy"
+		if t.cfg.Control {
+			what = "control: deploy"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s %s (%s)", what, sc.Change.Service, rel, t.strategy()))
+	} else if t.cfg.Control {
+		parts = append(parts, "control: no change")
+	}
+	if !t.cfg.Control {
+		for _, f := range sc.Faults {
+			parts = append(parts, fmt.Sprintf("fault %s on %s at +%s", f.Kind, f.Target, f.At.D()))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// steadyRule states the warm-up's steady-state rule for the timeline and the report.
+func steadyRule(sc *scenario.Scenario) string {
+	rule := fmt.Sprintf("%s; every probe must pass, and at least %d", sc.Warmup.D(), sc.Probes.RecoverAfter)
+	if sc.Settle > 0 {
+		rule = fmt.Sprintf("%s; probes started in the first %s are not judged (settle); every later probe must pass, and at least %d",
+			sc.Warmup.D(), sc.Settle.D(), sc.Probes.RecoverAfter)
+	}
+	return rule
 }
 
 // observe records a probe, feeds the trigger, and signals recovery once k consecutive
@@ -228,21 +332,26 @@ func (t *run) observe(r measure.ProbeResult, trigger *rollback.Automated) {
 	}
 }
 
-// steadyState requires every warm-up probe to have passed, and enough of them.
-func (t *run) steadyState() error {
+// steadyState requires every warm-up probe started from judged on to have passed, and
+// enough of them (probes before judged fall in the settle and are not judged).
+func (t *run) steadyState(judged measure.Offset) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	failed := 0
+	failed, n := 0, 0
 	for _, p := range t.probes {
+		if p.Start < judged {
+			continue
+		}
+		n++
 		if !p.OK {
 			failed++
 		}
 	}
 	if failed > 0 {
-		return fmt.Errorf("steady state did not hold in the warm-up: %d of %d probes failed", failed, len(t.probes))
+		return fmt.Errorf("steady state did not hold in the warm-up: %d of %d probes failed (a target that needs time first: set settle)", failed, n)
 	}
-	if len(t.probes) < t.sc.Probes.RecoverAfter {
-		return fmt.Errorf("steady state not established in the warm-up: %d probes, need %d (lengthen warmup)", len(t.probes), t.sc.Probes.RecoverAfter)
+	if n < t.sc.Probes.RecoverAfter {
+		return fmt.Errorf("steady state not established in the warm-up: %d probes, need %d (lengthen warmup)", n, t.sc.Probes.RecoverAfter)
 	}
 	return nil
 }
@@ -289,7 +398,7 @@ func (t *run) derive(ctx context.Context) {
 	t.mu.Lock()
 	t.res.Probes = append([]measure.ProbeResult(nil), t.probes...)
 	t.mu.Unlock()
-	t.res.History = t.history.Ops()
+	t.res.History, t.res.Load = t.history.Ops(), t.history.Load()
 	if t.res.Outcome != Errored && t.res.Outcome != Interrupted && t.res.Outcome != "" {
 		// The outcome first: a recovery that relapsed is no recovery, and the outcome
 		// decides what can still be read back and checked on the live service. Measure
@@ -333,16 +442,5 @@ func (t *run) finalRead(ctx context.Context) {
 		ids = []string{}
 	}
 	t.res.FinalRead = ids
-	t.event("final_read", fmt.Sprintf("%d writes held", len(ids)))
-}
-
-func describeChange(sc *scenario.Scenario) string {
-	var parts []string
-	if sc.Change != nil {
-		parts = append(parts, fmt.Sprintf("deploy %s %s", sc.Change.Service, sc.Change.Release))
-	}
-	for _, f := range sc.Faults {
-		parts = append(parts, fmt.Sprintf("fault %s on %s at +%s", f.Kind, f.Target, f.At.D()))
-	}
-	return strings.Join(parts, "; ")
+	t.event(EventFinalRead, fmt.Sprintf("%d writes held", len(ids)))
 }

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/drillhq/drill/fixtures/ledger"
+	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/front"
+)
+
+// hosted runs the services drill carries inside its own binary, as hidden subcommands
+// the runtimes start: "drill fixture ledger" (the demo fixture, configured by its
+// environment) and "drill proxy-server -host H -port P" (the docker runtime's proxy).
+// ok is false when args name none of them. They run before drill's own signal handling:
+// each service handles SIGTERM itself.
+func hosted(args []string, stderr io.Writer) (code int, ok bool) {
+	if len(args) == 0 {
+		return 0, false
+	}
+	switch args[0] {
+	case "fixture":
+		if len(args) < 2 || !fixture.Known[args[1]] {
+			fmt.Fprintln(stderr, "drill fixture: name a fixture: drill fixture ledger (runtimes start it; it is configured by environment variables)")
+			return exitConfig, true
+		}
+		return ledger.Main(args[2:]), true
+	case fixture.ProxyServer:
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if err := front.Main(ctx, args[1:]); err != nil {
+			fmt.Fprintln(stderr, "drill proxy-server:", err)
+			return exitInfra, true
+		}
+		return exitPass, true
+	}
+	return 0, false
+}

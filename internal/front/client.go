@@ -1,0 +1,66 @@
+package front
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+)
+
+// Client drives the switches of a Server over its HTTP API (the Toxiproxy part is
+// driven with Toxiproxy's own client at the same address).
+type Client struct {
+	base string
+	http *http.Client
+}
+
+// NewClient returns a client of the server whose API is at base ("http://host:port").
+func NewClient(base string) *Client {
+	return &Client{base: base, http: &http.Client{Timeout: 10 * time.Second}}
+}
+
+// Create starts a switch and returns where it listens.
+func (c *Client) Create(ctx context.Context, name, listen, upstream string) (SwitchInfo, error) {
+	var out SwitchInfo
+	err := c.do(ctx, "/switches", SwitchInfo{Name: name, Listen: listen, Upstream: upstream}, http.StatusCreated, &out)
+	if err != nil {
+		return SwitchInfo{}, fmt.Errorf("create switch %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// Set flips the named switch to upstream ("" refuses new connections).
+func (c *Client) Set(ctx context.Context, name, upstream string) error {
+	if err := c.do(ctx, "/switches/"+name, SwitchInfo{Upstream: upstream}, http.StatusNoContent, nil); err != nil {
+		return fmt.Errorf("set switch %s: %w", name, err)
+	}
+	return nil
+}
+
+func (c *Client) do(ctx context.Context, path string, in any, want int, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != want {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
+		return fmt.Errorf("status %d: %s", resp.StatusCode, bytes.TrimSpace(msg))
+	}
+	if out != nil {
+		return json.NewDecoder(resp.Body).Decode(out)
+	}
+	return nil
+}

@@ -1,0 +1,152 @@
+package front
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	toxiproxy "github.com/Shopify/toxiproxy/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+)
+
+// Server is a Toxiproxy server whose HTTP API also manages switches under /switches.
+// drill runs one per stack: embedded in its own process on the process runtime, as the
+// proxy container on the docker runtime (`drill proxy-server`).
+type Server struct {
+	toxi *toxiproxy.ApiServer
+
+	mu       sync.Mutex
+	switches map[string]*Switch
+}
+
+// SwitchInfo is a switch as the API shows it.
+type SwitchInfo struct {
+	Name     string `json:"name"`
+	Listen   string `json:"listen"`
+	Upstream string `json:"upstream"`
+}
+
+// NewServer returns a server with no proxies and no switches.
+func NewServer() *Server {
+	return &Server{
+		toxi:     toxiproxy.NewServer(toxiproxy.NewMetricsContainer(prometheus.NewRegistry()), zerolog.Nop()),
+		switches: map[string]*Switch{},
+	}
+}
+
+// Handler serves Toxiproxy's API and the switches' (/switches, /switches/{name}).
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /switches", s.create)
+	mux.HandleFunc("GET /switches", s.list)
+	mux.HandleFunc("POST /switches/{name}", s.update)
+	mux.Handle("/", s.toxi.Routes())
+	return mux
+}
+
+// CreateSwitch starts a switch named name on listen, forwarding to upstream.
+func (s *Server) CreateSwitch(name, listen, upstream string) (SwitchInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.switches[name]; dup {
+		return SwitchInfo{}, fmt.Errorf("create switch %s: exists", name)
+	}
+	sw, err := Listen(listen, upstream)
+	if err != nil {
+		return SwitchInfo{}, fmt.Errorf("create switch %s: %w", name, err)
+	}
+	s.switches[name] = sw
+	return SwitchInfo{Name: name, Listen: sw.Addr(), Upstream: upstream}, nil
+}
+
+// SetUpstream flips the named switch to upstream ("" refuses new connections).
+func (s *Server) SetUpstream(name, upstream string) error {
+	s.mu.Lock()
+	sw, ok := s.switches[name]
+	s.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("set switch %s: no such switch", name)
+	}
+	sw.Set(upstream)
+	return nil
+}
+
+// Close removes every proxy (closing their connections) and every switch.
+func (s *Server) Close() error {
+	errs := []error{s.toxi.Collection.Clear()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, sw := range s.switches {
+		errs = append(errs, sw.Close())
+		delete(s.switches, name)
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+	var in SwitchInfo
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Name == "" || in.Listen == "" {
+		http.Error(w, "want JSON {name, listen, upstream}", http.StatusBadRequest)
+		return
+	}
+	info, err := s.CreateSwitch(in.Name, in.Listen, in.Upstream)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusConflict)
+		return
+	}
+	writeJSON(w, http.StatusCreated, info)
+}
+
+func (s *Server) update(w http.ResponseWriter, r *http.Request) {
+	var in SwitchInfo
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		http.Error(w, "want JSON {upstream}", http.StatusBadRequest)
+		return
+	}
+	if err := s.SetUpstream(r.PathValue("name"), in.Upstream); err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) list(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	out := make([]SwitchInfo, 0, len(s.switches))
+	for name, sw := range s.switches {
+		out = append(out, SwitchInfo{Name: name, Listen: sw.Addr(), Upstream: sw.Upstream()})
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	writeJSON(w, http.StatusOK, out)
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// Serve runs a new server's API on ln until ctx ends.
+func Serve(ctx context.Context, ln net.Listener) error {
+	s := NewServer()
+	hs := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		_ = s.Close()
+		return fmt.Errorf("serve proxy server: %w", err)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return errors.Join(hs.Shutdown(sctx), s.Close())
+}

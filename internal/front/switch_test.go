@@ -1,0 +1,138 @@
+package front_test
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	toxiclient "github.com/Shopify/toxiproxy/v2/client"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/front"
+)
+
+// echoName is a TCP server that answers every line with its name: which upstream a
+// connection reached.
+func echoName(name string) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(ln.Close)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				r := bufio.NewReader(c)
+				for {
+					if _, err := r.ReadString('\n'); err != nil {
+						return
+					}
+					if _, err := c.Write([]byte(name + "\n")); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+func ask(c net.Conn) (string, error) {
+	_ = c.SetDeadline(time.Now().Add(2 * time.Second))
+	if _, err := c.Write([]byte("who\n")); err != nil {
+		return "", err
+	}
+	return bufio.NewReader(c).ReadString('\n')
+}
+
+var _ = Describe("Switch", func() {
+	It("sends new connections to the new upstream and leaves open ones on the old", func() {
+		blue, green := echoName("blue"), echoName("green")
+		sw, err := front.Listen("127.0.0.1:0", blue)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(sw.Close)
+
+		old, err := net.Dial("tcp", sw.Addr())
+		Expect(err).NotTo(HaveOccurred())
+		defer old.Close()
+		Expect(ask(old)).To(Equal("blue\n"))
+
+		sw.Set(green)
+		fresh, err := net.Dial("tcp", sw.Addr())
+		Expect(err).NotTo(HaveOccurred())
+		defer fresh.Close()
+		Expect(ask(fresh)).To(Equal("green\n"))
+		// The connection opened before the flip is not cut: it still reaches blue.
+		Expect(ask(old)).To(Equal("blue\n"))
+	})
+
+	It("refuses at once while it has no upstream, and Close ends open connections", func() {
+		sw, err := front.Listen("127.0.0.1:0", echoName("blue"))
+		Expect(err).NotTo(HaveOccurred())
+		open, err := net.Dial("tcp", sw.Addr())
+		Expect(err).NotTo(HaveOccurred())
+		defer open.Close()
+		Expect(ask(open)).To(Equal("blue\n"))
+
+		sw.Set("")
+		c, err := net.Dial("tcp", sw.Addr())
+		Expect(err).NotTo(HaveOccurred())
+		defer c.Close()
+		start := time.Now()
+		_, err = ask(c)
+		Expect(err).To(HaveOccurred())
+		Expect(time.Since(start)).To(BeNumerically("<", 500*time.Millisecond))
+
+		Expect(sw.Close()).To(Succeed())
+		_, err = ask(open)
+		Expect(err).To(HaveOccurred())
+	})
+})
+
+var _ = Describe("Server", func() {
+	It("serves Toxiproxy's API and the switches' on one address", func() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- front.Serve(ctx, ln) }()
+		DeferCleanup(func() { cancel(); Eventually(done).Should(Receive(BeNil())) })
+
+		base := "http://" + ln.Addr().String()
+		web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("v1")) }))
+		DeferCleanup(web.Close)
+		web2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("v2")) }))
+		DeferCleanup(web2.Close)
+
+		sc := front.NewClient(base)
+		info, err := sc.Create(ctx, "svc", "127.0.0.1:0", web.Listener.Addr().String())
+		Expect(err).NotTo(HaveOccurred())
+		tc := toxiclient.NewClient(base)
+		p, err := tc.CreateProxy("svc", "127.0.0.1:0", info.Listen)
+		Expect(err).NotTo(HaveOccurred())
+
+		get := func() string {
+			// A new connection each time: the switch routes connections, not requests.
+			cl := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 2 * time.Second}
+			resp, err := cl.Get("http://" + p.Listen + "/")
+			if err != nil {
+				return err.Error()
+			}
+			defer resp.Body.Close()
+			b := make([]byte, 2)
+			_, _ = resp.Body.Read(b)
+			return string(b)
+		}
+		Expect(get()).To(Equal("v1"))
+		Expect(sc.Set(ctx, "svc", web2.Listener.Addr().String())).To(Succeed())
+		Expect(get()).To(Equal("v2"))
+		Expect(sc.Set(ctx, "nope", "x")).To(MatchError(ContainSubstring("no such switch")))
+	})
+})

@@ -1,0 +1,52 @@
+package report_test
+
+import (
+	"bytes"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// withLoad is a recovered trial whose workload issued onTime of 1,000 due writes on schedule.
+func withLoad(index, onTime int) trial.Result {
+	t := recovered(100 * time.Millisecond)
+	t.Index = index
+	t.Load = &measure.Load{AskedRate: 1000, AchievedRate: float64(onTime), Window: measure.Offset(time.Second), Due: 1000,
+		Issued: onTime, OnSchedule: onTime, Tolerance: measure.Offset(measure.OnScheduleTolerance), MaxLate: measure.Offset(40 * time.Millisecond)}
+	return t
+}
+
+var _ = Describe("a workload's load shortfall", func() {
+	It("is counted per judged trial, keeps the worst, and is a finding in the Markdown and HTML reports", func() {
+		ts := []trial.Result{withLoad(1, 1000), withLoad(2, 950), withLoad(3, 800), {Index: 4, Outcome: trial.Errored, Load: withLoad(4, 10).Load}}
+		s := report.Summarize(ts, objectives)
+		Expect(s.LoadTrials).To(Equal(3))
+		Expect(s.LoadShortfalls).To(Equal(2))
+		Expect(s.WorstLoad.OnSchedule).To(Equal(800))
+
+		r := fixtureResults()
+		r.Trials, r.Summary = ts, s
+		var md bytes.Buffer
+		Expect(report.Markdown(&md, r)).To(Succeed())
+		Expect(md.String()).To(ContainSubstring("Load shortfall: in 2 of 3 trials the workload issued fewer than 99% of its writes within 1ms of their schedule " +
+			"(worst: 80.0% on schedule; asked 1000/s, issued 800/s, 200 of 1000 due never issued, latest start 40ms)"))
+		Expect(md.String()).To(ContainSubstring("load short: 95.0% on schedule |"))
+		Expect(renderHTML(r)).To(ContainSubstring(`<p class="note bad">Load shortfall: in 2 of 3 trials`))
+	})
+
+	It("says nothing when every trial kept its schedule", func() {
+		r := fixtureResults()
+		r.Trials = []trial.Result{withLoad(1, 1000), withLoad(2, 995)}
+		r.Summary = report.Summarize(r.Trials, objectives)
+		Expect(r.Summary.LoadShortfalls).To(BeZero())
+		var md bytes.Buffer
+		Expect(report.Markdown(&md, r)).To(Succeed())
+		Expect(md.String()).NotTo(ContainSubstring("Load shortfall"))
+		Expect(md.String()).NotTo(ContainSubstring("load short"))
+	})
+})

@@ -1,0 +1,97 @@
+package stack_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/stack"
+)
+
+var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
+	var cli *testcontainers.DockerClient
+
+	BeforeAll(func(ctx SpecContext) {
+		cli = dockerSetup()
+		_, err := stack.EnsureImages(ctx, ledgerStack())
+		Expect(err).NotTo(HaveOccurred())
+	}, NodeTimeout(4*time.Minute))
+
+	// newRuntime is a docker runtime with a run id of its own; whatever carries that id is
+	// removed when the spec ends, so a failing spec leaves nothing either.
+	newRuntime := func() (*stack.Docker, string) {
+		GinkgoHelper()
+		run := "sweeptest-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+		rt, err := stack.NewDocker(stack.WithRunID(run))
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx context.Context) {
+			_, err := stack.Clean(ctx, stack.CleanAll(), stack.CleanRun(run))
+			Expect(err).NotTo(HaveOccurred())
+			for _, id := range containersWith(cli, byLabel(stack.LabelRun, run)) {
+				_, _ = cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true})
+			}
+			for _, n := range networksWith(cli, byLabel(stack.LabelRun, run)) {
+				_, _ = cli.NetworkRemove(ctx, n, client.NetworkRemoveOptions{})
+			}
+		})
+		return rt, run
+	}
+
+	It("removes a network and a container of the stack that appear after it was torn down", func(ctx SpecContext) {
+		rt, run := newRuntime()
+		st, err := rt.Up(ctx, ledgerStack())
+		Expect(err).NotTo(HaveOccurred())
+		res, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: byLabel(stack.LabelRun, run)})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Items).NotTo(BeEmpty())
+		labels := res.Items[0].Labels
+		delete(labels, stack.LabelService)
+		Expect(labels).To(HaveKey(stack.LabelStack))
+
+		Expect(st.Down(ctx)).To(Succeed())
+		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
+
+		By("the engine finishing a create whose request a signal cut, after the teardown listed everything")
+		late := "drill-" + labels[stack.LabelStack] + "-late"
+		_, err = cli.NetworkCreate(ctx, late, client.NetworkCreateOptions{Driver: "bridge", Labels: labels})
+		Expect(err).NotTo(HaveOccurred())
+		_, err = cli.ContainerCreate(ctx, client.ContainerCreateOptions{
+			Name:             late,
+			Config:           &container.Config{Image: stack.ToxiproxyImage, Labels: labels},
+			NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{late: {}}},
+		})
+		Expect(err).NotTo(HaveOccurred())
+
+		Expect(rt.Close()).To(Succeed())
+		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty(), "the late container is swept")
+		Expect(networksWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty(), "and the late network")
+	}, NodeTimeout(2*time.Minute))
+
+	It("leaves nothing of stacks whose start was cancelled at random moments, once closed", func(ctx SpecContext) {
+		seed := uint64(time.Now().UnixNano())
+		GinkgoWriter.Printf("seed %d\n", seed)
+		rng := rand.New(rand.NewPCG(seed, seed))
+		rt, run := newRuntime()
+		for i := range 6 {
+			delay := time.Duration(rng.Int64N(int64(1200 * time.Millisecond)))
+			upCtx, cancel := context.WithTimeout(ctx, delay)
+			st, err := rt.Up(upCtx, ledgerStack())
+			cancel()
+			GinkgoWriter.Printf("cancel after %s: %v\n", delay, err)
+			Expect(st).NotTo(BeNil(), "a half-built stack is returned so it can be torn down")
+			Expect(st.Down(ctx)).To(Succeed(), "attempt %d", i)
+		}
+		Expect(rt.Close()).To(Succeed())
+		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
+		Expect(networksWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
+	}, NodeTimeout(3*time.Minute))
+})

@@ -1,0 +1,159 @@
+package stack
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Temporary directories drill makes (a stack's data, an image's build context) are named
+// drill-<kind>-<pid>.<start>-<random>: the pid of the drill process that made them and
+// that process's start time (clock ticks after boot, from /proc), so a later process
+// that reuses the pid is not taken for the owner. A drill killed outright (SIGKILL)
+// cannot remove its own; CleanTemp, run by `drill clean` and by the next run, removes
+// those whose process is gone and never those of a live one.
+const tempNamePrefix = "drill-"
+
+// tempKinds are the kinds of temporary directory drill makes.
+var tempKinds = []string{"run", "data", "image"}
+
+var (
+	selfTokenOnce sync.Once
+	selfTokenVal  string
+)
+
+// tempSelfToken is "<pid>.<start>" for this process ("<pid>" where /proc is missing).
+func tempSelfToken() string {
+	selfTokenOnce.Do(func() {
+		pid := os.Getpid()
+		selfTokenVal = strconv.Itoa(pid)
+		if start, ok := procStartTime(pid); ok {
+			selfTokenVal += "." + start
+		}
+	})
+	return selfTokenVal
+}
+
+// makeTempDir makes a temporary directory of the given kind ("run", "data", "image")
+// owned by this process.
+func makeTempDir(kind string) (string, error) {
+	dir, err := os.MkdirTemp("", tempNamePrefix+kind+"-"+tempSelfToken()+"-")
+	if err != nil {
+		return "", fmt.Errorf("%w (set TMPDIR to a writable directory)", err)
+	}
+	return dir, nil
+}
+
+// procStartTime is field 22 of /proc/<pid>/stat: when the process started, in clock
+// ticks after boot. ok is false when it cannot be read.
+func procStartTime(pid int) (string, bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return "", false
+	}
+	// The command name (field 2) is in parentheses and may hold spaces: count after it.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return "", false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 20 { // fields 3..22
+		return "", false
+	}
+	return f[19], true
+}
+
+// tempOwner parses the owner token of a drill temporary directory's name. ok is false
+// for names drill did not make this way (including those of drill versions that put no
+// pid in the name).
+func tempOwner(name string) (pid int, start string, ok bool) {
+	for _, kind := range tempKinds {
+		rest, found := strings.CutPrefix(name, tempNamePrefix+kind+"-")
+		if !found {
+			continue
+		}
+		token, random, found := strings.Cut(rest, "-")
+		if !found || random == "" {
+			return 0, "", false
+		}
+		pidStr, start, _ := strings.Cut(token, ".")
+		pid, err := strconv.Atoi(pidStr)
+		if err != nil || pid <= 0 {
+			return 0, "", false
+		}
+		return pid, start, true
+	}
+	return 0, "", false
+}
+
+// tempOwnerAlive reports whether the process that made a directory still runs: its pid
+// exists and, when the name carries a start time, the process with that pid started then.
+func tempOwnerAlive(pid int, start string) bool {
+	if !cleanAlive(pid) {
+		return false
+	}
+	if start == "" {
+		return true
+	}
+	now, ok := procStartTime(pid)
+	return !ok || now == start // unreadable: assume alive, never remove a live run's data
+}
+
+// CleanTemp removes the temporary directories (data of stacks, image build contexts)
+// that drill processes killed outright left in the temporary directory ($TMPDIR): those
+// whose owner, named in the directory's name, is no longer alive. Directories of live
+// drill processes and of this process are left alone; CleanAll also removes those of
+// other live processes. The removed directories' paths are in Removed.TempDirs.
+func CleanTemp(opts ...CleanOption) (Removed, error) {
+	var cfg cleanConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	root := cfg.tempRoot
+	if root == "" {
+		root = os.TempDir()
+	}
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return Removed{}, fmt.Errorf("clean temporary dirs: read %s: %w (set TMPDIR to a readable directory)", root, err)
+	}
+	self := os.Getpid()
+	var (
+		removed Removed
+		errs    []error
+	)
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		pid, start, ok := tempOwner(e.Name())
+		if !ok || pid == self {
+			continue
+		}
+		if !cfg.all && tempOwnerAlive(pid, start) {
+			continue
+		}
+		path := filepath.Join(root, e.Name())
+		if err := os.RemoveAll(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("remove %s: %w", path, err))
+			continue
+		}
+		removed.TempDirs = append(removed.TempDirs, path)
+	}
+	sort.Strings(removed.TempDirs)
+	if err := errors.Join(errs...); err != nil {
+		return removed, fmt.Errorf("clean temporary dirs: %w (check their permissions)", err)
+	}
+	return removed, nil
+}
+
+// CleanTempRoot makes CleanTemp look in dir instead of the process's temporary directory.
+func CleanTempRoot(dir string) CleanOption {
+	return func(c *cleanConfig) { c.tempRoot = dir }
+}

@@ -1,0 +1,34 @@
+package trial
+
+// Names of the events a trial records on its timeline. The runner's audit trail, the
+// progress display and the reports read them: one name per thing that happened.
+const (
+	EventStackUp     = "stack_up"
+	EventWarmupStart = "warmup_start"
+	// EventFault is t_fault: the change is made and the faults' schedule starts.
+	EventFault = "t_fault"
+	// Steps of the change's deploy carry the prefix "change_" before a stack.DeployStep
+	// (change_new_ready, change_switched = the change went live, change_old_stopping =
+	// a recreate's gap begins, change_old_stopped); steps of a redeploy rollback carry
+	// "rollback_".
+	EventChangePrefix   = "change_"
+	EventRollbackPrefix = "rollback_"
+	// EventChangeFailed: the change's deploy failed (e.g. the release never became ready).
+	EventChangeFailed = "change_failed"
+	// EventChangeAborted: the rollback aborted the change's deploy in flight.
+	EventChangeAborted = "change_aborted"
+	EventDetect        = "detect"
+	// EventWaitStart and EventWaitEnd bound the wait for the change's in-flight deploy.
+	EventWaitStart     = "wait_start"
+	EventWaitEnd       = "wait_end"
+	EventRollbackStart = "rollback_start"
+	// EventRollbackSkip: the mechanism had nothing to do (the aborted change never went live).
+	EventRollbackSkip = "rollback_skip"
+	EventRollbackEnd  = "rollback_end"
+	// EventControlWatch: a control trial's change is live; the trigger must stay silent.
+	EventControlWatch  = "control_watch"
+	EventFaultApplied  = "fault_applied"
+	EventFaultReverted = "fault_reverted"
+	EventFaultError    = "fault_error"
+	EventFinalRead     = "final_read"
+)

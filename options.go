@@ -1,0 +1,111 @@
+package drill
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/drillhq/drill/internal/scenario"
+)
+
+// MaxTrials bounds a run's trials: past every bound the statistics need (p99 at 95%
+// needs 299 trials) and already hours of a machine; more belongs in several runs.
+const MaxTrials = scenario.MaxTrials
+
+// Option configures Run. An option that cannot apply returns an error, and Run returns
+// every such error before starting anything.
+type Option func(*options) error
+
+type options struct {
+	trials    int
+	seed      int64
+	runtime   string
+	keepRaw   bool
+	file      string
+	log       io.Writer
+	onTrial   func(Trial)
+	auditPath string
+}
+
+// WithTrials runs n trials instead of the scenario's own count; n must be from 1 to
+// MaxTrials.
+func WithTrials(n int) Option {
+	return func(o *options) error {
+		if n < 1 || n > MaxTrials {
+			return fmt.Errorf("with trials %d: must be from 1 to %d", n, MaxTrials)
+		}
+		o.trials = n
+		return nil
+	}
+}
+
+// WithSeed fixes the seed every random choice derives from (recorded in the Result),
+// so a run can be repeated exactly.
+func WithSeed(seed int64) Option {
+	return func(o *options) error { o.seed = seed; return nil }
+}
+
+// WithRuntime picks "auto" (the default: docker where an engine answers, else
+// process), "docker" or "process".
+func WithRuntime(name string) Option {
+	return func(o *options) error {
+		switch name {
+		case "auto", "docker", "process":
+			o.runtime = name
+			return nil
+		}
+		return fmt.Errorf("with runtime %q: unknown runtime (auto, docker or process)", name)
+	}
+}
+
+// WithRawRecords keeps every probe and workload operation, so Result.WriteFiles also
+// writes what drill check re-derives the measures from.
+func WithRawRecords() Option {
+	return func(o *options) error { o.keepRaw = true; return nil }
+}
+
+// WithFile records the scenario's file name and hash in the Result.
+func WithFile(path string) Option {
+	return func(o *options) error {
+		if path == "" {
+			return errors.New("with file: empty path")
+		}
+		o.file = path
+		return nil
+	}
+}
+
+// WithLog writes the runtime choice and cleanup notes to w (default: nowhere), e.g.
+// GinkgoWriter.
+func WithLog(w io.Writer) Option {
+	return func(o *options) error {
+		if w == nil {
+			return errors.New("with log: nil writer (use io.Discard for none)")
+		}
+		o.log = w
+		return nil
+	}
+}
+
+// WithAuditLog writes the run's hash-chained audit log to path (which must not exist)
+// and records its final digest in the Result.
+func WithAuditLog(path string) Option {
+	return func(o *options) error {
+		if path == "" {
+			return errors.New("with audit log: empty path")
+		}
+		o.auditPath = path
+		return nil
+	}
+}
+
+// OnTrial calls f after each trial, e.g. to log progress in a test.
+func OnTrial(f func(Trial)) Option {
+	return func(o *options) error {
+		if f == nil {
+			return errors.New("on trial: nil function")
+		}
+		o.onTrial = f
+		return nil
+	}
+}
