@@ -8,6 +8,7 @@ GOFLAGS_STATIC := CGO_ENABLED=0
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 TRIALS    ?=
 RUNTIME   ?= auto
+OUT       ?= runs
 
 # drill sets these itself; exported here too so test binaries see them.
 export TESTCONTAINERS_RYUK_DISABLED=true
@@ -25,7 +26,7 @@ build:
 # demo prints drill's exit code and its meaning. make itself can only exit 0 or 2, so
 # any code but 0 fails the target: run bin/drill directly where the exact code matters.
 demo: build
-	@$(BIN)/drill run scenarios/bad-release.yaml --runtime $(RUNTIME) $(if $(TRIALS),--trials $(TRIALS)) --out runs; \
+	@$(BIN)/drill run scenarios/bad-release.yaml --runtime $(RUNTIME) $(if $(TRIALS),--trials $(TRIALS)) --out $(OUT); \
 	code=$$?; case $$code in \
 	  0) m="pass: every objective met";; \
 	  1) m="fail: an objective was missed";; \
@@ -56,6 +57,8 @@ test: deps
 	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v '/internal/trial$$')
 	@echo "accuracy specs (internal/trial) run alone: they hold drill's timing to the fixture's ground truth within 30 ms, which CPU contention from parallel test packages would blur"
 	$(GO) test -race -count=1 -timeout 20m ./internal/trial
+	@echo "the example user suite (examples/ginkgo-suite, its own module): the quick drills a team would run in CI"
+	cd examples/ginkgo-suite && $(GO) test -count=1 -timeout 10m ./...
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...

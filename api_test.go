@@ -62,8 +62,12 @@ var _ = Describe("Run's options", func() {
 	It("return errors, and Run reports them all before starting anything", func() {
 		sc, err := drill.Parse("quick.yaml", []byte(quick))
 		Expect(err).NotTo(HaveOccurred())
-		res, err := drill.Run(context.Background(), sc, drill.WithTrials(-3), drill.WithRuntime("dokcer"), drill.WithLog(nil))
+		res, err := drill.Run(context.Background(), sc, drill.WithTrials(-3), drill.WithRuntime("dokcer"), drill.WithLog(nil),
+			drill.WithParallel(0), drill.WithRunID("../x"), drill.OnTrial(nil))
 		Expect(res).To(BeNil())
+		Expect(err).To(MatchError(ContainSubstring("with parallel 0: must be at least 1")))
+		Expect(err).To(MatchError(ContainSubstring(`with run id "../x"`)))
+		Expect(err).To(MatchError(ContainSubstring("on trial: nil function")))
 		Expect(err).To(MatchError(ContainSubstring("with trials -3: must be from 1 to 1000")))
 		Expect(err).To(MatchError(ContainSubstring(`with runtime "dokcer": unknown runtime (auto, docker or process)`)))
 		Expect(err).To(MatchError(ContainSubstring("with log: nil writer")))

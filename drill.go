@@ -118,9 +118,14 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 		defer c.Close()
 	}
 	cfg := runner.Config{Scenario: sc, File: o.file, Runtime: rt, Trials: o.trials, Seed: o.seed,
-		KeepRaw: o.keepRaw, AuditPath: o.auditPath}
+		RunID: o.runID, KeepRaw: o.keepRaw, AuditPath: o.auditPath, Parallel: o.parallel, RawPath: o.rawPath}
 	if o.onTrial != nil {
 		cfg.OnTrial = func(t trial.Result) { o.onTrial(newTrial(t)) }
+	}
+	if o.onEvent != nil {
+		cfg.OnEvent = func(i int, e trial.Event) {
+			o.onEvent(Event{Trial: i, At: e.At.D(), Name: string(e.Name), Detail: e.Detail})
+		}
 	}
 	raw, err := runner.Run(ctx, cfg)
 	if raw == nil {

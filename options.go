@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
 )
 
@@ -24,7 +26,11 @@ type options struct {
 	file      string
 	log       io.Writer
 	onTrial   func(Trial)
+	onEvent   func(Event)
 	auditPath string
+	runID     string
+	parallel  int
+	rawPath   string
 }
 
 // WithTrials runs n trials instead of the scenario's own count; n must be from 1 to
@@ -106,6 +112,59 @@ func OnTrial(f func(Trial)) Option {
 			return errors.New("on trial: nil function")
 		}
 		o.onTrial = f
+		return nil
+	}
+}
+
+// OnEvent calls f for each event of each trial as it happens (the change made, the
+// trigger fired, the rollback started...), e.g. to show progress.
+func OnEvent(f func(Event)) Option {
+	return func(o *options) error {
+		if f == nil {
+			return errors.New("on event: nil function")
+		}
+		o.onEvent = f
+		return nil
+	}
+}
+
+// WithRunID names the run (default: a fresh NewRunID), e.g. to name its files before
+// it starts. It must be a single path element: letters, digits, '-', '_' or '.'.
+func WithRunID(id string) Option {
+	return func(o *options) error {
+		if id == "" || id == "." || id == ".." || strings.Trim(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != "" {
+			return fmt.Errorf("with run id %q: use letters, digits, '-', '_' or '.'", id)
+		}
+		o.runID = id
+		return nil
+	}
+}
+
+// NewRunID returns a fresh run id: the UTC start time and a random suffix, sortable.
+func NewRunID() string { return runner.NewRunID() }
+
+// WithParallel runs up to n trials at once, each on its own stack (default 1: one after
+// another). Each trial records how late its probes ran, so a machine too busy for n
+// shows in the report as timing error.
+func WithParallel(n int) Option {
+	return func(o *options) error {
+		if n < 1 {
+			return fmt.Errorf("with parallel %d: must be at least 1 (1 runs the trials one after another)", n)
+		}
+		o.parallel = n
+		return nil
+	}
+}
+
+// WithRawFile streams every trial's raw records (probes, writes, final read) to path as
+// the trial ends, so memory stays flat in the number of trials; Result.WriteFiles with
+// the base of the same path then leaves it as it is.
+func WithRawFile(path string) Option {
+	return func(o *options) error {
+		if path == "" {
+			return errors.New("with raw file: empty path")
+		}
+		o.rawPath = path
 		return nil
 	}
 }

@@ -105,6 +105,17 @@ type Trial struct {
 	Consistency    []Finding
 }
 
+// Event is one thing that happened during a trial, at an offset from the trial's
+// monotonic start: "t_fault" (the change made), "detect" (the trigger's condition
+// held), "rollback_start", "rollback_end", "fault_applied" and others.
+type Event struct {
+	// Trial is the trial's index, from 1.
+	Trial  int
+	At     time.Duration
+	Name   string
+	Detail string
+}
+
 // Result is everything a run measured and the verdicts judged from it. Render writes
 // it in any report format; drilltest's matchers judge it in a Ginkgo suite.
 type Result struct {

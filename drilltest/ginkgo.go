@@ -29,13 +29,26 @@ const ReportDirEnv = "DRILL_REPORT_DIR"
 // directory removed in DeferCleanup after the container. A run that could not start
 // fails the BeforeAll, and with it the container's specs.
 //
+// args are drill.Options for the run and, as for any Ginkgo node, decorators of the
+// BeforeAll that runs it: NodeTimeout(10*time.Minute) bounds the drill, GracePeriod
+// how long its teardown may take after that.
+//
 // Call it in the body of an Ordered container, where a BeforeAll may go.
-func RunScenario(path string, opts ...drill.Option) func() *drill.Result {
+func RunScenario(path string, args ...any) func() *drill.Result {
 	var (
 		res          *drill.Result
 		summary, rep string
+		opts         []drill.Option
+		decorators   []any
 	)
-	ginkgo.BeforeAll(func(ctx ginkgo.SpecContext) {
+	for _, a := range args {
+		if o, ok := a.(drill.Option); ok {
+			opts = append(opts, o)
+		} else {
+			decorators = append(decorators, a)
+		}
+	}
+	body := func(ctx ginkgo.SpecContext) {
 		sc, err := drill.Load(path)
 		if err != nil {
 			ginkgo.Fail(fmt.Sprintf("load scenario: %v", err))
@@ -67,7 +80,8 @@ func RunScenario(path string, opts ...drill.Option) func() *drill.Result {
 		if err != nil { // cancelled: the trials done so far are reported, the node fails
 			ginkgo.Fail(fmt.Sprintf("run drill %s: %v", path, err))
 		}
-	})
+	}
+	ginkgo.BeforeAll(append([]any{body}, decorators...)...)
 	ginkgo.BeforeEach(func() {
 		if res == nil {
 			return

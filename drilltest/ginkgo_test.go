@@ -1,13 +1,18 @@
 package drilltest_test
 
 import (
+	"bytes"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill"
 	"github.com/drillhq/drill/drilltest"
+	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/testenv"
 )
 
@@ -36,5 +41,36 @@ var _ = Describe("RunScenario", Ordered, func() {
 	It("gives every spec of the container the same run, with the entries attached again", func() {
 		Expect(res()).To(BeIdenticalTo(first))
 		Expect(entry("drill report")).To(HaveSuffix(".html"))
+	})
+})
+
+// fixtureProcesses lists running fixtures started from the suite's drill binary.
+func fixtureProcesses() []string {
+	dir := os.Getenv(fixture.DirEnv)
+	var found []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		argv, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && dir != "" && strings.HasPrefix(exe, dir) && bytes.Contains(argv, []byte("\x00fixture\x00")) {
+			found = append(found, e.Name()+" "+string(bytes.ReplaceAll(argv, []byte{0}, []byte{' '})))
+		}
+	}
+	return found
+}
+
+var _ = Describe("a Ginkgo node timeout on RunScenario", func() {
+	It("cancels the drill, which reverts and removes everything it started before the node ends", func() {
+		tmp := GinkgoT().TempDir()
+		cmd := exec.Command("go", "test", "-count=1", "./testdata/timeoutsuite")
+		cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+		out, err := cmd.CombinedOutput()
+		Expect(err).To(HaveOccurred(), "the child suite must fail: its drill outlasts the node timeout\n%s", out)
+		Expect(string(out)).To(ContainSubstring("A node timeout occurred"))
+		Expect(string(out)).To(ContainSubstring("context canceled"), "the drill reported its cancellation")
+		Expect(fixtureProcesses()).To(BeEmpty(), "no fixture may outlive the drill")
+		left, err := filepath.Glob(filepath.Join(tmp, "drill-*"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(left).To(BeEmpty(), "no temporary directory of the drill may outlive it")
 	})
 })

@@ -75,7 +75,7 @@ func (k *counter) count(ctx context.Context, pid int, tag string) (census, error
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), "drill-") {
 			c.TempDirs++
-			c.Names = append(c.Names, "dir "+filepath.Join(k.tmpDir, e.Name()))
+			c.Names = append(c.Names, "dir "+describe(filepath.Join(k.tmpDir, e.Name())))
 		}
 	}
 	return c, nil
@@ -107,4 +107,20 @@ func tagged(tag string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// describe names a leftover directory with what tells who made it and when: its mode
+// (drill makes 0700 dirs; an engine making a bind mount's missing source makes 0755),
+// modification time and entries.
+func describe(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return path
+	}
+	ents, _ := os.ReadDir(path)
+	names := make([]string, 0, len(ents))
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return fmt.Sprintf("%s (%s, modified %s, holds %v)", path, st.Mode().Perm(), st.ModTime().UTC().Format("15:04:05.000"), names)
 }

@@ -108,6 +108,7 @@ func (s *soak) calibrateOnce(ctx context.Context, rt, name string) (time.Duratio
 type record struct {
 	planned
 	n          int
+	pid        int
 	delay      time.Duration
 	signalled  bool          // false: drill had exited before the signal was due
 	exitAfter  time.Duration // signal → exit
@@ -139,7 +140,7 @@ func (s *soak) soak(ctx context.Context) (*results, error) {
 			return res.fail(err), err
 		}
 		res.runs = append(res.runs, r)
-		fmt.Printf("soak: %3d %-7s %-7s after %6s: %s\n", r.n, r.runtime, sigName(r.sig), r.delay.Round(time.Millisecond), r.line())
+		fmt.Printf("soak: %3d %-7s %-7s after %6s (pid %d): %s\n", r.n, r.runtime, sigName(r.sig), r.delay.Round(time.Millisecond), r.pid, r.line())
 		if r.left.total() != 0 {
 			s.scrub(r)
 		}
@@ -170,6 +171,7 @@ func (s *soak) one(ctx context.Context, n int, x planned, delay time.Duration) (
 	r.exitAfter = time.Since(sent)
 	r.code = p.code()
 	pid := p.cmd.Process.Pid
+	r.pid = pid
 	if r.left, err = s.counter.count(ctx, pid, p.tag); err != nil {
 		return r, err
 	}

@@ -22,15 +22,20 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	if *all {
 		opts = append(opts, stack.CleanAll())
 	}
-	tmp, err := stack.CleanTemp(opts...)
-	if err != nil {
-		return withCode(exitInfra, fmt.Errorf("clean: %w", err))
-	}
+	// Containers first: a dead run's container may still have its data dir mounted.
 	if err := stack.EngineAvailable(ctx); err != nil {
+		tmp, terr := stack.CleanTemp(opts...)
+		if terr != nil {
+			return withCode(exitInfra, fmt.Errorf("clean: %w", terr))
+		}
 		fmt.Fprintf(stdout, "removed %d temporary dirs left by drill runs; containers and networks not checked (no Docker engine answered: %v)\n", len(tmp.TempDirs), err)
 		return nil
 	}
 	removed, err := stack.Clean(ctx, opts...)
+	if err != nil {
+		return withCode(exitInfra, fmt.Errorf("clean: %w", err))
+	}
+	tmp, err := stack.CleanTemp(opts...)
 	if err != nil {
 		return withCode(exitInfra, fmt.Errorf("clean: %w", err))
 	}

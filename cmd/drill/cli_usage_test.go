@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -12,6 +13,8 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gbytes"
 	"github.com/onsi/gomega/gexec"
+
+	"github.com/drillhq/drill/internal/testenv"
 )
 
 // runDrill runs drill in a fresh directory and returns its exit code, stdout and stderr.
@@ -136,5 +139,20 @@ var _ = Describe("drill's hidden subcommands, which the runtimes start", func() 
 		Eventually(session.Err, 10*time.Second).Should(gbytes.Say(`API serving on 127\.0\.0\.1:\d+`))
 		Expect(session.Command.Process.Signal(syscall.SIGTERM)).To(Succeed())
 		Eventually(session, 10*time.Second).Should(gexec.Exit(0))
+	})
+})
+
+var _ = Describe("make demo", func() {
+	It("prints drill's exit code and its meaning (make itself can only fail with 2)", func() {
+		if _, err := exec.LookPath("make"); err != nil {
+			Skip("make is not installed")
+		}
+		dir := GinkgoT().TempDir()
+		cmd := exec.Command("make", "-s", "-C", testenv.ModuleRoot(), "demo", "TRIALS=1", "RUNTIME=process",
+			"BIN="+filepath.Join(dir, "bin"), "OUT="+filepath.Join(dir, "runs"))
+		cmd.Env = append(os.Environ(), "TMPDIR="+dir)
+		out, err := cmd.CombinedOutput()
+		Expect(exitCode(err)).To(Equal(2), string(out))
+		Expect(string(out)).To(ContainSubstring("drill exited 3 (inconclusive: too few trials to decide"))
 	})
 })

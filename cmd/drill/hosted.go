@@ -13,6 +13,12 @@ import (
 	"github.com/drillhq/drill/internal/front"
 )
 
+// fixtureMains are the demo fixtures drill carries, by the name a scenario gives them
+// (fixture.Known lists the same names for validation).
+var fixtureMains = map[string]func(args []string) int{
+	fixture.Ledger: ledger.Main,
+}
+
 // hosted runs the services drill carries inside its own binary, as hidden subcommands
 // the runtimes start: "drill fixture ledger" (the demo fixture, configured by its
 // environment) and "drill proxy-server -host H -port P" (the docker runtime's proxy).
@@ -24,11 +30,11 @@ func hosted(args []string, stderr io.Writer) (code int, ok bool) {
 	}
 	switch args[0] {
 	case "fixture":
-		if len(args) < 2 || !fixture.Known[args[1]] {
+		if len(args) < 2 || fixtureMains[args[1]] == nil {
 			fmt.Fprintln(stderr, "drill fixture: name a fixture: drill fixture ledger (runtimes start it; it is configured by environment variables)")
 			return exitConfig, true
 		}
-		return ledger.Main(args[2:]), true
+		return fixtureMains[args[1]](args[2:]), true
 	case fixture.ProxyServer:
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()

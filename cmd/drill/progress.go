@@ -7,8 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/drillhq/drill/internal/measure"
-	"github.com/drillhq/drill/internal/trial"
+	"github.com/drillhq/drill"
 )
 
 // progress reports a run on stderr: on a terminal, one status line kept up to date
@@ -49,7 +48,7 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func (p *progress) event(i int, e trial.Event) {
+func (p *progress) event(e drill.Event) {
 	if p.quiet {
 		return
 	}
@@ -57,18 +56,18 @@ func (p *progress) event(i int, e trial.Event) {
 	defer p.mu.Unlock()
 	if p.tty {
 		if phase, ok := phases[e.Name]; ok {
-			p.status = fmt.Sprintf("%s  trial %d/%d  %s  %s", p.name, i, p.total, phase, p.clock())
+			p.status = fmt.Sprintf("%s  trial %d/%d  %s  %s", p.name, e.Trial, p.total, phase, p.clock())
 			fmt.Fprintf(p.w, "\r\033[K%s", p.status)
 		}
 		return
 	}
 	switch e.Name {
 	case "t_fault", "detect", "rollback_start", "fault_applied", "fault_error":
-		fmt.Fprintf(p.w, "  trial %d  %-14s at %s  %s\n", i, e.Name, e.At, e.Detail)
+		fmt.Fprintf(p.w, "  trial %d  %-14s at %s  %s\n", e.Trial, e.Name, short(e.At), e.Detail)
 	}
 }
 
-func (p *progress) trial(r trial.Result) {
+func (p *progress) trial(r drill.Trial) {
 	if p.quiet {
 		return
 	}
@@ -76,11 +75,11 @@ func (p *progress) trial(r trial.Result) {
 	defer p.mu.Unlock()
 	p.finished++
 	line := fmt.Sprintf("%s trial %d/%d: %s", p.name, r.Index, p.total, r.Outcome)
-	if r.Timing.RTC != nil {
-		line += fmt.Sprintf("  RTC %s (TTD %s, TTR %s)", r.Timing.RTC, measure.Text(r.Timing.TTD), measure.Text(r.Timing.TTR))
+	if r.Has["rtc"] {
+		line += fmt.Sprintf("  RTC %s (TTD %s, TTR %s)", short(r.RTC), measured(r, "ttd", r.TTD), measured(r, "ttr", r.TTR))
 	}
-	if r.Loss != nil {
-		line += fmt.Sprintf("  RPC %s, lost %d of %d acked", r.Loss.RPC, len(r.Loss.Lost), r.Loss.Acked)
+	if r.Has["rpc"] {
+		line += fmt.Sprintf("  RPC %s, lost %d of %d acked", short(r.RPC), len(r.Lost), r.Acked)
 	}
 	if r.Error != "" {
 		line += "  error: " + r.Error
@@ -90,6 +89,17 @@ func (p *progress) trial(r trial.Result) {
 		return
 	}
 	fmt.Fprintf(p.w, "%s  [%s]\n", line, p.clock())
+}
+
+// short rounds a measure to the 0.1 ms the reports show.
+func short(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
+
+// measured is the named measure of the trial, or "–" when it was not measured.
+func measured(r drill.Trial, name string, d time.Duration) string {
+	if !r.Has[name] {
+		return "–"
+	}
+	return short(d)
 }
 
 // done clears the status line before the summary is printed.

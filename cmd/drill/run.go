@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -10,11 +9,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
-	"github.com/drillhq/drill/internal/stats"
 )
 
 var version = runner.Version
@@ -27,6 +24,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	out := fs.String("out", "runs", "directory for results files")
 	keepRaw := fs.Bool("keep-raw", false, "keep every probe and write in the results file")
 	quiet := fs.Bool("quiet", false, "print only the summary")
+	parallel := fs.Int("parallel", 1, "trials run at once, each on its own stack; the report says when the machine was too busy to keep the probes' schedule")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -39,18 +37,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if trialsSet && (*trials < 1 || *trials > scenario.MaxTrials) {
 		return withCode(exitConfig, fmt.Errorf("run: --trials %d: must be from 1 to %d (leave it out to run the scenario's own trials)", *trials, scenario.MaxTrials))
 	}
+	if *parallel < 1 {
+		return withCode(exitConfig, fmt.Errorf("run: --parallel %d: must be at least 1 (1 runs the trials one after another)", *parallel))
+	}
+	switch *rtName {
+	case "auto", "docker", "process":
+	default:
+		return withCode(exitConfig, fmt.Errorf("run: --runtime %q: unknown runtime (auto, docker or process)", *rtName))
+	}
 	scs := make([]*scenario.Scenario, len(files))
 	for i, f := range files {
 		if scs[i], err = load(f); err != nil {
 			return err
 		}
-	}
-	rt, err := pickRuntime(ctx, *rtName, stderr)
-	if err != nil {
-		return err
-	}
-	if c, ok := rt.(io.Closer); ok {
-		defer c.Close()
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
@@ -58,30 +57,42 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	worst := exitPass
 	for i, sc := range scs {
 		n := sc.Trials
-		if *trials > 0 {
+		if trialsSet {
 			n = *trials
 		}
 		progress := newProgress(stderr, sc.Name, n, *quiet)
-		runID := runner.NewRunID()
+		runID := drill.NewRunID()
 		base := filepath.Join(*out, sc.Name+"-"+runID)
-		res, err := runner.Run(ctx, runner.Config{Scenario: sc, File: files[i], Runtime: rt, Trials: *trials, Seed: *seed,
-			RunID: runID, KeepRaw: *keepRaw, RawPath: base + ".raw.json.gz", AuditPath: base + ".audit.jsonl", OnEvent: progress.event, OnTrial: progress.trial})
+		opts := []drill.Option{drill.WithRuntime(*rtName), drill.WithLog(stderr), drill.WithFile(files[i]),
+			drill.WithRunID(runID), drill.WithAuditLog(base + ".audit.jsonl"), drill.WithRawFile(base + ".raw.json.gz"),
+			drill.WithParallel(*parallel), drill.OnEvent(progress.event), drill.OnTrial(progress.trial)}
+		if trialsSet {
+			opts = append(opts, drill.WithTrials(*trials))
+		}
+		if *seed != 0 {
+			opts = append(opts, drill.WithSeed(*seed))
+		}
+		if *keepRaw {
+			opts = append(opts, drill.WithRawRecords())
+		}
+		res, err := drill.Run(ctx, sc, opts...)
 		if res == nil {
 			return withCode(exitInfra, err)
 		}
-		if err != nil {
+		if err != nil && ctx.Err() == nil {
 			fmt.Fprintln(stderr, "drill:", err)
 			worst = worse(worst, exitInfra)
 		}
 		progress.done()
-		md, err := writeReports(base, res)
-		if err != nil {
+		if err := res.WriteFiles(base); err != nil {
 			return withCode(exitInfra, err)
 		}
-		fmt.Fprintln(stdout, md)
-		fmt.Fprintf(stdout, "Results: %s.json\nReport:  %s.html\n", base, base)
-		if res.Audit != nil {
-			fmt.Fprintf(stdout, "Audit:   %s.audit.jsonl (digest %s)\n", base, res.Audit.Digest)
+		if err := res.Render(stdout, drill.Markdown); err != nil {
+			return withCode(exitInfra, err)
+		}
+		fmt.Fprintf(stdout, "\nResults: %s.json\nReport:  %s.html\n", base, base)
+		if res.AuditDigest != "" {
+			fmt.Fprintf(stdout, "Audit:   %s.audit.jsonl (digest %s)\n", base, res.AuditDigest)
 		}
 		worst = worse(worst, exitCode(res))
 		if ctx.Err() != nil {
@@ -97,42 +108,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-// writeReports writes the results file and every rendering of it beside it (Markdown,
-// HTML, JUnit XML) and returns the Markdown.
-func writeReports(base string, res *report.Results) (string, error) {
-	if err := res.WriteRaw(base + ".raw.json.gz"); err != nil {
-		return "", err
-	}
-	if err := res.Write(base + ".json"); err != nil {
-		return "", err
-	}
-	var md, html, junit bytes.Buffer
-	for _, r := range []struct {
-		render func(io.Writer, *report.Results) error
-		buf    *bytes.Buffer
-		ext    string
-	}{{report.Markdown, &md, ".md"}, {report.HTML, &html, ".html"}, {report.JUnit, &junit, ".junit.xml"}} {
-		if err := r.render(r.buf, res); err != nil {
-			return "", fmt.Errorf("render %s: %w", r.ext, err)
-		}
-		if err := os.WriteFile(base+r.ext, r.buf.Bytes(), 0o644); err != nil {
-			return "", fmt.Errorf("write %s: %w", base+r.ext, err)
-		}
-	}
-	return md.String(), nil
-}
-
 // exitCode maps a run's verdict to the process exit code.
-func exitCode(r *report.Results) int {
-	s := r.Summary
+func exitCode(r *drill.Result) int {
 	switch {
-	case s.Interrupted > 0:
+	case r.Interrupted > 0:
 		return exitInterrupted
-	case s.Verdict == stats.Fail && s.Judged > 0:
+	case r.Verdict == drill.Fail && r.Judged > 0:
 		return exitFail
-	case s.Errors > 0:
+	case r.Errors > 0:
 		return exitInfra
-	case s.Verdict == stats.Inconclusive:
+	case r.Verdict == drill.Inconclusive:
 		return exitInconclusive
 	}
 	return exitPass
@@ -145,19 +130,4 @@ func worse(a, b int) int {
 		return b
 	}
 	return a
-}
-
-// pickRuntime resolves --runtime and says on stderr what it picked.
-func pickRuntime(ctx context.Context, name string, stderr io.Writer) (stack.Runtime, error) {
-	rt, notes, err := stack.Select(ctx, name)
-	for _, n := range notes {
-		fmt.Fprintln(stderr, n)
-	}
-	switch {
-	case err != nil && rt == nil && (name == "auto" || name == "docker" || name == "process"):
-		return nil, withCode(exitInfra, err)
-	case err != nil:
-		return nil, withCode(exitConfig, err)
-	}
-	return rt, nil
 }

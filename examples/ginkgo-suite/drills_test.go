@@ -16,8 +16,9 @@ const scenarioDir = "../../scenarios"
 
 // quick runs a few trials: enough to catch a broken rollback or lost data on every
 // pull request, too few to prove the objectives (that is what the slow drills do).
-func quick() []drill.Option {
-	return []drill.Option{drill.WithTrials(3), drill.WithRuntime(runtime())}
+// RunScenario takes drill options and Ginkgo decorators alike, as Ginkgo's nodes do.
+func quick() []any {
+	return []any{drill.WithTrials(3), drill.WithRuntime(runtime()), NodeTimeout(2 * time.Minute)}
 }
 
 var _ = Describe("a release that fails every request", Ordered, Label("drill"), func() {
@@ -81,8 +82,10 @@ var _ = Describe("a kill with an unflushed write-ahead log", Ordered, Label("dri
 })
 
 // The full-size drill: the scenario's own 30 trials, enough to bound p90 RTC at 95%.
+// NodeTimeout bounds it: past it the drill is cancelled, which reverts its faults and
+// removes its stack before the spec fails.
 var _ = Describe("the release drill at full size", Ordered, Label("drill", "slow"), func() {
-	res := drilltest.RunScenario(filepath.Join(scenarioDir, "bad-release.yaml"), drill.WithRuntime(runtime()))
+	res := drilltest.RunScenario(filepath.Join(scenarioDir, "bad-release.yaml"), drill.WithRuntime(runtime()), NodeTimeout(15*time.Minute))
 
 	It("meets its objectives", func() {
 		Expect(res()).To(drilltest.MeetObjectives())

@@ -40,4 +40,12 @@
 // The last entry's hash is the run's digest (Log.Digest, Summary.Digest), which reports
 // carry: a chain rewritten from scratch is self-consistent, so only a digest recorded
 // elsewhere proves the log is the one the run wrote.
+//
+// # Unfinished runs
+//
+// A run's last entry is "run_end". A log whose chain verifies but that does not end
+// with it is the log of an unfinished run: drill was killed outright (SIGKILL, a crash,
+// power loss) or is still running. Its entries are genuine but it does not tell the
+// whole run, so Summary.Unfinished reports it (ErrUnfinished, never ErrTampered) and
+// `drill audit verify` says "UNFINISHED RUN" with exit code 5, never "ok".
 package audit

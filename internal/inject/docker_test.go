@@ -161,12 +161,17 @@ var _ = Describe("container faults on the docker runtime", Ordered, Label("docke
 		recovers(ctx, revert)
 	}, NodeTimeout(time.Minute))
 
-	It("kill ends the container: requests through the proxy fail; restart recovers", func(ctx SpecContext) {
-		revert := apply(ctx, "kill")
+	It("kill ends the container: requests through the proxy fail; the supervisor's restart recovers", func(ctx SpecContext) {
+		f, err := reg.Build(scenario.Fault{Kind: "kill", Target: "ledger", Params: map[string]any{"restart": "after", "delay": "1s"}})
+		Expect(err).NotTo(HaveOccurred())
+		revert, err := f.Apply(ctx, inject.Target{Stack: st, Name: "ledger", Runtime: "docker"})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx context.Context) { _ = revert(ctx) })
 		Eventually(func() bool { running, _, _, _ := state(ctx); return running }).WithTimeout(5 * time.Second).Should(BeFalse())
-		_, err := dockerGet(ep, 2*time.Second)
+		_, err = dockerGet(ep, 2*time.Second)
 		Expect(err).To(HaveOccurred(), "a killed service must not answer through its proxy")
-		recovers(ctx, revert)
+		Eventually(dockerHealthy(ep)).WithTimeout(30 * time.Second).WithPolling(50 * time.Millisecond).Should(Succeed())
+		Expect(revert(ctx)).To(Succeed())
 	}, NodeTimeout(time.Minute))
 
 	It("stop stops the container: requests through the proxy fail; restart recovers", func(ctx SpecContext) {

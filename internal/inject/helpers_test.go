@@ -133,6 +133,8 @@ type procService struct {
 	done chan struct{}
 	// exits records how each process ended, in order.
 	exits []*os.ProcessState
+	// revives counts the starts Revive made.
+	revives int
 }
 
 func newProcService() *procService {
@@ -146,9 +148,11 @@ func newProcService() *procService {
 	return s
 }
 
-func (s *procService) Endpoint() string                     { return "" }
-func (s *procService) Release() string                      { return "v1" }
-func (s *procService) Deploy(context.Context, string, ...stack.DeployOption) error { return errors.New("not supported") }
+func (s *procService) Endpoint() string { return "" }
+func (s *procService) Release() string  { return "v1" }
+func (s *procService) Deploy(context.Context, string, ...stack.DeployOption) error {
+	return errors.New("not supported")
+}
 
 func (s *procService) start() error {
 	cmd := exec.Command("sleep", "60")
@@ -216,6 +220,17 @@ func (s *procService) Restart(context.Context) error {
 	return s.start()
 }
 
+// Revive starts the process when none runs (stack.Reviver).
+func (s *procService) Revive(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd != nil {
+		return nil
+	}
+	s.revives++
+	return s.start()
+}
+
 // pid is the running process's pid, or 0.
 func (s *procService) pid() int {
 	s.mu.Lock()
@@ -273,8 +288,10 @@ func (s *netService) Endpoint() string {
 	return s.addr
 }
 
-func (s *netService) Release() string                      { return "v1" }
-func (s *netService) Deploy(context.Context, string, ...stack.DeployOption) error { return errors.New("not supported") }
+func (s *netService) Release() string { return "v1" }
+func (s *netService) Deploy(context.Context, string, ...stack.DeployOption) error {
+	return errors.New("not supported")
+}
 
 func (s *netService) Disconnect(context.Context) error {
 	s.mu.Lock()
@@ -320,8 +337,8 @@ func (s *netService) probe() error {
 // plainService is a stack.Service whose runtime can do nothing to it.
 type plainService struct{}
 
-func (plainService) Endpoint() string                     { return "" }
-func (plainService) Release() string                      { return "v1" }
+func (plainService) Endpoint() string                                            { return "" }
+func (plainService) Release() string                                             { return "v1" }
 func (plainService) Deploy(context.Context, string, ...stack.DeployOption) error { return nil }
 
 // raw sends an HTTP/1.0 request for path over a plain TCP connection to the proxy and reads

@@ -36,7 +36,7 @@ var _ = Describe("service faults", func() {
 
 	running := func() string { return procState(proc.pid()) }
 
-	It("kill ends the process with SIGKILL, and its revert starts the service again", func() {
+	It("kill ends the process with SIGKILL and leaves it down: its revert never starts it (only the rollback does)", func() {
 		first := proc.pid()
 		Expect(procState(first)).To(BeElementOf("S", "R"))
 		revert, err := apply("kill", "app")
@@ -48,9 +48,39 @@ var _ = Describe("service faults", func() {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel() // the revert must still run: a trial's context is often done by then
 		Expect(revert(cctx)).To(Succeed())
-		Expect(proc.pid()).NotTo(BeZero())
-		Expect(proc.pid()).NotTo(Equal(first))
-		Eventually(running).Should(BeElementOf("S", "R"))
+		Expect(proc.pid()).To(BeZero(), "drill never restarts a killed service itself")
+	})
+
+	It("kill with restart: after has a supervisor start the service once, after the delay", func() {
+		f, err := reg.Build(scenario.Fault{Kind: "kill", Target: "app", Params: map[string]any{"restart": "after", "delay": "50ms"}})
+		Expect(err).NotTo(HaveOccurred())
+		revert, err := f.Apply(ctx, inject.Target{Stack: st, Name: "app", Runtime: "test"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(proc.lastExitSignal()).To(Equal(syscall.SIGKILL))
+		Eventually(proc.pid).ShouldNot(BeZero())
+		Expect(revert(ctx)).To(Succeed())
+		Expect(proc.revives).To(Equal(1))
+	})
+
+	It("kill's supervisor never starts a service something else started first", func() {
+		f, err := reg.Build(scenario.Fault{Kind: "kill", Target: "app", Params: map[string]any{"restart": "after", "delay": "100ms"}})
+		Expect(err).NotTo(HaveOccurred())
+		revert, err := f.Apply(ctx, inject.Target{Stack: st, Name: "app", Runtime: "test"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(proc.Restart(ctx)).To(Succeed()) // the rollback brought it back
+		started := proc.pid()
+		Expect(revert(ctx)).To(Succeed()) // disarms, or waits for a revive that found it running
+		Expect(proc.revives).To(BeZero())
+		Expect(proc.pid()).To(Equal(started))
+	})
+
+	It("kill rejects a duration, an unknown policy and a delay without restart: after", func() {
+		_, err := reg.Build(scenario.Fault{Kind: "kill", Target: "app", For: scenario.Duration(1e9)})
+		Expect(err).To(MatchError(ContainSubstring(`fault "kill": takes no "for"`)))
+		_, err = reg.Build(scenario.Fault{Kind: "kill", Target: "app", Params: map[string]any{"restart": "always"}})
+		Expect(err).To(MatchError(ContainSubstring(`parameter "restart" must be "never" or "after"`)))
+		_, err = reg.Build(scenario.Fault{Kind: "kill", Target: "app", Params: map[string]any{"delay": "1s"}})
+		Expect(err).To(MatchError(ContainSubstring(`parameter "delay" needs restart: after`)))
 	})
 
 	It("pause freezes the process, and its revert thaws it", func() {

@@ -8,6 +8,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -66,6 +69,35 @@ func BenchmarkPacer(b *testing.B) {
 			b.ReportMetric(l.MaxLate.Ms(), "max-late-ms")
 			b.ReportMetric(float64(acked)/l.Window.D().Seconds(), "acked/s")
 			b.ReportMetric(float64(conns.Load())/float64(b.N), "connections")
+			b.ReportMetric(loadAverage(b), "loadavg")
 		})
 	}
+	// The schedule alone, each operation doing nothing: the pacer's own lateness on this
+	// machine, apart from the CPU the requests take.
+	b.Run("asked-10000-noop", func(b *testing.B) {
+		var l measure.Load
+		for i := 0; i < b.N; i++ {
+			ctx, cancel := context.WithTimeout(context.Background(), window)
+			l = measure.OpenLoop(ctx, 100*time.Microsecond, func(int) {})
+			cancel()
+		}
+		b.ReportMetric(100*l.OnScheduleShare(), "%on-schedule")
+		b.ReportMetric(l.AchievedRate, "issued/s")
+		b.ReportMetric(float64(l.Due-l.Issued), "not-issued")
+		b.ReportMetric(l.MaxLate.Ms(), "max-late-ms")
+		b.ReportMetric(loadAverage(b), "loadavg")
+	})
+}
+
+// loadAverage is the machine's one-minute load average, the context of every figure.
+func loadAverage(b *testing.B) float64 {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f, err := strconv.ParseFloat(strings.Fields(string(raw))[0], 64)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return f
 }

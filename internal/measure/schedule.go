@@ -139,7 +139,7 @@ func Paced(ctx context.Context, p ConstantPacer, op func(seq int)) Load {
 			break
 		}
 		if wait > 0 {
-			sleepUntil(ctx, timer, start, start.Add(p.Due(hits)))
+			sleepUntil(ctx, timer, start.Add(p.Due(hits)))
 		}
 		if ctx.Err() != nil {
 			stopped = time.Since(start)
@@ -178,7 +178,7 @@ const coarseSlack = 2 * time.Millisecond
 // sleepUntil returns at due, or once ctx is done (at most coarseSlack later): a long
 // wait on the runtime's timer, which ctx can interrupt, then the last stretch slept
 // precisely.
-func sleepUntil(ctx context.Context, timer *time.Timer, start, due time.Time) {
+func sleepUntil(ctx context.Context, timer *time.Timer, due time.Time) {
 	if wait := time.Until(due); wait > coarseSlack {
 		timer.Reset(wait - coarseSlack)
 		select {

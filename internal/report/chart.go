@@ -121,11 +121,7 @@ func (cleanTicks) Ticks(lo, hi float64) []plot.Tick {
 			major = append(major, t.Value)
 		}
 	}
-	prec := 0
-	if len(major) > 1 {
-		step := math.Abs(major[1] - major[0])
-		prec = max(0, int(-math.Floor(math.Log10(step)+1e-9)))
-	}
+	prec := tickDecimals(major)
 	for i := range ts {
 		if ts[i].Label != "" {
 			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', prec, 64)
@@ -135,6 +131,26 @@ func (cleanTicks) Ticks(lo, hi float64) []plot.Tick {
 		}
 	}
 	return ts
+}
+
+// tickDecimals is the fewest decimals that write every value exactly: 2.5 needs one
+// ("2.5", not "2"), 250 none. Six at most: finer ticks are not drawn.
+func tickDecimals(vals []float64) int {
+	for prec := 0; prec < 6; prec++ {
+		scale := math.Pow(10, float64(prec))
+		exact := true
+		for _, v := range vals {
+			x := v * scale
+			if math.Abs(x-math.Round(x)) > 1e-6*max(1, math.Abs(x)) {
+				exact = false
+				break
+			}
+		}
+		if exact {
+			return prec
+		}
+	}
+	return 6
 }
 
 // vline is a vertical marker across the data area with a label near the top.

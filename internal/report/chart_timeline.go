@@ -35,9 +35,11 @@ func timelineMarkers(tm measure.Timing) []marker {
 			ms = append(ms, marker{name, *o, c})
 		}
 	}
+	add("live", tm.Live, neutralColor)
 	add("impact", tm.Impact, failColor)
 	add("detect", tm.Detect, amberColor)
 	add("trigger", tm.Trigger, purpleColor)
+	add("rollback end", tm.RollbackEnd, purpleColor)
 	add("recovered", tm.Recovered, passColor)
 	return ms
 }

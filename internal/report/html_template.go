@@ -50,6 +50,7 @@ const htmlTemplate = `<!DOCTYPE html>
   </div>
   <p class="note">{{.Medians}} {{.Resolution}}</p>
   {{- if .LoadNote}}<p class="note bad">{{.LoadNote}}</p>{{end}}
+  {{- if .TimingNote}}<p class="note bad">{{.TimingNote}}</p>{{end}}
 </section>
 
 <section class="card">

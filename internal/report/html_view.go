@@ -36,6 +36,7 @@ type htmlView struct {
 	Medians      string
 	Resolution   string
 	LoadNote     string
+	TimingNote   string
 	ECDF         template.HTML
 	ECDFNote     string
 	Timelines    []timelineView
@@ -100,6 +101,7 @@ func buildView(r *Results) (*htmlView, error) {
 		VerdictClass: verdictClass(s.Verdict),
 		Headline:     headline(s),
 		LoadNote:     loadFinding(s),
+		TimingNote:   timingFinding(r),
 		Medians: fmt.Sprintf("Medians over judged trials: TTD %s · TTM %s · TTR %s · RTC %s.",
 			spreadMedian(s.TTD), spreadMedian(s.TTM), spreadMedian(s.TTR), spreadMedian(s.RTC)),
 		Resolution: fmt.Sprintf("Timing resolution: a probe every %s; recovery is the first of %d consecutive passing probes, so t_impact and t_recovered are each observed up to %s late.",

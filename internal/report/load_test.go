@@ -50,3 +50,27 @@ var _ = Describe("a workload's load shortfall", func() {
 		Expect(md.String()).NotTo(ContainSubstring("load short"))
 	})
 })
+
+var _ = Describe("drill's own timing error", func() {
+	It("is a finding when a judged trial's probes started later than one probe interval behind their schedule", func() {
+		r := fixtureResults()
+		r.ProbeIntervalMs = 25
+		late := withLoad(2, 1000)
+		late.ProbeLate = measure.Offset(40 * time.Millisecond)
+		onTime := withLoad(1, 1000)
+		onTime.ProbeLate = measure.Offset(20 * time.Millisecond)
+		errored := trial.Result{Index: 3, Outcome: trial.Errored, ProbeLate: measure.Offset(time.Second)}
+		r.Trials = []trial.Result{onTime, late, errored}
+		r.Summary = report.Summarize(r.Trials, objectives)
+		var md bytes.Buffer
+		Expect(report.Markdown(&md, r)).To(Succeed())
+		Expect(md.String()).To(ContainSubstring("Timing error: in 1 of 2 trials a probe started more than one probe interval (25ms) " +
+			"after its place on the schedule (worst: 40ms late, trial 2)"))
+		Expect(renderHTML(r)).To(ContainSubstring(`<p class="note bad">Timing error: in 1 of 2 trials`))
+
+		r.Trials = []trial.Result{onTime}
+		md.Reset()
+		Expect(report.Markdown(&md, r)).To(Succeed())
+		Expect(md.String()).NotTo(ContainSubstring("Timing error"))
+	})
+})

@@ -56,15 +56,18 @@ func Markdown(w io.Writer, r *Results) error {
 		fmt.Fprintf(&b, "Consistency: %d invariant checks on the serving service, %d failed, %d undecided.%s\n",
 			s.ConsistencyChecks, s.ConsistencyFailures, s.ConsistencyUnknown, consistencyFailures(r))
 	}
-	if s.ChangeGap.N > 0 {
+	if s.ChangeGap != nil {
 		fmt.Fprintf(&b, "The change's own downtime (recreate deploy, not the defect's): median %s, max %s over %d deploys; the defect's impact is measured from when the change went live.\n",
 			s.ChangeGap.Median, s.ChangeGap.Max, s.ChangeGap.N)
 	}
-	if s.Wait.N > 0 {
+	if s.Wait != nil {
 		fmt.Fprintf(&b, "The rollback waited for the change's deploy in flight (rollback.wait_for_change): median %s, max %s; not part of TTM.\n",
 			s.Wait.Median, s.Wait.Max)
 	}
 	if f := loadFinding(s); f != "" {
+		b.WriteString(f + "\n")
+	}
+	if f := timingFinding(r); f != "" {
 		b.WriteString(f + "\n")
 	}
 	fmt.Fprintf(&b, "Medians: TTD %s · TTM %s · TTR %s · RTC %s.", median(s.TTD), median(s.TTM), median(s.TTR), median(s.RTC))

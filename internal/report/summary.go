@@ -33,8 +33,8 @@ type Summary struct {
 	FalsePositiveRate *stats.VerdictResult `json:"false_positive_rate,omitempty"`
 	// ChangeGap is the change's own downtime (a recreate deploy's gap), apart from the
 	// defect's; Wait is the rollback's wait for the change's in-flight deploy.
-	ChangeGap Spread `json:"change_gap"`
-	Wait      Spread `json:"wait"`
+	ChangeGap *Spread `json:"change_gap,omitempty"`
+	Wait      *Spread `json:"wait,omitempty"`
 
 	RTC Spread `json:"rtc"`
 	TTD Spread `json:"ttd"`
@@ -133,7 +133,7 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 		}
 	}
 	s.RTC, s.TTD, s.TTM, s.TTR, s.RPC = spread(rtc), spread(ttd), spread(ttm), spread(ttr), spread(rpc)
-	s.ChangeGap, s.Wait = spread(gap), spread(wait)
+	s.ChangeGap, s.Wait = optionalSpread(gap), optionalSpread(wait)
 	s.RTO = stats.QuantileVerdict(rtoSamples, obj.Quantile, obj.Confidence, obj.RTO.D().Seconds(),
 		stats.WithLabel("RTC"), stats.WithFormat(durationText))
 	s.RPO = stats.QuantileVerdict(rpoSamples, obj.Quantile, obj.Confidence, obj.RPO.D().Seconds(),
@@ -207,6 +207,15 @@ func appendSet(s []measure.Offset, o *measure.Offset) []measure.Offset {
 		return s
 	}
 	return append(s, *o)
+}
+
+// optionalSpread is spread, or nil when no trial had the measure.
+func optionalSpread(xs []measure.Offset) *Spread {
+	if len(xs) == 0 {
+		return nil
+	}
+	sp := spread(xs)
+	return &sp
 }
 
 func spread(xs []measure.Offset) Spread {

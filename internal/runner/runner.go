@@ -1,5 +1,5 @@
-// Package runner runs a scenario's trials one after another on a runtime and gathers
-// them into a run's results.
+// Package runner runs a scenario's trials on a runtime, one after another or several at
+// once (Config.Parallel), and gathers them into a run's results.
 package runner
 
 import (
@@ -11,8 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"sync"
 	"time"
 
+	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -45,7 +48,11 @@ type Config struct {
 	// AuditPath, when set, is where the run's hash-chained audit log is written; its
 	// final digest is recorded in the results.
 	AuditPath string
-	// OnEvent and OnTrial report progress.
+	// Parallel is how many trials run at once, each on its own stack (1 or less: one
+	// after another). Every trial records its probes' lateness (trial.Result.ProbeLate),
+	// so a machine too busy for the parallelism shows in the report as timing error.
+	Parallel int
+	// OnEvent and OnTrial report progress; they are never called concurrently.
 	OnEvent func(index int, e trial.Event)
 	OnTrial func(r trial.Result)
 }
@@ -92,7 +99,10 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	if err != nil {
 		return nil, err
 	}
+	var eventMu sync.Mutex // trials running in parallel report events at once
 	onEvent := func(i int, e trial.Event) {
+		eventMu.Lock()
+		defer eventMu.Unlock()
 		trail.event(i, e)
 		if cfg.OnEvent != nil {
 			cfg.OnEvent(i, e)
@@ -105,10 +115,12 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	if sc.Control != nil {
 		controls = sc.Control.Trials
 	}
-	for i := 1; i <= n+controls && ctx.Err() == nil; i++ {
+	runTrials(ctx, n+controls, cfg.Parallel, func(i int) trial.Result {
 		tc := tc
 		tc.Control = IsControl(i, n, controls)
-		r := trial.Run(ctx, tc, i, TrialSeed(seed, i))
+		return trial.Run(ctx, tc, i, TrialSeed(seed, i))
+	}, func(r trial.Result) {
+		r.ProbeLate = measure.ProbeLateness(r.Probes, sc.Probes.Interval.D())
 		raws.add(r.Raw())
 		if !cfg.KeepRaw {
 			r.StripRaw()
@@ -118,7 +130,8 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		if cfg.OnTrial != nil {
 			cfg.OnTrial(r)
 		}
-	}
+	})
+	slices.SortFunc(res.Trials, func(a, b trial.Result) int { return a.Index - b.Index })
 	res.Finished = time.Now().UTC()
 	res.Summary = report.Summarize(res.Trials, sc.Objectives)
 	if err := errors.Join(raws.close(), trail.close(res)); err != nil {

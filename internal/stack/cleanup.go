@@ -52,31 +52,71 @@ func CleanRun(id string) CleanOption {
 // Clean removes containers and networks that drill processes left behind: by default
 // those labelled as made on this host by a process that is no longer alive (resources of
 // other hosts, and of live processes, are left alone). Containers are removed (forced)
-// before networks. With the reaper off, this is how a crashed run is tidied up.
+// before networks. With the reaper off, this is how a crashed run is tidied up. It then
+// keeps watching the engine for about two seconds (dockerLateGrace) for objects that a
+// create request of a drill killed moments ago still makes, and removes them too.
 func Clean(ctx context.Context, opts ...CleanOption) (Removed, error) {
 	var cfg cleanConfig
 	for _, o := range opts {
 		o(&cfg)
-	}
-	host, err := os.Hostname()
-	if err != nil {
-		return Removed{}, fmt.Errorf("clean leftovers: read hostname: %w", err)
 	}
 	cli, err := dockerConnect(ctx)
 	if err != nil {
 		return Removed{}, fmt.Errorf("clean leftovers: %w", err)
 	}
 	defer cli.Close()
+	since := time.Now()
+	removed, watch, err := cleanNow(ctx, cli, cfg)
+	late, lerr := watch(ctx, since)
+	removed.Containers = append(removed.Containers, late.Containers...)
+	removed.Networks = append(removed.Networks, late.Networks...)
+	sort.Strings(removed.Containers)
+	sort.Strings(removed.Networks)
+	if err := errors.Join(err, lerr); err != nil {
+		return removed, fmt.Errorf("clean leftovers: %w", err)
+	}
+	return removed, nil
+}
+
+// cleanDead is Clean for the start of a run: it removes the leftovers of dead drills now
+// and leaves the watch for late objects to the background (Close waits for it), after
+// which it removes dead drills' temporary dirs again (an engine finishing a cut
+// container start makes the missing source of its bind mount).
+func (d *Docker) cleanDead(ctx context.Context) (Removed, error) {
+	since := time.Now()
+	removed, watch, err := cleanNow(ctx, d.cli, cleanConfig{})
+	d.late.Go(func() {
+		_, werr := watch(context.WithoutCancel(ctx), since)
+		_, terr := CleanTemp()
+		if err := errors.Join(werr, terr); err != nil {
+			d.lateMu.Lock()
+			d.lateErrs = append(d.lateErrs, err)
+			d.lateMu.Unlock()
+		}
+	})
+	if err != nil {
+		return removed, fmt.Errorf("clean leftovers: %w", err)
+	}
+	return removed, nil
+}
+
+// cleanNow removes the leftovers cfg selects and returns the watch that removes those
+// appearing from since until dockerLateGrace after the watch starts.
+func cleanNow(ctx context.Context, cli client.APIClient, cfg cleanConfig) (Removed, func(context.Context, time.Time) (Removed, error), error) {
+	host, err := os.Hostname()
+	if err != nil {
+		return Removed{}, nil, fmt.Errorf("read hostname: %w", err)
+	}
 	keep := cleanKeep(cfg.all, host, os.Getpid())
 	f := make(client.Filters).Add("label", LabelDrill+"=true")
 	if cfg.run != "" {
 		f.Add("label", LabelRun+"="+cfg.run)
 	}
 	removed, errs := cleanRemove(ctx, cli, f, keep)
-	if err := errors.Join(errs...); err != nil {
-		return removed, fmt.Errorf("clean leftovers: %w", err)
+	watch := func(ctx context.Context, since time.Time) (Removed, error) {
+		return sweepUntil(ctx, cli, f, keep, since, time.Now().Add(dockerLateGrace))
 	}
-	return removed, nil
+	return removed, watch, errors.Join(errs...)
 }
 
 // cleanKeep decides from a resource's labels whether Clean must leave it.
@@ -161,40 +201,59 @@ func cleanRemove(ctx context.Context, cli client.APIClient, f client.Filters, ke
 	return removed, errs
 }
 
-// dockerLateGrace is how long after a stack's teardown began drill keeps watching the
+// dockerLateGrace is how long after a stack's teardown drill keeps watching the
 // engine for objects of the stack that still appear. A create request cut by a signal
 // (or by an aborted deploy) is still carried out by the engine after the client has
 // gone, so a teardown that lists and removes can miss an object that appears just
 // after; the engine gives no other notice of such a request finishing.
 const dockerLateGrace = 2 * time.Second
 
-// sweepLate starts watching the engine, from now until dockerLateGrace has passed, for
-// containers and networks being created, and removes whatever matching f is there each
-// time one is, and once more at the end. Close waits for every watch and returns their
-// errors.
-func (d *Docker) sweepLate(f client.Filters) {
+// sweepLate is called when a stack's teardown begins and returns the func to call when
+// it ends, which starts watching the engine until dockerLateGrace has passed for
+// containers and networks being created (since the teardown began), removing whatever
+// matching f is there each time one is, and once more at the end; then it removes dir
+// (when not "") again: a container start cut short makes the engine create the missing
+// source of its bind mount, the stack's data dir, after the teardown removed it. Close
+// waits for every watch and returns their errors.
+func (d *Docker) sweepLate(f client.Filters, dir string) (teardownDone func()) {
 	since := time.Now()
-	d.late.Go(func() {
-		if err := sweepUntil(d.cli, f, since, since.Add(dockerLateGrace)); err != nil {
-			d.lateMu.Lock()
-			d.lateErrs = append(d.lateErrs, err)
-			d.lateMu.Unlock()
-		}
-	})
+	return func() {
+		until := time.Now().Add(dockerLateGrace)
+		d.late.Go(func() {
+			_, err := sweepUntil(context.Background(), d.cli, f, nil, since, until)
+			if dir != "" {
+				if rerr := os.RemoveAll(dir); rerr != nil {
+					err = errors.Join(err, fmt.Errorf("remove data dir: %w", rerr))
+				}
+			}
+			if err != nil {
+				d.lateMu.Lock()
+				d.lateErrs = append(d.lateErrs, err)
+				d.lateMu.Unlock()
+			}
+		})
+	}
 }
 
-// sweepUntil removes what matches f whenever the engine reports a container or network
-// created between since and until, and once after until. The engine ends the event
-// stream at until.
-func sweepUntil(cli client.APIClient, f client.Filters, since, until time.Time) error {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Until(until)+dockerDownTimeout)
+// sweepUntil removes what matches f (and keep rejects; keep nil: all of it) whenever
+// the engine reports a container or network created between since and until, and once
+// after until, and returns what it removed. The engine ends the event stream at until.
+func sweepUntil(ctx context.Context, cli client.APIClient, f client.Filters, keep func(map[string]string) bool, since, until time.Time) (Removed, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Until(until)+dockerDownTimeout)
 	defer cancel()
 	ev := cli.Events(ctx, client.EventsListOptions{
 		Since:   sweepTimestamp(since),
 		Until:   sweepTimestamp(until),
 		Filters: make(client.Filters).Add("type", "container", "network").Add("event", "create"),
 	})
-	var watchErr error
+	var (
+		removed  Removed
+		watchErr error
+	)
+	add := func(r Removed) {
+		removed.Containers = append(removed.Containers, r.Containers...)
+		removed.Networks = append(removed.Networks, r.Networks...)
+	}
 watch:
 	for {
 		select {
@@ -202,7 +261,8 @@ watch:
 			if !ok {
 				break watch
 			}
-			_, _ = cleanRemove(ctx, cli, f, nil) // transient failures: the final sweep reports
+			r, _ := cleanRemove(ctx, cli, f, keep) // transient failures: the final sweep reports
+			add(r)
 		case err := <-ev.Err:
 			if err != nil && !errors.Is(err, io.EOF) {
 				watchErr = fmt.Errorf("watch engine events: %w", err)
@@ -217,11 +277,12 @@ watch:
 			break watch
 		}
 	}
-	_, errs := cleanRemove(ctx, cli, f, nil)
+	r, errs := cleanRemove(ctx, cli, f, keep)
+	add(r)
 	if err := errors.Join(append(errs, watchErr)...); err != nil {
-		return fmt.Errorf("sweep late objects: %w (remove them with drill clean)", err)
+		return removed, fmt.Errorf("sweep late objects: %w (remove them with drill clean)", err)
 	}
-	return nil
+	return removed, nil
 }
 
 // sweepTimestamp formats t as the engine's events API takes it: Unix seconds.nanoseconds.

@@ -131,8 +131,8 @@ func (*Docker) Name() string { return "docker" }
 // RunID is the run id this runtime labels every resource with.
 func (d *Docker) RunID() string { return d.runID }
 
-// Close waits until every torn-down stack's watch for late objects has ended (at most
-// about two seconds after the last Down began; see sweepLate), then releases the engine
+// Close waits until every torn-down stack's watch for late objects has ended (about two
+// seconds after the last Down returned; see sweepLate), then releases the engine
 // connection. Running stacks are not touched. The error names what a watch could not
 // remove.
 func (d *Docker) Close() error {

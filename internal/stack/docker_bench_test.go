@@ -93,7 +93,7 @@ func pairs(b *testing.B, raw, drill func() error) {
 			r = timed(raw)
 		}
 		rawT, drillT, ratios = append(rawT, r), append(drillT, d), append(ratios, d/r)
-		b.Logf("pair %d (%s first): raw %.3fs drill %.3fs drill/raw %.2f×", i+1, map[bool]string{true: "raw", false: "drill"}[i%2 == 0], r, d, d/r)
+		b.Logf("pair %d of %d (%s first): raw %.3fs drill %.3fs drill/raw %.2f×", i+1, b.N, map[bool]string{true: "raw", false: "drill"}[i%2 == 0], r, d, d/r)
 	}
 	slower := 0
 	for _, x := range ratios {

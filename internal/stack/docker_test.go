@@ -199,9 +199,10 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(proxies).To(HaveKey("ledger"))
 		Expect(proxies).To(HaveKey("ledger-db"))
-		// The proxy forwards to the service's fixed address on the stack network, which
-		// a redeployed container keeps: no name lookup while the service is recreated.
-		Expect(proxies["ledger"].Upstream).To(MatchRegexp(`^\d+\.\d+\.\d+\.\d+:8080$`))
+		// The proxy forwards to the service's switch on the proxy container's loopback,
+		// which follows every deploy: no name lookup while the service is redeployed.
+		Expect(proxies["ledger"].Upstream).To(MatchRegexp(`^127\.0\.0\.1:\d+$`))
+		Expect(proxies["ledger-db"].Upstream).To(Equal(proxies["ledger"].Upstream))
 	})
 
 	It("deploys another release as a new container and keeps the data", func(ctx SpecContext) {
@@ -214,7 +215,9 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 
 		Expect(svc.Deploy(ctx, "v2")).To(Succeed())
 		Expect(svc.(containerIDer).ContainerID()).NotTo(Equal(before))
-		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))).NotTo(ContainElement(before))
+		// Start-first: the old container drains and is removed after the switch.
+		Eventually(func() []string { return containersWith(cli, byLabel(stack.LabelRun, rt.RunID())) }).
+			WithTimeout(30 * time.Second).ShouldNot(ContainElement(before))
 		Expect(svc.Release()).To(Equal("v2"))
 		Expect(release(svc.Endpoint())).To(Equal("v2"))
 

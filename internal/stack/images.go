@@ -160,7 +160,14 @@ func imageEnsureToxiproxy(ctx context.Context, cli client.APIClient) error {
 		return err
 	}
 	cmd := fmt.Sprintf("EXPOSE %d\nCMD [\"-host=0.0.0.0\", \"-port=%d\"]\n", dockerToxiproxyAPIPort, dockerToxiproxyAPIPort)
-	return imageBuild(ctx, cli, ToxiproxyImage, fixture.ProxyServer, sum, prog, cmd)
+	if err := imageBuild(ctx, cli, ToxiproxyImage, fixture.ProxyServer, sum, prog, cmd); err != nil {
+		return err
+	}
+	// The tag moved to the new image: the one it left, now untagged, is removed unless a
+	// container still runs it. Housekeeping of a cache: a failure here costs disk only.
+	_, _ = cli.ImagePrune(ctx, client.ImagePruneOptions{Filters: make(client.Filters).
+		Add("dangling", "true").Add("label", "dev.drill.image="+fixture.ProxyServer)})
+	return nil
 }
 
 // imageBinaryLabel records on each image the hash of the drill binary inside it.

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -105,14 +106,25 @@ var _ = Describe("the process runtime", Ordered, func() {
 		Expect(code).To(Equal(200))
 	})
 
-	It("redeploys a service with another release: a new process, same endpoint, same data", func() {
+	It("redeploys a service with another release start-first: a new process takes the traffic, the old one drains and stops", func() {
 		svc, _ := st.Service("ledger")
 		before := pidOf(svc.Endpoint())
-		Expect(svc.Deploy(ctx, "v2")).To(Succeed())
+		var steps []stack.DeployStep
+		var mu sync.Mutex
+		Expect(svc.Deploy(ctx, "v2", stack.WithSteps(func(s stack.DeployStep, _ string) {
+			mu.Lock()
+			defer mu.Unlock()
+			steps = append(steps, s)
+		}))).To(Succeed())
 		Expect(svc.Release()).To(Equal("v2"))
 		after := pidOf(svc.Endpoint())
 		Expect(after).NotTo(Equal(before))
-		Expect(alive(before)).To(BeFalse())
+		Eventually(func() bool { return alive(before) }).Should(BeFalse())
+		Eventually(func() []stack.DeployStep {
+			mu.Lock()
+			defer mu.Unlock()
+			return append([]stack.DeployStep(nil), steps...)
+		}).Should(Equal([]stack.DeployStep{stack.StepReady, stack.StepSwitched, stack.StepDrained}))
 		Expect(svc.Deploy(ctx, "nope")).To(MatchError(ContainSubstring(`release "nope"`)))
 	})
 

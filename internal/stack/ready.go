@@ -28,6 +28,9 @@ func waitServing(ctx context.Context, url string, timeout time.Duration, healthy
 		case <-exited:
 			return errors.New("exited before it was ready")
 		case <-ctx.Done():
+			if ctx.Err() == context.Canceled {
+				return fmt.Errorf("deploy aborted before it was ready: %w", ctx.Err())
+			}
 			return fmt.Errorf("not ready after %s: %w", timeout, last)
 		case <-tick.C:
 		}

@@ -3,6 +3,8 @@ package stack_test
 import (
 	"context"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -46,10 +48,16 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		return rt, run
 	}
 
-	It("removes a network and a container of the stack that appear after it was torn down", func(ctx SpecContext) {
+	It("removes a network, a container and a data dir of the stack that appear after it was torn down", func(ctx SpecContext) {
+		tmp := GinkgoT().TempDir()
+		GinkgoT().Setenv("TMPDIR", tmp)
 		rt, run := newRuntime()
 		st, err := rt.Up(ctx, ledgerStack())
 		Expect(err).NotTo(HaveOccurred())
+		dirs, err := os.ReadDir(tmp)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(dirs).To(HaveLen(1), "the stack's own data dir")
+		dataDir := filepath.Join(tmp, dirs[0].Name())
 		res, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: byLabel(stack.LabelRun, run)})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Items).NotTo(BeEmpty())
@@ -70,10 +78,56 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 			NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{late: {}}},
 		})
 		Expect(err).NotTo(HaveOccurred())
+		Expect(dataDir).NotTo(BeADirectory(), "Down removed the data dir")
+		By("the engine starting a container whose start was cut: it makes the missing source of a bind mount")
+		Expect(os.MkdirAll(filepath.Join(dataDir, "ledger"), 0o755)).To(Succeed())
 
 		Expect(rt.Close()).To(Succeed())
 		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty(), "the late container is swept")
 		Expect(networksWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty(), "and the late network")
+		Expect(dataDir).NotTo(BeADirectory(), "and the data dir made again")
+	}, NodeTimeout(2*time.Minute))
+
+	It("Clean also removes what a dead drill's cut create makes just after the clean began", func(ctx SpecContext) {
+		run := "sweeptest-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+		host, err := os.Hostname()
+		Expect(err).NotTo(HaveOccurred())
+		labels := map[string]string{stack.LabelDrill: "true", stack.LabelRun: run,
+			stack.LabelPID: strconv.Itoa(deadPID()), stack.LabelHost: host}
+		DeferCleanup(func(ctx context.Context) {
+			for _, id := range containersWith(cli, byLabel(stack.LabelRun, run)) {
+				_, _ = cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true})
+			}
+			for _, n := range networksWith(cli, byLabel(stack.LabelRun, run)) {
+				_, _ = cli.NetworkRemove(ctx, n, client.NetworkRemoveOptions{})
+			}
+		})
+		create := func(name string) {
+			GinkgoHelper()
+			_, err := cli.ContainerCreate(ctx, client.ContainerCreateOptions{Name: name,
+				Config: &container.Config{Image: stack.ToxiproxyImage, Labels: labels}})
+			Expect(err).NotTo(HaveOccurred())
+		}
+		create("drill-" + run + "-left")
+
+		type result struct {
+			removed stack.Removed
+			err     error
+		}
+		done := make(chan result, 1)
+		go func() {
+			r, err := stack.Clean(ctx, stack.CleanRun(run))
+			done <- result{r, err}
+		}()
+		Eventually(func() []string { return containersWith(cli, byLabel(stack.LabelRun, run)) }).
+			WithTimeout(30 * time.Second).WithPolling(5 * time.Millisecond).Should(BeEmpty())
+		By("the engine finishing the dead drill's create after Clean listed")
+		create("drill-" + run + "-late")
+		var r result
+		Eventually(done).WithTimeout(time.Minute).Should(Receive(&r))
+		Expect(r.err).NotTo(HaveOccurred())
+		Expect(r.removed.Containers).To(ConsistOf("drill-"+run+"-left", "drill-"+run+"-late"))
+		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
 	}, NodeTimeout(2*time.Minute))
 
 	It("leaves nothing of stacks whose start was cancelled at random moments, once closed", func(ctx SpecContext) {

@@ -11,8 +11,9 @@ import (
 	"github.com/drillhq/drill/internal/fixture"
 )
 
-// BuildFixtures builds every fixture binary into dir and points DRILL_FIXTURE_DIR at
-// it, so both runtimes of the calling test binary find them.
+// BuildFixtures builds drill (static) into dir and points DRILL_FIXTURE_DIR at it: the
+// fixtures and the proxy server are its subcommands, and a test binary is not drill, so
+// both runtimes of the calling test binary start them from there.
 func BuildFixtures(ctx context.Context, dir string) error {
 	_, file, _, _ := runtime.Caller(0)
 	root, err := fixture.ModuleRoot(filepath.Dir(file))

@@ -2,7 +2,6 @@ package trial
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -18,7 +17,6 @@ type changeDeploy struct {
 	finished chan struct{} // the same, never set to nil
 	cancel   context.CancelFunc
 	live     atomic.Bool
-	err      error // valid after finished
 }
 
 // inFlight reports whether the deploy is still running.
@@ -37,11 +35,13 @@ func (c *changeDeploy) isLive() bool { return c.live.Load() }
 // abort cancels the deploy in flight (the new release is removed, the old one serves).
 func (c *changeDeploy) abort() { c.cancel() }
 
-// wait waits until the deploy returned.
+// wait waits until the deploy returned; only the trial's end is an error here (a failed
+// or aborted deploy is on the timeline, and what it did to the service is for the probes
+// to say).
 func (c *changeDeploy) wait(ctx context.Context) error {
 	select {
 	case <-c.finished:
-		return c.err
+		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -99,7 +99,7 @@ func (t *run) deployChange(ctx context.Context, st stack.Stack) *changeDeploy {
 	}
 	svc, err := st.Service(t.sc.Change.Service)
 	if err != nil {
-		c.err = err
+		t.event(EventChangeFailed, err.Error())
 		close(c.finished)
 		return c
 	}
@@ -127,9 +127,8 @@ func (t *run) deployChange(ctx context.Context, st stack.Stack) *changeDeploy {
 	}
 	go func() {
 		defer close(c.finished)
-		c.err = svc.Deploy(dctx, rel, stack.WithSteps(onStep))
-		if c.err != nil && dctx.Err() == nil {
-			t.event(EventChangeFailed, fmt.Sprintf("%v", c.err))
+		if err := svc.Deploy(dctx, rel, stack.WithSteps(onStep)); err != nil && dctx.Err() == nil {
+			t.event(EventChangeFailed, err.Error())
 		}
 	}()
 	return c

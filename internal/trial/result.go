@@ -65,6 +65,10 @@ type Result struct {
 	// (nil without a workload); a shortfall means the trial ran under a lighter or
 	// later load than the scenario states, and reports say so.
 	Load *measure.Load `json:"load,omitempty"`
+	// ProbeLate is drill's own timing error in this trial: how much later than its place
+	// on the schedule the latest probe started (measure.ProbeLateness). Past the probe
+	// interval the trial's timing resolution is worse than the scenario states.
+	ProbeLate measure.Offset `json:"probe_late_ms,omitempty"`
 
 	// Raw records, from which Measure derives every measure above. The results file
 	// carries them only with --keep-raw; they are always stored beside it, compressed.

@@ -1,0 +1,94 @@
+package trial_test
+
+import (
+	"context"
+	"path/filepath"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/fixtures/ledger/truth"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// inflightYAML: the front proxy goes down as a slow bad release starts deploying, so the
+// trigger fires long before the release is ready.
+func inflightYAML(wait bool) string {
+	w := "false"
+	if wait {
+		w = "true"
+	}
+	return `
+version: 1
+name: inflight
+objectives: {rto: 5s, rpo: 0s}
+stack:
+  services:
+    - name: ledger
+      fixture: ledger
+      port: 8080
+      health: /version
+      release: v1
+      releases:
+        - name: v1
+        - name: v2
+          env: {LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0", LEDGER_START_DELAY: 1500ms}
+probes: {interval: 20ms, timeout: 300ms, recover_after: 3, http: {service: ledger, path: /healthz}}
+warmup: 300ms
+change: {service: ledger, release: v2}
+faults: [{kind: down, target: ledger}]
+rollback:
+  mechanism: {kind: redeploy, service: ledger}
+  trigger: {kind: automated, condition: "error_rate > 0.5", window: 200ms, min_samples: 3}
+  timeout: 10s
+  wait_for_change: ` + w + `
+`
+}
+
+func eventNames(res trial.Result) []string {
+	var names []string
+	for _, e := range res.Events {
+		names = append(names, e.Name)
+	}
+	return names
+}
+
+var _ = Describe("a trigger that fires while the change is deploying", func() {
+	run := func(wait bool) (trial.Result, []truth.Event) {
+		sc, err := scenario.Parse("inflight.yaml", []byte(inflightYAML(wait)))
+		Expect(err).NotTo(HaveOccurred())
+		dir := GinkgoT().TempDir()
+		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
+			UpOptions: []stack.UpOption{stack.WithDataDir(dir)}}, 1, 1)
+		events, err := truth.Read(filepath.Join(dir, "ledger", "truth.jsonl"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Error).To(BeEmpty())
+		Expect(res.Outcome).To(Equal(trial.Recovered))
+		return res, events
+	}
+
+	It("aborts the deploy in flight as the rollback's first act: the bad release never starts, TTM is the reaction", func() {
+		res, events := run(false)
+		names := eventNames(res)
+		Expect(names).To(ContainElements(trial.EventDetect, trial.EventRollbackStart, trial.EventChangeAborted, trial.EventRollbackSkip))
+		Expect(names).NotTo(ContainElement(trial.EventChangePrefix + string(stack.StepSwitched)))
+		Expect(res.Timing.Live).To(BeNil())
+		Expect(res.Timing.Wait).To(BeNil())
+		Expect(res.Timing.TTM.D()).To(BeNumerically("<=", 20e6), "t_trigger = t_detect: the abort is the rollback acting")
+		for _, e := range truth.Starts(events) {
+			Expect(e.Release).To(Equal("v1"), "v2 was aborted before it listened")
+		}
+	})
+
+	It("waits for the deploy in flight when the scenario says so, as a phase of its own outside TTM", func() {
+		res, _ := run(true)
+		names := eventNames(res)
+		Expect(names).To(ContainElements(trial.EventWaitStart, trial.EventWaitEnd, trial.EventChangePrefix+string(stack.StepSwitched)))
+		Expect(res.Timing.Wait).NotTo(BeNil())
+		Expect(res.Timing.Wait.D()).To(BeNumerically(">", 1e9), "the slow release took over a second more to start")
+		Expect(res.Timing.TTM.D()).To(BeNumerically("<=", 20e6), "the wait is not decision time")
+		Expect(*res.Timing.Trigger - *res.Timing.Detect).To(BeNumerically(">=", *res.Timing.Wait))
+	})
+})
