@@ -40,6 +40,7 @@ import (
 	"io"
 
 	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -47,14 +48,15 @@ import (
 )
 
 // Load reads a scenario file strictly (an unknown key is an error naming its line and
-// the nearest valid key), applies defaults and validates it, fault parameters included.
+// the nearest valid key), applies defaults and validates it, fault and rollback
+// mechanism parameters included.
 func Load(path string) (*Scenario, error) {
-	return scenario.Load(path, checkFaults())
+	return scenario.Load(path, checkFaults(), checkMechanism())
 }
 
 // Parse is Load for a scenario held in memory; name is used in error messages.
 func Parse(name string, data []byte) (*Scenario, error) {
-	return scenario.Parse(name, data, checkFaults())
+	return scenario.Parse(name, data, checkFaults(), checkMechanism())
 }
 
 // Check prepares a scenario built in Go for Run: it fills every zero-valued field that
@@ -72,6 +74,11 @@ func Check(sc *Scenario) error {
 			errs = append(errs, fmt.Errorf("faults[%d]: %w", i, err))
 		}
 	}
+	if m := sc.Rollback.Mechanism; m.Kind != "" {
+		if _, err := rollback.NewRegistry().Build(m); err != nil {
+			errs = append(errs, fmt.Errorf("rollback.mechanism: %w", err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -80,6 +87,16 @@ func checkFaults() scenario.ParseOption {
 	reg := inject.NewRegistry()
 	return scenario.WithFaultCheck(func(f scenario.Fault) error {
 		_, err := reg.Build(f)
+		return err
+	})
+}
+
+// checkMechanism validates the rollback mechanism's kind and parameters with the
+// mechanism registry.
+func checkMechanism() scenario.ParseOption {
+	reg := rollback.NewRegistry()
+	return scenario.WithMechanismCheck(func(m scenario.Mechanism) error {
+		_, err := reg.Build(m)
 		return err
 	})
 }

@@ -138,6 +138,9 @@ type Result struct {
 	Trials, Judged, Recovered, NotRecovered, NotDetected, Errors, Interrupted int
 	// Controls counts the control trials and FalsePositives those whose trigger fired.
 	Controls, FalsePositives int
+	// FalsePositiveObjective judges the false-positive rate against the scenario's
+	// objectives.false_positive_rate (nil when the scenario sets none).
+	FalsePositiveObjective *Judgement
 	// AckedWrites and LostWrites total the workload's acknowledged and lost writes.
 	AckedWrites, LostWrites int
 	// ConsistencyChecks counts the invariant checks run, by outcome.
@@ -197,18 +200,16 @@ func newResult(raw *report.Results) *Result {
 	if raw.Audit != nil {
 		r.AuditDigest = raw.Audit.Digest
 	}
-	fired := 0
-	for _, t := range raw.Trials {
-		if t.Control {
-			r.Controls++
-			if t.FalsePositive || t.Outcome == trial.ControlFired {
-				fired++
-			}
-		}
-		r.TrialResults = append(r.TrialResults, newTrial(t))
+	if s.ControlTrials > 0 {
+		// With control trials, a false positive is a control trial whose trigger fired.
+		r.Controls, r.FalsePositives = s.ControlTrials, s.ControlFired
 	}
-	if r.Controls > 0 {
-		r.FalsePositives = fired
+	if fp := s.FalsePositiveRate; fp != nil && o.FalsePositiveRate != nil {
+		j := judgement(*fp)
+		r.FalsePositiveObjective = &j
+	}
+	for _, t := range raw.Trials {
+		r.TrialResults = append(r.TrialResults, newTrial(t))
 	}
 	return r
 }

@@ -63,6 +63,7 @@ func BenchmarkPacer(b *testing.B) {
 				}
 			}
 			b.ReportMetric(100*l.OnScheduleShare(), "%on-schedule")
+			b.ReportMetric(100*float64(l.Issued)/float64(l.Due), "%issued")
 			b.ReportMetric(l.AchievedRate, "issued/s")
 			b.ReportMetric(l.AskedRate, "asked/s")
 			b.ReportMetric(float64(l.Due-l.Issued), "not-issued")

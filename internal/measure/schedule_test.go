@@ -2,6 +2,8 @@ package measure_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"sync/atomic"
 	"time"
 
@@ -88,5 +90,26 @@ var _ = Describe("Load", func() {
 		Expect(measure.Load{Due: 1000, Issued: 1000, OnSchedule: 989}.Shortfall()).To(BeTrue())
 		Expect(measure.Load{Due: 1000, Issued: 900, OnSchedule: 900}.OnScheduleShare()).To(Equal(0.9))
 		Expect(measure.Load{}.Shortfall()).To(BeFalse())
+	})
+})
+
+var _ = Describe("a workload's run", func() {
+	It("records in its history the Load its schedule achieved: asked, due, issued and on schedule", func() {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+		DeferCleanup(srv.Close)
+		w, err := measure.NewHTTPWorkload(measure.HTTPWorkloadSpec{Endpoint: srv.Listener.Addr().String(), Rate: 200,
+			Timeout: time.Second, Write: measure.HTTPRequest{Path: "/w", Body: `{"id":"{{.ID}}"}`}, Success: []int{200}})
+		Expect(err).NotTo(HaveOccurred())
+		h := &measure.History{}
+		Expect(h.Load()).To(BeNil(), "nothing ran yet")
+		ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+		DeferCleanup(cancel)
+		w.Run(ctx, measure.NewClock(), h)
+		l := h.Load()
+		Expect(l).NotTo(BeNil())
+		Expect(l.AskedRate).To(Equal(200.0))
+		Expect(l.Issued).To(Equal(len(h.Ops())), "one write recorded per operation issued")
+		Expect(l.Due).To(BeNumerically(">=", l.Issued))
+		Expect(l.Tolerance).To(Equal(measure.Offset(5*time.Millisecond)), "one slot at 200/s")
 	})
 })

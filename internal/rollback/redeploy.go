@@ -3,35 +3,51 @@ package rollback
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
+	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
-
-// Mechanism carries a rollback out.
-type Mechanism interface {
-	// Rollback restores the previous state and returns once its last step finished.
-	Rollback(ctx context.Context, st stack.Stack) error
-}
 
 // Redeploy rolls back by deploying the release a service ran before the change, with
 // the service's deploy strategy: what `kubectl rollout undo` or redeploying the
 // previous image does.
 type Redeploy struct {
-	Service string
-	// Release is the release to go back to.
-	Release string
-	// Options configure the deploy (its strategy, a hook for its steps).
-	Options []stack.DeployOption
+	// Release is the release to go back to; empty: the one running before the change.
+	Release string `param:"release"`
+	// Strategy overrides the service's deploy strategy (start-first, recreate).
+	Strategy string `param:"strategy"`
 }
 
-// Rollback implements Mechanism.
-func (r Redeploy) Rollback(ctx context.Context, st stack.Stack) error {
-	svc, err := st.Service(r.Service)
-	if err != nil {
-		return fmt.Errorf("redeploy %s: %w", r.Service, err)
+func buildRedeploy(p map[string]any) (Mechanism, error) {
+	var r Redeploy
+	if err := decodeParams("redeploy", p, &r); err != nil {
+		return nil, err
 	}
-	if err := svc.Deploy(ctx, r.Release, r.Options...); err != nil {
-		return fmt.Errorf("redeploy %s %s: %w", r.Service, r.Release, err)
+	if r.Strategy != "" && !slices.Contains(scenario.Strategies, r.Strategy) {
+		return nil, fmt.Errorf("mechanism %q: parameter \"strategy\" must be one of %s, got %q",
+			"redeploy", strings.Join(scenario.Strategies, ", "), r.Strategy)
+	}
+	return r, nil
+}
+
+// Rollback implements Mechanism: each step of the deploy is reported to t.Step.
+func (r Redeploy) Rollback(ctx context.Context, t Target) error {
+	svc, err := t.service("redeploy")
+	if err != nil {
+		return err
+	}
+	release := r.Release
+	if release == "" {
+		release = t.Previous
+	}
+	opts := []stack.DeployOption{stack.WithSteps(func(s stack.DeployStep, detail string) { t.step(string(s), detail) })}
+	if r.Strategy != "" {
+		opts = append(opts, stack.WithStrategy(r.Strategy))
+	}
+	if err := svc.Deploy(ctx, release, opts...); err != nil {
+		return fmt.Errorf("redeploy %s %s: %w", t.Service, release, err)
 	}
 	return nil
 }

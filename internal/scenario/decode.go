@@ -28,7 +28,8 @@ func Load(path string, opts ...ParseOption) (*Scenario, error) {
 type ParseOption func(*parseConfig)
 
 type parseConfig struct {
-	faultCheck func(Fault) error
+	faultCheck     func(Fault) error
+	mechanismCheck func(Mechanism) error
 }
 
 // WithFaultCheck checks every fault (its kind and parameters, which the fault registry
@@ -36,6 +37,13 @@ type parseConfig struct {
 // like any other mistake.
 func WithFaultCheck(check func(Fault) error) ParseOption {
 	return func(c *parseConfig) { c.faultCheck = check }
+}
+
+// WithMechanismCheck checks the rollback mechanism (its kind and parameters, which the
+// mechanism registry owns) as part of validation, so a misspelled mechanism parameter is
+// reported at its line like any other mistake.
+func WithMechanismCheck(check func(Mechanism) error) ParseOption {
+	return func(c *parseConfig) { c.mechanismCheck = check }
 }
 
 // Parse strictly decodes data (a scenario file named name, for messages), applies
@@ -80,6 +88,15 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 				}
 				p.addf(line(at), "faults[%d]: %v", i, err)
 			}
+		}
+	}
+	if m := s.Rollback.Mechanism; cfg.mechanismCheck != nil && m.Kind != "" {
+		if err := cfg.mechanismCheck(m); err != nil {
+			at := "rollback.mechanism.kind"
+			if len(m.Params) > 0 && !strings.Contains(err.Error(), "unknown kind") {
+				at = "rollback.mechanism.params"
+			}
+			p.addf(line(at), "rollback.mechanism: %v", err)
 		}
 	}
 	if err := p.err(); err != nil {

@@ -1,7 +1,7 @@
 package scenario
 
-// Names the format accepts for its closed sets. Fault kinds are open: the fault registry
-// validates them.
+// Names the format accepts for its closed sets. Fault and mechanism kinds are open: the
+// fault and mechanism registries validate them.
 const (
 	// WorkloadLedger drives fixtures/ledger with transfers and reads them back.
 	WorkloadLedger = "ledger"
@@ -9,7 +9,8 @@ const (
 	WorkloadHTTP = "http"
 	// WorkloadNone runs no workload: only probes measure the trial.
 	WorkloadNone = "none"
-	// MechanismRedeploy recreates the service with its release before the change.
+	// MechanismRedeploy is the mechanism the plan describes in full (the release it goes
+	// back to, its strategy); other kinds are described by their parameters.
 	MechanismRedeploy = "redeploy"
 	// TriggerAutomated fires the rollback when its condition holds over the probe window.
 	TriggerAutomated = "automated"
@@ -22,14 +23,13 @@ const (
 	StrategyRecreate = "recreate"
 )
 
-// WorkloadKinds, MechanismKinds, TriggerKinds and Fixtures list the accepted names, in
-// the order the schema and messages show them.
+// WorkloadKinds, TriggerKinds and Fixtures list the accepted names, in the order the
+// schema and messages show them.
 var (
-	WorkloadKinds  = []string{WorkloadLedger, WorkloadHTTP, WorkloadNone}
-	MechanismKinds = []string{MechanismRedeploy}
-	TriggerKinds   = []string{TriggerAutomated}
-	Fixtures       = []string{FixtureLedger}
-	Strategies     = []string{StrategyStartFirst, StrategyRecreate}
+	WorkloadKinds = []string{WorkloadLedger, WorkloadHTTP, WorkloadNone}
+	TriggerKinds  = []string{TriggerAutomated}
+	Fixtures      = []string{FixtureLedger}
+	Strategies    = []string{StrategyStartFirst, StrategyRecreate}
 )
 
 // service returns the service named name, or nil.

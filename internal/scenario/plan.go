@@ -223,15 +223,21 @@ func portText(port int) string { return fmt.Sprintf("port %d", port) }
 
 func mechanismText(s *Scenario, m Mechanism) string {
 	if m.Kind != MechanismRedeploy {
-		return fmt.Sprintf("%s %s", m.Kind, m.Service)
+		return fmt.Sprintf("%s %s%s", m.Kind, m.Service, paramsText(m.Params))
 	}
 	prev := "its release before the change"
 	if svc := s.service(m.Service); svc != nil && svc.Release != "" {
 		prev = "release " + svc.Release
 	}
+	if r, ok := m.Params["release"].(string); ok && r != "" {
+		prev = "release " + r
+	}
 	strategy := StrategyStartFirst
 	if svc := s.service(m.Service); svc != nil && svc.Strategy != "" {
 		strategy = svc.Strategy
+	}
+	if st, ok := m.Params["strategy"].(string); ok && st != "" {
+		strategy = st
 	}
 	return fmt.Sprintf("redeploy %s with %s (%s)", m.Service, prev, strategy)
 }

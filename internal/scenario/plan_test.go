@@ -19,6 +19,23 @@ func phases(p scenario.Plan) []string {
 }
 
 var _ = Describe("Plan", func() {
+	It("describes the rollback mechanism with its parameters", func() {
+		s, err := scenario.Load("testdata/bad-release.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		rollback := func() string {
+			for _, st := range s.Plan().Steps {
+				if st.Phase == scenario.PhaseRollback {
+					return st.Description
+				}
+			}
+			return ""
+		}
+		s.Rollback.Mechanism.Params = map[string]any{"release": "v0", "strategy": "recreate"}
+		Expect(rollback()).To(Equal("redeploy ledger with release v0 (recreate)"))
+		s.Rollback.Mechanism = scenario.Mechanism{Kind: "feature-flag", Service: "ledger", Params: map[string]any{"path": "/flags/x", "status": 200}}
+		Expect(rollback()).To(Equal("feature-flag ledger (path=/flags/x, status=200)"))
+	})
+
 	It("orders one trial of the reference scenario", func() {
 		s, err := scenario.Load("testdata/bad-release.yaml")
 		Expect(err).NotTo(HaveOccurred())

@@ -72,7 +72,7 @@ var constraints = map[string]map[string]any{
 	"WorkloadRead.Path":         {"pattern": "^/"},
 	"WorkloadRead.IDs":          {"pattern": idPathRE.String(), "examples": []string{"$.ids", "$.items[*].id", "$[*]"}},
 	"Rollback.Timeout":          {"default": Duration(DefaultRollbackTimeout).String()},
-	"Mechanism.Kind":            {"enum": MechanismKinds},
+	"Mechanism.Params":          {"description_suffix": " Keys depend on the mechanism kind."},
 	"Trigger.Kind":              {"enum": TriggerKinds},
 	"Trigger.Condition": {"minLength": 1, "examples": []string{"error_rate > 0.5", "error_rate > 0.05 || p95_ms > 800"},
 		"description_suffix": " Variables: error_rate, failures, successes, samples (probes in the window), p50_ms, p95_ms, p99_ms, max_ms (their latency), consecutive_failures; it must return a bool."},

@@ -263,9 +263,11 @@ type Rollback struct {
 
 // Mechanism is how the rollback restores service.
 type Mechanism struct {
-	// Kind: "redeploy" (recreate the service with its previous release).
+	// Kind names a registered mechanism (redeploy, restart, hook, feature-flag, ...).
 	Kind    string `yaml:"kind" json:"kind"`
 	Service string `yaml:"service,omitempty" json:"service,omitempty"`
+	// Params are the kind's typed parameters, checked strictly by the kind.
+	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
 }
 
 // Trigger decides when the rollback starts.

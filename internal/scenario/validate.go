@@ -369,11 +369,8 @@ func (v *validator) breakage() {
 func (v *validator) rollback() {
 	rb := v.s.Rollback
 	m := rb.Mechanism
-	switch {
-	case m.Kind == "":
-		v.errf("rollback.mechanism", "rollback.mechanism.kind is required%s", v.known(MechanismKinds))
-	case !slices.Contains(MechanismKinds, m.Kind):
-		v.errf("rollback.mechanism.kind", "unknown rollback.mechanism.kind %q%s", m.Kind, v.known(MechanismKinds))
+	if m.Kind == "" { // the kind itself is the mechanism registry's (WithMechanismCheck)
+		v.errf("rollback.mechanism", "rollback.mechanism.kind is required, e.g. redeploy")
 	}
 	v.ref("rollback.mechanism.service", m.Service)
 	if rb.Timeout <= 0 {

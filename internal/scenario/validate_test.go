@@ -1,6 +1,8 @@
 package scenario_test
 
 import (
+	"errors"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -47,7 +49,7 @@ var _ = Describe("validation", func() {
 		Entry("neither change nor fault", "change: {service: ledger, release: v2}\n", "", 1, `needs a change or at least one fault`),
 		Entry("fault target", "change: {service: ledger, release: v2}\n", "faults: [{kind: kill, target: nope}]\n", 25, `faults[0].target "nope" is not a service or proxy (one of: ledger)`),
 		Entry("fault kind missing", "change: {service: ledger, release: v2}\n", "faults:\n  - target: ledger\n", 26, `faults[0].kind is required`),
-		Entry("mechanism kind", "kind: redeploy", "kind: pray", 27, `unknown rollback.mechanism.kind "pray" (one of: redeploy)`),
+		Entry("mechanism kind missing", "{kind: redeploy, service: ledger}", "{service: ledger}", 27, `rollback.mechanism.kind is required`),
 		Entry("mechanism service", "kind: redeploy, service: ledger", "kind: redeploy, service: nope", 27, `rollback.mechanism.service "nope" is not a service`),
 		Entry("trigger kind", "kind: automated", "kind: manual", 28, `unknown rollback.trigger.kind "manual" (one of: automated)`),
 		Entry("condition unknown variable", `"error_rate > 0.5"`, `"eror_rate > 0.5"`, 28, `rollback.trigger.condition "eror_rate > 0.5": unknown name eror_rate`),
@@ -60,6 +62,24 @@ var _ = Describe("validation", func() {
 		Entry("rollback timeout zero", "timeout: 30s", "timeout: 0s", 29, `rollback.timeout must be greater than 0`),
 		Entry("final read without a writing workload", "workload: {kind: ledger, service: ledger, rate: 100, accounts: 10, timeout: 1s}", "workload: {kind: none}", 30, `verify.final_read needs a workload that writes`),
 	)
+
+	It("leaves the mechanism's kind and params to the mechanism check, reported at their line", func() {
+		var seen []scenario.Mechanism
+		check := scenario.WithMechanismCheck(func(m scenario.Mechanism) error {
+			seen = append(seen, m)
+			if _, ok := m.Params["relase"]; ok {
+				return errors.New(`mechanism "redeploy": unknown parameter "relase" (did you mean "release"?)`)
+			}
+			return nil
+		})
+		doc := edit(reference(), "mechanism: {kind: redeploy, service: ledger}",
+			"mechanism:\n    kind: redeploy\n    service: ledger\n    params: {relase: v1}")
+		_, err := scenario.Parse("t.yaml", []byte(doc), check)
+		Expect(err).To(MatchError(`t.yaml:30: rollback.mechanism: mechanism "redeploy": unknown parameter "relase" (did you mean "release"?)`))
+		Expect(seen).To(ConsistOf(scenario.Mechanism{Kind: "redeploy", Service: "ledger", Params: map[string]any{"relase": "v1"}}))
+		_, err = scenario.Parse("t.yaml", []byte(edit(reference(), "kind: redeploy", "kind: pray")), check)
+		Expect(err).NotTo(HaveOccurred(), "the kind is the registry's to refuse")
+	})
 
 	It("rejects names used twice among services and proxies", func() {
 		doc := edit(reference(), "workload:", "  proxies: [{name: ledger, upstream: ledger}, {name: p, upstream: nope}]\nworkload:")

@@ -82,6 +82,9 @@ type Result struct {
 	// UserChecks are the findings of the scenario's user-defined checks, run live after
 	// recovery: Measure copies them into Consistency, since they cannot be re-run offline.
 	UserChecks []check.Finding `json:"user_checks,omitempty"`
+	// RollbackOutput is what the rollback mechanism's command printed or its HTTP call
+	// answered (a hook, a feature flag's API), capped; empty for mechanisms without one.
+	RollbackOutput string `json:"rollback_output,omitempty"`
 }
 
 // Raw is the part of a Result that only the raw records hold.
@@ -95,22 +98,25 @@ type Raw struct {
 	// KV is null when the linearizable workload did not run, [] when it recorded nothing.
 	KV         []check.KVOp    `json:"kv"`
 	UserChecks []check.Finding `json:"user_checks,omitempty"`
+	// RollbackOutput is the mechanism's command output or HTTP answer.
+	RollbackOutput string `json:"rollback_output,omitempty"`
 }
 
 // Raw returns the trial's raw records.
 func (r *Result) Raw() Raw {
 	return Raw{Index: r.Index, Probes: r.Probes, History: r.History, FinalRead: r.FinalRead, Ledger: r.Ledger, Schema: r.Schema,
-		KV: r.KV, UserChecks: r.UserChecks}
+		KV: r.KV, UserChecks: r.UserChecks, RollbackOutput: r.RollbackOutput}
 }
 
 // StripRaw drops the raw records (kept in the raw file instead).
 func (r *Result) StripRaw() {
 	r.Probes, r.History, r.FinalRead, r.Ledger, r.Schema, r.KV, r.UserChecks = nil, nil, nil, nil, nil, nil, nil
+	r.RollbackOutput = ""
 }
 
 // WithRaw returns a copy of the result holding raw's records.
 func (r Result) WithRaw(raw Raw) Result {
 	r.Probes, r.History, r.FinalRead, r.Ledger, r.Schema = raw.Probes, raw.History, raw.FinalRead, raw.Ledger, raw.Schema
-	r.KV, r.UserChecks = raw.KV, raw.UserChecks
+	r.KV, r.UserChecks, r.RollbackOutput = raw.KV, raw.UserChecks, raw.RollbackOutput
 	return r
 }

@@ -85,6 +85,10 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	if err != nil {
 		return err
 	}
+	mech, err := rollback.NewRegistry().Build(sc.Rollback.Mechanism)
+	if err != nil {
+		return err
+	}
 	if err := t.setupWorkload(ctx, st); err != nil {
 		return err
 	}
@@ -204,18 +208,27 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 			t.event(EventChangeAborted, "")
 		}
 	}
-	mech := rollback.Redeploy{Service: sc.Rollback.Mechanism.Service, Release: previous,
-		Options: []stack.DeployOption{stack.WithSteps(t.stepper("rollback_"))}}
-	detail := fmt.Sprintf("redeploy %s %s", mech.Service, mech.Release)
+	m := sc.Rollback.Mechanism
+	env, err := endpointEnv(sc, st)
+	if err != nil {
+		return err
+	}
+	var output strings.Builder
+	target := rollback.Target{Stack: st, Service: m.Service, Previous: previous, Env: env, Output: &output,
+		Step: func(step, detail string) { t.event(EventRollbackPrefix+step, detail) }}
 	if !aborted {
-		tTrigger = t.event(EventRollbackStart, detail)
+		tTrigger = t.event(EventRollbackStart, fmt.Sprintf("%s %s (previous release %s)", m.Kind, m.Service, previous))
 	}
 	t.res.Timing.Trigger = &tTrigger
 	fs.atRollback(ctx)
-	if aborted && !change.isLive() && sc.Change != nil && sc.Change.Service == mech.Service && mechSvc.Release() == previous {
-		t.event(EventRollbackSkip, "the aborted change never went live: "+mech.Service+" still runs "+previous)
-	} else if err := mech.Rollback(ctx, st); err != nil {
-		return fmt.Errorf("roll back: %w", err)
+	if aborted && !change.isLive() && sc.Change != nil && sc.Change.Service == m.Service && mechSvc.Release() == previous {
+		t.event(EventRollbackSkip, "the aborted change never went live: "+m.Service+" still runs "+previous)
+	} else {
+		err := mech.Rollback(ctx, target)
+		t.res.RollbackOutput = output.String()
+		if err != nil {
+			return fmt.Errorf("roll back: %w", err)
+		}
 	}
 	end := t.event(EventRollbackEnd, "")
 	t.res.Timing.RollbackEnd = &end

@@ -1,0 +1,110 @@
+package rollback_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/check"
+	"github.com/drillhq/drill/internal/rollback"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/testenv"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// load reads a reference scenario as drill validate does, mechanism check included.
+func load(name string) *scenario.Scenario {
+	GinkgoHelper()
+	reg := rollback.NewRegistry()
+	sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", name),
+		scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := reg.Build(m); return err }))
+	Expect(err).NotTo(HaveOccurred())
+	return sc
+}
+
+// drill runs one trial of sc on the process runtime and checks it recovered with every
+// acknowledged write kept and the ledger's invariants holding.
+func drill(sc *scenario.Scenario) trial.Result {
+	GinkgoHelper()
+	res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
+		UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 7)
+	Expect(res.Error).To(BeEmpty())
+	Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
+	Expect(res.Loss).NotTo(BeNil(), "the final read ran")
+	Expect(res.Loss.Lost).To(BeEmpty())
+	for _, f := range res.Consistency {
+		Expect(f.Status).To(Equal(check.Pass), "%s: %s", f.Checker, f.Message)
+	}
+	Expect(res.Schema).NotTo(BeNil(), "the ledger's running release was captured after recovery")
+	return res
+}
+
+// names lists the events' names in order.
+func names(res trial.Result) []string {
+	out := make([]string, 0, len(res.Events))
+	for _, e := range res.Events {
+		out = append(out, e.Name)
+	}
+	return out
+}
+
+// afterStart is the events from rollback_start on.
+func afterStart(res trial.Result) []string {
+	n := names(res)
+	for i, name := range n {
+		if name == trial.EventRollbackStart {
+			return n[i:]
+		}
+	}
+	return nil
+}
+
+var _ = Describe("each mechanism's reference scenario, as a real drill on the process runtime", func() {
+	It("redeploy: the pinned release comes back by recreate", func() {
+		res := drill(load("rollback-redeploy.yaml"))
+		Expect(res.Schema.Release).To(Equal("v1"))
+		Expect(afterStart(res)).To(ContainElements("rollback_old_stopping", "rollback_new_ready", "rollback_switched", "rollback_end"))
+	})
+
+	It("restart: the killed ledger serves its release again", func() {
+		res := drill(load("rollback-restart.yaml"))
+		Expect(res.Schema.Release).To(Equal("v1"))
+		Expect(afterStart(res)).To(ContainElement("rollback_restarted"))
+	})
+
+	It("feature-flag: the flag goes off through the API, v2 keeps running, nothing restarts", func() {
+		res := drill(load("rollback-feature-flag.yaml"))
+		Expect(res.Schema.Release).To(Equal("v2"), "no redeploy")
+		after := afterStart(res)
+		Expect(after).To(ContainElement("rollback_flag_set"))
+		Expect(after).NotTo(ContainElement(HavePrefix("rollback_new_")), "no deploy")
+		Expect(res.RollbackOutput).To(ContainSubstring(`"enabled":false`))
+		Expect(res.Raw().RollbackOutput).To(Equal(res.RollbackOutput), "kept in the raw records")
+	})
+
+	It("hook (url): the call's answer is kept and the completion condition is waited for", func() {
+		res := drill(load("rollback-hook.yaml"))
+		Expect(res.Schema.Release).To(Equal("v2"))
+		Expect(afterStart(res)).To(ContainElements("rollback_hook_done", "rollback_hook_ready", "rollback_end"))
+		Expect(res.RollbackOutput).To(ContainSubstring("PUT http://127.0.0.1:"))
+		Expect(res.RollbackOutput).To(ContainSubstring(`"enabled":false`))
+	})
+
+	It("hook (command): an argv run with the endpoints in its environment rolls back", func() {
+		sc := load("rollback-hook.yaml")
+		sc.Rollback.Mechanism.Params = map[string]any{
+			"command":   []any{"sh", "-c", `echo "rolling back through $DRILL_ENDPOINT_LEDGER"; "$0" PUT "http://$DRILL_ENDPOINT_LEDGER/flags/new-path" '{"enabled": false}'`, httpcall},
+			"timeout":   "5s",
+			"wait_path": "/healthz",
+		}
+		res := drill(sc)
+		Expect(afterStart(res)).To(ContainElements("rollback_hook_done", "rollback_hook_ready"))
+		Expect(res.RollbackOutput).To(HavePrefix("rolling back through 127.0.0.1:"))
+		Expect(res.RollbackOutput).To(ContainSubstring("200 OK"))
+		Expect(strings.Count(res.RollbackOutput, `"enabled":false`)).To(Equal(1))
+	})
+})

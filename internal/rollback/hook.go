@@ -1,0 +1,201 @@
+package rollback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Hook rolls back through the team's own tooling: it runs a command (`helm rollback`,
+// `kubectl rollout undo`, a pipeline's CLI) or calls an HTTP endpoint (a CD tool's API),
+// within a timeout, keeping its output for the raw records. CD tools report success
+// before the old version serves, so the hook can then wait for a completion condition:
+// a path of a service answering 2xx. Steps: "hook_done" when the command or call
+// succeeded, "hook_ready" when the condition held.
+type Hook struct {
+	// Command is the argv to run (the first element is looked up in PATH), with
+	// DRILL_ENDPOINT_<SERVICE> of every service in its environment. Exactly one of
+	// command and url.
+	Command []string `param:"command"`
+	// URL to call instead; $DRILL_ENDPOINT_<SERVICE> in it is expanded.
+	URL string `param:"url"`
+	// Method of the call (default POST).
+	Method string `param:"method"`
+	// Body of the call.
+	Body string `param:"body"`
+	// ContentType of the body (default application/json).
+	ContentType string `param:"content_type"`
+	// Status the endpoint must answer (default: any 2xx).
+	Status int `param:"status"`
+	// Timeout bounds the command or call (default 30s); past it the command's whole
+	// process group is killed and the rollback failed.
+	Timeout time.Duration `param:"timeout"`
+	// WaitPath, when set, is a path that must answer 2xx on WaitService before the
+	// rollback's last step: the completion condition.
+	WaitPath string `param:"wait_path"`
+	// WaitService is the service WaitPath is asked of (default the mechanism's service).
+	WaitService string `param:"wait_service"`
+	// WaitTimeout bounds the wait for the condition (default 30s).
+	WaitTimeout time.Duration `param:"wait_timeout"`
+	// WaitInterval is the time between two attempts of the condition (default 100ms).
+	WaitInterval time.Duration `param:"wait_interval"`
+}
+
+func buildHook(p map[string]any) (Mechanism, error) {
+	h := Hook{Method: http.MethodPost, ContentType: "application/json", Timeout: 30 * time.Second,
+		WaitTimeout: 30 * time.Second, WaitInterval: 100 * time.Millisecond}
+	if err := decodeParams("hook", p, &h); err != nil {
+		return nil, err
+	}
+	switch {
+	case (len(h.Command) == 0) == (h.URL == ""):
+		return nil, errors.New(`mechanism "hook": set exactly one of "command" (an argv) and "url"`)
+	case h.URL != "" && !strings.HasPrefix(h.URL, "http://") && !strings.HasPrefix(h.URL, "https://"):
+		return nil, fmt.Errorf(`mechanism "hook": parameter "url" must start with http:// or https://, got %q`, h.URL)
+	case h.WaitPath != "" && !strings.HasPrefix(h.WaitPath, "/"):
+		return nil, fmt.Errorf(`mechanism "hook": parameter "wait_path" must start with "/", got %q`, h.WaitPath)
+	case h.WaitPath == "" && h.WaitService != "":
+		return nil, errors.New(`mechanism "hook": parameter "wait_service" needs "wait_path"`)
+	case h.WaitTimeout <= 0 || h.WaitInterval <= 0:
+		return nil, errors.New(`mechanism "hook": parameters "wait_timeout" and "wait_interval" must be greater than 0`)
+	}
+	if err := checkCall("hook", h.Method, h.Status, h.Timeout); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Rollback implements Mechanism.
+func (h Hook) Rollback(ctx context.Context, t Target) error {
+	var out capped
+	defer out.flush(t.Output)
+	if len(h.Command) > 0 {
+		if err := h.run(ctx, t, &out); err != nil {
+			return err
+		}
+		t.step("hook_done", strings.Join(h.Command, " "))
+	} else {
+		status, err := h.call(ctx, t, &out)
+		if err != nil {
+			return err
+		}
+		t.step("hook_done", fmt.Sprintf("%s %s: %d", h.Method, h.URL, status))
+	}
+	if h.WaitPath == "" {
+		return nil
+	}
+	return h.wait(ctx, t)
+}
+
+// run runs the command within the timeout; its output goes to out.
+func (h Hook) run(ctx context.Context, t Target, out *capped) error {
+	ctx, cancel := context.WithTimeout(ctx, h.Timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, h.Command[0], h.Command[1:]...)
+	cmd.Env = append(os.Environ(), t.Env...)
+	cmd.Stdout, cmd.Stderr = out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 100 * time.Millisecond // output pipes held by a killed group's stragglers
+	err := cmd.Run()
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return fmt.Errorf("hook %s: did not finish within %s (raise params.timeout)", h.Command[0], h.Timeout)
+	case ctx.Err() != nil:
+		return fmt.Errorf("hook %s: %w", h.Command[0], ctx.Err())
+	default:
+		msg := lastLine(out.buf.Bytes())
+		if msg != "" {
+			msg = ": " + msg
+		}
+		return fmt.Errorf("hook %s: %v%s", h.Command[0], err, msg)
+	}
+}
+
+// call makes the HTTP call within the timeout; the answer goes to out.
+func (h Hook) call(ctx context.Context, t Target, out *capped) (int, error) {
+	url, err := expandEnv(h.URL, t.Env)
+	if err != nil {
+		return 0, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, h.Timeout)
+	defer cancel()
+	req := request{method: h.Method, url: url, body: h.Body, contentType: h.ContentType, status: h.Status}
+	status, err := req.do(ctx, http.DefaultClient, out)
+	if err != nil {
+		return status, fmt.Errorf("hook: %w", err)
+	}
+	return status, nil
+}
+
+// wait asks WaitPath of the wait service every WaitInterval until it answers 2xx: the
+// completion condition a CD tool's "success" does not guarantee.
+func (h Hook) wait(ctx context.Context, t Target) error {
+	name := h.WaitService
+	if name == "" {
+		name = t.Service
+	}
+	if t.Stack == nil {
+		return fmt.Errorf("hook: wait for %s: target has no stack", name)
+	}
+	svc, err := t.Stack.Service(name)
+	if err != nil {
+		return fmt.Errorf("hook: wait for %s: %w", name, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, h.WaitTimeout)
+	defer cancel()
+	url := "http://" + svc.Endpoint() + h.WaitPath
+	tick := time.NewTicker(h.WaitInterval)
+	defer tick.Stop()
+	var last error
+	for attempts := 1; ; attempts++ {
+		actx, acancel := context.WithTimeout(ctx, max(h.WaitInterval, time.Second))
+		_, last = request{method: http.MethodGet, url: url}.do(actx, http.DefaultClient, io.Discard)
+		acancel()
+		if last == nil {
+			t.step("hook_ready", fmt.Sprintf("GET %s on %s answered 2xx after %d attempt(s)", h.WaitPath, name, attempts))
+			return nil
+		}
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("hook: %s on %s did not answer 2xx within %s (raise params.wait_timeout): %w", h.WaitPath, name, h.WaitTimeout, last)
+			}
+			return fmt.Errorf("hook: wait for %s on %s: %w", h.WaitPath, name, ctx.Err())
+		}
+	}
+}
+
+// expandEnv expands $NAME and ${NAME} in s from env (NAME=value entries); a name env
+// does not hold is an error listing the ones it does.
+func expandEnv(s string, env []string) (string, error) {
+	vars := map[string]string{}
+	names := make([]string, 0, len(env))
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+		names = append(names, k)
+	}
+	var missing string
+	out := os.Expand(s, func(k string) string {
+		v, ok := vars[k]
+		if !ok && missing == "" {
+			missing = k
+		}
+		return v
+	})
+	if missing != "" {
+		return "", fmt.Errorf("hook: url names $%s, which is not set (set: %s)", missing, strings.Join(names, ", "))
+	}
+	return out, nil
+}

@@ -1,0 +1,89 @@
+package rollback
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// maxOutput bounds what a mechanism keeps of a command's output or an HTTP answer for
+// the raw records: enough to read why a CD tool failed, never the whole log of one.
+const maxOutput = 64 << 10
+
+// capped keeps the first maxOutput bytes written to it and counts the rest.
+type capped struct {
+	buf     bytes.Buffer
+	dropped int
+}
+
+// Write implements io.Writer; it never fails, so a chatty command is never blocked.
+func (c *capped) Write(p []byte) (int, error) {
+	room := max(maxOutput-c.buf.Len(), 0)
+	if len(p) > room {
+		c.buf.Write(p[:room])
+		c.dropped += len(p) - room
+		return len(p), nil
+	}
+	return c.buf.Write(p)
+}
+
+// flush copies what was kept (and how much was dropped) to w, when there is a w.
+func (c *capped) flush(w io.Writer) {
+	if w == nil || (c.buf.Len() == 0 && c.dropped == 0) {
+		return
+	}
+	_, _ = w.Write(c.buf.Bytes())
+	if c.dropped > 0 {
+		_, _ = fmt.Fprintf(w, "\n[%d bytes more not kept]\n", c.dropped)
+	}
+}
+
+// lastLine is the last non-empty line of out, for a one-line error message.
+func lastLine(out []byte) string {
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+// request is one HTTP call a mechanism makes and the status it expects back.
+type request struct {
+	method, url, body, contentType string
+	// status is the expected answer; 0 accepts any 2xx.
+	status int
+}
+
+// do sends the request and checks its status; the answer's status line and body go to
+// out. It returns the status received.
+func (r request) do(ctx context.Context, client *http.Client, out io.Writer) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, strings.NewReader(r.body))
+	if err != nil {
+		return 0, fmt.Errorf("make request %s %s: %w", r.method, r.url, err)
+	}
+	if r.body != "" && r.contentType != "" {
+		req.Header.Set("Content-Type", r.contentType)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, fmt.Errorf("call %s %s: %w", r.method, r.url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxOutput))
+	fmt.Fprintf(out, "%s %s: %s\n%s", r.method, r.url, resp.Status, body)
+	if err != nil {
+		return resp.StatusCode, fmt.Errorf("read answer of %s %s: %w", r.method, r.url, err)
+	}
+	ok := resp.StatusCode/100 == 2
+	if r.status != 0 {
+		ok = resp.StatusCode == r.status
+	}
+	if !ok {
+		want := "a 2xx status"
+		if r.status != 0 {
+			want = fmt.Sprintf("status %d", r.status)
+		}
+		return resp.StatusCode, fmt.Errorf("call %s %s: answered %s, want %s: %s", r.method, r.url, resp.Status, want, lastLine(body))
+	}
+	return resp.StatusCode, nil
+}

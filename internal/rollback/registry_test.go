@@ -1,0 +1,73 @@
+package rollback_test
+
+import (
+	"context"
+	"errors"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/rollback"
+	"github.com/drillhq/drill/internal/scenario"
+)
+
+var _ = Describe("the mechanism registry", func() {
+	reg := rollback.NewRegistry()
+	build := func(kind string, params map[string]any) error {
+		_, err := reg.Build(scenario.Mechanism{Kind: kind, Service: "ledger", Params: params})
+		return err
+	}
+
+	It("holds the built-in kinds", func() {
+		Expect(reg.Kinds()).To(Equal([]string{"feature-flag", "hook", "redeploy", "restart"}))
+	})
+
+	It("refuses an unknown kind, suggesting the nearest", func() {
+		Expect(build("redploy", nil)).To(MatchError(`build mechanism: unknown kind "redploy" (did you mean "redeploy"?); valid kinds: feature-flag, hook, redeploy, restart`))
+	})
+
+	It("takes a new kind with one Register line", func() {
+		r := rollback.NewRegistry()
+		r.Register("noop", func(map[string]any) (rollback.Mechanism, error) { return noop{}, nil })
+		m, err := r.Build(scenario.Mechanism{Kind: "noop"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(m.Rollback(context.Background(), rollback.Target{})).To(MatchError("noop"))
+	})
+
+	DescribeTable("rejects bad parameters before anything starts",
+		func(kind string, params map[string]any, msg string) {
+			Expect(build(kind, params)).To(MatchError(msg))
+		},
+		Entry("misspelled redeploy parameter", "redeploy", map[string]any{"relase": "v1"},
+			`mechanism "redeploy": unknown parameter "relase" (did you mean "release"?)`),
+		Entry("unknown strategy", "redeploy", map[string]any{"strategy": "blue-green"},
+			`mechanism "redeploy": parameter "strategy" must be one of start-first, recreate, got "blue-green"`),
+		Entry("restart takes none", "restart", map[string]any{"grace": "1s"},
+			`mechanism "restart": unknown parameter "grace" (restart takes no parameters)`),
+		Entry("flag path missing", "feature-flag", map[string]any{"body": "{}"},
+			`mechanism "feature-flag": missing required parameter "path"`),
+		Entry("flag path relative", "feature-flag", map[string]any{"path": "flags/x"},
+			`mechanism "feature-flag": parameter "path" must start with "/", got "flags/x"`),
+		Entry("flag status as text", "feature-flag", map[string]any{"path": "/f", "status": "ok"},
+			`mechanism "feature-flag": parameter "status" must be a whole number, got string "ok"`),
+		Entry("flag status out of range", "feature-flag", map[string]any{"path": "/f", "status": 2000},
+			`mechanism "feature-flag": parameter "status" must be an HTTP status (100-599), got 2000`),
+		Entry("hook with neither command nor url", "hook", map[string]any{"timeout": "1s"},
+			`mechanism "hook": set exactly one of "command" (an argv) and "url"`),
+		Entry("hook with both", "hook", map[string]any{"command": []any{"true"}, "url": "http://x/"},
+			`mechanism "hook": set exactly one of "command" (an argv) and "url"`),
+		Entry("hook command as a string", "hook", map[string]any{"command": "helm rollback web"},
+			`mechanism "hook": parameter "command" must be a list of strings such as [sh, -c, "..."], got string "helm rollback web"`),
+		Entry("hook misspelled wait", "hook", map[string]any{"command": []any{"true"}, "wait_pth": "/healthz"},
+			`mechanism "hook": unknown parameter "wait_pth" (did you mean "wait_path"?)`),
+		Entry("hook wait_service without wait_path", "hook", map[string]any{"command": []any{"true"}, "wait_service": "db"},
+			`mechanism "hook": parameter "wait_service" needs "wait_path"`),
+		Entry("hook url without scheme", "hook", map[string]any{"url": "localhost:8080/rollback"},
+			`mechanism "hook": parameter "url" must start with http:// or https://, got "localhost:8080/rollback"`),
+	)
+})
+
+// noop is a mechanism that does nothing but say so.
+type noop struct{}
+
+func (noop) Rollback(context.Context, rollback.Target) error { return errors.New("noop") }
