@@ -44,23 +44,46 @@ func Decode(noun, kind string, params map[string]any, dst any) error {
 	slices.Sort(keys)
 	for _, k := range keys {
 		if !slices.Contains(names, k) {
-			return unknownParam(noun, kind, k, names)
+			return &Error{Param: k, err: unknownParam(noun, kind, k, names)}
 		}
 	}
 	for _, f := range fields {
 		raw, ok := params[f.name]
 		if !ok {
 			if f.required {
-				return fmt.Errorf("%s %q: missing required parameter %q", noun, kind, f.name)
+				return &Error{Param: f.name, err: fmt.Errorf("%s %q: missing required parameter %q", noun, kind, f.name)}
 			}
 			continue
 		}
 		if err := setParam(v.FieldByIndex(f.index), raw, f); err != nil {
-			return fmt.Errorf("%s %q: parameter %q %w", noun, kind, f.name, err)
+			return &Error{Param: f.name, err: fmt.Errorf("%s %q: parameter %q %w", noun, kind, f.name, err)}
 		}
 	}
 	return nil
 }
+
+// Error is a problem with one parameter that was given: a scenario's validation reports
+// it at that parameter's line (it asks for ParamName).
+type Error struct {
+	// Param is the parameter's name, as written in the scenario.
+	Param string
+	err   error
+}
+
+// Errorf is an Error about param, for a kind's own checks after Decode (a value out of
+// range, two parameters that exclude each other).
+func Errorf(param, format string, args ...any) error {
+	return &Error{Param: param, err: fmt.Errorf(format, args...)}
+}
+
+// Error implements error.
+func (e *Error) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *Error) Unwrap() error { return e.err }
+
+// ParamName is the parameter the error is about.
+func (e *Error) ParamName() string { return e.Param }
 
 // paramField is one decodable field of a parameter struct.
 type paramField struct {

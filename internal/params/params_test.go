@@ -1,6 +1,7 @@
 package params_test
 
 import (
+	"errors"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -53,6 +54,20 @@ var _ = Describe("Decode", func() {
 		Entry("negative int", map[string]any{"path": "/", "status": -1},
 			`mechanism "hook": parameter "status" must not be negative, got -1`),
 	)
+
+	It("names the parameter an error is about, so validation can point at its line", func() {
+		var pe interface{ ParamName() string }
+		_, err := decode(map[string]any{"path": "/", "stauts": 204})
+		Expect(errors.As(err, &pe)).To(BeTrue())
+		Expect(pe.ParamName()).To(Equal("stauts"))
+		_, err = decode(map[string]any{"path": "/", "wait": "yes"})
+		Expect(errors.As(err, &pe)).To(BeTrue())
+		Expect(pe.ParamName()).To(Equal("wait"))
+		err = params.Errorf("status", "mechanism %q: parameter %q must be an HTTP status", "hook", "status")
+		Expect(errors.As(err, &pe)).To(BeTrue())
+		Expect(pe.ParamName()).To(Equal("status"))
+		Expect(err).To(MatchError(`mechanism "hook": parameter "status" must be an HTTP status`))
+	})
 
 	It("says when a kind takes no parameters", func() {
 		err := params.Decode("fault", "pause", map[string]any{"signal": "TERM"}, &struct{}{})

@@ -2,6 +2,8 @@ package rollback_test
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -62,6 +64,19 @@ func afterStart(res trial.Result) []string {
 	}
 	return nil
 }
+
+var _ = Describe("validating a scenario with the mechanism registry", func() {
+	It("reports a misspelled mechanism parameter at its line, as drill validate does", func() {
+		data, err := os.ReadFile(filepath.Join(testenv.ModuleRoot(), "scenarios", "rollback-feature-flag.yaml"))
+		Expect(err).NotTo(HaveOccurred())
+		doc := strings.Replace(string(data), "      status: 200\n", "      satus: 200\n", 1)
+		line := 1 + strings.Count(doc[:strings.Index(doc, "satus:")], "\n")
+		reg := rollback.NewRegistry()
+		_, err = scenario.Parse("ff.yaml", []byte(doc),
+			scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := reg.Build(m); return err }))
+		Expect(err).To(MatchError(fmt.Sprintf(`ff.yaml:%d: rollback.mechanism: mechanism "feature-flag": unknown parameter "satus" (did you mean "status"?)`, line)), "at the misspelled key's own line")
+	})
+})
 
 var _ = Describe("each mechanism's reference scenario, as a real drill on the process runtime", func() {
 	It("redeploy: the pinned release comes back by recreate", func() {

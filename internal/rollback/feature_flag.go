@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/drillhq/drill/internal/params"
 )
 
 // FeatureFlag rolls back by turning the defect's flag off through the service's own API:
@@ -33,7 +35,7 @@ func buildFeatureFlag(p map[string]any) (Mechanism, error) {
 		return nil, err
 	}
 	if !strings.HasPrefix(f.Path, "/") {
-		return nil, fmt.Errorf("mechanism %q: parameter \"path\" must start with \"/\", got %q", "feature-flag", f.Path)
+		return nil, params.Errorf("path", "mechanism %q: parameter \"path\" must start with \"/\", got %q", "feature-flag", f.Path)
 	}
 	if err := checkCall("feature-flag", f.Method, f.Status, f.Timeout); err != nil {
 		return nil, err
@@ -65,11 +67,11 @@ func (f FeatureFlag) Rollback(ctx context.Context, t Target) error {
 func checkCall(kind, method string, status int, timeout time.Duration) error {
 	switch {
 	case method == "" || strings.ContainsAny(method, " /"):
-		return fmt.Errorf("mechanism %q: parameter \"method\" must be an HTTP method such as PUT, got %q", kind, method)
+		return params.Errorf("method", "mechanism %q: parameter \"method\" must be an HTTP method such as PUT, got %q", kind, method)
 	case status != 0 && (status < 100 || status > 599):
-		return fmt.Errorf("mechanism %q: parameter \"status\" must be an HTTP status (100-599), got %d", kind, status)
+		return params.Errorf("status", "mechanism %q: parameter \"status\" must be an HTTP status (100-599), got %d", kind, status)
 	case timeout <= 0:
-		return fmt.Errorf("mechanism %q: parameter \"timeout\" must be greater than 0", kind)
+		return params.Errorf("timeout", "mechanism %q: parameter \"timeout\" must be greater than 0", kind)
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/drillhq/drill/internal/params"
 )
 
 // Hook rolls back through the team's own tooling: it runs a command (`helm rollback`,
@@ -58,11 +60,11 @@ func buildHook(p map[string]any) (Mechanism, error) {
 	case (len(h.Command) == 0) == (h.URL == ""):
 		return nil, errors.New(`mechanism "hook": set exactly one of "command" (an argv) and "url"`)
 	case h.URL != "" && !strings.HasPrefix(h.URL, "http://") && !strings.HasPrefix(h.URL, "https://"):
-		return nil, fmt.Errorf(`mechanism "hook": parameter "url" must start with http:// or https://, got %q`, h.URL)
+		return nil, params.Errorf("url", `mechanism "hook": parameter "url" must start with http:// or https://, got %q`, h.URL)
 	case h.WaitPath != "" && !strings.HasPrefix(h.WaitPath, "/"):
-		return nil, fmt.Errorf(`mechanism "hook": parameter "wait_path" must start with "/", got %q`, h.WaitPath)
+		return nil, params.Errorf("wait_path", `mechanism "hook": parameter "wait_path" must start with "/", got %q`, h.WaitPath)
 	case h.WaitPath == "" && h.WaitService != "":
-		return nil, errors.New(`mechanism "hook": parameter "wait_service" needs "wait_path"`)
+		return nil, params.Errorf("wait_service", `mechanism "hook": parameter "wait_service" needs "wait_path"`)
 	case h.WaitTimeout <= 0 || h.WaitInterval <= 0:
 		return nil, errors.New(`mechanism "hook": parameters "wait_timeout" and "wait_interval" must be greater than 0`)
 	}

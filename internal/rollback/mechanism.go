@@ -15,6 +15,22 @@ type Mechanism interface {
 	Rollback(ctx context.Context, t Target) error
 }
 
+// Describer is implemented by mechanisms that say more about what they are about to do
+// than their kind and service (a redeploy names the release it goes back to).
+type Describer interface {
+	// Describe says what Rollback(ctx, t) will do, for the trial's timeline.
+	Describe(t Target) string
+}
+
+// Describe says what m will do to t: its own description when it has one, else kind
+// and service.
+func Describe(kind string, m Mechanism, t Target) string {
+	if d, ok := m.(Describer); ok {
+		return d.Describe(t)
+	}
+	return kind + " " + t.Service
+}
+
 // Target is what a mechanism acts on: one service of a running stack, with what the
 // trial knows about it and the hooks through which the mechanism reports what it did.
 type Target struct {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/drillhq/drill/internal/params"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
@@ -26,10 +27,27 @@ func buildRedeploy(p map[string]any) (Mechanism, error) {
 		return nil, err
 	}
 	if r.Strategy != "" && !slices.Contains(scenario.Strategies, r.Strategy) {
-		return nil, fmt.Errorf("mechanism %q: parameter \"strategy\" must be one of %s, got %q",
+		return nil, params.Errorf("strategy", "mechanism %q: parameter \"strategy\" must be one of %s, got %q",
 			"redeploy", strings.Join(scenario.Strategies, ", "), r.Strategy)
 	}
 	return r, nil
+}
+
+// Describe implements Describer: "redeploy web v1", with the strategy when overridden.
+func (r Redeploy) Describe(t Target) string {
+	s := fmt.Sprintf("redeploy %s %s", t.Service, r.release(t))
+	if r.Strategy != "" {
+		s += " (" + r.Strategy + ")"
+	}
+	return s
+}
+
+// release is the release the redeploy goes back to.
+func (r Redeploy) release(t Target) string {
+	if r.Release != "" {
+		return r.Release
+	}
+	return t.Previous
 }
 
 // Rollback implements Mechanism: each step of the deploy is reported to t.Step.
@@ -38,10 +56,7 @@ func (r Redeploy) Rollback(ctx context.Context, t Target) error {
 	if err != nil {
 		return err
 	}
-	release := r.Release
-	if release == "" {
-		release = t.Previous
-	}
+	release := r.release(t)
 	opts := []stack.DeployOption{stack.WithSteps(func(s stack.DeployStep, detail string) { t.step(string(s), detail) })}
 	if r.Strategy != "" {
 		opts = append(opts, stack.WithStrategy(r.Strategy))

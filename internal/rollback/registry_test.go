@@ -26,6 +26,18 @@ var _ = Describe("the mechanism registry", func() {
 		Expect(build("redploy", nil)).To(MatchError(`build mechanism: unknown kind "redploy" (did you mean "redeploy"?); valid kinds: feature-flag, hook, redeploy, restart`))
 	})
 
+	It("describes what a mechanism will do for the timeline", func() {
+		t := rollback.Target{Service: "web", Previous: "v1"}
+		describe := func(kind string, params map[string]any) string {
+			m, err := reg.Build(scenario.Mechanism{Kind: kind, Params: params})
+			Expect(err).NotTo(HaveOccurred())
+			return rollback.Describe(kind, m, t)
+		}
+		Expect(describe("redeploy", nil)).To(Equal("redeploy web v1"))
+		Expect(describe("redeploy", map[string]any{"release": "v0", "strategy": "recreate"})).To(Equal("redeploy web v0 (recreate)"))
+		Expect(describe("restart", nil)).To(Equal("restart web"))
+	})
+
 	It("takes a new kind with one Register line", func() {
 		r := rollback.NewRegistry()
 		r.Register("noop", func(map[string]any) (rollback.Mechanism, error) { return noop{}, nil })

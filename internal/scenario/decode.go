@@ -86,6 +86,10 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 				if len(f.Params) > 0 {
 					at += ".params"
 				}
+				var pe interface{ ParamName() string }
+				if errors.As(err, &pe) {
+					at += "." + pe.ParamName()
+				}
 				p.addf(line(at), "faults[%d]: %v", i, err)
 			}
 		}
@@ -93,8 +97,9 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 	if m := s.Rollback.Mechanism; cfg.mechanismCheck != nil && m.Kind != "" {
 		if err := cfg.mechanismCheck(m); err != nil {
 			at := "rollback.mechanism.kind"
-			if len(m.Params) > 0 && !strings.Contains(err.Error(), "unknown kind") {
-				at = "rollback.mechanism.params"
+			var pe interface{ ParamName() string }
+			if errors.As(err, &pe) {
+				at = "rollback.mechanism.params." + pe.ParamName()
 			}
 			p.addf(line(at), "rollback.mechanism: %v", err)
 		}

@@ -2,6 +2,7 @@ package scenario_test
 
 import (
 	"errors"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -68,15 +69,22 @@ var _ = Describe("validation", func() {
 		check := scenario.WithMechanismCheck(func(m scenario.Mechanism) error {
 			seen = append(seen, m)
 			if _, ok := m.Params["relase"]; ok {
-				return errors.New(`mechanism "redeploy": unknown parameter "relase" (did you mean "release"?)`)
+				return paramError{"relase", `mechanism "redeploy": unknown parameter "relase" (did you mean "release"?)`}
+			}
+			if len(m.Params) > 0 {
+				return errors.New(`mechanism "redeploy": something about the mechanism as a whole`)
 			}
 			return nil
 		})
 		doc := edit(reference(), "mechanism: {kind: redeploy, service: ledger}",
-			"mechanism:\n    kind: redeploy\n    service: ledger\n    params: {relase: v1}")
+			"mechanism:\n    kind: redeploy\n    service: ledger\n    params:\n      strategy: recreate\n      relase: v1")
 		_, err := scenario.Parse("t.yaml", []byte(doc), check)
-		Expect(err).To(MatchError(`t.yaml:30: rollback.mechanism: mechanism "redeploy": unknown parameter "relase" (did you mean "release"?)`))
-		Expect(seen).To(ConsistOf(scenario.Mechanism{Kind: "redeploy", Service: "ledger", Params: map[string]any{"relase": "v1"}}))
+		Expect(err).To(MatchError(`t.yaml:32: rollback.mechanism: mechanism "redeploy": unknown parameter "relase" (did you mean "release"?)`),
+			"an error naming a parameter is reported at that parameter's line")
+		Expect(seen).To(ConsistOf(scenario.Mechanism{Kind: "redeploy", Service: "ledger", Params: map[string]any{"strategy": "recreate", "relase": "v1"}}))
+		_, err = scenario.Parse("t.yaml", []byte(strings.Replace(doc, "relase", "release", 1)), check)
+		Expect(err).To(MatchError(`t.yaml:28: rollback.mechanism: mechanism "redeploy": something about the mechanism as a whole`),
+			"any other at the kind's")
 		_, err = scenario.Parse("t.yaml", []byte(edit(reference(), "kind: redeploy", "kind: pray")), check)
 		Expect(err).NotTo(HaveOccurred(), "the kind is the registry's to refuse")
 	})
@@ -121,3 +129,9 @@ var _ = Describe("validation", func() {
 		Expect(err).To(MatchError(ContainSubstring("unknown name latency")))
 	})
 })
+
+// paramError is an error about one parameter, as the params package makes them.
+type paramError struct{ param, msg string }
+
+func (e paramError) Error() string     { return e.msg }
+func (e paramError) ParamName() string { return e.param }

@@ -9,8 +9,8 @@ const (
 	EventFault = "t_fault"
 	// Steps of the change's deploy carry the prefix "change_" before a stack.DeployStep
 	// (change_new_ready, change_switched = the change went live, change_old_stopping =
-	// a recreate's gap begins, change_old_stopped); steps of a redeploy rollback carry
-	// "rollback_".
+	// a recreate's gap begins, change_old_stopped); every rollback mechanism's steps carry
+	// "rollback_" (rollback_switched, rollback_restarted, rollback_flag_set, ...).
 	EventChangePrefix   = "change_"
 	EventRollbackPrefix = "rollback_"
 	// EventChangeFailed: the change's deploy failed (e.g. the release never became ready).
@@ -25,6 +25,8 @@ const (
 	// EventRollbackSkip: the mechanism had nothing to do (the aborted change never went live).
 	EventRollbackSkip = "rollback_skip"
 	EventRollbackEnd  = "rollback_end"
+	// EventRollbackFailed: the mechanism failed; the trial is a failed rollback.
+	EventRollbackFailed = "rollback_failed"
 	// EventControlWatch: a control trial's change is live; the trigger must stay silent.
 	EventControlWatch  = "control_watch"
 	EventFaultApplied  = "fault_applied"

@@ -92,3 +92,38 @@ var _ = Describe("a trigger that fires while the change is deploying", func() {
 		Expect(*res.Timing.Trigger - *res.Timing.Detect).To(BeNumerically(">=", *res.Timing.Wait))
 	})
 })
+
+var _ = Describe("a rollback whose mechanism fails", func() {
+	It("is a failed rollback naming the step, never a trial that could not run", func() {
+		doc := `
+version: 1
+name: failing-hook
+objectives: {rto: 5s, rpo: 0s}
+stack:
+  services:
+    - name: ledger
+      fixture: ledger
+      port: 8080
+      health: /version
+      release: v1
+      releases:
+        - name: v1
+        - name: v2
+          env: {LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}
+probes: {interval: 20ms, timeout: 300ms, recover_after: 3, http: {service: ledger, path: /healthz}}
+warmup: 300ms
+change: {service: ledger, release: v2}
+rollback:
+  mechanism: {kind: hook, service: ledger, params: {command: ["false"], timeout: 5s}}
+  trigger: {kind: automated, condition: "error_rate > 0.5", window: 200ms, min_samples: 3}
+  timeout: 2s
+`
+		sc, err := scenario.Parse("failing-hook.yaml", []byte(doc))
+		Expect(err).NotTo(HaveOccurred())
+		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, 1, 1)
+		Expect(res.Outcome).To(Equal(trial.NotRecovered))
+		Expect(res.Error).To(HavePrefix("rollback failed: "))
+		Expect(eventNames(res)).To(ContainElement(trial.EventRollbackFailed))
+		Expect(res.Timing.Recovered).To(BeNil())
+	})
+})

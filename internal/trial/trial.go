@@ -217,7 +217,7 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	target := rollback.Target{Stack: st, Service: m.Service, Previous: previous, Env: env, Output: &output,
 		Step: func(step, detail string) { t.event(EventRollbackPrefix+step, detail) }}
 	if !aborted {
-		tTrigger = t.event(EventRollbackStart, fmt.Sprintf("%s %s (previous release %s)", m.Kind, m.Service, previous))
+		tTrigger = t.event(EventRollbackStart, rollback.Describe(m.Kind, mech, target))
 	}
 	t.res.Timing.Trigger = &tTrigger
 	fs.atRollback(ctx)
@@ -227,7 +227,15 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 		err := mech.Rollback(ctx, target)
 		t.res.RollbackOutput = output.String()
 		if err != nil {
-			return fmt.Errorf("roll back: %w", err)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// The plan under test failed (a hook exited 1, a release never became ready):
+			// a failed rollback, named with its step, not a trial that could not run.
+			t.event(EventRollbackFailed, err.Error())
+			t.res.Outcome = NotRecovered
+			t.res.Error = "rollback failed: " + err.Error()
+			return nil
 		}
 	}
 	end := t.event(EventRollbackEnd, "")
