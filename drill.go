@@ -51,12 +51,12 @@ import (
 // the nearest valid key), applies defaults and validates it, fault and rollback
 // mechanism parameters included.
 func Load(path string) (*Scenario, error) {
-	return scenario.Load(path, checkFaults(), checkMechanism())
+	return scenario.Load(path, checkFaults(), checkMechanism(), checkTrigger())
 }
 
 // Parse is Load for a scenario held in memory; name is used in error messages.
 func Parse(name string, data []byte) (*Scenario, error) {
-	return scenario.Parse(name, data, checkFaults(), checkMechanism())
+	return scenario.Parse(name, data, checkFaults(), checkMechanism(), checkTrigger())
 }
 
 // Check prepares a scenario built in Go for Run: it fills every zero-valued field that
@@ -79,7 +79,22 @@ func Check(sc *Scenario) error {
 			errs = append(errs, fmt.Errorf("rollback.mechanism: %w", err))
 		}
 	}
+	if t := sc.Rollback.Trigger; t.Kind != "" {
+		if _, err := rollback.NewTriggerRegistry().Build(t); err != nil {
+			errs = append(errs, fmt.Errorf("rollback.trigger: %w", err))
+		}
+	}
 	return errors.Join(errs...)
+}
+
+// checkTrigger validates the rollback trigger's kind and parameters with the trigger
+// registry.
+func checkTrigger() scenario.ParseOption {
+	reg := rollback.NewTriggerRegistry()
+	return scenario.WithTriggerCheck(func(t scenario.Trigger) error {
+		_, err := reg.Build(t)
+		return err
+	})
 }
 
 // checkFaults validates each fault's kind and parameters with the fault registry.

@@ -40,6 +40,17 @@ func (c *Client) Set(ctx context.Context, name, upstream string) error {
 	return nil
 }
 
+// Flip flips the named switch to upstream and closes its other connections once quiet
+// for quiet, or after drain at the latest (Switch.Flip).
+func (c *Client) Flip(ctx context.Context, name, upstream string, quiet, drain time.Duration) error {
+	in := SwitchInfo{Upstream: upstream, FlipQuietMs: float64(quiet) / float64(time.Millisecond),
+		FlipDrainMs: float64(drain) / float64(time.Millisecond)}
+	if err := c.do(ctx, "/switches/"+name, in, http.StatusNoContent, nil); err != nil {
+		return fmt.Errorf("flip switch %s: %w", name, err)
+	}
+	return nil
+}
+
 func (c *Client) do(ctx context.Context, path string, in any, want int, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {

@@ -31,6 +31,10 @@ type SwitchInfo struct {
 	Name     string `json:"name"`
 	Listen   string `json:"listen"`
 	Upstream string `json:"upstream"`
+	// FlipQuietMs, in an update, makes it a flip (Switch.Flip): connections going
+	// elsewhere are closed once quiet that long, or after FlipDrainMs at the latest.
+	FlipQuietMs float64 `json:"flip_quiet_ms,omitempty"`
+	FlipDrainMs float64 `json:"flip_drain_ms,omitempty"`
 }
 
 // NewServer returns a server with no proxies and no switches.
@@ -66,16 +70,35 @@ func (s *Server) CreateSwitch(name, listen, upstream string) (SwitchInfo, error)
 	return SwitchInfo{Name: name, Listen: sw.Addr(), Upstream: upstream}, nil
 }
 
-// SetUpstream flips the named switch to upstream ("" refuses new connections).
+// SetUpstream sends the named switch's new connections to upstream ("" refuses them).
 func (s *Server) SetUpstream(name, upstream string) error {
-	s.mu.Lock()
-	sw, ok := s.switches[name]
-	s.mu.Unlock()
-	if !ok {
-		return fmt.Errorf("set switch %s: no such switch", name)
+	sw, err := s.switchNamed(name)
+	if err != nil {
+		return err
 	}
 	sw.Set(upstream)
 	return nil
+}
+
+// Flip flips the named switch to upstream and closes its other connections once quiet
+// (Switch.Flip).
+func (s *Server) Flip(name, upstream string, quiet, drain time.Duration) error {
+	sw, err := s.switchNamed(name)
+	if err != nil {
+		return err
+	}
+	sw.Flip(upstream, quiet, drain)
+	return nil
+}
+
+func (s *Server) switchNamed(name string) (*Switch, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sw, ok := s.switches[name]
+	if !ok {
+		return nil, fmt.Errorf("set switch %s: no such switch", name)
+	}
+	return sw, nil
 }
 
 // Close removes every proxy (closing their connections) and every switch.
@@ -110,7 +133,13 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "want JSON {upstream}", http.StatusBadRequest)
 		return
 	}
-	if err := s.SetUpstream(r.PathValue("name"), in.Upstream); err != nil {
+	var err error
+	if in.FlipQuietMs > 0 {
+		err = s.Flip(r.PathValue("name"), in.Upstream, ms(in.FlipQuietMs), ms(in.FlipDrainMs))
+	} else {
+		err = s.SetUpstream(r.PathValue("name"), in.Upstream)
+	}
+	if err != nil {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
@@ -150,3 +179,5 @@ func Serve(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	return errors.Join(hs.Shutdown(sctx), s.Close())
 }
+
+func ms(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }

@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,10 +30,19 @@ type Switch struct {
 
 	mu       sync.Mutex
 	upstream string // "" refuses: accepted connections are closed at once
-	conns    map[net.Conn]struct{}
+	conns    map[net.Conn]*link
 	closed   bool
 	wg       sync.WaitGroup
 }
+
+// link is what the switch knows of one client connection: where it goes and when a byte
+// last moved on it either way.
+type link struct {
+	upstream string
+	last     atomic.Int64 // unix nanoseconds
+}
+
+func (l *link) touch() { l.last.Store(time.Now().UnixNano()) }
 
 // Listen starts a switch on addr ("127.0.0.1:0" picks a port) forwarding to upstream.
 func Listen(addr, upstream string) (*Switch, error) {
@@ -40,7 +50,7 @@ func Listen(addr, upstream string) (*Switch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen switch %s: %w", addr, err)
 	}
-	s := &Switch{ln: ln, upstream: upstream, conns: map[net.Conn]struct{}{}}
+	s := &Switch{ln: ln, upstream: upstream, conns: map[net.Conn]*link{}}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -89,8 +99,10 @@ func (s *Switch) accept() {
 		}
 		s.mu.Lock()
 		up, closed := s.upstream, s.closed
+		l := &link{upstream: up}
+		l.touch()
 		if !closed {
-			s.conns[c] = struct{}{}
+			s.conns[c] = l
 			s.wg.Add(1)
 		}
 		s.mu.Unlock()
@@ -100,17 +112,17 @@ func (s *Switch) accept() {
 		}
 		// Each connection dials on its own: one slow upstream never delays the others
 		// (Toxiproxy dials inside its accept loop, which is why it sits behind a switch).
-		go s.forward(c, up)
+		go s.forward(c, l)
 	}
 }
 
-func (s *Switch) forward(client net.Conn, upstream string) {
+func (s *Switch) forward(client net.Conn, l *link) {
 	defer s.wg.Done()
 	defer s.forget(client)
-	if upstream == "" {
+	if l.upstream == "" {
 		return
 	}
-	up, err := net.DialTimeout("tcp", upstream, dialTimeout)
+	up, err := net.DialTimeout("tcp", l.upstream, dialTimeout)
 	if err != nil {
 		return
 	}
@@ -120,7 +132,7 @@ func (s *Switch) forward(client net.Conn, upstream string) {
 	defer s.forget(up)
 	done := make(chan struct{}, 2)
 	pipe := func(dst, src net.Conn) {
-		_, _ = io.Copy(dst, src)
+		_, _ = io.Copy(dst, activity{src, l})
 		// Half-close so a response still in flight the other way is delivered.
 		if tc, ok := dst.(*net.TCPConn); ok {
 			_ = tc.CloseWrite()
@@ -135,7 +147,22 @@ func (s *Switch) forward(client net.Conn, upstream string) {
 	<-done
 }
 
-// track registers a connection so Close can end it; false when the switch is closing.
+// activity marks its link active on every read that brings bytes.
+type activity struct {
+	net.Conn
+	l *link
+}
+
+func (a activity) Read(p []byte) (int, error) {
+	n, err := a.Conn.Read(p)
+	if n > 0 {
+		a.l.touch()
+	}
+	return n, err
+}
+
+// track registers an upstream connection so Close can end it; false when the switch
+// is closing.
 func (s *Switch) track(c net.Conn) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,8 +170,47 @@ func (s *Switch) track(c net.Conn) bool {
 		_ = c.Close()
 		return false
 	}
-	s.conns[c] = struct{}{}
+	s.conns[c] = nil
 	return true
+}
+
+// Flip sends new connections to upstream, as Set does, and then closes each client
+// connection still going elsewhere once nothing has moved on it for quiet (between two
+// requests of a keep-alive connection), or at the latest after drain: what a router
+// flip of a blue-green deploy does to connections open on the old colour. A request
+// that races the close fails or hangs as it would across a real flip.
+func (s *Switch) Flip(upstream string, quiet, drain time.Duration) {
+	s.Set(upstream)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		deadline := time.Now().Add(drain)
+		tick := time.NewTicker(max(quiet/4, time.Millisecond))
+		defer tick.Stop()
+		for range tick.C {
+			left := 0
+			now := time.Now()
+			s.mu.Lock()
+			if s.closed {
+				s.mu.Unlock()
+				return
+			}
+			for c, l := range s.conns {
+				if l == nil || l.upstream == upstream {
+					continue
+				}
+				if now.After(deadline) || now.Sub(time.Unix(0, l.last.Load())) >= quiet {
+					_ = c.Close()
+					continue
+				}
+				left++
+			}
+			s.mu.Unlock()
+			if left == 0 {
+				return
+			}
+		}
+	}()
 }
 
 func (s *Switch) forget(c net.Conn) {

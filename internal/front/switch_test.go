@@ -73,6 +73,27 @@ var _ = Describe("Switch", func() {
 		Expect(ask(old)).To(Equal("blue\n"))
 	})
 
+	It("flips: new connections go to the new upstream, and quiet ones on the old are closed", func() {
+		blue, green := echoName("blue"), echoName("green")
+		sw, err := front.Listen("127.0.0.1:0", blue)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(sw.Close)
+		old, err := net.Dial("tcp", sw.Addr())
+		Expect(err).NotTo(HaveOccurred())
+		defer old.Close()
+		Expect(ask(old)).To(Equal("blue\n"))
+
+		sw.Flip(green, 5*time.Millisecond, time.Second)
+		fresh, err := net.Dial("tcp", sw.Addr())
+		Expect(err).NotTo(HaveOccurred())
+		defer fresh.Close()
+		Expect(ask(fresh)).To(Equal("green\n"))
+		// The old connection, quiet since its last answer, is closed by the flip: its
+		// client reconnects and reaches the new colour.
+		Eventually(func() error { _, err := ask(old); return err }).Should(HaveOccurred())
+		Expect(ask(fresh)).To(Equal("green\n"), "connections to the new colour stay")
+	})
+
 	It("refuses at once while it has no upstream, and Close ends open connections", func() {
 		sw, err := front.Listen("127.0.0.1:0", echoName("blue"))
 		Expect(err).NotTo(HaveOccurred())

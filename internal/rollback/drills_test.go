@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -83,6 +84,17 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the pr
 		res := drill(load("rollback-redeploy.yaml"))
 		Expect(res.Schema.Release).To(Equal("v1"))
 		Expect(afterStart(res)).To(ContainElements("rollback_old_stopping", "rollback_new_ready", "rollback_switched", "rollback_end"))
+	})
+
+	It("blue-green: the switch flips back to the release left standing by, nothing starts", func() {
+		res := drill(load("rollback-blue-green.yaml"))
+		Expect(res.Schema.Release).To(Equal("v1"))
+		after := afterStart(res)
+		Expect(after).To(ContainElements("rollback_switched", "rollback_end"))
+		Expect(after).NotTo(ContainElement(HavePrefix("rollback_new_")), "no release started")
+		// The change kept v1 running: its deploy drained nothing.
+		Expect(names(res)).NotTo(ContainElement("change_old_stopped"))
+		Expect(res.Timing.TTR.D()).To(BeNumerically("<", res.Timing.TTD.D()+time.Second))
 	})
 
 	It("restart: the killed ledger serves its release again", func() {

@@ -29,6 +29,7 @@ func NewRegistry() *Registry {
 	r.Register("restart", buildRestart)
 	r.Register("hook", buildHook)
 	r.Register("feature-flag", buildFeatureFlag)
+	r.Register("blue-green", buildBlueGreen)
 	return r
 }
 

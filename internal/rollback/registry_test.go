@@ -19,11 +19,11 @@ var _ = Describe("the mechanism registry", func() {
 	}
 
 	It("holds the built-in kinds", func() {
-		Expect(reg.Kinds()).To(Equal([]string{"feature-flag", "hook", "redeploy", "restart"}))
+		Expect(reg.Kinds()).To(Equal([]string{"blue-green", "feature-flag", "hook", "redeploy", "restart"}))
 	})
 
 	It("refuses an unknown kind, suggesting the nearest", func() {
-		Expect(build("redploy", nil)).To(MatchError(`build mechanism: unknown kind "redploy" (did you mean "redeploy"?); valid kinds: feature-flag, hook, redeploy, restart`))
+		Expect(build("redploy", nil)).To(MatchError(`build mechanism: unknown kind "redploy" (did you mean "redeploy"?); valid kinds: blue-green, feature-flag, hook, redeploy, restart`))
 	})
 
 	It("describes what a mechanism will do for the timeline", func() {
@@ -52,8 +52,8 @@ var _ = Describe("the mechanism registry", func() {
 		},
 		Entry("misspelled redeploy parameter", "redeploy", map[string]any{"relase": "v1"},
 			`mechanism "redeploy": unknown parameter "relase" (did you mean "release"?)`),
-		Entry("unknown strategy", "redeploy", map[string]any{"strategy": "blue-green"},
-			`mechanism "redeploy": parameter "strategy" must be one of start-first, recreate, got "blue-green"`),
+		Entry("unknown strategy", "redeploy", map[string]any{"strategy": "rolling"},
+			`mechanism "redeploy": parameter "strategy" must be one of start-first, recreate, blue-green, got "rolling"`),
 		Entry("restart takes none", "restart", map[string]any{"grace": "1s"},
 			`mechanism "restart": unknown parameter "grace" (restart takes no parameters)`),
 		Entry("flag path missing", "feature-flag", map[string]any{"body": "{}"},

@@ -30,6 +30,7 @@ type ParseOption func(*parseConfig)
 type parseConfig struct {
 	faultCheck     func(Fault) error
 	mechanismCheck func(Mechanism) error
+	triggerCheck   func(Trigger) error
 }
 
 // WithFaultCheck checks every fault (its kind and parameters, which the fault registry
@@ -44,6 +45,13 @@ func WithFaultCheck(check func(Fault) error) ParseOption {
 // reported at its line like any other mistake.
 func WithMechanismCheck(check func(Mechanism) error) ParseOption {
 	return func(c *parseConfig) { c.mechanismCheck = check }
+}
+
+// WithTriggerCheck checks the rollback trigger (its kind and parameters, which the
+// trigger registry owns) as part of validation, so a misspelled trigger parameter is
+// reported at its line like any other mistake.
+func WithTriggerCheck(check func(Trigger) error) ParseOption {
+	return func(c *parseConfig) { c.triggerCheck = check }
 }
 
 // Parse strictly decodes data (a scenario file named name, for messages), applies
@@ -102,6 +110,16 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 				at = "rollback.mechanism.params." + pe.ParamName()
 			}
 			p.addf(line(at), "rollback.mechanism: %v", err)
+		}
+	}
+	if t := s.Rollback.Trigger; cfg.triggerCheck != nil && t.Kind != "" {
+		if err := cfg.triggerCheck(t); err != nil {
+			at := "rollback.trigger.kind"
+			var pe interface{ ParamName() string }
+			if errors.As(err, &pe) {
+				at = "rollback.trigger.params." + pe.ParamName()
+			}
+			p.addf(line(at), "rollback.trigger: %v", err)
 		}
 	}
 	if err := p.err(); err != nil {

@@ -1,7 +1,7 @@
 package scenario
 
-// Names the format accepts for its closed sets. Fault and mechanism kinds are open: the
-// fault and mechanism registries validate them.
+// Names the format accepts for its closed sets. Fault, mechanism and trigger kinds are
+// open: their registries validate them (TriggerKinds lists the built-in triggers).
 const (
 	// WorkloadLedger drives fixtures/ledger with transfers and reads them back.
 	WorkloadLedger = "ledger"
@@ -14,6 +14,10 @@ const (
 	MechanismRedeploy = "redeploy"
 	// TriggerAutomated fires the rollback when its condition holds over the probe window.
 	TriggerAutomated = "automated"
+	// TriggerManual follows the alert with a modelled human decision (game days: a real one).
+	TriggerManual = "manual"
+	// TriggerHybrid follows the alert with an approval gate that has a timeout.
+	TriggerHybrid = "hybrid"
 	// FixtureLedger is drill's demo ledger service (fixtures/ledger).
 	FixtureLedger = "ledger"
 	// StrategyStartFirst deploys a release beside the running one and switches traffic
@@ -21,15 +25,18 @@ const (
 	StrategyStartFirst = "start-first"
 	// StrategyRecreate stops the running release, then starts the new one: a gap.
 	StrategyRecreate = "recreate"
+	// StrategyBlueGreen is start-first that keeps the previous release running, idle,
+	// behind the switch: the blue-green mechanism flips traffic back to it.
+	StrategyBlueGreen = "blue-green"
 )
 
 // WorkloadKinds, TriggerKinds and Fixtures list the accepted names, in the order the
 // schema and messages show them.
 var (
 	WorkloadKinds = []string{WorkloadLedger, WorkloadHTTP, WorkloadNone}
-	TriggerKinds  = []string{TriggerAutomated}
+	TriggerKinds  = []string{TriggerAutomated, TriggerManual, TriggerHybrid}
 	Fixtures      = []string{FixtureLedger}
-	Strategies    = []string{StrategyStartFirst, StrategyRecreate}
+	Strategies    = []string{StrategyStartFirst, StrategyRecreate, StrategyBlueGreen}
 )
 
 // service returns the service named name, or nil.

@@ -134,7 +134,12 @@ func (s *Scenario) Plan() Plan {
 	if s.Rollback.WaitForChange {
 		inflight = "a change still deploying is waited for first (rollback.wait_for_change: a phase of its own, not TTM)"
 	}
-	when(PhaseTrigger, "when the condition holds", "t_detect: the condition held; %s trigger starts the rollback at once (t_trigger = t_detect); %s", t.Kind, inflight)
+	if t.Kind == TriggerAutomated {
+		when(PhaseTrigger, "when the condition holds", "t_detect: the condition held; %s trigger starts the rollback at once (t_trigger = t_detect); %s", t.Kind, inflight)
+	} else {
+		when(PhaseTrigger, "when the condition holds", "t_detect: the alert fired; the %s plan decides%s, its time sampled from the trial's seed (TTM; with compression the real wait is shorter and the report gives the modelled TTM and RTC); t_trigger when it proceeds (an aborting gate rolls nothing back); %s",
+			t.Kind, paramsText(t.Params), inflight)
+	}
 	m := s.Rollback.Mechanism
 	when(PhaseRollback, "t_trigger", "%s", mechanismText(s, m))
 	for i := len(untilRollback) - 1; i >= 0; i-- { // reverse order of application

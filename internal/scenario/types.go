@@ -95,7 +95,7 @@ type Service struct {
 	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
 	// Health is the HTTP path that answers 2xx once the service is ready: the readiness check of every start and deploy (a release is routed traffic only once it passes).
 	Health string `yaml:"health" json:"health"`
-	// Strategy is how a new release of the service is deployed (the change and every redeploy): "start-first" (default: the new release starts beside the old one on its own address, becomes ready by the health check, the front switch moves new connections to it, and the old one drains and stops; no gap) or "recreate" (stop, then start: the gap is the change's own downtime, reported apart from the defect's).
+	// Strategy is how a new release of the service is deployed (the change and every redeploy): "start-first" (default: the new release starts beside the old one on its own address, becomes ready by the health check, the front switch moves new connections to it, and the old one drains and stops; no gap) "recreate" (stop, then start: the gap is the change's own downtime, reported apart from the defect's), or "blue-green" (start-first, but the previous release keeps running idle behind the switch, for the blue-green mechanism to flip back to).
 	Strategy string `yaml:"strategy,omitempty" json:"strategy,omitempty"`
 	// StartTimeout bounds how long a start or redeploy may take to become ready.
 	StartTimeout Duration `yaml:"start_timeout,omitempty" json:"start_timeout,omitempty"`
@@ -272,7 +272,7 @@ type Mechanism struct {
 
 // Trigger decides when the rollback starts.
 type Trigger struct {
-	// Kind: "automated".
+	// Kind names a registered trigger, the rollback plan: automated (the condition starts the rollback), manual (a modelled human decision follows the alert) or hybrid (an approval gate follows it).
 	Kind string `yaml:"kind" json:"kind"`
 	// Condition is an expr-lang expression over the probe window, e.g. "error_rate > 0.5".
 	Condition string `yaml:"condition" json:"condition"`
@@ -282,6 +282,8 @@ type Trigger struct {
 	MinSamples int `yaml:"min_samples,omitempty" json:"min_samples,omitempty"`
 	// FailureLimit is how many consecutive evaluations must hold before the trigger fires.
 	FailureLimit int `yaml:"failure_limit,omitempty" json:"failure_limit,omitempty"`
+	// Params are the kind's typed parameters (manual: the decision model, compression, checkpoints; hybrid: the gate), checked strictly by the kind. Condition, window, min_samples and failure_limit are the alert of every kind.
+	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
 }
 
 // Verify is what is checked after recovery.

@@ -377,11 +377,8 @@ func (v *validator) rollback() {
 		v.errf("rollback.timeout", "rollback.timeout must be greater than 0")
 	}
 	t := rb.Trigger
-	switch {
-	case t.Kind == "":
+	if t.Kind == "" { // the kind itself is the trigger registry's (WithTriggerCheck)
 		v.errf("rollback.trigger", "rollback.trigger.kind is required%s", v.known(TriggerKinds))
-	case !slices.Contains(TriggerKinds, t.Kind):
-		v.errf("rollback.trigger.kind", "unknown rollback.trigger.kind %q%s", t.Kind, v.known(TriggerKinds))
 	}
 	if strings.TrimSpace(t.Condition) == "" {
 		v.errf("rollback.trigger", "rollback.trigger.condition is required, e.g. \"error_rate > 0.5\"")

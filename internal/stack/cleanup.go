@@ -174,7 +174,9 @@ func cleanRemove(ctx context.Context, cli client.APIClient, f client.Filters, ke
 			switch {
 			case err == nil:
 				removed.Containers = append(removed.Containers, name)
-			case !cerrdefs.IsNotFound(err):
+			case cerrdefs.IsNotFound(err), cleanInProgress(err):
+				// gone, or going: another drill cleaning dead drills' leftovers got there first
+			default:
 				errs = append(errs, fmt.Errorf("remove container %s: %w", name, err))
 			}
 		})
@@ -201,6 +203,12 @@ func cleanRemove(ctx context.Context, cli client.APIClient, f client.Filters, ke
 	return removed, errs
 }
 
+// cleanInProgress reports whether err says another request is already removing the
+// object (the engine answers a second removal with a conflict).
+func cleanInProgress(err error) bool {
+	return cerrdefs.IsConflict(err) && strings.Contains(err.Error(), "already in progress")
+}
+
 // dockerLateGrace is how long after a stack's teardown drill keeps watching the
 // engine for objects of the stack that still appear. A create request cut by a signal
 // (or by an aborted deploy) is still carried out by the engine after the client has
@@ -208,15 +216,21 @@ func cleanRemove(ctx context.Context, cli client.APIClient, f client.Filters, ke
 // after; the engine gives no other notice of such a request finishing.
 const dockerLateGrace = 2 * time.Second
 
-// sweepLate is called when a stack's teardown begins and returns the func to call when
-// it ends, which starts watching the engine until dockerLateGrace has passed for
-// containers and networks being created (since the teardown began), removing whatever
-// matching f is there each time one is, and once more at the end; then it removes dir
-// (when not "") again: a container start cut short makes the engine create the missing
-// source of its bind mount, the stack's data dir, after the teardown removed it. Close
-// waits for every watch and returns their errors.
-func (d *Docker) sweepLate(f client.Filters, dir string) (teardownDone func()) {
+// sweepLate is called when stack id's teardown begins and returns the func to call when
+// it ends. When the context the stack's Up was given has been cancelled (a signal: a
+// create request may have been cut, which the engine still carries out), that func
+// starts watching the engine until dockerLateGrace has passed for containers and
+// networks being created (since the teardown began), removing whatever matching f is
+// there each time one is, and once more at the end; then it removes dir (when not "")
+// again: a container start cut short makes the engine create the missing source of its
+// bind mount, the stack's data dir, after the teardown removed it. Close waits for every
+// watch and returns their errors. A stack torn down in the ordinary way needs no watch:
+// nothing of it was cut, and its run does not wait.
+func (d *Docker) sweepLate(id string, f client.Filters, dir string) (teardownDone func()) {
 	since := time.Now()
+	if !d.takeCut(id) {
+		return func() {}
+	}
 	return func() {
 		until := time.Now().Add(dockerLateGrace)
 		d.late.Go(func() {

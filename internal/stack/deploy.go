@@ -1,6 +1,10 @@
 package stack
 
-import "github.com/drillhq/drill/internal/scenario"
+import (
+	"time"
+
+	"github.com/drillhq/drill/internal/scenario"
+)
 
 // DeployStep names a step of a deploy, reported as it happens so a trial can put it on
 // its timeline: what a deploy costs is the deploy's own, never the defect's.
@@ -18,6 +22,14 @@ const (
 	// StepDrained: the old release has stopped (start-first: after finishing the requests
 	// it had when traffic moved).
 	StepDrained DeployStep = "old_stopped"
+)
+
+// A blue-green flip closes the connections still open on the other colour once they are
+// quiet (between two requests of a keep-alive connection), at the latest after
+// flipDrain: the previous colour keeps running, so it would keep them forever otherwise.
+const (
+	flipQuiet = 5 * time.Millisecond
+	flipDrain = 5 * time.Second
 )
 
 // DeployConfig is what DeployOptions set.

@@ -61,6 +61,9 @@ type Docker struct {
 	late     sync.WaitGroup
 	lateMu   sync.Mutex
 	lateErrs []error
+	// upWatch holds, per stack id, the stop func of the watch on the context its Up was
+	// given: a stack whose context was cancelled (a signal) may have had a create cut.
+	upWatch map[string]func() bool
 }
 
 // DockerOption configures NewDocker.
@@ -131,8 +134,8 @@ func (*Docker) Name() string { return "docker" }
 // RunID is the run id this runtime labels every resource with.
 func (d *Docker) RunID() string { return d.runID }
 
-// Close waits until every torn-down stack's watch for late objects has ended (about two
-// seconds after the last Down returned; see sweepLate), then releases the engine
+// Close waits until every interrupted stack's watch for late objects has ended (about two
+// seconds after its Down returned; see sweepLate), then releases the engine
 // connection. Running stacks are not touched. The error names what a watch could not
 // remove.
 func (d *Docker) Close() error {
@@ -157,10 +160,33 @@ func (d *Docker) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) 
 		services: map[string]*dockerService{},
 		proxies:  map[string]int{},
 	}
+	d.watchCut(ctx, id)
 	if err := st.up(ctx, spec, cfg); err != nil {
 		return st, fmt.Errorf("start docker stack: %w", err)
 	}
 	return st, nil
+}
+
+// watchCut notes whether ctx, the context a stack's Up was given (a trial's), is
+// cancelled before the stack's teardown: then a create request of the stack may have
+// been cut, and the teardown watches for late objects (sweepLate).
+func (d *Docker) watchCut(ctx context.Context, id string) {
+	stop := context.AfterFunc(ctx, func() {})
+	d.lateMu.Lock()
+	defer d.lateMu.Unlock()
+	if d.upWatch == nil {
+		d.upWatch = map[string]func() bool{}
+	}
+	d.upWatch[id] = stop
+}
+
+// takeCut reports whether the context of stack id's Up was cancelled, and stops watching it.
+func (d *Docker) takeCut(id string) bool {
+	d.lateMu.Lock()
+	stop, ok := d.upWatch[id]
+	delete(d.upWatch, id)
+	d.lateMu.Unlock()
+	return ok && !stop() // stop returns false once the context was cancelled
 }
 
 // labels are what every resource of a stack carries: drill's ownership labels win over

@@ -40,12 +40,17 @@ type dockerService struct {
 	release  string
 	gen      int            // containers started so far: names them
 	draining sync.WaitGroup // old containers of start-first deploys, still stopping
+	// standby is the previous release of a blue-green deploy, running idle behind the
+	// switch; FlipBack routes to it again.
+	standby        *testcontainers.DockerContainer
+	standbyRelease string
 }
 
 var (
 	_ Service      = (*dockerService)(nil)
 	_ Controller   = (*dockerService)(nil)
 	_ Reviver      = (*dockerService)(nil)
+	_ Flipper      = (*dockerService)(nil)
 	_ Disconnector = (*dockerService)(nil)
 )
 
@@ -109,20 +114,67 @@ func (s *dockerService) Deploy(ctx context.Context, release string, opts ...Depl
 		return err
 	}
 	cfg.step(StepReady, release)
-	if err := s.setSwitch(ctx, upstream); err != nil {
+	if err := s.moveSwitch(ctx, upstream, cfg.Strategy == scenario.StrategyBlueGreen); err != nil {
 		return errors.Join(fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err), s.remove(ctx, ctr))
 	}
 	s.mu.Lock()
-	old := s.ctr
+	old, oldRelease := s.ctr, s.release
 	s.ctr, s.release = ctr, release
+	var prev *testcontainers.DockerContainer
+	if cfg.Strategy == scenario.StrategyBlueGreen {
+		// The previous release stands by, idle, for a flip back; an older standby goes.
+		prev, s.standby, s.standbyRelease = s.standby, old, oldRelease
+		old = nil
+	}
 	s.mu.Unlock()
 	cfg.step(StepSwitched, release)
+	if prev != nil {
+		s.drain(ctx, prev, DeployConfig{})
+	}
+	if old != nil {
+		s.drain(ctx, old, cfg)
+	}
+	return nil
+}
+
+// drain removes a container that no longer takes new connections, in the background:
+// SIGTERM lets it finish the requests it has.
+func (s *dockerService) drain(ctx context.Context, ctr *testcontainers.DockerContainer, cfg DeployConfig) {
 	s.draining.Add(1)
 	go func() {
 		defer s.draining.Done()
-		_ = s.remove(ctx, old)
+		_ = s.remove(ctx, ctr)
 		cfg.step(StepDrained, "")
 	}()
+}
+
+// FlipBack implements Flipper: the standing-by previous release takes new connections
+// again and the current one drains.
+func (s *dockerService) FlipBack(ctx context.Context, opts ...DeployOption) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	cfg := newDeployConfig(s.spec, opts)
+	s.mu.Lock()
+	sb, rel := s.standby, s.standbyRelease
+	s.mu.Unlock()
+	if sb == nil {
+		return fmt.Errorf("flip back %s: no previous release is standing by (deploy with strategy blue-green)", s.spec.Name)
+	}
+	up, err := s.upstream(ctx, sb)
+	if err != nil {
+		return fmt.Errorf("flip back %s: %w", s.spec.Name, err)
+	}
+	if err := s.moveSwitch(ctx, up, true); err != nil {
+		return fmt.Errorf("flip back %s: %w", s.spec.Name, err)
+	}
+	s.mu.Lock()
+	cur := s.ctr
+	s.ctr, s.release, s.standby, s.standbyRelease = sb, rel, nil, ""
+	s.mu.Unlock()
+	cfg.step(StepSwitched, rel)
+	if cur != nil {
+		s.drain(ctx, cur, cfg)
+	}
 	return nil
 }
 
@@ -178,6 +230,17 @@ func (s *dockerService) setSwitch(ctx context.Context, upstream string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerStopTimeout)
 	defer cancel()
 	return s.st.front.Set(ctx, s.spec.Name, upstream)
+}
+
+// moveSwitch sends new connections to upstream; a flip (blue-green) also closes the
+// connections still open on the other colour once they are quiet.
+func (s *dockerService) moveSwitch(ctx context.Context, upstream string, flip bool) error {
+	if !flip {
+		return s.setSwitch(ctx, upstream)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerStopTimeout)
+	defer cancel()
+	return s.st.front.Flip(ctx, s.spec.Name, upstream, flipQuiet, flipDrain)
 }
 
 // upstream is where the switch reaches a container: its address on the stack's network

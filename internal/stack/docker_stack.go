@@ -235,7 +235,7 @@ func (st *dockerStack) Down(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerDownTimeout)
 	defer cancel()
 	f := make(client.Filters).Add("label", LabelStack+"="+st.id)
-	defer st.d.sweepLate(f, st.owned)() // a create cut by a signal can still make its object: watch for it
+	defer st.d.sweepLate(st.id, f, st.owned)() // a create cut by a signal can still make its object: watch for it
 	_, errs := cleanRemove(ctx, st.d.cli, f, nil)
 	if st.owned != "" {
 		if err := os.RemoveAll(st.owned); err != nil {

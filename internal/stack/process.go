@@ -142,12 +142,23 @@ type processService struct {
 	addr     string     // where proc listens
 	release  string
 	draining sync.WaitGroup // old instances of start-first deploys, still stopping
+	// standby is the previous release of a blue-green deploy, running idle behind the
+	// switch; FlipBack routes to it again.
+	standby *instance
+}
+
+// instance is one running release of a service.
+type instance struct {
+	proc    *child
+	addr    string
+	release string
 }
 
 var (
 	_ Service    = (*processService)(nil)
 	_ Controller = (*processService)(nil)
 	_ Reviver    = (*processService)(nil)
+	_ Flipper    = (*processService)(nil)
 )
 
 func newProcessService(spec scenario.Service, dataDir string, front *embeddedToxiproxy) (*processService, error) {
@@ -189,18 +200,63 @@ func (s *processService) Deploy(ctx context.Context, release string, opts ...Dep
 		return err
 	}
 	cfg.step(StepReady, release)
-	s.front.setSwitch(s.spec.Name, addr)
+	if cfg.Strategy == scenario.StrategyBlueGreen {
+		s.front.flipSwitch(s.spec.Name, addr)
+	} else {
+		s.front.setSwitch(s.spec.Name, addr)
+	}
 	s.mu.Lock()
-	old := s.proc
+	old := &instance{proc: s.proc, addr: s.addr, release: s.release}
 	s.proc, s.addr, s.release = p, addr, release
 	s.mu.Unlock()
 	cfg.step(StepSwitched, release)
+	if cfg.Strategy == scenario.StrategyBlueGreen {
+		// The previous release stands by, idle, for a flip back; an older standby goes.
+		s.mu.Lock()
+		prev := s.standby
+		s.standby = old
+		s.mu.Unlock()
+		if prev != nil {
+			s.drain(prev.proc, DeployConfig{})
+		}
+		return nil
+	}
+	s.drain(old.proc, cfg)
+	return nil
+}
+
+// drain stops an instance that no longer takes new connections, in the background:
+// it finishes the requests it has, then exits.
+func (s *processService) drain(p *child, cfg DeployConfig) {
 	s.draining.Add(1)
 	go func() {
 		defer s.draining.Done()
-		_ = old.stop(stopGrace)
+		_ = p.stop(stopGrace)
 		cfg.step(StepDrained, "")
 	}()
+}
+
+// FlipBack implements Flipper: the standing-by previous release takes new connections
+// again and the current one drains.
+func (s *processService) FlipBack(ctx context.Context, opts ...DeployOption) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	cfg := newDeployConfig(s.spec, opts)
+	s.mu.Lock()
+	sb := s.standby
+	s.mu.Unlock()
+	if sb == nil || sb.proc.done() {
+		return fmt.Errorf("flip back %s: no previous release is standing by (deploy with strategy blue-green)", s.spec.Name)
+	}
+	s.front.flipSwitch(s.spec.Name, sb.addr)
+	s.mu.Lock()
+	cur := s.proc
+	s.proc, s.addr, s.release, s.standby = sb.proc, sb.addr, sb.release, nil
+	s.mu.Unlock()
+	cfg.step(StepSwitched, sb.release)
+	if cur != nil {
+		s.drain(cur, cfg)
+	}
 	return nil
 }
 
@@ -334,15 +390,18 @@ func (s *processService) halt(ctx context.Context) error {
 	s.op.Lock()
 	defer s.op.Unlock()
 	s.mu.Lock()
-	p := s.proc
-	s.proc = nil
+	p, sb := s.proc, s.standby
+	s.proc, s.standby = nil, nil
 	s.mu.Unlock()
-	var err error
+	var errs []error
 	if p != nil {
-		err = p.stop(stopGrace)
+		errs = append(errs, p.stop(stopGrace))
+	}
+	if sb != nil {
+		errs = append(errs, sb.proc.stop(stopGrace))
 	}
 	s.draining.Wait()
-	return err
+	return errors.Join(errs...)
 }
 
 // command is the argv that runs a release: its own command, the service's, or the fixture

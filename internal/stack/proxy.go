@@ -77,6 +77,12 @@ func (e *embeddedToxiproxy) setSwitch(name, upstream string) {
 	_ = e.server.SetUpstream(name, upstream)
 }
 
+// flipSwitch flips the named switch to upstream and closes its other connections once
+// quiet (a blue-green flip).
+func (e *embeddedToxiproxy) flipSwitch(name, upstream string) {
+	_ = e.server.Flip(name, upstream, flipQuiet, flipDrain)
+}
+
 // close stops every proxy and switch (closing their listeners and connections) and the API server.
 func (e *embeddedToxiproxy) close() error {
 	errs := []error{e.server.Close()}

@@ -44,6 +44,14 @@ type Service interface {
 	Deploy(ctx context.Context, release string, opts ...DeployOption) error
 }
 
+// Flipper is implemented by services whose previous release still runs idle behind
+// their switch (the blue-green strategy).
+type Flipper interface {
+	// FlipBack sends new connections to the previous release again and drains the
+	// current one; it fails when no previous release is standing by.
+	FlipBack(ctx context.Context, opts ...DeployOption) error
+}
+
 // Reviver is implemented by services that can be started again after they died, as a
 // supervisor (Docker's restart policy, a Kubernetes pod restart) does.
 type Reviver interface {

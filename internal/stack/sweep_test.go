@@ -48,12 +48,15 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		return rt, run
 	}
 
-	It("removes a network, a container and a data dir of the stack that appear after it was torn down", func(ctx SpecContext) {
+	It("removes a network, a container and a data dir of an interrupted stack that appear after it was torn down", func(ctx SpecContext) {
 		tmp := GinkgoT().TempDir()
 		GinkgoT().Setenv("TMPDIR", tmp)
 		rt, run := newRuntime()
-		st, err := rt.Up(ctx, ledgerStack())
+		trialCtx, interrupt := context.WithCancel(ctx)
+		defer interrupt()
+		st, err := rt.Up(trialCtx, ledgerStack())
 		Expect(err).NotTo(HaveOccurred())
+		interrupt() // the signal: the trial's context is cancelled before the teardown
 		dirs, err := os.ReadDir(tmp)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(dirs).To(HaveLen(1), "the stack's own data dir")
@@ -88,12 +91,24 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		Expect(dataDir).NotTo(BeADirectory(), "and the data dir made again")
 	}, NodeTimeout(2*time.Minute))
 
+	It("does not keep an ordinary run waiting: nothing of a stack torn down in the ordinary way was cut", func(ctx SpecContext) {
+		rt, run := newRuntime()
+		st, err := rt.Up(ctx, ledgerStack())
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Down(ctx)).To(Succeed())
+		start := time.Now()
+		Expect(rt.Close()).To(Succeed())
+		Expect(time.Since(start)).To(BeNumerically("<", time.Second), "Close does not wait out the late-object watch")
+		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
+		Expect(networksWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
+	}, NodeTimeout(2*time.Minute))
+
 	It("Clean also removes what a dead drill's cut create makes just after the clean began", func(ctx SpecContext) {
 		run := "sweeptest-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-		host, err := os.Hostname()
-		Expect(err).NotTo(HaveOccurred())
+		// Labelled as made on another host, so that no other drill on this one (which
+		// cleans dead drills' leftovers when it starts) races this spec: CleanAll takes it.
 		labels := map[string]string{stack.LabelDrill: "true", stack.LabelRun: run,
-			stack.LabelPID: strconv.Itoa(deadPID()), stack.LabelHost: host}
+			stack.LabelPID: strconv.Itoa(deadPID()), stack.LabelHost: "elsewhere.invalid"}
 		DeferCleanup(func(ctx context.Context) {
 			for _, id := range containersWith(cli, byLabel(stack.LabelRun, run)) {
 				_, _ = cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true})
@@ -116,7 +131,7 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		}
 		done := make(chan result, 1)
 		go func() {
-			r, err := stack.Clean(ctx, stack.CleanRun(run))
+			r, err := stack.Clean(ctx, stack.CleanAll(), stack.CleanRun(run))
 			done <- result{r, err}
 		}()
 		Eventually(func() []string { return containersWith(cli, byLabel(stack.LabelRun, run)) }).

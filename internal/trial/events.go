@@ -18,6 +18,11 @@ const (
 	// EventChangeAborted: the rollback aborted the change's deploy in flight.
 	EventChangeAborted = "change_aborted"
 	EventDetect        = "detect"
+	// EventDecisionPrefix: the parts of a manual or hybrid decision between detect and
+	// rollback_start carry "decision_" before the part (decision_decide, decision_assess,
+	// decision_coordinate, decision_verify, decision_document; decision_gate_open,
+	// decision_gate_approved, decision_gate_timeout, decision_gate_abort).
+	EventDecisionPrefix = "decision_"
 	// EventWaitStart and EventWaitEnd bound the wait for the change's in-flight deploy.
 	EventWaitStart     = "wait_start"
 	EventWaitEnd       = "wait_end"

@@ -9,6 +9,7 @@ import (
 
 	"github.com/drillhq/drill/internal/check"
 	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/rollback"
 )
 
 // Outcome classifies how a trial ended.
@@ -53,7 +54,11 @@ type Result struct {
 	Setup         measure.Offset `json:"setup_ms"`
 	Timing        measure.Timing `json:"timing"`
 	FalsePositive bool           `json:"false_positive,omitempty"`
-	Loss          *measure.Loss  `json:"loss,omitempty"`
+	// Decision is what a manual or hybrid trigger decided after the alert: the modelled
+	// and the real (compressed) decision time, its parts, the gate, and the modelled TTM
+	// and RTC (nil for an automated trigger, which decides nothing).
+	Decision *rollback.Decision `json:"decision,omitempty"`
+	Loss     *measure.Loss      `json:"loss,omitempty"`
 	// Consistency holds the findings of the invariant checks run after recovery.
 	Consistency   []check.Finding `json:"consistency,omitempty"`
 	ProbeCount    int             `json:"probe_count"`

@@ -89,6 +89,10 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	if err != nil {
 		return err
 	}
+	decider, err := rollback.NewTriggerRegistry().Build(sc.Rollback.Trigger)
+	if err != nil {
+		return err
+	}
 	if err := t.setupWorkload(ctx, st); err != nil {
 		return err
 	}
@@ -183,6 +187,22 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	}
 	t.recordAt(detect, EventDetect, sc.Rollback.Trigger.Condition)
 	t.res.Timing.Detect = &detect
+
+	// Decide: nothing for an automated plan, a modelled human decision (manual) or an
+	// approval gate (hybrid). A gate that aborts is a recorded decision: nothing is rolled
+	// back, and the trial did not recover (NotRecovered, with the decision's verdict).
+	decision, err := decider.Decide(ctx, rollback.DecideInput{Seed: t.res.Seed,
+		Step: func(step, detail string) { t.event(EventDecisionPrefix+step, detail) }})
+	if err != nil {
+		return err
+	}
+	if decision.Kind != scenario.TriggerAutomated {
+		t.res.Decision = &decision
+	}
+	if !decision.Proceed {
+		t.res.Outcome = NotRecovered
+		return nil
+	}
 
 	// The rollback acts from t_trigger. A change still deploying is aborted first (its
 	// release never takes traffic), unless the scenario waits for it: that wait is a
@@ -431,6 +451,9 @@ func (t *run) derive(ctx context.Context) {
 		t.captureState(ctx)
 		t.finishVerify(ctx)
 		Measure(&t.res, t.params())
+	}
+	if t.res.Decision != nil {
+		t.res.Decision.Correct(t.res.Timing)
 	}
 	t.mu.Lock()
 	t.res.Events = append([]Event(nil), t.events...)
