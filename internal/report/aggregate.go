@@ -297,7 +297,7 @@ func (p *pool) add(r *Results, c *Counts, errs map[string]int) []Finding {
 			out = append(out, Finding{RunID: r.RunID, Trial: t.Index, Checker: f.Checker, Status: f.Status.String(),
 				Message: f.Message, IDs: f.IDs})
 		}
-		p.rtc = append(p.rtc, seconds(t.Timing.RTC))
+		p.rtc = append(p.rtc, seconds(decisionRTC(t)))
 		if t.Loss != nil {
 			p.rpc = append(p.rpc, t.Loss.RPC.D().Seconds())
 			p.rpo = append(p.rpo, rpoSample(*t.Loss))

@@ -62,9 +62,9 @@ func partsText(parts []rollback.DecisionPart) string {
 	return strings.Join(out, "; ")
 }
 
-// judgedRTC is the RTC the RTO is judged on: the modelled RTC when the trial's decision
+// decisionRTC is the RTC the RTO is judged on: the modelled RTC when the trial's decision
 // was modelled, else the measured one.
-func judgedRTC(t trial.Result) *measure.Offset {
+func decisionRTC(t trial.Result) *measure.Offset {
 	if t.Decision != nil {
 		return t.Decision.ModelledRTC
 	}
@@ -72,13 +72,13 @@ func judgedRTC(t trial.Result) *measure.Offset {
 }
 
 // Text says plainly what the decision cost and whether it was compressed, for the
-// Markdown and HTML reports.
-func (d *DecisionSummary) Text() string {
+// Markdown and HTML reports; measured is the run's measured RTC.
+func (d *DecisionSummary) Text(measured Spread) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Rollback plan: %s (%s). ", d.Kind, d.Model)
 	if d.Compression > 1 {
 		fmt.Fprintf(&b, "Compressed ×%g: modelled RTC median %s, max %s; modelled TTM median %s (decision median %s, waited %s for real); the measured RTC (median %s) is the compressed run's. ",
-			d.Compression, median(d.ModelledRTC), spreadMax(d.ModelledRTC), median(d.ModelledTTM), median(d.Decision), median(d.RealWait), "%s")
+			d.Compression, median(d.ModelledRTC), spreadMax(d.ModelledRTC), median(d.ModelledTTM), median(d.Decision), median(d.RealWait), median(measured))
 	} else {
 		fmt.Fprintf(&b, "Not compressed: decision median %s, max %s; modelled RTC median %s. ", median(d.Decision), spreadMax(d.Decision), median(d.ModelledRTC))
 	}

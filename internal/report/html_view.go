@@ -37,6 +37,9 @@ type htmlView struct {
 	Resolution   string
 	LoadNote     string
 	TimingNote   string
+	// DecisionNote says what a manual or hybrid plan's decisions cost, and whether they
+	// were compressed.
+	DecisionNote string
 	ECDF         template.HTML
 	ECDFNote     string
 	Timelines    []timelineView
@@ -107,9 +110,14 @@ func buildView(r *Results) (*htmlView, error) {
 		Resolution: fmt.Sprintf("Timing resolution: a probe every %s; recovery is the first of %d consecutive passing probes, so t_impact and t_recovered are each observed up to %s late.",
 			ms(r.ProbeIntervalMs), r.RecoverAfter, ms(r.ProbeIntervalMs)),
 	}
+	rtcName, rtc := "RTC", s.RTC
+	if s.Decision != nil {
+		rtcName, rtc = "modelled RTC", s.Decision.ModelledRTC
+		v.DecisionNote = s.Decision.Text(s.RTC)
+	}
 	v.Objectives = []objectiveRow{
-		objective(fmt.Sprintf("RTO (%s of RTC)", q), "≤ "+o.RTO.D().String(),
-			fmt.Sprintf("%s = %s; median %s, max %s", q, fmtEstimate(s.RTO.Estimate, s.RTO.N), spreadMedian(s.RTC), spreadMax(s.RTC)),
+		objective(fmt.Sprintf("RTO (%s of %s)", q, rtcName), "≤ "+o.RTO.D().String(),
+			fmt.Sprintf("%s = %s; median %s, max %s", q, fmtEstimate(s.RTO.Estimate, s.RTO.N), spreadMedian(rtc), spreadMax(rtc)),
 			bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), s.RTO),
 		objective(fmt.Sprintf("RPO (%s of RPC)", q), "≤ "+o.RPO.D().String(),
 			fmt.Sprintf("max RPC %s; %d of %d acknowledged writes lost", spreadMax(s.RPC), s.LostWrites, s.AckedWrites),

@@ -30,8 +30,12 @@ func Markdown(w io.Writer, r *Results) error {
 	q := fmt.Sprintf("p%g", o.Quantile*100)
 	conf := fmt.Sprintf("%g%%", o.Confidence*100)
 	b.WriteString("| objective | target | measured | bound | verdict |\n|---|---|---|---|---|\n")
-	fmt.Fprintf(&b, "| RTO (%s of RTC) | ≤ %s | %s | %s | **%s** |\n", q, o.RTO.D(),
-		spreadText(s.RTC, s.Judged), bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), s.RTO.Verdict)
+	rtcName, rtc := "RTC", s.RTC
+	if s.Decision != nil {
+		rtcName, rtc = "modelled RTC", s.Decision.ModelledRTC
+	}
+	fmt.Fprintf(&b, "| RTO (%s of %s) | ≤ %s | %s | %s | **%s** |\n", q, rtcName, o.RTO.D(),
+		spreadText(rtc, s.Judged), bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), s.RTO.Verdict)
 	fmt.Fprintf(&b, "| RPO (%s of RPC) | ≤ %s | max %s; %d of %d acknowledged writes lost | %s | **%s** |\n", q, o.RPO.D(),
 		s.RPC.Max, s.LostWrites, s.AckedWrites, bound("≤", s.RPO.Upper, s.RPO.UpperOK, conf), s.RPO.Verdict)
 	fmt.Fprintf(&b, "| success rate | ≥ %g%% | %d of %d recovered | %s | **%s** |\n", o.SuccessRate*100,
@@ -55,6 +59,9 @@ func Markdown(w io.Writer, r *Results) error {
 	if s.ConsistencyChecks > 0 {
 		fmt.Fprintf(&b, "Consistency: %d invariant checks on the serving service, %d failed, %d undecided.%s\n",
 			s.ConsistencyChecks, s.ConsistencyFailures, s.ConsistencyUnknown, consistencyFailures(r))
+	}
+	if s.Decision != nil {
+		b.WriteString(s.Decision.Text(s.RTC) + "\n")
 	}
 	if s.ChangeGap != nil {
 		fmt.Fprintf(&b, "The change's own downtime (recreate deploy, not the defect's): median %s, max %s over %d deploys; the defect's impact is measured from when the change went live.\n",
@@ -95,6 +102,9 @@ func note(t trial.Result) string {
 	}
 	if t.FalsePositive {
 		n = strings.TrimSpace(n + " false positive")
+	}
+	if d := decisionNote(t); d != "" {
+		n = strings.TrimSpace(n + " " + d)
 	}
 	if l := loadNote(t); l != "" {
 		n = strings.TrimSpace(n + " " + l)

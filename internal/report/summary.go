@@ -36,6 +36,10 @@ type Summary struct {
 	ChangeGap *Spread `json:"change_gap,omitempty"`
 	Wait      *Spread `json:"wait,omitempty"`
 
+	// Decision is what a manual or hybrid plan's decisions cost (nil for an automated
+	// plan); with it, the RTO is judged on the modelled RTC.
+	Decision *DecisionSummary `json:"decision,omitempty"`
+
 	RTC Spread `json:"rtc"`
 	TTD Spread `json:"ttd"`
 	TTM Spread `json:"ttm"`
@@ -123,7 +127,7 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 		tm := t.Timing
 		rtc, ttd, ttm, ttr = appendSet(rtc, tm.RTC), appendSet(ttd, tm.TTD), appendSet(ttm, tm.TTM), appendSet(ttr, tm.TTR)
 		// A trial that never recovered has an unbounded RTC: it counts against the RTO.
-		rtoSamples = append(rtoSamples, seconds(tm.RTC))
+		rtoSamples = append(rtoSamples, seconds(decisionRTC(t)))
 		s.countConsistency(t)
 		if t.Loss != nil {
 			rpc = append(rpc, t.Loss.RPC)
@@ -134,6 +138,7 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 	}
 	s.RTC, s.TTD, s.TTM, s.TTR, s.RPC = spread(rtc), spread(ttd), spread(ttm), spread(ttr), spread(rpc)
 	s.ChangeGap, s.Wait = optionalSpread(gap), optionalSpread(wait)
+	s.Decision = summarizeDecisions(trials)
 	s.RTO = stats.QuantileVerdict(rtoSamples, obj.Quantile, obj.Confidence, obj.RTO.D().Seconds(),
 		stats.WithLabel("RTC"), stats.WithFormat(durationText))
 	s.RPO = stats.QuantileVerdict(rpoSamples, obj.Quantile, obj.Confidence, obj.RPO.D().Seconds(),

@@ -223,3 +223,47 @@ var _ = Describe("the automated trigger's decision", func() {
 		Expect(math.IsNaN(d.Compression)).To(BeFalse())
 	})
 })
+
+var _ = Describe("a scenario's trigger, validated with the registry", func() {
+	doc := func(trigger string) []byte {
+		return []byte(`version: 1
+name: t
+objectives: {rto: 5s, rpo: 0s}
+stack:
+  services:
+    - {name: ledger, fixture: ledger, port: 8080, health: /version, release: v1, releases: [{name: v1}, {name: v2}]}
+probes: {interval: 25ms, http: {service: ledger, path: /healthz}}
+warmup: 500ms
+change: {service: ledger, release: v2}
+rollback:
+  mechanism: {kind: redeploy, service: ledger}
+  trigger:
+    condition: error_rate > 0.5
+` + trigger + `
+  timeout: 5s
+`)
+	}
+	parse := func(trigger string) error {
+		reg := rollback.NewTriggerRegistry()
+		_, err := scenario.Parse("t.yaml", doc(trigger), scenario.WithTriggerCheck(func(t scenario.Trigger) error {
+			_, err := reg.Build(t)
+			return err
+		}))
+		return err
+	}
+
+	It("accepts the three plans, the alert keys shared", func() {
+		Expect(parse("    kind: automated")).To(Succeed())
+		Expect(parse("    kind: manual\n    params: {model: lognormal, median: 5m, p95: 20m, compression: 60}")).To(Succeed())
+		Expect(parse("    kind: hybrid\n    params: {model: fixed, decision: 2m, timeout: 5m, on_timeout: abort}")).To(Succeed())
+	})
+
+	It("reports an unknown kind at its line", func() {
+		Expect(parse("    kind: manaul")).To(MatchError(`t.yaml:14: rollback.trigger: build trigger: unknown kind "manaul" (did you mean "manual"?); valid kinds: automated, hybrid, manual`))
+	})
+
+	It("reports a misspelled parameter at its line", func() {
+		err := parse("    kind: manual\n    params:\n      model: lognormal\n      median: 5m\n      p59: 20m")
+		Expect(err).To(MatchError(`t.yaml:18: rollback.trigger: trigger "manual": unknown parameter "p59" (did you mean "p95"?)`))
+	})
+})

@@ -93,7 +93,9 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 		}
 		if unset("probes.http.path", h.Path == "") {
 			if svc := s.service(h.Service); svc != nil {
-				h.Path = svc.Health
+				if r := svc.Readiness(); r.HTTP != nil && r.HealthPort(svc.Port) == 0 {
+					h.Path = r.HTTP.Path
+				}
 			}
 		}
 	}

@@ -84,8 +84,8 @@ func (s *Scenario) Plan() Plan {
 	}
 
 	for _, svc := range s.Stack.Services {
-		when(PhaseSetup, "trial start", "start %s (%s) behind its front proxy; ready when GET %s answers 2xx, within %s",
-			describeService(svc), portText(svc.Port), svc.Health, svc.StartTimeout)
+		when(PhaseSetup, "trial start", "start %s (%s) behind its front proxy; ready when %s, within %s",
+			describeService(svc), portText(svc.Port), svc.Readiness().Describe(), svc.StartTimeout)
 	}
 	for _, px := range s.Stack.Proxies {
 		when(PhaseSetup, "trial start", "start proxy %s in front of %s", px.Name, px.Upstream)
@@ -110,20 +110,26 @@ func (s *Scenario) Plan() Plan {
 	at(PhaseWatch, 0, "%s trigger watches the probes: fires when %q holds over the last %s (at least %d probes) for %d evaluation(s) in a row",
 		t.Kind, t.Condition, t.Window, t.MinSamples, t.FailureLimit)
 
-	var timed []Step
+	var timed, fromRollback []Step
 	var untilRollback []Fault
-	for _, f := range s.Faults {
-		timed = append(timed, Step{Phase: PhaseFault, At: f.At.D(), Static: true,
-			Description: fmt.Sprintf("apply %s to %s%s", f.Kind, f.Target, paramsText(f.Params))})
-		if f.Kind == "kill" { // a lasting fault: see inject.Lasting
-			timed = append(timed, Step{Phase: PhaseFault, At: f.At.D(), Static: true,
-				Description: fmt.Sprintf("%s stays down until the rollback (or the supervisor its params declare) starts it; drill never restarts it", f.Target)})
-			continue
+	byAt := slices.Clone(s.Faults)
+	slices.SortStableFunc(byAt, func(a, b Fault) int { return cmp.Compare(a.At, b.At) }) // application order
+	for _, f := range byAt {
+		steps := &timed
+		if f.From == FromRollback {
+			steps = &fromRollback
 		}
-		if f.For > 0 {
-			timed = append(timed, Step{Phase: PhaseRevert, At: f.At.D() + f.For.D(), Static: true,
-				Description: fmt.Sprintf("revert %s on %s after %s", f.Kind, f.Target, f.For)})
-		} else {
+		*steps = append(*steps, Step{Phase: PhaseFault, At: f.At.D(), Static: f.From != FromRollback,
+			When: "t_trigger+" + f.At.String(), Description: fmt.Sprintf("apply %s to %s%s", f.Kind, f.Target, paramsText(f.Params))})
+		switch {
+		case f.Kind == "kill": // a lasting fault: see inject.Lasting
+			(*steps)[len(*steps)-1].Description += "; it stays down until the rollback (or the supervisor its params declare) starts it; drill never restarts it"
+		case f.For > 0:
+			*steps = append(*steps, Step{Phase: PhaseRevert, At: f.At.D() + f.For.D(), Static: f.From != FromRollback,
+				When: "t_trigger+" + (f.At + f.For).String(), Description: fmt.Sprintf("revert %s on %s after %s", f.Kind, f.Target, f.For)})
+		case f.From == FromRollback:
+			(*steps)[len(*steps)-1].Description += " (until the trial ends)"
+		default:
 			untilRollback = append(untilRollback, f)
 		}
 	}
@@ -140,12 +146,14 @@ func (s *Scenario) Plan() Plan {
 		when(PhaseTrigger, "when the condition holds", "t_detect: the alert fired; the %s plan decides%s, its time sampled from the trial's seed (TTM; with compression the real wait is shorter and the report gives the modelled TTM and RTC); t_trigger when it proceeds (an aborting gate rolls nothing back); %s",
 			t.Kind, paramsText(t.Params), inflight)
 	}
-	m := s.Rollback.Mechanism
-	when(PhaseRollback, "t_trigger", "%s", mechanismText(s, m))
 	for i := len(untilRollback) - 1; i >= 0; i-- { // reverse order of application
 		f := untilRollback[i]
 		when(PhaseRevert, "t_trigger", "revert %s on %s (it lasts until the rollback)", f.Kind, f.Target)
 	}
+	m := s.Rollback.Mechanism
+	when(PhaseRollback, "t_trigger", "%s", mechanismText(s, m))
+	slices.SortStableFunc(fromRollback, func(a, b Step) int { return cmp.Compare(a.At, b.At) })
+	pl.Steps = append(pl.Steps, fromRollback...)
 	when(PhaseRecover, "rollback end … +"+s.Rollback.Timeout.String(),
 		"wait for %d consecutive passing probes started after the rollback's last step; t_recovered = the answer to the first of them (observed up to %s late); none by the timeout: the rollback failed",
 		pr.RecoverAfter, pl.ErrorBound)

@@ -1,6 +1,7 @@
 package scenario_test
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -61,8 +62,10 @@ var _ = Describe("Plan", func() {
 		s, err := scenario.Load("testdata/full.yaml")
 		Expect(err).NotTo(HaveOccurred())
 		p := s.Plan()
+		// As the trial does it: at t_trigger the faults lasting until the rollback are
+		// reverted first, then the mechanism runs.
 		Expect(phases(p)).To(Equal([]string{"setup", "setup", "setup", "setup", "warm-up", "change", "watch",
-			"fault", "fault", "revert", "trigger", "rollback", "revert", "recover", "verify", "reset"}))
+			"fault", "fault", "revert", "trigger", "revert", "rollback", "recover", "verify", "reset"}))
 		var whens []string
 		for _, st := range p.Steps[4:10] {
 			whens = append(whens, st.WhenText())
@@ -70,8 +73,19 @@ var _ = Describe("Plan", func() {
 		Expect(whens).To(Equal([]string{"t_fault-2s", "t_fault", "t_fault", "t_fault+500ms", "t_fault+1s", "t_fault+4s"}))
 		Expect(p.Steps[7].Description).To(Equal("apply pause to cache"))
 		Expect(p.Steps[8].Description).To(Equal("apply latency to api-to-ledger (jitter=50ms, latency=200ms)"))
-		Expect(p.Steps[12].Description).To(Equal("revert pause on cache (it lasts until the rollback)"))
+		Expect(p.Steps[11].Description).To(Equal("revert pause on cache (it lasts until the rollback)"))
 		Expect(p.Steps[14].Description).To(ContainSubstring("no final read"))
+	})
+
+	It("schedules faults that count from the rollback after its start, in order", func() {
+		s, err := scenario.Load("testdata/full.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		s.Faults = append(s.Faults, scenario.Fault{Kind: "latency", Target: "ledger", From: scenario.FromRollback,
+			At: scenario.Duration(100 * time.Millisecond), Params: map[string]any{"latency": "200ms"}})
+		p := s.Plan()
+		i := slices.IndexFunc(p.Steps, func(st scenario.Step) bool { return st.Phase == "rollback" })
+		Expect(p.Steps[i+1].WhenText()).To(Equal("t_trigger+100ms"))
+		Expect(p.Steps[i+1].Description).To(Equal("apply latency to ledger (latency=200ms) (until the trial ends)"))
 	})
 
 	It("renders an aligned table", func() {

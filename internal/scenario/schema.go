@@ -15,7 +15,8 @@ var required = map[string][]string{
 	"Scenario":        {"version", "name", "objectives", "stack", "probes", "rollback"},
 	"Objectives":      {"rto"},
 	"Stack":           {"services"},
-	"Service":         {"name", "port", "health"},
+	"Service":         {"name", "port"},
+	"ReadyHTTP":       {"path"},
 	"Release":         {"name"},
 	"Proxy":           {"name", "upstream"},
 	"Workload":        {"kind"},
@@ -49,6 +50,13 @@ var constraints = map[string]map[string]any{
 	"Service.Command":           {"minItems": 1},
 	"Service.Port":              {"minimum": 1, "maximum": 65535},
 	"Service.Health":            {"pattern": "^/"},
+	"Service.DependsOn":         {"uniqueItems": true},
+	"ReadyHTTP.Path":            {"pattern": "^/"},
+	"ReadyHTTP.Port":            {"minimum": 1, "maximum": 65535},
+	"ReadyHTTP.Status":          {"minimum": 100, "maximum": 599},
+	"ReadyTCP.Port":             {"minimum": 1, "maximum": 65535},
+	"Ready.Exec":                {"minItems": 1},
+	"Ready.Log":                 {"minLength": 1},
 	"Service.StartTimeout":      {"default": Duration(DefaultStartTimeout).String()},
 	"Workload.Kind":             {"enum": WorkloadKinds},
 	"Workload.Rate":             {"exclusiveMinimum": 0, "default": DefaultWorkloadRate},
@@ -100,6 +108,15 @@ var objectConstraints = map[string]map[string]any{
 	"Probes": {"oneOf": []any{
 		map[string]any{"required": []string{ProbeHTTP}}, map[string]any{"required": []string{ProbeTCP}},
 		map[string]any{"required": []string{ProbeExec}}, map[string]any{"required": []string{ProbePrometheus}},
+	}},
+	// Exactly one readiness check per service, and exactly one kind in it.
+	"Service": {"oneOf": []any{
+		map[string]any{"required": []string{"health"}, "not": map[string]any{"required": []string{"ready"}}},
+		map[string]any{"required": []string{"ready"}, "not": map[string]any{"required": []string{"health"}}},
+	}},
+	"Ready": {"oneOf": []any{
+		map[string]any{"required": []string{"http"}}, map[string]any{"required": []string{"tcp"}},
+		map[string]any{"required": []string{"exec"}}, map[string]any{"required": []string{"log"}},
 	}},
 	// An HTTP check (path with service) or a command check.
 	"VerifyCheck": {"oneOf": []any{

@@ -68,6 +68,12 @@ type Control struct {
 	Observe Duration `yaml:"observe,omitempty" json:"observe,omitempty"`
 }
 
+// Values of Fault.From.
+const (
+	FromChange   = "change"
+	FromRollback = "rollback"
+)
+
 // ControlNone is the control release that deploys nothing.
 const ControlNone = "none"
 
@@ -93,8 +99,12 @@ type Service struct {
 	Port int `yaml:"port" json:"port"`
 	// Env is the environment of every release of this service.
 	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
-	// Health is the HTTP path that answers 2xx once the service is ready: the readiness check of every start and deploy (a release is routed traffic only once it passes).
-	Health string `yaml:"health" json:"health"`
+	// Health is the HTTP path that answers 2xx once the service is ready: the readiness check of every start and deploy (a release is routed traffic only once it passes). Shorthand for ready: {http: {path: PATH}}; exactly one of health and ready is set.
+	Health string `yaml:"health,omitempty" json:"health,omitempty"`
+	// Ready is the readiness check of every start and deploy of the service when it is not an HTTP path on the service port: a release is routed traffic only once it passes. Exactly one of health and ready is set.
+	Ready *Ready `yaml:"ready,omitempty" json:"ready,omitempty"`
+	// DependsOn lists the services that must be ready before this one starts; teardown stops them after it.
+	DependsOn []string `yaml:"depends_on,omitempty" json:"depends_on,omitempty"`
 	// Strategy is how a new release of the service is deployed (the change and every redeploy): "start-first" (default: the new release starts beside the old one on its own address, becomes ready by the health check, the front switch moves new connections to it, and the old one drains and stops; no gap) "recreate" (stop, then start: the gap is the change's own downtime, reported apart from the defect's), or "blue-green" (start-first, but the previous release keeps running idle behind the switch, for the blue-green mechanism to flip back to).
 	Strategy string `yaml:"strategy,omitempty" json:"strategy,omitempty"`
 	// StartTimeout bounds how long a start or redeploy may take to become ready.
@@ -103,6 +113,34 @@ type Service struct {
 	Release string `yaml:"release" json:"release"`
 	// Releases are the versions this service can run.
 	Releases []Release `yaml:"releases" json:"releases"`
+}
+
+// Ready is a service's readiness check: exactly one of http, tcp, exec and log is set. It is polled until it passes or start_timeout runs out, on every start, restart and deploy.
+type Ready struct {
+	// HTTP passes when a GET answers the expected status.
+	HTTP *ReadyHTTP `yaml:"http,omitempty" json:"http,omitempty"`
+	// TCP passes when a TCP connection opens.
+	TCP *ReadyTCP `yaml:"tcp,omitempty" json:"tcp,omitempty"`
+	// Exec is an argv that exits 0 once the service is ready (e.g. pg_isready, redis-cli ping); the process runtime runs it on drill's host with the instance's environment and ${PORT}-style expansion, the docker runtime inside the container.
+	Exec []string `yaml:"exec,omitempty" json:"exec,omitempty"`
+	// Log is text the service prints (stdout or stderr) once it is ready, e.g. "ready to accept connections".
+	Log string `yaml:"log,omitempty" json:"log,omitempty"`
+}
+
+// ReadyHTTP is an HTTP readiness check.
+type ReadyHTTP struct {
+	// Path of the GET request.
+	Path string `yaml:"path" json:"path"`
+	// Port of the check when it is not the service's port (a health or admin port). The docker runtime checks this container port; the process runtime gives each instance a free port for it, in HEALTH_PORT and ${HEALTH_PORT}.
+	Port int `yaml:"port,omitempty" json:"port,omitempty"`
+	// Status is the expected status (default: any 2xx).
+	Status int `yaml:"status,omitempty" json:"status,omitempty"`
+}
+
+// ReadyTCP is a TCP readiness check.
+type ReadyTCP struct {
+	// Port to connect to when it is not the service's port; on the process runtime a free port of each instance, in HEALTH_PORT and ${HEALTH_PORT}.
+	Port int `yaml:"port,omitempty" json:"port,omitempty"`
 }
 
 // Release is one version of a service: what differs from the service's defaults.
@@ -243,10 +281,12 @@ type Fault struct {
 	Kind string `yaml:"kind" json:"kind"`
 	// Target is the proxy or service the fault acts on.
 	Target string `yaml:"target" json:"target"`
-	// At is the offset from t_fault at which the fault is applied.
+	// At is the offset from t_fault (or from t_trigger, with from: rollback) at which the fault is applied.
 	At Duration `yaml:"at,omitempty" json:"at,omitempty"`
-	// For is how long the fault lasts; 0 means until the rollback.
+	// For is how long the fault lasts; 0 means until the rollback (from: rollback: until the trial ends).
 	For Duration `yaml:"for,omitempty" json:"for,omitempty"`
+	// From is what At counts from: "change" (default, t_fault) or "rollback" (t_trigger): degraded conditions while the rollback runs, where rollbacks fail.
+	From string `yaml:"from,omitempty" json:"from,omitempty"`
 	// Params are the kind's typed parameters, checked strictly by the kind.
 	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
 }

@@ -133,6 +133,7 @@ func (v *validator) stack() {
 		v.unique(seen, svc.Name, path, "service")
 		v.service(svc, path)
 	}
+	v.dependencies()
 	for i, px := range s.Stack.Proxies {
 		path := fmt.Sprintf("stack.proxies[%d]", i)
 		v.unique(seen, px.Name, path, "proxy")
@@ -175,9 +176,7 @@ func (v *validator) service(svc Service, path string) {
 	if svc.Port < 1 || svc.Port > 65535 {
 		v.errf(path+".port", "%s.port must be between 1 and 65535, got %d", path, svc.Port)
 	}
-	if !strings.HasPrefix(svc.Health, "/") {
-		v.errf(path+".health", "%s.health must be an HTTP path starting with \"/\", got %q", path, svc.Health)
-	}
+	v.readiness(svc, path)
 	if svc.Strategy != "" && !slices.Contains(Strategies, svc.Strategy) {
 		v.errf(path+".strategy", "unknown strategy %q%s", svc.Strategy, v.known(Strategies))
 	}
@@ -355,6 +354,9 @@ func (v *validator) breakage() {
 		path := fmt.Sprintf("faults[%d]", i)
 		if f.Kind == "" {
 			v.errf(path, "%s.kind is required", path)
+		}
+		if f.From != "" && f.From != FromChange && f.From != FromRollback {
+			v.errf(path+".from", "%s.from must be %q or %q, got %q", path, FromChange, FromRollback, f.From)
 		}
 		switch {
 		case f.Target == "":

@@ -52,7 +52,7 @@ var _ = Describe("validation", func() {
 		Entry("fault kind missing", "change: {service: ledger, release: v2}\n", "faults:\n  - target: ledger\n", 26, `faults[0].kind is required`),
 		Entry("mechanism kind missing", "{kind: redeploy, service: ledger}", "{service: ledger}", 27, `rollback.mechanism.kind is required`),
 		Entry("mechanism service", "kind: redeploy, service: ledger", "kind: redeploy, service: nope", 27, `rollback.mechanism.service "nope" is not a service`),
-		Entry("trigger kind", "kind: automated", "kind: manual", 28, `unknown rollback.trigger.kind "manual" (one of: automated)`),
+		Entry("trigger kind missing", "kind: automated, ", "", 28, `rollback.trigger.kind is required (one of: automated, manual, hybrid)`),
 		Entry("condition unknown variable", `"error_rate > 0.5"`, `"eror_rate > 0.5"`, 28, `rollback.trigger.condition "eror_rate > 0.5": unknown name eror_rate`),
 		Entry("condition not bool", `"error_rate > 0.5"`, `"error_rate * 2"`, 28, `expected bool`),
 		Entry("condition syntax", `"error_rate > 0.5"`, `"error_rate >"`, 28, `rollback.trigger.condition "error_rate >"`),

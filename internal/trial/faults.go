@@ -43,11 +43,18 @@ func newFaults(t *run, st stack.Stack, runtime string, specs []scenario.Fault) (
 	return f, nil
 }
 
-// start schedules every fault relative to now (t_fault).
+// start schedules every fault that counts from the change relative to now (t_fault).
 func (f *faults) start(ctx context.Context) {
-	for i := range f.specs {
-		f.wg.Add(1)
-		go f.run(ctx, i)
+	f.schedule(ctx, false)
+}
+
+// schedule starts the faults counting from the rollback (rollback) or from the change.
+func (f *faults) schedule(ctx context.Context, rollback bool) {
+	for i, spec := range f.specs {
+		if (spec.From == scenario.FromRollback) == rollback {
+			f.wg.Add(1)
+			go f.run(ctx, i)
+		}
 	}
 }
 
@@ -67,8 +74,11 @@ func (f *faults) run(ctx context.Context, i int) {
 	f.mu.Lock()
 	f.reverts[i] = revert
 	// A lasting fault (a kill) is not undone when the rollback starts: what brings the
-	// service back is the rollback itself, or the supervisor the fault declares.
-	if l, ok := f.built[i].(inject.Lasting); spec.For == 0 && !(ok && l.LastsPastRollback()) {
+	// service back is the rollback itself, or the supervisor the fault declares. One
+	// applied from the rollback on lasts until the trial ends.
+	l, lasting := f.built[i].(inject.Lasting)
+	lasting = lasting && l.LastsPastRollback()
+	if spec.For == 0 && !lasting && spec.From != scenario.FromRollback {
 		f.untilRB = append(f.untilRB, i)
 	}
 	f.mu.Unlock()
@@ -106,14 +116,16 @@ func (f *faults) revert(ctx context.Context, i int) {
 	f.t.event(EventFaultReverted, f.specs[i].Kind+" "+f.specs[i].Target)
 }
 
-// atRollback reverts the faults that last until the rollback.
+// atRollback reverts the faults that last until the rollback (in reverse order of
+// application), then starts the schedule of those that count from it.
 func (f *faults) atRollback(ctx context.Context) {
 	f.mu.Lock()
 	ids := append([]int(nil), f.untilRB...)
 	f.mu.Unlock()
-	for _, i := range ids {
-		f.revert(ctx, i)
+	for k := len(ids) - 1; k >= 0; k-- {
+		f.revert(ctx, ids[k])
 	}
+	f.schedule(ctx, true)
 }
 
 // close stops the schedule and reverts whatever is still applied, even after ctx ended.
