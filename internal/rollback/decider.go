@@ -26,6 +26,8 @@ type DecideInput struct {
 	// Step, when set, is told each part of the decision as it begins (a checkpoint, the
 	// gate opening, its outcome); the trial records them as events "decision_"+step.
 	Step func(step, detail string)
+	// Alert is the evidence at the alert, for an operator to decide on (game days).
+	Alert Alert
 }
 
 // step reports a step when someone listens.
@@ -79,6 +81,11 @@ type Decision struct {
 	// replaced by the modelled decision time (nil when the measure is).
 	ModelledTTM *measure.Offset `json:"modelled_ttm_ms,omitempty"`
 	ModelledRTC *measure.Offset `json:"modelled_rtc_ms,omitempty"`
+	// Operator, Decided and Paused are a game day's: who answered, when (UTC), and how
+	// long they held the decision paused (included in the decision time).
+	Operator string         `json:"operator,omitempty"`
+	Decided  *time.Time     `json:"decided,omitempty"`
+	Paused   measure.Offset `json:"paused_ms,omitempty"`
 }
 
 // DecisionPart is one timed part of a decision: a procedure checkpoint with its role, or

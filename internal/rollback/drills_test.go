@@ -3,6 +3,8 @@ package rollback_test
 import (
 	"context"
 	"fmt"
+	"github.com/drillhq/drill/internal/runner"
+	"github.com/drillhq/drill/internal/stats"
 	"os"
 	"path/filepath"
 	"strings"
@@ -95,6 +97,26 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the pr
 		// The change kept v1 running: its deploy drained nothing.
 		Expect(names(res)).NotTo(ContainElement("change_old_stopped"))
 		Expect(res.Timing.TTR.D()).To(BeNumerically("<", res.Timing.TTD.D()+time.Second))
+	})
+
+	It("migration: the down step runs, then v1 serves over schema-1 data again", func() {
+		res := drill(load("rollback-migration.yaml"))
+		Expect(res.Schema.Release).To(Equal("v1"))
+		Expect(res.Schema.DataSchema).To(Equal(1), "the down migration ran")
+		Expect(afterStart(res)).To(ContainElements("rollback_migrated_down", "rollback_switched", "rollback_end"))
+	})
+
+	It("migration without its down step: a failed rollback naming the step, and a FAIL verdict", func() {
+		sc := load("rollback-migration-missing-down.yaml")
+		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
+		Expect(res.Outcome).To(Equal(trial.NotRecovered))
+		Expect(res.Error).To(ContainSubstring("step redeploy"))
+		Expect(res.Error).To(ContainSubstring("refusing to start over newer data"))
+		Expect(afterStart(res)).To(ContainElements("rollback_no_down_step", trial.EventRollbackFailed))
+
+		run, err := runner.Run(context.Background(), runner.Config{Scenario: sc, Runtime: stack.NewProcess(), Trials: 2, Seed: 3})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(run.Summary.Verdict).To(Equal(stats.Fail))
 	})
 
 	It("restart: the killed ledger serves its release again", func() {

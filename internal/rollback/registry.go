@@ -30,6 +30,7 @@ func NewRegistry() *Registry {
 	r.Register("hook", buildHook)
 	r.Register("feature-flag", buildFeatureFlag)
 	r.Register("blue-green", buildBlueGreen)
+	r.Register("migration", buildMigration)
 	return r
 }
 

@@ -103,6 +103,8 @@ type Service struct {
 	Health string `yaml:"health,omitempty" json:"health,omitempty"`
 	// Ready is the readiness check of every start and deploy of the service when it is not an HTTP path on the service port: a release is routed traffic only once it passes. Exactly one of health and ready is set.
 	Ready *Ready `yaml:"ready,omitempty" json:"ready,omitempty"`
+	// User runs the service as this user, a name or uid[:gid] (a database refuses to run as root). The process runtime needs root for it and gives the user the service's data directory; the docker runtime sets the container's user.
+	User string `yaml:"user,omitempty" json:"user,omitempty"`
 	// DependsOn lists the services that must be ready before this one starts; teardown stops them after it.
 	DependsOn []string `yaml:"depends_on,omitempty" json:"depends_on,omitempty"`
 	// Strategy is how a new release of the service is deployed (the change and every redeploy): "start-first" (default: the new release starts beside the old one on its own address, becomes ready by the health check, the front switch moves new connections to it, and the old one drains and stops; no gap) "recreate" (stop, then start: the gap is the change's own downtime, reported apart from the defect's), or "blue-green" (start-first, but the previous release keeps running idle behind the switch, for the blue-green mechanism to flip back to).

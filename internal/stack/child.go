@@ -4,24 +4,33 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"sort"
-	"sync"
 	"syscall"
 	"time"
 )
 
 // child is one running service process, in its own process group so every process it
-// spawns is signalled with it, and killed by the kernel if drill itself dies.
+// spawns is signalled with it, and killed by the kernel if drill itself dies. Kills and
+// pauses reach its whole tree (proctree.go), processes that left the group included.
+// Its output goes straight to a file (logPath), kept after it exits.
 type child struct {
-	cmd    *exec.Cmd
-	out    *tailBuffer
-	exited chan struct{}
-	err    error // valid after exited is closed
+	cmd     *exec.Cmd
+	logPath string
+	exited  chan struct{}
+	err     error // valid after exited is closed
 }
 
-func startChild(argv []string, env map[string]string, dir string) (*child, error) {
+// startChild starts argv in dir with env added to drill's, its stdout and stderr
+// appended to logPath, as cred's user (nil: drill's).
+func startChild(argv []string, env map[string]string, dir, logPath string, cred *syscall.Credential) (*child, error) {
+	out, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("open output file: %w (check that the output directory is writable)", err)
+	}
+	defer out.Close() // the child has its own copy
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
 	keys := make([]string, 0, len(env))
@@ -33,13 +42,12 @@ func startChild(argv []string, env map[string]string, dir string) (*child, error
 	for _, k := range keys {
 		cmd.Env = append(cmd.Env, k+"="+env[k])
 	}
-	out := &tailBuffer{max: 4096}
 	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: cred}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	c := &child{cmd: cmd, out: out, exited: make(chan struct{})}
+	c := &child{cmd: cmd, logPath: logPath, exited: make(chan struct{})}
 	go func() {
 		c.err = cmd.Wait()
 		close(c.exited)
@@ -69,65 +77,119 @@ func (c *child) done() bool {
 	}
 }
 
-// kill sends SIGKILL and waits until the process is reaped.
+// kill freezes the process's whole tree, SIGKILLs all of it, and waits until the
+// process is reaped: nothing of the service runs on after it returns.
 func (c *child) kill() error {
-	if err := c.signal(syscall.SIGKILL); err != nil {
-		return err
+	if c.done() {
+		return nil
 	}
+	tree := freezeTree(c.cmd.Process.Pid)
+	errs := []error{signalProcs(tree, syscall.SIGKILL), c.signal(syscall.SIGKILL)}
 	<-c.exited
-	return nil
+	errs = append(errs, waitGone(tree, killWait))
+	return errors.Join(errs...)
 }
 
+// pause freezes (SIGSTOP) or thaws (SIGCONT) the process's whole tree.
 func (c *child) pause(paused bool) error {
+	if c.done() {
+		return nil
+	}
 	if paused {
+		freezeTree(c.cmd.Process.Pid)
 		return c.signal(syscall.SIGSTOP)
 	}
-	return c.signal(syscall.SIGCONT)
+	err := signalProcs(procTree(c.cmd.Process.Pid), syscall.SIGCONT)
+	return errors.Join(err, c.signal(syscall.SIGCONT))
 }
 
-// stop asks for a graceful exit (SIGTERM) and kills the group after grace.
+// stop asks for a graceful exit (SIGTERM to the group) and kills the tree after grace;
+// what of the tree outlives the process is killed once it exited.
 func (c *child) stop(grace time.Duration) error {
-	_ = c.signal(syscall.SIGCONT) // a paused process cannot handle SIGTERM
+	if c.done() {
+		return nil
+	}
+	tree := procTree(c.cmd.Process.Pid)
+	_ = signalProcs(tree, syscall.SIGCONT) // a paused process cannot handle SIGTERM
+	_ = c.signal(syscall.SIGCONT)
 	if err := c.signal(syscall.SIGTERM); err != nil {
 		return err
 	}
 	select {
 	case <-c.exited:
 		_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL) // stragglers of the group
+		_ = signalProcs(tree, syscall.SIGKILL)                // and of the tree
 		return nil
 	case <-time.After(grace):
 		return c.kill()
 	}
 }
 
-// tail renders the last output of the process for error messages.
+// tailBytes is how much of a failed start's output an error quotes.
+const tailBytes = 2048
+
+// tail renders the end of the process's output for error messages, with the file that
+// holds all of it.
 func (c *child) tail() string {
-	b := bytes.TrimSpace(c.out.bytes())
+	b := bytes.TrimSpace(readTail(c.logPath, tailBytes))
 	if len(b) == 0 {
-		return ""
+		return "; no output (file " + c.logPath + ")"
 	}
-	return "; last output: " + string(b)
+	return "; output in " + c.logPath + ", last lines:\n" + string(b)
 }
 
-// tailBuffer keeps the last max bytes written to it.
-type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = t.buf[over:]
+// readTail is the last n bytes of the file at path (nil when unreadable).
+func readTail(path string, n int64) []byte {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
 	}
-	return len(p), nil
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil
+	}
+	off := max(st.Size()-n, 0)
+	b, _ := io.ReadAll(io.NewSectionReader(f, off, st.Size()-off))
+	return b
 }
 
-func (t *tailBuffer) bytes() []byte {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return append([]byte(nil), t.buf...)
+// logWatch looks for text in a growing output file, reading only what is new on each
+// call; a match split between two reads is still found.
+type logWatch struct {
+	path  string
+	text  []byte
+	off   int64
+	carry []byte
+	found bool
+}
+
+func newLogWatch(path, text string) *logWatch {
+	return &logWatch{path: path, text: []byte(text)}
+}
+
+// seen reports whether the text has appeared in the file so far. Not safe for
+// concurrent use: one readiness wait calls it.
+func (w *logWatch) seen() bool {
+	if w.found || len(w.text) == 0 {
+		return true
+	}
+	f, err := os.Open(w.path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.NewSectionReader(f, w.off, 1<<40))
+	if err != nil || len(b) == 0 {
+		return false
+	}
+	w.off += int64(len(b))
+	buf := append(w.carry, b...)
+	if bytes.Contains(buf, w.text) {
+		w.found = true
+		return true
+	}
+	keep := min(len(buf), len(w.text)-1)
+	w.carry = append([]byte(nil), buf[len(buf)-keep:]...)
+	return false
 }

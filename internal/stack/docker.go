@@ -249,6 +249,11 @@ func dockerServiceDataDir(root, service string) (string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("make data dir for %s: %w", service, err)
 	}
+	// The container's own user (postgres, redis: not drill's) must be able to write
+	// here; a database then makes its own private directory inside (PGDATA=/data/pg).
+	if err := os.Chmod(dir, 0o777); err != nil {
+		return "", fmt.Errorf("make data dir for %s writable: %w", service, err)
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", fmt.Errorf("make data dir for %s: %w", service, err)

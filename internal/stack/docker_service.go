@@ -52,10 +52,15 @@ var (
 	_ Reviver      = (*dockerService)(nil)
 	_ Flipper      = (*dockerService)(nil)
 	_ Disconnector = (*dockerService)(nil)
+	_ DataKeeper   = (*dockerService)(nil)
 )
 
 // Endpoint implements Service.
 func (s *dockerService) Endpoint() string { return s.endpoint }
+
+// DataDir is the host directory mounted at /data in every container of the service:
+// the same across kills, restarts and deploys within the stack.
+func (s *dockerService) DataDir() string { return s.dataDir }
 
 // Release implements Service.
 func (s *dockerService) Release() string {
@@ -274,8 +279,9 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	name := "drill-" + s.st.id + "-" + s.spec.Name + "-" + strconv.Itoa(s.gen)
 	s.mu.Unlock()
 	port := strconv.Itoa(s.spec.Port) + "/tcp"
-	env := mergeEnv(s.st.proxyEnv, s.spec.Env, rel.Env)
-	env["HOST"], env["PORT"] = "0.0.0.0", strconv.Itoa(s.spec.Port)
+	vars := mergeEnv(s.st.vars, map[string]string{"HOST": "0.0.0.0", "PORT": strconv.Itoa(s.spec.Port), "DATA_DIR": dockerDataMount})
+	env := expandEnv(mergeEnv(s.st.proxyEnv, s.st.endpointEnv, s.spec.Env, rel.Env), vars)
+	env["HOST"], env["PORT"], env["DRILL_DATA_DIR"] = "0.0.0.0", strconv.Itoa(s.spec.Port), dockerDataMount
 	fixture := s.spec.Fixture != ""
 	if fixture {
 		env["LEDGER_RELEASE"], env["LEDGER_DATA"] = rel.Name, dockerDataMount
@@ -284,24 +290,25 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	if timeout <= 0 {
 		timeout = dockerStartTimeout
 	}
-	health := s.spec.Health
-	if health == "" {
-		health = "/"
-	}
+	ready := s.spec.Readiness()
+	waitFor, readyPorts := dockerWaitReady(ready, s.spec.Port, timeout)
 	opts := []testcontainers.ContainerCustomizer{
 		testcontainers.WithName(name),
 		testcontainers.WithLabels(dockerWith(s.st.labels, LabelService, s.spec.Name)),
 		testcontainers.WithLogger(s.st.d.logger),
 		tcnetwork.WithNetworkName([]string{s.spec.Name}, s.st.netName),
 		testcontainers.WithEnv(env),
-		testcontainers.WithExposedPorts(port),
-		testcontainers.WithHostConfigModifier(dockerLoopbackPorts([]string{port})),
+		testcontainers.WithExposedPorts(append([]string{port}, readyPorts...)...),
+		testcontainers.WithHostConfigModifier(dockerLoopbackPorts(append([]string{port}, readyPorts...))),
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
 			hc.Binds = append(hc.Binds, s.dataDir+":"+dockerDataMount)
 		}),
-		testcontainers.WithWaitStrategy(dockerWaitHTTP(health, port, timeout)),
+		testcontainers.WithWaitStrategy(waitFor),
 	}
-	if fixture {
+	switch {
+	case s.spec.User != "":
+		opts = append(opts, testcontainers.WithConfigModifier(func(c *container.Config) { c.User = s.spec.User }))
+	case fixture:
 		// Fixture images are drill's own: run them as drill's user so the data they
 		// write on the host belongs to whoever runs drill.
 		opts = append(opts, testcontainers.WithConfigModifier(func(c *container.Config) {
@@ -310,8 +317,8 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	}
 	ctr, err := testcontainers.Run(ctx, ref, opts...)
 	if err != nil {
-		return nil, "", dockerRunFailed(ctx, ctr, fmt.Errorf("start %s %s (%s; ready when GET %s on port %d answers 2xx within %s): %w",
-			s.spec.Name, release, ref, health, s.spec.Port, timeout, err))
+		return nil, "", dockerRunFailed(ctx, ctr, fmt.Errorf("start %s %s (%s; ready when %s, service port %d, within %s): %w",
+			s.spec.Name, release, ref, ready.Describe(), s.spec.Port, timeout, err))
 	}
 	up, err := s.upstream(ctx, ctr)
 	if err != nil {
@@ -436,10 +443,31 @@ func (s *dockerService) Stop(ctx context.Context) error {
 // halt waits for the draining containers (teardown removes the rest by label).
 func (s *dockerService) halt() { s.draining.Wait() }
 
-// dockerWaitHTTP waits until GET path on port answers 2xx: the service's readiness check.
-func dockerWaitHTTP(path, port string, timeout time.Duration) *wait.HTTPStrategy {
-	return wait.ForHTTP(path).WithPort(port).WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval).
-		WithStatusCodeMatcher(func(code int) bool { return code/100 == 2 })
+// dockerWaitReady is the service's readiness check r as a wait strategy, and the
+// container ports besides the service port it needs published (a health port).
+func dockerWaitReady(r scenario.Ready, servicePort int, timeout time.Duration) (wait.Strategy, []string) {
+	portOf := func(p int) string {
+		if p == 0 {
+			p = servicePort
+		}
+		return strconv.Itoa(p) + "/tcp"
+	}
+	var extra []string
+	if hp := r.HealthPort(servicePort); hp != 0 {
+		extra = []string{portOf(hp)}
+	}
+	switch {
+	case r.HTTP != nil:
+		want := r.HTTP.Status
+		return wait.ForHTTP(r.HTTP.Path).WithPort(portOf(r.HTTP.Port)).WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval).
+			WithStatusCodeMatcher(func(code int) bool { return (want == 0 && code/100 == 2) || code == want }), extra
+	case r.TCP != nil:
+		return wait.ForListeningPort(portOf(r.TCP.Port)).SkipInternalCheck().WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval), extra
+	case len(r.Exec) > 0:
+		return wait.ForExec(r.Exec).WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval).
+			WithExitCodeMatcher(func(code int) bool { return code == 0 }), extra
+	}
+	return wait.ForLog(r.Log).WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval), extra
 }
 
 // Disconnect implements Disconnector: detaches the container from the stack's network.

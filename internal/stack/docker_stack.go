@@ -39,7 +39,11 @@ type dockerStack struct {
 	order      []*dockerService
 	proxies    map[string]int    // proxy name → listen port inside the Toxiproxy container
 	proxyEnv   map[string]string // DRILL_PROXY_<NAME> → toxiproxy:port, for every service
-	endpoints  map[string]string // proxy name → host:port on the host
+	// endpointEnv is DRILL_ENDPOINT_<SERVICE> → alias:port on the stack network, for every
+	// service; vars are the ${NAME} wiring variables (ENDPOINT_<SERVICE>, PROXY_<NAME>).
+	endpointEnv map[string]string
+	vars        map[string]string
+	endpoints   map[string]string // proxy name → host:port on the host
 
 	downMu sync.Mutex
 }
@@ -61,7 +65,11 @@ func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg UpConfig
 	if err := st.planProxies(spec); err != nil {
 		return err
 	}
-	for _, svc := range spec.Services {
+	services, err := scenario.StartOrder(spec.Services)
+	if err != nil {
+		return fmt.Errorf("start stack: %w", err)
+	}
+	for _, svc := range services {
 		dir, err := dockerServiceDataDir(root, svc.Name)
 		if err != nil {
 			return err
@@ -91,7 +99,12 @@ func (st *dockerStack) planProxies(spec scenario.Stack) error {
 		st.proxies[svc.Name] = port
 		port++
 	}
-	st.proxyEnv = map[string]string{}
+	st.proxyEnv, st.endpointEnv, st.vars = map[string]string{}, map[string]string{}, map[string]string{}
+	for _, svc := range spec.Services {
+		direct := net.JoinHostPort(svc.Name, strconv.Itoa(svc.Port))
+		st.endpointEnv[EnvName(EndpointEnvPrefix, svc.Name)] = direct
+		st.vars[EnvName(varEndpointPrefix, svc.Name)] = direct
+	}
 	for _, p := range spec.Proxies {
 		if _, dup := st.proxies[p.Name]; dup {
 			return fmt.Errorf("plan proxies: proxy %q clashes with a service or another proxy", p.Name)
@@ -99,13 +112,15 @@ func (st *dockerStack) planProxies(spec scenario.Stack) error {
 		st.proxies[p.Name] = port
 		// Services reach a scenario proxy inside the network, at Toxiproxy's alias.
 		st.proxyEnv[EnvName(ProxyEnvPrefix, p.Name)] = net.JoinHostPort(dockerToxiproxyAlias, strconv.Itoa(port))
+		st.vars[EnvName(varProxyPrefix, p.Name)] = st.proxyEnv[EnvName(ProxyEnvPrefix, p.Name)]
 		port++
 	}
 	return nil
 }
 
 // startAll starts the proxy container, makes every service's switch in it, then starts
-// the services at once (they do not depend on each other); each switches to itself.
+// the services: one after the other in depends_on order when any service depends on
+// another, else all at once; each switches to itself.
 func (st *dockerStack) startAll(ctx context.Context) error {
 	if err := st.startToxiproxy(ctx); err != nil {
 		return err
@@ -115,6 +130,17 @@ func (st *dockerStack) startAll(ctx context.Context) error {
 		if _, err := st.front.Create(ctx, s.spec.Name, "127.0.0.1:"+strconv.Itoa(s.switchPort), ""); err != nil {
 			return err
 		}
+	}
+	for _, s := range st.order {
+		if len(s.spec.DependsOn) == 0 {
+			continue
+		}
+		for _, s := range st.order {
+			if err := s.Deploy(ctx, s.spec.Release); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	errs := make([]error, len(st.order))
 	var wg sync.WaitGroup

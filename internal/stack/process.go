@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 
 	toxiclient "github.com/Shopify/toxiproxy/v2/client"
@@ -31,6 +32,10 @@ func (*Process) Name() string { return "process" }
 func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (Stack, error) {
 	cfg := NewUpConfig(opts...)
 	st := &processStack{services: map[string]*processService{}}
+	services, err := scenario.StartOrder(spec.Services)
+	if err != nil {
+		return nil, fmt.Errorf("start stack: %w", err)
+	}
 	if cfg.DataDir == "" {
 		dir, err := makeTempDir("run")
 		if err != nil {
@@ -43,15 +48,24 @@ func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (
 		return st, err
 	}
 	st.toxi = tp
+	logDir := cfg.OutputDir
+	if logDir == "" {
+		logDir = cfg.DataDir
+	}
 	// Every service's switch first, refusing until the service runs: the proxies in
-	// front of a service forward to its switch, which follows its deploys.
-	for _, svc := range spec.Services {
-		s, err := newProcessService(svc, filepath.Join(cfg.DataDir, svc.Name), tp)
+	// front of a service forward to its switch, which follows its deploys. Services
+	// start in depends_on order and stop in the reverse.
+	vars := map[string]string{}
+	endpointEnv := map[string]string{}
+	for _, svc := range services {
+		s, err := newProcessService(svc, filepath.Join(cfg.DataDir, svc.Name), logDir, tp)
 		if err != nil {
 			return st, err
 		}
 		st.services[svc.Name] = s
 		st.order = append(st.order, s)
+		vars[EnvName(varEndpointPrefix, svc.Name)] = s.switchAddr
+		endpointEnv[EnvName(EndpointEnvPrefix, svc.Name)] = s.switchAddr
 	}
 	// Scenario proxies next, on ports chosen now, so every service starts knowing
 	// where to reach them (DRILL_PROXY_<NAME>).
@@ -66,9 +80,10 @@ func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (
 			return st, err
 		}
 		proxyEnv[EnvName(ProxyEnvPrefix, p.Name)] = addr
+		vars[EnvName(varProxyPrefix, p.Name)] = addr
 	}
 	for _, s := range st.order {
-		s.extraEnv = proxyEnv
+		s.extraEnv, s.vars = mergeEnv(endpointEnv, proxyEnv), vars
 		if err := s.Deploy(ctx, s.spec.Release); err != nil {
 			return st, err
 		}
@@ -129,18 +144,23 @@ func (s *processStack) Down(ctx context.Context) error {
 type processService struct {
 	spec       scenario.Service
 	dataDir    string
-	endpoint   string // front proxy address
-	switchAddr string // the switch the front proxy forwards to
+	logDir     string              // where each instance's output file goes
+	cred       *syscall.Credential // the service's user; nil: drill's
+	endpoint   string              // front proxy address
+	switchAddr string              // the switch the front proxy forwards to
 	front      *embeddedToxiproxy
 
-	// extraEnv is added to every release's environment (the scenario proxies' addresses).
+	// extraEnv is added to every release's environment (the addresses of the stack's
+	// services and scenario proxies); vars are the ${NAME} wiring variables of the stack.
 	extraEnv map[string]string
+	vars     map[string]string
 
 	op       sync.Mutex // serialises lifecycle operations (deploy, kill, restart, stop)
 	mu       sync.Mutex // guards the fields below
 	proc     *child     // the instance serving now; nil when none
 	addr     string     // where proc listens
 	release  string
+	gen      int            // instances started so far: names their output files
 	draining sync.WaitGroup // old instances of start-first deploys, still stopping
 	// standby is the previous release of a blue-green deploy, running idle behind the
 	// switch; FlipBack routes to it again.
@@ -159,18 +179,36 @@ var (
 	_ Controller = (*processService)(nil)
 	_ Reviver    = (*processService)(nil)
 	_ Flipper    = (*processService)(nil)
+	_ DataKeeper = (*processService)(nil)
 )
 
-func newProcessService(spec scenario.Service, dataDir string, front *embeddedToxiproxy) (*processService, error) {
+func newProcessService(spec scenario.Service, dataDir, logDir string, front *embeddedToxiproxy) (*processService, error) {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("make data dir for %s: %w", spec.Name, err)
+	}
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return nil, fmt.Errorf("make output dir for %s: %w", spec.Name, err)
+	}
+	cred, err := runAs(spec.User)
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
+	}
+	if cred != nil {
+		// The service's own user owns its data: a database refuses a directory it cannot write.
+		if err := os.Chown(dataDir, int(cred.Uid), int(cred.Gid)); err != nil {
+			return nil, fmt.Errorf("give data dir of %s to user %s: %w", spec.Name, spec.User, err)
+		}
 	}
 	addr, err := front.createSwitch(spec.Name)
 	if err != nil {
 		return nil, err
 	}
-	return &processService{spec: spec, dataDir: dataDir, switchAddr: addr, front: front}, nil
+	return &processService{spec: spec, dataDir: dataDir, logDir: logDir, switchAddr: addr, front: front, cred: cred}, nil
 }
+
+// DataDir is the directory that holds the service's durable data: the same across
+// kills, restarts and deploys within the stack.
+func (s *processService) DataDir() string { return s.dataDir }
 
 func (s *processService) Endpoint() string { return s.endpoint }
 
@@ -349,8 +387,8 @@ func (s *processService) Restart(ctx context.Context) error {
 	return s.recreate(ctx, s.Release(), newDeployConfig(s.spec, nil))
 }
 
-// launch starts an instance of release on a free port and waits until its health path
-// answers 2xx; on any failure (or ctx ending) the instance is stopped again.
+// launch starts an instance of release on free ports and waits until it passes the
+// service's readiness check; on any failure (or ctx ending) the instance is killed again.
 func (s *processService) launch(ctx context.Context, release string) (*child, string, error) {
 	rel, err := findRelease(s.spec, release)
 	if err != nil {
@@ -364,13 +402,30 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 	if err != nil {
 		return nil, "", err
 	}
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	env := mergeEnv(s.extraEnv, s.spec.Env, rel.Env)
-	env["HOST"], env["PORT"] = "127.0.0.1", strconv.Itoa(port)
+	addr := hostPort(port)
+	ready := s.spec.Readiness()
+	vars := mergeEnv(s.vars, map[string]string{"HOST": "127.0.0.1", "PORT": strconv.Itoa(port), "DATA_DIR": s.dataDir})
+	healthAddr := addr
+	if ready.HealthPort(s.spec.Port) != 0 {
+		hp, err := freePort()
+		if err != nil {
+			return nil, "", err
+		}
+		vars["HEALTH_PORT"], healthAddr = strconv.Itoa(hp), hostPort(hp)
+	}
+	env := expandEnv(mergeEnv(s.extraEnv, s.spec.Env, rel.Env), vars)
+	env["HOST"], env["PORT"], env["DRILL_DATA_DIR"] = "127.0.0.1", vars["PORT"], s.dataDir
+	if hp, ok := vars["HEALTH_PORT"]; ok {
+		env["HEALTH_PORT"] = hp
+	}
 	if s.spec.Fixture != "" {
 		env["LEDGER_RELEASE"], env["LEDGER_DATA"] = rel.Name, s.dataDir
 	}
-	p, err := startChild(argv, env, s.dataDir)
+	s.mu.Lock()
+	s.gen++
+	logPath := filepath.Join(s.logDir, fmt.Sprintf("%s.%d.%s.log", s.spec.Name, s.gen, release))
+	s.mu.Unlock()
+	p, err := startChild(expandAll(argv, vars), env, s.dataDir, logPath, s.cred)
 	if err != nil {
 		return nil, "", fmt.Errorf("start %s %s: %w", s.spec.Name, release, err)
 	}
@@ -378,9 +433,12 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 	if timeout <= 0 {
 		timeout = 15 * time.Second
 	}
-	if err := waitServing(ctx, "http://"+addr+s.spec.Health, timeout, true, p.exited); err != nil {
+	check, every := processCheck(ready, instanceTarget{
+		healthAddr: healthAddr, env: env, vars: vars, output: newLogWatch(logPath, ready.Log),
+	})
+	if err := waitReady(ctx, check, every, timeout, p.exited); err != nil {
 		_ = p.kill()
-		return nil, "", fmt.Errorf("start %s %s: %w%s", s.spec.Name, release, err, p.tail())
+		return nil, "", fmt.Errorf("start %s %s: %w (ready when %s)%s", s.spec.Name, release, err, ready.Describe(), p.tail())
 	}
 	return p, addr, nil
 }

@@ -56,10 +56,9 @@ func waitReady(ctx context.Context, check readyCheck, every, timeout time.Durati
 // instanceTarget is what a readiness check of one process instance needs: where it
 // listens, its environment (for exec checks), and what it printed (for log checks).
 type instanceTarget struct {
-	addr       string // 127.0.0.1:PORT
-	healthAddr string // 127.0.0.1:HEALTH_PORT, or addr
+	healthAddr string // 127.0.0.1:HEALTH_PORT, or its PORT
 	env        map[string]string
-	expand     func(string) string
+	vars       map[string]string // wiring variables, for an exec check's argv
 	output     *logWatch
 }
 
@@ -73,10 +72,7 @@ func processCheck(r scenario.Ready, t instanceTarget) (readyCheck, time.Duration
 	case r.TCP != nil:
 		return func(ctx context.Context) error { return checkTCP(ctx, t.healthAddr) }, readyPoll
 	case len(r.Exec) > 0:
-		argv := make([]string, len(r.Exec))
-		for i, a := range r.Exec {
-			argv[i] = t.expand(a)
-		}
+		argv := expandAll(r.Exec, t.vars)
 		return func(ctx context.Context) error { return checkExec(ctx, argv, t.env) }, readyPollExec
 	case r.Log != "":
 		return func(context.Context) error {

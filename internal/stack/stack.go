@@ -44,6 +44,14 @@ type Service interface {
 	Deploy(ctx context.Context, release string, opts ...DeployOption) error
 }
 
+// DataKeeper is implemented by services with a data directory of their own, which
+// verify checks receive (DRILL_DATA_<SERVICE>) and snapshots copy.
+type DataKeeper interface {
+	// DataDir is the host path of the service's data, kept across kills, restarts and
+	// deploys within the stack.
+	DataDir() string
+}
+
 // Flipper is implemented by services whose previous release still runs idle behind
 // their switch (the blue-green strategy).
 type Flipper interface {
@@ -79,6 +87,10 @@ type UpConfig struct {
 	// across redeploys and left in place by Down (the caller owns it). When empty the
 	// runtime makes a temporary directory and removes it at Down.
 	DataDir string
+	// OutputDir, when set, receives every service instance's output, one file each
+	// (<service>.<n>.<release>.log), left in place by Down. When empty the output goes
+	// to the data directory.
+	OutputDir string
 }
 
 // UpOption configures one Up call.
@@ -99,6 +111,11 @@ func WithLabels(labels map[string]string) UpOption {
 // WithDataDir keeps services' durable data (and fixtures' ground-truth files) under dir.
 func WithDataDir(dir string) UpOption {
 	return func(c *UpConfig) { c.DataDir = dir }
+}
+
+// WithOutputDir keeps the output of every service instance in files under dir.
+func WithOutputDir(dir string) UpOption {
+	return func(c *UpConfig) { c.OutputDir = dir }
 }
 
 // NewUpConfig applies opts to an empty UpConfig.

@@ -476,7 +476,7 @@ func (t *run) finalRead(ctx context.Context) {
 		if t.res.Outcome != Recovered {
 			// The service never came back: there is nothing to read back from, and that
 			// is the finding. The rollback's failure stays the outcome.
-			t.res.Error = fmt.Sprintf("final read impossible: %v", err)
+			t.res.Error = strings.TrimPrefix(t.res.Error+"; final read impossible: "+err.Error(), "; ")
 			return
 		}
 		t.fail(ctx, fmt.Errorf("final read: %w", err))

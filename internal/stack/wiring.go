@@ -1,0 +1,66 @@
+package stack
+
+import (
+	"strings"
+)
+
+// EndpointEnvPrefix prefixes the variable every service gets for each service of its
+// stack, holding the host:port at which it reaches that service directly, without the
+// front proxy's faults (DRILL_ENDPOINT_<SERVICE>). On the process runtime that is the
+// service's switch, which follows its deploys; on docker its alias on the stack network.
+const EndpointEnvPrefix = "DRILL_ENDPOINT_"
+
+// Wiring variables, written ${NAME} in a service's argv, env values and exec readiness
+// check: PORT (where this instance listens), HEALTH_PORT (its readiness port, when apart),
+// DATA_DIR (its data directory), HOST, ENDPOINT_<SERVICE> and PROXY_<NAME>.
+const (
+	varEndpointPrefix = "ENDPOINT_"
+	varProxyPrefix    = "PROXY_"
+)
+
+// expand replaces every ${NAME} whose NAME is in vars by its value and leaves every
+// other byte as written (a $ of a shell script, an unknown ${X}) for the program to read.
+func expand(s string, vars map[string]string) string {
+	if !strings.Contains(s, "${") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "${")
+		if i < 0 {
+			break
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			break
+		}
+		name := s[i+2 : i+j]
+		v, ok := vars[name]
+		if !ok {
+			v = s[i : i+j+1]
+		}
+		b.WriteString(s[:i])
+		b.WriteString(v)
+		s = s[i+j+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
+
+// expandAll expands each element of argv.
+func expandAll(argv []string, vars map[string]string) []string {
+	out := make([]string, len(argv))
+	for i, a := range argv {
+		out[i] = expand(a, vars)
+	}
+	return out
+}
+
+// expandEnv expands every value of env.
+func expandEnv(env, vars map[string]string) map[string]string {
+	out := make(map[string]string, len(env))
+	for k, v := range env {
+		out[k] = expand(v, vars)
+	}
+	return out
+}
