@@ -159,9 +159,19 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 			o.onEvent(Event{Trial: i, At: e.At.D(), Name: string(e.Name), Detail: e.Detail})
 		}
 	}
+	if o.gameDay != nil {
+		stop, err := startGameDay(ctx, o.gameDay, sc, &cfg)
+		if err != nil {
+			return nil, fmt.Errorf("run drill: %w", err)
+		}
+		defer stop()
+	}
 	raw, err := runner.Run(ctx, cfg)
 	if raw == nil {
 		return nil, err
+	}
+	if werr := writeDecisions(o.gameDay, raw); werr != nil {
+		err = errors.Join(err, werr)
 	}
 	if err == nil {
 		err = ctx.Err()

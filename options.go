@@ -31,6 +31,7 @@ type options struct {
 	runID     string
 	parallel  int
 	rawPath   string
+	gameDay   *GameDay
 }
 
 // WithTrials runs n trials instead of the scenario's own count; n must be from 1 to

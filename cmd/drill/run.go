@@ -25,6 +25,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	keepRaw := fs.Bool("keep-raw", false, "keep every probe and write in the results file")
 	quiet := fs.Bool("quiet", false, "print only the summary")
 	parallel := fs.Int("parallel", 1, "trials run at once, each on its own stack; the report says when the machine was too busy to keep the probes' schedule")
+	interactive := fs.Bool("interactive", false, "game day: a manual or hybrid trigger's decision is yours, at this terminal or on the local page it prints")
+	operator := fs.String("operator", "", "with --interactive: who decides, for the audit log (default: the OS user)")
+	decisionsOut := fs.String("decisions-out", "", "with --interactive: write the measured decision times to this file, for a manual trigger's empirical model (samples_file)")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -36,6 +39,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.Visit(func(f *flag.Flag) { trialsSet = trialsSet || f.Name == "trials" })
 	if trialsSet && (*trials < 1 || *trials > scenario.MaxTrials) {
 		return withCode(exitConfig, fmt.Errorf("run: --trials %d: must be from 1 to %d (leave it out to run the scenario's own trials)", *trials, scenario.MaxTrials))
+	}
+	if !*interactive && (*operator != "" || *decisionsOut != "") {
+		return withCode(exitConfig, errors.New("run: --operator and --decisions-out belong to a game day: add --interactive"))
+	}
+	if *interactive && *parallel > 1 {
+		return withCode(exitConfig, errors.New("run: --interactive runs one trial at a time: leave out --parallel"))
 	}
 	if *parallel < 1 {
 		return withCode(exitConfig, fmt.Errorf("run: --parallel %d: must be at least 1 (1 runs the trials one after another)", *parallel))
@@ -74,6 +83,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		if *keepRaw {
 			opts = append(opts, drill.WithRawRecords())
+		}
+		if *interactive {
+			opts = append(opts, drill.WithGameDay(drill.GameDay{Operator: *operator, In: os.Stdin, Out: stderr, DecisionsOut: *decisionsOut}))
 		}
 		res, err := drill.Run(ctx, sc, opts...)
 		if res == nil {

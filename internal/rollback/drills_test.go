@@ -3,6 +3,7 @@ package rollback_test
 import (
 	"context"
 	"fmt"
+	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/stats"
 	"os"
@@ -117,6 +118,40 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the pr
 		run, err := runner.Run(context.Background(), runner.Config{Scenario: sc, Runtime: stack.NewProcess(), Trials: 2, Seed: 3})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(run.Summary.Verdict).To(Equal(stats.Fail))
+	})
+
+	It("restore: the snapshot comes back; exactly the writes acknowledged after it are lost, RPC > 0", func() {
+		sc := load("rollback-restore.yaml")
+		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
+		Expect(res.Error).To(BeEmpty())
+		Expect(res.Outcome).To(Equal(trial.Recovered))
+		var snap measure.Offset
+		for _, e := range res.Events {
+			if e.Name == trial.EventPreparePrefix+"snapshot_taken" {
+				snap = e.At
+			}
+		}
+		Expect(snap).To(BeNumerically(">", 0), "the snapshot was taken: %v", names(res))
+		Expect(snap).To(BeNumerically("<", res.Timing.Fault))
+		Expect(afterStart(res)).To(ContainElements("rollback_data_restored", "rollback_switched"))
+		Expect(res.Schema.Release).To(Equal("v1"))
+		Expect(res.Loss.Lost).NotTo(BeEmpty(), "writes were acknowledged between the snapshot and the rollback")
+		Expect(res.Loss.RPC).To(BeNumerically(">", 0))
+		lost := map[string]bool{}
+		for _, id := range res.Loss.Lost {
+			lost[id] = true
+		}
+		for _, op := range res.History {
+			if op.Outcome != measure.OK {
+				continue
+			}
+			switch {
+			case op.Complete < snap:
+				Expect(lost).NotTo(HaveKey(op.ID), "acknowledged before the snapshot: restored")
+			case op.Invoke > snap && op.Invoke < *res.Timing.Trigger:
+				Expect(lost).To(HaveKey(op.ID), "acknowledged after the snapshot, before the restore: lost by design")
+			}
+		}
 	})
 
 	It("restart: the killed ledger serves its release again", func() {

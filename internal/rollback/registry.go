@@ -31,6 +31,7 @@ func NewRegistry() *Registry {
 	r.Register("feature-flag", buildFeatureFlag)
 	r.Register("blue-green", buildBlueGreen)
 	r.Register("migration", buildMigration)
+	r.Register("restore", buildRestore)
 	return r
 }
 

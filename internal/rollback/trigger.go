@@ -28,6 +28,7 @@ type Automated struct {
 	results   []measure.ProbeResult // completed, armed probes, by arrival
 	holding   int                   // consecutive evaluations that held
 	fired     *measure.Offset
+	firedVars scenario.TriggerVars // the window when the condition fired
 	evalCount int
 }
 
@@ -82,8 +83,16 @@ func (a *Automated) Observe(r measure.ProbeResult) (detected *measure.Offset, er
 		return nil, nil
 	}
 	at := r.End
-	a.fired = &at
+	a.fired, a.firedVars = &at, vars
 	return &at, nil
+}
+
+// Window returns the condition's variables over the window when the trigger fired (the
+// alert's evidence); zero before it fired.
+func (a *Automated) Window() scenario.TriggerVars {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.firedVars
 }
 
 // windowVars computes the condition's variables over the window's probes.

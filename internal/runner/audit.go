@@ -8,6 +8,7 @@ import (
 
 	"github.com/drillhq/drill/internal/audit"
 	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -19,6 +20,21 @@ type trail struct {
 	path string
 	mu   sync.Mutex
 	err  error
+	// operator is the game day's operator actor: their answers are recorded as theirs.
+	operator string
+}
+
+// operatorEvents are the events a game day's operator causes, recorded as theirs.
+var operatorEvents = map[string]bool{
+	trial.EventDecisionPrefix + rollback.StepApproved: true,
+	trial.EventDecisionPrefix + rollback.StepRejected: true,
+}
+
+// setOperator records the game day's operator answers under name (audit.Operator).
+func (t *trail) setOperator(name string) {
+	if t != nil && name != "" {
+		t.operator = audit.Operator(name)
+	}
 }
 
 // auditActions maps trial events to audit actions; others keep their own name.
@@ -50,7 +66,9 @@ func (t *trail) append(e audit.Entry) {
 	if t == nil {
 		return
 	}
-	e.Actor = audit.ActorDrill
+	if e.Actor == "" {
+		e.Actor = audit.ActorDrill
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.err == nil {
@@ -70,7 +88,11 @@ func (t *trail) event(i int, e trial.Event) {
 	if e.Name == "fault_error" {
 		outcome = audit.OutcomeError
 	}
-	t.append(audit.Entry{Action: action, Trial: i, Outcome: outcome, Detail: fmt.Sprintf("at %s: %s", e.At, e.Detail)})
+	actor := ""
+	if operatorEvents[e.Name] {
+		actor = t.operator
+	}
+	t.append(audit.Entry{Actor: actor, Action: action, Trial: i, Outcome: outcome, Detail: fmt.Sprintf("at %s: %s", e.At, e.Detail)})
 }
 
 func (t *trail) trial(r trial.Result) {

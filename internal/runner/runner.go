@@ -17,6 +17,7 @@ import (
 
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/trial"
@@ -55,6 +56,13 @@ type Config struct {
 	// OnEvent and OnTrial report progress; they are never called concurrently.
 	OnEvent func(index int, e trial.Event)
 	OnTrial func(r trial.Result)
+	// Operator, when set, makes a game day: a manual or hybrid trigger's decision is this
+	// person's (trial.Config.Operator), and the audit log records their answers as theirs.
+	// OperatorName names them in the audit log. A game day runs its trials one at a time.
+	Operator     rollback.Operator
+	OperatorName string
+	// OnProbe, when set, is told every probe result (a live status page).
+	OnProbe func(index int, r measure.ProbeResult)
 }
 
 // Run runs every trial and returns the results. A cancelled ctx stops after the trial
@@ -111,6 +119,11 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	tc := trial.Config{Scenario: sc, Runtime: cfg.Runtime, OnEvent: onEvent,
 		UpOptions: append(append([]stack.UpOption(nil), cfg.UpOptions...),
 			stack.WithLabels(map[string]string{"dev.drill.run": runID, "dev.drill.scenario": sc.Name}))}
+	if cfg.Operator != nil {
+		tc.Operator, tc.OnProbe = cfg.Operator, cfg.OnProbe
+		cfg.Parallel = 1 // one operator answers one alert at a time
+		trail.setOperator(cfg.OperatorName)
+	}
 	controls := 0
 	if sc.Control != nil {
 		controls = sc.Control.Trials

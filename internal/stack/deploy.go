@@ -19,6 +19,8 @@ const (
 	// StepSwitched: the front switch sends new connections to the new release; the
 	// deploy is live.
 	StepSwitched DeployStep = "switched"
+	// StepRestored: the service's data was replaced by a snapshot (a restore).
+	StepRestored DeployStep = "data_restored"
 	// StepDrained: the old release has stopped (start-first: after finishing the requests
 	// it had when traffic moved).
 	StepDrained DeployStep = "old_stopped"

@@ -44,6 +44,8 @@ type dockerService struct {
 	// switch; FlipBack routes to it again.
 	standby        *testcontainers.DockerContainer
 	standbyRelease string
+	// snapshots counts the data snapshots taken (Restorer).
+	snapshots int
 }
 
 var (
@@ -280,8 +282,8 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	s.mu.Unlock()
 	port := strconv.Itoa(s.spec.Port) + "/tcp"
 	vars := mergeEnv(s.st.vars, map[string]string{"HOST": "0.0.0.0", "PORT": strconv.Itoa(s.spec.Port), "DATA_DIR": dockerDataMount})
-	env := expandEnv(mergeEnv(s.st.proxyEnv, s.st.endpointEnv, s.spec.Env, rel.Env), vars)
-	env["HOST"], env["PORT"], env["DRILL_DATA_DIR"] = "0.0.0.0", strconv.Itoa(s.spec.Port), dockerDataMount
+	env := expandEnv(mergeEnv(s.st.proxyEnv, s.st.endpointEnv, map[string]string{"DATA_DIR": dockerDataMount}, s.spec.Env, rel.Env), vars)
+	env["HOST"], env["PORT"] = "0.0.0.0", strconv.Itoa(s.spec.Port)
 	fixture := s.spec.Fixture != ""
 	if fixture {
 		env["LEDGER_RELEASE"], env["LEDGER_DATA"] = rel.Name, dockerDataMount

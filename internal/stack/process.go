@@ -165,6 +165,8 @@ type processService struct {
 	// standby is the previous release of a blue-green deploy, running idle behind the
 	// switch; FlipBack routes to it again.
 	standby *instance
+	// snapshots counts the data snapshots taken (Restorer).
+	snapshots int
 }
 
 // instance is one running release of a service.
@@ -197,6 +199,9 @@ func newProcessService(spec scenario.Service, dataDir, logDir string, front *emb
 		// The service's own user owns its data: a database refuses a directory it cannot write.
 		if err := os.Chown(dataDir, int(cred.Uid), int(cred.Gid)); err != nil {
 			return nil, fmt.Errorf("give data dir of %s to user %s: %w", spec.Name, spec.User, err)
+		}
+		if err := openPathFor(dataDir, filepath.Dir(dataDir), cred.Uid); err != nil {
+			return nil, fmt.Errorf("open data dir of %s to user %s: %w", spec.Name, spec.User, err)
 		}
 	}
 	addr, err := front.createSwitch(spec.Name)
@@ -413,8 +418,8 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 		}
 		vars["HEALTH_PORT"], healthAddr = strconv.Itoa(hp), hostPort(hp)
 	}
-	env := expandEnv(mergeEnv(s.extraEnv, s.spec.Env, rel.Env), vars)
-	env["HOST"], env["PORT"], env["DRILL_DATA_DIR"] = "127.0.0.1", vars["PORT"], s.dataDir
+	env := expandEnv(mergeEnv(s.extraEnv, map[string]string{"DATA_DIR": s.dataDir}, s.spec.Env, rel.Env), vars)
+	env["HOST"], env["PORT"] = "127.0.0.1", vars["PORT"]
 	if hp, ok := vars["HEALTH_PORT"]; ok {
 		env["HEALTH_PORT"] = hp
 	}

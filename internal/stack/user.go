@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -56,4 +57,35 @@ func lookupUser(name string) (uid, gid uint32, err error) {
 		gid = uint32(g)
 	}
 	return uid, gid, nil
+}
+
+// openPathFor makes dir reachable by uid: every directory from root down to dir gets the
+// search bit for others (o+x: enter, not list), and every ancestor above root must
+// already let others search it. A database run as its own user cannot even start in a
+// directory below a root-owned 0700 one (a temporary directory's default).
+func openPathFor(dir, root string, uid uint32) error {
+	root, dir = filepath.Clean(root), filepath.Clean(dir)
+	for d := dir; ; d = filepath.Dir(d) {
+		st, err := os.Stat(d)
+		if err != nil {
+			return err
+		}
+		inside := d == root || strings.HasPrefix(dir, root+string(filepath.Separator)) && strings.HasPrefix(d, root)
+		mode := st.Mode().Perm()
+		switch {
+		case inside:
+			if mode&0o001 == 0 {
+				if err := os.Chmod(d, mode|0o001); err != nil {
+					return err
+				}
+			}
+		case mode&0o001 == 0:
+			if sys, ok := st.Sys().(*syscall.Stat_t); !ok || sys.Uid != uid {
+				return fmt.Errorf("directory %s (mode %#o) is closed to uid %d: chmod o+x %s, or give drill a data directory below one others can enter", d, mode, uid, d)
+			}
+		}
+		if d == filepath.Dir(d) {
+			return nil
+		}
+	}
 }

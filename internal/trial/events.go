@@ -13,6 +13,9 @@ const (
 	// "rollback_" (rollback_switched, rollback_restarted, rollback_flag_set, ...).
 	EventChangePrefix   = "change_"
 	EventRollbackPrefix = "rollback_"
+	// EventPreparePrefix names what a mechanism does before the change
+	// (prepare_snapshot_taken: a restore's restore point).
+	EventPreparePrefix = "prepare_"
 	// EventChangeFailed: the change's deploy failed (e.g. the release never became ready).
 	EventChangeFailed = "change_failed"
 	// EventChangeAborted: the rollback aborted the change's deploy in flight.

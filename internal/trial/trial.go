@@ -27,6 +27,11 @@ type Config struct {
 	// Control makes this a control trial: the same procedure with the scenario's good
 	// release (control.release) instead of the change, no faults, and no rollback.
 	Control bool
+	// Operator, when set, makes the decision of a manual or hybrid trigger a real
+	// person's (a game day) instead of the modelled one; a hybrid gate keeps its timeout.
+	Operator rollback.Operator
+	// OnProbe, when set, is told every probe result as it arrives (a live status page).
+	OnProbe func(index int, r measure.ProbeResult)
 }
 
 // Run runs trial number index with the given seed. It always returns a Result; a
@@ -93,6 +98,9 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	if err != nil {
 		return err
 	}
+	if t.cfg.Operator != nil && sc.Rollback.Trigger.Kind != scenario.TriggerAutomated {
+		decider = rollback.NewInteractive(t.cfg.Operator, sc.Rollback.Trigger.Kind, decider)
+	}
 	if err := t.setupWorkload(ctx, st); err != nil {
 		return err
 	}
@@ -150,6 +158,16 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 		return err
 	}
 
+	// A mechanism that must act before the change does it now, before t_fault: a restore
+	// takes its snapshot (the restore point) without delaying the change.
+	if p, ok := mech.(rollback.Preparer); ok && !t.cfg.Control {
+		prep := rollback.Target{Stack: st, Service: sc.Rollback.Mechanism.Service,
+			Step: func(step, detail string) { t.event(EventPreparePrefix+step, detail) }}
+		if err := p.Prepare(ctx, prep); err != nil {
+			return fmt.Errorf("prepare rollback: %w", err)
+		}
+	}
+
 	// t_fault: the change is deployed and the faults' schedule starts.
 	tFault := t.event(EventFault, t.describeChange())
 	t.res.Timing.Fault = tFault
@@ -191,7 +209,7 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	// Decide: nothing for an automated plan, a modelled human decision (manual) or an
 	// approval gate (hybrid). A gate that aborts is a recorded decision: nothing is rolled
 	// back, and the trial did not recover (NotRecovered, with the decision's verdict).
-	decision, err := decider.Decide(ctx, rollback.DecideInput{Seed: t.res.Seed,
+	decision, err := decider.Decide(ctx, rollback.DecideInput{Seed: t.res.Seed, Alert: t.alert(trigger, tFault),
 		Step: func(step, detail string) { t.event(EventDecisionPrefix+step, detail) }})
 	if err != nil {
 		return err
@@ -352,6 +370,9 @@ func steadyRule(sc *scenario.Scenario) string {
 // probes passed after the rollback started.
 func (t *run) observe(r measure.ProbeResult, trigger *rollback.Automated) {
 	at, err := trigger.Observe(r)
+	if t.cfg.OnProbe != nil {
+		t.cfg.OnProbe(t.res.Index, r)
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.probes = append(t.probes, r)

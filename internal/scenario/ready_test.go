@@ -1,0 +1,68 @@
+package scenario_test
+
+import (
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/scenario"
+)
+
+var _ = Describe("readiness and depends_on", func() {
+	const health = "      health: /healthz\n"
+
+	DescribeTable("reads every kind of readiness check",
+		func(ready string, want scenario.Ready, describe string) {
+			s, err := scenario.Parse("t.yaml", []byte(edit(reference(), health, "      ready: "+ready+"\n")))
+			Expect(err).NotTo(HaveOccurred())
+			svc := s.Stack.Services[0]
+			Expect(svc.Readiness()).To(Equal(want))
+			Expect(svc.Readiness().Describe()).To(Equal(describe))
+		},
+		Entry("http on a health port", "{http: {path: /ready, port: 9090, status: 204}}",
+			scenario.Ready{HTTP: &scenario.ReadyHTTP{Path: "/ready", Port: 9090, Status: 204}}, "GET /ready on port 9090 answers 204"),
+		Entry("tcp", "{tcp: {}}", scenario.Ready{TCP: &scenario.ReadyTCP{}}, "a TCP connection to the service port opens"),
+		Entry("exec", "{exec: [pg_isready, -p, '${PORT}']}", scenario.Ready{Exec: []string{"pg_isready", "-p", "${PORT}"}}, `"pg_isready -p ${PORT}" exits 0`),
+		Entry("log", `{log: "ready to accept connections"}`, scenario.Ready{Log: "ready to accept connections"}, `its output shows "ready to accept connections"`),
+	)
+
+	It("keeps health: /path as the shorthand of an HTTP check on the service port", func() {
+		s, err := scenario.Parse("t.yaml", []byte(reference()))
+		Expect(err).NotTo(HaveOccurred())
+		r := s.Stack.Services[0].Readiness()
+		Expect(r).To(Equal(scenario.Ready{HTTP: &scenario.ReadyHTTP{Path: "/healthz"}}))
+		Expect(r.HealthPort(8080)).To(Equal(0))
+	})
+
+	DescribeTable("rejects a readiness check that cannot be run, at its line",
+		func(old, new string, line int, msg string) {
+			e := firstError(edit(reference(), old, new))
+			Expect(e.Msg).To(ContainSubstring(msg))
+			Expect(e.Line).To(Equal(line))
+		},
+		Entry("both health and ready", health, health+"      ready: {tcp: {}}\n", 12, `sets both health and ready`),
+		Entry("neither", health, "", 8, `health must be an HTTP path starting with "/", got "" (or set ready:`),
+		Entry("two kinds", health, "      ready: {tcp: {}, log: up}\n", 11, `must set exactly one of http, tcp, exec and log (it sets 2)`),
+		Entry("http path", health, "      ready: {http: {path: ready}}\n", 11, `ready.http.path must be an HTTP path`),
+		Entry("http status", health, "      ready: {http: {path: /r, status: 42}}\n", 11, `ready.http.status must be an HTTP status`),
+		Entry("unknown key", health, "      ready: {tpc: {}}\n", 11, `tpc`),
+		Entry("depends on an unknown service", health, health+"      depends_on: [db]\n", 12, `service "ledger" depends on "db", which is not a service`),
+		Entry("depends on itself", health, health+"      depends_on: [ledger]\n", 12, `service "ledger" depends on itself`),
+	)
+
+	It("orders services after those they depend on, else as declared, and names a cycle", func() {
+		svc := func(name string, deps ...string) scenario.Service {
+			return scenario.Service{Name: name, DependsOn: deps}
+		}
+		names := func(svcs []scenario.Service) (out []string) {
+			for _, s := range svcs {
+				out = append(out, s.Name)
+			}
+			return out
+		}
+		order, err := scenario.StartOrder([]scenario.Service{svc("app", "cache", "db"), svc("cache", "db"), svc("db"), svc("other")})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(names(order)).To(Equal([]string{"db", "cache", "app", "other"}))
+		_, err = scenario.StartOrder([]scenario.Service{svc("a", "b"), svc("b", "c"), svc("c", "a")})
+		Expect(err).To(MatchError(ContainSubstring("depends_on makes a cycle a → b → c → a")))
+	})
+})

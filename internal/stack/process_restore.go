@@ -1,0 +1,48 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+var _ Restorer = (*processService)(nil)
+
+// Snapshot implements Restorer.
+func (s *processService) Snapshot(ctx context.Context) (string, error) {
+	s.mu.Lock()
+	s.snapshots++
+	n := s.snapshots
+	s.mu.Unlock()
+	return takeSnapshot(s.dataDir, n)
+}
+
+// Restore implements Restorer: every instance stops (the standing-by one too), the data
+// directory is replaced by the snapshot, and release starts on it.
+func (s *processService) Restore(ctx context.Context, snapshot, release string, opts ...DeployOption) error {
+	s.op.Lock()
+	defer s.op.Unlock()
+	cfg := newDeployConfig(s.spec, opts)
+	s.front.setSwitch(s.spec.Name, "")
+	s.mu.Lock()
+	p, sb := s.proc, s.standby
+	s.proc, s.standby, s.addr, s.release = nil, nil, "", ""
+	s.mu.Unlock()
+	cfg.step(StepStopping, "")
+	var errs []error
+	if p != nil {
+		errs = append(errs, p.stop(stopGrace))
+	}
+	if sb != nil {
+		errs = append(errs, sb.proc.stop(stopGrace))
+	}
+	s.draining.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("restore %s: %w", s.spec.Name, err)
+	}
+	if err := replaceDir(snapshot, s.dataDir); err != nil {
+		return fmt.Errorf("restore %s: %w", s.spec.Name, err)
+	}
+	cfg.step(StepRestored, snapshot)
+	return s.recreate(ctx, release, cfg)
+}
