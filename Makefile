@@ -10,6 +10,8 @@ TRIALS    ?=
 RUNTIME   ?= auto
 OUT       ?= runs
 
+SHELL := /bin/bash
+
 # drill sets these itself; exported here too so test binaries see them.
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=localhost
@@ -38,7 +40,8 @@ demo: build
 	esac; echo "drill exited $$code ($$m)"; exit $$code
 
 # deps installs what the test suite uses beyond Go: Debian's chromium renders the HTML
-# report in one spec. Without root or apt that spec is skipped, and says so.
+# report in one spec; Debian's postgresql and redis-server are the real stacks' databases.
+# Without root or apt those specs are skipped, and say so.
 deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -47,18 +50,33 @@ deps:
 	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } || \
 	    echo "could not install chromium: the report screenshot spec will be skipped"; \
 	  else echo "chromium not installed (needs root and apt-get): the report screenshot spec will be skipped"; fi; }
+	@# Debian's PostgreSQL and Redis: the real-stack specs and reference scenarios run them
+	@# on the process runtime; without them those specs are skipped, and say so.
+	@{ test -x /usr/lib/postgresql/15/bin/postgres && command -v redis-server >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing postgresql and redis-server (Debian) for the real-stack specs"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql redis-server >/dev/null 2>&1 || \
+	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql redis-server >/dev/null 2>&1; } || \
+	    echo "could not install postgresql/redis-server: the real-stack specs will be skipped"; \
+	  else echo "postgresql/redis-server not installed (needs root and apt-get): the real-stack specs will be skipped"; fi; }
 
 images: build
 	$(BIN)/drill images scenarios/*.yaml
 
+# test runs every suite with the race detector and prints, per package, how many specs
+# ran, passed, failed and were skipped, each skipped spec with its reason, and the whole
+# output of a failed package (tools/testsummary reads go test -json).
+GINKGO_ARGS := -args -ginkgo.v -ginkgo.no-color
+SUMMARY     := $(GO) run ./tools/testsummary
 test: deps
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
-	$(GO) test -race -count=1 -timeout 20m $$($(GO) list ./... | grep -v '/internal/trial$$')
+	@$(GO) build -o /dev/null ./tools/testsummary
+	set -o pipefail; $(GO) test -race -count=1 -timeout 25m -json $$($(GO) list ./... | grep -v '/internal/trial$$') $(GINKGO_ARGS) | $(SUMMARY)
 	@echo "accuracy specs (internal/trial) run alone: they hold drill's timing to the fixture's ground truth within 30 ms, which CPU contention from parallel test packages would blur"
-	$(GO) test -race -count=1 -timeout 20m ./internal/trial
+	set -o pipefail; $(GO) test -race -count=1 -timeout 20m -json ./internal/trial $(GINKGO_ARGS) | $(SUMMARY)
 	@echo "the example user suite (examples/ginkgo-suite, its own module): the quick drills a team would run in CI"
-	cd examples/ginkgo-suite && $(GO) test -count=1 -timeout 10m ./...
+	set -o pipefail; cd examples/ginkgo-suite && $(GO) test -count=1 -timeout 10m -json ./... $(GINKGO_ARGS) | (cd ../.. && $(SUMMARY))
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...

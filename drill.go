@@ -84,6 +84,13 @@ func Check(sc *Scenario) error {
 			errs = append(errs, fmt.Errorf("rollback.trigger: %w", err))
 		}
 	}
+	if c := sc.Compare; c != nil {
+		for i, p := range c.Plans {
+			if _, err := rollback.NewTriggerRegistry().Build(p.Trigger); p.Trigger.Kind != "" && err != nil {
+				errs = append(errs, fmt.Errorf("compare.plans[%d].trigger: %w", i, err))
+			}
+		}
+	}
 	return errors.Join(errs...)
 }
 

@@ -46,7 +46,7 @@ func run() int {
 	flag.StringVar(&cfg.drill, "drill", "bin/drill", "drill binary to interrupt (make build)")
 	flag.StringVar(&cfg.scenario, "scenario", "scenarios/bad-release.yaml", "scenario every run runs")
 	flag.IntVar(&cfg.trials, "trials", 2, "trials per run")
-	flag.IntVar(&cfg.runs, "runs", 100, "interrupted runs, spread evenly over runtimes and signals")
+	flag.IntVar(&cfg.runs, "runs", 100, "interrupted runs, spread evenly over runtimes and signals (a run that ends before its signal is tried again)")
 	flag.Uint64Var(&cfg.seed, "seed", 0, "seed of the plan (0: drawn from the clock, printed)")
 	flag.StringVar(&runtimes, "runtimes", "process,docker", "runtimes to interrupt; docker is skipped, saying so, when no engine answers")
 	flag.DurationVar(&cfg.budget, "budget", 40*time.Minute, "start no run after this much wall time")

@@ -76,7 +76,13 @@ func (r *results) print(w io.Writer, cfg config, argv string) {
 	for _, rt := range rts {
 		fmt.Fprintf(w, " %s %s", rt, r.calib[rt].Round(time.Millisecond))
 	}
-	fmt.Fprintf(w, ")\ninterrupted runs: %d\n", len(r.runs))
+	signalled := 0
+	for _, x := range r.runs {
+		if x.signalled {
+			signalled++
+		}
+	}
+	fmt.Fprintf(w, ")\nruns: %d, interrupted by their signal: %d (the others ended before it was due and were tried again)\n", len(r.runs), signalled)
 	if r.stopped != "" {
 		fmt.Fprintf(w, "stopped early: %s\n", r.stopped)
 	}

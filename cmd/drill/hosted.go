@@ -9,6 +9,7 @@ import (
 	"syscall"
 
 	"github.com/drillhq/drill/fixtures/ledger"
+	"github.com/drillhq/drill/fixtures/writes"
 	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/front"
 )
@@ -17,6 +18,7 @@ import (
 // (fixture.Known lists the same names for validation).
 var fixtureMains = map[string]func(args []string) int{
 	fixture.Ledger: ledger.Main,
+	fixture.Writes: writes.Main,
 }
 
 // hosted runs the services drill carries inside its own binary, as hidden subcommands
@@ -31,7 +33,7 @@ func hosted(args []string, stderr io.Writer) (code int, ok bool) {
 	switch args[0] {
 	case "fixture":
 		if len(args) < 2 || fixtureMains[args[1]] == nil {
-			fmt.Fprintln(stderr, "drill fixture: name a fixture: drill fixture ledger (runtimes start it; it is configured by environment variables)")
+			fmt.Fprintln(stderr, "drill fixture: name a fixture: drill fixture ledger or drill fixture writes (runtimes start it; it is configured by environment variables)")
 			return exitConfig, true
 		}
 		return fixtureMains[args[1]](args[2:]), true

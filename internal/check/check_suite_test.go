@@ -23,7 +23,7 @@ var _ = BeforeSuite(func() {
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(os.RemoveAll, dir)
 	ledgerBinary = filepath.Join(dir, "ledger")
-	build := exec.Command("go", "build", "-o", ledgerBinary, "github.com/drillhq/drill/fixtures/ledger")
+	build := exec.Command("go", "build", "-o", ledgerBinary, "github.com/drillhq/drill/fixtures/ledger/cmd/ledger")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	out, err := build.CombinedOutput()
 	Expect(err).NotTo(HaveOccurred(), string(out))

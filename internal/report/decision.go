@@ -104,6 +104,10 @@ func decisionNote(t trial.Result) string {
 	if d == nil {
 		return ""
 	}
+	if d.Operator != "" && d.Decided != nil { // a game day: a person's real decision
+		return fmt.Sprintf("game day: %s by %s at %s after %s", strings.ReplaceAll(d.Verdict, "_", " "), d.Operator,
+			d.Decided.UTC().Format("2006-01-02 15:04:05Z"), d.Modelled)
+	}
 	n := fmt.Sprintf("%s %s, decision %s modelled", d.Kind, strings.ReplaceAll(d.Verdict, "_", " "), d.Modelled)
 	if d.Compressed() {
 		n += fmt.Sprintf(" (%s waited, ×%g)", d.RealWait, d.Compression)

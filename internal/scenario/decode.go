@@ -112,20 +112,34 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 			p.addf(line(at), "rollback.mechanism: %v", err)
 		}
 	}
-	if t := s.Rollback.Trigger; cfg.triggerCheck != nil && t.Kind != "" {
-		if err := cfg.triggerCheck(t); err != nil {
-			at := "rollback.trigger.kind"
-			var pe interface{ ParamName() string }
-			if errors.As(err, &pe) {
-				at = "rollback.trigger.params." + pe.ParamName()
+	if cfg.triggerCheck != nil {
+		checkTrigger(p, line, cfg.triggerCheck, "rollback.trigger", s.Rollback.Trigger)
+		if c := s.Compare; c != nil {
+			for i, plan := range c.Plans {
+				checkTrigger(p, line, cfg.triggerCheck, fmt.Sprintf("compare.plans[%d].trigger", i), plan.Trigger)
 			}
-			p.addf(line(at), "rollback.trigger: %v", err)
 		}
 	}
 	if err := p.err(); err != nil {
 		return nil, err
 	}
 	return &s, nil
+}
+
+// checkTrigger checks the trigger at path with the registry's check, reporting a problem
+// at the line of the offending parameter (or of the kind).
+func checkTrigger(p *problems, line func(string) int, check func(Trigger) error, path string, t Trigger) {
+	if t.Kind == "" {
+		return
+	}
+	if err := check(t); err != nil {
+		at := path + ".kind"
+		var pe interface{ ParamName() string }
+		if errors.As(err, &pe) {
+			at = path + ".params." + pe.ParamName()
+		}
+		p.addf(line(at), "%s: %v", path, err)
+	}
 }
 
 // parseNode reads exactly one YAML document into a node tree; nil when there is none.

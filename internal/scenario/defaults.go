@@ -132,14 +132,11 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 		rb.Mechanism.Service = s.Change.Service
 	}
 	tr := &rb.Trigger
-	if unset("rollback.trigger.window", tr.Window == 0) {
-		tr.Window = Duration(DefaultTriggerWindow)
-	}
-	if unset("rollback.trigger.failure_limit", tr.FailureLimit == 0) {
-		tr.FailureLimit = DefaultTriggerFailures
-	}
-	if unset("rollback.trigger.min_samples", tr.MinSamples == 0) {
-		tr.MinSamples = DefaultTriggerMinSamples
+	triggerDefaults(tr, "rollback.trigger", unset)
+	if cmp := s.Compare; cmp != nil {
+		for i := range cmp.Plans {
+			triggerDefaults(&cmp.Plans[i].Trigger, fmt.Sprintf("compare.plans[%d].trigger", i), unset)
+		}
 	}
 	if c := s.Control; c != nil && unset("control.observe", c.Observe == 0) {
 		c.Observe = Duration(max(time.Second, 4*tr.Window.D()))
@@ -186,5 +183,18 @@ func verifyDefaults(v *Verify, unset func(path string, zero bool) bool) {
 		if c := &v.Checks[i]; unset(fmt.Sprintf("verify.checks[%d].timeout", i), c.Timeout == 0) {
 			c.Timeout = Duration(DefaultCheckTimeout)
 		}
+	}
+}
+
+// triggerDefaults fills a trigger's unset alert keys (at path) with their defaults.
+func triggerDefaults(tr *Trigger, path string, unset func(path string, zero bool) bool) {
+	if unset(path+".window", tr.Window == 0) {
+		tr.Window = Duration(DefaultTriggerWindow)
+	}
+	if unset(path+".failure_limit", tr.FailureLimit == 0) {
+		tr.FailureLimit = DefaultTriggerFailures
+	}
+	if unset(path+".min_samples", tr.MinSamples == 0) {
+		tr.MinSamples = DefaultTriggerMinSamples
 	}
 }

@@ -20,6 +20,8 @@ const (
 	TriggerHybrid = "hybrid"
 	// FixtureLedger is drill's demo ledger service (fixtures/ledger).
 	FixtureLedger = "ledger"
+	// FixtureWrites is drill's application in front of PostgreSQL or Redis (fixtures/writes).
+	FixtureWrites = "writes"
 	// StrategyStartFirst deploys a release beside the running one and switches traffic
 	// once it is ready: no gap (a rolling update with maxUnavailable 0).
 	StrategyStartFirst = "start-first"
@@ -35,7 +37,7 @@ const (
 var (
 	WorkloadKinds = []string{WorkloadLedger, WorkloadHTTP, WorkloadNone}
 	TriggerKinds  = []string{TriggerAutomated, TriggerManual, TriggerHybrid}
-	Fixtures      = []string{FixtureLedger}
+	Fixtures      = []string{FixtureLedger, FixtureWrites}
 	Strategies    = []string{StrategyStartFirst, StrategyRecreate, StrategyBlueGreen}
 )
 

@@ -106,7 +106,7 @@ var _ = Describe("JSON Schema", func() {
 		Expect(enum("Workload", "kind")).To(ConsistOf("ledger", "http", "none"))
 		Expect(enum("Mechanism", "kind")).To(BeNil(), "mechanisms are an open set: the registry checks the kind")
 		Expect(enum("Trigger", "kind")).To(BeNil(), "triggers are an open set: the registry checks the kind")
-		Expect(enum("Service", "fixture")).To(ConsistOf("ledger"))
+		Expect(enum("Service", "fixture")).To(ConsistOf("ledger", "writes"))
 		cond := defs["Trigger"].(map[string]any)["properties"].(map[string]any)["condition"].(map[string]any)["description"].(string)
 		for name := range scenario.TriggerEnv() {
 			Expect(cond).To(ContainSubstring(name))

@@ -40,6 +40,29 @@ type Scenario struct {
 	Faults   []Fault  `yaml:"faults,omitempty" json:"faults,omitempty"`
 	Rollback Rollback `yaml:"rollback" json:"rollback"`
 	Verify   Verify   `yaml:"verify" json:"verify"`
+	// Compare lists rollback plans that drill compare runs against the same defect, trials interleaved; drill run uses rollback.trigger alone.
+	Compare *Compare `yaml:"compare,omitempty" json:"compare,omitempty"`
+}
+
+// Compare is the set of rollback plans drill compare measures side by side: each plan's trigger replaces rollback.trigger, everything else (stack, change, faults, mechanism) is the same.
+type Compare struct {
+	// Plans are the plans compared, at least two, each with a unique name.
+	Plans []RollbackPlan `yaml:"plans" json:"plans"`
+}
+
+// RollbackPlan is one rollback plan of a comparison: a name and its trigger (automated, manual or hybrid, with the trigger's alert keys and params).
+type RollbackPlan struct {
+	// Name identifies the plan in the comparison's tables and charts.
+	Name string `yaml:"name" json:"name"`
+	// Trigger is the plan's trigger; window, min_samples and failure_limit default as rollback.trigger's do.
+	Trigger Trigger `yaml:"trigger" json:"trigger"`
+}
+
+// WithPlan returns a copy of the scenario whose rollback trigger is plan's: what one plan of a comparison runs.
+func (s *Scenario) WithPlan(plan RollbackPlan) *Scenario {
+	c := *s
+	c.Rollback.Trigger = plan.Trigger
+	return &c
 }
 
 // Objectives are what the organisation promises: drill measures capabilities against them.

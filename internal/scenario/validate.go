@@ -40,6 +40,7 @@ func validate(s *Scenario, p *problems, line func(string) int) {
 	v.rollback()
 	v.verify()
 	v.control()
+	v.compare()
 }
 
 // control checks the control trials, the false-positive objective and the warm-up's settle.
@@ -378,28 +379,56 @@ func (v *validator) rollback() {
 	if rb.Timeout <= 0 {
 		v.errf("rollback.timeout", "rollback.timeout must be greater than 0")
 	}
-	t := rb.Trigger
+	v.trigger("rollback.trigger", rb.Trigger)
+}
+
+// trigger checks a trigger's alert (at path: rollback.trigger or a compared plan's); its
+// kind and params are the trigger registry's (WithTriggerCheck).
+func (v *validator) trigger(path string, t Trigger) {
 	if t.Kind == "" { // the kind itself is the trigger registry's (WithTriggerCheck)
-		v.errf("rollback.trigger", "rollback.trigger.kind is required%s", v.known(TriggerKinds))
+		v.errf(path, "%s.kind is required%s", path, v.known(TriggerKinds))
 	}
 	if strings.TrimSpace(t.Condition) == "" {
-		v.errf("rollback.trigger", "rollback.trigger.condition is required, e.g. \"error_rate > 0.5\"")
+		v.errf(path, "%s.condition is required, e.g. \"error_rate > 0.5\"", path)
 	} else if _, err := CompileCondition(t.Condition); err != nil {
-		v.errf("rollback.trigger.condition", "rollback.trigger.condition %q: %s (variables: %s)", t.Condition, oneLine(strings.TrimPrefix(err.Error(), "compile trigger condition: ")), strings.Join(triggerVarNames(), ", "))
+		v.errf(path+".condition", "%s.condition %q: %s (variables: %s)", path, t.Condition, oneLine(strings.TrimPrefix(err.Error(), "compile trigger condition: ")), strings.Join(triggerVarNames(), ", "))
 	}
 	if t.Window <= 0 {
-		v.errf("rollback.trigger.window", "rollback.trigger.window must be greater than 0")
+		v.errf(path+".window", "%s.window must be greater than 0", path)
 	}
 	if t.MinSamples < 1 {
-		v.errf("rollback.trigger.min_samples", "rollback.trigger.min_samples must be at least 1, got %d", t.MinSamples)
+		v.errf(path+".min_samples", "%s.min_samples must be at least 1, got %d", path, t.MinSamples)
 	}
 	if t.FailureLimit < 1 {
-		v.errf("rollback.trigger.failure_limit", "rollback.trigger.failure_limit must be at least 1, got %d", t.FailureLimit)
+		v.errf(path+".failure_limit", "%s.failure_limit must be at least 1, got %d", path, t.FailureLimit)
 	}
 	if iv := v.s.Probes.Interval; iv > 0 && t.Window > 0 && t.MinSamples >= 1 &&
 		time.Duration(t.Window) < time.Duration(iv)*time.Duration(t.MinSamples) {
-		v.errf("rollback.trigger.window", "rollback.trigger.window %s holds fewer than min_samples %d probes at probes.interval %s: the trigger could never fire",
-			t.Window, t.MinSamples, iv)
+		v.errf(path+".window", "%s.window %s holds fewer than min_samples %d probes at probes.interval %s: the trigger could never fire",
+			path, t.Window, t.MinSamples, iv)
+	}
+}
+
+// compare checks the compared plans: at least two, named uniquely, each trigger valid.
+func (v *validator) compare() {
+	c := v.s.Compare
+	if c == nil {
+		return
+	}
+	if len(c.Plans) < 2 {
+		v.errf("compare.plans", "compare.plans needs at least two plans to compare, got %d", len(c.Plans))
+	}
+	seen := map[string]bool{}
+	for i, p := range c.Plans {
+		path := fmt.Sprintf("compare.plans[%d]", i)
+		switch {
+		case strings.TrimSpace(p.Name) == "":
+			v.errf(path, "%s.name is required", path)
+		case seen[p.Name]:
+			v.errf(path+".name", "%s.name %q is used by an earlier plan: names must be unique", path, p.Name)
+		}
+		seen[p.Name] = true
+		v.trigger(path+".trigger", p.Trigger)
 	}
 }
 

@@ -1,0 +1,24 @@
+package gameday_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/testenv"
+)
+
+func TestGameDay(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "Game Day Suite")
+}
+
+var _ = BeforeSuite(func() {
+	dir, err := os.MkdirTemp("", "drill-fixtures-")
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(os.RemoveAll, dir)
+	Expect(testenv.BuildFixtures(context.Background(), dir)).To(Succeed())
+})
