@@ -22,8 +22,10 @@ import (
 type GameDay struct {
 	// Operator names who answers (default: the OS user).
 	Operator string
-	// In is where the operator types answers (nil: the page only); Out where the alert
-	// and the page's address are shown (nil: nowhere).
+	// In is where the operator types answers (nil: the page only), read line by line
+	// until the run ends (a line that arrives after it is consumed unanswered, so give
+	// each run its own reader); Out is where the alert and the page's address are shown
+	// (nil: nowhere).
 	In  io.Reader
 	Out io.Writer
 	// DecisionsOut, when set, is where the measured decision times are written as a

@@ -96,13 +96,20 @@ type Trial struct {
 	RTC, TTD, TTM, TTR time.Duration
 	// RPC is the span between the oldest lost acknowledged write and the impact.
 	RPC time.Duration
-	// Has lists the measured durations by name: "rtc", "ttd", "ttm", "ttr", "rpc".
+	// Has lists the measured durations by name: "rtc", "ttd", "ttm", "ttr", "rpc",
+	// "decision", "modelled_rtc".
 	Has map[string]bool
 	// Acked, Lost and Unknown count the workload's writes: acknowledged, acknowledged
 	// but absent from the final read, and of unknown outcome (timed out).
 	Acked, Unknown int
 	Lost           []string
 	Consistency    []Finding
+	// DecisionTime is a manual or hybrid plan's decision time between the alert and the
+	// rollback, as modelled (a game day's: the operator's real one), and ModelledRTC the
+	// RTC with it in place of the real, possibly compressed, wait; Has says "decision" and
+	// "modelled_rtc" when they were measured. Operator is who decided in a game day.
+	DecisionTime, ModelledRTC time.Duration
+	Operator                  string
 }
 
 // Event is one thing that happened during a trial, at an offset from the trial's
@@ -236,6 +243,12 @@ func newTrial(t trial.Result) Trial {
 	}
 	for _, f := range t.Consistency {
 		out.Consistency = append(out.Consistency, Finding{Checker: f.Checker, Status: f.Status.String(), Message: f.Message})
+	}
+	if d := t.Decision; d != nil {
+		out.DecisionTime, out.Has["decision"], out.Operator = d.Modelled.D(), true, d.Operator
+		if d.ModelledRTC != nil {
+			out.ModelledRTC, out.Has["modelled_rtc"] = d.ModelledRTC.D(), true
+		}
 	}
 	return out
 }

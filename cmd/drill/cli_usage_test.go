@@ -41,6 +41,8 @@ var _ = Describe("drill's command line", func() {
 		},
 		Entry("run", []string{"run", "--help"}, "drill run FILE... [flags]", "trials", "seed", "runtime", "out", "keep-raw", "quiet"),
 		Entry("run -h after a file", []string{"run", "x.yaml", "-h"}, "drill run FILE... [flags]", "trials"),
+		Entry("run's game day", []string{"run", "--help"}, "drill run FILE... [flags]", "interactive", "operator", "decisions-out"),
+		Entry("compare", []string{"compare", "--help"}, "drill compare FILE [flags]", "trials", "seed", "runtime", "out"),
 		Entry("validate", []string{"validate", "--help"}, "drill validate FILE..."),
 		Entry("plan", []string{"plan", "--help"}, "drill plan FILE"),
 		Entry("report", []string{"report", "--help"}, "drill report DIR... [flags]", "quarter", "since", "until", "out"),
@@ -62,6 +64,7 @@ var _ = Describe("drill's command line", func() {
 			Expect(stderr).To(ContainSubstring("--help"))
 		},
 		Entry("run", "run", "x.yaml", "--x"),
+		Entry("compare", "compare", "--x", "x.yaml"),
 		Entry("validate", "validate", "--x", "x.yaml"),
 		Entry("plan", "plan", "--x"),
 		Entry("report", "report", "--x", "runs"),

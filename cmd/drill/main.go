@@ -43,6 +43,7 @@ const usage = `drill rehearses rollbacks and measures them.
 
 Usage:
   drill run FILE... [--trials N] [--seed S] [--runtime auto|docker|process] [--out DIR] [--keep-raw] [--quiet]
+  drill compare FILE [--trials N] [--seed S] [--runtime R] [--out DIR]   the same defect under each of the scenario's plans, side by side
   drill validate FILE...      check scenario files (exit 2 on the first problem)
   drill plan FILE             print the timeline of one trial
   drill report DIR... [--quarter Q | --since D --until D] [--out DIR]   period report with trends against the previous period
@@ -107,6 +108,8 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch cmd {
 	case "run":
 		return cmdRun(ctx, rest, stdout, stderr)
+	case "compare":
+		return cmdCompare(ctx, rest, stdout, stderr)
 	case "validate":
 		return cmdValidate(rest, stdout)
 	case "plan":

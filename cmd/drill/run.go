@@ -43,6 +43,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if !*interactive && (*operator != "" || *decisionsOut != "") {
 		return withCode(exitConfig, errors.New("run: --operator and --decisions-out belong to a game day: add --interactive"))
 	}
+	if *interactive && len(files) > 1 {
+		return withCode(exitConfig, errors.New("run: --interactive runs one scenario: name one file (a game day has one operator at one terminal)"))
+	}
 	if *interactive && *parallel > 1 {
 		return withCode(exitConfig, errors.New("run: --interactive runs one trial at a time: leave out --parallel"))
 	}

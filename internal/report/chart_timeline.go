@@ -49,7 +49,7 @@ func timelineMarkers(tm measure.Timing) []marker {
 // steady-state probes as a pass/fail strip when the run kept them.
 func timelineChart(t *trial.Result, probeInterval measure.Offset, title string) (template.HTML, error) {
 	tm := t.Timing
-	ms := timelineMarkers(tm)
+	ms := append(timelineMarkers(tm), decisionMarkers(t.Events)...)
 	lo, hi := tm.Fault, tm.Fault
 	for _, m := range ms {
 		lo, hi = min(lo, m.at), max(hi, m.at)

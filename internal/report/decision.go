@@ -117,3 +117,15 @@ func decisionNote(t trial.Result) string {
 	}
 	return n
 }
+
+// decisionMarkers are the timeline's markers for a manual or hybrid decision's parts
+// (a checkpoint starting, the gate opening and closing), from the trial's events.
+func decisionMarkers(events []trial.Event) []marker {
+	var ms []marker
+	for _, e := range events {
+		if part, ok := strings.CutPrefix(e.Name, trial.EventDecisionPrefix); ok {
+			ms = append(ms, marker{strings.ReplaceAll(part, "_", " "), e.At, amberColor})
+		}
+	}
+	return ms
+}

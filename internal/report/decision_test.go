@@ -20,6 +20,7 @@ func decided(t trial.Result, m time.Duration) trial.Result {
 		Parts: []rollback.DecisionPart{{Role: "decide", Model: "lognormal median 5m0s p95 20m0s", Sampled: measure.Offset(m), RealWait: measure.Offset(m / 60)}}}
 	d.Correct(t.Timing)
 	t.Decision = d
+	t.Events = append(t.Events, trial.Event{At: *t.Timing.Detect, Name: trial.EventDecisionPrefix + "gate_open"})
 	return t
 }
 
@@ -65,5 +66,6 @@ var _ = Describe("a report of a manual plan", func() {
 			Expect(out).To(ContainSubstring("decision 4m0s modelled (4s waited, ×60)"))
 		}
 		Expect(md.String()).To(ContainSubstring("| RTO (p90 of modelled RTC) |"))
+		Expect(html.String()).To(MatchRegexp(`<text[^>]*>gate open</text>`), "the timeline marks the decision's parts")
 	})
 })

@@ -348,6 +348,9 @@ func timelineCaption(t *trial.Result) string {
 	}
 	parts := []string{"RTC " + rtc, "TTD " + measure.Text(tm.TTD), "TTM " + measure.Text(tm.TTM), "TTR " + measure.Text(tm.TTR)}
 	c := strings.Join(parts, " · ")
+	if d := decisionNote(*t); d != "" {
+		c += " — " + d
+	}
 	if len(t.Probes) > 0 {
 		c += fmt.Sprintf(" — probe strip: %d probes, %d failed (green pass, red fail).", len(t.Probes), countFailed(t.Probes))
 	} else {

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -61,7 +62,13 @@ func controlSpecs(newRuntime func() stack.Runtime) {
 		res, err := runner.Run(context.Background(), runner.Config{Scenario: sc, Runtime: newRuntime(), Trials: 1, Seed: 7, KeepRaw: true})
 		Expect(err).NotTo(HaveOccurred())
 		s := res.Summary
-		Expect(s.ControlTrials).To(Equal(20), "every control trial ran")
+		var errs []string
+		for _, t := range res.Trials {
+			if t.Error != "" {
+				errs = append(errs, fmt.Sprintf("trial %d (%s): %s", t.Index, t.Outcome, t.Error))
+			}
+		}
+		Expect(s.ControlTrials).To(Equal(20), "every control trial ran: %v", errs)
 		Expect(s.ControlFired).To(BeZero())
 		Expect(s.FalsePositiveRate).NotTo(BeNil())
 		Expect(s.FalsePositiveRate.Upper).To(BeNumerically("<", 0.15), "20 quiet controls bound the rate at 95%")

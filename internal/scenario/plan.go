@@ -144,7 +144,7 @@ func (s *Scenario) Plan() Plan {
 		when(PhaseTrigger, "when the condition holds", "t_detect: the condition held; %s trigger starts the rollback at once (t_trigger = t_detect); %s", t.Kind, inflight)
 	} else {
 		when(PhaseTrigger, "when the condition holds", "t_detect: the alert fired; the %s plan decides%s, its time sampled from the trial's seed (TTM; with compression the real wait is shorter and the report gives the modelled TTM and RTC); t_trigger when it proceeds (an aborting gate rolls nothing back); %s",
-			t.Kind, paramsText(t.Params), inflight)
+			t.Kind, triggerParamsText(t.Params), inflight)
 	}
 	for i := len(untilRollback) - 1; i >= 0; i-- { // reverse order of application
 		f := untilRollback[i]
@@ -298,4 +298,33 @@ func probeText(pr Probes) string {
 		return fmt.Sprintf("Prometheus query %q at %s, pass when %s", pr.Prometheus.Query, pr.Prometheus.URL, pr.Prometheus.Condition)
 	}
 	return "no probe"
+}
+
+// triggerParamsText describes a trigger's params like paramsText, its checkpoints one
+// by one: "checkpoints: assess (model=fixed, decision=1m); ...".
+func triggerParamsText(params map[string]any) string {
+	cps, ok := params["checkpoints"].([]any)
+	if !ok {
+		return paramsText(params)
+	}
+	rest := maps.Clone(params)
+	delete(rest, "checkpoints")
+	var parts []string
+	for _, c := range cps {
+		m, ok := c.(map[string]any)
+		if !ok {
+			return paramsText(params)
+		}
+		role := fmt.Sprint(m["role"])
+		m = maps.Clone(m)
+		delete(m, "role")
+		parts = append(parts, role+paramsText(m))
+	}
+	text := strings.TrimSuffix(paramsText(rest), ")")
+	if text == "" {
+		text = " ("
+	} else {
+		text += "; "
+	}
+	return text + "checkpoints: " + strings.Join(parts, ", ") + ")"
 }

@@ -49,6 +49,25 @@ var _ = Describe("readiness and depends_on", func() {
 		Entry("depends on itself", health, health+"      depends_on: [ledger]\n", 12, `service "ledger" depends on itself`),
 	)
 
+	Describe("a Prometheus probe of a service of the stack", func() {
+		const probe = "  http: {service: ledger, path: /healthz}\n"
+		withURL := func(url string) string {
+			return edit(reference(), probe, "  prometheus: {url: \""+url+"\", query: up, condition: value == 1}\n")
+		}
+
+		It("names it ${ENDPOINT_<SERVICE>}, which the runtime's address of the service replaces", func() {
+			s, err := scenario.Parse("t.yaml", []byte(withURL("http://${ENDPOINT_LEDGER}/prom")))
+			Expect(err).NotTo(HaveOccurred())
+			url := s.Stack.ExpandEndpoints(s.Probes.Prometheus.URL, func(svc string) string { return svc + ".host:1234" })
+			Expect(url).To(Equal("http://ledger.host:1234/prom"))
+		})
+
+		It("rejects a name that is no service", func() {
+			Expect(firstError(withURL("http://${ENDPOINT_PROM}")).Msg).To(
+				ContainSubstring("probes.prometheus.url names ${ENDPOINT_PROM}, which is no service of the stack (one of: ledger)"))
+		})
+	})
+
 	It("orders services after those they depend on, else as declared, and names a cycle", func() {
 		svc := func(name string, deps ...string) scenario.Service {
 			return scenario.Service{Name: name, DependsOn: deps}

@@ -69,7 +69,7 @@ var constraints = map[string]map[string]any{
 	"HTTPProbe.Status":          {"minimum": 100, "maximum": 599, "default": DefaultHTTPStatus},
 	"HTTPProbe.Path":            {"pattern": "^/", "description_suffix": " Default: the service's health path."},
 	"ExecProbe.Command":         {"minItems": 1},
-	"PrometheusProbe.URL":       {"pattern": "^https?://"},
+	"PrometheusProbe.URL":       {"pattern": "^https?://", "examples": []string{"http://127.0.0.1:9090", "http://${ENDPOINT_PROMETHEUS}"}},
 	"PrometheusProbe.Condition": {"minLength": 1, "examples": []string{"value < 0.05"}},
 	"WorkloadRequest.Method":    {"enum": httpMethods, "default": DefaultWriteMethod},
 	"WorkloadRequest.Path":      {"pattern": "^/"},

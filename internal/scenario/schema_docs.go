@@ -115,7 +115,7 @@ var docs = map[string]string{
 	"ExecProbe":                    "ExecProbe passes when the command exits 0 within the timeout. It runs on drill's host with DRILL_ENDPOINT_<SERVICE> (host:port of each service's front proxy, name upper-cased, \"-\" as \"_\") in its environment; on timeout its whole process group is killed.",
 	"ExecProbe.Command":            "Command is the argv to run; the first element is looked up in PATH.",
 	"PrometheusProbe":              "PrometheusProbe passes when an instant query to a Prometheus server returns one sample whose value satisfies the condition: for staging stacks that already export metrics.",
-	"PrometheusProbe.URL":          "URL is the Prometheus server's base URL, e.g. \"http://127.0.0.1:9090\"; the probe GETs URL/api/v1/query.",
+	"PrometheusProbe.URL":          "URL is the Prometheus server's base URL, e.g. \"http://127.0.0.1:9090\", or \"http://${ENDPOINT_<SERVICE>}\" for a service of the stack (its front proxy); the probe GETs URL/api/v1/query.",
 	"PrometheusProbe.Query":        "Query is the PromQL instant query; it must return a scalar or a vector of exactly one series.",
 	"PrometheusProbe.Condition":    "Condition is an expr-lang expression over value (the sample, a float) that holds when the probe passes, e.g. \"value < 0.05\".",
 	"HTTPProbe":                    "HTTPProbe passes when the service answers the request with the expected status in time.",

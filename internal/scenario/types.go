@@ -286,7 +286,7 @@ type ExecProbe struct {
 
 // PrometheusProbe passes when an instant query to a Prometheus server returns one sample whose value satisfies the condition: for staging stacks that already export metrics.
 type PrometheusProbe struct {
-	// URL is the Prometheus server's base URL, e.g. "http://127.0.0.1:9090"; the probe GETs URL/api/v1/query.
+	// URL is the Prometheus server's base URL, e.g. "http://127.0.0.1:9090", or "http://${ENDPOINT_<SERVICE>}" for a service of the stack (its front proxy); the probe GETs URL/api/v1/query.
 	URL string `yaml:"url" json:"url"`
 	// Query is the PromQL instant query; it must return a scalar or a vector of exactly one series.
 	Query string `yaml:"query" json:"query"`

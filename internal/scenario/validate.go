@@ -314,8 +314,13 @@ func (v *validator) method(path, m string) {
 }
 
 func (v *validator) prometheus(pm *PrometheusProbe) {
-	if u, err := url.Parse(pm.URL); pm.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		v.errf("probes.prometheus.url", "probes.prometheus.url must be the Prometheus server's http(s) base URL, e.g. \"http://127.0.0.1:9090\", got %q", pm.URL)
+	// A service of the stack may serve the metrics: ${ENDPOINT_<SERVICE>} is its address.
+	for _, ref := range v.s.Stack.unknownEndpointRefs(pm.URL) {
+		v.errf("probes.prometheus.url", "probes.prometheus.url names %s, which is no service of the stack%s", ref, v.known(v.serviceNames()))
+	}
+	concrete := v.s.Stack.ExpandEndpoints(pm.URL, func(string) string { return "127.0.0.1:1" })
+	if u, err := url.Parse(concrete); pm.URL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		v.errf("probes.prometheus.url", "probes.prometheus.url must be the Prometheus server's http(s) base URL, e.g. \"http://127.0.0.1:9090\" or \"http://${ENDPOINT_PROMETHEUS}\" for a service of the stack, got %q", pm.URL)
 	}
 	if strings.TrimSpace(pm.Query) == "" {
 		v.errf("probes.prometheus", "probes.prometheus.query is required: a PromQL instant query returning one sample")

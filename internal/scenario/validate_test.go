@@ -27,7 +27,7 @@ var _ = Describe("validation", func() {
 		Entry("success_rate above 1", "success_rate: 1.0", "success_rate: 1.5", 4, `objectives.success_rate must be in (0, 1]`),
 		Entry("two of fixture/image/command", "      fixture: ledger\n", "      fixture: ledger\n      image: x\n", 8, `must set exactly one of fixture, image or command (it sets 2)`),
 		Entry("none of fixture/image/command", "      fixture: ledger\n", "", 8, `(it sets 0)`),
-		Entry("unknown fixture", "fixture: ledger", "fixture: bank", 9, `unknown fixture "bank" (one of: ledger)`),
+		Entry("unknown fixture", "fixture: ledger", "fixture: bank", 9, `unknown fixture "bank" (one of: ledger, writes)`),
 		Entry("port out of range", "port: 8080", "port: 70000", 10, `port must be between 1 and 65535, got 70000`),
 		Entry("health without slash", "health: /healthz\n      env", "health: healthz\n      env", 11, `health must be an HTTP path starting with "/"`),
 		Entry("service release unknown", "      release: v1\n", "      release: v3\n", 13, `service "ledger" has no release "v3" (one of: v1, v2)`),

@@ -282,6 +282,9 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	s.mu.Unlock()
 	port := strconv.Itoa(s.spec.Port) + "/tcp"
 	vars := mergeEnv(s.st.vars, map[string]string{"HOST": "0.0.0.0", "PORT": strconv.Itoa(s.spec.Port), "DATA_DIR": dockerDataMount})
+	if hp := s.spec.Readiness().HealthPort(s.spec.Port); hp != 0 {
+		vars["HEALTH_PORT"] = strconv.Itoa(hp)
+	}
 	env := expandEnv(mergeEnv(s.st.proxyEnv, s.st.endpointEnv, map[string]string{"DATA_DIR": dockerDataMount}, s.spec.Env, rel.Env), vars)
 	env["HOST"], env["PORT"] = "0.0.0.0", strconv.Itoa(s.spec.Port)
 	fixture := s.spec.Fixture != ""
@@ -293,6 +296,9 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 		timeout = dockerStartTimeout
 	}
 	ready := s.spec.Readiness()
+	if len(ready.Exec) > 0 {
+		ready.Exec = expandAll(ready.Exec, vars)
+	}
 	waitFor, readyPorts := dockerWaitReady(ready, s.spec.Port, timeout)
 	opts := []testcontainers.ContainerCustomizer{
 		testcontainers.WithName(name),
@@ -356,7 +362,9 @@ func (s *dockerService) Revive(ctx context.Context) error {
 		return nil
 	}
 	ctr, err := s.current()
-	if err != nil {
+	if err != nil || s.spec.Readiness().Log != "" {
+		// A log check would pass on the line the container printed before it died: a new
+		// container (on the same data) prints afresh.
 		return s.recreate(ctx, s.Release(), newDeployConfig(s.spec, nil))
 	}
 	return s.startAgain(ctx, ctr)
@@ -412,6 +420,11 @@ func (s *dockerService) Restart(ctx context.Context) error {
 		if _, err := s.st.d.cli.ContainerUnpause(ctx, ctr.GetContainerID(), client.ContainerUnpauseOptions{}); err != nil {
 			return fmt.Errorf("restart %s: unpause: %w", s.spec.Name, err)
 		}
+	}
+	if s.spec.Readiness().Log != "" {
+		// A log check would pass on the line printed before the restart: a new container
+		// (same release, same data) is checked afresh.
+		return s.recreate(ctx, s.Release(), newDeployConfig(s.spec, nil))
 	}
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("restart %s: %w", s.spec.Name, err)

@@ -186,6 +186,8 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 				Expect(in.Container.NetworkSettings.Networks[nets[0]].Aliases).To(ContainElement("ledger"))
 				// Services are told where each scenario proxy listens inside the network.
 				Expect(in.Container.Config.Env).To(ContainElement(MatchRegexp(`^DRILL_PROXY_LEDGER_DB=toxiproxy:\d+$`)))
+				// And where each service listens, directly, and where its data is.
+				Expect(in.Container.Config.Env).To(ContainElements("DRILL_ENDPOINT_LEDGER=ledger:8080", "DATA_DIR=/data"))
 			}
 		}
 	})
@@ -264,6 +266,38 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		// reconnected container is reachable again: that is the fault's real recovery.
 		Eventually(healthy(svc.Endpoint())).WithTimeout(10 * time.Second).Should(Succeed())
 	}, NodeTimeout(time.Minute))
+
+	It("starts services in depends_on order, ready by tcp, each told the others' address", func(ctx SpecContext) {
+		spec := ledgerStack()
+		spec.Proxies = nil
+		first := spec.Services[0]
+		first.Name, first.Health, first.Ready = "store", "", &scenario.Ready{TCP: &scenario.ReadyTCP{}}
+		second := spec.Services[0]
+		second.Name, second.DependsOn = "front", []string{"store"}
+		second.Env = map[string]string{"STORE_ADDR": "${ENDPOINT_STORE}"}
+		two, err := rt.Up(ctx, scenario.Stack{Services: []scenario.Service{second, first}}, stack.WithDataDir(GinkgoT().TempDir()))
+		if two != nil {
+			DeferCleanup(func(ctx SpecContext) { Expect(two.Down(ctx)).To(Succeed()) })
+		}
+		Expect(err).NotTo(HaveOccurred())
+		started := map[string]time.Time{}
+		var frontID string
+		for _, name := range []string{"store", "front"} {
+			s, err := two.Service(name)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(healthy(s.Endpoint())()).To(Succeed())
+			in, err := cli.ContainerInspect(ctx, s.(containerIDer).ContainerID(), client.ContainerInspectOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			started[name], err = time.Parse(time.RFC3339Nano, in.Container.State.StartedAt)
+			Expect(err).NotTo(HaveOccurred())
+			if name == "front" {
+				frontID = s.(containerIDer).ContainerID()
+				Expect(in.Container.Config.Env).To(ContainElement("STORE_ADDR=store:8080"))
+			}
+		}
+		Expect(frontID).NotTo(BeEmpty())
+		Expect(started["front"]).To(BeTemporally(">", started["store"]), "front depends on store: it starts after store is ready")
+	}, NodeTimeout(3*time.Minute))
 
 	It("removes every container and network of the stack at Down, even with a cancelled context", func(ctx SpecContext) {
 		Expect(svc.(stack.Controller).Pause(ctx, true)).To(Succeed(), "a frozen container is removed too")

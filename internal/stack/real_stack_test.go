@@ -207,6 +207,7 @@ var _ = Describe("real stacks on the process runtime", func() {
 
 			Expect(s.(stack.Reviver).Revive(context.Background())).To(Succeed())
 			Expect(dataDir(st, "forker")).To(Equal(dir))
+			Expect(stack.DataEnv(st, []string{"forker", "nope"})).To(Equal([]string{"DRILL_DATA_FORKER=" + dir}))
 			Expect(readFile(filepath.Join(dir, "marker"))).To(Equal("kept"))
 		})
 	})

@@ -64,3 +64,23 @@ func expandEnv(env, vars map[string]string) map[string]string {
 	}
 	return out
 }
+
+// DataEnvPrefix prefixes the variable a verify check gets for each service with a data
+// directory (DRILL_DATA_<SERVICE>): the host path of its data, to inspect what survived.
+const DataEnvPrefix = "DRILL_DATA_"
+
+// DataEnv is DRILL_DATA_<SERVICE>=path for every named service of st that keeps data
+// (DataKeeper); services without one, or not in the stack, are left out.
+func DataEnv(st Stack, services []string) []string {
+	var env []string
+	for _, name := range services {
+		svc, err := st.Service(name)
+		if err != nil {
+			continue
+		}
+		if dk, ok := svc.(DataKeeper); ok {
+			env = append(env, EnvName(DataEnvPrefix, name)+"="+dk.DataDir())
+		}
+	}
+	return env
+}

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/drillhq/drill"
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/runner"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// cmdCompare runs the scenario's compared plans against the same defect, trials
+// interleaved, and prints the comparison table; it writes JSON, Markdown and HTML.
+func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	trials := fs.Int("trials", 0, fmt.Sprintf("trials per plan, 1 to %d (default: the scenario's)", scenario.MaxTrials))
+	seed := fs.Int64("seed", 0, "seed for every random choice (default: the scenario's, else drawn and recorded)")
+	rtName := fs.String("runtime", "auto", "auto, docker or process")
+	out := fs.String("out", "runs", "directory for the comparison's files")
+	files, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return withCode(exitConfig, errors.New("compare: name one scenario file with a compare section"))
+	}
+	if *trials < 0 || *trials > scenario.MaxTrials {
+		return withCode(exitConfig, fmt.Errorf("compare: --trials %d: must be from 1 to %d", *trials, scenario.MaxTrials))
+	}
+	sc, err := load(files[0])
+	if err != nil {
+		return err
+	}
+	if sc.Compare == nil {
+		return withCode(exitConfig, fmt.Errorf("compare: %s has no compare section: add compare: {plans: [{name, trigger}, ...]}", files[0]))
+	}
+	rt, notes, err := stack.Select(ctx, *rtName)
+	for _, n := range notes {
+		fmt.Fprintln(stderr, n)
+	}
+	if err != nil {
+		return withCode(exitInfra, fmt.Errorf("compare: %w", err))
+	}
+	if c, ok := rt.(io.Closer); ok {
+		defer c.Close()
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
+	}
+	runID := drill.NewRunID()
+	cmp, err := runner.Compare(ctx, runner.Config{Scenario: sc, File: files[0], Runtime: rt, Trials: *trials, Seed: *seed, RunID: runID,
+		OnTrial: func(r trial.Result) {
+			fmt.Fprintf(stderr, "trial %d: %s\n", r.Index, r.Outcome)
+		}})
+	if cmp == nil {
+		return withCode(exitInfra, err)
+	}
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintln(stderr, "drill:", err)
+	}
+	base := filepath.Join(*out, sc.Name+"-compare-"+runID)
+	if err := cmp.Write(base + ".json"); err != nil {
+		return withCode(exitInfra, err)
+	}
+	for ext, render := range map[string]func(io.Writer, *report.Comparison) error{".md": report.CompareMarkdown, ".html": report.CompareHTML} {
+		if err := writeRendered(base+ext, func(w io.Writer) error { return render(w, cmp) }); err != nil {
+			return withCode(exitInfra, err)
+		}
+	}
+	if err := report.CompareMarkdown(stdout, cmp); err != nil {
+		return withCode(exitInfra, err)
+	}
+	fmt.Fprintf(stdout, "\nComparison: %s.json\nReport:     %s.html\n", base, base)
+	if ctx.Err() != nil {
+		return withCode(exitInterrupted, errors.New("interrupted: every trial started was torn down"))
+	}
+	return nil
+}
+
+// writeRendered creates path and writes it with write.
+func writeRendered(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Close()
+}
