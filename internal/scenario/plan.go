@@ -83,9 +83,17 @@ func (s *Scenario) Plan() Plan {
 		add(Step{Phase: phase, When: w, Description: fmt.Sprintf(format, args...)})
 	}
 
-	for _, svc := range s.Stack.Services {
-		when(PhaseSetup, "trial start", "start %s (%s) behind its front proxy; ready when %s, within %s",
-			describeService(svc), portText(svc.Port), svc.Readiness().Describe(), svc.StartTimeout)
+	services, err := StartOrder(s.Stack.Services)
+	if err != nil { // validation rejects a cycle; a plan of an unvalidated scenario keeps the declared order
+		services = s.Stack.Services
+	}
+	for _, svc := range services {
+		after := ""
+		if len(svc.DependsOn) > 0 {
+			after = " after " + strings.Join(svc.DependsOn, ", ")
+		}
+		when(PhaseSetup, "trial start", "start %s (%s) behind its front proxy%s; ready when %s, within %s",
+			describeService(svc), portText(svc.Port), after, svc.Readiness().Describe(), svc.StartTimeout)
 	}
 	for _, px := range s.Stack.Proxies {
 		when(PhaseSetup, "trial start", "start proxy %s in front of %s", px.Name, px.Upstream)

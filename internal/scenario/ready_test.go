@@ -68,6 +68,17 @@ var _ = Describe("readiness and depends_on", func() {
 		})
 	})
 
+	It("plans the start in depends_on order, each with its readiness check", func() {
+		// db is declared after ledger, which depends on it.
+		doc := edit(reference(), "\nworkload:", "\n    - {name: db, command: [redis-server], port: 6379, ready: {log: Ready}, release: v1, releases: [{name: v1}]}\nworkload:")
+		doc = edit(doc, "      health: /healthz\n", "      health: /healthz\n      depends_on: [db]\n")
+		s, err := scenario.Parse("t.yaml", []byte(doc))
+		Expect(err).NotTo(HaveOccurred())
+		steps := s.Plan().Steps
+		Expect(steps[0].Description).To(ContainSubstring(`ready when its output shows "Ready"`))
+		Expect(steps[1].Description).To(ContainSubstring("behind its front proxy after db; ready when GET /healthz on the service port answers 2xx"))
+	})
+
 	It("orders services after those they depend on, else as declared, and names a cycle", func() {
 		svc := func(name string, deps ...string) scenario.Service {
 			return scenario.Service{Name: name, DependsOn: deps}

@@ -316,7 +316,9 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		spec := ledgerStack()
 		spec.Services[0].Health = "/never"
 		spec.Services[0].StartTimeout = scenario.Duration(2 * time.Second)
-		before, err := filepath.Glob(filepath.Join(os.TempDir(), "drill-data-*"))
+		// Only this process's dirs: other test packages run drills at the same time.
+		mine := filepath.Join(os.TempDir(), "drill-data-"+strconv.Itoa(os.Getpid())+".*")
+		before, err := filepath.Glob(mine)
 		Expect(err).NotTo(HaveOccurred())
 
 		By("up")
@@ -329,7 +331,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		By("down")
 		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
 		Expect(networksWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
-		after, err := filepath.Glob(filepath.Join(os.TempDir(), "drill-data-*"))
+		after, err := filepath.Glob(mine)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(after).To(ConsistOf(before), "the runtime's own data dir is removed")
 	}, NodeTimeout(2*time.Minute))

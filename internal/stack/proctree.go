@@ -117,8 +117,14 @@ func waitGone(procs map[int]string, limit time.Duration) error {
 			unix.Close(fd)
 			continue
 		}
-		left := time.Until(deadline)
-		n, err := unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, int(max(left.Milliseconds(), 1)))
+		var n int
+		for {
+			left := time.Until(deadline)
+			n, err = unix.Poll([]unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}, int(max(left.Milliseconds(), 1)))
+			if err != unix.EINTR {
+				break
+			}
+		}
 		unix.Close(fd)
 		if err == nil && n == 0 {
 			return fmt.Errorf("wait for killed process %d: still running after %s", pid, limit)
