@@ -2,11 +2,8 @@ package inject
 
 import (
 	"fmt"
-	"github.com/drillhq/drill/internal/suggest"
-	"maps"
-	"slices"
-	"strings"
 
+	"github.com/drillhq/drill/internal/params"
 	"github.com/drillhq/drill/internal/scenario"
 )
 
@@ -17,14 +14,14 @@ type Builder func(params map[string]any) (Fault, error)
 // Registry maps fault kinds to their builders. It is constructed, not global, so each
 // engine (and each test) owns its set of kinds.
 type Registry struct {
-	builders map[string]Builder
+	kinds *params.Kinds[Fault]
 }
 
 // NewRegistry returns a registry holding every built-in kind: the Toxiproxy toxics
 // (latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data), down (proxy
 // disabled), the service faults kill, stop, pause, restart, and disconnect.
 func NewRegistry() *Registry {
-	r := &Registry{builders: map[string]Builder{}}
+	r := &Registry{kinds: params.NewKinds[Fault]("fault")}
 	r.Register("latency", buildLatency)
 	r.Register("bandwidth", buildBandwidth)
 	r.Register("slow_close", buildSlowClose)
@@ -44,23 +41,14 @@ func NewRegistry() *Registry {
 // Register adds kind, replacing any earlier builder of that kind. It panics on an empty
 // kind or a nil builder, which are programming errors.
 func (r *Registry) Register(kind string, build func(params map[string]any) (Fault, error)) {
-	if kind == "" || build == nil {
-		panic("inject: Register needs a kind and a builder")
-	}
-	r.builders[kind] = build
+	r.kinds.Register(kind, build)
 }
 
 // Build makes the Fault a scenario describes. The engine calls it when it validates a
 // scenario, so an unknown kind or a misspelled parameter fails before anything starts.
 func (r *Registry) Build(f scenario.Fault) (Fault, error) {
-	build, ok := r.builders[f.Kind]
-	if !ok {
-		kinds := r.Kinds()
-		hint := ""
-		if s := suggest.Nearest(f.Kind, kinds); s != "" {
-			hint = fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		return nil, fmt.Errorf("build fault: unknown kind %q%s; valid kinds: %s", f.Kind, hint, strings.Join(kinds, ", "))
+	if err := r.kinds.Check(f.Kind); err != nil {
+		return nil, err
 	}
 	if f.Target == "" {
 		return nil, fmt.Errorf("fault %q: missing target (a proxy or service name)", f.Kind)
@@ -68,7 +56,7 @@ func (r *Registry) Build(f scenario.Fault) (Fault, error) {
 	if f.At < 0 || f.For < 0 {
 		return nil, fmt.Errorf("fault %q: at and for must not be negative", f.Kind)
 	}
-	fault, err := build(f.Params)
+	fault, err := r.kinds.Build(f.Kind, f.Params)
 	if err != nil {
 		return nil, err
 	}
@@ -79,6 +67,4 @@ func (r *Registry) Build(f scenario.Fault) (Fault, error) {
 }
 
 // Kinds lists the registered kinds, sorted.
-func (r *Registry) Kinds() []string {
-	return slices.Sorted(maps.Keys(r.builders))
-}
+func (r *Registry) Kinds() []string { return r.kinds.Names() }

@@ -1,5 +1,6 @@
-// Package params decodes the parameters a scenario gives an open-set kind (a fault, a
-// rollback mechanism) into the kind's typed struct, strictly: a misspelled, mistyped or
+// Package params builds the kinds of drill's open sets (faults, rollback mechanisms,
+// triggers: Kinds, one registry type for all three) and decodes the parameters a
+// scenario gives a kind into the kind's typed struct, strictly: a misspelled, mistyped or
 // missing parameter is an error naming the kind and the parameter, so it fails when the
 // scenario is validated, before anything starts. Faults and mechanisms share it so both
 // speak the same parameter language.

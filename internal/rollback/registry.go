@@ -1,14 +1,8 @@
 package rollback
 
 import (
-	"fmt"
-	"maps"
-	"slices"
-	"strings"
-
 	"github.com/drillhq/drill/internal/params"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/suggest"
 )
 
 // Builder makes a Mechanism from a scenario's params, decoding them strictly: it fails
@@ -19,12 +13,12 @@ type Builder func(params map[string]any) (Mechanism, error)
 // each engine (and each test) owns its set of kinds. Adding a mechanism is one file
 // with its builder and one Register line in NewRegistry.
 type Registry struct {
-	builders map[string]Builder
+	kinds *params.Kinds[Mechanism]
 }
 
 // NewRegistry returns a registry holding every built-in mechanism.
 func NewRegistry() *Registry {
-	r := &Registry{builders: map[string]Builder{}}
+	r := &Registry{kinds: params.NewKinds[Mechanism]("mechanism")}
 	r.Register("redeploy", buildRedeploy)
 	r.Register("restart", buildRestart)
 	r.Register("hook", buildHook)
@@ -38,30 +32,18 @@ func NewRegistry() *Registry {
 // Register adds kind, replacing any earlier builder of that kind. It panics on an empty
 // kind or a nil builder, which are programming errors.
 func (r *Registry) Register(kind string, build Builder) {
-	if kind == "" || build == nil {
-		panic("rollback: Register needs a kind and a builder")
-	}
-	r.builders[kind] = build
+	r.kinds.Register(kind, build)
 }
 
 // Build makes the Mechanism a scenario describes. drill calls it when it validates a
 // scenario, so an unknown kind or a misspelled parameter fails before anything starts.
 func (r *Registry) Build(m scenario.Mechanism) (Mechanism, error) {
-	build, ok := r.builders[m.Kind]
-	if !ok {
-		kinds := r.Kinds()
-		hint := ""
-		if s := suggest.Nearest(m.Kind, kinds); s != "" {
-			hint = fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		return nil, fmt.Errorf("build mechanism: unknown kind %q%s; valid kinds: %s", m.Kind, hint, strings.Join(kinds, ", "))
-	}
-	return build(m.Params)
+	return r.kinds.Build(m.Kind, m.Params)
 }
 
 // Kinds lists the registered kinds, sorted.
 func (r *Registry) Kinds() []string {
-	return slices.Sorted(maps.Keys(r.builders))
+	return r.kinds.Names()
 }
 
 // decodeParams fills dst, a pointer to a mechanism's parameter struct, strictly from a

@@ -1,14 +1,8 @@
 package rollback
 
 import (
-	"fmt"
-	"maps"
-	"slices"
-	"strings"
-
 	"github.com/drillhq/drill/internal/params"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/suggest"
 )
 
 // TriggerBuilder makes a trigger kind's Decider from a scenario's trigger params,
@@ -20,12 +14,12 @@ type TriggerBuilder func(params map[string]any) (Decider, error)
 // decides what happens between the alert and the rollback. It is constructed, not
 // global: adding a kind is one file with its builder and one Register line.
 type TriggerRegistry struct {
-	builders map[string]TriggerBuilder
+	kinds *params.Kinds[Decider]
 }
 
 // NewTriggerRegistry returns a registry holding every built-in trigger kind.
 func NewTriggerRegistry() *TriggerRegistry {
-	r := &TriggerRegistry{builders: map[string]TriggerBuilder{}}
+	r := &TriggerRegistry{kinds: params.NewKinds[Decider]("trigger")}
 	r.Register(scenario.TriggerAutomated, buildAutomatedDecider)
 	r.Register(scenario.TriggerManual, buildManual)
 	r.Register(scenario.TriggerHybrid, buildHybrid)
@@ -35,31 +29,19 @@ func NewTriggerRegistry() *TriggerRegistry {
 // Register adds kind, replacing any earlier builder of that kind. It panics on an empty
 // kind or a nil builder, which are programming errors.
 func (r *TriggerRegistry) Register(kind string, build TriggerBuilder) {
-	if kind == "" || build == nil {
-		panic("rollback: Register needs a trigger kind and a builder")
-	}
-	r.builders[kind] = build
+	r.kinds.Register(kind, build)
 }
 
 // Build makes the Decider a scenario's trigger describes. drill calls it when it
 // validates a scenario, so an unknown kind or a misspelled parameter fails before
 // anything starts.
 func (r *TriggerRegistry) Build(t scenario.Trigger) (Decider, error) {
-	build, ok := r.builders[t.Kind]
-	if !ok {
-		kinds := r.Kinds()
-		hint := ""
-		if s := suggest.Nearest(t.Kind, kinds); s != "" {
-			hint = fmt.Sprintf(" (did you mean %q?)", s)
-		}
-		return nil, fmt.Errorf("build trigger: unknown kind %q%s; valid kinds: %s", t.Kind, hint, strings.Join(kinds, ", "))
-	}
-	return build(t.Params)
+	return r.kinds.Build(t.Kind, t.Params)
 }
 
 // Kinds lists the registered kinds, sorted.
 func (r *TriggerRegistry) Kinds() []string {
-	return slices.Sorted(maps.Keys(r.builders))
+	return r.kinds.Names()
 }
 
 // decodeTriggerParams fills dst strictly from a trigger's params (see params.Decode);
