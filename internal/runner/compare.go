@@ -27,25 +27,8 @@ func Compare(ctx context.Context, cfg Config) (*report.Comparison, error) {
 	if cfg.AuditPath != "" || cfg.RawPath != "" {
 		return nil, errors.New("compare plans: audit and raw files are written by drill run: leave them out")
 	}
-	n := sc.Trials
-	if cfg.Trials > 0 {
-		n = cfg.Trials
-	}
-	seed := cfg.Seed
-	if seed == 0 {
-		seed = sc.Seed
-	}
-	if seed == 0 {
-		seed = randomSeed()
-	}
-	runID := cfg.RunID
-	if runID == "" {
-		runID = NewRunID()
-	}
-	controls := 0
-	if sc.Control != nil {
-		controls = sc.Control.Trials
-	}
+	n, seed, runID := cfg.settle()
+	controls := sc.ControlTrials()
 	cmp := &report.Comparison{Schema: report.ComparisonSchema, DrillVersion: Version, RunID: runID,
 		Scenario: report.ScenarioRef{Name: sc.Name, File: cfg.File, SHA256: fileHash(cfg.File)}, Objectives: sc.Objectives,
 		Runtime: cfg.Runtime.Name(), Seed: seed, Started: time.Now().UTC()}

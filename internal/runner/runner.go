@@ -71,21 +71,7 @@ type Config struct {
 // they exist.
 func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	sc := cfg.Scenario
-	n := sc.Trials
-	if cfg.Trials > 0 {
-		n = cfg.Trials
-	}
-	seed := cfg.Seed
-	if seed == 0 {
-		seed = sc.Seed
-	}
-	if seed == 0 {
-		seed = randomSeed()
-	}
-	runID := cfg.RunID
-	if runID == "" {
-		runID = NewRunID()
-	}
+	n, seed, runID := cfg.settle()
 	res := &report.Results{
 		Schema: report.SchemaVersion, DrillVersion: Version, RunID: runID,
 		Scenario:        report.ScenarioRef{Name: sc.Name, File: cfg.File, SHA256: fileHash(cfg.File)},
@@ -124,10 +110,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		cfg.Parallel = 1 // one operator answers one alert at a time
 		trail.setOperator(cfg.OperatorName)
 	}
-	controls := 0
-	if sc.Control != nil {
-		controls = sc.Control.Trials
-	}
+	controls := sc.ControlTrials()
 	runTrials(ctx, n+controls, cfg.Parallel, func(i int) trial.Result {
 		tc := tc
 		tc.Control = IsControl(i, n, controls)
@@ -151,6 +134,28 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// settle resolves what a run's config leaves open: the trial count (the scenario's
+// unless overridden), the seed (the config's, else the scenario's, else a new one that
+// the results record) and the run id.
+func (cfg Config) settle() (trials int, seed int64, runID string) {
+	trials = cfg.Scenario.Trials
+	if cfg.Trials > 0 {
+		trials = cfg.Trials
+	}
+	seed = cfg.Seed
+	if seed == 0 {
+		seed = cfg.Scenario.Seed
+	}
+	if seed == 0 {
+		seed = randomSeed()
+	}
+	runID = cfg.RunID
+	if runID == "" {
+		runID = NewRunID()
+	}
+	return trials, seed, runID
 }
 
 // IsControl says whether trial i (from 1) of a run of n trials and controls control

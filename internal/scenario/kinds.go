@@ -63,3 +63,12 @@ func (svc *Service) ReleaseNamed(name string) *Release {
 	}
 	return nil
 }
+
+// ControlTrials is how many control trials a run of the scenario interleaves (0 without
+// a control section).
+func (s *Scenario) ControlTrials() int {
+	if s.Control == nil {
+		return 0
+	}
+	return s.Control.Trials
+}

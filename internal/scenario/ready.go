@@ -30,6 +30,9 @@ func (r Ready) HealthPort(servicePort int) int {
 	return p
 }
 
+// StopSignals are the signals a service may name as its stop_signal.
+var StopSignals = []string{"SIGTERM", "SIGINT", "SIGQUIT", "SIGHUP", "SIGUSR1", "SIGUSR2"}
+
 // Describe says in words when the check passes, for the plan and for errors.
 func (r Ready) Describe() string {
 	port := func(p int) string {

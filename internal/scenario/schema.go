@@ -51,6 +51,7 @@ var constraints = map[string]map[string]any{
 	"Service.Port":              {"minimum": 1, "maximum": 65535},
 	"Service.Health":            {"pattern": "^/"},
 	"Service.DependsOn":         {"uniqueItems": true},
+	"Service.StopSignal":        {"enum": StopSignals},
 	"ReadyHTTP.Path":            {"pattern": "^/"},
 	"ReadyHTTP.Port":            {"minimum": 1, "maximum": 65535},
 	"ReadyHTTP.Status":          {"minimum": 100, "maximum": 599},

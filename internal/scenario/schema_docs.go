@@ -54,6 +54,7 @@ var docs = map[string]string{
 	"Service.Health":               "Health is the HTTP path that answers 2xx once the service is ready: the readiness check of every start and deploy (a release is routed traffic only once it passes). Shorthand for ready: {http: {path: PATH}}; exactly one of health and ready is set.",
 	"Service.Ready":                "Ready is the readiness check of every start and deploy of the service when it is not an HTTP path on the service port: a release is routed traffic only once it passes. Exactly one of health and ready is set.",
 	"Service.User":                 "User runs the service as this user, a name or uid[:gid] (a database refuses to run as root). The process runtime needs root for it and gives the user the service's data directory; the docker runtime sets the container's user.",
+	"Service.StopSignal":           "StopSignal is the signal that asks the service to stop gracefully (default SIGTERM), e.g. SIGINT for PostgreSQL's fast shutdown: its SIGTERM waits for every client to disconnect. Past the stop grace the whole service is killed.",
 	"Service.DependsOn":            "DependsOn lists the services that must be ready before this one starts; teardown stops them after it.",
 	"Ready":                        "Ready is a service's readiness check: exactly one of http, tcp, exec and log is set. It is polled until it passes or start_timeout runs out, on every start, restart and deploy.",
 	"Ready.HTTP":                   "HTTP passes when a GET answers the expected status.",

@@ -128,6 +128,8 @@ type Service struct {
 	Ready *Ready `yaml:"ready,omitempty" json:"ready,omitempty"`
 	// User runs the service as this user, a name or uid[:gid] (a database refuses to run as root). The process runtime needs root for it and gives the user the service's data directory; the docker runtime sets the container's user.
 	User string `yaml:"user,omitempty" json:"user,omitempty"`
+	// StopSignal is the signal that asks the service to stop gracefully (default SIGTERM), e.g. SIGINT for PostgreSQL's fast shutdown: its SIGTERM waits for every client to disconnect. Past the stop grace the whole service is killed.
+	StopSignal string `yaml:"stop_signal,omitempty" json:"stop_signal,omitempty"`
 	// DependsOn lists the services that must be ready before this one starts; teardown stops them after it.
 	DependsOn []string `yaml:"depends_on,omitempty" json:"depends_on,omitempty"`
 	// Strategy is how a new release of the service is deployed (the change and every redeploy): "start-first" (default: the new release starts beside the old one on its own address, becomes ready by the health check, the front switch moves new connections to it, and the old one drains and stops; no gap) "recreate" (stop, then start: the gap is the change's own downtime, reported apart from the defect's), or "blue-green" (start-first, but the previous release keeps running idle behind the switch, for the blue-green mechanism to flip back to).

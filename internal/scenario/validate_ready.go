@@ -2,11 +2,16 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
-// readiness checks that a service has exactly one readiness check, of exactly one kind.
+// readiness checks that a service has exactly one readiness check, of exactly one kind,
+// and a known stop signal.
 func (v *validator) readiness(svc Service, path string) {
+	if svc.StopSignal != "" && !slices.Contains(StopSignals, svc.StopSignal) {
+		v.errf(path+".stop_signal", "unknown stop_signal %q%s", svc.StopSignal, v.known(StopSignals))
+	}
 	switch {
 	case svc.Health != "" && svc.Ready != nil:
 		v.errf(path+".ready", "service %q sets both health and ready: keep one (health: /path is ready: {http: {path: /path}})", svc.Name)

@@ -19,6 +19,7 @@ import (
 type child struct {
 	cmd     *exec.Cmd
 	logPath string
+	stopSig syscall.Signal // asks for a graceful stop; SIGTERM when 0
 	exited  chan struct{}
 	err     error // valid after exited is closed
 }
@@ -103,8 +104,8 @@ func (c *child) pause(paused bool) error {
 	return errors.Join(err, c.signal(syscall.SIGCONT))
 }
 
-// stop asks for a graceful exit (SIGTERM to the group) and kills the tree after grace;
-// what of the tree outlives the process is killed once it exited.
+// stop asks for a graceful exit (the stop signal, SIGTERM by default, to the group) and
+// kills the tree after grace; what of the tree outlives the process is killed once it exited.
 func (c *child) stop(grace time.Duration) error {
 	if c.done() {
 		return nil
@@ -112,7 +113,11 @@ func (c *child) stop(grace time.Duration) error {
 	tree := procTree(c.cmd.Process.Pid)
 	_ = signalProcs(tree, syscall.SIGCONT) // a paused process cannot handle SIGTERM
 	_ = c.signal(syscall.SIGCONT)
-	if err := c.signal(syscall.SIGTERM); err != nil {
+	sig := c.stopSig
+	if sig == 0 {
+		sig = syscall.SIGTERM
+	}
+	if err := c.signal(sig); err != nil {
 		return err
 	}
 	select {

@@ -313,6 +313,9 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 		}),
 		testcontainers.WithWaitStrategy(waitFor),
 	}
+	if s.spec.StopSignal != "" {
+		opts = append(opts, testcontainers.WithConfigModifier(func(c *container.Config) { c.StopSignal = s.spec.StopSignal }))
+	}
 	switch {
 	case s.spec.User != "":
 		opts = append(opts, testcontainers.WithConfigModifier(func(c *container.Config) { c.User = s.spec.User }))

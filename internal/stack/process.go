@@ -434,6 +434,7 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 	if err != nil {
 		return nil, "", fmt.Errorf("start %s %s: %w", s.spec.Name, release, err)
 	}
+	p.stopSig = stopSignals[s.spec.StopSignal]
 	timeout := s.spec.StartTimeout.D()
 	if timeout <= 0 {
 		timeout = 15 * time.Second

@@ -10,6 +10,12 @@ import (
 	"syscall"
 )
 
+// stopSignals maps the stop_signal names a scenario may use (scenario.StopSignals).
+var stopSignals = map[string]syscall.Signal{
+	"SIGTERM": syscall.SIGTERM, "SIGINT": syscall.SIGINT, "SIGQUIT": syscall.SIGQUIT,
+	"SIGHUP": syscall.SIGHUP, "SIGUSR1": syscall.SIGUSR1, "SIGUSR2": syscall.SIGUSR2,
+}
+
 // runAs is the credential a service runs with on the process runtime: nil for drill's
 // own user. Another user needs drill to run as root.
 func runAs(name string) (*syscall.Credential, error) {
