@@ -154,6 +154,32 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the pr
 		}
 	})
 
+	It("verify.idempotent: a second redeploy changes nothing; a second restore rewinds the data and is caught", func() {
+		finding := func(res trial.Result) check.Finding {
+			GinkgoHelper()
+			for _, f := range res.Consistency {
+				if f.Checker == trial.NameIdempotent {
+					return f
+				}
+			}
+			Fail("no idempotence finding")
+			return check.Finding{}
+		}
+		sc := load("rollback-redeploy.yaml")
+		sc.Verify.Idempotent = true
+		res := drill(sc)
+		Expect(finding(res).Message).To(ContainSubstring("changed nothing"))
+		Expect(names(res)).To(ContainElements(trial.EventIdempotentRun, "again_switched"))
+
+		sc = load("rollback-restore.yaml")
+		sc.Verify.Idempotent = true
+		res = trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
+		Expect(res.Outcome).To(Equal(trial.Recovered))
+		f := finding(res)
+		Expect(f.Status).To(Equal(check.Fail))
+		Expect(f.Message).To(ContainSubstring("the second rollback changed the data"))
+	})
+
 	It("restart: the killed ledger serves its release again", func() {
 		res := drill(load("rollback-restart.yaml"))
 		Expect(res.Schema.Release).To(Equal("v1"))

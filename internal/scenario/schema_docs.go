@@ -153,6 +153,7 @@ var docs = map[string]string{
 	"Trigger.FailureLimit":         "FailureLimit is how many consecutive evaluations must hold before the trigger fires.",
 	"Verify":                       "Verify is what is checked after recovery.",
 	"Verify.FinalRead":             "FinalRead reads back every write at the end of the trial to measure lost writes.",
+	"Verify.Idempotent":            "Idempotent runs the rollback a second time once the service recovered and checks that it changed nothing: the running release, the data's schema, and the data (every write read back, the ledger's balances).",
 	"Verify.Linearizable":          "Linearizable runs a key-value register workload through the whole trial and checks its history with porcupine after recovery.",
 	"Verify.Checks":                "Checks are user-defined checks, run once after recovery; each is a finding beside drill's own.",
 	"Linearizable":                 "Linearizable is a key-value register workload against a ledger fixture service's /kv API: each operation reads or writes (a unique value) one key as one of the clients, on an open-loop schedule seeded by the trial. Past the timeout the finding is unknown, never pass.",

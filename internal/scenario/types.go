@@ -359,6 +359,8 @@ type Verify struct {
 	FinalRead bool `yaml:"final_read" json:"final_read"`
 	// Linearizable runs a key-value register workload through the whole trial and checks its history with porcupine after recovery.
 	Linearizable *Linearizable `yaml:"linearizable,omitempty" json:"linearizable,omitempty"`
+	// Idempotent runs the rollback a second time once the service recovered and checks that it changed nothing: the running release, the data's schema, and the data (every write read back, the ledger's balances).
+	Idempotent bool `yaml:"idempotent,omitempty" json:"idempotent,omitempty"`
 	// Checks are user-defined checks, run once after recovery; each is a finding beside drill's own.
 	Checks []VerifyCheck `yaml:"checks,omitempty" json:"checks,omitempty"`
 }

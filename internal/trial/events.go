@@ -16,6 +16,10 @@ const (
 	// EventPreparePrefix names what a mechanism does before the change
 	// (prepare_snapshot_taken: a restore's restore point).
 	EventPreparePrefix = "prepare_"
+	// EventIdempotentPrefix names the steps of the rollback run once more after recovery
+	// (verify.idempotent); EventIdempotentRun starts that run.
+	EventIdempotentPrefix = "again_"
+	EventIdempotentRun    = "again_rollback"
 	// EventChangeFailed: the change's deploy failed (e.g. the release never became ready).
 	EventChangeFailed = "change_failed"
 	// EventChangeAborted: the rollback aborted the change's deploy in flight.

@@ -79,6 +79,9 @@ type run struct {
 	probes       []measure.ProbeResult
 	events       []Event
 	recoveryFrom *measure.Offset
+	// again runs the trial's rollback once more (verify.idempotent); nil before it ran.
+	again func(context.Context) error
+	st    stack.Stack // the running stack, for the checks after recovery
 	recovered    chan struct{} // closed once k consecutive probes passed after recoveryFrom
 	triggerErr   error
 }
@@ -86,6 +89,7 @@ type run struct {
 // exec runs the phases of the trial; probes and workload are stopped before it returns.
 func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	sc := t.sc
+	t.st = st
 	trigger, err := rollback.NewAutomated(sc.Rollback.Trigger)
 	if err != nil {
 		return err
@@ -256,6 +260,12 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 		Step: func(step, detail string) { t.event(EventRollbackPrefix+step, detail) }}
 	if !aborted {
 		tTrigger = t.event(EventRollbackStart, rollback.Describe(m.Kind, mech, target))
+	}
+	// Kept for verify.idempotent, which runs the same rollback once more after recovery.
+	t.again = func(ctx context.Context) error {
+		target.Step = func(step, detail string) { t.event(EventIdempotentPrefix+step, detail) }
+		target.Output = nil
+		return mech.Rollback(ctx, target)
 	}
 	t.res.Timing.Trigger = &tTrigger
 	fs.atRollback(ctx)
@@ -471,6 +481,7 @@ func (t *run) derive(ctx context.Context) {
 		}
 		t.captureState(ctx)
 		t.finishVerify(ctx)
+		t.checkIdempotent(ctx)
 		Measure(&t.res, t.params())
 	}
 	if t.res.Decision != nil {
