@@ -46,6 +46,7 @@ var _ = Describe("readiness and depends_on", func() {
 		Entry("http status", health, "      ready: {http: {path: /r, status: 42}}\n", 11, `ready.http.status must be an HTTP status`),
 		Entry("unknown key", health, "      ready: {tpc: {}}\n", 11, `tpc`),
 		Entry("depends on an unknown service", health, health+"      depends_on: [db]\n", 12, `service "ledger" depends on "db", which is not a service`),
+		Entry("unknown stop signal", health, health+"      stop_signal: SIGSTOP\n", 12, `unknown stop_signal "SIGSTOP" (one of: SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2)`),
 		Entry("depends on itself", health, health+"      depends_on: [ledger]\n", 12, `service "ledger" depends on itself`),
 	)
 

@@ -188,6 +188,20 @@ var _ = Describe("real stacks on the process runtime", func() {
 		})
 	})
 
+	Describe("stopping", func() {
+		It("asks a service to stop with its stop signal", func() {
+			out := GinkgoT().TempDir()
+			svc := cmdService("db", &scenario.Ready{Log: "ready"}, "sh", "-c",
+				`trap 'echo "stopped by INT"; exit 0' INT; trap 'echo "stopped by TERM"; exit 0' TERM; echo ready; while :; do sleep 0.05; done`)
+			svc.StopSignal = "SIGINT"
+			st, err := upStack(scenario.Stack{Services: []scenario.Service{svc}},
+				stack.WithDataDir(GinkgoT().TempDir()), stack.WithOutputDir(out))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(st.Down(context.Background())).To(Succeed())
+			Expect(readFile(filepath.Join(out, "db.1.v1.log"))).To(Equal("ready\nstopped by INT\n"))
+		})
+	})
+
 	Describe("kills and data", func() {
 		It("kills processes that left the service's process group, and keeps the data directory for the next start", func() {
 			svc := cmdService("forker", &scenario.Ready{Log: "ready"}, "sh", "-c",

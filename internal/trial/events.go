@@ -44,5 +44,7 @@ const (
 	EventFaultApplied  = "fault_applied"
 	EventFaultReverted = "fault_reverted"
 	EventFaultError    = "fault_error"
-	EventFinalRead     = "final_read"
+	// EventFaultSkipped: a fault lasting until the rollback came due after it started.
+	EventFaultSkipped = "fault_skipped"
+	EventFinalRead    = "final_read"
 )

@@ -22,12 +22,14 @@ type faults struct {
 	specs   []scenario.Fault
 	built   []inject.Fault
 
-	mu       sync.Mutex
-	reverts  map[int]inject.Revert
-	untilRB  []int
-	firstErr error
-	wg       sync.WaitGroup
-	stop     chan struct{}
+	mu      sync.Mutex
+	reverts map[int]inject.Revert
+	untilRB []int
+	// rolledBack is set once the rollback started.
+	rolledBack bool
+	firstErr   error
+	wg         sync.WaitGroup
+	stop       chan struct{}
 }
 
 func newFaults(t *run, st stack.Stack, runtime string, specs []scenario.Fault) (*faults, error) {
@@ -64,6 +66,10 @@ func (f *faults) run(ctx context.Context, i int) {
 	if !f.sleep(ctx, spec.At.D()) {
 		return
 	}
+	if f.missed(spec) {
+		f.t.event(EventFaultSkipped, spec.Kind+" "+spec.Target+": due after the rollback started, and it lasts only until then")
+		return
+	}
 	target := inject.Target{Stack: f.st, Name: spec.Target, Runtime: f.runtime}
 	revert, err := f.built[i].Apply(ctx, target)
 	if err != nil {
@@ -73,15 +79,22 @@ func (f *faults) run(ctx context.Context, i int) {
 	f.t.event(EventFaultApplied, spec.Kind+" "+spec.Target)
 	f.mu.Lock()
 	f.reverts[i] = revert
+	late := f.rolledBack
 	// A lasting fault (a kill) is not undone when the rollback starts: what brings the
 	// service back is the rollback itself, or the supervisor the fault declares. One
 	// applied from the rollback on lasts until the trial ends.
 	l, lasting := f.built[i].(inject.Lasting)
 	lasting = lasting && l.LastsPastRollback()
-	if spec.For == 0 && !lasting && spec.From != scenario.FromRollback {
+	untilRB := spec.For == 0 && !lasting && spec.From != scenario.FromRollback
+	if untilRB {
 		f.untilRB = append(f.untilRB, i)
 	}
 	f.mu.Unlock()
+	if untilRB && late {
+		// The rollback started while it was being applied: it ends with the rollback.
+		f.revert(ctx, i)
+		return
+	}
 	if spec.For > 0 && f.sleep(ctx, spec.For.D()) {
 		f.revert(ctx, i)
 	}
@@ -116,10 +129,19 @@ func (f *faults) revert(ctx context.Context, i int) {
 	f.t.event(EventFaultReverted, f.specs[i].Kind+" "+f.specs[i].Target)
 }
 
+// missed reports whether a fault lasting until the rollback came due after the rollback
+// started: its whole span is over, so it is not applied at all.
+func (f *faults) missed(spec scenario.Fault) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.rolledBack && spec.For == 0 && spec.From != scenario.FromRollback
+}
+
 // atRollback reverts the faults that last until the rollback (in reverse order of
 // application), then starts the schedule of those that count from it.
 func (f *faults) atRollback(ctx context.Context) {
 	f.mu.Lock()
+	f.rolledBack = true
 	ids := append([]int(nil), f.untilRB...)
 	f.mu.Unlock()
 	for k := len(ids) - 1; k >= 0; k-- {
