@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/build"
@@ -321,6 +322,16 @@ func imageTarFile(tw *tar.Writer, path, name string) error {
 
 // imageFileHash is the short (12 hex digits) sha256 of a file: a fixture image's tag.
 func imageFileHash(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", err
+	}
+	// The drill binary is hashed once per process (per size and modification time), not
+	// on every Up: it is tens of megabytes.
+	key := fmt.Sprintf("%s\x00%d\x00%d", path, st.Size(), st.ModTime().UnixNano())
+	if sum, ok := imageHashes.Load(key); ok {
+		return sum.(string), nil
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
@@ -330,5 +341,10 @@ func imageFileHash(path string) (string, error) {
 	if _, err := io.Copy(h, f); err != nil {
 		return "", err
 	}
-	return hex.EncodeToString(h.Sum(nil))[:12], nil
+	sum := hex.EncodeToString(h.Sum(nil))[:12]
+	imageHashes.Store(key, sum)
+	return sum, nil
 }
+
+// imageHashes caches imageFileHash by path, size and modification time.
+var imageHashes sync.Map
