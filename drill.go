@@ -157,7 +157,8 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 		defer c.Close()
 	}
 	cfg := runner.Config{Scenario: sc, File: o.file, Runtime: rt, Trials: o.trials, Seed: o.seed,
-		RunID: o.runID, KeepRaw: o.keepRaw, AuditPath: o.auditPath, Parallel: o.parallel, RawPath: o.rawPath}
+		RunID: o.runID, KeepRaw: o.keepRaw, AuditPath: o.auditPath, Parallel: o.parallel, RawPath: o.rawPath,
+		LogDir: o.logDir}
 	if o.onTrial != nil {
 		cfg.OnTrial = func(t trial.Result) { o.onTrial(newTrial(t)) }
 	}

@@ -28,6 +28,7 @@ type options struct {
 	onTrial   func(Trial)
 	onEvent   func(Event)
 	auditPath string
+	logDir    string
 	runID     string
 	parallel  int
 	rawPath   string
@@ -153,6 +154,19 @@ func WithParallel(n int) Option {
 			return fmt.Errorf("with parallel %d: must be at least 1 (1 runs the trials one after another)", n)
 		}
 		o.parallel = n
+		return nil
+	}
+}
+
+// WithServiceLogs keeps the output of every service instance in files under
+// dir/trial-<i>, so a failed start or a crash can be read after the run (the process
+// runtime; docker keeps its container logs).
+func WithServiceLogs(dir string) Option {
+	return func(o *options) error {
+		if dir == "" {
+			return errors.New("with service logs: empty directory")
+		}
+		o.logDir = dir
 		return nil
 	}
 }

@@ -77,6 +77,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		base := filepath.Join(*out, sc.Name+"-"+runID)
 		opts := []drill.Option{drill.WithRuntime(*rtName), drill.WithLog(stderr), drill.WithFile(files[i]),
 			drill.WithRunID(runID), drill.WithAuditLog(base + ".audit.jsonl"), drill.WithRawFile(base + ".raw.json.gz"),
+			drill.WithServiceLogs(base + ".logs"),
 			drill.WithParallel(*parallel), drill.OnEvent(progress.event), drill.OnTrial(progress.trial)}
 		if trialsSet {
 			opts = append(opts, drill.WithTrials(*trials))

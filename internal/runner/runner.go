@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -46,6 +48,9 @@ type Config struct {
 	RawPath string
 	// UpOptions are passed to the runtime for every trial.
 	UpOptions []stack.UpOption
+	// LogDir, when set, keeps the output of every service instance of trial i in files
+	// under LogDir/trial-<i> (the process runtime; docker keeps container logs).
+	LogDir string
 	// AuditPath, when set, is where the run's hash-chained audit log is written; its
 	// final digest is recorded in the results.
 	AuditPath string
@@ -114,6 +119,9 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	runTrials(ctx, n+controls, cfg.Parallel, func(i int) trial.Result {
 		tc := tc
 		tc.Control = IsControl(i, n, controls)
+		if cfg.LogDir != "" {
+			tc.UpOptions = append(slices.Clone(tc.UpOptions), stack.WithOutputDir(filepath.Join(cfg.LogDir, "trial-"+strconv.Itoa(i))))
+		}
 		return trial.Run(ctx, tc, i, TrialSeed(seed, i))
 	}, func(r trial.Result) {
 		r.ProbeLate = measure.ProbeLateness(r.Probes, sc.Probes.Interval.D())

@@ -46,7 +46,14 @@ func newProber(sc *scenario.Scenario, st stack.Stack) (measure.Prober, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &measure.PrometheusProbe{URL: p.URL, Query: p.Query, Condition: cond, Interval: iv, Timeout: to}, nil
+		// The URL may name a service of the stack: ${ENDPOINT_<SVC>}, its front proxy.
+		url := sc.Stack.ExpandEndpoints(p.URL, func(name string) string {
+			if svc, err := st.Service(name); err == nil {
+				return svc.Endpoint()
+			}
+			return ""
+		})
+		return &measure.PrometheusProbe{URL: url, Query: p.Query, Condition: cond, Interval: iv, Timeout: to}, nil
 	}
 	return nil, fmt.Errorf("build probe: the scenario sets no probe")
 }

@@ -88,6 +88,6 @@ var _ = Describe("what drill plan prints", func() {
 				applied = e.At.D()
 			}
 		}
-		Expect(applied - rbStart).To(BeNumerically(">=", 10*time.Millisecond), "the last fault counts from the rollback")
+		Expect(applied-rbStart).To(BeNumerically(">=", 10*time.Millisecond), "the last fault counts from the rollback")
 	})
 })

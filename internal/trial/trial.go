@@ -80,10 +80,10 @@ type run struct {
 	events       []Event
 	recoveryFrom *measure.Offset
 	// again runs the trial's rollback once more (verify.idempotent); nil before it ran.
-	again func(context.Context) error
-	st    stack.Stack // the running stack, for the checks after recovery
-	recovered    chan struct{} // closed once k consecutive probes passed after recoveryFrom
-	triggerErr   error
+	again      func(context.Context) error
+	st         stack.Stack   // the running stack, for the checks after recovery
+	recovered  chan struct{} // closed once k consecutive probes passed after recoveryFrom
+	triggerErr error
 }
 
 // exec runs the phases of the trial; probes and workload are stopped before it returns.

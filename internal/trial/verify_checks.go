@@ -90,6 +90,12 @@ func newVerifier(sc *scenario.Scenario, st stack.Stack, base time.Time, seed int
 			if env, err = endpointEnv(sc, st); err != nil {
 				return nil, fmt.Errorf("build check %s: %w", c.Name, err)
 			}
+			// A check may inspect the data a service keeps: DRILL_DATA_<SERVICE>.
+			names := make([]string, 0, len(sc.Stack.Services))
+			for _, s := range sc.Stack.Services {
+				names = append(names, s.Name)
+			}
+			env = append(env, stack.DataEnv(st, names)...)
 		}
 		v.checks = append(v.checks, check.Command(c.Name, c.Command, append(opts, check.WithEnv(env...))...))
 	}
