@@ -47,7 +47,7 @@ func main() {
 
 func run(in io.Reader, out io.Writer) int {
 	pkgs := map[string]*pkg{}
-	var order []string
+	var t totalsSeen
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
@@ -60,69 +60,86 @@ func run(in io.Reader, out io.Writer) int {
 		if !ok {
 			p = &pkg{name: e.Package}
 			pkgs[e.Package] = p
-			order = append(order, e.Package)
 		}
 		switch e.Action {
 		case "output":
 			p.lines = append(p.lines, e.Output)
 		case "pass", "fail", "skip":
 			if e.Test == "" {
+				// The package is done: say so now, so a long run shows its progress.
 				p.action, p.elapsed = e.Action, e.Elapsed
+				t.add(p.report(out))
+				delete(pkgs, e.Package)
 			}
 		}
 	}
-	var passed, failed, skippedN, failedPkgs int
-	for _, name := range order {
-		p := pkgs[name]
-		if p.action == "skip" || p.action == "" && len(p.lines) == 0 {
-			continue
-		}
-		var (
-			nRan, nAll     string
-			pa, fa, sk     int
-			reasons        []string
-			skipBlockTitle string
-		)
-		for i, l := range p.lines {
-			line := strings.TrimRight(l, "\n")
-			if m := ran.FindStringSubmatch(line); m != nil {
-				nRan, nAll = m[1], m[2]
-			}
-			if m := totals.FindStringSubmatch(line); m != nil {
-				pa, fa, sk = atoi(m[1]), atoi(m[2]), atoi(m[4])
-			}
-			if strings.HasPrefix(line, "S [SKIPPED]") && i+1 < len(p.lines) {
-				skipBlockTitle = strings.TrimSpace(p.lines[i+1])
-			}
-			if m := skipped.FindStringSubmatch(line); m != nil && skipBlockTitle != "" {
-				reasons = append(reasons, fmt.Sprintf("    skipped: %s — %s", skipBlockTitle, m[1]))
-				skipBlockTitle = ""
-			}
-		}
-		passed, failed, skippedN = passed+pa, failed+fa, skippedN+sk
-		status := "ok  "
-		if p.action != "pass" {
-			status = "FAIL"
-			failedPkgs++
-		}
-		fmt.Fprintf(out, "%s %s (%.1fs): %s of %s specs ran, %d passed, %d failed, %d skipped\n",
-			status, p.name, p.elapsed, or(nRan, "?"), or(nAll, "?"), pa, fa, sk)
-		for _, r := range reasons {
-			fmt.Fprintln(out, r)
-		}
-		if p.action != "pass" {
-			fmt.Fprintf(out, "---- output of %s ----\n", p.name)
-			for _, l := range p.lines {
-				fmt.Fprint(out, l)
-			}
-			fmt.Fprintf(out, "---- end of %s ----\n", p.name)
-		}
-	}
-	fmt.Fprintf(out, "%d passed, %d failed, %d skipped\n", passed, failed, skippedN)
-	if failed > 0 || failedPkgs > 0 {
+	fmt.Fprintf(out, "%d passed, %d failed, %d skipped\n", t.passed, t.failed, t.skipped)
+	if t.failed > 0 || t.failedPkgs > 0 {
 		return 1
 	}
 	return 0
+}
+
+// totalsSeen adds up the packages' specs.
+type totalsSeen struct{ passed, failed, skipped, failedPkgs int }
+
+func (t *totalsSeen) add(c counts) {
+	t.passed, t.failed, t.skipped = t.passed+c.passed, t.failed+c.failed, t.skipped+c.skipped
+	if c.pkgFailed {
+		t.failedPkgs++
+	}
+}
+
+// counts are one package's spec counts.
+type counts struct {
+	passed, failed, skipped int
+	pkgFailed               bool
+}
+
+// report prints the package's line, its skips and, when it failed, its whole output.
+func (p *pkg) report(out io.Writer) counts {
+	var c counts
+	if p.action == "skip" {
+		return c // no test files
+	}
+	var (
+		nRan, nAll     string
+		reasons        []string
+		skipBlockTitle string
+	)
+	for i, l := range p.lines {
+		line := strings.TrimRight(l, "\n")
+		if m := ran.FindStringSubmatch(line); m != nil {
+			nRan, nAll = m[1], m[2]
+		}
+		if m := totals.FindStringSubmatch(line); m != nil {
+			c.passed, c.failed, c.skipped = atoi(m[1]), atoi(m[2]), atoi(m[4])
+		}
+		if strings.HasPrefix(line, "S [SKIPPED]") && i+1 < len(p.lines) {
+			skipBlockTitle = strings.TrimSpace(p.lines[i+1])
+		}
+		if m := skipped.FindStringSubmatch(line); m != nil && skipBlockTitle != "" {
+			reasons = append(reasons, fmt.Sprintf("    skipped: %s — %s", skipBlockTitle, m[1]))
+			skipBlockTitle = ""
+		}
+	}
+	status := "ok  "
+	if p.action != "pass" {
+		status, c.pkgFailed = "FAIL", true
+	}
+	fmt.Fprintf(out, "%s %s (%.1fs): %s of %s specs ran, %d passed, %d failed, %d skipped\n",
+		status, p.name, p.elapsed, or(nRan, "?"), or(nAll, "?"), c.passed, c.failed, c.skipped)
+	for _, r := range reasons {
+		fmt.Fprintln(out, r)
+	}
+	if c.pkgFailed {
+		fmt.Fprintf(out, "---- output of %s ----\n", p.name)
+		for _, l := range p.lines {
+			fmt.Fprint(out, l)
+		}
+		fmt.Fprintf(out, "---- end of %s ----\n", p.name)
+	}
+	return c
 }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
