@@ -16,29 +16,12 @@ import (
 // decisionYAML: a release that fails every request, rolled back by redeploy under the
 // given trigger (its kind and params line).
 func decisionYAML(trigger string) string {
-	return `
-version: 1
-name: decision
-objectives: {rto: 30m, rpo: 0s}
-stack:
-  services:
-    - name: ledger
-      fixture: ledger
-      port: 8080
-      health: /version
-      release: v1
-      releases:
-        - name: v1
-        - name: v2
-          env: {LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}
-probes: {interval: 20ms, timeout: 300ms, recover_after: 3, http: {service: ledger, path: /healthz}}
-warmup: 300ms
-change: {service: ledger, release: v2}
+	return badReleaseYAML("decision", failingV2, "300ms", `objectives: {rto: 30m, rpo: 0s}
 rollback:
   mechanism: {kind: redeploy, service: ledger}
-  trigger: {condition: "error_rate > 0.5", window: 200ms, min_samples: 3, ` + trigger + `}
+  trigger: {condition: "error_rate > 0.5", window: 200ms, min_samples: 3, `+trigger+`}
   timeout: 5s
-`
+`)
 }
 
 func runDecision(trigger string, seed int64) trial.Result {

@@ -17,30 +17,13 @@ import (
 // degradedRollbackYAML is the bad release rolled back while the service's front proxy adds
 // latency, from the rollback's start on.
 func degradedRollbackYAML(latency string) string {
-	return `
-version: 1
-name: degraded-rollback
-objectives: {rto: 5s, rpo: 0s}
-stack:
-  services:
-    - name: ledger
-      fixture: ledger
-      port: 8080
-      health: /version
-      release: v1
-      releases:
-        - name: v1
-        - name: v2
-          env: {LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}
-probes: {interval: 20ms, timeout: 2s, recover_after: 3, http: {service: ledger, path: /healthz}}
-warmup: 300ms
-change: {service: ledger, release: v2}
-faults: [{kind: latency, target: ledger, from: rollback, params: {latency: ` + latency + `}}]
+	return badReleaseYAML("degraded-rollback", failingV2, "2s", `objectives: {rto: 5s, rpo: 0s}
+faults: [{kind: latency, target: ledger, from: rollback, params: {latency: `+latency+`}}]
 rollback:
   mechanism: {kind: redeploy, service: ledger}
   trigger: {kind: automated, condition: "error_rate > 0.5", window: 200ms, min_samples: 3}
   timeout: 10s
-`
+`)
 }
 
 var _ = Describe("a fault scheduled from the rollback's start", func() {

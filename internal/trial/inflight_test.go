@@ -20,31 +20,15 @@ func inflightYAML(wait bool) string {
 	if wait {
 		w = "true"
 	}
-	return `
-version: 1
-name: inflight
-objectives: {rto: 5s, rpo: 0s}
-stack:
-  services:
-    - name: ledger
-      fixture: ledger
-      port: 8080
-      health: /version
-      release: v1
-      releases:
-        - name: v1
-        - name: v2
-          env: {LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0", LEDGER_START_DELAY: 1500ms}
-probes: {interval: 20ms, timeout: 300ms, recover_after: 3, http: {service: ledger, path: /healthz}}
-warmup: 300ms
-change: {service: ledger, release: v2}
+	return badReleaseYAML("inflight", `{LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0", LEDGER_START_DELAY: 1500ms}`, "300ms",
+		`objectives: {rto: 5s, rpo: 0s}
 faults: [{kind: down, target: ledger}]
 rollback:
   mechanism: {kind: redeploy, service: ledger}
   trigger: {kind: automated, condition: "error_rate > 0.5", window: 200ms, min_samples: 3}
   timeout: 10s
-  wait_for_change: ` + w + `
-`
+  wait_for_change: `+w+`
+`)
 }
 
 func eventNames(res trial.Result) []string {
@@ -95,29 +79,12 @@ var _ = Describe("a trigger that fires while the change is deploying", func() {
 
 var _ = Describe("a rollback whose mechanism fails", func() {
 	It("is a failed rollback naming the step, never a trial that could not run", func() {
-		doc := `
-version: 1
-name: failing-hook
-objectives: {rto: 5s, rpo: 0s}
-stack:
-  services:
-    - name: ledger
-      fixture: ledger
-      port: 8080
-      health: /version
-      release: v1
-      releases:
-        - name: v1
-        - name: v2
-          env: {LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}
-probes: {interval: 20ms, timeout: 300ms, recover_after: 3, http: {service: ledger, path: /healthz}}
-warmup: 300ms
-change: {service: ledger, release: v2}
+		doc := badReleaseYAML("failing-hook", failingV2, "300ms", `objectives: {rto: 5s, rpo: 0s}
 rollback:
   mechanism: {kind: hook, service: ledger, params: {command: ["false"], timeout: 5s}}
   trigger: {kind: automated, condition: "error_rate > 0.5", window: 200ms, min_samples: 3}
   timeout: 2s
-`
+`)
 		sc, err := scenario.Parse("failing-hook.yaml", []byte(doc))
 		Expect(err).NotTo(HaveOccurred())
 		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, 1, 1)

@@ -15,24 +15,7 @@ import (
 // planOrderYAML has every kind of step drill plan orders: a change, a fault applied and
 // reverted on its own, one lasting until the rollback, the rollback, and a fault that
 // counts from the rollback's start.
-const planOrderYAML = `
-version: 1
-name: plan-order
-objectives: {rto: 5s, rpo: 0s}
-stack:
-  services:
-    - name: ledger
-      fixture: ledger
-      port: 8080
-      health: /version
-      release: v1
-      releases:
-        - name: v1
-        - name: v2
-          env: {LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}
-probes: {interval: 20ms, timeout: 1s, recover_after: 3, http: {service: ledger, path: /healthz}}
-warmup: 300ms
-change: {service: ledger, release: v2}
+var planOrderYAML = badReleaseYAML("plan-order", failingV2, "1s", `objectives: {rto: 5s, rpo: 0s}
 faults:
   - {kind: latency, target: ledger, at: 0s, for: 10ms, params: {latency: 1ms}}
   - {kind: bandwidth, target: ledger, at: 25ms, params: {rate: 100000}}
@@ -41,7 +24,7 @@ rollback:
   mechanism: {kind: redeploy, service: ledger}
   trigger: {kind: automated, condition: "error_rate > 0.5", window: 300ms, min_samples: 3}
   timeout: 10s
-`
+`)
 
 var _ = Describe("what drill plan prints", func() {
 	It("is the order in which the trial's events happen", func() {
