@@ -72,15 +72,13 @@ func (t *run) served(ctx context.Context) (served, error) {
 		slices.Sort(s.ids)
 	}
 	if t.ledger != nil {
-		ledger := check.NewLedger(t.ledger.Endpoint, check.WithTimeout(5*time.Second))
-		state, err := ledger.State(ctx)
+		state, schema, err := t.readLedger(ctx)
 		if err != nil {
 			return s, fmt.Errorf("read ledger: %w", err)
 		}
-		s.balances = state.Balances
-		if info, err := ledger.Schema(ctx); err == nil {
-			info.Release = ""
-			s.schema = &info
+		s.balances, s.schema = state.Balances, schema
+		if s.schema != nil {
+			s.schema.Release = "" // compared on its own, from the stack
 		}
 	}
 	return s, nil

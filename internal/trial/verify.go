@@ -16,16 +16,26 @@ func (t *run) captureState(ctx context.Context) {
 	if t.ledger == nil || (t.res.Outcome != Recovered && t.res.Outcome != NotDetected) || ctx.Err() != nil {
 		return
 	}
-	ledger := check.NewLedger(t.ledger.Endpoint, check.WithTimeout(5*time.Second))
-	state, err := ledger.State(ctx)
+	state, schema, err := t.readLedger(ctx)
 	if err != nil {
 		t.res.CaptureError = "capture ledger state: " + err.Error()
 		return
 	}
-	t.res.Ledger = &state
-	if info, err := ledger.Schema(ctx); err == nil {
-		t.res.Schema = &info
+	t.res.Ledger, t.res.Schema = &state, schema
+}
+
+// readLedger reads the ledger fixture's state and, when it reports them, its schema
+// versions (nil otherwise).
+func (t *run) readLedger(ctx context.Context) (check.LedgerState, *check.SchemaInfo, error) {
+	ledger := check.NewLedger(t.ledger.Endpoint, check.WithTimeout(5*time.Second))
+	state, err := ledger.State(ctx)
+	if err != nil {
+		return state, nil, err
 	}
+	if info, err := ledger.Schema(ctx); err == nil {
+		return state, &info, nil
+	}
+	return state, nil, nil
 }
 
 // params are the scenario's settings Measure needs.
