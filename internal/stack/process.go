@@ -453,9 +453,15 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 func (s *processService) halt(ctx context.Context) error {
 	s.op.Lock()
 	defer s.op.Unlock()
+	return s.stopAll()
+}
+
+// stopAll stops every instance of the service, the standing-by one and those draining
+// included; the caller holds op.
+func (s *processService) stopAll() error {
 	s.mu.Lock()
 	p, sb := s.proc, s.standby
-	s.proc, s.standby = nil, nil
+	s.proc, s.standby, s.addr, s.release = nil, nil, "", ""
 	s.mu.Unlock()
 	var errs []error
 	if p != nil {

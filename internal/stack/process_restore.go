@@ -2,7 +2,6 @@ package stack
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
 
@@ -24,20 +23,8 @@ func (s *processService) Restore(ctx context.Context, snapshot, release string, 
 	defer s.op.Unlock()
 	cfg := newDeployConfig(s.spec, opts)
 	s.front.setSwitch(s.spec.Name, "")
-	s.mu.Lock()
-	p, sb := s.proc, s.standby
-	s.proc, s.standby, s.addr, s.release = nil, nil, "", ""
-	s.mu.Unlock()
 	cfg.step(StepStopping, "")
-	var errs []error
-	if p != nil {
-		errs = append(errs, p.stop(stopGrace))
-	}
-	if sb != nil {
-		errs = append(errs, sb.proc.stop(stopGrace))
-	}
-	s.draining.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := s.stopAll(); err != nil {
 		return fmt.Errorf("restore %s: %w", s.spec.Name, err)
 	}
 	if err := replaceDir(snapshot, s.dataDir); err != nil {
