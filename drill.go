@@ -74,9 +74,9 @@ func Check(sc *Scenario) error {
 			errs = append(errs, fmt.Errorf("faults[%d]: %w", i, err))
 		}
 	}
-	if m := sc.Rollback.Mechanism; m.Kind != "" {
-		if _, err := rollback.NewRegistry().Build(m); err != nil {
-			errs = append(errs, fmt.Errorf("rollback.mechanism: %w", err))
+	for _, m := range sc.Mechanisms() {
+		if _, err := rollback.NewRegistry().Build(m.Mechanism); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", m.Path, err))
 		}
 	}
 	if t := sc.Rollback.Trigger; t.Kind != "" {
@@ -155,6 +155,12 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 	}
 	if c, ok := rt.(io.Closer); ok {
 		defer c.Close()
+	}
+	if p, ok := rt.(stack.Preparer); ok {
+		// Images and the like, once: a missing one is one error, not one per trial.
+		if err := p.Prepare(ctx, sc.Stack); err != nil {
+			return nil, fmt.Errorf("run drill: %w", err)
+		}
 	}
 	cfg := runner.Config{Scenario: sc, File: o.file, Runtime: rt, Trials: o.trials, Seed: o.seed,
 		RunID: o.runID, KeepRaw: o.keepRaw, AuditPath: o.auditPath, Parallel: o.parallel, RawPath: o.rawPath,

@@ -50,13 +50,7 @@ func drill(sc *scenario.Scenario) trial.Result {
 }
 
 // names lists the events' names in order.
-func names(res trial.Result) []string {
-	out := make([]string, 0, len(res.Events))
-	for _, e := range res.Events {
-		out = append(out, e.Name)
-	}
-	return out
-}
+func names(res trial.Result) []string { return res.EventNames() }
 
 // afterStart is the events from rollback_start on.
 func afterStart(res trial.Result) []string {

@@ -132,7 +132,7 @@ func (h Hook) call(ctx context.Context, t Target, out *capped) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.Timeout)
 	defer cancel()
 	req := request{method: h.Method, url: url, body: h.Body, contentType: h.ContentType, status: h.Status}
-	status, err := req.do(ctx, http.DefaultClient, out)
+	status, err := req.do(ctx, operatorClient, out)
 	if err != nil {
 		return status, fmt.Errorf("hook: %w", err)
 	}
@@ -161,7 +161,7 @@ func (h Hook) wait(ctx context.Context, t Target) error {
 	var last error
 	for attempts := 1; ; attempts++ {
 		actx, acancel := context.WithTimeout(ctx, max(h.WaitInterval, time.Second))
-		_, last = request{method: http.MethodGet, url: url}.do(actx, http.DefaultClient, io.Discard)
+		_, last = request{method: http.MethodGet, url: url}.do(actx, operatorClient, io.Discard)
 		acancel()
 		if last == nil {
 			t.step("hook_ready", fmt.Sprintf("GET %s on %s answered 2xx after %d attempt(s)", h.WaitPath, name, attempts))

@@ -87,3 +87,9 @@ func (r request) do(ctx context.Context, client *http.Client, out io.Writer) (in
 	}
 	return resp.StatusCode, nil
 }
+
+// operatorClient makes the calls of mechanisms and change steps. Each call opens its own
+// connection, as an operator's or a CD tool's does: a kept-alive connection would stay
+// on the release the front switch served when it opened, and a call meant for the
+// release now taking traffic (turn its flag on) would reach the one draining.
+var operatorClient = &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}

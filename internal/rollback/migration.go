@@ -74,7 +74,7 @@ func (m Migration) Rollback(ctx context.Context, t Target) error {
 		var out capped
 		req := request{method: m.DownMethod, url: "http://" + svc.Endpoint() + m.DownPath, body: m.DownBody,
 			contentType: "application/json", status: m.DownStatus}
-		status, err := req.do(cctx, http.DefaultClient, &out)
+		status, err := req.do(cctx, operatorClient, &out)
 		cancel()
 		out.flush(t.Output)
 		if err != nil {

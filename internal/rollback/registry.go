@@ -26,6 +26,7 @@ func NewRegistry() *Registry {
 	r.Register("blue-green", buildBlueGreen)
 	r.Register("migration", buildMigration)
 	r.Register("restore", buildRestore)
+	r.Register("call", buildCall)
 	return r
 }
 

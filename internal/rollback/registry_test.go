@@ -19,11 +19,11 @@ var _ = Describe("the mechanism registry", func() {
 	}
 
 	It("holds the built-in kinds", func() {
-		Expect(reg.Kinds()).To(Equal([]string{"blue-green", "feature-flag", "hook", "migration", "redeploy", "restart", "restore"}))
+		Expect(reg.Kinds()).To(Equal([]string{"blue-green", "call", "feature-flag", "hook", "migration", "redeploy", "restart", "restore"}))
 	})
 
 	It("refuses an unknown kind, suggesting the nearest", func() {
-		Expect(build("redploy", nil)).To(MatchError(`build mechanism: unknown kind "redploy" (did you mean "redeploy"?); valid kinds: blue-green, feature-flag, hook, migration, redeploy, restart, restore`))
+		Expect(build("redploy", nil)).To(MatchError(`build mechanism: unknown kind "redploy" (did you mean "redeploy"?); valid kinds: blue-green, call, feature-flag, hook, migration, redeploy, restart, restore`))
 	})
 
 	It("describes what a mechanism will do for the timeline", func() {

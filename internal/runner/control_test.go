@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -14,6 +13,7 @@ import (
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/testenv/dockerenv"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -133,15 +133,7 @@ var _ = Describe("control trials", func() {
 
 	Context("on the docker runtime", Label("docker"), func() {
 		controlSpecs(func() stack.Runtime {
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			defer cancel()
-			if err := stack.EngineAvailable(ctx); err != nil {
-				Skip("docker engine not available: " + err.Error())
-			}
-			d, err := stack.NewDocker()
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(d.Close)
-			return d
+			return dockerenv.Runtime()
 		})
 	})
 })

@@ -102,14 +102,16 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 			}
 		}
 	}
-	if m := s.Rollback.Mechanism; cfg.mechanismCheck != nil && m.Kind != "" {
-		if err := cfg.mechanismCheck(m); err != nil {
-			at := "rollback.mechanism.kind"
-			var pe interface{ ParamName() string }
-			if errors.As(err, &pe) {
-				at = "rollback.mechanism.params." + pe.ParamName()
+	if cfg.mechanismCheck != nil {
+		for _, am := range s.Mechanisms() {
+			if err := cfg.mechanismCheck(am.Mechanism); err != nil {
+				at := am.Path + ".kind"
+				var pe interface{ ParamName() string }
+				if errors.As(err, &pe) {
+					at = am.Path + ".params." + pe.ParamName()
+				}
+				p.addf(line(at), "%s: %v", am.Path, err)
 			}
-			p.addf(line(at), "rollback.mechanism: %v", err)
 		}
 	}
 	if cfg.triggerCheck != nil {
@@ -213,4 +215,32 @@ func lineIn(lines map[string]int) func(string) int {
 		}
 		return 1
 	}
+}
+
+// MechanismAt is a mechanism of the scenario and the path of its key.
+type MechanismAt struct {
+	Path      string
+	Mechanism Mechanism
+}
+
+// Mechanisms lists every mechanism the scenario runs, for the registry's check: the
+// rollback's, each change step's action (every step but a deploy) and each step's undo.
+func (s *Scenario) Mechanisms() []MechanismAt {
+	var out []MechanismAt
+	if m := s.Rollback.Mechanism; m.Kind != "" {
+		out = append(out, MechanismAt{"rollback.mechanism", m})
+	}
+	if !s.MultiStep() {
+		return out
+	}
+	for i, st := range s.Change.Steps {
+		path := fmt.Sprintf("change.steps[%d]", i)
+		if st.Kind != StepDeploy && st.Kind != "" {
+			out = append(out, MechanismAt{path, st.Action()})
+		}
+		if st.Undo != nil && st.Undo.Kind != "" {
+			out = append(out, MechanismAt{path + ".undo", *st.Undo})
+		}
+	}
+	return out
 }

@@ -131,6 +131,16 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if unset("rollback.mechanism.service", rb.Mechanism.Service == "") && s.Change != nil {
 		rb.Mechanism.Service = s.Change.Service
 	}
+	if s.MultiStep() && len(s.Stack.Services) == 1 {
+		for i := range s.Change.Steps {
+			if st := &s.Change.Steps[i]; unset(fmt.Sprintf("change.steps[%d].service", i), st.Service == "") {
+				st.Service = s.Stack.Services[0].Name
+			}
+		}
+		if m := &rb.Mechanism; m.Kind != "" && m.Service == "" {
+			m.Service = s.Stack.Services[0].Name
+		}
+	}
 	tr := &rb.Trigger
 	triggerDefaults(tr, "rollback.trigger", unset)
 	if cmp := s.Compare; cmp != nil {

@@ -106,13 +106,22 @@ func (s *Scenario) Plan() Plan {
 	at(PhaseWarmup, -s.Warmup.D(), "start %s, and probes every %s (timeout %s): %s; steady state must hold for %s%s",
 		workloadText(s.Workload), pr.Interval, pr.Timeout, probeText(pr), s.Warmup, settle)
 
-	if c := s.Change; c != nil {
-		from := ""
-		if svc := s.service(c.Service); svc != nil && svc.Release != "" {
-			from = " (replacing " + svc.Release + ")"
+	changeSteps := s.ChangeSteps()
+	switch {
+	case s.MultiStep():
+		for i, c := range changeSteps {
+			st := Step{Phase: PhaseChange, Static: i == 0, When: "after " + stepName(changeSteps, i-1),
+				Description: fmt.Sprintf("step %d/%d %s: %s%s", i+1, len(changeSteps), c.Name, s.describeStep(c), retryText(c.Idempotent, c.Retries))}
+			if i == 0 {
+				st.Description += "; the steps run one after another, a failed step ends the change (the steps after it never run)"
+			}
+			if c.Kind == StepDeploy {
+				st.Description += "; t_live = when traffic first moves to a deployed release"
+			}
+			add(st)
 		}
-		at(PhaseChange, 0, "deploy release %s of %s%s, %s; t_live = when traffic moves to it (the impact is looked for from there)",
-			c.Release, c.Service, from, strategyText(s.service(c.Service)))
+	case len(changeSteps) == 1:
+		at(PhaseChange, 0, "%s; t_live = when traffic moves to it (the impact is looked for from there)", s.describeStep(changeSteps[0]))
 	}
 	t := s.Rollback.Trigger
 	at(PhaseWatch, 0, "%s trigger watches the probes: fires when %q holds over the last %s (at least %d probes) for %d evaluation(s) in a row",
@@ -158,8 +167,31 @@ func (s *Scenario) Plan() Plan {
 		f := untilRollback[i]
 		when(PhaseRevert, "t_trigger", "revert %s on %s (it lasts until the rollback)", f.Kind, f.Target)
 	}
-	m := s.Rollback.Mechanism
-	when(PhaseRollback, "t_trigger", "%s", mechanismText(s, m))
+	rbSteps := s.RollbackSteps()
+	before := releasesBefore(s, changeSteps)
+	for i, rs := range rbSteps {
+		prev := ""
+		if rs.Undoes >= 0 {
+			prev = before[rs.Undoes]
+		}
+		text := mechanismText(s, rs.Mechanism, prev)
+		if rs.Mechanism.Idempotent || s.MultiStep() {
+			text += retryText(rs.Mechanism.Idempotent, rs.Mechanism.Retries)
+		}
+		if !s.MultiStep() {
+			when(PhaseRollback, "t_trigger", "%s", text)
+			continue
+		}
+		w := "t_trigger"
+		if i > 0 {
+			w = "after " + rbSteps[i-1].Name
+		}
+		text = fmt.Sprintf("step %d/%d %s: %s", i+1, len(rbSteps), rs.Name, text)
+		if i == 0 {
+			text += "; only the steps whose change step started are undone, in this order; a step that fails after its attempts fails the rollback, naming it"
+		}
+		when(PhaseRollback, w, "%s", text)
+	}
 	slices.SortStableFunc(fromRollback, func(a, b Step) int { return cmp.Compare(a.At, b.At) })
 	pl.Steps = append(pl.Steps, fromRollback...)
 	when(PhaseRecover, "rollback end … +"+s.Rollback.Timeout.String(),
@@ -202,6 +234,31 @@ func (s *Scenario) Plan() Plan {
 	return pl
 }
 
+// stepName names the i-th step, or t_fault before the first.
+func stepName(steps []ChangeStep, i int) string {
+	if i < 0 {
+		return "t_fault"
+	}
+	return steps[i].Name
+}
+
+// releasesBefore returns, for each change step, the release its service runs when the
+// step starts: the declared release, then what earlier deploy steps deployed.
+func releasesBefore(s *Scenario, steps []ChangeStep) []string {
+	running := map[string]string{}
+	for _, svc := range s.Stack.Services {
+		running[svc.Name] = svc.Release
+	}
+	out := make([]string, len(steps))
+	for i, c := range steps {
+		out[i] = running[c.Service]
+		if c.Kind == StepDeploy {
+			running[c.Service] = c.Release
+		}
+	}
+	return out
+}
+
 // strategyText says how a service deploys.
 func strategyText(svc *Service) string {
 	if svc != nil && svc.Strategy == StrategyRecreate {
@@ -242,13 +299,18 @@ func describeService(svc Service) string {
 
 func portText(port int) string { return fmt.Sprintf("port %d", port) }
 
-func mechanismText(s *Scenario, m Mechanism) string {
+// mechanismText says what a rollback mechanism does; before, when not empty, is the
+// release its service ran before the change step it undoes.
+func mechanismText(s *Scenario, m Mechanism, before string) string {
 	if m.Kind != MechanismRedeploy {
 		return fmt.Sprintf("%s %s%s", m.Kind, m.Service, paramsText(m.Params))
 	}
 	prev := "its release before the change"
 	if svc := s.service(m.Service); svc != nil && svc.Release != "" {
 		prev = "release " + svc.Release
+	}
+	if before != "" {
+		prev = "release " + before
 	}
 	if r, ok := m.Params["release"].(string); ok && r != "" {
 		prev = "release " + r

@@ -298,8 +298,29 @@ type PrometheusProbe struct {
 
 // Change is a deployment of another release: the bad release a rollback must undo.
 type Change struct {
-	Service string `yaml:"service" json:"service"`
-	Release string `yaml:"release" json:"release"`
+	Service string `yaml:"service,omitempty" json:"service,omitempty"`
+	Release string `yaml:"release,omitempty" json:"release,omitempty"`
+	// Steps make the change several steps run in order (migrate, deploy, flag on), instead of service and release; the rollback undoes the steps that ran, in reverse order, each its own event and duration.
+	Steps []ChangeStep `yaml:"steps,omitempty" json:"steps,omitempty"`
+}
+
+// ChangeStep is one step of a multi-step change.
+type ChangeStep struct {
+	// Name identifies the step on the timeline and in the report.
+	Name string `yaml:"name" json:"name"`
+	// Kind is "deploy" (Release of Service) or a rollback mechanism's kind used as an action (call, hook, feature-flag, ...).
+	Kind    string `yaml:"kind" json:"kind"`
+	Service string `yaml:"service,omitempty" json:"service,omitempty"`
+	// Release is what a deploy step deploys.
+	Release string `yaml:"release,omitempty" json:"release,omitempty"`
+	// Params are the action's typed parameters (as the mechanism of that kind takes them).
+	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
+	// Idempotent declares the step safe to run twice: only then is a failed attempt retried.
+	Idempotent bool `yaml:"idempotent,omitempty" json:"idempotent,omitempty"`
+	// Retries is how many times a failed attempt is retried (needs idempotent: true).
+	Retries int `yaml:"retries,omitempty" json:"retries,omitempty"`
+	// Undo is the mechanism that undoes the step in the rollback; a deploy step's default is a redeploy of the release it replaced; other steps without one are left as they are.
+	Undo *Mechanism `yaml:"undo,omitempty" json:"undo,omitempty"`
 }
 
 // Fault is one fault injected at an offset after t_fault and reverted at its end.
@@ -320,7 +341,7 @@ type Fault struct {
 
 // Rollback is the plan that should restore service: a mechanism fired by a trigger.
 type Rollback struct {
-	Mechanism Mechanism `yaml:"mechanism" json:"mechanism"`
+	Mechanism Mechanism `yaml:"mechanism,omitempty" json:"mechanism,omitempty"`
 	Trigger   Trigger   `yaml:"trigger" json:"trigger"`
 	// Timeout bounds the wait for recovery after the trigger; a trial past it did not recover.
 	Timeout Duration `yaml:"timeout" json:"timeout"`
@@ -335,6 +356,10 @@ type Mechanism struct {
 	Service string `yaml:"service,omitempty" json:"service,omitempty"`
 	// Params are the kind's typed parameters, checked strictly by the kind.
 	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
+	// Idempotent declares the mechanism safe to run twice: only then is a failed attempt retried.
+	Idempotent bool `yaml:"idempotent,omitempty" json:"idempotent,omitempty"`
+	// Retries is how many times a failed attempt is retried (needs idempotent: true).
+	Retries int `yaml:"retries,omitempty" json:"retries,omitempty"`
 }
 
 // Trigger decides when the rollback starts.

@@ -339,7 +339,9 @@ func (v *validator) breakage() {
 	if s.Change == nil && len(s.Faults) == 0 {
 		v.errf("", "a scenario needs a change or at least one fault: nothing would break")
 	}
-	if c := s.Change; c != nil {
+	if c := s.Change; c != nil && len(c.Steps) > 0 {
+		v.changeSteps()
+	} else if c != nil {
 		v.ref("change.service", c.Service)
 		if svc := s.service(c.Service); svc != nil {
 			switch {
@@ -374,13 +376,108 @@ func (v *validator) breakage() {
 	}
 }
 
+// changeSteps checks a multi-step change: named steps, known services and releases,
+// retries only where a step is idempotent.
+func (v *validator) changeSteps() {
+	s := v.s
+	c := s.Change
+	if c.Service != "" || c.Release != "" {
+		v.errf("change", "change has steps and service/release: write the deploy as one of the steps")
+	}
+	names := map[string]bool{}
+	running := map[string]string{}
+	for _, svc := range s.Stack.Services {
+		running[svc.Name] = svc.Release
+	}
+	for i, st := range c.Steps {
+		path := fmt.Sprintf("change.steps[%d]", i)
+		v.uniqueName(path, st.Name, "step", names)
+		if st.Kind == "" {
+			v.errf(path, "%s.kind is required: %q or a mechanism kind used as an action (call, hook, ...)", path, StepDeploy)
+		}
+		v.ref(path+".service", st.Service)
+		v.retries(path, st.Idempotent, st.Retries)
+		if st.Undo != nil {
+			if st.Undo.Kind == "" {
+				v.errf(path+".undo", "%s.undo.kind is required, e.g. redeploy", path)
+			}
+			if st.Undo.Service != "" {
+				v.ref(path+".undo.service", st.Undo.Service)
+			}
+			v.retries(path+".undo", st.Undo.Idempotent, st.Undo.Retries)
+		}
+		if st.Kind != StepDeploy {
+			if st.Release != "" {
+				v.errf(path+".release", "%s.release is for deploy steps; a %q step takes params", path, st.Kind)
+			}
+			continue
+		}
+		if len(st.Params) > 0 {
+			v.errf(path+".params", "%s: a deploy step takes a release, not params", path)
+		}
+		svc := s.service(st.Service)
+		switch {
+		case svc == nil:
+		case st.Release == "":
+			v.errf(path, "%s.release is required for a deploy step%s", path, v.known(releaseNames(*svc)))
+		case svc.ReleaseNamed(st.Release) == nil:
+			v.errf(path+".release", "service %q has no release %q%s", svc.Name, st.Release, v.known(releaseNames(*svc)))
+		case st.Release == running[svc.Name]:
+			v.errf(path+".release", "%s.release %q is already running on %q at that step: the step changes nothing", path, st.Release, svc.Name)
+		default:
+			running[svc.Name] = st.Release
+		}
+	}
+	if ctl := s.Control; ctl != nil && ctl.Release != ControlNone {
+		v.errf("control.release", "control trials of a multi-step change need control.release: none (a good version of every step is not defined)")
+	}
+}
+
+// uniqueName checks that the item at path has a name no earlier one (of seen) has.
+func (v *validator) uniqueName(path, name, what string, seen map[string]bool) {
+	switch {
+	case strings.TrimSpace(name) == "":
+		v.errf(path, "%s.name is required", path)
+	case seen[name]:
+		v.errf(path+".name", "%s.name %q is used by an earlier %s: names must be unique", path, name, what)
+	}
+	seen[name] = true
+}
+
+// retries checks that only an idempotent step or mechanism is retried.
+func (v *validator) retries(path string, idempotent bool, retries int) {
+	switch {
+	case retries < 0 || retries > MaxRetries:
+		v.errf(path+".retries", "%s.retries must be between 0 and %d, got %d", path, MaxRetries, retries)
+	case retries > 0 && !idempotent:
+		v.errf(path+".retries", "%s.retries needs %s.idempotent: true: drill retries only what is declared safe to run twice", path, path)
+	}
+}
+
 func (v *validator) rollback() {
 	rb := v.s.Rollback
 	m := rb.Mechanism
-	if m.Kind == "" { // the kind itself is the mechanism registry's (WithMechanismCheck)
+	switch {
+	case m.Kind == "" && v.s.MultiStep():
+		if m.Service != "" || len(m.Params) > 0 {
+			v.errf("rollback.mechanism", "rollback.mechanism.kind is required, or leave rollback.mechanism out: the change's steps are undone in reverse order")
+		}
+		if len(v.s.RollbackSteps()) == 0 {
+			v.errf("change.steps", "no change step is undone: give a step an undo mechanism, or give rollback.mechanism")
+		}
+	case m.Kind == "": // the kind itself is the mechanism registry's (WithMechanismCheck)
 		v.errf("rollback.mechanism", "rollback.mechanism.kind is required, e.g. redeploy")
+	default:
+		v.ref("rollback.mechanism.service", m.Service)
+		v.retries("rollback.mechanism", m.Idempotent, m.Retries)
+		if v.s.MultiStep() {
+			for i, st := range v.s.Change.Steps {
+				if st.Undo != nil {
+					v.errf(fmt.Sprintf("change.steps[%d].undo", i), "change.steps[%d].undo and rollback.mechanism: give one rollback, the steps' undos (run in reverse order) or one mechanism", i)
+				}
+			}
+		}
 	}
-	v.ref("rollback.mechanism.service", m.Service)
 	if rb.Timeout <= 0 {
 		v.errf("rollback.timeout", "rollback.timeout must be greater than 0")
 	}
@@ -426,13 +523,7 @@ func (v *validator) compare() {
 	seen := map[string]bool{}
 	for i, p := range c.Plans {
 		path := fmt.Sprintf("compare.plans[%d]", i)
-		switch {
-		case strings.TrimSpace(p.Name) == "":
-			v.errf(path, "%s.name is required", path)
-		case seen[p.Name]:
-			v.errf(path+".name", "%s.name %q is used by an earlier plan: names must be unique", path, p.Name)
-		}
-		seen[p.Name] = true
+		v.uniqueName(path, p.Name, "plan", seen)
 		v.trigger(path+".trigger", p.Trigger)
 	}
 }

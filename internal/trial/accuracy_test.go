@@ -14,6 +14,7 @@ import (
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/testenv/dockerenv"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -170,15 +171,7 @@ var _ = Describe("measures against the fixture's own ground truth", func() {
 
 	Context("on the docker runtime", Label("docker"), func() {
 		accuracySpecs(func() stack.Runtime {
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			defer cancel()
-			if err := stack.EngineAvailable(ctx); err != nil {
-				Skip("docker engine not available: " + err.Error())
-			}
-			d, err := stack.NewDocker()
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(d.Close)
-			return d
+			return dockerenv.Runtime()
 		}, 20)
 	})
 

@@ -2,21 +2,49 @@ package trial
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
 	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
 
-// changeDeploy is the change's deploy, running beside the trigger so that a trigger
-// firing meanwhile can abort it.
+// changeDeploy is the change's deploy (every step of it), running beside the trigger
+// so that a trigger firing meanwhile can abort it.
 type changeDeploy struct {
 	done     chan struct{} // closed when the deploy returned; nil once consumed by exec
 	finished chan struct{} // the same, never set to nil
 	cancel   context.CancelFunc
 	live     atomic.Bool
+
+	mu    sync.Mutex
+	steps []stepState // per change step, what the rollback needs to undo it
+}
+
+// stepState is what a change step did, for its undo.
+type stepState struct {
+	started bool
+	live    bool   // a deploy step's release took traffic
+	before  string // the release its service ran when it started
+}
+
+// step returns what change step i did.
+func (c *changeDeploy) step(i int) stepState {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if i < 0 || i >= len(c.steps) {
+		return stepState{}
+	}
+	return c.steps[i]
+}
+
+func (c *changeDeploy) setStep(i int, f func(*stepState)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f(&c.steps[i])
 }
 
 // inFlight reports whether the deploy is still running.
@@ -29,7 +57,7 @@ func (c *changeDeploy) inFlight() bool {
 	}
 }
 
-// isLive reports whether the change's release took traffic.
+// isLive reports whether a release of the change took traffic.
 func (c *changeDeploy) isLive() bool { return c.live.Load() }
 
 // abort cancels the deploy in flight (the new release is removed, the old one serves).
@@ -85,37 +113,97 @@ func (t *run) strategy() string {
 	return scenario.StrategyStartFirst
 }
 
-// deployChange starts the change's deploy in the background and returns at once. Its
-// steps go on the timeline; the switch to the new release is t_live, and a recreate's
-// gap (old told to stop → new live) is the change's own downtime.
-func (t *run) deployChange(ctx context.Context, st stack.Stack) *changeDeploy {
-	dctx, cancel := context.WithCancel(ctx)
-	c := &changeDeploy{finished: make(chan struct{}), cancel: cancel}
-	c.done = c.finished
+// changeSteps returns the steps t_fault runs: the scenario's, or in a control trial the
+// one deploy of the good release (none with control.release: none).
+func (t *run) changeSteps() []scenario.ChangeStep {
+	steps := t.sc.ChangeSteps()
+	if !t.cfg.Control || t.sc.MultiStep() {
+		if t.cfg.Control { // validation allows only control.release: none here
+			return nil
+		}
+		return steps
+	}
 	rel, ok := t.changeRelease()
 	if !ok {
+		return nil
+	}
+	steps[0].Release = rel
+	return steps
+}
+
+// deployChange starts the change's steps in the background, one after another, and
+// returns at once. Each step's own steps go on the timeline; the first switch to a new
+// release is t_live, and a recreate's gap (old told to stop → new live) is the change's
+// own downtime. A step that fails (after the attempts an idempotent step may make) ends
+// the change: the steps after it never run.
+func (t *run) deployChange(ctx context.Context, st stack.Stack, actions map[int]rollback.Mechanism) *changeDeploy {
+	dctx, cancel := context.WithCancel(ctx)
+	steps := t.changeSteps()
+	c := &changeDeploy{finished: make(chan struct{}), cancel: cancel, steps: make([]stepState, len(steps))}
+	c.done = c.finished
+	if len(steps) == 0 {
 		close(c.finished)
 		return c
 	}
-	svc, err := st.Service(t.sc.Change.Service)
+	go func() {
+		defer close(c.finished)
+		for i, step := range steps {
+			if dctx.Err() != nil {
+				return
+			}
+			if err := t.changeStep(dctx, st, c, i, step, actions[i]); err != nil {
+				if dctx.Err() == nil {
+					t.event(EventChangeFailed, err.Error())
+				}
+				return
+			}
+		}
+	}()
+	return c
+}
+
+// changeStep runs change step i: a deploy of a release, or a mechanism used as an action.
+func (t *run) changeStep(ctx context.Context, st stack.Stack, c *changeDeploy, i int, step scenario.ChangeStep, action rollback.Mechanism) error {
+	svc, err := st.Service(step.Service)
 	if err != nil {
-		t.event(EventChangeFailed, err.Error())
-		close(c.finished)
-		return c
+		return err
 	}
-	var (
-		mu       sync.Mutex
-		stopping *measure.Offset
-	)
-	onStep := func(step stack.DeployStep, detail string) {
+	before := svc.Release()
+	c.setStep(i, func(s *stepState) { s.started, s.before = true, before })
+	var do func(context.Context) error
+	if step.Kind == scenario.StepDeploy {
+		do = func(ctx context.Context) error {
+			return svc.Deploy(ctx, step.Release, stack.WithSteps(t.onChangeDeploy(c, i)))
+		}
+	} else {
+		target := rollback.Target{Stack: st, Service: step.Service, Previous: before, Env: t.env,
+			Step: func(name, detail string) { t.event(EventChangePrefix+name, detail) }}
+		do = func(ctx context.Context) error { return action.Rollback(ctx, target) }
+	}
+	if !t.sc.MultiStep() {
+		return do(ctx)
+	}
+	name := step.Name
+	return t.runStep(ctx, stepRun{phase: scenario.PhaseChange, name: name, what: fmt.Sprintf("%s: %s %s", name, step.Kind, step.Service),
+		start: EventChangeStepStart, retry: EventChangeStepRetry, end: EventChangeStepEnd,
+		attempts: scenario.Attempts(step.Idempotent, step.Retries), do: do})
+}
+
+// onChangeDeploy records the steps of change step i's deploy: its switch is the change
+// going live (the first one is t_live), and a recreate's stop before it the start of
+// the change's own gap.
+func (t *run) onChangeDeploy(c *changeDeploy, i int) func(stack.DeployStep, string) {
+	var stopping *measure.Offset
+	return func(step stack.DeployStep, detail string) {
 		at := t.event(EventChangePrefix+string(step), detail)
-		mu.Lock()
-		defer mu.Unlock()
 		switch step {
 		case stack.StepStopping:
 			stopping = &at
 		case stack.StepSwitched:
-			c.live.Store(true)
+			c.setStep(i, func(s *stepState) { s.live = true })
+			if c.live.Swap(true) {
+				return
+			}
 			t.mu.Lock()
 			t.res.Timing.Live = &at
 			if stopping != nil {
@@ -125,13 +213,50 @@ func (t *run) deployChange(ctx context.Context, st stack.Stack) *changeDeploy {
 			t.mu.Unlock()
 		}
 	}
-	go func() {
-		defer close(c.finished)
-		if err := svc.Deploy(dctx, rel, stack.WithSteps(onStep)); err != nil && dctx.Err() == nil {
-			t.event(EventChangeFailed, err.Error())
+}
+
+// stepRun is one step of a multi-step change or rollback: what it does and the events
+// that frame it.
+type stepRun struct {
+	phase, name, what string
+	start, retry, end string
+	// quiet: only retries are events (the one mechanism of a one-step plan, whose
+	// rollback_start and rollback_end already frame it).
+	quiet    bool
+	attempts int
+	do       func(context.Context) error
+}
+
+// runStep runs a step of a multi-step change or rollback as events on the timeline and a
+// StepRecord in the result, trying it again after a failure while it has attempts left
+// (more than one only for a step declared idempotent).
+func (t *run) runStep(ctx context.Context, s stepRun) error {
+	var rec StepRecord
+	if !s.quiet {
+		rec = StepRecord{Phase: s.phase, Name: s.name, Start: t.event(s.start, s.what)}
+	}
+	var err error
+	for rec.Attempts = 1; ; rec.Attempts++ {
+		if err = s.do(ctx); err == nil || rec.Attempts >= s.attempts || ctx.Err() != nil {
+			break
 		}
-	}()
-	return c
+		t.event(s.retry, fmt.Sprintf("%s: attempt %d of %d failed: %v", s.name, rec.Attempts, s.attempts, err))
+	}
+	if s.quiet {
+		return err
+	}
+	if ctx.Err() == nil {
+		end := t.event(s.end, s.name)
+		rec.End = &end
+	}
+	if err != nil {
+		rec.Error = err.Error()
+		err = fmt.Errorf("step %s: %w", s.name, err)
+	}
+	t.mu.Lock()
+	t.res.Steps = append(t.res.Steps, rec)
+	t.mu.Unlock()
+	return err
 }
 
 // stepper records each step of a deploy on the timeline, named prefix+step.

@@ -40,10 +40,20 @@ const (
 	// EventRollbackFailed: the mechanism failed; the trial is a failed rollback.
 	EventRollbackFailed = "rollback_failed"
 	// EventControlWatch: a control trial's change is live; the trigger must stay silent.
-	EventControlWatch  = "control_watch"
-	EventFaultApplied  = "fault_applied"
-	EventFaultReverted = "fault_reverted"
-	EventFaultError    = "fault_error"
+	EventControlWatch = "control_watch"
+	// Steps of a multi-step change and of its rollback: each starts, may be retried
+	// (only when declared idempotent) and ends; an undo whose step never ran is skipped.
+	// Their details begin with the step's name.
+	EventChangeStepStart   = "change_step_start"
+	EventChangeStepRetry   = "change_step_retry"
+	EventChangeStepEnd     = "change_step_end"
+	EventRollbackStepStart = "rollback_step_start"
+	EventRollbackStepRetry = "rollback_step_retry"
+	EventRollbackStepEnd   = "rollback_step_end"
+	EventRollbackStepSkip  = "rollback_step_skip"
+	EventFaultApplied      = "fault_applied"
+	EventFaultReverted     = "fault_reverted"
+	EventFaultError        = "fault_error"
 	// EventFaultSkipped: a fault lasting until the rollback came due after it started.
 	EventFaultSkipped = "fault_skipped"
 	EventFinalRead    = "final_read"

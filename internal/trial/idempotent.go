@@ -57,7 +57,7 @@ func (t *run) checkIdempotent(ctx context.Context) {
 // served reads what the service holds now.
 func (t *run) served(ctx context.Context) (served, error) {
 	var s served
-	svc, err := t.st.Service(t.sc.Rollback.Mechanism.Service)
+	svc, err := t.st.Service(t.sc.RollbackSteps()[0].Mechanism.Service) // the service the rollback acts on first
 	if err != nil {
 		return s, err
 	}

@@ -40,6 +40,31 @@ type Event struct {
 	Detail string         `json:"detail,omitempty"`
 }
 
+// StepRecord is one step of a multi-step change or rollback, on the trial's clock.
+type StepRecord struct {
+	// Phase is "change" or "rollback".
+	Phase string `json:"phase"`
+	// Name is the step's name: the change step's, or "undo <change step>".
+	Name  string         `json:"name"`
+	Start measure.Offset `json:"start_ms"`
+	// End is when its last attempt returned (nil: the trial ended first).
+	End *measure.Offset `json:"end_ms,omitempty"`
+	// Attempts is how many times it ran: more than one only for an idempotent step.
+	Attempts int `json:"attempts"`
+	// Skipped: an undo whose change step never ran, or whose release never went live.
+	Skipped bool `json:"skipped,omitempty"`
+	// Error is why its last attempt failed.
+	Error string `json:"error,omitempty"`
+}
+
+// Duration is how long the step took; false when it did not finish.
+func (s StepRecord) Duration() (measure.Offset, bool) {
+	if s.End == nil {
+		return 0, false
+	}
+	return *s.End - s.Start, true
+}
+
 // Result is everything one trial recorded and what was derived from it.
 type Result struct {
 	Index   int     `json:"index"`
@@ -60,10 +85,13 @@ type Result struct {
 	Decision *rollback.Decision `json:"decision,omitempty"`
 	Loss     *measure.Loss      `json:"loss,omitempty"`
 	// Consistency holds the findings of the invariant checks run after recovery.
-	Consistency   []check.Finding `json:"consistency,omitempty"`
-	ProbeCount    int             `json:"probe_count"`
-	ProbeFailures int             `json:"probe_failures"`
-	Events        []Event         `json:"events"`
+	Consistency []check.Finding `json:"consistency,omitempty"`
+	// Steps are the steps of a multi-step change and of its rollback, in the order they
+	// ran, each with its own duration (none for a one-step change).
+	Steps         []StepRecord `json:"steps,omitempty"`
+	ProbeCount    int          `json:"probe_count"`
+	ProbeFailures int          `json:"probe_failures"`
+	Events        []Event      `json:"events"`
 	// CaptureError says why the live state could not be captured for the checks.
 	CaptureError string `json:"capture_error,omitempty"`
 	// Load is what the workload's open-loop schedule achieved against the rate asked
@@ -124,4 +152,13 @@ func (r Result) WithRaw(raw Raw) Result {
 	r.Probes, r.History, r.FinalRead, r.Ledger, r.Schema = raw.Probes, raw.History, raw.FinalRead, raw.Ledger, raw.Schema
 	r.KV, r.UserChecks, r.RollbackOutput = raw.KV, raw.UserChecks, raw.RollbackOutput
 	return r
+}
+
+// EventNames lists the names of the trial's events in order: its timeline at a glance.
+func (r Result) EventNames() []string {
+	out := make([]string, 0, len(r.Events))
+	for _, e := range r.Events {
+		out = append(out, e.Name)
+	}
+	return out
 }

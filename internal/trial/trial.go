@@ -80,7 +80,9 @@ type run struct {
 	events       []Event
 	recoveryFrom *measure.Offset
 	// again runs the trial's rollback once more (verify.idempotent); nil before it ran.
-	again      func(context.Context) error
+	again func(context.Context) error
+	// env is DRILL_ENDPOINT_<SERVICE>=host:port of every service, for mechanisms.
+	env        []string
 	st         stack.Stack   // the running stack, for the checks after recovery
 	recovered  chan struct{} // closed once k consecutive probes passed after recoveryFrom
 	triggerErr error
@@ -94,7 +96,7 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	if err != nil {
 		return err
 	}
-	mech, err := rollback.NewRegistry().Build(sc.Rollback.Mechanism)
+	plan, err := newRollbackPlan(sc)
 	if err != nil {
 		return err
 	}
@@ -112,8 +114,7 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	if err != nil {
 		return err
 	}
-	mechSvc, err := st.Service(sc.Rollback.Mechanism.Service)
-	if err != nil {
+	if t.env, err = endpointEnv(sc, st); err != nil {
 		return err
 	}
 	var faultSpecs []scenario.Fault
@@ -164,11 +165,9 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 
 	// A mechanism that must act before the change does it now, before t_fault: a restore
 	// takes its snapshot (the restore point) without delaying the change.
-	if p, ok := mech.(rollback.Preparer); ok && !t.cfg.Control {
-		prep := rollback.Target{Stack: st, Service: sc.Rollback.Mechanism.Service,
-			Step: func(step, detail string) { t.event(EventPreparePrefix+step, detail) }}
-		if err := p.Prepare(ctx, prep); err != nil {
-			return fmt.Errorf("prepare rollback: %w", err)
+	if !t.cfg.Control {
+		if err := plan.prepare(ctx, t, st); err != nil {
+			return err
 		}
 	}
 
@@ -178,9 +177,11 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	trigger.Arm(tFault)
 	// The rollback goes back to what ran before the change (the same release when
 	// only faults were injected: a redeploy then starts it again).
-	previous := mechSvc.Release()
+	if err := plan.remember(st); err != nil {
+		return err
+	}
 	fs.start(ctx)
-	change := t.deployChange(ctx, st)
+	change := t.deployChange(ctx, st, plan.actions)
 	defer change.stop()
 	if t.cfg.Control {
 		return t.observeControl(ctx, change)
@@ -250,41 +251,26 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 			t.event(EventChangeAborted, "")
 		}
 	}
-	m := sc.Rollback.Mechanism
-	env, err := endpointEnv(sc, st)
-	if err != nil {
-		return err
-	}
 	var output strings.Builder
-	target := rollback.Target{Stack: st, Service: m.Service, Previous: previous, Env: env, Output: &output,
-		Step: func(step, detail string) { t.event(EventRollbackPrefix+step, detail) }}
 	if !aborted {
-		tTrigger = t.event(EventRollbackStart, rollback.Describe(m.Kind, mech, target))
-	}
-	// Kept for verify.idempotent, which runs the same rollback once more after recovery.
-	t.again = func(ctx context.Context) error {
-		target.Step = func(step, detail string) { t.event(EventIdempotentPrefix+step, detail) }
-		target.Output = nil
-		return mech.Rollback(ctx, target)
+		tTrigger = t.event(EventRollbackStart, plan.describe(t, st, change))
 	}
 	t.res.Timing.Trigger = &tTrigger
 	fs.atRollback(ctx)
-	if aborted && !change.isLive() && sc.Change != nil && sc.Change.Service == m.Service && mechSvc.Release() == previous {
-		t.event(EventRollbackSkip, "the aborted change never went live: "+m.Service+" still runs "+previous)
-	} else {
-		err := mech.Rollback(ctx, target)
-		t.res.RollbackOutput = output.String()
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			// The plan under test failed (a hook exited 1, a release never became ready):
-			// a failed rollback, named with its step, not a trial that could not run.
-			t.event(EventRollbackFailed, err.Error())
-			t.res.Outcome = NotRecovered
-			t.res.Error = "rollback failed: " + err.Error()
-			return nil
+	ran, err := plan.run(ctx, t, st, change, aborted, &output, EventRollbackPrefix)
+	t.res.RollbackOutput = output.String()
+	// Kept for verify.idempotent, which runs the same steps once more after recovery.
+	t.again = func(ctx context.Context) error { return plan.again(ctx, t, st, change, ran) }
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
+		// The plan under test failed (a hook exited 1, a release never became ready):
+		// a failed rollback, named with its step, not a trial that could not run.
+		t.event(EventRollbackFailed, err.Error())
+		t.res.Outcome = NotRecovered
+		t.res.Error = "rollback failed: " + err.Error()
+		return nil
 	}
 	end := t.event(EventRollbackEnd, "")
 	t.res.Timing.RollbackEnd = &end
@@ -349,7 +335,13 @@ func (t *run) controlFired(detect measure.Offset) error {
 func (t *run) describeChange() string {
 	sc := t.sc
 	var parts []string
-	if rel, ok := t.changeRelease(); ok {
+	if steps := t.changeSteps(); sc.MultiStep() && len(steps) > 0 {
+		names := make([]string, len(steps))
+		for i, st := range steps {
+			names[i] = st.Name
+		}
+		parts = append(parts, fmt.Sprintf("change in %d steps: %s", len(steps), strings.Join(names, ", ")))
+	} else if rel, ok := t.changeRelease(); ok && !sc.MultiStep() {
 		what := "deploy"
 		if t.cfg.Control {
 			what = "control: deploy"

@@ -1,0 +1,29 @@
+// Package dockerenv gives Ginkgo specs the docker runtime, or skips them, saying why,
+// where no engine answers. It lives apart from testenv so that testenv stays free of
+// the stack package its own specs use.
+package dockerenv
+
+import (
+	"context"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2" //nolint:revive // the Ginkgo DSL, as in every suite
+	. "github.com/onsi/gomega"    //nolint:revive
+
+	"github.com/drillhq/drill/internal/stack"
+)
+
+// Runtime returns a docker runtime closed when the calling spec (or container) ends, or
+// skips the spec when no engine answers within 3 s.
+func Runtime() *stack.Docker {
+	GinkgoHelper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := stack.EngineAvailable(ctx); err != nil {
+		Skip("docker engine not available: " + err.Error())
+	}
+	d, err := stack.NewDocker()
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(d.Close)
+	return d
+}

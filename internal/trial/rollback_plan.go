@@ -1,0 +1,182 @@
+package trial
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/drillhq/drill/internal/rollback"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+)
+
+// rollbackPlan is what the trial runs of the scenario's plan: the rollback's steps
+// (scenario.RollbackSteps, the list `drill plan` prints) built into mechanisms, and the
+// change's actions (scenario.ChangeSteps that are not deploys). One list for both, so
+// what the plan says is what the trial does, in that order.
+type rollbackPlan struct {
+	sc    *scenario.Scenario
+	steps []scenario.RollbackStep
+	mechs []rollback.Mechanism
+	// actions are the change steps run through a mechanism, by their index.
+	actions map[int]rollback.Mechanism
+	// previous is the release each step's service ran before t_fault.
+	previous []string
+}
+
+// newRollbackPlan builds every mechanism of the scenario's change and rollback.
+func newRollbackPlan(sc *scenario.Scenario) (*rollbackPlan, error) {
+	reg := rollback.NewRegistry()
+	p := &rollbackPlan{sc: sc, steps: sc.RollbackSteps(), actions: map[int]rollback.Mechanism{}}
+	for _, rs := range p.steps {
+		m, err := reg.Build(rs.Mechanism)
+		if err != nil {
+			return nil, fmt.Errorf("build rollback step %s: %w", rs.Name, err)
+		}
+		p.mechs = append(p.mechs, m)
+	}
+	for i, cs := range sc.ChangeSteps() {
+		if cs.Kind == scenario.StepDeploy {
+			continue
+		}
+		m, err := reg.Build(cs.Action())
+		if err != nil {
+			return nil, fmt.Errorf("build change step %s: %w", cs.Name, err)
+		}
+		p.actions[i] = m
+	}
+	return p, nil
+}
+
+// prepare lets every mechanism that acts before the change do so (a restore's snapshot).
+func (p *rollbackPlan) prepare(ctx context.Context, t *run, st stack.Stack) error {
+	for i, m := range p.mechs {
+		pr, ok := m.(rollback.Preparer)
+		if !ok {
+			continue
+		}
+		target := rollback.Target{Stack: st, Service: p.steps[i].Mechanism.Service,
+			Step: func(step, detail string) { t.event(EventPreparePrefix+step, detail) }}
+		if err := pr.Prepare(ctx, target); err != nil {
+			return fmt.Errorf("prepare rollback: %w", err)
+		}
+	}
+	return nil
+}
+
+// remember records, just before t_fault, the release each step's service runs: what a
+// redeploy goes back to (the same release when only faults were injected).
+func (p *rollbackPlan) remember(st stack.Stack) error {
+	p.previous = make([]string, len(p.steps))
+	for i, rs := range p.steps {
+		svc, err := st.Service(rs.Mechanism.Service)
+		if err != nil {
+			return err
+		}
+		p.previous[i] = svc.Release()
+	}
+	return nil
+}
+
+// target is what step i acts on; an undo goes back to the release its change step replaced.
+func (p *rollbackPlan) target(i int, t *run, st stack.Stack, change *changeDeploy, output io.Writer, prefix string) rollback.Target {
+	rs := p.steps[i]
+	prev := p.previous[i]
+	if rs.Undoes >= 0 {
+		if b := change.step(rs.Undoes).before; b != "" {
+			prev = b
+		}
+	}
+	return rollback.Target{Stack: st, Service: rs.Mechanism.Service, Previous: prev, Env: t.env, Output: output,
+		Step: func(step, detail string) { t.event(prefix+step, detail) }}
+}
+
+// describe says what the rollback is about to do, for rollback_start.
+func (p *rollbackPlan) describe(t *run, st stack.Stack, change *changeDeploy) string {
+	if !p.sc.MultiStep() || p.steps[0].Undoes < 0 {
+		return rollback.Describe(p.steps[0].Mechanism.Kind, p.mechs[0], p.target(0, t, st, change, nil, ""))
+	}
+	names := make([]string, len(p.steps))
+	for i, rs := range p.steps {
+		names[i] = rs.Name
+	}
+	return fmt.Sprintf("undo the change in %d step(s), last first: %s", len(p.steps), strings.Join(names, ", "))
+}
+
+// skip says why step i has nothing to do, "" when it must run: the undo of a change step
+// that never started, or of a deploy whose release never took traffic (aborted in
+// flight, the service still on what ran before).
+func (p *rollbackPlan) skip(i int, st stack.Stack, change *changeDeploy, aborted bool) string {
+	rs := p.steps[i]
+	svc, err := st.Service(rs.Mechanism.Service)
+	if err != nil {
+		return ""
+	}
+	if rs.Undoes < 0 {
+		if c := p.sc.Change; aborted && !change.isLive() && c != nil && c.Service == rs.Mechanism.Service && svc.Release() == p.previous[i] {
+			return "the aborted change never went live: " + rs.Mechanism.Service + " still runs " + p.previous[i]
+		}
+		return ""
+	}
+	cs := change.step(rs.Undoes)
+	name := p.sc.ChangeSteps()[rs.Undoes].Name
+	switch {
+	case !cs.started:
+		return "step " + name + " never ran"
+	case p.sc.ChangeSteps()[rs.Undoes].Kind == scenario.StepDeploy && !cs.live && svc.Release() == cs.before:
+		return "step " + name + "'s release never went live: " + rs.Mechanism.Service + " still runs " + cs.before
+	}
+	return ""
+}
+
+// run runs the rollback's steps in order, skipping those with nothing to do, and stops
+// at the first that fails after its attempts. It returns the steps it ran.
+func (p *rollbackPlan) run(ctx context.Context, t *run, st stack.Stack, change *changeDeploy, aborted bool, output io.Writer, prefix string) ([]int, error) {
+	var ran []int
+	for i := range p.steps {
+		if why := p.skip(i, st, change, aborted); why != "" {
+			if !p.sc.MultiStep() {
+				t.event(EventRollbackSkip, why)
+				continue
+			}
+			at := t.event(EventRollbackStepSkip, p.steps[i].Name+": "+why)
+			t.mu.Lock()
+			t.res.Steps = append(t.res.Steps, StepRecord{Phase: scenario.PhaseRollback, Name: p.steps[i].Name, Start: at, End: &at, Skipped: true})
+			t.mu.Unlock()
+			continue
+		}
+		ran = append(ran, i)
+		if err := p.runStep(ctx, t, st, change, i, output, prefix); err != nil {
+			return ran, err
+		}
+	}
+	if len(ran) == 0 { // verify.idempotent then runs every step once
+		for i := range p.steps {
+			ran = append(ran, i)
+		}
+	}
+	return ran, nil
+}
+
+// again runs the steps the rollback ran once more (verify.idempotent).
+func (p *rollbackPlan) again(ctx context.Context, t *run, st stack.Stack, change *changeDeploy, ran []int) error {
+	for _, i := range ran {
+		if err := p.runStep(ctx, t, st, change, i, nil, EventIdempotentPrefix); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runStep runs rollback step i with its attempts; a multi-step rollback's steps are
+// events of their own (prefix+"step_start", ...) with a StepRecord each.
+func (p *rollbackPlan) runStep(ctx context.Context, t *run, st stack.Stack, change *changeDeploy, i int, output io.Writer, prefix string) error {
+	rs := p.steps[i]
+	target := p.target(i, t, st, change, output, prefix)
+	return t.runStep(ctx, stepRun{phase: strings.TrimSuffix(prefix, "_"), name: rs.Name,
+		what:  rs.Name + ": " + rollback.Describe(rs.Mechanism.Kind, p.mechs[i], target),
+		start: prefix + "step_start", retry: prefix + "step_retry", end: prefix + "step_end",
+		quiet: !p.sc.MultiStep(), attempts: scenario.Attempts(rs.Mechanism.Idempotent, rs.Mechanism.Retries),
+		do: func(ctx context.Context) error { return p.mechs[i].Rollback(ctx, target) }})
+}
