@@ -40,8 +40,9 @@ demo: build
 	esac; echo "drill exited $$code ($$m)"; exit $$code
 
 # deps installs what the test suite uses beyond Go: Debian's chromium renders the HTML
-# report in one spec; Debian's postgresql and redis-server are the real stacks' databases.
-# Without root or apt those specs are skipped, and say so.
+# report in one spec; Debian's postgresql and redis-server are the real stacks' databases;
+# make images builds their docker image. Without root, apt or an engine those specs are
+# skipped, and say so.
 deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -59,7 +60,20 @@ deps:
 	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql redis-server >/dev/null 2>&1; } || \
 	    echo "could not install postgresql/redis-server: the real-stack specs will be skipped"; \
 	  else echo "postgresql/redis-server not installed (needs root and apt-get): the real-stack specs will be skipped"; fi; }
+	@# The docker runtime's image for services with a command (PostgreSQL, Redis):
+	@# debootstrap, then docker import (about 75 s once, as root; reused after that).
+	@if ! docker info >/dev/null 2>&1; then echo "no Docker engine answers: the docker real-stack specs will be skipped"; \
+	else \
+	  if ! command -v debootstrap >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing debootstrap (Debian) for make images"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap >/dev/null 2>&1 || \
+	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap >/dev/null 2>&1; }; fi; \
+	  $(MAKE) --no-print-directory images >/dev/null && echo "docker images of the reference scenarios: ready (make images)" || \
+	  echo "make images failed (above): the docker real-stack specs will be skipped"; fi
 
+# images builds or checks every image the reference scenarios need on docker: the
+# fixtures' and the proxy's (from bin/drill, seconds) and drill-debian:<hash>, which
+# services with a command run in (debootstrap, root, once; see README "Real stacks").
 images: build
 	$(BIN)/drill images scenarios/*.yaml
 

@@ -52,6 +52,11 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if c, ok := rt.(io.Closer); ok {
 		defer c.Close()
 	}
+	if p, ok := rt.(stack.Preparer); ok {
+		if err := p.Prepare(ctx, sc.Stack); err != nil {
+			return withCode(exitInfra, fmt.Errorf("compare: %w", err))
+		}
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/drillhq/drill/fixtures/writes"
 	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/front"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // fixtureMains are the demo fixtures drill carries, by the name a scenario gives them
@@ -23,7 +24,8 @@ var fixtureMains = map[string]func(args []string) int{
 
 // hosted runs the services drill carries inside its own binary, as hidden subcommands
 // the runtimes start: "drill fixture ledger" (the demo fixture, configured by its
-// environment) and "drill proxy-server -host H -port P" (the docker runtime's proxy).
+// environment), "drill proxy-server -host H -port P" (the docker runtime's proxy) and
+// "drill service-exec ..." (starts a command service as a child subreaper).
 // ok is false when args name none of them. They run before drill's own signal handling:
 // each service handles SIGTERM itself.
 func hosted(args []string, stderr io.Writer) (code int, ok bool) {
@@ -36,7 +38,13 @@ func hosted(args []string, stderr io.Writer) (code int, ok bool) {
 			fmt.Fprintln(stderr, "drill fixture: name a fixture: drill fixture ledger or drill fixture writes (runtimes start it; it is configured by environment variables)")
 			return exitConfig, true
 		}
+		// Orphans of the fixture's children stay below it, where kills look (stack.ExecCommand).
+		_ = stack.BecomeSubreaper()
 		return fixtureMains[args[1]](args[2:]), true
+	case stack.ExecCommand:
+		err := stack.ExecMain(args[1:])
+		fmt.Fprintf(stderr, "drill %s: %v\n", stack.ExecCommand, err)
+		return 127, true
 	case fixture.ProxyServer:
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()

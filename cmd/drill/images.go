@@ -21,8 +21,10 @@ import (
 // every image the scenarios need (drill's own are built locally: no registry is
 // assumed) and prints one line per scenario and image, "FILE<TAB>IMAGE<TAB>STATE" with
 // STATE built, present or pulled, so CI can warm the engine before timed runs. With no
-// file it takes every scenarios/*.yaml under the current directory.
-func cmdImages(ctx context.Context, args []string, stdout io.Writer) error {
+// file it takes every scenarios/*.yaml under the current directory. Services with a
+// command run in a Debian image it builds with debootstrap (root, minutes, once; the
+// root filesystem is cached in the user's cache directory), telling its progress on stderr.
+func cmdImages(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	files, err := parse(flag.NewFlagSet("images", flag.ContinueOnError), args)
 	if err != nil {
 		return err
@@ -51,7 +53,7 @@ func cmdImages(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return withCode(exitInfra, err)
 		}
-		im, err := stack.EnsureImages(ctx, sc.Stack, stack.WithImageClient(cli))
+		im, err := stack.EnsureImages(ctx, sc.Stack, stack.WithImageClient(cli), stack.WithBaseBuild(stderr))
 		if err != nil {
 			return withCode(exitInfra, fmt.Errorf("images: %s: %w", files[i], err))
 		}

@@ -124,7 +124,7 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return cmdAudit(ctx, rest, stdout)
 	case "images":
-		return cmdImages(ctx, rest, stdout)
+		return cmdImages(ctx, rest, stdout, stderr)
 	case "clean":
 		return cmdClean(ctx, rest, stdout)
 	case "version", "--version":

@@ -110,6 +110,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if res.AuditDigest != "" {
 			fmt.Fprintf(stdout, "Audit:   %s.audit.jsonl (digest %s)\n", base, res.AuditDigest)
 		}
+		if fi, err := os.Stat(base + ".logs"); err == nil && fi.IsDir() {
+			fmt.Fprintf(stdout, "Logs:    %s.logs/ (each trial's service output)\n", base)
+		}
 		worst = worse(worst, exitCode(res))
 		if ctx.Err() != nil {
 			break

@@ -1,6 +1,7 @@
 package measure_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -22,14 +24,15 @@ import (
 // reads the body and answers 200) at 5,000 and 10,000 writes/s and reports the Load the
 // schedule achieved: the share of the due writes issued within the tolerance (1 ms) of
 // their scheduled time (the goal is at least 99 %), the rate issued against the rate
-// asked, the latest start, and the acknowledged rate.
+// asked, the latest start, and the acknowledged rate. The server runs in the benchmark's
+// own process (inproc) and, as a service under test does, in a process of its own
+// (external: this test binary again, serving), so the client's scheduler and collector
+// carry the client alone.
 //
 //	go test -run '^$' -bench BenchmarkPacer -benchtime 1x ./internal/measure/
 func BenchmarkPacer(b *testing.B) {
 	var conns atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-	}))
+	srv := httptest.NewUnstartedServer(trivialHandler())
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
 			conns.Add(1)
@@ -37,41 +40,50 @@ func BenchmarkPacer(b *testing.B) {
 	}
 	srv.Start()
 	defer srv.Close()
+	external := startExternalServer(b)
 	const window = 2 * time.Second
 	for _, rate := range []float64{5000, 10000} {
-		b.Run(fmt.Sprintf("asked-%g", rate), func(b *testing.B) {
-			conns.Store(0)
-			var l measure.Load
-			acked := 0
-			for i := 0; i < b.N; i++ {
-				w, err := measure.NewHTTPWorkload(measure.HTTPWorkloadSpec{Endpoint: srv.Listener.Addr().String(), Rate: rate,
-					Timeout: time.Second, Write: measure.HTTPRequest{Path: "/w", Body: `{"id":"{{.ID}}"}`}, Success: []int{200},
-					Rand: rand.New(rand.NewPCG(1, uint64(i)))})
-				if err != nil {
-					b.Fatal(err)
-				}
-				h := &measure.History{}
-				ctx, cancel := context.WithTimeout(context.Background(), window)
-				w.Run(ctx, measure.NewClock(), h)
-				cancel()
-				l = *h.Load()
-				acked = 0
-				for _, op := range h.Ops() {
-					if op.Outcome == measure.OK {
-						acked++
+		for _, where := range []string{"inproc", "external"} {
+			addr := srv.Listener.Addr().String()
+			if where == "external" {
+				addr = external
+			}
+			b.Run(fmt.Sprintf("asked-%g/%s", rate, where), func(b *testing.B) {
+				conns.Store(0)
+				var l measure.Load
+				acked := 0
+				for i := 0; i < b.N; i++ {
+					w, err := measure.NewHTTPWorkload(measure.HTTPWorkloadSpec{Endpoint: addr, Rate: rate,
+						Timeout: time.Second, Write: measure.HTTPRequest{Path: "/w", Body: `{"id":"{{.ID}}"}`}, Success: []int{200},
+						Rand: rand.New(rand.NewPCG(1, uint64(i)))})
+					if err != nil {
+						b.Fatal(err)
+					}
+					h := &measure.History{}
+					ctx, cancel := context.WithTimeout(context.Background(), window)
+					w.Run(ctx, measure.NewClock(), h)
+					cancel()
+					l = *h.Load()
+					acked = 0
+					for _, op := range h.Ops() {
+						if op.Outcome == measure.OK {
+							acked++
+						}
 					}
 				}
-			}
-			b.ReportMetric(100*l.OnScheduleShare(), "%on-schedule")
-			b.ReportMetric(100*float64(l.Issued)/float64(l.Due), "%issued")
-			b.ReportMetric(l.AchievedRate, "issued/s")
-			b.ReportMetric(l.AskedRate, "asked/s")
-			b.ReportMetric(float64(l.Due-l.Issued), "not-issued")
-			b.ReportMetric(l.MaxLate.Ms(), "max-late-ms")
-			b.ReportMetric(float64(acked)/l.Window.D().Seconds(), "acked/s")
-			b.ReportMetric(float64(conns.Load())/float64(b.N), "connections")
-			b.ReportMetric(loadAverage(b), "loadavg")
-		})
+				b.ReportMetric(100*l.OnScheduleShare(), "%on-schedule")
+				b.ReportMetric(100*float64(l.Issued)/float64(l.Due), "%issued")
+				b.ReportMetric(l.AchievedRate, "issued/s")
+				b.ReportMetric(l.AskedRate, "asked/s")
+				b.ReportMetric(float64(l.Due-l.Issued), "not-issued")
+				b.ReportMetric(l.MaxLate.Ms(), "max-late-ms")
+				b.ReportMetric(float64(acked)/l.Window.D().Seconds(), "acked/s")
+				if where == "inproc" {
+					b.ReportMetric(float64(conns.Load())/float64(b.N), "connections")
+				}
+				b.ReportMetric(loadAverage(b), "loadavg")
+			})
+		}
 	}
 	// The schedule alone, each operation doing nothing: the pacer's own lateness on this
 	// machine, apart from the CPU the requests take.
@@ -101,4 +113,55 @@ func loadAverage(b *testing.B) float64 {
 		b.Fatal(err)
 	}
 	return f
+}
+
+// trivialHandler reads the body and answers 200: the least a server can do.
+func trivialHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+	})
+}
+
+// serverEnv makes this test binary the benchmark's external server (TestExternalServer).
+const serverEnv = "DRILL_BENCH_SERVE"
+
+// TestExternalServer is not a test: run with DRILL_BENCH_SERVE set, it serves
+// trivialHandler on loopback, prints its address and serves until its stdin closes.
+// Without the variable it returns at once.
+func TestExternalServer(t *testing.T) {
+	if os.Getenv(serverEnv) == "" {
+		t.Skip("only the external server of BenchmarkPacer")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println(ln.Addr().String())
+	go func() { _ = http.Serve(ln, trivialHandler()) }()
+	_, _ = io.Copy(io.Discard, os.Stdin)
+}
+
+// startExternalServer starts this test binary again as the trivial server and returns
+// its address; it stops when the benchmark ends.
+func startExternalServer(b *testing.B) string {
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestExternalServer$")
+	cmd.Env = append(os.Environ(), serverEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = stdin.Close(); _ = cmd.Wait() })
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		b.Fatal(err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	return strings.TrimSpace(addr)
 }

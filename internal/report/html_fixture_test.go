@@ -81,7 +81,8 @@ func fxTrial(idx int, ttd, ttr time.Duration, lost int, keepProbes bool) trial.R
 // fixtureResults is a hand-built run covering every case the reports must show: three
 // recovered trials (one losing writes), one that never recovered (losing more writes
 // than the page lists), one errored trial whose message needs escaping, a failed RTO
-// verdict with an unbounded estimate and two inconclusive verdicts.
+// verdict with an unbounded estimate and two inconclusive verdicts; every trial kept its
+// services' output.
 func fixtureResults() *report.Results {
 	trials := []trial.Result{
 		fxTrial(1, 50*time.Millisecond, 300*time.Millisecond, 0, false),
@@ -115,5 +116,12 @@ func fixtureResults() *report.Results {
 		Objectives: scenario.Objectives{RTO: scenario.Duration(2 * time.Second), RPO: 0, SuccessRate: 0.9, Quantile: 0.9, Confidence: 0.95},
 		Runtime:    "process", Seed: 42, Started: fxStart, Finished: fxStart.Add(31*time.Second + 250*time.Millisecond),
 		ProbeIntervalMs: 25, RecoverAfter: 3, Trials: trials, Summary: s,
+		Logs: &report.Logs{Dir: "bad-release-20261120T090000Z-5eed0001.logs", Trials: []report.TrialLogs{
+			{Index: 1, Files: []string{"ledger.1.v1.log", "ledger.2.v2.log", "ledger.3.v1.log"}},
+			{Index: 2, Files: []string{"ledger.1.v1.log", "ledger.2.v2.log", "ledger.3.v1.log"}},
+			{Index: 3, Files: []string{"ledger.1.v1.log", "ledger.2.v2.log", "ledger.3.v1.log"}},
+			{Index: 4, Files: []string{"ledger.1.v1.log"}},
+			{Index: 5, Files: []string{"ledger.1.v1.log", "ledger.2.v2.log", "ledger.3.v1.log"}},
+		}},
 	}
 }

@@ -99,15 +99,33 @@ const htmlTemplate = `<!DOCTYPE html>
   {{- if .LossRowsNote}}<p class="note">{{.LossRowsNote}}</p>{{end}}
 </section>
 
+{{- with .Steps}}
+<section>
+  <h2>Steps</h2>
+  <p class="note">Each step of the change and of the rollback, in the order they ran: what it cost over the trials that ran it.</p>
+  <div class="scroll">
+  <table class="trials">
+    <thead><tr><th>phase</th><th>step</th><th class="num">runs</th><th class="num">median</th><th class="num">max</th><th class="num">retried</th><th class="num">failed</th><th class="num">skipped</th></tr></thead>
+    <tbody>
+    {{- range .}}
+      <tr><td>{{.Phase}}</td><td>{{.Name}}</td><td class="num">{{.Runs}}</td><td class="num">{{.Median}}</td><td class="num">{{.Max}}</td><td class="num">{{.Retried}}</td><td class="num{{if .Failed}} bad{{end}}">{{.Failed}}</td><td class="num">{{.Skipped}}</td></tr>
+    {{- end}}
+    </tbody>
+  </table>
+  </div>
+</section>
+{{- end}}
+
 <section>
   <h2>Trials</h2>
   {{- if .TrialsNote}}<p class="note">{{.TrialsNote}}</p>{{end}}
+  {{- with .LogsDir}}<p class="note">Each trial's service output is in <code>{{.}}/trial-N/</code> beside this report, one file per service instance; each trial that failed links its files.</p>{{end}}
   <div class="scroll">
   <table class="trials">
     <thead><tr><th class="num">#</th><th>outcome</th><th class="num">RTC</th><th class="num">TTD</th><th class="num">TTM</th><th class="num">TTR</th><th class="num">RPC</th><th class="num">lost</th><th class="num">acked</th><th class="num">failed probes</th><th>note</th></tr></thead>
     <tbody>
     {{- range .Trials}}
-      <tr><td class="num">{{.Index}}{{if .Representative}} <span class="tag">median</span>{{end}}{{if .Worst}} <span class="tag">worst</span>{{end}}</td><td><span class="pill {{.Class}}">{{.Outcome}}</span></td><td class="num">{{.RTC}}</td><td class="num">{{.TTD}}</td><td class="num">{{.TTM}}</td><td class="num">{{.TTR}}</td><td class="num">{{.RPC}}</td><td class="num{{if .Flagged}} bad{{end}}">{{.Lost}}</td><td class="num">{{.Acked}}</td><td class="num">{{.Probes}}</td><td class="notecell">{{.Note}}</td></tr>
+      <tr><td class="num">{{.Index}}{{if .Representative}} <span class="tag">median</span>{{end}}{{if .Worst}} <span class="tag">worst</span>{{end}}</td><td><span class="pill {{.Class}}">{{.Outcome}}</span></td><td class="num">{{.RTC}}</td><td class="num">{{.TTD}}</td><td class="num">{{.TTM}}</td><td class="num">{{.TTR}}</td><td class="num">{{.RPC}}</td><td class="num{{if .Flagged}} bad{{end}}">{{.Lost}}</td><td class="num">{{.Acked}}</td><td class="num">{{.Probes}}</td><td class="notecell">{{.Note}}{{if .LogsDir}} <span class="logs"><a href="{{.LogsDir}}">output</a>:{{range $i, $l := .Logs}}{{if $i}},{{end}} <a href="{{$l.Href}}">{{$l.Name}}</a>{{end}}</span>{{end}}</td></tr>
     {{- end}}
     </tbody>
   </table>

@@ -49,7 +49,11 @@ type htmlView struct {
 	LossRowsNote string
 	Trials       []trialRow
 	TrialsNote   string
-	Env          []envRow
+	// LogsDir is the directory of the services' output beside the report ("": none kept).
+	LogsDir string
+	// Steps are the rows of the steps' table (multi-step changes only).
+	Steps []stepRow
+	Env   []envRow
 }
 
 type objectiveRow struct {
@@ -83,6 +87,9 @@ type trialRow struct {
 	RTC, TTD, TTM, TTR, RPC        string
 	Lost, Acked, Probes, Note      string
 	Worst, Representative, Flagged bool
+	// LogsDir and Logs link a failed trial's service output.
+	LogsDir string
+	Logs    []logLink
 }
 
 type envRow struct {
@@ -438,6 +445,10 @@ func trialSection(r *Results, v *htmlView) {
 		v.TrialsNote = fmt.Sprintf("Showing %d of %d trials: every trial that did not recover, then the slowest recoveries. The results file holds all of them.",
 			maxTrialRows, len(r.Trials))
 	}
+	v.Steps = stepRows(r.Summary.Steps)
+	if r.Logs != nil {
+		v.LogsDir = r.Logs.Dir
+	}
 	v.Trials = make([]trialRow, len(ts))
 	for i, t := range ts {
 		tm := t.Timing
@@ -449,6 +460,7 @@ func trialSection(r *Results, v *htmlView) {
 			row.RPC, row.Lost, row.Acked = t.Loss.RPC.String(), fmt.Sprint(len(t.Loss.Lost)), fmt.Sprint(t.Loss.Acked)
 			row.Flagged = len(t.Loss.Lost) > 0
 		}
+		row.LogsDir, row.Logs = r.trialLogs(*t)
 		v.Trials[i] = row
 	}
 }

@@ -91,8 +91,48 @@ func Markdown(w io.Writer, r *Results) error {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", t.Index, t.Outcome,
 			measure.Text(tm.RTC), measure.Text(tm.TTD), measure.Text(tm.TTM), measure.Text(tm.TTR), rpc, lost, acked, unknown, note(t))
 	}
+	if steps := stepsMarkdown(s.Steps); steps != "" {
+		b.WriteString("\n" + steps)
+	}
+	logsSection(&b, r)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// logsSection says where the services' output is and links that of each failed trial.
+func logsSection(b *strings.Builder, r *Results) {
+	if r.Logs == nil {
+		return
+	}
+	fmt.Fprintf(b, "\n### Service output\n\nEach trial's service output is in `%s/trial-N/` beside this report (one file per service instance).", r.Logs.Dir)
+	failed := r.failedWithLogs()
+	if len(failed) == 0 {
+		b.WriteString(" No trial failed.\n")
+		return
+	}
+	b.WriteString(" The trials that failed:\n\n")
+	for _, t := range failed {
+		dir, files := r.trialLogs(t)
+		links := make([]string, len(files))
+		for i, f := range files {
+			links[i] = fmt.Sprintf("[%s](%s)", mdText(f.Name), f.Href)
+		}
+		fmt.Fprintf(b, "- [trial %d](%s) (%s): %s\n", t.Index, dir, failure(t), strings.Join(links, ", "))
+	}
+}
+
+// failure says in a few words how trial t failed.
+func failure(t trial.Result) string {
+	parts := []string{strings.ReplaceAll(string(t.Outcome), "_", " ")}
+	if t.Loss != nil && len(t.Loss.Lost) > 0 {
+		parts = append(parts, fmt.Sprintf("%d acknowledged writes lost", len(t.Loss.Lost)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// mdText escapes the characters that would end a Markdown link's text.
+func mdText(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "[", `\[`, "]", `\]`).Replace(s)
 }
 
 func note(t trial.Result) string {

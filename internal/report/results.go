@@ -47,6 +47,8 @@ type Results struct {
 	rawStreamed bool
 	// Audit names the run's audit log and its final digest (drill audit verify --digest).
 	Audit *AuditRef `json:"audit,omitempty"`
+	// Logs names the services' output kept beside this file, per trial (nil: none kept).
+	Logs *Logs `json:"logs,omitempty"`
 }
 
 // AuditRef is the evidence that ties a results file to its audit log.

@@ -35,6 +35,8 @@ type Summary struct {
 	// defect's; Wait is the rollback's wait for the change's in-flight deploy.
 	ChangeGap *Spread `json:"change_gap,omitempty"`
 	Wait      *Spread `json:"wait,omitempty"`
+	// Steps is what each step of a multi-step change and its rollback cost.
+	Steps []StepSummary `json:"steps,omitempty"`
 
 	// Decision is what a manual or hybrid plan's decisions cost (nil for an automated
 	// plan); with it, the RTO is judged on the modelled RTC.
@@ -138,6 +140,7 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 	}
 	s.RTC, s.TTD, s.TTM, s.TTR, s.RPC = spread(rtc), spread(ttd), spread(ttm), spread(ttr), spread(rpc)
 	s.ChangeGap, s.Wait = optionalSpread(gap), optionalSpread(wait)
+	s.Steps = summarizeSteps(trials)
 	s.Decision = summarizeDecisions(trials)
 	s.RTO = stats.QuantileVerdict(rtoSamples, obj.Quantile, obj.Confidence, obj.RTO.D().Seconds(),
 		stats.WithLabel("RTC"), stats.WithFormat(durationText))

@@ -49,7 +49,7 @@ type Config struct {
 	// UpOptions are passed to the runtime for every trial.
 	UpOptions []stack.UpOption
 	// LogDir, when set, keeps the output of every service instance of trial i in files
-	// under LogDir/trial-<i> (the process runtime; docker keeps container logs).
+	// under LogDir/trial-<i> (on docker, each container's output when it is removed).
 	LogDir string
 	// AuditPath, when set, is where the run's hash-chained audit log is written; its
 	// final digest is recorded in the results.
@@ -138,7 +138,11 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	slices.SortFunc(res.Trials, func(a, b trial.Result) int { return a.Index - b.Index })
 	res.Finished = time.Now().UTC()
 	res.Summary = report.Summarize(res.Trials, sc.Objectives)
-	if err := errors.Join(raws.close(), trail.close(res)); err != nil {
+	var logsErr error
+	if cfg.LogDir != "" {
+		res.Logs, logsErr = report.CollectLogs(cfg.LogDir) // the reports link failed trials' output
+	}
+	if err := errors.Join(raws.close(), trail.close(res), logsErr); err != nil {
 		return res, err
 	}
 	return res, nil

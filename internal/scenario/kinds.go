@@ -12,6 +12,8 @@ const (
 	// MechanismRedeploy is the mechanism the plan describes in full (the release it goes
 	// back to, its strategy); other kinds are described by their parameters.
 	MechanismRedeploy = "redeploy"
+	// MechanismBlueGreen flips a service's switch back to the release left standing by.
+	MechanismBlueGreen = "blue-green"
 	// TriggerAutomated fires the rollback when its condition holds over the probe window.
 	TriggerAutomated = "automated"
 	// TriggerManual follows the alert with a modelled human decision (game days: a real one).

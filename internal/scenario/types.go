@@ -115,7 +115,7 @@ type Service struct {
 	Fixture string `yaml:"fixture,omitempty" json:"fixture,omitempty"`
 	// Image is a container image the engine has or can pull (docker runtime).
 	Image string `yaml:"image,omitempty" json:"image,omitempty"`
-	// Command is the argv started by the process runtime for a non-fixture service.
+	// Command is the argv of a service that is neither a fixture nor an image: the process runtime runs it on drill's host, the docker runtime in the local Debian image make images builds (the same packages).
 	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
 	// Port is the TCP port the service listens on (inside its container, or the port
 	// the process runtime passes it as PORT).
@@ -175,7 +175,7 @@ type Release struct {
 	Name string `yaml:"name" json:"name"`
 	// Image overrides the service image for this release (docker runtime).
 	Image string `yaml:"image,omitempty" json:"image,omitempty"`
-	// Command overrides the service command for this release (process runtime).
+	// Command overrides the service command for this release.
 	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
 	// Env is merged over the service's Env.
 	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`

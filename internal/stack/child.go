@@ -21,7 +21,8 @@ type child struct {
 	logPath string
 	stopSig syscall.Signal // asks for a graceful stop; SIGTERM when 0
 	exited  chan struct{}
-	err     error // valid after exited is closed
+	err     error   // valid after exited is closed
+	cg      *cgroup // holds every process of the instance (nil: the machine has none)
 }
 
 // startChild starts argv in dir with env added to drill's, its stdout and stderr
@@ -34,26 +35,37 @@ func startChild(argv []string, env map[string]string, dir, logPath string, cred 
 	defer out.Close() // the child has its own copy
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = dir
-	keys := make([]string, 0, len(env))
-	for k := range env {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	cmd.Env = os.Environ()
-	for _, k := range keys {
-		cmd.Env = append(cmd.Env, k+"="+env[k])
-	}
+	cmd.Env = childEnv(env)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: cred}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
+	return watch(cmd, logPath), nil
+}
+
+// childEnv is drill's environment with env added, in a stable order.
+func childEnv(env map[string]string) []string {
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := os.Environ()
+	for _, k := range keys {
+		out = append(out, k+"="+env[k])
+	}
+	return out
+}
+
+// watch is the child of the started cmd, reaped as soon as it exits.
+func watch(cmd *exec.Cmd, logPath string) *child {
 	c := &child{cmd: cmd, logPath: logPath, exited: make(chan struct{})}
 	go func() {
 		c.err = cmd.Wait()
 		close(c.exited)
 	}()
-	return c, nil
+	return c
 }
 
 func (c *child) signal(sig syscall.Signal) error {
@@ -79,15 +91,16 @@ func (c *child) done() bool {
 }
 
 // kill freezes the process's whole tree, SIGKILLs all of it, and waits until the
-// process is reaped: nothing of the service runs on after it returns.
+// process is reaped: nothing of the service runs on after it returns. What is left in its
+// cgroup (orphans of a process that already exited) goes too.
 func (c *child) kill() error {
 	if c.done() {
-		return nil
+		return c.cg.destroy()
 	}
 	tree := freezeTree(c.cmd.Process.Pid)
 	errs := []error{signalProcs(tree, syscall.SIGKILL), c.signal(syscall.SIGKILL)}
 	<-c.exited
-	errs = append(errs, waitGone(tree, killWait))
+	errs = append(errs, waitGone(tree, killWait), c.cg.destroy())
 	return errors.Join(errs...)
 }
 
@@ -105,10 +118,12 @@ func (c *child) pause(paused bool) error {
 }
 
 // stop asks for a graceful exit (the stop signal, SIGTERM by default, to the group) and
-// kills the tree after grace; what of the tree outlives the process is killed once it exited.
+// kills the tree after grace. The tree is read again while the process winds down, and
+// what of it outlives the process (processes out of its group, reparented away when it
+// exits, and whatever else is left in its cgroup) is killed once it exited.
 func (c *child) stop(grace time.Duration) error {
 	if c.done() {
-		return nil
+		return c.cg.destroy() // a crash's orphans
 	}
 	tree := procTree(c.cmd.Process.Pid)
 	_ = signalProcs(tree, syscall.SIGCONT) // a paused process cannot handle SIGTERM
@@ -120,15 +135,28 @@ func (c *child) stop(grace time.Duration) error {
 	if err := c.signal(sig); err != nil {
 		return err
 	}
-	select {
-	case <-c.exited:
-		_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL) // stragglers of the group
-		_ = signalProcs(tree, syscall.SIGKILL)                // and of the tree
-		return nil
-	case <-time.After(grace):
-		return c.kill()
+	timeout := time.After(grace)
+	tick := time.NewTicker(treeReread)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.exited:
+			_ = syscall.Kill(-c.cmd.Process.Pid, syscall.SIGKILL) // stragglers of the group
+			_ = signalProcs(tree, syscall.SIGKILL)                // and of the tree
+			return errors.Join(waitGone(tree, killWait), c.cg.destroy())
+		case <-tick.C:
+			for pid, start := range procTree(c.cmd.Process.Pid) {
+				tree[pid] = start
+			}
+		case <-timeout:
+			return c.kill()
+		}
 	}
 }
+
+// treeReread is how often a stopping service's tree is read again for processes forked
+// since the last reading.
+const treeReread = 50 * time.Millisecond
 
 // tailBytes is how much of a failed start's output an error quotes.
 const tailBytes = 2048

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -130,6 +131,25 @@ func NewDocker(opts ...DockerOption) (*Docker, error) {
 
 // Name implements Runtime.
 func (*Docker) Name() string { return "docker" }
+
+// Preparer is implemented by runtimes that need things in place before a stack can start
+// (docker: its images). A run calls Prepare once, before its first trial, so a missing
+// prerequisite is one error rather than one per trial.
+type Preparer interface {
+	// Prepare makes or checks what stacks of spec need.
+	Prepare(ctx context.Context, spec scenario.Stack) error
+}
+
+// Prepare implements Preparer: it builds drill's own images when missing (fixtures and
+// proxy, from the drill binary: seconds) and checks the others. The Debian image of
+// command services is never built here (debootstrap takes minutes and root): a missing
+// one is an ErrImageNotBuilt that says to run make images.
+func (d *Docker) Prepare(ctx context.Context, spec scenario.Stack) error {
+	if _, err := imageEnsure(ctx, d.cli, spec, imageConfig{log: io.Discard}); err != nil {
+		return fmt.Errorf("prepare docker images: %w", err)
+	}
+	return nil
+}
 
 // RunID is the run id this runtime labels every resource with.
 func (d *Docker) RunID() string { return d.runID }

@@ -46,6 +46,8 @@ type dockerService struct {
 	standbyRelease string
 	// snapshots counts the data snapshots taken (Restorer).
 	snapshots int
+	// logs names the output file of each container, kept when it is removed.
+	logs dockerLogs
 }
 
 var (
@@ -224,6 +226,12 @@ func (s *dockerService) remove(ctx context.Context, ctr *testcontainers.DockerCo
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.st.d.stopTimeout+dockerStopTimeout)
 	defer cancel()
+	if s.logs.dir != "" {
+		// Stopped first, so its file holds what it printed while stopping.
+		timeout := s.st.d.stopTimeout
+		_ = ctr.Stop(ctx, &timeout)
+		s.keepLog(ctx, ctr)
+	}
 	if err := ctr.Terminate(ctx, testcontainers.StopTimeout(s.st.d.stopTimeout)); err != nil {
 		return fmt.Errorf("remove container of %s: %w", s.spec.Name, err)
 	}
@@ -278,7 +286,8 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	}
 	s.mu.Lock()
 	s.gen++
-	name := "drill-" + s.st.id + "-" + s.spec.Name + "-" + strconv.Itoa(s.gen)
+	gen := s.gen
+	name := "drill-" + s.st.id + "-" + s.spec.Name + "-" + strconv.Itoa(gen)
 	s.mu.Unlock()
 	port := strconv.Itoa(s.spec.Port) + "/tcp"
 	vars := mergeEnv(s.st.vars, map[string]string{"HOST": "0.0.0.0", "PORT": strconv.Itoa(s.spec.Port), "DATA_DIR": dockerDataMount})
@@ -313,6 +322,14 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 		}),
 		testcontainers.WithWaitStrategy(waitFor),
 	}
+	if argv := dockerCommand(s.spec, rel); len(argv) > 0 {
+		// A command service runs its argv, expanded as on the process runtime, in the
+		// Debian image, in its data directory.
+		argv = expandAll(argv, vars)
+		opts = append(opts, testcontainers.WithConfigModifier(func(c *container.Config) {
+			c.Entrypoint, c.Cmd, c.WorkingDir = argv, nil, dockerDataMount
+		}))
+	}
 	if s.spec.StopSignal != "" {
 		opts = append(opts, testcontainers.WithConfigModifier(func(c *container.Config) { c.StopSignal = s.spec.StopSignal }))
 	}
@@ -327,7 +344,13 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 		}))
 	}
 	ctr, err := testcontainers.Run(ctx, ref, opts...)
+	if ctr != nil {
+		s.mu.Lock()
+		s.logs.name(ctr.GetContainerID(), s.spec.Name, gen, release)
+		s.mu.Unlock()
+	}
 	if err != nil {
+		s.keepLog(ctx, ctr)
 		return nil, "", dockerRunFailed(ctx, ctr, fmt.Errorf("start %s %s (%s; ready when %s, service port %d, within %s): %w",
 			s.spec.Name, release, ref, ready.Describe(), s.spec.Port, timeout, err))
 	}
@@ -336,6 +359,19 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 		return nil, "", errors.Join(err, s.remove(ctx, ctr))
 	}
 	return ctr, up, nil
+}
+
+// dockerCommand is the argv a release of a command service runs in the Debian image:
+// its own command, else the service's. A fixture, or a release with an image (the
+// service's or its own), runs its image as built: its command is the process runtime's.
+func dockerCommand(svc scenario.Service, rel scenario.Release) []string {
+	switch {
+	case svc.Fixture != "" || svc.Image != "" || rel.Image != "":
+		return nil
+	case len(rel.Command) > 0:
+		return rel.Command
+	}
+	return svc.Command
 }
 
 // Kill implements Controller: SIGKILL to the container, no graceful shutdown. Nothing

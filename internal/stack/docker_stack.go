@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"os"
@@ -52,7 +53,7 @@ var _ Stack = (*dockerStack)(nil)
 
 func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg UpConfig) error {
 	var err error
-	if st.images, err = imageEnsure(ctx, st.d.cli, spec); err != nil {
+	if st.images, err = imageEnsure(ctx, st.d.cli, spec, imageConfig{log: io.Discard}); err != nil {
 		return err
 	}
 	root := cfg.DataDir
@@ -74,7 +75,7 @@ func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg UpConfig
 		if err != nil {
 			return err
 		}
-		s := &dockerService{st: st, spec: svc, dataDir: dir}
+		s := &dockerService{st: st, spec: svc, dataDir: dir, logs: dockerLogs{dir: cfg.OutputDir}}
 		st.services[svc.Name] = s
 		st.order = append(st.order, s)
 	}
@@ -260,6 +261,8 @@ func (st *dockerStack) Down(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerDownTimeout)
 	defer cancel()
+	st.stopInOrder(ctx)
+	st.keepLogs(ctx)
 	f := make(client.Filters).Add("label", LabelStack+"="+st.id)
 	defer st.d.sweepLate(st.id, f, st.owned)() // a create cut by a signal can still make its object: watch for it
 	_, errs := cleanRemove(ctx, st.d.cli, f, nil)
@@ -272,6 +275,50 @@ func (st *dockerStack) Down(ctx context.Context) error {
 		return fmt.Errorf("stop docker stack %s: %w", st.id, err)
 	}
 	return nil
+}
+
+// stopInOrder stops the services of a stack with depends_on one after the other in the
+// reverse of their start order, each with its stop signal and grace: an application stops
+// before the database it depends on, as on the process runtime. Without depends_on the
+// teardown removes every container at once. A container that does not run (killed,
+// paused, gone) is left to that removal, which also takes any a stop failed on.
+func (st *dockerStack) stopInOrder(ctx context.Context) {
+	ordered := false
+	for _, s := range st.order {
+		ordered = ordered || len(s.spec.DependsOn) > 0
+	}
+	if !ordered {
+		return
+	}
+	for i := len(st.order) - 1; i >= 0; i-- {
+		s := st.order[i]
+		s.mu.Lock()
+		ctrs := []*testcontainers.DockerContainer{s.ctr, s.standby}
+		s.mu.Unlock()
+		for _, ctr := range ctrs {
+			if ctr == nil {
+				continue
+			}
+			if state, err := ctr.State(ctx); err != nil || !state.Running || state.Paused {
+				continue
+			}
+			timeout := st.d.stopTimeout
+			_ = ctr.Stop(ctx, &timeout)
+		}
+	}
+}
+
+// keepLogs writes the output of every service's containers to their files before the
+// teardown removes them.
+func (st *dockerStack) keepLogs(ctx context.Context) {
+	for _, s := range st.order {
+		s.mu.Lock()
+		ctrs := []*testcontainers.DockerContainer{s.ctr, s.standby}
+		s.mu.Unlock()
+		for _, ctr := range ctrs {
+			s.keepLog(ctx, ctr)
+		}
+	}
 }
 
 // dockerLoopbackPorts publishes ports on 127.0.0.1 only, on random host ports.

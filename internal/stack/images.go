@@ -51,7 +51,9 @@ func (im Images) Image(service, release string) (string, error) {
 type ImageOption func(*imageConfig)
 
 type imageConfig struct {
-	cli client.APIClient
+	cli       client.APIClient
+	buildBase bool      // build the command services' Debian image when missing
+	log       io.Writer // progress of long builds
 }
 
 // WithImageClient makes EnsureImages use cli instead of connecting on its own.
@@ -59,12 +61,24 @@ func WithImageClient(cli client.APIClient) ImageOption {
 	return func(c *imageConfig) { c.cli = cli }
 }
 
+// WithBaseBuild makes EnsureImages build the image of services with a command
+// (DebianImage: debootstrap, then docker import; minutes, once) when the engine lacks
+// it, and report its progress to log. Without it a missing one is an ErrImageNotBuilt.
+func WithBaseBuild(log io.Writer) ImageOption {
+	return func(c *imageConfig) {
+		c.buildBase = true
+		if log != nil {
+			c.log = log
+		}
+	}
+}
+
 // EnsureImages makes sure the engine holds every image spec needs: it builds the
 // proxy image and one image per fixture out of the drill binary (a fixture image is
 // tagged with a hash of that binary, so a rebuilt drill gets a new tag) when missing, and checks (pulling once if needed)
 // images a scenario names. Images are build caches shared by runs: they carry no run label.
 func EnsureImages(ctx context.Context, spec scenario.Stack, opts ...ImageOption) (Images, error) {
-	var cfg imageConfig
+	cfg := imageConfig{log: io.Discard}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -76,20 +90,31 @@ func EnsureImages(ctx context.Context, spec scenario.Stack, opts ...ImageOption)
 		defer cli.Close()
 		cfg.cli = cli
 	}
-	return imageEnsure(ctx, cfg.cli, spec)
+	return imageEnsure(ctx, cfg.cli, spec, cfg)
 }
 
-func imageEnsure(ctx context.Context, cli client.APIClient, spec scenario.Stack) (Images, error) {
+func imageEnsure(ctx context.Context, cli client.APIClient, spec scenario.Stack, cfg imageConfig) (Images, error) {
 	im := Images{Toxiproxy: ToxiproxyImage, Releases: map[string]map[string]string{}}
 	if err := imageEnsureToxiproxy(ctx, cli); err != nil {
 		return im, err
 	}
 	fixtures := map[string]string{} // fixture name → image, built at most once per call
 	checked := map[string]bool{}    // user images already found
+	var baseRef string
+	base := func() (string, error) { // the command services' image, checked at most once
+		if baseRef != "" {
+			return baseRef, nil
+		}
+		ref, err := imageEnsureDebian(ctx, cli, cfg)
+		if err == nil {
+			baseRef = ref
+		}
+		return ref, err
+	}
 	for _, svc := range spec.Services {
 		im.Releases[svc.Name] = map[string]string{}
 		for _, rel := range svc.Releases {
-			ref, err := imageForRelease(ctx, cli, svc, rel, fixtures, checked)
+			ref, err := imageForRelease(ctx, cli, svc, rel, fixtures, checked, base)
 			if err != nil {
 				return im, err
 			}
@@ -99,8 +124,9 @@ func imageEnsure(ctx context.Context, cli client.APIClient, spec scenario.Stack)
 	return im, nil
 }
 
-// imageForRelease resolves one release: its own image, else the service's, else the fixture's.
-func imageForRelease(ctx context.Context, cli client.APIClient, svc scenario.Service, rel scenario.Release, fixtures map[string]string, checked map[string]bool) (string, error) {
+// imageForRelease resolves one release: its own image, else the service's, else the
+// fixture's, else (a command) the Debian image the command runs in.
+func imageForRelease(ctx context.Context, cli client.APIClient, svc scenario.Service, rel scenario.Release, fixtures map[string]string, checked map[string]bool, base func() (string, error)) (string, error) {
 	ref := rel.Image
 	if ref == "" {
 		ref = svc.Image
@@ -115,7 +141,10 @@ func imageForRelease(ctx context.Context, cli client.APIClient, svc scenario.Ser
 		return ref, nil
 	}
 	if svc.Fixture == "" {
-		return "", fmt.Errorf("resolve image of %s release %q: the docker runtime needs an image or a fixture", svc.Name, rel.Name)
+		if len(rel.Command) > 0 || len(svc.Command) > 0 {
+			return base()
+		}
+		return "", fmt.Errorf("resolve image of %s release %q: the docker runtime needs an image, a fixture or a command", svc.Name, rel.Name)
 	}
 	if ref, ok := fixtures[svc.Fixture]; ok {
 		return ref, nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -167,6 +166,11 @@ type processService struct {
 	standby *instance
 	// snapshots counts the data snapshots taken (Restorer).
 	snapshots int
+	// spare is a command service's next instance, started ahead (spare.go); spares
+	// counts spares being started; halted: the stack is going down, start no more.
+	spare  *spare
+	spares sync.WaitGroup
+	halted bool
 }
 
 // instance is one running release of a service.
@@ -399,7 +403,7 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 	if err != nil {
 		return nil, "", err
 	}
-	argv, err := s.command(rel)
+	argv, own, err := s.command(rel)
 	if err != nil {
 		return nil, "", err
 	}
@@ -430,7 +434,7 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 	s.gen++
 	logPath := filepath.Join(s.logDir, fmt.Sprintf("%s.%d.%s.log", s.spec.Name, s.gen, release))
 	s.mu.Unlock()
-	p, err := startChild(expandAll(argv, vars), env, s.dataDir, logPath, s.cred)
+	p, err := s.start(expandAll(argv, vars), own, env, logPath)
 	if err != nil {
 		return nil, "", fmt.Errorf("start %s %s: %w", s.spec.Name, release, err)
 	}
@@ -446,6 +450,9 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 		_ = p.kill()
 		return nil, "", fmt.Errorf("start %s %s: %w (ready when %s)%s", s.spec.Name, release, err, ready.Describe(), p.tail())
 	}
+	if !own {
+		s.refillSpare() // for the next start of the command
+	}
 	return p, addr, nil
 }
 
@@ -453,6 +460,7 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 func (s *processService) halt(ctx context.Context) error {
 	s.op.Lock()
 	defer s.op.Unlock()
+	s.dropSpare()
 	return s.stopAll()
 }
 
@@ -475,21 +483,21 @@ func (s *processService) stopAll() error {
 }
 
 // command is the argv that runs a release: its own command, the service's, or the fixture
-// as a subcommand of the drill binary.
-func (s *processService) command(rel scenario.Release) ([]string, error) {
+// as a subcommand of the drill binary (own: drill's own program).
+func (s *processService) command(rel scenario.Release) (argv []string, own bool, err error) {
 	switch {
 	case len(rel.Command) > 0:
-		return rel.Command, nil
+		return rel.Command, false, nil
 	case len(s.spec.Command) > 0:
-		return s.spec.Command, nil
+		return s.spec.Command, false, nil
 	case s.spec.Fixture != "":
 		prog, err := fixture.Locate(s.spec.Fixture)
 		if err != nil {
-			return nil, fmt.Errorf("start %s: %w", s.spec.Name, err)
+			return nil, false, fmt.Errorf("start %s: %w", s.spec.Name, err)
 		}
-		return prog.Argv(), nil
+		return prog.Argv(), true, nil
 	}
-	return nil, fmt.Errorf("start %s: the process runtime needs a fixture or a command (image %q runs only on the docker runtime)", s.spec.Name, s.spec.Image)
+	return nil, false, fmt.Errorf("start %s: the process runtime needs a fixture or a command (image %q runs only on the docker runtime)", s.spec.Name, s.spec.Image)
 }
 
 func findRelease(spec scenario.Service, name string) (scenario.Release, error) {
@@ -509,13 +517,4 @@ func mergeEnv(layers ...map[string]string) map[string]string {
 		}
 	}
 	return env
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find free port: %w", err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }

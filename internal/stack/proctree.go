@@ -14,11 +14,13 @@ import (
 
 // A service's processes are its child and every process below it, found by parent pid
 // in /proc: a process that leaves the child's process group (setsid, as PostgreSQL's
-// backends do) is still below it while its parent lives. The process runtime signals
-// that whole tree, freezing it first so nothing forks out of reach between the reading
-// and the kill. What it cannot reach: a process that double-forked away (reparented to
-// init) before the signal; a PID namespace would hold those too, but would show the
-// service pid 1 instead of its own pid, which the ledger's ground truth records.
+// backends do) is still below it while its parent lives, and one whose parent exits (a
+// double fork) is reparented to the child, a subreaper (subreaper.go), so it stays below
+// it too. The process runtime signals that whole tree, freezing it first so nothing forks
+// out of reach between the reading and the kill; the instance's cgroup, where the machine
+// has one (cgroup.go), then goes too. What escapes the tree is listed in subreaper.go; a
+// PID namespace would hold it too, but would show the service pid 1 instead of its own
+// pid, which the ledger's ground truth records.
 
 // procEntry is one process: its parent and its start time (to tell a reused pid).
 type procEntry struct {

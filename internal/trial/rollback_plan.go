@@ -105,16 +105,19 @@ func (p *rollbackPlan) describe(t *run, st stack.Stack, change *changeDeploy) st
 }
 
 // skip says why step i has nothing to do, "" when it must run: the undo of a change step
-// that never started, or of a deploy whose release never took traffic (aborted in
-// flight, the service still on what ran before).
+// that never started, or a redeploy (or flip back) of a service whose new release never
+// took traffic (aborted in flight, the service still on what ran before). Any other
+// mechanism runs even then: the aborted release may have acted as it started (migrated
+// the data up, say), and only the plan's own steps can undo that.
 func (p *rollbackPlan) skip(i int, st stack.Stack, change *changeDeploy, aborted bool) string {
 	rs := p.steps[i]
 	svc, err := st.Service(rs.Mechanism.Service)
 	if err != nil {
 		return ""
 	}
+	redeploy := rs.Mechanism.Kind == scenario.MechanismRedeploy || rs.Mechanism.Kind == scenario.MechanismBlueGreen
 	if rs.Undoes < 0 {
-		if c := p.sc.Change; aborted && !change.isLive() && c != nil && c.Service == rs.Mechanism.Service && svc.Release() == p.previous[i] {
+		if c := p.sc.Change; redeploy && aborted && !change.isLive() && c != nil && c.Service == rs.Mechanism.Service && svc.Release() == p.previous[i] {
 			return "the aborted change never went live: " + rs.Mechanism.Service + " still runs " + p.previous[i]
 		}
 		return ""
@@ -124,7 +127,7 @@ func (p *rollbackPlan) skip(i int, st stack.Stack, change *changeDeploy, aborted
 	switch {
 	case !cs.started:
 		return "step " + name + " never ran"
-	case p.sc.ChangeSteps()[rs.Undoes].Kind == scenario.StepDeploy && !cs.live && svc.Release() == cs.before:
+	case redeploy && p.sc.ChangeSteps()[rs.Undoes].Kind == scenario.StepDeploy && !cs.live && svc.Release() == cs.before:
 		return "step " + name + "'s release never went live: " + rs.Mechanism.Service + " still runs " + cs.before
 	}
 	return ""
