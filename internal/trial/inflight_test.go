@@ -16,6 +16,11 @@ import (
 // inflightYAML: the front proxy goes down as a slow bad release starts deploying, so the
 // trigger fires long before the release is ready.
 func inflightYAML(wait bool) string {
+	return inflightWith(wait, "{kind: redeploy, service: ledger}")
+}
+
+// inflightWith is inflightYAML with another rollback mechanism.
+func inflightWith(wait bool, mechanism string) string {
 	w := "false"
 	if wait {
 		w = "true"
@@ -24,20 +29,14 @@ func inflightYAML(wait bool) string {
 		`objectives: {rto: 5s, rpo: 0s}
 faults: [{kind: down, target: ledger}]
 rollback:
-  mechanism: {kind: redeploy, service: ledger}
+  mechanism: `+mechanism+`
   trigger: {kind: automated, condition: "error_rate > 0.5", window: 200ms, min_samples: 3}
   timeout: 10s
   wait_for_change: `+w+`
 `)
 }
 
-func eventNames(res trial.Result) []string {
-	var names []string
-	for _, e := range res.Events {
-		names = append(names, e.Name)
-	}
-	return names
-}
+func eventNames(res trial.Result) []string { return res.EventNames() }
 
 var _ = Describe("a trigger that fires while the change is deploying", func() {
 	run := func(wait bool) (trial.Result, []truth.Event) {
@@ -64,6 +63,18 @@ var _ = Describe("a trigger that fires while the change is deploying", func() {
 		for _, e := range truth.Starts(events) {
 			Expect(e.Release).To(Equal("v1"), "v2 was aborted before it listened")
 		}
+	})
+
+	It("still runs a mechanism that is not a redeploy: the aborted release may have acted as it started", func() {
+		sc, err := scenario.Parse("inflight.yaml", []byte(inflightWith(false,
+			`{kind: migration, service: ledger, params: {down_path: /schema, down_body: '{"data_schema": 1}'}}`)))
+		Expect(err).NotTo(HaveOccurred())
+		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
+			UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 1)
+		Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
+		names := eventNames(res)
+		Expect(names).To(ContainElements(trial.EventChangeAborted, trial.EventRollbackPrefix+"migrated_down"))
+		Expect(names).NotTo(ContainElement(trial.EventRollbackSkip))
 	})
 
 	It("waits for the deploy in flight when the scenario says so, as a phase of its own outside TTM", func() {
