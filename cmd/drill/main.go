@@ -16,6 +16,7 @@ import (
 	tclog "github.com/testcontainers/testcontainers-go/log"
 
 	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/measure"
 )
 
 // Exit codes, documented in README.md.
@@ -66,6 +67,7 @@ func main() {
 	if code, ok := hosted(os.Args[1:], os.Stderr); ok {
 		os.Exit(code)
 	}
+	measure.TuneGC() // the workload keeps its schedule (internal/measure/gc.go)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -27,10 +27,12 @@ import (
 // asked, the latest start, and the acknowledged rate. The server runs in the benchmark's
 // own process (inproc) and, as a service under test does, in a process of its own
 // (external: this test binary again, serving), so the client's scheduler and collector
-// carry the client alone.
+// carry the client alone. The collector is set as drill's CLI sets it (measure.TuneGC;
+// GOGC=100 in the environment measures Go's default).
 //
 //	go test -run '^$' -bench BenchmarkPacer -benchtime 1x ./internal/measure/
 func BenchmarkPacer(b *testing.B) {
+	measure.TuneGC() // as drill's CLI runs the workload
 	var conns atomic.Int64
 	srv := httptest.NewUnstartedServer(trivialHandler())
 	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {

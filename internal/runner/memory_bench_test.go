@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -28,6 +29,7 @@ import (
 //
 //	go test ./internal/runner -run '^$' -bench RunMemory -benchtime 1x -timeout 60m
 func BenchmarkRunMemory(b *testing.B) {
+	measure.TuneGC() // as drill's CLI runs
 	dir := b.TempDir()
 	if err := testenv.BuildFixtures(context.Background(), dir); err != nil {
 		b.Fatal(err)

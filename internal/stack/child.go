@@ -125,9 +125,11 @@ func (c *child) stop(grace time.Duration) error {
 	if c.done() {
 		return c.cg.destroy() // a crash's orphans
 	}
-	tree := procTree(c.cmd.Process.Pid)
-	_ = signalProcs(tree, syscall.SIGCONT) // a paused process cannot handle SIGTERM
-	_ = c.signal(syscall.SIGCONT)
+	// The stop signal goes first: reading the tree takes milliseconds on a busy machine,
+	// and until the signal an old release drained by a start-first deploy keeps serving
+	// its open connections (the probes' among them) while the new one already fails:
+	// drill's own delay in t_impact. A paused process gets the signal once SIGCONT
+	// resumes it; a graceful exit outlasts the reading of the tree that follows.
 	sig := c.stopSig
 	if sig == 0 {
 		sig = syscall.SIGTERM
@@ -135,6 +137,9 @@ func (c *child) stop(grace time.Duration) error {
 	if err := c.signal(sig); err != nil {
 		return err
 	}
+	_ = c.signal(syscall.SIGCONT) // a paused process cannot handle the stop signal
+	tree := procTree(c.cmd.Process.Pid)
+	_ = signalProcs(tree, syscall.SIGCONT)
 	timeout := time.After(grace)
 	tick := time.NewTicker(treeReread)
 	defer tick.Stop()

@@ -85,6 +85,10 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int) {
 			// + 10ms after the fixture's first failed answer (and a probe's request goes
 			// out a little before the answer it gets).
 			impact := clock + int64(*res.Timing.Impact)
+			if time.Duration(impact-down.T) > bound {
+				GinkgoWriter.Printf("first failure recorded by the fixture: %+v at %s\n", down, time.Duration(down.T-clock))
+				dump(res, events)
+			}
 			Expect(time.Duration(impact - down.T)).To(BeNumerically("<=", bound))
 			// ... and the failed answer that probe got came no earlier than the fixture's
 			// first (1ms for the two clocks' readings).

@@ -3,6 +3,7 @@ package trial_test
 import (
 	"context"
 	"os/exec"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -65,8 +66,10 @@ var _ = Describe("probe kinds in a trial on the process runtime", func() {
 		}
 		// Each probe forks curl: a gentler schedule and a longer timeout keep a loaded
 		// machine from failing probes in the warm-up.
-		res := runOne(withProbe(`interval: 50ms, timeout: 1s, exec: {command: [sh, -c, 'curl -fsS -o /dev/null "http://$DRILL_ENDPOINT_LEDGER/healthz"']}`,
-			"change: {service: ledger, release: v2}"))
+		sc := withProbe(`interval: 50ms, timeout: 1s, exec: {command: [sh, -c, 'curl -fsS -o /dev/null "http://$DRILL_ENDPOINT_LEDGER/healthz"']}`,
+			"change: {service: ledger, release: v2}")
+		sc.Warmup = scenario.Duration(1500 * time.Millisecond) // probes complete after a stall of a second too
+		res := runOne(sc)
 		for _, p := range res.Probes { // shown when the spec fails
 			if !p.OK {
 				GinkgoWriter.Println("failed probe", p.Seq, p.Start, p.End, p.Err)
