@@ -117,11 +117,11 @@ func (t *run) strategy() string {
 // one deploy of the good release (none with control.release: none).
 func (t *run) changeSteps() []scenario.ChangeStep {
 	steps := t.sc.ChangeSteps()
-	if !t.cfg.Control || t.sc.MultiStep() {
-		if t.cfg.Control { // validation allows only control.release: none here
-			return nil
-		}
+	switch {
+	case !t.cfg.Control:
 		return steps
+	case t.sc.MultiStep(): // validation allows only control.release: none here
+		return nil
 	}
 	rel, ok := t.changeRelease()
 	if !ok {

@@ -58,9 +58,6 @@ func eventStepNames(res trial.Result) []string {
 	return out
 }
 
-// names lists the events' names in order.
-func names(res trial.Result) []string { return res.EventNames() }
-
 func runMultiStep(sc *scenario.Scenario) trial.Result {
 	GinkgoHelper()
 	return trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
@@ -116,7 +113,7 @@ var _ = Describe("a multi-step change and its rollback", func() {
 		sc.Verify.Idempotent = false
 		Expect(sc.Validate()).To(Succeed())
 		res := runMultiStep(sc)
-		Expect(names(res)).To(ContainElement(trial.EventChangeFailed))
+		Expect(eventNames(res)).To(ContainElement(trial.EventChangeFailed))
 		Expect(eventStepNames(res)).NotTo(ContainElement("change flag-on"))
 		var skipped []string
 		for _, st := range res.Steps {
@@ -161,7 +158,7 @@ var _ = Describe("retrying a step of the rollback under a fault during the rollb
 		}
 		Expect(undo.Attempts).To(BeNumerically(">", 1), "the call failed while the fault lasted")
 		Expect(undo.Error).To(BeEmpty())
-		Expect(names(res)).To(ContainElement(trial.EventRollbackStepRetry))
+		Expect(eventNames(res)).To(ContainElement(trial.EventRollbackStepRetry))
 		Expect(res.Schema.DataSchema).To(Equal(1))
 	})
 
@@ -171,7 +168,7 @@ var _ = Describe("retrying a step of the rollback under a fault during the rollb
 		res := runMultiStep(sc)
 		Expect(res.Outcome).To(Equal(trial.NotRecovered))
 		Expect(res.Error).To(ContainSubstring("step undo migrate"))
-		Expect(names(res)).NotTo(ContainElement(trial.EventRollbackStepRetry))
-		Expect(names(res)).To(ContainElement(trial.EventRollbackFailed))
+		Expect(eventNames(res)).NotTo(ContainElement(trial.EventRollbackStepRetry))
+		Expect(eventNames(res)).To(ContainElement(trial.EventRollbackFailed))
 	})
 })

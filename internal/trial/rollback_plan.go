@@ -16,9 +16,10 @@ import (
 // change's actions (scenario.ChangeSteps that are not deploys). One list for both, so
 // what the plan says is what the trial does, in that order.
 type rollbackPlan struct {
-	sc    *scenario.Scenario
-	steps []scenario.RollbackStep
-	mechs []rollback.Mechanism
+	sc     *scenario.Scenario
+	change []scenario.ChangeStep
+	steps  []scenario.RollbackStep
+	mechs  []rollback.Mechanism
 	// actions are the change steps run through a mechanism, by their index.
 	actions map[int]rollback.Mechanism
 	// previous is the release each step's service ran before t_fault.
@@ -28,7 +29,7 @@ type rollbackPlan struct {
 // newRollbackPlan builds every mechanism of the scenario's change and rollback.
 func newRollbackPlan(sc *scenario.Scenario) (*rollbackPlan, error) {
 	reg := rollback.NewRegistry()
-	p := &rollbackPlan{sc: sc, steps: sc.RollbackSteps(), actions: map[int]rollback.Mechanism{}}
+	p := &rollbackPlan{sc: sc, change: sc.ChangeSteps(), steps: sc.RollbackSteps(), actions: map[int]rollback.Mechanism{}}
 	for _, rs := range p.steps {
 		m, err := reg.Build(rs.Mechanism)
 		if err != nil {
@@ -36,7 +37,7 @@ func newRollbackPlan(sc *scenario.Scenario) (*rollbackPlan, error) {
 		}
 		p.mechs = append(p.mechs, m)
 	}
-	for i, cs := range sc.ChangeSteps() {
+	for i, cs := range p.change {
 		if cs.Kind == scenario.StepDeploy {
 			continue
 		}
@@ -122,13 +123,12 @@ func (p *rollbackPlan) skip(i int, st stack.Stack, change *changeDeploy, aborted
 		}
 		return ""
 	}
-	cs := change.step(rs.Undoes)
-	name := p.sc.ChangeSteps()[rs.Undoes].Name
+	did, step := change.step(rs.Undoes), p.change[rs.Undoes]
 	switch {
-	case !cs.started:
-		return "step " + name + " never ran"
-	case redeploy && p.sc.ChangeSteps()[rs.Undoes].Kind == scenario.StepDeploy && !cs.live && svc.Release() == cs.before:
-		return "step " + name + "'s release never went live: " + rs.Mechanism.Service + " still runs " + cs.before
+	case !did.started:
+		return "step " + step.Name + " never ran"
+	case redeploy && step.Kind == scenario.StepDeploy && !did.live && svc.Release() == did.before:
+		return "step " + step.Name + "'s release never went live: " + rs.Mechanism.Service + " still runs " + did.before
 	}
 	return ""
 }
