@@ -25,7 +25,7 @@ type Ledger struct {
 	// Rand chooses accounts and amounts; seeded by the run for reproducibility.
 	Rand *rand.Rand
 
-	client *http.Client
+	client *pool
 }
 
 // OpeningBalance is every account's opening balance: the ledger holds
@@ -34,7 +34,7 @@ const OpeningBalance = 1_000_000
 
 func (l *Ledger) init() {
 	if l.client == nil {
-		l.client = &http.Client{Transport: pooledTransport(l.Rate)}
+		l.client = newPool(l.Rate)
 	}
 }
 
@@ -62,6 +62,8 @@ func (l *Ledger) Setup(ctx context.Context) error {
 // so a seed reproduces the same transfers whatever the scheduling.
 func (l *Ledger) Run(ctx context.Context, clock Clock, h *History) {
 	l.init()
+	l.client.warm(ctx, l.Endpoint)
+	defer l.client.release()
 	seed := l.Rand.Uint64()
 	h.SetLoad(Paced(ctx, ConstantPacer{Rate: l.Rate}, func(seq int) {
 		r := rand.New(rand.NewPCG(seed, uint64(seq)))

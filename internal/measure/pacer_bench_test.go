@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -42,17 +43,22 @@ func BenchmarkPacer(b *testing.B) {
 	}
 	srv.Start()
 	defer srv.Close()
-	external := startExternalServer(b)
+	external, serverPid := startExternalServer(b, "net/http")
+	minimal, minimalPid := startExternalServer(b, "minimal")
 	const window = 2 * time.Second
 	for _, rate := range []float64{5000, 10000} {
-		for _, where := range []string{"inproc", "external"} {
-			addr := srv.Listener.Addr().String()
-			if where == "external" {
-				addr = external
+		for _, where := range []string{"inproc", "external", "minimal"} {
+			addr, pid := srv.Listener.Addr().String(), 0
+			switch where {
+			case "external":
+				addr, pid = external, serverPid
+			case "minimal":
+				addr, pid = minimal, minimalPid
 			}
 			b.Run(fmt.Sprintf("asked-%g/%s", rate, where), func(b *testing.B) {
 				conns.Store(0)
 				var l measure.Load
+				var client, server time.Duration
 				acked := 0
 				for i := 0; i < b.N; i++ {
 					w, err := measure.NewHTTPWorkload(measure.HTTPWorkloadSpec{Endpoint: addr, Rate: rate,
@@ -63,7 +69,9 @@ func BenchmarkPacer(b *testing.B) {
 					}
 					h := &measure.History{}
 					ctx, cancel := context.WithTimeout(context.Background(), window)
+					client0, server0 := cpuTime(b, 0), cpuTime(b, pid)
 					w.Run(ctx, measure.NewClock(), h)
+					client, server = cpuTime(b, 0)-client0, cpuTime(b, pid)-server0
 					cancel()
 					l = *h.Load()
 					acked = 0
@@ -80,8 +88,13 @@ func BenchmarkPacer(b *testing.B) {
 				b.ReportMetric(float64(l.Due-l.Issued), "not-issued")
 				b.ReportMetric(l.MaxLate.Ms(), "max-late-ms")
 				b.ReportMetric(float64(acked)/l.Window.D().Seconds(), "acked/s")
+				// The cores the run took: client and in-process server together, or each
+				// process apart; of the machine's runtime.NumCPU().
+				b.ReportMetric(client.Seconds()/l.Window.D().Seconds(), "client-cores")
 				if where == "inproc" {
 					b.ReportMetric(float64(conns.Load())/float64(b.N), "connections")
+				} else {
+					b.ReportMetric(server.Seconds()/l.Window.D().Seconds(), "server-cores")
 				}
 				b.ReportMetric(loadAverage(b), "loadavg")
 			})
@@ -91,11 +104,15 @@ func BenchmarkPacer(b *testing.B) {
 	// machine, apart from the CPU the requests take.
 	b.Run("asked-10000-noop", func(b *testing.B) {
 		var l measure.Load
+		var client time.Duration
 		for i := 0; i < b.N; i++ {
 			ctx, cancel := context.WithTimeout(context.Background(), window)
+			client0 := cpuTime(b, 0)
 			l = measure.OpenLoop(ctx, 100*time.Microsecond, func(int) {})
+			client = cpuTime(b, 0) - client0
 			cancel()
 		}
+		b.ReportMetric(client.Seconds()/l.Window.D().Seconds(), "client-cores")
 		b.ReportMetric(100*l.OnScheduleShare(), "%on-schedule")
 		b.ReportMetric(l.AchievedRate, "issued/s")
 		b.ReportMetric(float64(l.Due-l.Issued), "not-issued")
@@ -139,15 +156,81 @@ func TestExternalServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Println(ln.Addr().String())
-	go func() { _ = http.Serve(ln, trivialHandler()) }()
+	if os.Getenv(serverEnv) == "minimal" {
+		go serveMinimal(ln)
+	} else {
+		go func() { _ = http.Serve(ln, trivialHandler()) }()
+	}
 	_, _ = io.Copy(io.Discard, os.Stdin)
 }
 
+// serveMinimal answers every HTTP/1.1 request on ln's connections with an empty 200,
+// keeping each connection open: it reads the header lines and discards the body its
+// Content-Length announces, and nothing more (no routing, no header map, no
+// goroutine per request). It is the least CPU a server can take for a request, so the
+// client's figures are the client's.
+func serveMinimal(ln net.Listener) {
+	answer := []byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer c.Close()
+			br := bufio.NewReader(c)
+			for {
+				length := 0
+				for {
+					line, err := br.ReadSlice('\n')
+					if err != nil {
+						return
+					}
+					if len(line) <= 2 {
+						break
+					}
+					const header = "content-length:"
+					if len(line) > len(header) && strings.EqualFold(string(line[:len(header)]), header) {
+						length, _ = strconv.Atoi(strings.TrimSpace(string(line[len(header):])))
+					}
+				}
+				if _, err := br.Discard(length); err != nil {
+					return
+				}
+				if _, err := c.Write(answer); err != nil {
+					return
+				}
+			}
+		}()
+	}
+}
+
+// cpuTime is the CPU time (user and system) process pid has used, this process for 0.
+func cpuTime(b *testing.B, pid int) time.Duration {
+	if pid == 0 {
+		var ru syscall.Rusage
+		if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+			b.Fatal(err)
+		}
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Fields after the command's closing parenthesis: utime and stime are the 12th and
+	// 13th, in clock ticks (100 a second on Linux).
+	f := strings.Fields(string(raw[strings.LastIndexByte(string(raw), ')')+2:]))
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
 // startExternalServer starts this test binary again as the trivial server and returns
-// its address; it stops when the benchmark ends.
-func startExternalServer(b *testing.B) string {
+// its address and pid; it stops when the benchmark ends.
+func startExternalServer(b *testing.B, kind string) (string, int) {
 	cmd := exec.Command(os.Args[0], "-test.run", "^TestExternalServer$")
-	cmd.Env = append(os.Environ(), serverEnv+"=1")
+	cmd.Env = append(os.Environ(), serverEnv+"="+kind)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -165,5 +248,5 @@ func startExternalServer(b *testing.B) string {
 		b.Fatal(err)
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
-	return strings.TrimSpace(addr)
+	return strings.TrimSpace(addr), cmd.Process.Pid
 }

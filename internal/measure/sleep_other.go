@@ -4,8 +4,13 @@ package measure
 
 import "time"
 
-// preciseThread does nothing where the thread's timer slack cannot be set.
-func preciseThread() (restore func()) { return func() {} }
+// preciseTimer is the runtime's timer where the kernel offers no timer descriptor.
+type preciseTimer struct{}
 
-// preciseSleep sleeps d on the runtime's timer, the best this platform offers here.
-func preciseSleep(d time.Duration) { time.Sleep(d) }
+func newPreciseTimer() *preciseTimer { return &preciseTimer{} }
+
+// sleep parks the calling goroutine for d.
+func (t *preciseTimer) sleep(d time.Duration) { time.Sleep(d) }
+
+// close does nothing.
+func (t *preciseTimer) close() {}

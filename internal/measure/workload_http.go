@@ -71,7 +71,7 @@ type HTTPWorkload struct {
 	ids     JSONPath
 	prefix  string
 	seed    uint64
-	client  *http.Client
+	client  *pool
 }
 
 // NewHTTPWorkload compiles the write's templates and the read's path, and tries the
@@ -84,7 +84,7 @@ func NewHTTPWorkload(spec HTTPWorkloadSpec) (*HTTPWorkload, error) {
 		spec.Rand = rand.New(rand.NewPCG(1, 2))
 	}
 	w := &HTTPWorkload{spec: spec, headers: map[string]*template.Template{},
-		client: &http.Client{Transport: pooledTransport(spec.Rate)}}
+		client: newPool(spec.Rate)}
 	w.prefix = fmt.Sprintf("w-%06x-", spec.Rand.Uint32()&0xffffff)
 	w.seed = spec.Rand.Uint64()
 	var err error
@@ -140,6 +140,8 @@ func (w *HTTPWorkload) Setup(ctx context.Context) error {
 // each in h, then the Load the schedule achieved. It stops issuing when ctx ends and
 // returns once every write completed.
 func (w *HTTPWorkload) Run(ctx context.Context, clock Clock, h *History) {
+	w.client.warm(ctx, w.spec.Endpoint)
+	defer w.client.release()
 	h.SetLoad(Paced(ctx, ConstantPacer{Rate: w.spec.Rate}, func(seq int) {
 		h.Add(w.write(ctx, clock, seq+1))
 	}))
