@@ -6,20 +6,35 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
 // ProbeResult is one steady-state probe. Start is when the request was sent: the
 // instant the probe describes. End is when its outcome was known.
 type ProbeResult struct {
-	Seq    int    `json:"seq"`
-	Start  Offset `json:"start_ms"`
+	Seq   int    `json:"seq"`
+	Start Offset `json:"start_ms"`
+	// Resent is when the request was sent again, if the client had to (HTTP: the
+	// server closed the kept-alive connection it first went out on without answering);
+	// the outcome is that request's, so Sent dates the probe by it.
+	Resent Offset `json:"resent_ms,omitempty"`
 	End    Offset `json:"end_ms"`
 	OK     bool   `json:"ok"`
 	Status int    `json:"status,omitempty"`
 	Err    string `json:"error,omitempty"`
+}
+
+// Sent is the instant the probe's outcome describes: when the request that got it
+// went out (Resent when it was sent again, else Start).
+func (r ProbeResult) Sent() Offset {
+	if r.Resent > r.Start {
+		return r.Resent
+	}
+	return r.Start
 }
 
 // Latency is how long the probe took to be decided.
@@ -56,12 +71,23 @@ func (p *HTTPProbe) once(ctx context.Context, clock Clock, seq int) ProbeResult 
 	if method == "" {
 		method = http.MethodGet
 	}
+	// Go's client sends a request again, on a new connection, when the server closed
+	// the kept-alive one it went out on before answering (a release stopping): the
+	// answer is then the second request's, and Resent says when that one went out.
+	var conns, sent atomic.Int64
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		GotConn:      func(httptrace.GotConnInfo) { conns.Add(1) },
+		WroteHeaders: func() { sent.Store(int64(clock.Now())) },
+	})
 	req, err := http.NewRequestWithContext(ctx, method, p.URL, nil)
 	if err != nil {
 		r.End, r.Err = clock.Now(), err.Error()
 		return r
 	}
 	resp, err := p.client.Do(req)
+	if conns.Load() > 1 {
+		r.Resent = Offset(sent.Load())
+	}
 	if err != nil {
 		r.End, r.Err = clock.Now(), shortErr(err)
 		return r
@@ -69,6 +95,17 @@ func (p *HTTPProbe) once(ctx context.Context, clock Clock, seq int) ProbeResult 
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	r.End, r.Status = clock.Now(), resp.StatusCode
+	defer func() {
+		if !r.OK {
+			// A probe that failed lets its connection go, as a client retrying after an
+			// error does: the next one opens a new connection and reaches the release
+			// the front switch now serves, not the one this connection was bound to
+			// (through a start-first switch, a release being replaced answers kept-alive
+			// connections until it stops, and on docker its container's stop takes a
+			// core for a quarter of a second just as those connections must reconnect).
+			p.client.CloseIdleConnections()
+		}
+	}()
 	switch {
 	case err != nil:
 		r.Err = "read body: " + shortErr(err)

@@ -2,6 +2,7 @@ package measure_test
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -119,5 +120,81 @@ var _ = Describe("HTTPProbe", func() {
 		for i := 1; i < len(starts); i++ {
 			Expect(time.Duration(starts[i] - starts[i-1])).To(BeNumerically("<", 75*time.Millisecond))
 		}
+	})
+})
+
+var _ = Describe("HTTPProbe connections", func() {
+	// serve answers on raw connections, numbered from 1 as they are accepted:
+	// answer(conn, request) returns the status to give, or 0 to close the connection
+	// without answering.
+	serve := func(answer func(conn, request int) int) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(ln.Close)
+		go func() {
+			for n := 1; ; n++ {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				go func(conn int) {
+					defer c.Close()
+					buf := make([]byte, 4096)
+					for req := 1; ; req++ {
+						if _, err := c.Read(buf); err != nil { // a GET fits one read
+							return
+						}
+						status := answer(conn, req)
+						if status == 0 {
+							return
+						}
+						_, _ = fmt.Fprintf(c, "HTTP/1.1 %d X\r\nContent-Length: 0\r\n\r\n", status)
+					}
+				}(n)
+			}
+		}()
+		return "http://" + ln.Addr().String() + "/healthz"
+	}
+
+	It("opens a new connection after a failed answer, so the next probe reaches what serves now", func() {
+		var mu sync.Mutex
+		conns := map[int]bool{}
+		url := serve(func(conn, _ int) int {
+			mu.Lock()
+			defer mu.Unlock()
+			conns[conn] = true
+			return 500
+		})
+		p := &measure.HTTPProbe{URL: url, Status: 200, Interval: 10 * time.Millisecond, Timeout: time.Second}
+		rs := collect(p, 3)
+		Expect(rs).To(HaveEach(HaveField("OK", BeFalse())))
+		mu.Lock()
+		defer mu.Unlock()
+		Expect(conns).To(HaveLen(3), "one connection per failed probe: none kept")
+	})
+
+	It("dates a probe by the request that got the answer when the client had to send it again", func() {
+		url := serve(func(conn, request int) int {
+			switch {
+			case conn == 1 && request == 1:
+				return 200
+			case conn == 1:
+				time.Sleep(30 * time.Millisecond) // a release stopping: it closes the kept-alive connection unanswered
+				return 0
+			default:
+				return 500
+			}
+		})
+		p := &measure.HTTPProbe{URL: url, Status: 200, Interval: 50 * time.Millisecond, Timeout: time.Second}
+		rs := collect(p, 2)
+		slices.SortFunc(rs, func(a, b measure.ProbeResult) int { return a.Seq - b.Seq })
+		Expect(rs[0].OK).To(BeTrue())
+		Expect(rs[0].Resent).To(BeZero())
+		Expect(rs[0].Sent()).To(Equal(rs[0].Start))
+		Expect(rs[1].OK).To(BeFalse())
+		Expect(rs[1].Status).To(Equal(500))
+		Expect(rs[1].Sent().D()).To(BeNumerically(">=", rs[1].Start.D()+30*time.Millisecond),
+			"the answer is the resent request's: it went out once the first connection closed")
+		Expect(*measure.FirstFailure(rs, 0)).To(Equal(rs[1].Sent()))
 	})
 })

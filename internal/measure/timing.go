@@ -32,11 +32,11 @@ type Timing struct {
 	RTC *Offset `json:"rtc_ms,omitempty"`
 }
 
-// FirstFailure is the start of the first failing probe at or after from.
+// FirstFailure is when the first failing probe at or after from was sent (Sent).
 func FirstFailure(probes []ProbeResult, from Offset) *Offset {
 	for _, p := range byStart(probes) {
 		if p.Start >= from && !p.OK {
-			at := p.Start
+			at := p.Sent()
 			return &at
 		}
 	}
@@ -60,7 +60,7 @@ func Impact(probes []ProbeResult, from Offset, detect *Offset, k int) *Offset {
 		}
 		if !p.OK {
 			if impact == nil {
-				at := p.Start
+				at := p.Sent()
 				impact = &at
 			}
 			passes = 0
