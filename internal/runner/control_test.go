@@ -41,7 +41,7 @@ stack:
           env: {LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}
 workload: {kind: ledger, service: ledger, rate: 100, accounts: 5, timeout: 500ms}
 probes: {interval: 25ms, timeout: 500ms, recover_after: 3, http: {service: ledger, path: /healthz}}
-warmup: 300ms
+warmup: 1s # room for 3 answered probes on docker while make test loads the machine
 change: {service: ledger, release: v2}
 control: {trials: ` + strconv.Itoa(controls) + `, release: v1b, observe: 600ms}
 rollback:
