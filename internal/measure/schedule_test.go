@@ -2,7 +2,6 @@ package measure_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -112,33 +111,5 @@ var _ = Describe("a workload's run", func() {
 		Expect(l.Issued).To(Equal(len(h.Ops())), "one write recorded per operation issued")
 		Expect(l.Due).To(BeNumerically(">=", l.Issued))
 		Expect(l.Tolerance).To(Equal(measure.Offset(5*time.Millisecond)), "one slot at 200/s")
-	})
-})
-
-var _ = Describe("a workload's connection pool", func() {
-	It("opens connections before its schedule starts and closes every one it does not hold once the run ends", func() {
-		var opened, closed, atFirstRequest atomic.Int64
-		srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			atFirstRequest.CompareAndSwap(0, opened.Load())
-		}))
-		srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-			switch s {
-			case http.StateNew:
-				opened.Add(1)
-			case http.StateClosed, http.StateHijacked:
-				closed.Add(1)
-			}
-		}
-		srv.Start()
-		DeferCleanup(srv.Close)
-		w, err := measure.NewHTTPWorkload(measure.HTTPWorkloadSpec{Endpoint: srv.Listener.Addr().String(), Rate: 2000,
-			Timeout: time.Second, Write: measure.HTTPRequest{Path: "/w", Body: `{"id":"{{.ID}}"}`}, Success: []int{200}})
-		Expect(err).NotTo(HaveOccurred())
-		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-		DeferCleanup(cancel)
-		w.Run(ctx, measure.NewClock(), &measure.History{})
-		Eventually(atFirstRequest.Load).Should(BeNumerically(">=", 10),
-			"2,000/s × 5 ms: ten connections open before the first write is due")
-		Eventually(closed.Load).Should(Equal(opened.Load()), "no connection of the finished run stays open")
 	})
 })
