@@ -100,10 +100,8 @@ func (p *HTTPProbe) once(ctx context.Context, clock Clock, seq int) ProbeResult 
 		r.Err = "read body: " + shortErr(err)
 	case resp.StatusCode != p.Status:
 		r.Err = fmt.Sprintf("status %d, want %d", resp.StatusCode, p.Status)
-		p.reconnect()
 	case p.BodyContains != "" && !strings.Contains(string(body), p.BodyContains):
 		r.Err = fmt.Sprintf("body lacks %q", p.BodyContains)
-		p.reconnect()
 	case p.MaxLatency > 0 && r.Latency() > p.MaxLatency:
 		r.Err = fmt.Sprintf("latency %s over %s", r.Latency().Round(time.Millisecond), p.MaxLatency)
 	default:
@@ -111,17 +109,6 @@ func (p *HTTPProbe) once(ctx context.Context, clock Clock, seq int) ProbeResult 
 	}
 	return r
 }
-
-// reconnect lets the probes' kept-alive connections go after a wrong answer, as a
-// client retrying after an error does: the next probe opens a new connection and
-// reaches the release the front switch now serves, not the one this connection was
-// bound to (through a start-first switch, a release being replaced answers kept-alive
-// connections until it stops, and on docker its container's stop takes a core for a
-// quarter of a second just as those connections must reconnect). A probe that got no
-// answer in time, or a slow one, keeps the others: its connection is gone or says
-// nothing of routing, and redialling every probe on a machine short of CPU made
-// more of them time out.
-func (p *HTTPProbe) reconnect() { p.client.CloseIdleConnections() }
 
 // shortErr drops the method and URL Go's client puts in front of transport errors.
 func shortErr(err error) string {

@@ -156,23 +156,6 @@ var _ = Describe("HTTPProbe connections", func() {
 		return "http://" + ln.Addr().String() + "/healthz"
 	}
 
-	It("opens a new connection after a failed answer, so the next probe reaches what serves now", func() {
-		var mu sync.Mutex
-		conns := map[int]bool{}
-		url := serve(func(conn, _ int) int {
-			mu.Lock()
-			defer mu.Unlock()
-			conns[conn] = true
-			return 500
-		})
-		p := &measure.HTTPProbe{URL: url, Status: 200, Interval: 10 * time.Millisecond, Timeout: time.Second}
-		rs := collect(p, 3)
-		Expect(rs).To(HaveEach(HaveField("OK", BeFalse())))
-		mu.Lock()
-		defer mu.Unlock()
-		Expect(conns).To(HaveLen(3), "one connection per failed probe: none kept")
-	})
-
 	It("dates a probe by the request that got the answer when the client had to send it again", func() {
 		url := serve(func(conn, request int) int {
 			switch {

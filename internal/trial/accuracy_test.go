@@ -92,9 +92,11 @@ func (t tailAllowance) says() string {
 // wall time, 260–330 ms of CPU on 2 cores, measured 2026-12-01), and the old release's
 // container stops exactly when clients bound to it must reconnect; on a 2-core machine
 // the first probe to reconnect then waits for a core (answers of 25–40 ms where 2–5 ms
-// is usual), and a trial's error reaches 30–54 ms. The median and all but two trials in
-// twenty stay within the bound.
-var dockerTail = tailAllowance{trials: 2, extra: 40 * time.Millisecond}
+// is usual), and a trial's error reaches 30–71 ms (up to 4 of 17 trials in one run). The
+// median and all but six trials in twenty stay within the bound, none past 100 ms.
+// (Probes that reconnect after a wrong answer avoid it, but they slowed PostgreSQL's
+// recovery in postgres-kill-sync from ~4 s to 23 s: drill causing what it measures.)
+var dockerTail = tailAllowance{trials: 6, extra: 70 * time.Millisecond}
 
 // accuracySpecs prove a runtime's measures against the fixture's ground truth: every
 // trial within one probe interval + 10 ms on the process runtime, the median and all but
