@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/testenv"
 )
 
 // BenchmarkPacer runs the HTTP workload open loop against a trivial local server (it
@@ -171,38 +172,31 @@ func TestExternalServer(t *testing.T) {
 // client's figures are the client's.
 func serveMinimal(ln net.Listener) {
 	answer := []byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer c.Close()
-			br := bufio.NewReader(c)
+	testenv.ServeEach(ln, func(c net.Conn) {
+		br := bufio.NewReader(c)
+		for {
+			length := 0
 			for {
-				length := 0
-				for {
-					line, err := br.ReadSlice('\n')
-					if err != nil {
-						return
-					}
-					if len(line) <= 2 {
-						break
-					}
-					const header = "content-length:"
-					if len(line) > len(header) && strings.EqualFold(string(line[:len(header)]), header) {
-						length, _ = strconv.Atoi(strings.TrimSpace(string(line[len(header):])))
-					}
-				}
-				if _, err := br.Discard(length); err != nil {
+				line, err := br.ReadSlice('\n')
+				if err != nil {
 					return
 				}
-				if _, err := c.Write(answer); err != nil {
-					return
+				if len(line) <= 2 {
+					break
+				}
+				const header = "content-length:"
+				if len(line) > len(header) && strings.EqualFold(string(line[:len(header)]), header) {
+					length, _ = strconv.Atoi(strings.TrimSpace(string(line[len(header):])))
 				}
 			}
-		}()
-	}
+			if _, err := br.Discard(length); err != nil {
+				return
+			}
+			if _, err := c.Write(answer); err != nil {
+				return
+			}
+		}
+	})
 }
 
 // cpuTime is the CPU time (user and system) process pid has used, this process for 0.

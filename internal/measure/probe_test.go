@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/testenv"
 )
 
 // collect runs the probe until n results arrived and returns them.
@@ -131,28 +132,21 @@ var _ = Describe("HTTPProbe connections", func() {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(ln.Close)
-		go func() {
-			for n := 1; ; n++ {
-				c, err := ln.Accept()
-				if err != nil {
+		var accepted atomic.Int64
+		go testenv.ServeEach(ln, func(c net.Conn) {
+			conn := int(accepted.Add(1))
+			buf := make([]byte, 4096)
+			for req := 1; ; req++ {
+				if _, err := c.Read(buf); err != nil { // a GET fits one read
 					return
 				}
-				go func(conn int) {
-					defer c.Close()
-					buf := make([]byte, 4096)
-					for req := 1; ; req++ {
-						if _, err := c.Read(buf); err != nil { // a GET fits one read
-							return
-						}
-						status := answer(conn, req)
-						if status == 0 {
-							return
-						}
-						_, _ = fmt.Fprintf(c, "HTTP/1.1 %d X\r\nContent-Length: 0\r\n\r\n", status)
-					}
-				}(n)
+				status := answer(conn, req)
+				if status == 0 {
+					return
+				}
+				_, _ = fmt.Fprintf(c, "HTTP/1.1 %d X\r\nContent-Length: 0\r\n\r\n", status)
 			}
-		}()
+		})
 		return "http://" + ln.Addr().String() + "/healthz"
 	}
 
