@@ -92,26 +92,38 @@ func (c *child) done() bool {
 
 // kill freezes the process's whole tree, SIGKILLs all of it, and waits until the
 // process is reaped: nothing of the service runs on after it returns. What is left in its
-// cgroup (orphans of a process that already exited) goes too.
-func (c *child) kill() error {
+// cgroup (orphans of a process that already exited) goes too. mark, when not nil, is
+// called once the process group is stopped: when the service stops serving.
+func (c *child) kill(mark func()) error {
 	if c.done() {
 		return c.cg.destroy()
 	}
+	// The group is stopped first, with one system call: reading the tree takes
+	// milliseconds on a busy machine, during which the service would go on serving.
+	stopErr := c.signal(syscall.SIGSTOP)
+	if mark != nil {
+		mark()
+	}
 	tree := freezeTree(c.cmd.Process.Pid)
-	errs := []error{signalProcs(tree, syscall.SIGKILL), c.signal(syscall.SIGKILL)}
+	errs := []error{stopErr, signalProcs(tree, syscall.SIGKILL), c.signal(syscall.SIGKILL)}
 	<-c.exited
 	errs = append(errs, waitGone(tree, killWait), c.cg.destroy())
 	return errors.Join(errs...)
 }
 
-// pause freezes (SIGSTOP) or thaws (SIGCONT) the process's whole tree.
-func (c *child) pause(paused bool) error {
+// pause freezes (SIGSTOP) or thaws (SIGCONT) the process's whole tree. mark, when not
+// nil, is called once a freeze has stopped the process group.
+func (c *child) pause(paused bool, mark func()) error {
 	if c.done() {
 		return nil
 	}
 	if paused {
+		err := c.signal(syscall.SIGSTOP) // the group first: one system call, then the tree
+		if mark != nil {
+			mark()
+		}
 		freezeTree(c.cmd.Process.Pid)
-		return c.signal(syscall.SIGSTOP)
+		return err
 	}
 	err := signalProcs(procTree(c.cmd.Process.Pid), syscall.SIGCONT)
 	return errors.Join(err, c.signal(syscall.SIGCONT))
@@ -154,7 +166,7 @@ func (c *child) stop(grace time.Duration) error {
 				tree[pid] = start
 			}
 		case <-timeout:
-			return c.kill()
+			return c.kill(nil)
 		}
 	}
 }

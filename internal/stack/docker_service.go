@@ -386,6 +386,7 @@ func (s *dockerService) Kill(ctx context.Context) error {
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
+	markEffect(ctx) // the clients are cut off from here on
 	if _, err := s.st.d.cli.ContainerKill(ctx, ctr.GetContainerID(), client.ContainerKillOptions{Signal: "KILL"}); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
@@ -487,6 +488,7 @@ func (s *dockerService) Stop(ctx context.Context) error {
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("stop %s: %w", s.spec.Name, err)
 	}
+	markEffect(ctx) // the clients are cut off from here on
 	timeout := s.st.d.stopTimeout
 	if err := ctr.Stop(ctx, &timeout); err != nil {
 		return fmt.Errorf("stop %s: %w", s.spec.Name, err)

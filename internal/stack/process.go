@@ -348,7 +348,7 @@ func (s *processService) Kill(ctx context.Context) error {
 	if p == nil {
 		return fmt.Errorf("kill %s: not running", s.spec.Name)
 	}
-	return p.kill()
+	return p.kill(func() { markEffect(ctx) })
 }
 
 // Revive implements Reviver: starts the current release again when nothing of the
@@ -373,7 +373,11 @@ func (s *processService) Pause(ctx context.Context, paused bool) error {
 	if p == nil {
 		return fmt.Errorf("pause %s: not running", s.spec.Name)
 	}
-	return p.pause(paused)
+	var mark func()
+	if paused {
+		mark = func() { markEffect(ctx) }
+	}
+	return p.pause(paused, mark)
 }
 
 // Stop ends the service gracefully and leaves it stopped (the stop fault).
@@ -386,6 +390,7 @@ func (s *processService) Stop(ctx context.Context) error {
 	if p == nil {
 		return nil
 	}
+	markEffect(ctx) // stop's first act is the stop signal
 	return p.stop(stopGrace)
 }
 
@@ -447,7 +452,7 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 		healthAddr: healthAddr, env: env, vars: vars, output: newLogWatch(logPath, ready.Log),
 	})
 	if err := waitReady(ctx, check, every, timeout, p.exited); err != nil {
-		_ = p.kill()
+		_ = p.kill(nil)
 		return nil, "", fmt.Errorf("start %s %s: %w (ready when %s)%s", s.spec.Name, release, err, ready.Describe(), p.tail())
 	}
 	if !own {

@@ -37,7 +37,7 @@ func inCgroup(cg *cgroup, start func() (*child, error)) (*child, error) {
 	p, err := start()
 	if err == nil {
 		if err = cg.join(p.cmd.Process.Pid); err != nil {
-			_ = p.kill()
+			_ = p.kill(nil)
 		}
 	}
 	if err != nil {

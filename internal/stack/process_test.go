@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -47,6 +48,28 @@ func procState(pid int) string {
 }
 
 func readFile(p string) string { b, _ := os.ReadFile(p); return string(b) }
+
+// stopState is "stopping" when the kernel holds SIGSTOP for pid (pending, or delivered:
+// state T), else its state line from /proc/pid/status ("" once it is gone).
+func stopState(pid int) string {
+	var state string
+	for _, line := range strings.Split(readFile(filepath.Join("/proc", strconv.Itoa(pid), "status")), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		v = strings.TrimSpace(v)
+		switch k {
+		case "State":
+			if strings.HasPrefix(v, "T") {
+				return "stopping"
+			}
+			state = v
+		case "ShdPnd", "SigPnd":
+			if mask, err := strconv.ParseUint(v, 16, 64); err == nil && mask&(1<<(syscall.SIGSTOP-1)) != 0 {
+				return "stopping"
+			}
+		}
+	}
+	return state
+}
 
 var _ = Describe("the process runtime", Ordered, func() {
 	var (
@@ -147,6 +170,23 @@ var _ = Describe("the process runtime", Ordered, func() {
 
 		Expect(ctl.Restart(ctx)).To(Succeed())
 		Expect(pidOf(svc.Endpoint())).NotTo(Equal(pid))
+	})
+
+	It("marks a kill's and a pause's effect when the kernel has stopped the process, before the call returns (a trial dates the fault by it)", func() {
+		svc, _ := st.Service("ledger")
+		ctl := svc.(stack.Controller)
+		pid := pidOf(svc.Endpoint())
+		var states []string
+		mctx := stack.WithEffect(ctx, func() { states = append(states, stopState(pid)) })
+
+		Expect(ctl.Pause(mctx, true)).To(Succeed())
+		Expect(states).To(Equal([]string{"stopping"}), "one mark, once SIGSTOP reached the process (/proc/%d/status)", pid)
+		Expect(ctl.Pause(mctx, false)).To(Succeed())
+		Expect(states).To(HaveLen(1), "a thaw marks nothing")
+
+		Expect(ctl.Kill(mctx)).To(Succeed())
+		Expect(states).To(Equal([]string{"stopping", "stopping"}), "the kill's mark: stopped, not yet killed")
+		Expect(alive(pid)).To(BeFalse())
 	})
 
 	It("removes every process, proxy listener and owned directory at Down, and is idempotent", func() {

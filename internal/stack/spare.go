@@ -74,5 +74,5 @@ func (s *spare) run(spec execSpec) (*child, error) {
 // discard kills an unused spare.
 func (s *spare) discard() {
 	_ = s.in.Close()
-	_ = s.proc.kill()
+	_ = s.proc.kill(nil)
 }

@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
@@ -71,12 +73,21 @@ func (f *faults) run(ctx context.Context, i int) {
 		return
 	}
 	target := inject.Target{Stack: f.st, Name: spec.Target, Runtime: f.runtime}
-	revert, err := f.built[i].Apply(ctx, target)
+	// A fault whose runtime sees the instant it takes effect (a kill's signal) is dated
+	// by it; any other by when Apply returned.
+	var effect atomic.Int64
+	effect.Store(-1)
+	actx := stack.WithEffect(ctx, func() { effect.CompareAndSwap(-1, int64(f.t.clock.Now())) })
+	revert, err := f.built[i].Apply(actx, target)
 	if err != nil {
 		f.record(fmt.Errorf("apply fault %s on %s: %w", spec.Kind, spec.Target, err))
 		return
 	}
-	f.t.event(EventFaultApplied, spec.Kind+" "+spec.Target)
+	if at := effect.Load(); at >= 0 {
+		f.t.recordAt(measure.Offset(at), EventFaultApplied, spec.Kind+" "+spec.Target)
+	} else {
+		f.t.event(EventFaultApplied, spec.Kind+" "+spec.Target)
+	}
 	f.mu.Lock()
 	f.reverts[i] = revert
 	late := f.rolledBack
