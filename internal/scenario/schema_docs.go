@@ -15,7 +15,7 @@ var docs = map[string]string{
 	"Scenario.Stack":               "Stack is the service stack each trial starts from scratch.",
 	"Scenario.Workload":            "Workload is the traffic that runs through the trial; its history measures lost writes.",
 	"Scenario.Probes":              "Probes are the steady-state checks that define impact and recovery.",
-	"Scenario.Warmup":              "Warmup is how long steady state must hold, with the workload running, before the change.",
+	"Scenario.Warmup":              "Warmup is how long steady state must hold, with the workload running, before the change: every probe passes, and at least recover_after of them are answered (those still in flight when it ends are waited for, up to one probe timeout).",
 	"Scenario.Change":              "Change is the release deployed at t_fault; optional when Faults are given.",
 	"Scenario.Faults":              "Faults are injected at offsets from t_fault; optional when Change is given.",
 	"Scenario.Rollback":            "Rollback is the plan that should restore service: a mechanism fired by a trigger.",

@@ -28,7 +28,9 @@ type Scenario struct {
 	Stack    Stack    `yaml:"stack" json:"stack"`
 	Workload Workload `yaml:"workload" json:"workload"`
 	Probes   Probes   `yaml:"probes" json:"probes"`
-	// Warmup is how long steady state must hold, with the workload running, before the change.
+	// Warmup is how long steady state must hold, with the workload running, before the
+	// change: every probe passes, and at least recover_after of them are answered (those
+	// still in flight when it ends are waited for, up to one probe timeout).
 	Warmup Duration `yaml:"warmup" json:"warmup"`
 	// Settle is the start of the warm-up whose probes are not judged (a metric not yet scraped, a cache warming): every probe started after it must pass, and at least recover_after of them. At most the warm-up.
 	Settle Duration `yaml:"settle,omitempty" json:"settle,omitempty"`

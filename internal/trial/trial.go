@@ -156,10 +156,7 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	}
 
 	warm := t.event(EventWarmupStart, steadyRule(sc))
-	if err := t.wait(ctx, sc.Warmup.D()); err != nil {
-		return err
-	}
-	if err := t.steadyState(warm + measure.Offset(sc.Settle.D())); err != nil {
+	if err := t.warmUp(ctx, warm); err != nil {
 		return err
 	}
 
@@ -396,6 +393,30 @@ func (t *run) observe(r measure.ProbeResult, trigger *rollback.Automated) {
 	}
 }
 
+// errTooFewProbes: the warm-up ended before enough of its probes were answered.
+var errTooFewProbes = errors.New("steady state not established in the warm-up")
+
+// warmUp lets the warm-up run, then judges it. A warm-up that ends with too few probes
+// answered yet (a loaded machine answers slowly) is judged again at every probe
+// interval, for at most one probe timeout more: probes in flight are waited for, not
+// counted as missing. The change comes after, so no measure includes that wait.
+func (t *run) warmUp(ctx context.Context, warm measure.Offset) error {
+	if err := t.wait(ctx, t.sc.Warmup.D()); err != nil {
+		return err
+	}
+	judged := warm + measure.Offset(t.sc.Settle.D())
+	deadline := time.Now().Add(t.sc.Probes.Timeout.D())
+	for {
+		err := t.steadyState(judged)
+		if !errors.Is(err, errTooFewProbes) || !time.Now().Before(deadline) {
+			return err
+		}
+		if err := t.wait(ctx, t.sc.Probes.Interval.D()); err != nil {
+			return err
+		}
+	}
+}
+
 // steadyState requires every warm-up probe started from judged on to have passed, and
 // enough of them (probes before judged fall in the settle and are not judged).
 func (t *run) steadyState(judged measure.Offset) error {
@@ -415,7 +436,7 @@ func (t *run) steadyState(judged measure.Offset) error {
 		return fmt.Errorf("steady state did not hold in the warm-up: %d of %d probes failed (a target that needs time first: set settle)", failed, n)
 	}
 	if n < t.sc.Probes.RecoverAfter {
-		return fmt.Errorf("steady state not established in the warm-up: %d probes, need %d (lengthen warmup)", n, t.sc.Probes.RecoverAfter)
+		return fmt.Errorf("%w: %d probes answered, need %d (lengthen warmup)", errTooFewProbes, n, t.sc.Probes.RecoverAfter)
 	}
 	return nil
 }
