@@ -49,7 +49,10 @@ type HTTPProbe struct {
 	MaxLatency   time.Duration
 	Interval     time.Duration
 	Timeout      time.Duration
-	client       *http.Client
+	// Fresh opens a new connection for every probe (a load balancer's health checker)
+	// instead of reusing kept-alive ones (users' clients).
+	Fresh  bool
+	client *http.Client
 }
 
 // Run starts a probe every Interval on the shared open-loop schedule (OpenLoop) and
@@ -57,7 +60,7 @@ type HTTPProbe struct {
 // probe in flight has reported.
 func (p *HTTPProbe) Run(ctx context.Context, clock Clock, emit func(ProbeResult)) {
 	if p.client == nil {
-		p.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16, DisableCompression: true}}
+		p.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 16, DisableCompression: true, DisableKeepAlives: p.Fresh}}
 	}
 	OpenLoop(ctx, p.Interval, func(seq int) { emit(p.once(ctx, clock, seq)) })
 }

@@ -174,4 +174,27 @@ var _ = Describe("HTTPProbe connections", func() {
 			"the answer is the resent request's: it went out once the first connection closed")
 		Expect(*measure.FirstFailure(rs, 0)).To(Equal(rs[1].Sent()))
 	})
+
+	It("keeps one connection for probes one after another, and opens a new one for every probe when fresh", func() {
+		conns := func(fresh bool) []int {
+			var mu sync.Mutex
+			var seen []int
+			url := serve(func(conn, _ int) int {
+				mu.Lock()
+				defer mu.Unlock()
+				seen = append(seen, conn)
+				return 200
+			})
+			p := &measure.HTTPProbe{URL: url, Status: 200, Interval: 50 * time.Millisecond, Timeout: time.Second, Fresh: fresh}
+			for _, r := range collect(p, 5) {
+				Expect(r.OK).To(BeTrue(), r.Err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Clone(seen)
+		}
+		// Kept alive: reused (a probe still in flight on a loaded machine opens a second).
+		Expect(slices.Max(conns(false))).To(BeNumerically("<=", 2))
+		Expect(conns(true)).To(Equal([]int{1, 2, 3, 4, 5}))
+	})
 })

@@ -91,6 +91,9 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 		if unset("probes.http.status", h.Status == 0) {
 			h.Status = DefaultHTTPStatus
 		}
+		if unset("probes.http.connection", h.Connection == "") {
+			h.Connection = ConnectionKeepAlive
+		}
 		if unset("probes.http.path", h.Path == "") {
 			if svc := s.service(h.Service); svc != nil {
 				if r := svc.Readiness(); r.HTTP != nil && r.HealthPort(svc.Port) == 0 {

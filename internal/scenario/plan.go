@@ -359,7 +359,11 @@ func workloadText(w Workload) string {
 func probeText(pr Probes) string {
 	switch {
 	case pr.HTTP != nil:
-		return fmt.Sprintf("%s %s on %s, expect %d", pr.HTTP.Method, pr.HTTP.Path, pr.HTTP.Service, pr.HTTP.Status)
+		s := fmt.Sprintf("%s %s on %s, expect %d", pr.HTTP.Method, pr.HTTP.Path, pr.HTTP.Service, pr.HTTP.Status)
+		if pr.HTTP.Connection == ConnectionFresh {
+			s += ", a new connection each"
+		}
+		return s
 	case pr.TCP != nil:
 		return "TCP connect to " + pr.TCP.Service
 	case pr.Exec != nil:

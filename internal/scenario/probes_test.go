@@ -19,7 +19,8 @@ var _ = Describe("probe kinds", func() {
 	It("reads each kind, with defaults, and names it", func() {
 		s := parse("  http: {service: ledger}\n")
 		Expect(s.Probes.Kind()).To(Equal("http"))
-		Expect(*s.Probes.HTTP).To(Equal(scenario.HTTPProbe{Service: "ledger", Method: "GET", Path: "/healthz", Status: 200}))
+		Expect(*s.Probes.HTTP).To(Equal(scenario.HTTPProbe{Service: "ledger", Method: "GET", Path: "/healthz", Status: 200, Connection: "keep-alive"}))
+		Expect(parse("  http: {service: ledger, connection: fresh}\n").Probes.HTTP.Connection).To(Equal(scenario.ConnectionFresh))
 
 		s = parse("  tcp: {service: ledger}\n")
 		Expect(s.Probes.Kind()).To(Equal("tcp"))
@@ -38,6 +39,7 @@ var _ = Describe("probe kinds", func() {
 	It("describes each kind in the plan's warm-up step", func() {
 		warmup := func(probe string) string { return parse(probe).Plan().Steps[1].Description }
 		Expect(warmup("  http: {service: ledger}\n")).To(ContainSubstring("probes every 25ms (timeout 500ms): GET /healthz on ledger, expect 200"))
+		Expect(warmup("  http: {service: ledger, connection: fresh}\n")).To(ContainSubstring("GET /healthz on ledger, expect 200, a new connection each"))
 		Expect(warmup("  tcp: {service: ledger}\n")).To(ContainSubstring("TCP connect to ledger"))
 		Expect(warmup("  exec: {command: [./check.sh, x]}\n")).To(ContainSubstring(`exec "./check.sh x", expect exit 0`))
 		Expect(warmup("  prometheus: {url: \"http://p:9090\", query: up, condition: value == 1}\n")).
@@ -53,6 +55,7 @@ var _ = Describe("probe kinds", func() {
 		Entry("no probe", "", 19, "probes needs one probe: set exactly one of http, tcp, exec, prometheus"),
 		Entry("two probes", httpProbe+"  tcp: {service: ledger}\n", 24, "probes sets http and tcp: set exactly one of"),
 		Entry("misspelled kind", "  tpc: {service: ledger}\n", 23, `unknown key "tpc" in probes (did you mean "tcp"?)`),
+		Entry("http connection", "  http: {service: ledger, connection: close}\n", 23, `unknown probes.http.connection "close" (one of: keep-alive, fresh)`),
 		Entry("tcp service", "  tcp: {service: nope}\n", 23, `probes.tcp.service "nope" is not a service (one of: ledger)`),
 		Entry("tcp without service", "  tcp: {}\n", 23, `probes.tcp.service is required`),
 		Entry("tcp unknown key", "  tcp: {service: ledger, port: 1}\n", 23, `unknown key "port" in probes.tcp`),

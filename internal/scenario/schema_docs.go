@@ -126,6 +126,7 @@ var docs = map[string]string{
 	"HTTPProbe.Status":             "Status is the expected HTTP status (default 200).",
 	"HTTPProbe.BodyContains":       "BodyContains, when set, must appear in the response body.",
 	"HTTPProbe.MaxLatency":         "MaxLatency, when set, fails a probe that answered slower.",
+	"HTTPProbe.Connection":         "Connection is how probes reach the service: \"keep-alive\" (default) reuses connections, as users' browsers and clients do, so a draining release answers them until it closes them; \"fresh\" opens a new connection for every probe, as a load balancer's health checker does.",
 	"Change":                       "Change is a deployment of another release: the bad release a rollback must undo.",
 	"Change.Service":               "Service that gets the new release.",
 	"Change.Release":               "Release deployed at t_fault; must be one of the service releases and not the running one.",

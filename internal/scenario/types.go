@@ -275,7 +275,18 @@ type HTTPProbe struct {
 	BodyContains string `yaml:"body_contains,omitempty" json:"body_contains,omitempty"`
 	// MaxLatency, when set, fails a probe that answered slower.
 	MaxLatency Duration `yaml:"max_latency,omitempty" json:"max_latency,omitempty"`
+	// Connection is how probes reach the service: "keep-alive" (default) reuses
+	// connections, as users' browsers and clients do, so a draining release answers them
+	// until it closes them; "fresh" opens a new connection for every probe, as a load
+	// balancer's health checker does.
+	Connection string `yaml:"connection,omitempty" json:"connection,omitempty"`
 }
+
+// Probe connection models (HTTPProbe.Connection).
+const (
+	ConnectionKeepAlive = "keep-alive"
+	ConnectionFresh     = "fresh"
+)
 
 // TCPProbe passes when a TCP connection to the service's front proxy opens within the timeout and is not closed at once (the proxy closes it when nothing serves behind it).
 type TCPProbe struct {

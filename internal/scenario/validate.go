@@ -295,6 +295,9 @@ func (v *validator) probes() {
 		if h.Status < 100 || h.Status > 599 {
 			v.errf("probes.http.status", "probes.http.status must be an HTTP status (100-599), got %d", h.Status)
 		}
+		if conns := []string{ConnectionKeepAlive, ConnectionFresh}; !slices.Contains(conns, h.Connection) {
+			v.errf("probes.http.connection", "unknown probes.http.connection %q%s", h.Connection, v.known(conns))
+		}
 	}
 	if t := pr.TCP; t != nil {
 		v.ref("probes.tcp.service", t.Service)

@@ -27,7 +27,8 @@ func newProber(sc *scenario.Scenario, st stack.Stack) (measure.Prober, error) {
 			return nil, err
 		}
 		return &measure.HTTPProbe{URL: "http://" + svc.Endpoint() + h.Path, Method: h.Method, Status: h.Status,
-			BodyContains: h.BodyContains, MaxLatency: h.MaxLatency.D(), Interval: iv, Timeout: to}, nil
+			BodyContains: h.BodyContains, MaxLatency: h.MaxLatency.D(), Interval: iv, Timeout: to,
+			Fresh: h.Connection == scenario.ConnectionFresh}, nil
 	case pr.TCP != nil:
 		svc, err := st.Service(pr.TCP.Service)
 		if err != nil {
