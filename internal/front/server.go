@@ -91,6 +91,16 @@ func (s *Server) Flip(name, upstream string, quiet, drain time.Duration) error {
 	return nil
 }
 
+// Dialing is how many of the named switch's connections are still being connected to
+// upstream (Switch.Dialing).
+func (s *Server) Dialing(name, upstream string) (int, error) {
+	sw, err := s.switchNamed(name)
+	if err != nil {
+		return 0, err
+	}
+	return sw.Dialing(upstream), nil
+}
+
 func (s *Server) switchNamed(name string) (*Switch, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -31,6 +31,7 @@ type Switch struct {
 	mu       sync.Mutex
 	upstream string // "" refuses: accepted connections are closed at once
 	conns    map[net.Conn]*link
+	dialing  map[string]int // per upstream: connections accepted and not yet connected to it
 	closed   bool
 	wg       sync.WaitGroup
 }
@@ -50,7 +51,7 @@ func Listen(addr, upstream string) (*Switch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen switch %s: %w", addr, err)
 	}
-	s := &Switch{ln: ln, upstream: upstream, conns: map[net.Conn]*link{}}
+	s := &Switch{ln: ln, upstream: upstream, conns: map[net.Conn]*link{}, dialing: map[string]int{}}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -64,6 +65,15 @@ func (s *Switch) Upstream() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.upstream
+}
+
+// Dialing is how many connections the switch accepted for upstream are still being
+// connected to it. A deploy stops an old release only once none is: a connection routed
+// to it just before the flip would otherwise find its listener gone.
+func (s *Switch) Dialing(upstream string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dialing[upstream]
 }
 
 // Set sends every connection accepted from now on to upstream; connections already
@@ -104,6 +114,9 @@ func (s *Switch) accept() {
 		if !closed {
 			s.conns[c] = l
 			s.wg.Add(1)
+			if up != "" {
+				s.dialing[up]++
+			}
 		}
 		s.mu.Unlock()
 		if closed {
@@ -123,6 +136,11 @@ func (s *Switch) forward(client net.Conn, l *link) {
 		return
 	}
 	up, err := net.DialTimeout("tcp", l.upstream, dialTimeout)
+	s.mu.Lock()
+	if s.dialing[l.upstream]--; s.dialing[l.upstream] <= 0 {
+		delete(s.dialing, l.upstream)
+	}
+	s.mu.Unlock()
 	if err != nil {
 		return
 	}

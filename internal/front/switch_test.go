@@ -6,6 +6,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"syscall"
 	"time"
 
 	toxiclient "github.com/Shopify/toxiproxy/v2/client"
@@ -84,6 +86,48 @@ var _ = Describe("Switch", func() {
 		// client reconnects and reaches the new colour.
 		Eventually(func() error { _, err := ask(old); return err }).Should(HaveOccurred())
 		Expect(ask(fresh)).To(Equal("green\n"), "connections to the new colour stay")
+	})
+
+	It("counts the connections still being dialled to an upstream (a deploy stops the old release only at zero)", func() {
+		// An upstream whose accept queue (backlog 0: one connection) is full: the kernel
+		// drops further SYNs, so a dial to it waits until the queue is drained.
+		fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}})).To(Succeed())
+		Expect(syscall.Listen(fd, 0)).To(Succeed())
+		f := os.NewFile(uintptr(fd), "full")
+		full, err := net.FileListener(f)
+		f.Close()
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(full.Close)
+		up := full.Addr().String()
+		for range 2 { // the one the queue holds, and one more its SYN queue keeps
+			c, err := net.DialTimeout("tcp", up, 200*time.Millisecond)
+			if err == nil {
+				DeferCleanup(c.Close)
+			}
+		}
+
+		sw, err := front.Listen("127.0.0.1:0", up)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(sw.Close)
+		c, err := net.Dial("tcp", sw.Addr())
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(c.Close)
+		Eventually(func() int { return sw.Dialing(up) }).Should(Equal(1))
+		Consistently(func() int { return sw.Dialing(up) }, 300*time.Millisecond).Should(Equal(1))
+		Expect(sw.Dialing("127.0.0.1:1")).To(BeZero())
+
+		go func() { // drain the queue: the dial's retransmitted SYN gets through
+			for {
+				c, err := full.Accept()
+				if err != nil {
+					return
+				}
+				c.Close()
+			}
+		}()
+		Eventually(func() int { return sw.Dialing(up) }, 5*time.Second).Should(BeZero())
 	})
 
 	It("refuses at once while it has no upstream, and Close ends open connections", func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -264,23 +265,52 @@ func (s *processService) Deploy(ctx context.Context, release string, opts ...Dep
 		s.standby = old
 		s.mu.Unlock()
 		if prev != nil {
-			s.drain(prev.proc, DeployConfig{})
+			s.drain(prev, DeployConfig{})
 		}
 		return nil
 	}
-	s.drain(old.proc, cfg)
+	s.drain(old, cfg)
 	return nil
 }
 
 // drain stops an instance that no longer takes new connections, in the background:
-// it finishes the requests it has, then exits.
-func (s *processService) drain(p *child, cfg DeployConfig) {
+// it finishes the requests it has, then exits. The stop waits until the connections
+// the switch sent it before the flip have reached it and it has accepted them: stopping
+// closes its listener, and a connection still being dialled or waiting in the accept
+// queue would be refused or reset, an outage of drill's making (seen on a loaded
+// machine, where the instance accepted 300 ms late).
+func (s *processService) drain(old *instance, cfg DeployConfig) {
 	s.draining.Add(1)
 	go func() {
 		defer s.draining.Done()
-		_ = p.stop(stopGrace)
+		s.awaitAccepted(old.addr)
+		_ = old.proc.stop(stopGrace)
 		cfg.step(StepDrained, "")
 	}()
+}
+
+// acceptWait bounds how long a drain waits for an old instance to accept what was sent
+// to it: a service that stopped accepting is stopped anyway.
+const acceptWait = 2 * time.Second
+
+// awaitAccepted waits until no connection is being dialled to addr through the switch
+// and none waits in its listener's accept queue, or acceptWait passed.
+func (s *processService) awaitAccepted(addr string) {
+	_, p, err := net.SplitHostPort(addr)
+	port, perr := strconv.Atoi(p)
+	if err != nil || perr != nil {
+		return
+	}
+	deadline := time.Now().Add(acceptWait)
+	for time.Now().Before(deadline) {
+		// Dials first: one that completed is in the accept queue when it is read next.
+		if s.front.dialing(s.spec.Name, addr) == 0 {
+			if queued, _ := acceptQueue(port); queued == 0 {
+				return
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // FlipBack implements Flipper: the standing-by previous release takes new connections
@@ -297,11 +327,11 @@ func (s *processService) FlipBack(ctx context.Context, opts ...DeployOption) err
 	}
 	s.front.flipSwitch(s.spec.Name, sb.addr)
 	s.mu.Lock()
-	cur := s.proc
+	cur := &instance{proc: s.proc, addr: s.addr, release: s.release}
 	s.proc, s.addr, s.release, s.standby = sb.proc, sb.addr, sb.release, nil
 	s.mu.Unlock()
 	cfg.step(StepSwitched, sb.release)
-	if cur != nil {
+	if cur.proc != nil {
 		s.drain(cur, cfg)
 	}
 	return nil

@@ -77,6 +77,13 @@ func (e *embeddedToxiproxy) setSwitch(name, upstream string) {
 	_ = e.server.SetUpstream(name, upstream)
 }
 
+// dialing is how many of the named switch's connections are still being connected to
+// upstream.
+func (e *embeddedToxiproxy) dialing(name, upstream string) int {
+	n, _ := e.server.Dialing(name, upstream)
+	return n
+}
+
 // flipSwitch flips the named switch to upstream and closes its other connections once
 // quiet (a blue-green flip).
 func (e *embeddedToxiproxy) flipSwitch(name, upstream string) {

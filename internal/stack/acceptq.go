@@ -1,0 +1,46 @@
+package stack
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// acceptQueue is how many connections wait in the accept queue of the TCP socket
+// listening on port (in drill's network namespace): connected by the kernel, not yet
+// accepted by the service. ok is false when no socket listens on port.
+func acceptQueue(port int) (n int, ok bool) {
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		if q, found := listenQueue(table, port); found {
+			n, ok = n+q, true
+		}
+	}
+	return n, ok
+}
+
+// listenQueue reads one of the kernel's TCP tables. For a listening socket (state 0A)
+// the rx_queue column is its accept queue's length.
+func listenQueue(table string, port int) (n int, found bool) {
+	f, err := os.Open(table)
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	want := fmt.Sprintf(":%04X", port)
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		// sl local_address rem_address st tx_queue:rx_queue ...
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 5 || fields[3] != "0A" || !strings.HasSuffix(fields[1], want) {
+			continue
+		}
+		_, rx, _ := strings.Cut(fields[4], ":")
+		q, err := strconv.ParseInt(rx, 16, 64)
+		if err != nil {
+			continue
+		}
+		n, found = n+int(q), true
+	}
+	return n, found
+}
