@@ -34,7 +34,7 @@ type Disconnector interface {
 const (
 	dockerToxiproxyAPIPort = 8474
 	dockerProxyPortBase    = 20000 // first proxy listen port inside the Toxiproxy container
-	dockerSwitchPortBase   = 30000 // first switch port, on the proxy container's loopback
+	dockerSwitchPortBase   = 30000 // first switch port, in the proxy container
 	dockerDataMount        = "/data"
 	dockerStartTimeout     = 60 * time.Second
 	dockerStopTimeout      = 10 * time.Second

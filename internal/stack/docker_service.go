@@ -32,7 +32,7 @@ type dockerService struct {
 	spec       scenario.Service
 	dataDir    string // host directory mounted at /data
 	endpoint   string // front proxy, host side
-	switchPort int    // the service's switch, on the proxy container's loopback
+	switchPort int    // the service's switch, in the proxy container
 
 	op       sync.Mutex // serialises lifecycle operations
 	mu       sync.Mutex // guards the fields below

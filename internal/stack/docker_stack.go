@@ -38,10 +38,14 @@ type dockerStack struct {
 	front      *front.Client // the switches, served by the proxy container
 	services   map[string]*dockerService
 	order      []*dockerService
-	proxies    map[string]int    // proxy name → listen port inside the Toxiproxy container
-	proxyEnv   map[string]string // DRILL_PROXY_<NAME> → toxiproxy:port, for every service
-	// endpointEnv is DRILL_ENDPOINT_<SERVICE> → alias:port on the stack network, for every
-	// service; vars are the ${NAME} wiring variables (ENDPOINT_<SERVICE>, PROXY_<NAME>).
+	proxies    map[string]int // proxy name → listen port inside the Toxiproxy container
+	// switchPorts: service name → its switch's port in the proxy container, where the
+	// front proxy and the other services reach it.
+	switchPorts map[string]int
+	proxyEnv    map[string]string // DRILL_PROXY_<NAME> → toxiproxy:port, for every service
+	// endpointEnv is DRILL_ENDPOINT_<SERVICE> → the service's switch on the stack network
+	// (toxiproxy:port), for every service; vars are the ${NAME} wiring variables
+	// (ENDPOINT_<SERVICE>, PROXY_<NAME>).
 	endpointEnv map[string]string
 	vars        map[string]string
 	endpoints   map[string]string // proxy name → host:port on the host
@@ -101,8 +105,15 @@ func (st *dockerStack) planProxies(spec scenario.Stack) error {
 		port++
 	}
 	st.proxyEnv, st.endpointEnv, st.vars = map[string]string{}, map[string]string{}, map[string]string{}
-	for _, svc := range spec.Services {
-		direct := net.JoinHostPort(svc.Name, strconv.Itoa(svc.Port))
+	// Services reach each other through the target's switch, as through a Kubernetes
+	// Service: it follows the target's deploys and refuses at once while nothing serves.
+	// The target's own alias would resolve to a container's address, which a kill leaves
+	// unanswered: a client's SYN to it is retried after 1, 3, 7, 15, 31 s, so the client
+	// recovered up to half a minute after the service did (measured on PostgreSQL).
+	st.switchPorts = map[string]int{}
+	for i, svc := range spec.Services {
+		st.switchPorts[svc.Name] = dockerSwitchPortBase + i
+		direct := net.JoinHostPort(dockerToxiproxyAlias, strconv.Itoa(st.switchPorts[svc.Name]))
 		st.endpointEnv[EnvName(EndpointEnvPrefix, svc.Name)] = direct
 		st.vars[EnvName(varEndpointPrefix, svc.Name)] = direct
 	}
@@ -126,9 +137,9 @@ func (st *dockerStack) startAll(ctx context.Context) error {
 	if err := st.startToxiproxy(ctx); err != nil {
 		return err
 	}
-	for i, s := range st.order {
-		s.switchPort = dockerSwitchPortBase + i
-		if _, err := st.front.Create(ctx, s.spec.Name, "127.0.0.1:"+strconv.Itoa(s.switchPort), ""); err != nil {
+	for _, s := range st.order {
+		s.switchPort = st.switchPorts[s.spec.Name]
+		if _, err := st.front.Create(ctx, s.spec.Name, "0.0.0.0:"+strconv.Itoa(s.switchPort), ""); err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,8 @@ import (
 // EndpointEnvPrefix prefixes the variable every service gets for each service of its
 // stack, holding the host:port at which it reaches that service directly, without the
 // front proxy's faults (DRILL_ENDPOINT_<SERVICE>). On the process runtime that is the
-// service's switch, which follows its deploys; on docker its alias on the stack network.
+// service's switch, which follows its deploys; on docker the same switch, in the proxy
+// container on the stack network.
 const EndpointEnvPrefix = "DRILL_ENDPOINT_"
 
 // Wiring variables, written ${NAME} in a service's argv, env values and exec readiness
