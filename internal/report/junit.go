@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"path"
 	"strings"
 
 	"github.com/drillhq/drill/internal/stats"
@@ -45,7 +46,7 @@ func JUnit(w io.Writer, r *Results) error {
 		},
 		Cases: cases,
 		SystemOut: fmt.Sprintf("%d trials: %d recovered, %d not recovered, %d not detected, %d errors, %d interrupted.",
-			s.Trials, s.Recovered, s.NotRecovered, s.NotDetected, s.Errors, s.Interrupted),
+			s.Trials, s.Recovered, s.NotRecovered, s.NotDetected, s.Errors, s.Interrupted) + junitLogs(r),
 	}
 	for _, c := range cases {
 		switch {
@@ -71,6 +72,29 @@ func JUnit(w io.Writer, r *Results) error {
 		return fmt.Errorf("write junit: %w", err)
 	}
 	return nil
+}
+
+// junitLogs says where the services' output is, and lists the files of each failed
+// trial by their paths relative to the JUnit file (a CI page shows text, not links).
+func junitLogs(r *Results) string {
+	if r.Logs == nil {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nService output: %s/trial-N/ beside this file, one file per service instance.", r.Logs.Dir)
+	for _, t := range r.failedWithLogs() {
+		for _, tl := range r.Logs.Trials {
+			if tl.Index != t.Index {
+				continue
+			}
+			paths := make([]string, len(tl.Files))
+			for i, f := range tl.Files {
+				paths[i] = path.Join(r.Logs.Dir, TrialDir(t.Index), f)
+			}
+			fmt.Fprintf(&b, "\ntrial %d (%s): %s", t.Index, failure(t), strings.Join(paths, ", "))
+		}
+	}
+	return b.String()
 }
 
 func junitObjective(class, name string, v stats.VerdictResult, detail string) junitCase {

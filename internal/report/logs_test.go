@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"encoding/xml"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -97,12 +98,38 @@ var _ = Describe("service output linked from the reports", func() {
 		Expect(b.String()).To(ContainSubstring("<code>bad-release-run1.logs/trial-N/</code> beside this report"))
 	})
 
+	It("names, in the JUnit file, the files of every failed trial by their paths beside it", func() {
+		var b bytes.Buffer
+		Expect(report.JUnit(&b, r)).To(Succeed())
+		var doc struct {
+			Suites []struct {
+				SystemOut string `xml:"system-out"`
+			} `xml:"testsuite"`
+		}
+		Expect(xml.Unmarshal(b.Bytes(), &doc)).To(Succeed())
+		Expect(doc.Suites).To(HaveLen(1))
+		out := doc.Suites[0].SystemOut
+		Expect(out).To(ContainSubstring("Service output: bad-release-run1.logs/trial-N/ beside this file"))
+		named := regexp.MustCompile(`bad-release-run1\.logs/trial-\d+/[^,\n]+`).FindAllString(out, -1)
+		trials := map[string]bool{}
+		for _, p := range named {
+			_, err := os.Stat(filepath.Join(dir, p))
+			Expect(err).NotTo(HaveOccurred(), "%s named by the JUnit file is not there", p)
+			trials[strings.Split(p, "/")[1]] = true
+		}
+		Expect(trials).To(Equal(map[string]bool{"trial-2": true, "trial-3": true, "trial-4": true}))
+		Expect(named).To(ContainElement("bad-release-run1.logs/trial-3/ledger.2.v2 (retry).log"))
+	})
+
 	It("says nothing of service output when the run kept none (docker)", func() {
 		r.Logs = nil
 		var md, html bytes.Buffer
 		Expect(report.Markdown(&md, r)).To(Succeed())
 		Expect(report.HTML(&html, r)).To(Succeed())
 		Expect(md.String()).NotTo(ContainSubstring("Service output"))
+		var junit bytes.Buffer
+		Expect(report.JUnit(&junit, r)).To(Succeed())
+		Expect(junit.String()).NotTo(ContainSubstring("Service output"))
 		Expect(html.String()).NotTo(ContainSubstring("service output"))
 	})
 })
