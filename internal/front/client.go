@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -51,6 +52,22 @@ func (c *Client) Flip(ctx context.Context, name, upstream string, quiet, drain t
 	return nil
 }
 
+// Dialing is how many of the named switch's connections are still being connected to
+// upstream (Switch.Dialing).
+func (c *Client) Dialing(ctx context.Context, name, upstream string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/switches/"+url.PathEscape(name)+"/dialing?upstream="+url.QueryEscape(upstream), nil)
+	if err != nil {
+		return 0, fmt.Errorf("read switch %s: %w", name, err)
+	}
+	var out struct {
+		Dialing int `json:"dialing"`
+	}
+	if err := c.send(req, http.StatusOK, &out); err != nil {
+		return 0, fmt.Errorf("read switch %s: %w", name, err)
+	}
+	return out.Dialing, nil
+}
+
 func (c *Client) do(ctx context.Context, path string, in any, want int, out any) error {
 	body, err := json.Marshal(in)
 	if err != nil {
@@ -61,6 +78,11 @@ func (c *Client) do(ctx context.Context, path string, in any, want int, out any)
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
+	return c.send(req, want, out)
+}
+
+// send sends req and decodes the answer into out (when not nil) if its status is want.
+func (c *Client) send(req *http.Request, want int, out any) error {
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return err

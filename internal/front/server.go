@@ -45,12 +45,14 @@ func NewServer() *Server {
 	}
 }
 
-// Handler serves Toxiproxy's API and the switches' (/switches, /switches/{name}).
+// Handler serves Toxiproxy's API and the switches' (/switches, /switches/{name},
+// /switches/{name}/dialing).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /switches", s.create)
 	mux.HandleFunc("GET /switches", s.list)
 	mux.HandleFunc("POST /switches/{name}", s.update)
+	mux.HandleFunc("GET /switches/{name}/dialing", s.dialing)
 	mux.Handle("/", s.toxi.Routes())
 	return mux
 }
@@ -154,6 +156,16 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// dialing answers {"dialing": n} for the upstream named by the query (?upstream=).
+func (s *Server) dialing(w http.ResponseWriter, r *http.Request) {
+	n, err := s.Dialing(r.PathValue("name"), r.URL.Query().Get("upstream"))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusNotFound)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"dialing": n})
 }
 
 func (s *Server) list(w http.ResponseWriter, _ *http.Request) {

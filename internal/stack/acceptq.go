@@ -6,13 +6,22 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
+// acceptWait bounds how long a drain waits for an old instance to accept what was sent
+// to it: a service that stopped accepting is stopped anyway.
+const acceptWait = 2 * time.Second
+
+// selfNet is the kernel's network tables of drill's own network namespace.
+const selfNet = "/proc/net"
+
 // acceptQueue is how many connections wait in the accept queue of the TCP socket
-// listening on port (in drill's network namespace): connected by the kernel, not yet
-// accepted by the service. ok is false when no socket listens on port.
-func acceptQueue(port int) (n int, ok bool) {
-	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+// listening on port in the network namespace whose tables are in netDir (selfNet, or
+// /proc/<pid>/net of a container's process): connected by the kernel, not yet accepted
+// by the service. ok is false when no socket listens on port or netDir is unreadable.
+func acceptQueue(netDir string, port int) (n int, ok bool) {
+	for _, table := range []string{netDir + "/tcp", netDir + "/tcp6"} {
 		if q, found := listenQueue(table, port); found {
 			n, ok = n+q, true
 		}

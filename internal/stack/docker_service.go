@@ -147,14 +147,43 @@ func (s *dockerService) Deploy(ctx context.Context, release string, opts ...Depl
 }
 
 // drain removes a container that no longer takes new connections, in the background:
-// SIGTERM lets it finish the requests it has.
+// SIGTERM lets it finish the requests it has. As on the process runtime, the stop waits
+// until the container has accepted the connections the switch sent it before the flip.
 func (s *dockerService) drain(ctx context.Context, ctr *testcontainers.DockerContainer, cfg DeployConfig) {
 	s.draining.Add(1)
 	go func() {
 		defer s.draining.Done()
+		s.awaitAccepted(ctx, ctr)
 		_ = s.remove(ctx, ctr)
 		cfg.step(StepDrained, "")
 	}()
+}
+
+// awaitAccepted waits until no connection is being dialled to ctr through the switch
+// and none waits in the accept queue of its listener (read in its network namespace,
+// /proc/<pid>/net, where drill can: a local engine), or acceptWait passed.
+func (s *dockerService) awaitAccepted(ctx context.Context, ctr *testcontainers.DockerContainer) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptWait)
+	defer cancel()
+	up, err := s.upstream(ctx, ctr)
+	if err != nil {
+		return
+	}
+	info, err := ctr.Inspect(ctx)
+
+	if err != nil || info.State == nil || info.State.Pid == 0 {
+		return
+	}
+	netDir := fmt.Sprintf("/proc/%d/net", info.State.Pid)
+	for ctx.Err() == nil {
+		// Dials first: one that completed is in the accept queue when it is read next.
+		if n, err := s.st.front.Dialing(ctx, s.spec.Name, up); err != nil || n == 0 {
+			if queued, _ := acceptQueue(netDir, s.spec.Port); queued == 0 {
+				return
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // FlipBack implements Flipper: the standing-by previous release takes new connections

@@ -1,15 +1,18 @@
 package stack_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -366,4 +369,66 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Expect(im.Image("ledger", "v2")).To(Equal(stack.ToxiproxyImage))
 		Expect(im.Image("ledger", "v1")).To(Equal(v1))
 	}, NodeTimeout(time.Minute))
+})
+
+var _ = Describe("Docker runtime's start-first drain", Label("docker"), func() {
+	var (
+		cli *testcontainers.DockerClient
+		rt  *stack.Docker
+		svc stack.Service
+	)
+	BeforeEach(func(ctx SpecContext) {
+		cli = dockerSetup()
+		var err error
+		rt, err = stack.NewDocker(stack.WithStopTimeout(300 * time.Millisecond))
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(rt.Close)
+		st, err := rt.Up(ctx, ledgerStack(), stack.WithDataDir(GinkgoT().TempDir()))
+		if st != nil {
+			DeferCleanup(func(ctx SpecContext) { Expect(st.Down(ctx)).To(Succeed()) })
+		}
+		Expect(err).NotTo(HaveOccurred())
+		svc, err = st.Service("ledger")
+		Expect(err).NotTo(HaveOccurred())
+	}, NodeTimeout(4*time.Minute))
+
+	It("stops a drained container only once it accepted the connections sent to it before the flip", func(ctx SpecContext) {
+		old, oldRelease := svc.(containerIDer).ContainerID(), svc.Release()
+		in, err := cli.ContainerInspect(ctx, old, client.ContainerInspectOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		pid := in.Container.State.Pid
+		// The old container's process cannot accept (stopped by a signal: the engine
+		// still sees it running, as a loaded machine's would be): the connection opened
+		// now waits in its accept queue, its request with it.
+		Expect(syscall.Kill(pid, syscall.SIGSTOP)).To(Succeed())
+		stopped := true
+		DeferCleanup(func() {
+			if stopped {
+				_ = syscall.Kill(pid, syscall.SIGCONT)
+			}
+		})
+		c, err := net.Dial("tcp", svc.Endpoint())
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(c.Close)
+		_, err = fmt.Fprint(c, "GET /version HTTP/1.1\r\nHost: ledger\r\n\r\n")
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(func() int { n, _ := stack.AcceptQueueOf(pid, 8080); return n }).WithTimeout(10 * time.Second).Should(Equal(1))
+
+		Expect(svc.Deploy(ctx, "v1")).To(Succeed())
+		// The old container is being drained, still frozen, past its stop timeout: stopped
+		// now, it would be killed with the request unanswered.
+		time.Sleep(time.Second)
+		Expect(syscall.Kill(pid, syscall.SIGCONT)).To(Succeed())
+		stopped = false
+
+		Expect(c.SetReadDeadline(time.Now().Add(10 * time.Second))).To(Succeed())
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		Expect(err).NotTo(HaveOccurred(), "the request sent to the old container before the flip was answered, not reset")
+		body, _ := io.ReadAll(resp.Body)
+		Expect(resp.StatusCode).To(Equal(http.StatusOK))
+		Expect(string(body)).To(ContainSubstring(`"release":"` + oldRelease + `"`))
+		Eventually(func() []string { return containersWith(cli, byLabel(stack.LabelRun, rt.RunID())) }).
+			WithTimeout(30 * time.Second).ShouldNot(ContainElement(old))
+	}, NodeTimeout(2*time.Minute))
+
 })

@@ -1,8 +1,15 @@
 package stack
 
+import "strconv"
+
 // AcceptQueue exposes acceptQueue to the external specs: a spec waits until a
 // connection sits in a frozen release's accept queue.
-var AcceptQueue = acceptQueue
+func AcceptQueue(port int) (int, bool) { return acceptQueue(selfNet, port) }
+
+// AcceptQueueOf is acceptQueue in the network namespace of process pid.
+func AcceptQueueOf(pid, port int) (int, bool) {
+	return acceptQueue("/proc/"+strconv.Itoa(pid)+"/net", port)
+}
 
 // InstanceAddr is the address of the process runtime's instance serving svc now,
 // behind its switch.

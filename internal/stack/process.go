@@ -289,10 +289,6 @@ func (s *processService) drain(old *instance, cfg DeployConfig) {
 	}()
 }
 
-// acceptWait bounds how long a drain waits for an old instance to accept what was sent
-// to it: a service that stopped accepting is stopped anyway.
-const acceptWait = 2 * time.Second
-
 // awaitAccepted waits until no connection is being dialled to addr through the switch
 // and none waits in its listener's accept queue, or acceptWait passed.
 func (s *processService) awaitAccepted(addr string) {
@@ -305,7 +301,7 @@ func (s *processService) awaitAccepted(addr string) {
 	for time.Now().Before(deadline) {
 		// Dials first: one that completed is in the accept queue when it is read next.
 		if s.front.dialing(s.spec.Name, addr) == 0 {
-			if queued, _ := acceptQueue(port); queued == 0 {
+			if queued, _ := acceptQueue(selfNet, port); queued == 0 {
 				return
 			}
 		}
