@@ -83,16 +83,12 @@ func junitLogs(r *Results) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nService output: %s/trial-N/ beside this file, one file per service instance.", r.Logs.Dir)
 	for _, t := range r.failedWithLogs() {
-		for _, tl := range r.Logs.Trials {
-			if tl.Index != t.Index {
-				continue
-			}
-			paths := make([]string, len(tl.Files))
-			for i, f := range tl.Files {
-				paths[i] = path.Join(r.Logs.Dir, TrialDir(t.Index), f)
-			}
-			fmt.Fprintf(&b, "\ntrial %d (%s): %s", t.Index, failure(t), strings.Join(paths, ", "))
+		_, files := r.trialLogs(t)
+		paths := make([]string, len(files))
+		for i, f := range files {
+			paths[i] = path.Join(r.Logs.Dir, TrialDir(t.Index), f.Name)
 		}
+		fmt.Fprintf(&b, "\ntrial %d (%s): %s", t.Index, failure(t), strings.Join(paths, ", "))
 	}
 	return b.String()
 }

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -12,6 +13,23 @@ import (
 // acceptWait bounds how long a drain waits for an old instance to accept what was sent
 // to it: a service that stopped accepting is stopped anyway.
 const acceptWait = 2 * time.Second
+
+// awaitAccepted waits until dialing reports no connection still being connected to an
+// old instance and none waits in the accept queue of its listener on port (tables in
+// netDir), or acceptWait passed: a drain stops the instance only then. Dials are read
+// first: one that completed is in the accept queue when that is read next.
+func awaitAccepted(ctx context.Context, dialing func(context.Context) int, netDir string, port int) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptWait)
+	defer cancel()
+	for ctx.Err() == nil {
+		if dialing(ctx) == 0 {
+			if queued, _ := acceptQueue(netDir, port); queued == 0 {
+				return
+			}
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
 
 // selfNet is the kernel's network tables of drill's own network namespace.
 const selfNet = "/proc/net"

@@ -163,27 +163,24 @@ func (s *dockerService) drain(ctx context.Context, ctr *testcontainers.DockerCon
 // and none waits in the accept queue of its listener (read in its network namespace,
 // /proc/<pid>/net, where drill can: a local engine), or acceptWait passed.
 func (s *dockerService) awaitAccepted(ctx context.Context, ctr *testcontainers.DockerContainer) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptWait)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptWait) // the inspection too
 	defer cancel()
-	up, err := s.upstream(ctx, ctr)
-	if err != nil {
-		return
-	}
 	info, err := ctr.Inspect(ctx)
-
 	if err != nil || info.State == nil || info.State.Pid == 0 {
 		return
 	}
-	netDir := fmt.Sprintf("/proc/%d/net", info.State.Pid)
-	for ctx.Err() == nil {
-		// Dials first: one that completed is in the accept queue when it is read next.
-		if n, err := s.st.front.Dialing(ctx, s.spec.Name, up); err != nil || n == 0 {
-			if queued, _ := acceptQueue(netDir, s.spec.Port); queued == 0 {
-				return
-			}
-		}
-		time.Sleep(2 * time.Millisecond)
+	up, err := s.address(info)
+	if err != nil {
+		return
 	}
+	dialing := func(ctx context.Context) int {
+		n, err := s.st.front.Dialing(ctx, s.spec.Name, up)
+		if err != nil {
+			return 0 // unknown: the accept queue alone decides
+		}
+		return n
+	}
+	awaitAccepted(ctx, dialing, fmt.Sprintf("/proc/%d/net", info.State.Pid), s.spec.Port)
 }
 
 // FlipBack implements Flipper: the standing-by previous release takes new connections
@@ -294,6 +291,12 @@ func (s *dockerService) upstream(ctx context.Context, ctr *testcontainers.Docker
 	if err != nil {
 		return "", fmt.Errorf("inspect %s: %w", s.spec.Name, err)
 	}
+	return s.address(info)
+}
+
+// address is where the switch reaches the inspected container: its address on the
+// stack's network.
+func (s *dockerService) address(info *container.InspectResponse) (string, error) {
 	if info.NetworkSettings != nil {
 		if ep, ok := info.NetworkSettings.Networks[s.st.netName]; ok && ep != nil && ep.IPAddress.IsValid() {
 			return net.JoinHostPort(ep.IPAddress.String(), strconv.Itoa(s.spec.Port)), nil

@@ -289,24 +289,16 @@ func (s *processService) drain(old *instance, cfg DeployConfig) {
 	}()
 }
 
-// awaitAccepted waits until no connection is being dialled to addr through the switch
-// and none waits in its listener's accept queue, or acceptWait passed.
+// awaitAccepted waits until the instance at addr (in drill's network namespace) has
+// accepted what the switch sent it (awaitAccepted).
 func (s *processService) awaitAccepted(addr string) {
 	_, p, err := net.SplitHostPort(addr)
 	port, perr := strconv.Atoi(p)
 	if err != nil || perr != nil {
 		return
 	}
-	deadline := time.Now().Add(acceptWait)
-	for time.Now().Before(deadline) {
-		// Dials first: one that completed is in the accept queue when it is read next.
-		if s.front.dialing(s.spec.Name, addr) == 0 {
-			if queued, _ := acceptQueue(selfNet, port); queued == 0 {
-				return
-			}
-		}
-		time.Sleep(time.Millisecond)
-	}
+	dialing := func(context.Context) int { return s.front.dialing(s.spec.Name, addr) }
+	awaitAccepted(context.Background(), dialing, selfNet, port)
 }
 
 // FlipBack implements Flipper: the standing-by previous release takes new connections
