@@ -1,18 +1,15 @@
 package stack_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -141,6 +138,20 @@ func networksWith(cli *testcontainers.DockerClient, f client.Filters) []string {
 
 type containerIDer interface{ ContainerID() string }
 
+// upLedger starts ledgerStack on rt, downs it at cleanup, and returns it with its
+// ledger service.
+func upLedger(ctx context.Context, rt stack.Runtime, opts ...stack.UpOption) (stack.Stack, stack.Service) {
+	GinkgoHelper()
+	st, err := rt.Up(ctx, ledgerStack(), opts...)
+	if st != nil {
+		DeferCleanup(func(ctx SpecContext) { Expect(st.Down(ctx)).To(Succeed()) })
+	}
+	Expect(err).NotTo(HaveOccurred())
+	svc, err := st.Service("ledger")
+	Expect(err).NotTo(HaveOccurred())
+	return st, svc
+}
+
 var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	var (
 		cli     *testcontainers.DockerClient
@@ -159,14 +170,8 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Expect(rt.Name()).To(Equal("docker"))
 
 		dataDir = GinkgoT().TempDir()
-		st, err = rt.Up(ctx, ledgerStack(), stack.WithDataDir(dataDir),
+		st, svc = upLedger(ctx, rt, stack.WithDataDir(dataDir),
 			stack.WithLabels(map[string]string{"dev.drill.scenario": "unit", "dev.drill.trial": "1"}))
-		if st != nil {
-			DeferCleanup(func(ctx SpecContext) { Expect(st.Down(ctx)).To(Succeed()) })
-		}
-		Expect(err).NotTo(HaveOccurred())
-		svc, err = st.Service("ledger")
-		Expect(err).NotTo(HaveOccurred())
 	}, NodeTimeout(4*time.Minute))
 
 	It("starts the service and Toxiproxy, labelled, on a network of their own", func() {
@@ -383,13 +388,7 @@ var _ = Describe("Docker runtime's start-first drain", Label("docker"), func() {
 		rt, err = stack.NewDocker(stack.WithStopTimeout(300 * time.Millisecond))
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(rt.Close)
-		st, err := rt.Up(ctx, ledgerStack(), stack.WithDataDir(GinkgoT().TempDir()))
-		if st != nil {
-			DeferCleanup(func(ctx SpecContext) { Expect(st.Down(ctx)).To(Succeed()) })
-		}
-		Expect(err).NotTo(HaveOccurred())
-		svc, err = st.Service("ledger")
-		Expect(err).NotTo(HaveOccurred())
+		_, svc = upLedger(ctx, rt, stack.WithDataDir(GinkgoT().TempDir()))
 	}, NodeTimeout(4*time.Minute))
 
 	It("stops a drained container only once it accepted the connections sent to it before the flip", func(ctx SpecContext) {
@@ -400,33 +399,15 @@ var _ = Describe("Docker runtime's start-first drain", Label("docker"), func() {
 		// The old container's process cannot accept (stopped by a signal: the engine
 		// still sees it running, as a loaded machine's would be): the connection opened
 		// now waits in its accept queue, its request with it.
-		Expect(syscall.Kill(pid, syscall.SIGSTOP)).To(Succeed())
-		stopped := true
-		DeferCleanup(func() {
-			if stopped {
-				_ = syscall.Kill(pid, syscall.SIGCONT)
-			}
-		})
-		c, err := net.Dial("tcp", svc.Endpoint())
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(c.Close)
-		_, err = fmt.Fprint(c, "GET /version HTTP/1.1\r\nHost: ledger\r\n\r\n")
-		Expect(err).NotTo(HaveOccurred())
-		Eventually(func() int { n, _ := stack.AcceptQueueOf(pid, 8080); return n }).WithTimeout(10 * time.Second).Should(Equal(1))
+		thaw := freeze(pid)
+		c := queueRequest(svc.Endpoint(), func() int { n, _ := stack.AcceptQueueOf(pid, 8080); return n }, 10*time.Second)
 
 		Expect(svc.Deploy(ctx, "v1")).To(Succeed())
 		// The old container is being drained, still frozen, past its stop timeout: stopped
 		// now, it would be killed with the request unanswered.
 		time.Sleep(time.Second)
-		Expect(syscall.Kill(pid, syscall.SIGCONT)).To(Succeed())
-		stopped = false
-
-		Expect(c.SetReadDeadline(time.Now().Add(10 * time.Second))).To(Succeed())
-		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-		Expect(err).NotTo(HaveOccurred(), "the request sent to the old container before the flip was answered, not reset")
-		body, _ := io.ReadAll(resp.Body)
-		Expect(resp.StatusCode).To(Equal(http.StatusOK))
-		Expect(string(body)).To(ContainSubstring(`"release":"` + oldRelease + `"`))
+		thaw()
+		expectAnswered(c, oldRelease, 10*time.Second)
 		Eventually(func() []string { return containersWith(cli, byLabel(stack.LabelRun, rt.RunID())) }).
 			WithTimeout(30 * time.Second).ShouldNot(ContainElement(old))
 	}, NodeTimeout(2*time.Minute))

@@ -1,19 +1,14 @@
 package stack_test
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -139,35 +134,17 @@ var _ = Describe("the process runtime", Ordered, func() {
 		v1 := pidOf(svc.Endpoint())
 		v1Addr := stack.InstanceAddr(svc)
 		// v1 cannot accept (a loaded machine's worst case): the connection opened now
-		// waits in its accept queue, its request with it.
-		Expect(syscall.Kill(v1, syscall.SIGSTOP)).To(Succeed())
-		thawed := false
-		DeferCleanup(func() {
-			if !thawed {
-				_ = syscall.Kill(v1, syscall.SIGCONT)
-			}
-		})
-		c, err := net.Dial("tcp", svc.Endpoint())
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(c.Close)
-		_, err = fmt.Fprint(c, "GET /version HTTP/1.1\r\nHost: ledger\r\n\r\n")
-		Expect(err).NotTo(HaveOccurred())
-		// Through the front proxy and the switch, into v1's accept queue.
+		// waits in its accept queue (through the front proxy and the switch), its request
+		// with it.
+		thaw := freeze(v1)
 		_, port, _ := net.SplitHostPort(v1Addr)
 		v1Port, _ := strconv.Atoi(port)
-		Eventually(func() int { n, _ := stack.AcceptQueue(v1Port); return n }, 5*time.Second).Should(Equal(1))
+		c := queueRequest(svc.Endpoint(), func() int { n, _ := stack.AcceptQueue(v1Port); return n }, 5*time.Second)
 
 		Expect(svc.Deploy(ctx, "v2")).To(Succeed())
 		time.Sleep(300 * time.Millisecond) // v1 is being drained, and still frozen
-		Expect(syscall.Kill(v1, syscall.SIGCONT)).To(Succeed())
-		thawed = true
-
-		Expect(c.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
-		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-		Expect(err).NotTo(HaveOccurred(), "the request sent to v1 before the flip was answered, not reset")
-		body, _ := io.ReadAll(resp.Body)
-		Expect(resp.StatusCode).To(Equal(200))
-		Expect(string(body)).To(ContainSubstring(`"release":"v1"`))
+		thaw()
+		expectAnswered(c, "v1", 5*time.Second)
 		Eventually(func() bool { return alive(v1) }, 10*time.Second).Should(BeFalse(), "and then v1 stopped")
 	})
 
