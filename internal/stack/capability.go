@@ -1,0 +1,106 @@
+package stack
+
+import (
+	"slices"
+	"strings"
+)
+
+// Capability is one thing a runtime can do to a service or a stack. Faults, mechanisms,
+// triggers, probes and readiness checks declare the capabilities they need, and a run
+// refuses before its first stack what the chosen runtime cannot do: a configuration the
+// runtime cannot carry out is a usage error, never a verdict on the team's rollback.
+// Most capabilities mirror one optional interface of the runtime contract.
+type Capability string
+
+// The capability vocabulary. A runtime's set says which of these its services do.
+const (
+	// CapProxy: a Toxiproxy proxy in front of every service (Stack.Toxiproxy); the
+	// toxics and the down fault need it.
+	CapProxy Capability = "proxy"
+	// CapKill: end a service abruptly, SIGKILL to its whole tree (Controller.Kill).
+	CapKill Capability = "kill"
+	// CapPause: freeze and thaw every process of a service (Controller.Pause).
+	CapPause Capability = "pause"
+	// CapRestart: stop a service gracefully and start its release again (Controller.Restart).
+	CapRestart Capability = "restart"
+	// CapStop: stop a service gracefully and leave it stopped (Stopper).
+	CapStop Capability = "stop"
+	// CapRevive: start a dead service again, as a supervisor does (Reviver).
+	CapRevive Capability = "revive"
+	// CapDisconnect: cut a service off the stack's network and plug it back (Disconnector).
+	CapDisconnect Capability = "disconnect"
+	// CapDataDir: a data directory per service, kept across kills, restarts and
+	// deploys within a trial (DataKeeper).
+	CapDataDir Capability = "data-dir"
+	// CapSnapshot: copy a service's data directory and put the copy back (Restorer).
+	CapSnapshot Capability = "snapshot"
+	// CapFlip: keep the previous release running idle behind the service's switch and
+	// flip back to it (Flipper, the blue-green strategy).
+	CapFlip Capability = "flip"
+	// CapExec: run a readiness command in the service's unit (its container, or on the
+	// host with the instance's environment).
+	CapExec Capability = "exec"
+	// CapImage: run a service from a container image.
+	CapImage Capability = "image"
+	// CapCommand: run a service from a command line (argv).
+	CapCommand Capability = "command"
+	// CapFixture: run drill's own demo services (fixtures/).
+	CapFixture Capability = "fixture"
+)
+
+// capabilityText says what each capability lets a runtime do, for messages: "needs a
+// runtime that can <text>".
+var capabilityText = map[Capability]string{
+	CapProxy:      "put a fault proxy in front of a service",
+	CapKill:       "kill a service",
+	CapPause:      "pause a service",
+	CapRestart:    "restart a service",
+	CapStop:       "stop a service and leave it stopped",
+	CapRevive:     "start a killed service again (a supervisor)",
+	CapDisconnect: "disconnect a service from the stack's network",
+	CapDataDir:    "keep a data directory per service",
+	CapSnapshot:   "snapshot and restore a service's data",
+	CapFlip:       "keep the previous release standing by and flip back to it",
+	CapExec:       "run a command in a service's unit",
+	CapImage:      "run a container image",
+	CapCommand:    "run a service's command",
+	CapFixture:    "run drill's fixtures",
+}
+
+// Describe says what the capability lets a runtime do, e.g. "disconnect a service from
+// the stack's network".
+func (c Capability) Describe() string {
+	if t, ok := capabilityText[c]; ok {
+		return t
+	}
+	return string(c)
+}
+
+// Capabilities is the set of capabilities of one runtime.
+type Capabilities []Capability
+
+// Has reports whether the set holds c.
+func (cs Capabilities) Has(c Capability) bool { return slices.Contains(cs, c) }
+
+// String lists the set, sorted, comma-separated.
+func (cs Capabilities) String() string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = string(c)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+// BuiltinCapabilities is the static capability set of each built-in runtime, by name.
+// It stands in for the runtime registry until its entries carry their own set: the
+// capability check reads the chosen runtime's set, and the others' to say which runtime
+// would carry out what the chosen one cannot.
+func BuiltinCapabilities() map[string]Capabilities {
+	common := Capabilities{CapProxy, CapKill, CapPause, CapRestart, CapStop, CapRevive,
+		CapDataDir, CapSnapshot, CapFlip, CapExec, CapCommand, CapFixture}
+	return map[string]Capabilities{
+		"process": common,
+		"docker":  append(slices.Clone(common), CapDisconnect, CapImage),
+	}
+}
