@@ -1,6 +1,6 @@
 # drill — rehearse rollbacks, measure them.
 #   make demo   build drill and run a real drill (scenarios/bad-release.yaml)
-#   make test   the whole test suite (race detector on)
+#   make test   lint (vet, gofmt, staticcheck), then the whole test suite (race detector on)
 
 GO        ?= go
 BIN       := bin
@@ -82,9 +82,7 @@ images: build
 # output of a failed package (tools/testsummary reads go test -json).
 GINKGO_ARGS := -args -ginkgo.v -ginkgo.no-color
 SUMMARY     := $(GO) run ./tools/testsummary
-test: deps
-	$(GO) vet ./...
-	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+test: deps lint
 	@$(GO) build -o /dev/null ./tools/testsummary
 	set -o pipefail; $(GO) test -race -count=1 -timeout 25m -json $$($(GO) list ./... | grep -v -e '/internal/trial$$' -e '/fixtures/writes$$') $(GINKGO_ARGS) | $(SUMMARY)
 	@echo "real-stack specs (fixtures/writes: PostgreSQL and Redis killed mid-workload, on both runtimes) run alone: on 2 cores, the suites beside them starved the databases' warm-up probes"
@@ -113,9 +111,16 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzJSONPath -fuzztime $(FUZZTIME) ./internal/measure
 	$(GO) test -run '^$$' -fuzz FuzzVerify -fuzztime $(FUZZTIME) ./internal/audit
 
+# lint fails on any go vet or staticcheck finding and on any file gofmt would change.
+# staticcheck runs at a pinned version through go run, fetched from the Go module proxy
+# on first use and cached after that: its dependencies stay out of drill's go.mod (which
+# library users and examples/ginkgo-suite build against).
+STATICCHECK := $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
 lint:
 	$(GO) vet ./...
-	gofmt -l $$(git ls-files '*.go')
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(STATICCHECK) ./...
+	cd examples/ginkgo-suite && $(STATICCHECK) ./...
 
 clean:
 	rm -rf $(BIN)

@@ -12,7 +12,7 @@ import (
 	"github.com/drillhq/drill/internal/audit"
 )
 
-const auditUsage = "audit: usage: drill audit verify [--digest HEX] FILE..."
+const auditUsage = "audit: usage: drill audit verify [--digest HEX] FILE [FILE...]"
 
 // exitUnfinished is audit verify's exit code for a log whose chain is intact but that
 // has no run_end entry: the run was killed or is still running (README, exit codes).

@@ -23,7 +23,6 @@ import (
 // The report's palette (GitHub Primer's accessible light scale), shared by the charts
 // and the page's CSS so a colour means the same thing everywhere.
 var (
-	inkColor     = rgb(0x1f2328)
 	mutedColor   = rgb(0x59636e)
 	gridColor    = rgb(0xe1e6eb)
 	passColor    = rgb(0x1a7f37)

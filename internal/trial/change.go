@@ -258,8 +258,3 @@ func (t *run) runStep(ctx context.Context, s stepRun) error {
 	t.mu.Unlock()
 	return err
 }
-
-// stepper records each step of a deploy on the timeline, named prefix+step.
-func (t *run) stepper(prefix string) func(stack.DeployStep, string) {
-	return func(step stack.DeployStep, detail string) { t.event(prefix+string(step), detail) }
-}

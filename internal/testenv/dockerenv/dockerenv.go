@@ -7,8 +7,8 @@ import (
 	"context"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2" //nolint:revive // the Ginkgo DSL, as in every suite
-	. "github.com/onsi/gomega"    //nolint:revive
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/stack"
 )
@@ -16,14 +16,14 @@ import (
 // Runtime returns a docker runtime closed when the calling spec (or container) ends, or
 // skips the spec when no engine answers within 3 s.
 func Runtime() *stack.Docker {
-	GinkgoHelper()
+	ginkgo.GinkgoHelper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	if err := stack.EngineAvailable(ctx); err != nil {
-		Skip("docker engine not available: " + err.Error())
+		ginkgo.Skip("docker engine not available: " + err.Error())
 	}
 	d, err := stack.NewDocker()
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(d.Close)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	ginkgo.DeferCleanup(d.Close)
 	return d
 }
