@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/drillhq/drill"
+	"github.com/drillhq/drill/internal/inject"
 	"github.com/drillhq/drill/internal/scenario"
 )
 
@@ -49,6 +50,7 @@ func cmdPlan(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprint(stdout, sc.Plan().String())
+	// Whether a fault lasts past the rollback is its kind's to say (inject.Lasting).
+	fmt.Fprint(stdout, sc.Plan(scenario.WithLasting(inject.NewRegistry().Lasts)).String())
 	return nil
 }

@@ -83,9 +83,58 @@ var _ = Describe("Plan", func() {
 		s.Faults = append(s.Faults, scenario.Fault{Kind: "latency", Target: "ledger", From: scenario.FromRollback,
 			At: scenario.Duration(100 * time.Millisecond), Params: map[string]any{"latency": "200ms"}})
 		p := s.Plan()
+		// It counts from t_trigger, as the rollback's steps do: after the rollback's start
+		// (the trigger and the reverts at t_trigger), before the rollback's steps, which
+		// it runs beside (a rollback that takes longer than 100ms ends after it).
 		i := slices.IndexFunc(p.Steps, func(st scenario.Step) bool { return st.Phase == "rollback" })
-		Expect(p.Steps[i+1].WhenText()).To(Equal("t_trigger+100ms"))
-		Expect(p.Steps[i+1].Description).To(Equal("apply latency to ledger (latency=200ms) (until the trial ends)"))
+		Expect(p.Steps[i-1].WhenText()).To(Equal("t_trigger+100ms"))
+		Expect(p.Steps[i-1].Description).To(Equal("apply latency to ledger (latency=200ms) (until the trial ends)"))
+		Expect(p.Steps[i-1].Anchor).To(Equal(scenario.AnchorTrigger))
+		Expect(p.Steps[i-1].At).To(Equal(100 * time.Millisecond))
+		Expect(p.Steps[i-1].Fault).To(Equal(len(s.Faults) - 1))
+		Expect(p.Steps[i-1].Lasts).To(Equal(scenario.LastsUntilEnd))
+		Expect(p.Steps[i-2].Phase).To(Equal(scenario.PhaseRevert), "after the reverts at the rollback's start")
+	})
+
+	It("refers each step to what of the scenario it carries out, and what it undoes", func() {
+		s, err := scenario.Load("testdata/full.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		p := s.Plan()
+		faults, at := p.Of(scenario.PhaseFault)
+		Expect(faults).To(HaveLen(2))
+		Expect(s.Faults[faults[0].Fault].Kind).To(Equal("pause"), "applied first: at 500ms")
+		Expect(faults[0].Lasts).To(Equal(scenario.LastsUntilRollback))
+		Expect(s.Faults[faults[1].Fault].Kind).To(Equal("latency"))
+		Expect(faults[1].Lasts).To(Equal(scenario.LastsFor))
+		reverts, _ := p.Of(scenario.PhaseRevert)
+		Expect(reverts).To(HaveLen(2))
+		Expect(reverts[0].Undoes).To(Equal(at[1]), "the latency's revert after its for")
+		Expect(reverts[0].Anchor).To(Equal(scenario.AnchorFault))
+		Expect(reverts[1].Undoes).To(Equal(at[0]), "the pause's revert at the rollback")
+		Expect(reverts[1].Anchor).To(Equal(scenario.AnchorTrigger))
+		changes, changeAt := p.Of(scenario.PhaseChange)
+		Expect(changes).To(HaveLen(1))
+		Expect(changes[0].Change).To(Equal(0))
+		rbs, _ := p.Of(scenario.PhaseRollback)
+		Expect(rbs).To(HaveLen(1))
+		Expect(rbs[0].Rollback).To(Equal(0))
+		Expect(rbs[0].Undoes).To(Equal(scenario.NoRef), "the rollback's own mechanism undoes the whole change")
+		Expect(changeAt).To(HaveLen(1))
+		for _, st := range p.ForControl().Steps {
+			Expect(st.Phase).NotTo(BeElementOf(scenario.PhaseFault, scenario.PhaseRevert, scenario.PhaseTrigger,
+				scenario.PhaseRollback, scenario.PhaseRecover), "a control trial injects nothing and rolls nothing back")
+		}
+	})
+
+	It("lets the fault kinds say which faults last past the rollback", func() {
+		s, err := scenario.Load("testdata/full.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		p := s.Plan(scenario.WithLasting(func(f scenario.Fault) bool { return f.Kind == "pause" }))
+		faults, _ := p.Of(scenario.PhaseFault)
+		Expect(faults[0].Lasts).To(Equal(scenario.LastsUntilEnd))
+		Expect(faults[0].Description).To(ContainSubstring("it stays down until the rollback"))
+		reverts, _ := p.Of(scenario.PhaseRevert)
+		Expect(reverts).To(HaveLen(1), "nothing reverts it at the rollback")
 	})
 
 	It("renders an aligned table", func() {
