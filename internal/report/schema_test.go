@@ -36,7 +36,26 @@ func schemaViolations(root, s map[string]any, v any, path string) []string {
 		}
 		return schemaViolations(root, def.(map[string]any), v, path)
 	}
-	var errs []string
+	errs, typed := valueViolations(root, s, v, path)
+	if !typed {
+		return errs
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		errs = append(errs, objectViolations(root, s, x, path)...)
+	case []any:
+		if items, ok := s["items"].(map[string]any); ok {
+			for i, val := range x {
+				errs = append(errs, schemaViolations(root, items, val, fmt.Sprintf("%s[%d]", path, i))...)
+			}
+		}
+	}
+	return errs
+}
+
+// valueViolations checks v against schema s's anyOf, const, enum, type and pattern; typed
+// is false when v is not of s's type (its contents are then left unchecked).
+func valueViolations(root, s map[string]any, v any, path string) (errs []string, typed bool) {
 	if alts, ok := s["anyOf"].([]any); ok {
 		matched := slices.ContainsFunc(alts, func(a any) bool { return len(schemaViolations(root, a.(map[string]any), v, path)) == 0 })
 		if !matched {
@@ -50,42 +69,40 @@ func schemaViolations(root, s map[string]any, v any, path string) []string {
 		errs = append(errs, fmt.Sprintf("%s: %v not in %v", path, v, e))
 	}
 	if t, ok := s["type"]; ok && !schemaTypeOK(t, v) {
-		return append(errs, fmt.Sprintf("%s: %T is not %v", path, v, t))
+		return append(errs, fmt.Sprintf("%s: %T is not %v", path, v, t)), false
 	}
 	if p, ok := s["pattern"].(string); ok {
 		if str, ok := v.(string); ok && !regexp.MustCompile(p).MatchString(str) {
 			errs = append(errs, fmt.Sprintf("%s: %q does not match %s", path, str, p))
 		}
 	}
-	switch x := v.(type) {
-	case map[string]any:
-		props, _ := s["properties"].(map[string]any)
-		if req, ok := s["required"].([]any); ok {
-			for _, k := range req {
-				if _, ok := x[k.(string)]; !ok {
-					errs = append(errs, fmt.Sprintf("%s: missing required %q", path, k))
-				}
+	return errs, true
+}
+
+// objectViolations checks object x against schema s's required, properties and
+// additionalProperties.
+func objectViolations(root, s map[string]any, x map[string]any, path string) []string {
+	var errs []string
+	props, _ := s["properties"].(map[string]any)
+	if req, ok := s["required"].([]any); ok {
+		for _, k := range req {
+			if _, ok := x[k.(string)]; !ok {
+				errs = append(errs, fmt.Sprintf("%s: missing required %q", path, k))
 			}
 		}
-		for k, val := range x {
-			if ps, ok := props[k]; ok {
-				errs = append(errs, schemaViolations(root, ps.(map[string]any), val, path+"."+k)...)
-				continue
-			}
-			switch ap := s["additionalProperties"].(type) {
-			case bool:
-				if !ap {
-					errs = append(errs, fmt.Sprintf("%s: unexpected key %q", path, k))
-				}
-			case map[string]any:
-				errs = append(errs, schemaViolations(root, ap, val, path+"."+k)...)
-			}
+	}
+	for k, val := range x {
+		if ps, ok := props[k]; ok {
+			errs = append(errs, schemaViolations(root, ps.(map[string]any), val, path+"."+k)...)
+			continue
 		}
-	case []any:
-		if items, ok := s["items"].(map[string]any); ok {
-			for i, val := range x {
-				errs = append(errs, schemaViolations(root, items, val, fmt.Sprintf("%s[%d]", path, i))...)
+		switch ap := s["additionalProperties"].(type) {
+		case bool:
+			if !ap {
+				errs = append(errs, fmt.Sprintf("%s: unexpected key %q", path, k))
 			}
+		case map[string]any:
+			errs = append(errs, schemaViolations(root, ap, val, path+"."+k)...)
 		}
 	}
 	return errs

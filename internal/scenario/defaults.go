@@ -46,6 +46,10 @@ func (s *Scenario) ApplyDefaults() {
 	applyDefaults(s, nil)
 }
 
+// unsetFunc reports whether the key at path is unset: not written in the file or, for a
+// scenario built in Go (no file to ask), zero-valued (the zero argument).
+type unsetFunc func(path string, zero bool) bool
+
 // applyDefaults fills unset keys. isSet says whether a key path was written in the file;
 // nil means "unset is zero".
 func applyDefaults(s *Scenario, isSet func(path string) bool) {
@@ -58,7 +62,34 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if unset("trials", s.Trials == 0) {
 		s.Trials = DefaultTrials
 	}
-	o := &s.Objectives
+	objectivesDefaults(&s.Objectives, unset)
+	for i := range s.Stack.Services {
+		svc := &s.Stack.Services[i]
+		if unset(fmt.Sprintf("stack.services[%d].start_timeout", i), svc.StartTimeout == 0) {
+			svc.StartTimeout = Duration(DefaultStartTimeout)
+		}
+	}
+	probeDefaults(s, unset)
+	if unset("warmup", s.Warmup == 0) {
+		s.Warmup = Duration(DefaultWarmup)
+	}
+	workloadDefaults(s, unset, isSet)
+	verifyDefaults(&s.Verify, unset)
+	rollbackDefaults(s, unset)
+	tr := &s.Rollback.Trigger
+	triggerDefaults(tr, "rollback.trigger", unset)
+	if cmp := s.Compare; cmp != nil {
+		for i := range cmp.Plans {
+			triggerDefaults(&cmp.Plans[i].Trigger, fmt.Sprintf("compare.plans[%d].trigger", i), unset)
+		}
+	}
+	if c := s.Control; c != nil && unset("control.observe", c.Observe == 0) {
+		c.Observe = Duration(max(time.Second, 4*tr.Window.D()))
+	}
+}
+
+// objectivesDefaults fills the objectives' quantile, confidence and success rate.
+func objectivesDefaults(o *Objectives, unset unsetFunc) {
 	if unset("objectives.quantile", o.Quantile == 0) {
 		o.Quantile = DefaultQuantile
 	}
@@ -68,12 +99,12 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if unset("objectives.success_rate", o.SuccessRate == 0) {
 		o.SuccessRate = DefaultSuccessRate
 	}
-	for i := range s.Stack.Services {
-		svc := &s.Stack.Services[i]
-		if unset(fmt.Sprintf("stack.services[%d].start_timeout", i), svc.StartTimeout == 0) {
-			svc.StartTimeout = Duration(DefaultStartTimeout)
-		}
-	}
+}
+
+// probeDefaults fills the probes' timing and the http probe's request; an http probe's
+// path defaults to the readiness path of its service when that is served on the
+// service's own port.
+func probeDefaults(s *Scenario, unset unsetFunc) {
 	pr := &s.Probes
 	if unset("probes.interval", pr.Interval == 0) {
 		pr.Interval = Duration(DefaultProbeInterval)
@@ -84,27 +115,32 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if unset("probes.recover_after", pr.RecoverAfter == 0) {
 		pr.RecoverAfter = DefaultRecoverAfter
 	}
-	if h := pr.HTTP; h != nil {
-		if unset("probes.http.method", h.Method == "") {
-			h.Method = DefaultHTTPMethod
-		}
-		if unset("probes.http.status", h.Status == 0) {
-			h.Status = DefaultHTTPStatus
-		}
-		if unset("probes.http.connection", h.Connection == "") {
-			h.Connection = ConnectionKeepAlive
-		}
-		if unset("probes.http.path", h.Path == "") {
-			if svc := s.service(h.Service); svc != nil {
-				if r := svc.Readiness(); r.HTTP != nil && r.HealthPort(svc.Port) == 0 {
-					h.Path = r.HTTP.Path
-				}
+	h := pr.HTTP
+	if h == nil {
+		return
+	}
+	if unset("probes.http.method", h.Method == "") {
+		h.Method = DefaultHTTPMethod
+	}
+	if unset("probes.http.status", h.Status == 0) {
+		h.Status = DefaultHTTPStatus
+	}
+	if unset("probes.http.connection", h.Connection == "") {
+		h.Connection = ConnectionKeepAlive
+	}
+	if unset("probes.http.path", h.Path == "") {
+		if svc := s.service(h.Service); svc != nil {
+			if r := svc.Readiness(); r.HTTP != nil && r.HealthPort(svc.Port) == 0 {
+				h.Path = r.HTTP.Path
 			}
 		}
 	}
-	if unset("warmup", s.Warmup == 0) {
-		s.Warmup = Duration(DefaultWarmup)
-	}
+}
+
+// workloadDefaults fills the workload's kind, rate, timeout and accounts, and turns the
+// final read on for a parsed scenario with a writing workload (isSet nil: built in Go,
+// whose callers choose Verify.FinalRead themselves).
+func workloadDefaults(s *Scenario, unset unsetFunc, isSet func(path string) bool) {
 	w := &s.Workload
 	if unset("workload", w.Kind == "") && w.Kind == "" {
 		w.Kind = WorkloadNone
@@ -126,7 +162,11 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if w.Kind == WorkloadHTTP {
 		httpWorkloadDefaults(w, unset)
 	}
-	verifyDefaults(&s.Verify, unset)
+}
+
+// rollbackDefaults fills the rollback's timeout and the service its mechanism and a
+// multi-step change act on: the changed service, or the only one of the stack.
+func rollbackDefaults(s *Scenario, unset unsetFunc) {
 	rb := &s.Rollback
 	if unset("rollback.timeout", rb.Timeout == 0) {
 		rb.Timeout = Duration(DefaultRollbackTimeout)
@@ -134,30 +174,21 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if unset("rollback.mechanism.service", rb.Mechanism.Service == "") && s.Change != nil {
 		rb.Mechanism.Service = s.Change.Service
 	}
-	if s.MultiStep() && len(s.Stack.Services) == 1 {
-		for i := range s.Change.Steps {
-			if st := &s.Change.Steps[i]; unset(fmt.Sprintf("change.steps[%d].service", i), st.Service == "") {
-				st.Service = s.Stack.Services[0].Name
-			}
-		}
-		if m := &rb.Mechanism; m.Kind != "" && m.Service == "" {
-			m.Service = s.Stack.Services[0].Name
+	if !s.MultiStep() || len(s.Stack.Services) != 1 {
+		return
+	}
+	for i := range s.Change.Steps {
+		if st := &s.Change.Steps[i]; unset(fmt.Sprintf("change.steps[%d].service", i), st.Service == "") {
+			st.Service = s.Stack.Services[0].Name
 		}
 	}
-	tr := &rb.Trigger
-	triggerDefaults(tr, "rollback.trigger", unset)
-	if cmp := s.Compare; cmp != nil {
-		for i := range cmp.Plans {
-			triggerDefaults(&cmp.Plans[i].Trigger, fmt.Sprintf("compare.plans[%d].trigger", i), unset)
-		}
-	}
-	if c := s.Control; c != nil && unset("control.observe", c.Observe == 0) {
-		c.Observe = Duration(max(time.Second, 4*tr.Window.D()))
+	if m := &rb.Mechanism; m.Kind != "" && m.Service == "" {
+		m.Service = s.Stack.Services[0].Name
 	}
 }
 
 // httpWorkloadDefaults fills the methods and success statuses of an http workload.
-func httpWorkloadDefaults(w *Workload, unset func(path string, zero bool) bool) {
+func httpWorkloadDefaults(w *Workload, unset unsetFunc) {
 	for i := range w.Setup {
 		if r := &w.Setup[i]; unset(fmt.Sprintf("workload.setup[%d].method", i), r.Method == "") {
 			r.Method = DefaultWriteMethod
@@ -177,7 +208,7 @@ func httpWorkloadDefaults(w *Workload, unset func(path string, zero bool) bool) 
 }
 
 // verifyDefaults fills the linearizable workload's settings and the checks' timeouts.
-func verifyDefaults(v *Verify, unset func(path string, zero bool) bool) {
+func verifyDefaults(v *Verify, unset unsetFunc) {
 	if l := v.Linearizable; l != nil {
 		if unset("verify.linearizable.clients", l.Clients == 0) {
 			l.Clients = DefaultLinearizableClients
@@ -200,7 +231,7 @@ func verifyDefaults(v *Verify, unset func(path string, zero bool) bool) {
 }
 
 // triggerDefaults fills a trigger's unset alert keys (at path) with their defaults.
-func triggerDefaults(tr *Trigger, path string, unset func(path string, zero bool) bool) {
+func triggerDefaults(tr *Trigger, path string, unset unsetFunc) {
 	if unset(path+".window", tr.Window == 0) {
 		tr.Window = Duration(DefaultTriggerWindow)
 	}

@@ -67,6 +67,8 @@ func yamlKeys(t reflect.Type) ([]string, map[string]int) {
 	return names, idx
 }
 
+// check checks node n against type t (at path): it follows documents and aliases,
+// leaves null values unchecked, and dispatches on the kind of t.
 func (s *strict) check(n *yaml.Node, t reflect.Type, path string) {
 	s.visits++
 	if s.visits > maxVisits {
@@ -103,33 +105,48 @@ func (s *strict) check(n *yaml.Node, t reflect.Type, path string) {
 	case reflect.Struct:
 		s.checkStruct(n, t, path)
 	case reflect.Slice:
-		if n.Kind != yaml.SequenceNode {
-			s.p.addf(n.Line, "%s must be a list, got %s", where(path), describe(n))
-			return
-		}
-		for i, item := range n.Content {
-			p := fmt.Sprintf("%s[%d]", path, i)
-			s.lines[p] = item.Line
-			s.check(item, t.Elem(), p)
-		}
+		s.checkSlice(n, t, path)
 	case reflect.Map:
 		s.checkMap(n, t, path)
 	case reflect.Interface:
 		// Free-form (fault params): the fault kind checks them.
+	default:
+		s.checkScalar(n, t, path)
+	}
+}
+
+// checkSlice checks that n is a list and each item against t's element type.
+func (s *strict) checkSlice(n *yaml.Node, t reflect.Type, path string) {
+	if n.Kind != yaml.SequenceNode {
+		s.p.addf(n.Line, "%s must be a list, got %s", where(path), describe(n))
+		return
+	}
+	for i, item := range n.Content {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		s.lines[p] = item.Line
+		s.check(item, t.Elem(), p)
+	}
+}
+
+// checkScalar checks that n is a scalar of the YAML type a string, integer, number or
+// bool field decodes from.
+func (s *strict) checkScalar(n *yaml.Node, t reflect.Type, path string) {
+	scalar, tag := n.Kind == yaml.ScalarNode, n.ShortTag()
+	switch t.Kind() {
 	case reflect.String:
-		if n.Kind != yaml.ScalarNode {
+		if !scalar {
 			s.p.addf(n.Line, "%s must be a string, got %s", where(path), describe(n))
 		}
 	case reflect.Int, reflect.Int64:
-		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
+		if !scalar || tag != "!!int" {
 			s.p.addf(n.Line, "%s must be an integer, got %s", where(path), describe(n))
 		}
 	case reflect.Float64:
-		if n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!float") {
+		if !scalar || (tag != "!!int" && tag != "!!float") {
 			s.p.addf(n.Line, "%s must be a number, got %s", where(path), describe(n))
 		}
 	case reflect.Bool:
-		if n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" {
+		if !scalar || tag != "!!bool" {
 			s.p.addf(n.Line, "%s must be true or false, got %s", where(path), describe(n))
 		}
 	}
