@@ -1,5 +1,7 @@
 package scenario
 
+//go:generate go run ../../tools/schemadocs -in types.go -out schema_docs.go
+
 import (
 	"encoding/json"
 	"fmt"
@@ -133,7 +135,8 @@ var objectConstraints = map[string]map[string]any{
 const durationPattern = `^(0|([0-9]+(\.[0-9]*)?|\.[0-9]+)(ns|us|µs|μs|ms|s|m|h))+$`
 
 // JSONSchema returns the JSON Schema (draft 2020-12) of the scenario format, generated
-// from the Go types by reflection plus the docs and constraints tables, so editors can
+// from the Go types by reflection plus the docs table (types.go's doc comments, which
+// go generate writes into schema_docs.go) and the constraints tables, so editors can
 // complete and check scenario files. schema/scenario.schema.json is its output.
 func JSONSchema() ([]byte, error) {
 	defs := map[string]any{

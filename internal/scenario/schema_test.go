@@ -3,9 +3,6 @@ package scenario_test
 import (
 	"encoding/json"
 	"flag"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"strings"
 
@@ -13,6 +10,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/tools/schemadocs/typedoc"
 )
 
 var update = flag.Bool("update", false, "rewrite schema/scenario.schema.json from the Go types")
@@ -22,36 +20,13 @@ const schemaFile = "../../schema/scenario.schema.json"
 // typeDocs reads the doc comments of types.go: "Type" and "Type.Field" to normalized text
 // ("" for an undocumented field), with each field's yaml key.
 func typeDocs() (docs map[string]string, yamlKeys map[string]string) {
-	fs := token.NewFileSet()
-	f, err := parser.ParseFile(fs, "types.go", nil, parser.ParseComments)
+	_, list, err := typedoc.Read("types.go", nil)
 	Expect(err).NotTo(HaveOccurred())
-	norm := func(c *ast.CommentGroup) string {
-		if c == nil {
-			return ""
-		}
-		return strings.Join(strings.Fields(c.Text()), " ")
-	}
 	docs, yamlKeys = map[string]string{}, map[string]string{}
-	for _, d := range f.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.TYPE {
-			continue
-		}
-		for _, sp := range g.Specs {
-			ts := sp.(*ast.TypeSpec)
-			docs[ts.Name.Name] = norm(g.Doc)
-			st, ok := ts.Type.(*ast.StructType)
-			if !ok {
-				continue
-			}
-			for _, fl := range st.Fields.List {
-				tag := strings.Trim(fl.Tag.Value, "`")
-				key, _, _ := strings.Cut(strings.SplitN(strings.SplitN(tag, `yaml:"`, 2)[1], `"`, 2)[0], ",")
-				for _, n := range fl.Names {
-					docs[ts.Name.Name+"."+n.Name] = norm(fl.Doc)
-					yamlKeys[ts.Name.Name+"."+n.Name] = key
-				}
-			}
+	for _, d := range list {
+		docs[d.Key] = d.Text
+		if d.YAML != "" {
+			yamlKeys[d.Key] = d.YAML
 		}
 	}
 	return docs, yamlKeys

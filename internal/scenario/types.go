@@ -19,15 +19,20 @@ type Scenario struct {
 	// Labels are free-form key/values carried into results (team, service, tier).
 	Labels map[string]string `yaml:"labels,omitempty" json:"labels,omitempty"`
 
+	// Objectives are what the organisation promises: RTO, RPO and success rate, judged at a
+	// quantile and confidence.
 	Objectives Objectives `yaml:"objectives" json:"objectives"`
 	// Trials is how many independent trials a run makes by default.
 	Trials int `yaml:"trials" json:"trials"`
 	// Seed drives every random choice of a run; 0 means "pick one and record it".
 	Seed int64 `yaml:"seed,omitempty" json:"seed,omitempty"`
 
-	Stack    Stack    `yaml:"stack" json:"stack"`
+	// Stack is the service stack each trial starts from scratch.
+	Stack Stack `yaml:"stack" json:"stack"`
+	// Workload is the traffic that runs through the trial; its history measures lost writes.
 	Workload Workload `yaml:"workload" json:"workload"`
-	Probes   Probes   `yaml:"probes" json:"probes"`
+	// Probes are the steady-state checks that define impact and recovery.
+	Probes Probes `yaml:"probes" json:"probes"`
 	// Warmup is how long steady state must hold, with the workload running, before the
 	// change: every probe passes, and at least recover_after of them are answered (those
 	// still in flight when it ends are waited for, up to one probe timeout).
@@ -39,9 +44,11 @@ type Scenario struct {
 	// Change is the release deployed at t_fault; optional when Faults are given.
 	Change *Change `yaml:"change,omitempty" json:"change,omitempty"`
 	// Faults are injected at offsets from t_fault; optional when Change is given.
-	Faults   []Fault  `yaml:"faults,omitempty" json:"faults,omitempty"`
+	Faults []Fault `yaml:"faults,omitempty" json:"faults,omitempty"`
+	// Rollback is the plan that should restore service: a mechanism fired by a trigger.
 	Rollback Rollback `yaml:"rollback" json:"rollback"`
-	Verify   Verify   `yaml:"verify" json:"verify"`
+	// Verify is what is checked after recovery.
+	Verify Verify `yaml:"verify" json:"verify"`
 	// Compare lists rollback plans that drill compare runs against the same defect, trials interleaved; drill run uses rollback.trigger alone.
 	Compare *Compare `yaml:"compare,omitempty" json:"compare,omitempty"`
 }
@@ -104,6 +111,7 @@ const ControlNone = "none"
 
 // Stack is the service stack a trial starts from scratch.
 type Stack struct {
+	// Services of the stack; at least one.
 	Services []Service `yaml:"services" json:"services"`
 	// Proxies put Toxiproxy between a client (drill or another service) and a service.
 	// Every service also gets a front proxy named after it, which drill's probes and workload use.
@@ -112,6 +120,7 @@ type Stack struct {
 
 // Service is one service of the stack and the releases it can run.
 type Service struct {
+	// Name of the service, unique among services and proxies.
 	Name string `yaml:"name" json:"name"`
 	// Fixture names one of drill's own demo services (fixtures/NAME), built locally.
 	Fixture string `yaml:"fixture,omitempty" json:"fixture,omitempty"`
@@ -174,6 +183,7 @@ type ReadyTCP struct {
 
 // Release is one version of a service: what differs from the service's defaults.
 type Release struct {
+	// Name of the release, unique within its service (e.g. v1).
 	Name string `yaml:"name" json:"name"`
 	// Image overrides the service image for this release (docker runtime).
 	Image string `yaml:"image,omitempty" json:"image,omitempty"`
@@ -185,14 +195,18 @@ type Release struct {
 
 // Proxy is a named Toxiproxy proxy in front of a service.
 type Proxy struct {
-	Name     string `yaml:"name" json:"name"`
+	// Name of the proxy, unique among services and proxies; faults may target it.
+	Name string `yaml:"name" json:"name"`
+	// Upstream is the service the proxy forwards to.
 	Upstream string `yaml:"upstream" json:"upstream"`
 }
 
 // Workload is the traffic that runs through a trial and whose history measures data loss.
 type Workload struct {
 	// Kind is the workload protocol: "ledger" (fixtures/ledger transfers), "http" (any HTTP service, described by setup, write and read) or "none".
-	Kind    string `yaml:"kind" json:"kind"`
+	Kind string `yaml:"kind" json:"kind"`
+	// Service the workload sends its operations to, through its front proxy (required for
+	// kinds ledger and http).
 	Service string `yaml:"service,omitempty" json:"service,omitempty"`
 	// Rate is the open-loop request rate in operations per second.
 	Rate float64 `yaml:"rate,omitempty" json:"rate,omitempty"`
@@ -266,9 +280,12 @@ type Probes struct {
 
 // HTTPProbe passes when the service answers the request with the expected status in time.
 type HTTPProbe struct {
+	// Service the probe requests, through its front proxy.
 	Service string `yaml:"service" json:"service"`
-	Method  string `yaml:"method,omitempty" json:"method,omitempty"`
-	Path    string `yaml:"path" json:"path"`
+	// Method is the HTTP method of the probe request (default GET).
+	Method string `yaml:"method,omitempty" json:"method,omitempty"`
+	// Path is the HTTP path probed (default the service health path).
+	Path string `yaml:"path" json:"path"`
 	// Status is the expected HTTP status (default 200).
 	Status int `yaml:"status,omitempty" json:"status,omitempty"`
 	// BodyContains, when set, must appear in the response body.
@@ -290,6 +307,7 @@ const (
 
 // TCPProbe passes when a TCP connection to the service's front proxy opens within the timeout and is not closed at once (the proxy closes it when nothing serves behind it).
 type TCPProbe struct {
+	// Service the probe connects to, through its front proxy.
 	Service string `yaml:"service" json:"service"`
 }
 
@@ -311,7 +329,10 @@ type PrometheusProbe struct {
 
 // Change is a deployment of another release: the bad release a rollback must undo.
 type Change struct {
+	// Service that gets the new release.
 	Service string `yaml:"service,omitempty" json:"service,omitempty"`
+	// Release deployed at t_fault; must be one of the service releases and not the running
+	// one.
 	Release string `yaml:"release,omitempty" json:"release,omitempty"`
 	// Steps make the change several steps run in order (migrate, deploy, flag on), instead of service and release; the rollback undoes the steps that ran, in reverse order, each its own event and duration.
 	Steps []ChangeStep `yaml:"steps,omitempty" json:"steps,omitempty"`
@@ -322,7 +343,8 @@ type ChangeStep struct {
 	// Name identifies the step on the timeline and in the report.
 	Name string `yaml:"name" json:"name"`
 	// Kind is "deploy" (Release of Service) or a rollback mechanism's kind used as an action (call, hook, feature-flag, ...).
-	Kind    string `yaml:"kind" json:"kind"`
+	Kind string `yaml:"kind" json:"kind"`
+	// Service the step acts on (default: the only service).
 	Service string `yaml:"service,omitempty" json:"service,omitempty"`
 	// Release is what a deploy step deploys.
 	Release string `yaml:"release,omitempty" json:"release,omitempty"`
@@ -354,8 +376,10 @@ type Fault struct {
 
 // Rollback is the plan that should restore service: a mechanism fired by a trigger.
 type Rollback struct {
+	// Mechanism is how the rollback restores service.
 	Mechanism Mechanism `yaml:"mechanism,omitempty" json:"mechanism,omitempty"`
-	Trigger   Trigger   `yaml:"trigger" json:"trigger"`
+	// Trigger decides when the rollback starts.
+	Trigger Trigger `yaml:"trigger" json:"trigger"`
 	// Timeout bounds the wait for recovery after the trigger; a trial past it did not recover.
 	Timeout Duration `yaml:"timeout" json:"timeout"`
 	// WaitForChange makes a trigger that fires while the change is still deploying wait for that deploy to finish before the rollback acts (its own phase, not part of TTM); by default the in-flight deploy is aborted, as Argo Rollouts' abort does.
@@ -365,7 +389,8 @@ type Rollback struct {
 // Mechanism is how the rollback restores service.
 type Mechanism struct {
 	// Kind names a registered mechanism (redeploy, restart, hook, feature-flag, ...).
-	Kind    string `yaml:"kind" json:"kind"`
+	Kind string `yaml:"kind" json:"kind"`
+	// Service the mechanism acts on (default the change service).
 	Service string `yaml:"service,omitempty" json:"service,omitempty"`
 	// Params are the kind's typed parameters, checked strictly by the kind.
 	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
