@@ -29,7 +29,7 @@
 //
 // A trial that could not run is recorded as Errored, never as a failed rollback. Run
 // returns an error only when the run could not start (an option that does not apply, no
-// runtime). Cancelling ctx stops the run: the trial in progress reverts its faults and
+// runtime, a scenario the chosen runtime cannot carry out: ErrUnsupported). Cancelling ctx stops the run: the trial in progress reverts its faults and
 // tears its stack down, and Run returns the trials done so far with ctx's error.
 package drill
 
@@ -40,6 +40,7 @@ import (
 	"io"
 
 	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/preflight"
 	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
@@ -49,14 +50,107 @@ import (
 
 // Load reads a scenario file strictly (an unknown key is an error naming its line and
 // the nearest valid key), applies defaults and validates it, fault and rollback
-// mechanism parameters included.
-func Load(path string) (*Scenario, error) {
-	return scenario.Load(path, checkFaults(), checkMechanism(), checkTrigger())
+// mechanism parameters included, and what its kinds need of the stack (a hook URL naming
+// no service is an error). ForRuntime adds what they need of a runtime.
+func Load(path string, opts ...LoadOption) (*Scenario, error) {
+	po, err := parseOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return scenario.Load(path, po...)
 }
 
 // Parse is Load for a scenario held in memory; name is used in error messages.
-func Parse(name string, data []byte) (*Scenario, error) {
-	return scenario.Parse(name, data, checkFaults(), checkMechanism(), checkTrigger())
+func Parse(name string, data []byte, opts ...LoadOption) (*Scenario, error) {
+	po, err := parseOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	return scenario.Parse(name, data, po...)
+}
+
+// LoadOption adds a check to Load and Parse.
+type LoadOption func(*loadConfig) error
+
+type loadConfig struct{ runtime string }
+
+// ForRuntime makes Load and Parse also check that the named runtime (process, docker)
+// can do what the scenario's kinds need, reporting each problem at its line with what
+// would work instead: what Run checks once it has chosen its runtime. "auto" adds
+// nothing (no runtime is chosen yet).
+func ForRuntime(name string) LoadOption {
+	return func(c *loadConfig) error {
+		if _, ok := stack.BuiltinCapabilities()[name]; !ok && name != "auto" {
+			return fmt.Errorf("load scenario: unknown runtime %q", name)
+		}
+		if name != "auto" {
+			c.runtime = name
+		}
+		return nil
+	}
+}
+
+// parseOptions are the scenario package's checks of the kinds Load checks with opts.
+func parseOptions(opts []LoadOption) ([]scenario.ParseOption, error) {
+	var c loadConfig
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	rt := preflight.Runtime{Name: c.runtime, Known: stack.BuiltinCapabilities()}
+	return []scenario.ParseOption{checkFaults(), checkMechanism(), checkTrigger(),
+		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem { return preflight.Check(sc, rt, preflight.Kinds{}) }),
+	}, nil
+}
+
+// ErrUnsupported is wrapped by the error of Run and CheckRuntime when the scenario asks
+// what the chosen runtime cannot do (a disconnect fault on the process runtime) or what
+// its stack does not hold: a usage error, found before anything started. errors.Is
+// finds it.
+var ErrUnsupported = errors.New("the runtime cannot carry out the scenario")
+
+// unsupported is ErrUnsupported with the problems, one a line.
+type unsupported struct {
+	runtime  string
+	problems error
+}
+
+func (e *unsupported) Error() string {
+	return fmt.Sprintf("runtime %s cannot carry out the scenario (nothing started):\n%v", e.runtime, e.problems)
+}
+
+func (e *unsupported) Unwrap() []error { return []error{ErrUnsupported, e.problems} }
+
+// CheckRuntime reports what of sc the named runtime cannot carry out, each problem with
+// the key it is about and what would work instead, without starting anything: the check
+// Run makes once it has chosen its runtime. The error wraps ErrUnsupported.
+func CheckRuntime(sc *Scenario, runtime string) error {
+	if sc == nil {
+		return errors.New("check runtime: nil scenario")
+	}
+	known := stack.BuiltinCapabilities()
+	if _, ok := known[runtime]; !ok {
+		return fmt.Errorf("check runtime: unknown runtime %q", runtime)
+	}
+	if err := scenario.ProblemsError(preflight.Check(sc, preflight.Runtime{Name: runtime, Known: known}, preflight.Kinds{})); err != nil {
+		return &unsupported{runtime: runtime, problems: err}
+	}
+	return nil
+}
+
+// checkRuntime is CheckRuntime for Run: the problems are located at their lines of file
+// when the scenario was loaded from it.
+func checkRuntime(sc *Scenario, runtime, file string) error {
+	err := CheckRuntime(sc, runtime)
+	var u *unsupported
+	if file == "" || !errors.As(err, &u) {
+		return err
+	}
+	if _, lerr := Load(file, ForRuntime(runtime)); lerr != nil {
+		u.problems = lerr
+	}
+	return u
 }
 
 // Check prepares a scenario built in Go for Run: it fills every zero-valued field that
@@ -91,7 +185,10 @@ func Check(sc *Scenario) error {
 			}
 		}
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return scenario.ProblemsError(preflight.Check(sc, preflight.Runtime{}, preflight.Kinds{}))
 }
 
 // checkTrigger validates the rollback trigger's kind and parameters with the trigger
@@ -124,7 +221,8 @@ func checkMechanism() scenario.ParseOption {
 }
 
 // Run runs the scenario's trials and returns the result. It returns an error without
-// starting anything when an option does not apply or no runtime answers. Trials that
+// starting anything when an option does not apply, no runtime answers, or the chosen
+// runtime cannot carry the scenario out (the error wraps ErrUnsupported: CheckRuntime). Trials that
 // could not run are recorded in the Result as Errored. A cancelled ctx ends the run after
 // the trial in progress has reverted its faults and torn its stack down: Run then returns
 // the trials done so far together with ctx's error.
@@ -155,6 +253,9 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 	}
 	if c, ok := rt.(io.Closer); ok {
 		defer c.Close()
+	}
+	if err := checkRuntime(sc, rt.Name(), o.file); err != nil {
+		return nil, fmt.Errorf("run drill: %w", err)
 	}
 	if p, ok := rt.(stack.Preparer); ok {
 		// Images and the like, once: a missing one is one error, not one per trial.

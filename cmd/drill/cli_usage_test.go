@@ -43,7 +43,7 @@ var _ = Describe("drill's command line", func() {
 		Entry("run -h after a file", []string{"run", "x.yaml", "-h"}, "drill run FILE... [flags]", "trials"),
 		Entry("run's game day", []string{"run", "--help"}, "drill run FILE... [flags]", "interactive", "operator", "decisions-out"),
 		Entry("compare", []string{"compare", "--help"}, "drill compare FILE [flags]", "trials", "seed", "runtime", "out"),
-		Entry("validate", []string{"validate", "--help"}, "drill validate FILE..."),
+		Entry("validate", []string{"validate", "--help"}, "drill validate FILE... [flags]", "runtime"),
 		Entry("plan", []string{"plan", "--help"}, "drill plan FILE"),
 		Entry("report", []string{"report", "--help"}, "drill report DIR... [flags]", "quarter", "since", "until", "out"),
 		Entry("check", []string{"check", "--help"}, "drill check RESULTS.json..."),

@@ -35,7 +35,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *trials < 0 || *trials > scenario.MaxTrials {
 		return withCode(exitConfig, fmt.Errorf("compare: --trials %d: must be from 1 to %d", *trials, scenario.MaxTrials))
 	}
-	sc, err := load(files[0])
+	sc, err := load(files[0], forRuntime(*rtName)...)
 	if err != nil {
 		return err
 	}
@@ -51,6 +51,10 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if c, ok := rt.(io.Closer); ok {
 		defer c.Close()
+	}
+	// What the runtime auto picked cannot carry out is refused before the first stack.
+	if _, err := load(files[0], drill.ForRuntime(rt.Name())); err != nil {
+		return err
 	}
 	if p, ok := rt.(stack.Preparer); ok {
 		if err := p.Prepare(ctx, sc.Stack); err != nil {

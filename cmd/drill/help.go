@@ -13,7 +13,7 @@ import (
 var commandHelp = map[string][2]string{
 	"run":          {"drill run FILE... [flags]", "Run each scenario's trials and judge them against its objectives; writes results, Markdown, HTML, JUnit and the audit log to --out."},
 	"compare":      {"drill compare FILE [flags]", "Run the same defect under each plan of the scenario's compare section, trials interleaved; print the plans side by side with their pairwise tests; write JSON, Markdown and HTML to --out."},
-	"validate":     {"drill validate FILE...", "Check scenario files strictly; exit 2 naming the file and line of the first problem."},
+	"validate":     {"drill validate FILE... [flags]", "Check scenario files strictly, and what their kinds need of the stack and (with --runtime) of a runtime; exit 2 naming the file and line of each problem of the first bad file."},
 	"plan":         {"drill plan FILE", "Print the timeline one trial of the scenario executes."},
 	"report":       {"drill report DIR... [flags]", "Aggregate the runs of a period (default: the quarter of the latest run) with trends against the previous period."},
 	"check":        {"drill check RESULTS.json...", "Re-derive every measure from the stored raw records; exit 1 if the stored results are not reproduced."},

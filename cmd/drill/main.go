@@ -45,7 +45,7 @@ const usage = `drill rehearses rollbacks and measures them.
 Usage:
   drill run FILE... [--trials N] [--seed S] [--runtime auto|docker|process] [--out DIR] [--keep-raw] [--quiet]
   drill compare FILE [--trials N] [--seed S] [--runtime R] [--out DIR]   the same defect under each of the scenario's plans, side by side
-  drill validate FILE...      check scenario files (exit 2 on the first problem)
+  drill validate FILE... [--runtime R]   check scenario files, and what R can carry out (exit 2 on the first bad file)
   drill plan FILE             print the timeline of one trial
   drill report DIR... [--quarter Q | --since D --until D] [--out DIR]   period report with trends against the previous period
   drill check RESULTS.json...  re-derive every measure from the stored raw records (exit 1 if not reproduced)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -16,104 +17,118 @@ import (
 
 var version = runner.Version
 
-func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+// runFlags are drill run's options.
+type runFlags struct {
+	trials       int
+	trialsSet    bool
+	seed         int64
+	runtime      string
+	out          string
+	keepRaw      bool
+	quiet        bool
+	parallel     int
+	interactive  bool
+	operator     string
+	decisionsOut string
+}
+
+// parseRunFlags parses drill run's arguments into its options and scenario files, and
+// checks the options against each other.
+func parseRunFlags(args []string) (runFlags, []string, error) {
+	var f runFlags
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	trials := fs.Int("trials", 0, fmt.Sprintf("number of trials, 1 to %d (default: the scenario's)", scenario.MaxTrials))
-	seed := fs.Int64("seed", 0, "seed for every random choice (default: the scenario's, else drawn and recorded)")
-	rtName := fs.String("runtime", "auto", "auto, docker or process")
-	out := fs.String("out", "runs", "directory for results files")
-	keepRaw := fs.Bool("keep-raw", false, "keep every probe and write in the results file")
-	quiet := fs.Bool("quiet", false, "print only the summary")
-	parallel := fs.Int("parallel", 1, "trials run at once, each on its own stack; the report says when the machine was too busy to keep the probes' schedule")
-	interactive := fs.Bool("interactive", false, "game day: a manual or hybrid trigger's decision is yours, at this terminal or on the local page it prints")
-	operator := fs.String("operator", "", "with --interactive: who decides, for the audit log (default: the OS user)")
-	decisionsOut := fs.String("decisions-out", "", "with --interactive: write the measured decision times to this file, for a manual trigger's empirical model (samples_file)")
+	fs.IntVar(&f.trials, "trials", 0, fmt.Sprintf("number of trials, 1 to %d (default: the scenario's)", scenario.MaxTrials))
+	fs.Int64Var(&f.seed, "seed", 0, "seed for every random choice (default: the scenario's, else drawn and recorded)")
+	fs.StringVar(&f.runtime, "runtime", "auto", "auto, docker or process")
+	fs.StringVar(&f.out, "out", "runs", "directory for results files")
+	fs.BoolVar(&f.keepRaw, "keep-raw", false, "keep every probe and write in the results file")
+	fs.BoolVar(&f.quiet, "quiet", false, "print only the summary")
+	fs.IntVar(&f.parallel, "parallel", 1, "trials run at once, each on its own stack; the report says when the machine was too busy to keep the probes' schedule")
+	fs.BoolVar(&f.interactive, "interactive", false, "game day: a manual or hybrid trigger's decision is yours, at this terminal or on the local page it prints")
+	fs.StringVar(&f.operator, "operator", "", "with --interactive: who decides, for the audit log (default: the OS user)")
+	fs.StringVar(&f.decisionsOut, "decisions-out", "", "with --interactive: write the measured decision times to this file, for a manual trigger's empirical model (samples_file)")
 	files, err := parse(fs, args)
+	if err != nil {
+		return f, nil, err
+	}
+	if len(files) == 0 {
+		return f, nil, withCode(exitConfig, errors.New("run: name at least one scenario file"))
+	}
+	fs.Visit(func(fl *flag.Flag) { f.trialsSet = f.trialsSet || fl.Name == "trials" })
+	return f, files, f.check(len(files))
+}
+
+// check refuses options that contradict each other or the number of files.
+func (f runFlags) check(files int) error {
+	var err error
+	switch {
+	case f.trialsSet && (f.trials < 1 || f.trials > scenario.MaxTrials):
+		err = fmt.Errorf("run: --trials %d: must be from 1 to %d (leave it out to run the scenario's own trials)", f.trials, scenario.MaxTrials)
+	case !f.interactive && (f.operator != "" || f.decisionsOut != ""):
+		err = errors.New("run: --operator and --decisions-out belong to a game day: add --interactive")
+	case f.interactive && files > 1:
+		err = errors.New("run: --interactive runs one scenario: name one file (a game day has one operator at one terminal)")
+	case f.interactive && f.parallel > 1:
+		err = errors.New("run: --interactive runs one trial at a time: leave out --parallel")
+	case f.parallel < 1:
+		err = fmt.Errorf("run: --parallel %d: must be at least 1 (1 runs the trials one after another)", f.parallel)
+	}
+	switch f.runtime {
+	case "auto", "docker", "process":
+	default:
+		err = cmp.Or(err, fmt.Errorf("run: --runtime %q: unknown runtime (auto, docker or process)", f.runtime))
+	}
+	if err != nil {
+		return withCode(exitConfig, err)
+	}
+	return nil
+}
+
+// options are the drill.Run options of one scenario's run, its files under base.
+func (f runFlags) options(file, runID, base string, p *progress, stderr io.Writer) []drill.Option {
+	opts := []drill.Option{drill.WithRuntime(f.runtime), drill.WithLog(stderr), drill.WithFile(file),
+		drill.WithRunID(runID), drill.WithAuditLog(base + ".audit.jsonl"), drill.WithRawFile(base + ".raw.json.gz"),
+		drill.WithServiceLogs(base + ".logs"),
+		drill.WithParallel(f.parallel), drill.OnEvent(p.event), drill.OnTrial(p.trial)}
+	if f.trialsSet {
+		opts = append(opts, drill.WithTrials(f.trials))
+	}
+	if f.seed != 0 {
+		opts = append(opts, drill.WithSeed(f.seed))
+	}
+	if f.keepRaw {
+		opts = append(opts, drill.WithRawRecords())
+	}
+	if f.interactive {
+		opts = append(opts, drill.WithGameDay(drill.GameDay{Operator: f.operator, In: os.Stdin, Out: stderr, DecisionsOut: f.decisionsOut}))
+	}
+	return opts
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, files, err := parseRunFlags(args)
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 {
-		return withCode(exitConfig, errors.New("run: name at least one scenario file"))
-	}
-	trialsSet := false
-	fs.Visit(func(f *flag.Flag) { trialsSet = trialsSet || f.Name == "trials" })
-	if trialsSet && (*trials < 1 || *trials > scenario.MaxTrials) {
-		return withCode(exitConfig, fmt.Errorf("run: --trials %d: must be from 1 to %d (leave it out to run the scenario's own trials)", *trials, scenario.MaxTrials))
-	}
-	if !*interactive && (*operator != "" || *decisionsOut != "") {
-		return withCode(exitConfig, errors.New("run: --operator and --decisions-out belong to a game day: add --interactive"))
-	}
-	if *interactive && len(files) > 1 {
-		return withCode(exitConfig, errors.New("run: --interactive runs one scenario: name one file (a game day has one operator at one terminal)"))
-	}
-	if *interactive && *parallel > 1 {
-		return withCode(exitConfig, errors.New("run: --interactive runs one trial at a time: leave out --parallel"))
-	}
-	if *parallel < 1 {
-		return withCode(exitConfig, fmt.Errorf("run: --parallel %d: must be at least 1 (1 runs the trials one after another)", *parallel))
-	}
-	switch *rtName {
-	case "auto", "docker", "process":
-	default:
-		return withCode(exitConfig, fmt.Errorf("run: --runtime %q: unknown runtime (auto, docker or process)", *rtName))
-	}
+	// Every file is checked, against the runtime when it is named, before the first
+	// stack starts: what it cannot carry out is a usage error, not a failed rollback
+	// (drill.Run checks the runtime auto picks).
 	scs := make([]*scenario.Scenario, len(files))
-	for i, f := range files {
-		if scs[i], err = load(f); err != nil {
+	for i, file := range files {
+		if scs[i], err = load(file, forRuntime(f.runtime)...); err != nil {
 			return err
 		}
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
 	}
 	worst := exitPass
 	for i, sc := range scs {
-		n := sc.Trials
-		if trialsSet {
-			n = *trials
+		code, err := runScenario(ctx, f, sc, files[i], stdout, stderr)
+		if err != nil {
+			return err
 		}
-		progress := newProgress(stderr, sc.Name, n, *quiet)
-		runID := drill.NewRunID()
-		base := filepath.Join(*out, sc.Name+"-"+runID)
-		opts := []drill.Option{drill.WithRuntime(*rtName), drill.WithLog(stderr), drill.WithFile(files[i]),
-			drill.WithRunID(runID), drill.WithAuditLog(base + ".audit.jsonl"), drill.WithRawFile(base + ".raw.json.gz"),
-			drill.WithServiceLogs(base + ".logs"),
-			drill.WithParallel(*parallel), drill.OnEvent(progress.event), drill.OnTrial(progress.trial)}
-		if trialsSet {
-			opts = append(opts, drill.WithTrials(*trials))
-		}
-		if *seed != 0 {
-			opts = append(opts, drill.WithSeed(*seed))
-		}
-		if *keepRaw {
-			opts = append(opts, drill.WithRawRecords())
-		}
-		if *interactive {
-			opts = append(opts, drill.WithGameDay(drill.GameDay{Operator: *operator, In: os.Stdin, Out: stderr, DecisionsOut: *decisionsOut}))
-		}
-		res, err := drill.Run(ctx, sc, opts...)
-		if res == nil {
-			return withCode(exitInfra, err)
-		}
-		if err != nil && ctx.Err() == nil {
-			fmt.Fprintln(stderr, "drill:", err)
-			worst = worse(worst, exitInfra)
-		}
-		progress.done()
-		if err := res.WriteFiles(base); err != nil {
-			return withCode(exitInfra, err)
-		}
-		if err := res.Render(stdout, drill.Markdown); err != nil {
-			return withCode(exitInfra, err)
-		}
-		fmt.Fprintf(stdout, "\nResults: %s.json\nReport:  %s.html\n", base, base)
-		if res.AuditDigest != "" {
-			fmt.Fprintf(stdout, "Audit:   %s.audit.jsonl (digest %s)\n", base, res.AuditDigest)
-		}
-		if fi, err := os.Stat(base + ".logs"); err == nil && fi.IsDir() {
-			fmt.Fprintf(stdout, "Logs:    %s.logs/ (each trial's service output)\n", base)
-		}
-		worst = worse(worst, exitCode(res))
+		worst = worse(worst, code)
 		if ctx.Err() != nil {
 			break
 		}
@@ -125,6 +140,45 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return withCode(worst, errors.New(""))
 	}
 	return nil
+}
+
+// runScenario runs one scenario file, writes its results and prints its report; it
+// returns the run's exit code, or an error that ends drill run.
+func runScenario(ctx context.Context, f runFlags, sc *scenario.Scenario, file string, stdout, stderr io.Writer) (int, error) {
+	n := sc.Trials
+	if f.trialsSet {
+		n = f.trials
+	}
+	progress := newProgress(stderr, sc.Name, n, f.quiet)
+	runID := drill.NewRunID()
+	base := filepath.Join(f.out, sc.Name+"-"+runID)
+	res, err := drill.Run(ctx, sc, f.options(file, runID, base, progress, stderr)...)
+	switch {
+	case res == nil && errors.Is(err, drill.ErrUnsupported):
+		return 0, withCode(exitConfig, err)
+	case res == nil:
+		return 0, withCode(exitInfra, err)
+	}
+	code := exitCode(res)
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintln(stderr, "drill:", err)
+		code = worse(code, exitInfra)
+	}
+	progress.done()
+	if err := res.WriteFiles(base); err != nil {
+		return 0, withCode(exitInfra, err)
+	}
+	if err := res.Render(stdout, drill.Markdown); err != nil {
+		return 0, withCode(exitInfra, err)
+	}
+	fmt.Fprintf(stdout, "\nResults: %s.json\nReport:  %s.html\n", base, base)
+	if res.AuditDigest != "" {
+		fmt.Fprintf(stdout, "Audit:   %s.audit.jsonl (digest %s)\n", base, res.AuditDigest)
+	}
+	if fi, err := os.Stat(base + ".logs"); err == nil && fi.IsDir() {
+		fmt.Fprintf(stdout, "Logs:    %s.logs/ (each trial's service output)\n", base)
+	}
+	return code, nil
 }
 
 // exitCode maps a run's verdict to the process exit code.

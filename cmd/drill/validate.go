@@ -11,18 +11,30 @@ import (
 	"github.com/drillhq/drill/internal/scenario"
 )
 
-// load reads and validates a scenario file, fault kinds and parameters included.
-// Every problem is a config error.
-func load(path string) (*scenario.Scenario, error) {
-	sc, err := drill.Load(path)
+// load reads and validates a scenario file, fault kinds and parameters included, and
+// what its kinds need of the stack (and of a runtime, with drill.ForRuntime). Every
+// problem is a config error.
+func load(path string, opts ...drill.LoadOption) (*scenario.Scenario, error) {
+	sc, err := drill.Load(path, opts...)
 	if err != nil {
 		return nil, withCode(exitConfig, err)
 	}
 	return sc, nil
 }
 
+// forRuntime is the load option that also checks what runtime name can do; none for ""
+// (no runtime chosen: only what no runtime can do is checked).
+func forRuntime(name string) []drill.LoadOption {
+	if name == "" {
+		return nil
+	}
+	return []drill.LoadOption{drill.ForRuntime(name)}
+}
+
 func cmdValidate(args []string, stdout io.Writer) error {
-	files, err := parse(flag.NewFlagSet("validate", flag.ContinueOnError), args)
+	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
+	rtName := fs.String("runtime", "", "also check that this runtime can do what the scenario needs (default: check only what no runtime can do)")
+	files, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
@@ -30,7 +42,7 @@ func cmdValidate(args []string, stdout io.Writer) error {
 		return withCode(exitConfig, errors.New("validate: name at least one scenario file"))
 	}
 	for _, f := range files {
-		if _, err := load(f); err != nil {
+		if _, err := load(f, forRuntime(*rtName)...); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s: ok\n", f)

@@ -3,6 +3,8 @@ package inject
 import (
 	"context"
 	"fmt"
+
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // disconnectFault cuts the target service off the stack's network and reconnects it on
@@ -36,4 +38,9 @@ func (disconnectFault) Apply(ctx context.Context, t Target) (Revert, error) {
 		}
 		return nil
 	}), nil
+}
+
+// Needs implements stack.Needer: a service the runtime can cut off its network.
+func (disconnectFault) Needs() []stack.Need {
+	return []stack.Need{{Capability: stack.CapDisconnect, Stack: stack.NeedService, Instead: "use a down or reset_peer fault on its proxy"}}
 }

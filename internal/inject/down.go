@@ -3,6 +3,8 @@ package inject
 import (
 	"context"
 	"fmt"
+
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // downFault disables the target proxy (Toxiproxy closes its listener and drops every
@@ -43,4 +45,9 @@ func (downFault) Apply(ctx context.Context, t Target) (Revert, error) {
 			return nil
 		})
 	}), nil
+}
+
+// Needs implements stack.Needer: the target's Toxiproxy proxy is disabled.
+func (downFault) Needs() []stack.Need {
+	return []stack.Need{{Capability: stack.CapProxy}}
 }

@@ -114,3 +114,14 @@ func (s *supervisor) disarm() error {
 	s.wg.Wait()
 	return s.err
 }
+
+// Needs implements stack.Needer: a service the runtime can kill, and with restart: after
+// a runtime that can start it again as a supervisor does.
+func (k killFault) Needs() []stack.Need {
+	needs := []stack.Need{{Capability: stack.CapKill, Stack: stack.NeedService, Instead: "use a down fault on its proxy"}}
+	if k.p.Restart == KillRestartAfter {
+		needs = append(needs, stack.Need{Capability: stack.CapRevive, Param: "restart",
+			Instead: "leave out restart: after (the rollback starts the service again)"})
+	}
+	return needs
+}

@@ -3,6 +3,8 @@ package inject
 import (
 	"context"
 	"fmt"
+
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // pauseFault freezes every process of the target service (SIGSTOP, cgroup freezer) and
@@ -32,4 +34,9 @@ func (pauseFault) Apply(ctx context.Context, t Target) (Revert, error) {
 		}
 		return nil
 	}), nil
+}
+
+// Needs implements stack.Needer: a service the runtime can pause.
+func (pauseFault) Needs() []stack.Need {
+	return []stack.Need{{Capability: stack.CapPause, Stack: stack.NeedService, Instead: "use a timeout fault on its proxy (connections hang)"}}
 }

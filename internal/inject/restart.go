@@ -3,6 +3,8 @@ package inject
 import (
 	"context"
 	"fmt"
+
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // restartFault restarts the target service once (graceful stop, start, wait until ready).
@@ -27,4 +29,9 @@ func (restartFault) Apply(ctx context.Context, t Target) (Revert, error) {
 		return nil, fmt.Errorf("fault restart: restart service %s: %w", t.Name, err)
 	}
 	return noRevert, nil
+}
+
+// Needs implements stack.Needer: a service the runtime can restart.
+func (restartFault) Needs() []stack.Need {
+	return []stack.Need{{Capability: stack.CapRestart, Stack: stack.NeedService, Instead: "use a down fault on its proxy"}}
 }

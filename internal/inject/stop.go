@@ -3,6 +3,8 @@ package inject
 import (
 	"context"
 	"fmt"
+
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // stopFault stops the target service gracefully and restarts it on revert. The service
@@ -36,4 +38,13 @@ func (stopFault) Apply(ctx context.Context, t Target) (Revert, error) {
 		}
 		return nil
 	}), nil
+}
+
+// Needs implements stack.Needer: a service the runtime can stop, and restart on revert.
+func (stopFault) Needs() []stack.Need {
+	const instead = "use a down fault on its proxy"
+	return []stack.Need{
+		{Capability: stack.CapStop, Stack: stack.NeedService, Instead: instead},
+		{Capability: stack.CapRestart, Stack: stack.NeedService, Instead: instead},
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	toxiclient "github.com/Shopify/toxiproxy/v2/client"
+
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // toxicParams are the parameters every Toxiproxy toxic takes.
@@ -113,4 +115,9 @@ func toxicName(kind, stream string) string {
 func isNotFound(err error) bool {
 	var api *toxiclient.ApiError
 	return errors.As(err, &api) && api.Status == http.StatusNotFound
+}
+
+// Needs implements stack.Needer: the toxic is added to the target's Toxiproxy proxy.
+func (*toxicFault) Needs() []stack.Need {
+	return []stack.Need{{Capability: stack.CapProxy}}
 }

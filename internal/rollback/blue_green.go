@@ -42,3 +42,12 @@ func (BlueGreen) Rollback(ctx context.Context, t Target) error {
 	}
 	return nil
 }
+
+// Needs implements stack.Needer: a runtime that keeps the previous release standing by,
+// and a service that deploys blue-green so that it does.
+func (BlueGreen) Needs() []stack.Need {
+	return []stack.Need{
+		{Capability: stack.CapFlip, Instead: "use mechanism redeploy"},
+		{Stack: stack.NeedStandby, Instead: "set the service's strategy: blue-green, or use mechanism redeploy"},
+	}
+}

@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/drillhq/drill/internal/params"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // Hook rolls back through the team's own tooling: it runs a command (`helm rollback`,
@@ -201,3 +203,26 @@ func expandEnv(s string, env []string) (string, error) {
 	}
 	return out, nil
 }
+
+// Needs implements stack.Needer: every variable of the URL is DRILL_ENDPOINT_<SERVICE> of
+// a service of the stack (nothing else is set for it), so is every DRILL_ENDPOINT_ the
+// command names, and the wait service is a service.
+func (h Hook) Needs() []stack.Need {
+	var needs []stack.Need
+	os.Expand(h.URL, func(name string) string {
+		needs = append(needs, stack.Need{Stack: stack.NeedEndpoint, Var: name, Param: "url"})
+		return ""
+	})
+	for _, arg := range h.Command {
+		for _, name := range endpointVarRE.FindAllString(arg, -1) {
+			needs = append(needs, stack.Need{Stack: stack.NeedEndpoint, Var: name, Param: "command"})
+		}
+	}
+	if h.WaitService != "" {
+		needs = append(needs, stack.Need{Stack: stack.NeedService, Service: h.WaitService, Param: "wait_service"})
+	}
+	return needs
+}
+
+// endpointVarRE matches the DRILL_ENDPOINT_<SERVICE> variables a command names.
+var endpointVarRE = regexp.MustCompile(stack.EndpointEnvPrefix + `[A-Za-z0-9_]+`)

@@ -66,3 +66,12 @@ func (r Redeploy) Rollback(ctx context.Context, t Target) error {
 	}
 	return nil
 }
+
+// Needs implements stack.Needer: the release it names, when it names one (the release
+// that ran before the change always exists).
+func (r Redeploy) Needs() []stack.Need {
+	if r.Release == "" {
+		return nil
+	}
+	return []stack.Need{{Stack: stack.NeedRelease, Release: r.Release, Param: "release"}}
+}

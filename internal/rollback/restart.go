@@ -35,3 +35,8 @@ func (Restart) Rollback(ctx context.Context, t Target) error {
 	t.step("restarted", svc.Release())
 	return nil
 }
+
+// Needs implements stack.Needer: a runtime that can restart the service.
+func (Restart) Needs() []stack.Need {
+	return []stack.Need{{Capability: stack.CapRestart, Instead: "use mechanism redeploy"}}
+}

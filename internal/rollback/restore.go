@@ -86,3 +86,17 @@ func (r *Restore) Rollback(ctx context.Context, t Target) error {
 	}
 	return nil
 }
+
+// Needs implements stack.Needer: a runtime that snapshots data, a service that keeps its
+// data in its data directory (else the snapshot holds nothing to put back), and the
+// release it names.
+func (r *Restore) Needs() []stack.Need {
+	needs := []stack.Need{
+		{Capability: stack.CapSnapshot, Instead: "use mechanism redeploy"},
+		{Stack: stack.NeedData, Instead: "keep the service's data under ${DATA_DIR} (its command or env), or use mechanism redeploy"},
+	}
+	if r.Release != "" {
+		needs = append(needs, stack.Need{Stack: stack.NeedRelease, Release: r.Release, Param: "release"})
+	}
+	return needs
+}

@@ -31,6 +31,7 @@ type parseConfig struct {
 	faultCheck     func(Fault) error
 	mechanismCheck func(Mechanism) error
 	triggerCheck   func(Trigger) error
+	checks         []func(*Scenario) []Problem
 }
 
 // WithFaultCheck checks every fault (its kind and parameters, which the fault registry
@@ -52,6 +53,31 @@ func WithMechanismCheck(check func(Mechanism) error) ParseOption {
 // reported at its line like any other mistake.
 func WithTriggerCheck(check func(Trigger) error) ParseOption {
 	return func(c *parseConfig) { c.triggerCheck = check }
+}
+
+// Problem is a problem about the key at Path (e.g. "faults[0].params.url") that a check
+// other packages own found in a valid scenario; Parse reports it at that key's line.
+type Problem struct {
+	// Path is the key the problem is about, as validation names keys.
+	Path string
+	// Msg says what is wrong and what would work instead, on one line.
+	Msg string
+}
+
+// WithCheck adds a check of the decoded, valid scenario (what the chosen runtime can
+// carry out, which other packages own), whose problems Parse reports at their lines.
+func WithCheck(check func(*Scenario) []Problem) ParseOption {
+	return func(c *parseConfig) { c.checks = append(c.checks, check) }
+}
+
+// ProblemsError is the error of problems found in a scenario built in Go: each an *Error
+// without file or line, joined in order; nil for none.
+func ProblemsError(found []Problem) error {
+	p := &problems{}
+	for _, pr := range found {
+		p.addf(0, "%s", pr.Msg)
+	}
+	return p.err()
 }
 
 // Parse strictly decodes data (a scenario file named name, for messages), applies
@@ -87,6 +113,24 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 	applyDefaults(&s, func(path string) bool { return st.set[path] })
 	line := lineIn(st.lines)
 	validate(&s, p, line)
+	cfg.checkKinds(&s, p, line)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	for _, check := range cfg.checks { // on a valid scenario only: they read it as one
+		for _, pr := range check(&s) {
+			p.addf(line(pr.Path), "%s", pr.Msg)
+		}
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// checkKinds checks the faults, mechanisms and triggers of s with the registries' checks,
+// reporting each problem at the line of its parameter (or of its kind).
+func (cfg *parseConfig) checkKinds(s *Scenario, p *problems, line func(string) int) {
 	if cfg.faultCheck != nil {
 		for i, f := range s.Faults {
 			if err := cfg.faultCheck(f); err != nil {
@@ -122,10 +166,6 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 			}
 		}
 	}
-	if err := p.err(); err != nil {
-		return nil, err
-	}
-	return &s, nil
 }
 
 // checkTrigger checks the trigger at path with the registry's check, reporting a problem
@@ -239,7 +279,11 @@ func (s *Scenario) Mechanisms() []MechanismAt {
 			out = append(out, MechanismAt{path, st.Action()})
 		}
 		if st.Undo != nil && st.Undo.Kind != "" {
-			out = append(out, MechanismAt{path + ".undo", *st.Undo})
+			u := *st.Undo
+			if u.Service == "" {
+				u.Service = st.Service // what the trial runs it on
+			}
+			out = append(out, MechanismAt{path + ".undo", u})
 		}
 	}
 	return out

@@ -56,7 +56,7 @@ var capabilityText = map[Capability]string{
 	CapPause:      "pause a service",
 	CapRestart:    "restart a service",
 	CapStop:       "stop a service and leave it stopped",
-	CapRevive:     "start a killed service again (a supervisor)",
+	CapRevive:     "start a killed service again, as a supervisor does",
 	CapDisconnect: "disconnect a service from the stack's network",
 	CapDataDir:    "keep a data directory per service",
 	CapSnapshot:   "snapshot and restore a service's data",

@@ -16,6 +16,9 @@ const (
 	NeedRelease StackNeed = "release"
 	// NeedStandby: the service deploys blue-green, so its previous release stands by.
 	NeedStandby StackNeed = "standby"
+	// NeedEndpoint: Need.Var is DRILL_ENDPOINT_<SERVICE> of a service of the stack, the
+	// only variables drill sets for a hook's URL and command.
+	NeedEndpoint StackNeed = "endpoint"
 )
 
 // Need is one thing a fault, mechanism, trigger, probe or readiness check needs before
@@ -31,6 +34,8 @@ type Need struct {
 	Service string
 	// Release is the release NeedRelease asks for.
 	Release string
+	// Var is the variable NeedEndpoint asks for, as written (DRILL_ENDPOINT_BILLING).
+	Var string
 	// Param is the parameter the need comes from, for the line of a problem; empty:
 	// the kind itself.
 	Param string

@@ -1,0 +1,272 @@
+// Package preflight checks, before any stack starts, that a validated scenario asks only
+// what the chosen runtime can do and what its stack holds. Each fault, mechanism and
+// trigger states its needs (stack.Needer), so do the services' kinds and readiness
+// checks, and each runtime has a capability set: a configuration the runtime cannot
+// carry out is a usage error at the scenario's line, with what would work instead, never
+// a failed rollback found after the rollback's timeout.
+package preflight
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/rollback"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+)
+
+// Kinds are the registries that build the scenario's faults, mechanisms and triggers,
+// whose built values state their needs. A nil registry is the built-in one.
+type Kinds struct {
+	Faults     *inject.Registry
+	Mechanisms *rollback.Registry
+	Triggers   *rollback.TriggerRegistry
+}
+
+// Runtime is the runtime a run will use and what every known runtime can do.
+type Runtime struct {
+	// Name is the chosen runtime; empty checks only what no runtime can make up for
+	// (the stack's needs). A name Known lacks can do nothing.
+	Name string
+	// Known maps each known runtime's name to its capability set; Known[Name] is the
+	// chosen one's, the others are offered instead.
+	Known map[string]stack.Capabilities
+}
+
+// Check returns every problem of sc on rt, each at the key it is about with what would
+// work instead, in the scenario's order; none when the runtime and the stack can carry
+// the scenario out. sc must be valid (Parse, or Validate for one built in Go): kinds
+// that do not build are skipped, validation reports them. Parse reports the problems at
+// their lines (scenario.WithCheck), ProblemsError without.
+func Check(sc *scenario.Scenario, rt Runtime, k Kinds) []scenario.Problem {
+	if k.Faults == nil {
+		k.Faults = inject.NewRegistry()
+	}
+	if k.Mechanisms == nil {
+		k.Mechanisms = rollback.NewRegistry()
+	}
+	if k.Triggers == nil {
+		k.Triggers = rollback.NewTriggerRegistry()
+	}
+	c := &checker{sc: sc, rt: rt, seen: map[scenario.Problem]bool{}}
+	for _, it := range items(sc, k) {
+		for _, n := range it.needs {
+			c.need(it, n)
+		}
+	}
+	return c.found
+}
+
+// item is one kind of the scenario with its needs: where it is written, what to call it
+// in a message, and the service its needs are about by default.
+type item struct {
+	path    string // "faults[0]", "rollback.mechanism", "stack.services[1]"
+	what    string // "fault disconnect", "mechanism restore"
+	service string // the fault's target, the mechanism's service
+	key     string // the key naming service: "target" or "service"
+	needs   []stack.Need
+}
+
+// items lists every kind of sc that states needs.
+func items(sc *scenario.Scenario, k Kinds) []item {
+	var out []item
+	for i, f := range sc.Faults {
+		if b, err := k.Faults.Build(f); err == nil {
+			out = append(out, item{fmt.Sprintf("faults[%d]", i), "fault " + f.Kind, f.Target, "target", needsOf(b)})
+		}
+	}
+	for _, am := range sc.Mechanisms() {
+		if b, err := k.Mechanisms.Build(am.Mechanism); err == nil {
+			m := am.Mechanism
+			out = append(out, item{am.Path, "mechanism " + m.Kind, m.Service, "service", needsOf(b)})
+		}
+	}
+	triggers := []scenario.Trigger{sc.Rollback.Trigger}
+	paths := []string{"rollback.trigger"}
+	if sc.Compare != nil {
+		for i, p := range sc.Compare.Plans {
+			triggers, paths = append(triggers, p.Trigger), append(paths, fmt.Sprintf("compare.plans[%d].trigger", i))
+		}
+	}
+	for i, t := range triggers {
+		if b, err := k.Triggers.Build(t); t.Kind != "" && err == nil {
+			out = append(out, item{paths[i], "trigger " + t.Kind, "", "kind", needsOf(b)})
+		}
+	}
+	for i, svc := range sc.Stack.Services {
+		out = append(out, serviceItems(fmt.Sprintf("stack.services[%d]", i), svc)...)
+	}
+	return out
+}
+
+// needsOf is what a built kind needs: nothing unless it is a stack.Needer.
+func needsOf(kind any) []stack.Need {
+	if n, ok := kind.(stack.Needer); ok {
+		return n.Needs()
+	}
+	return nil
+}
+
+// serviceItems states what running the service needs of the runtime: its kind (fixture,
+// image, command) and its readiness check's.
+func serviceItems(path string, svc scenario.Service) []item {
+	var out []item
+	switch {
+	case svc.Image != "":
+		out = append(out, item{path + ".image", "service " + svc.Name, svc.Name, "image",
+			[]stack.Need{{Capability: stack.CapImage, Instead: "run it with command (its argv) or as a fixture"}}})
+	case len(svc.Command) > 0:
+		out = append(out, item{path + ".command", "service " + svc.Name, svc.Name, "command",
+			[]stack.Need{{Capability: stack.CapCommand, Instead: "run it from an image"}}})
+	case svc.Fixture != "":
+		out = append(out, item{path + ".fixture", "service " + svc.Name, svc.Name, "fixture",
+			[]stack.Need{{Capability: stack.CapFixture, Instead: "run it from an image or a command"}}})
+	}
+	if svc.Ready != nil && len(svc.Ready.Exec) > 0 {
+		out = append(out, item{path + ".ready.exec", "readiness check exec of " + svc.Name, svc.Name, "exec",
+			[]stack.Need{{Capability: stack.CapExec, Instead: "use a tcp, http or log readiness check"}}})
+	}
+	return out
+}
+
+// checker collects the problems of one scenario.
+type checker struct {
+	sc    *scenario.Scenario
+	rt    Runtime
+	found []scenario.Problem
+	seen  map[scenario.Problem]bool
+}
+
+// errf records a problem at path, once, prefixed with the item's path as Parse's are.
+func (c *checker) errf(it item, path, format string, args ...any) {
+	pr := scenario.Problem{Path: path, Msg: it.path + ": " + fmt.Sprintf(format, args...)}
+	if !c.seen[pr] {
+		c.seen[pr] = true
+		c.found = append(c.found, pr)
+	}
+}
+
+// need checks one need of it: the runtime's capability, then the stack's fact.
+func (c *checker) need(it item, n stack.Need) {
+	path := it.path
+	if n.Param != "" {
+		path += ".params." + n.Param
+	}
+	if n.Capability != "" && c.rt.Name != "" && !c.rt.Known[c.rt.Name].Has(n.Capability) {
+		c.errf(it, path, "%s needs a runtime that can %s (%s); on runtime %s, %s",
+			it.what, n.Capability.Describe(), c.alternatives(n.Capability), c.rt.Name, instead(n.Instead, "choose one of those"))
+	}
+	if n.Stack == "" {
+		return
+	}
+	if n.Param == "" && it.key != "kind" {
+		path += "." + it.key
+	}
+	name := or(n.Service, it.service)
+	switch n.Stack {
+	case stack.NeedService:
+		c.service(it, path, name, n)
+	case stack.NeedEndpoint:
+		c.endpoint(it, path, n)
+	default:
+		if svc := c.sc.Service(name); svc != nil {
+			c.fact(it, path, svc, n)
+		}
+	}
+}
+
+// alternatives names the known runtimes that have capability.
+func (c *checker) alternatives(capability stack.Capability) string {
+	var names []string
+	for name, cs := range c.rt.Known {
+		if cs.Has(capability) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "no known runtime can"
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+// service checks that name is a service of the stack. A name that is neither a service
+// nor a proxy was reported by validation.
+func (c *checker) service(it item, path, name string, n stack.Need) {
+	if c.sc.Service(name) != nil {
+		return
+	}
+	for _, px := range c.sc.Stack.Proxies {
+		if px.Name == name {
+			c.errf(it, path, "%s acts on a service and %q is a proxy: target its upstream service %q, or put a toxic or down fault on the proxy", it.what, name, px.Upstream)
+			return
+		}
+	}
+	if n.Param != "" {
+		c.errf(it, path, "%s: params.%s %q is not a service of the stack%s", it.what, n.Param, name, c.known())
+	}
+}
+
+// endpoint checks that n.Var is DRILL_ENDPOINT_<SERVICE> of a service of the stack.
+func (c *checker) endpoint(it item, path string, n stack.Need) {
+	for _, svc := range c.sc.Stack.Services {
+		if stack.EnvName(stack.EndpointEnvPrefix, svc.Name) == n.Var {
+			return
+		}
+	}
+	var vars []string
+	for _, svc := range c.sc.Stack.Services {
+		vars = append(vars, "$"+stack.EnvName(stack.EndpointEnvPrefix, svc.Name))
+	}
+	c.errf(it, path, "%s: params.%s names $%s, which names no service of the stack: drill sets only %s",
+		it.what, n.Param, n.Var, strings.Join(vars, ", "))
+}
+
+// fact checks a need of svc that the stack's declaration settles.
+func (c *checker) fact(it item, path string, svc *scenario.Service, n stack.Need) {
+	switch n.Stack {
+	case stack.NeedData:
+		if !svc.KeepsData() {
+			c.errf(it, path, "%s needs service %s to keep its data in its data directory, and nothing of it names ${DATA_DIR}; %s", it.what, svc.Name, instead(n.Instead, ""))
+		}
+	case stack.NeedRelease:
+		if svc.ReleaseNamed(n.Release) == nil {
+			var names []string
+			for _, r := range svc.Releases {
+				names = append(names, r.Name)
+			}
+			c.errf(it, path, "%s: service %s has no release %q (one of: %s)", it.what, svc.Name, n.Release, strings.Join(names, ", "))
+		}
+	case stack.NeedStandby:
+		if svc.Strategy != scenario.StrategyBlueGreen {
+			c.errf(it, path, "%s needs service %s to deploy blue-green (its strategy is %s), so that its previous release stands by; %s", it.what, svc.Name, or(svc.Strategy, scenario.StrategyStartFirst), instead(n.Instead, ""))
+		}
+	}
+}
+
+// known renders " (one of: a, b)" with the stack's services.
+func (c *checker) known() string {
+	names := make([]string, 0, len(c.sc.Stack.Services))
+	for _, svc := range c.sc.Stack.Services {
+		names = append(names, svc.Name)
+	}
+	return " (one of: " + strings.Join(names, ", ") + ")"
+}
+
+// instead is what to do instead: the need's own advice, else fallback.
+func instead(advice, fallback string) string {
+	if advice != "" {
+		return advice + " instead"
+	}
+	return fallback
+}
+
+// or returns a unless it is empty, else b.
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
