@@ -73,7 +73,7 @@ deps:
 
 # images builds or checks every image the reference scenarios need on docker: the
 # fixtures' and the proxy's (from bin/drill, seconds) and drill-debian:<hash>, which
-# services with a command run in (debootstrap, root, once; see README "Real stacks").
+# services with a command run in (debootstrap, root, once; see docs/real-stacks.md).
 images: build
 	$(BIN)/drill images scenarios/*.yaml
 
