@@ -80,7 +80,7 @@ type loadConfig struct{ runtime string }
 // nothing (no runtime is chosen yet).
 func ForRuntime(name string) LoadOption {
 	return func(c *loadConfig) error {
-		if _, ok := stack.BuiltinCapabilities()[name]; !ok && name != "auto" {
+		if _, ok := runtimeCapabilities()[name]; !ok && name != "auto" {
 			return fmt.Errorf("load scenario: unknown runtime %q", name)
 		}
 		if name != "auto" {
@@ -98,11 +98,15 @@ func parseOptions(opts []LoadOption) ([]scenario.ParseOption, error) {
 			return nil, err
 		}
 	}
-	rt := preflight.Runtime{Name: c.runtime, Known: stack.BuiltinCapabilities()}
+	rt := preflight.Runtime{Name: c.runtime, Known: runtimeCapabilities()}
 	return []scenario.ParseOption{checkFaults(), checkMechanism(), checkTrigger(),
 		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem { return preflight.Check(sc, rt, preflight.Kinds{}) }),
 	}, nil
 }
+
+// runtimeCapabilities is what each runtime a run can choose can do, by name: the one
+// place drill reads the runtimes' capability sets.
+func runtimeCapabilities() map[string]stack.Capabilities { return stack.BuiltinCapabilities() }
 
 // ErrUnsupported is wrapped by the error of Run and CheckRuntime when the scenario asks
 // what the chosen runtime cannot do (a disconnect fault on the process runtime) or what
@@ -129,7 +133,7 @@ func CheckRuntime(sc *Scenario, runtime string) error {
 	if sc == nil {
 		return errors.New("check runtime: nil scenario")
 	}
-	known := stack.BuiltinCapabilities()
+	known := runtimeCapabilities()
 	if _, ok := known[runtime]; !ok {
 		return fmt.Errorf("check runtime: unknown runtime %q", runtime)
 	}

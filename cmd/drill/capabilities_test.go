@@ -62,6 +62,11 @@ var _ = Describe("what a runtime or a stack cannot carry out", func() {
 			Expect(filepath.Join(dir, "out")).NotTo(BeADirectory(), "no results written")
 			Expect(took).To(BeNumerically("<", 10*time.Second))
 
+			// drill compare checks the file before anything else about it.
+			code, _, stderr, _ = drillIn(dir, "compare", "--runtime", "process", "--out", "out", "s.yaml")
+			Expect(code).To(Equal(2))
+			Expect(stderr).To(Equal(want))
+
 			// What only the runtime lacks passes where the runtime has it, and without one.
 			for _, args := range [][]string{{"validate", "--runtime", "docker", "s.yaml"}, {"validate", "s.yaml"}} {
 				code, _, stderr, _ = drillIn(dir, args...)

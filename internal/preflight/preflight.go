@@ -65,8 +65,9 @@ type item struct {
 	path    string // "faults[0]", "rollback.mechanism", "stack.services[1]"
 	what    string // "fault disconnect", "mechanism restore"
 	service string // the fault's target, the mechanism's service
-	key     string // the key naming service: "target" or "service"
+	key     string // the key naming its service: "target", "service", or none
 	needs   []stack.Need
+	params  string // what a need's Param is under: "params." (a kind's), "" (a command's)
 }
 
 // items lists every kind of sc that states needs.
@@ -74,13 +75,13 @@ func items(sc *scenario.Scenario, k Kinds) []item {
 	var out []item
 	for i, f := range sc.Faults {
 		if b, err := k.Faults.Build(f); err == nil {
-			out = append(out, item{fmt.Sprintf("faults[%d]", i), "fault " + f.Kind, f.Target, "target", needsOf(b)})
+			out = append(out, item{fmt.Sprintf("faults[%d]", i), "fault " + f.Kind, f.Target, "target", needsOf(b), "params."})
 		}
 	}
 	for _, am := range sc.Mechanisms() {
 		if b, err := k.Mechanisms.Build(am.Mechanism); err == nil {
 			m := am.Mechanism
-			out = append(out, item{am.Path, "mechanism " + m.Kind, m.Service, "service", needsOf(b)})
+			out = append(out, item{am.Path, "mechanism " + m.Kind, m.Service, "service", needsOf(b), "params."})
 		}
 	}
 	triggers := []scenario.Trigger{sc.Rollback.Trigger}
@@ -92,11 +93,25 @@ func items(sc *scenario.Scenario, k Kinds) []item {
 	}
 	for i, t := range triggers {
 		if b, err := k.Triggers.Build(t); t.Kind != "" && err == nil {
-			out = append(out, item{paths[i], "trigger " + t.Kind, "", "kind", needsOf(b)})
+			out = append(out, item{paths[i], "trigger " + t.Kind, "", "", needsOf(b), "params."})
 		}
 	}
 	for i, svc := range sc.Stack.Services {
 		out = append(out, serviceItems(fmt.Sprintf("stack.services[%d]", i), svc)...)
+	}
+	return append(out, commandItems(sc)...)
+}
+
+// commandItems states what the commands drill runs on its host need: the exec probe's
+// and the verify checks' DRILL_ENDPOINT_<SERVICE> name services of the stack (a name
+// that is not set would fail the probe or the check, judged as the rollback's failure).
+func commandItems(sc *scenario.Scenario) []item {
+	var out []item
+	if e := sc.Probes.Exec; e != nil {
+		out = append(out, item{"probes.exec", "probe exec", "", "", stack.EndpointNeeds("command", e.Command), ""})
+	}
+	for i, c := range sc.Verify.Checks {
+		out = append(out, item{fmt.Sprintf("verify.checks[%d]", i), "check " + c.Name, "", "", stack.EndpointNeeds("command", c.Command), ""})
 	}
 	return out
 }
@@ -115,18 +130,18 @@ func serviceItems(path string, svc scenario.Service) []item {
 	var out []item
 	switch {
 	case svc.Image != "":
-		out = append(out, item{path + ".image", "service " + svc.Name, svc.Name, "image",
-			[]stack.Need{{Capability: stack.CapImage, Instead: "run it with command (its argv) or as a fixture"}}})
+		out = append(out, item{path + ".image", "service " + svc.Name, svc.Name, "",
+			[]stack.Need{{Capability: stack.CapImage, Instead: "run it with command (its argv) or as a fixture"}}, ""})
 	case len(svc.Command) > 0:
-		out = append(out, item{path + ".command", "service " + svc.Name, svc.Name, "command",
-			[]stack.Need{{Capability: stack.CapCommand, Instead: "run it from an image"}}})
+		out = append(out, item{path + ".command", "service " + svc.Name, svc.Name, "",
+			[]stack.Need{{Capability: stack.CapCommand, Instead: "run it from an image"}}, ""})
 	case svc.Fixture != "":
-		out = append(out, item{path + ".fixture", "service " + svc.Name, svc.Name, "fixture",
-			[]stack.Need{{Capability: stack.CapFixture, Instead: "run it from an image or a command"}}})
+		out = append(out, item{path + ".fixture", "service " + svc.Name, svc.Name, "",
+			[]stack.Need{{Capability: stack.CapFixture, Instead: "run it from an image or a command"}}, ""})
 	}
 	if svc.Ready != nil && len(svc.Ready.Exec) > 0 {
-		out = append(out, item{path + ".ready.exec", "readiness check exec of " + svc.Name, svc.Name, "exec",
-			[]stack.Need{{Capability: stack.CapExec, Instead: "use a tcp, http or log readiness check"}}})
+		out = append(out, item{path + ".ready.exec", "readiness check exec of " + svc.Name, svc.Name, "",
+			[]stack.Need{{Capability: stack.CapExec, Instead: "use a tcp, http or log readiness check"}}, ""})
 	}
 	return out
 }
@@ -152,7 +167,7 @@ func (c *checker) errf(it item, path, format string, args ...any) {
 func (c *checker) need(it item, n stack.Need) {
 	path := it.path
 	if n.Param != "" {
-		path += ".params." + n.Param
+		path += "." + it.params + n.Param
 	}
 	if n.Capability != "" && c.rt.Name != "" && !c.rt.Known[c.rt.Name].Has(n.Capability) {
 		c.errf(it, path, "%s needs a runtime that can %s (%s); on runtime %s, %s",
@@ -161,7 +176,7 @@ func (c *checker) need(it item, n stack.Need) {
 	if n.Stack == "" {
 		return
 	}
-	if n.Param == "" && it.key != "kind" {
+	if n.Param == "" && it.key != "" {
 		path += "." + it.key
 	}
 	name := or(n.Service, it.service)
@@ -205,7 +220,7 @@ func (c *checker) service(it item, path, name string, n stack.Need) {
 		}
 	}
 	if n.Param != "" {
-		c.errf(it, path, "%s: params.%s %q is not a service of the stack%s", it.what, n.Param, name, c.known())
+		c.errf(it, path, "%s: %s%s %q is not a service of the stack%s", it.what, it.params, n.Param, name, c.known())
 	}
 }
 
@@ -220,8 +235,8 @@ func (c *checker) endpoint(it item, path string, n stack.Need) {
 	for _, svc := range c.sc.Stack.Services {
 		vars = append(vars, "$"+stack.EnvName(stack.EndpointEnvPrefix, svc.Name))
 	}
-	c.errf(it, path, "%s: params.%s names $%s, which names no service of the stack: drill sets only %s",
-		it.what, n.Param, n.Var, strings.Join(vars, ", "))
+	c.errf(it, path, "%s: %s%s names $%s, which names no service of the stack: drill sets only %s",
+		it.what, it.params, n.Param, n.Var, strings.Join(vars, ", "))
 }
 
 // fact checks a need of svc that the stack's declaration settles.

@@ -90,6 +90,17 @@ var _ = Describe("the capability check", func() {
 		Expect(check(strings.ReplaceAll(doc, "BILLING", "LEDGER"), "process")).To(BeEmpty())
 	})
 
+	It("refuses a DRILL_ENDPOINT_ naming no service in a hook command, an exec probe or a verify check", func() {
+		doc := edit(badRelease(), redeploy, "  mechanism: {kind: hook, service: ledger, params: {command: [sh, -c, 'curl -X POST $DRILL_ENDPOINT_CD/undo']}}\n")
+		doc = edit(doc, "  http: {service: ledger, path: /healthz}\n", "  exec: {command: [sh, -c, 'curl -f $DRILL_ENDPOINT_LEDGR/healthz']}\n")
+		doc = edit(doc, "verify: {final_read: true}", "verify:\n  final_read: true\n  checks: [{name: sum, command: [sh, -c, 'test -n \"$DRILL_ENDPOINT_LEDGER$DRILL_ENDPOINT_BANK\"']}]")
+		Expect(check(doc, "")).To(Equal([]string{
+			"t.yaml:" + itoa(lineOf(doc, "exec: {command")) + ": probes.exec: probe exec: command names $DRILL_ENDPOINT_LEDGR, which names no service of the stack: drill sets only $DRILL_ENDPOINT_LEDGER",
+			"t.yaml:" + itoa(lineOf(doc, "kind: hook")) + ": rollback.mechanism: mechanism hook: params.command names $DRILL_ENDPOINT_CD, which names no service of the stack: drill sets only $DRILL_ENDPOINT_LEDGER",
+			"t.yaml:" + itoa(lineOf(doc, "checks: [")) + ": verify.checks[0]: check sum: command names $DRILL_ENDPOINT_BANK, which names no service of the stack: drill sets only $DRILL_ENDPOINT_LEDGER",
+		}))
+	})
+
 	It("refuses a service fault aimed at a proxy, and names its upstream", func() {
 		doc := edit(badRelease(), "stack:\n  services:\n", "stack:\n  proxies: [{name: ledger-in, upstream: ledger}]\n  services:\n")
 		doc = edit(doc, "warmup: 500ms\n", "warmup: 500ms\nfaults:\n  - {kind: stop, target: ledger-in, at: 1s, for: 1s}\n")

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -213,16 +212,9 @@ func (h Hook) Needs() []stack.Need {
 		needs = append(needs, stack.Need{Stack: stack.NeedEndpoint, Var: name, Param: "url"})
 		return ""
 	})
-	for _, arg := range h.Command {
-		for _, name := range endpointVarRE.FindAllString(arg, -1) {
-			needs = append(needs, stack.Need{Stack: stack.NeedEndpoint, Var: name, Param: "command"})
-		}
-	}
+	needs = append(needs, stack.EndpointNeeds("command", h.Command)...)
 	if h.WaitService != "" {
 		needs = append(needs, stack.Need{Stack: stack.NeedService, Service: h.WaitService, Param: "wait_service"})
 	}
 	return needs
 }
-
-// endpointVarRE matches the DRILL_ENDPOINT_<SERVICE> variables a command names.
-var endpointVarRE = regexp.MustCompile(stack.EndpointEnvPrefix + `[A-Za-z0-9_]+`)

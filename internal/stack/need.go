@@ -1,5 +1,7 @@
 package stack
 
+import "regexp"
+
 // StackNeed is a fact a kind needs of the scenario's stack, which no runtime can make
 // up for: a service that exists, data kept in its data directory, a release to go back
 // to, a previous release left standing by.
@@ -50,4 +52,19 @@ type Need struct {
 type Needer interface {
 	// Needs lists what the kind needs, each need once.
 	Needs() []Need
+}
+
+// endpointVarRE matches the DRILL_ENDPOINT_<SERVICE> variables a command names.
+var endpointVarRE = regexp.MustCompile(EndpointEnvPrefix + `[A-Za-z0-9_]+`)
+
+// EndpointNeeds are the NeedEndpoint needs of a command (a hook's, an exec probe's, a
+// check's): every DRILL_ENDPOINT_<SERVICE> it names, from param.
+func EndpointNeeds(param string, argv []string) []Need {
+	var needs []Need
+	for _, arg := range argv {
+		for _, name := range endpointVarRE.FindAllString(arg, -1) {
+			needs = append(needs, Need{Stack: NeedEndpoint, Var: name, Param: param})
+		}
+	}
+	return needs
 }
