@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -41,7 +42,7 @@ const (
 	AnchorRollbackEnd Anchor = "rollback end"
 	// AnchorRecovered: t_recovered.
 	AnchorRecovered Anchor = "t_recovered"
-	// AnchorEnd: the end of the trial.
+	// AnchorEnd: the end of the trial (its run, for a revert: before the checks).
 	AnchorEnd Anchor = "trial end"
 	// AnchorControl: a step of the control trials only.
 	AnchorControl Anchor = "control trials"
@@ -141,15 +142,26 @@ func (p Plan) Of(phase string) (steps []Step, index []int) {
 	return steps, index
 }
 
-// ForControl returns the plan of a control trial: the steps that run in one.
+// ForControl returns the plan of a control trial: the steps that run in one, the
+// control's watch (listed last in the whole plan, as a note) where it happens: once the
+// change is made, before the checks after it.
 func (p Plan) ForControl() Plan {
 	out := p
 	out.Steps = nil
+	var watch []Step
 	for _, st := range p.Steps {
-		if st.Control {
+		switch {
+		case st.Anchor == AnchorControl:
+			watch = append(watch, st)
+		case st.Control:
 			out.Steps = append(out.Steps, st)
 		}
 	}
+	at := slices.IndexFunc(out.Steps, func(st Step) bool { return st.Phase == PhaseVerify })
+	if at < 0 {
+		at = len(out.Steps)
+	}
+	out.Steps = slices.Insert(out.Steps, at, watch...)
 	return out
 }
 
@@ -186,6 +198,7 @@ func (s *Scenario) Plan(opts ...PlanOption) Plan {
 	p.add(faults.fromRollback...)
 	p.rollback()
 	p.recover()
+	p.untilEnd(faults)
 	p.verify()
 	p.add(p.step(PhaseReset, AnchorEnd, "end of trial", "stop and remove every service, proxy and network of the trial"))
 	p.pl.Steps[len(p.pl.Steps)-1].Control = true

@@ -73,7 +73,8 @@ func (p *planner) change() {
 	if !s.MultiStep() {
 		if len(changeSteps) == 1 {
 			st := p.static(PhaseChange, p.step("", "", "", "%s; t_live = when traffic moves to it (the impact is looked for from there)", s.describeStep(changeSteps[0])))
-			st.Change, st.Control = 0, true
+			// A control trial deploys the good release instead, or nothing (release: none).
+			st.Change, st.Control = 0, s.Control == nil || s.Control.Release != ControlNone
 			p.changeAt[0] = len(p.pl.Steps)
 			p.add(st)
 		}

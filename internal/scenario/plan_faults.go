@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"time"
 )
@@ -28,6 +29,13 @@ func (p *planner) lasts(f Fault) Lasts {
 		return LastsUntilEnd
 	}
 	return LastsUntilRollback
+}
+
+// SkippedOnceRolledBack reports whether the fault step is not applied at all when it
+// comes due after the rollback started: one counted from t_fault without a for (it would
+// last until the rollback or past it, so the span it was meant for is over).
+func (s Step) SkippedOnceRolledBack() bool {
+	return s.Phase == PhaseFault && s.Anchor == AnchorFault && s.Lasts != LastsFor
 }
 
 // faults schedules every fault: its application at its offset from t_fault (or from
@@ -89,6 +97,23 @@ func (p *planner) untilRollback(fs faultSteps) {
 		st := p.step(PhaseRevert, AnchorTrigger, "t_trigger", "revert %s on %s (it lasts until the rollback)", f.Kind, f.Target)
 		st.Fault = i
 		p.add(st)
+	}
+}
+
+// untilEnd reverts, when the trial's run ends (after the recovery, before the checks),
+// the faults that last until then, in the order the plan lists them.
+func (p *planner) untilEnd(fs faultSteps) {
+	for _, st := range append(slices.Clone(fs.timed), fs.fromRollback...) {
+		if st.Phase != PhaseFault || st.Lasts != LastsUntilEnd {
+			continue
+		}
+		f := p.s.Faults[st.Fault]
+		rv := p.step(PhaseRevert, AnchorEnd, "after t_recovered", "revert %s on %s when the trial's run ends, before the checks (it lasts until then)", f.Kind, f.Target)
+		if p.lasting(f) {
+			rv.Description = fmt.Sprintf("revert %s on %s when the trial's run ends, before the checks: disarm what it left armed (it starts nothing)", f.Kind, f.Target)
+		}
+		rv.Fault = st.Fault
+		p.add(rv)
 	}
 }
 

@@ -131,27 +131,28 @@ func (t *run) changeSteps() []scenario.ChangeStep {
 	return steps
 }
 
-// deployChange starts the change's steps in the background, one after another, and
+// deployChange starts the plan's change steps in the background, one after another, and
 // returns at once. Each step's own steps go on the timeline; the first switch to a new
 // release is t_live, and a recreate's gap (old told to stop → new live) is the change's
 // own downtime. A step that fails (after the attempts an idempotent step may make) ends
 // the change: the steps after it never run.
-func (t *run) deployChange(ctx context.Context, st stack.Stack, actions map[int]rollback.Mechanism) *changeDeploy {
+func (t *run) deployChange(ctx context.Context, st stack.Stack, pl scenario.Plan, actions map[int]rollback.Mechanism) *changeDeploy {
 	dctx, cancel := context.WithCancel(ctx)
+	planned, _ := pl.Of(scenario.PhaseChange)
 	steps := t.changeSteps()
-	c := &changeDeploy{finished: make(chan struct{}), cancel: cancel, steps: make([]stepState, len(steps))}
+	c := &changeDeploy{finished: make(chan struct{}), cancel: cancel, steps: make([]stepState, len(t.sc.ChangeSteps()))}
 	c.done = c.finished
-	if len(steps) == 0 {
+	if len(planned) == 0 {
 		close(c.finished)
 		return c
 	}
 	go func() {
 		defer close(c.finished)
-		for i, step := range steps {
-			if dctx.Err() != nil {
+		for _, ps := range planned {
+			if dctx.Err() != nil || ps.Change >= len(steps) {
 				return
 			}
-			if err := t.changeStep(dctx, st, c, i, step, actions[i]); err != nil {
+			if err := t.changeStep(dctx, st, c, ps.Change, steps[ps.Change], actions[ps.Change]); err != nil {
 				if dctx.Err() == nil {
 					t.event(EventChangeFailed, err.Error())
 				}

@@ -14,15 +14,21 @@ import (
 	"github.com/drillhq/drill/internal/stack"
 )
 
-// faults applies a scenario's faults on schedule and reverts every one of them: at the
-// end of its duration, when the rollback starts (a fault that lasts "until the
-// rollback"), and in any case when the trial ends, however it ends.
+// faults applies the plan's faults on schedule and reverts every one of them as the
+// plan says (scenario.Lasts): at the end of its duration, when the rollback starts (a
+// fault that lasts "until the rollback"), and in any case when the trial ends, however
+// it ends.
 type faults struct {
 	t       *run
 	st      stack.Stack
 	runtime string
-	specs   []scenario.Fault
-	built   []inject.Fault
+	// steps are the plan's fault steps, in the plan's order; specs, built and after are
+	// by the same index: the scenario's fault, built, and for a fault reverted after its
+	// for, how long after its application the plan's revert step comes.
+	steps []scenario.Step
+	specs []scenario.Fault
+	built []inject.Fault
+	after []time.Duration
 
 	mu      sync.Mutex
 	reverts map[int]inject.Revert
@@ -34,41 +40,50 @@ type faults struct {
 	stop       chan struct{}
 }
 
-func newFaults(t *run, st stack.Stack, runtime string, specs []scenario.Fault) (*faults, error) {
-	reg := inject.NewRegistry()
-	f := &faults{t: t, st: st, runtime: runtime, specs: specs, reverts: map[int]inject.Revert{}, stop: make(chan struct{})}
-	for i, spec := range specs {
-		b, err := reg.Build(spec)
+// newFaults builds the faults of the plan's fault steps with the given kinds.
+func newFaults(t *run, st stack.Stack, runtime string, kinds *inject.Registry, pl scenario.Plan) (*faults, error) {
+	steps, at := pl.Of(scenario.PhaseFault)
+	reverts, _ := pl.Of(scenario.PhaseRevert)
+	f := &faults{t: t, st: st, runtime: runtime, steps: steps, after: make([]time.Duration, len(steps)),
+		reverts: map[int]inject.Revert{}, stop: make(chan struct{})}
+	for k, step := range steps {
+		spec := t.sc.Faults[step.Fault]
+		b, err := kinds.Build(spec)
 		if err != nil {
-			return nil, fmt.Errorf("faults[%d]: %w", i, err)
+			return nil, fmt.Errorf("faults[%d]: %w", step.Fault, err)
 		}
-		f.built = append(f.built, b)
+		f.specs, f.built = append(f.specs, spec), append(f.built, b)
+		for _, rv := range reverts {
+			if rv.Undoes == at[k] && step.Lasts == scenario.LastsFor {
+				f.after[k] = rv.At - step.At
+			}
+		}
 	}
 	return f, nil
 }
 
-// start schedules every fault that counts from the change relative to now (t_fault).
+// start schedules every fault that counts from t_fault relative to now (t_fault).
 func (f *faults) start(ctx context.Context) {
-	f.schedule(ctx, false)
+	f.schedule(ctx, scenario.AnchorFault)
 }
 
-// schedule starts the faults counting from the rollback (rollback) or from the change.
-func (f *faults) schedule(ctx context.Context, rollback bool) {
-	for i, spec := range f.specs {
-		if (spec.From == scenario.FromRollback) == rollback {
+// schedule starts the faults that count from anchor (t_fault or t_trigger).
+func (f *faults) schedule(ctx context.Context, anchor scenario.Anchor) {
+	for k, step := range f.steps {
+		if step.Anchor == anchor {
 			f.wg.Add(1)
-			go f.run(ctx, i)
+			go f.run(ctx, k)
 		}
 	}
 }
 
 func (f *faults) run(ctx context.Context, i int) {
 	defer f.wg.Done()
-	spec := f.specs[i]
-	if !f.sleep(ctx, spec.At.D()) {
+	spec, step := f.specs[i], f.steps[i]
+	if !f.sleep(ctx, step.At) {
 		return
 	}
-	if f.missed(spec) {
+	if f.missed(step) {
 		f.t.event(EventFaultSkipped, spec.Kind+" "+spec.Target+": due after the rollback started, and it lasts only until then")
 		return
 	}
@@ -91,12 +106,7 @@ func (f *faults) run(ctx context.Context, i int) {
 	f.mu.Lock()
 	f.reverts[i] = revert
 	late := f.rolledBack
-	// A lasting fault (a kill) is not undone when the rollback starts: what brings the
-	// service back is the rollback itself, or the supervisor the fault declares. One
-	// applied from the rollback on lasts until the trial ends.
-	l, lasting := f.built[i].(inject.Lasting)
-	lasting = lasting && l.LastsPastRollback()
-	untilRB := spec.For == 0 && !lasting && spec.From != scenario.FromRollback
+	untilRB := step.Lasts == scenario.LastsUntilRollback
 	if untilRB {
 		f.untilRB = append(f.untilRB, i)
 	}
@@ -106,7 +116,7 @@ func (f *faults) run(ctx context.Context, i int) {
 		f.revert(ctx, i)
 		return
 	}
-	if spec.For > 0 && f.sleep(ctx, spec.For.D()) {
+	if step.Lasts == scenario.LastsFor && f.sleep(ctx, f.after[i]) {
 		f.revert(ctx, i)
 	}
 }
@@ -140,12 +150,12 @@ func (f *faults) revert(ctx context.Context, i int) {
 	f.t.event(EventFaultReverted, f.specs[i].Kind+" "+f.specs[i].Target)
 }
 
-// missed reports whether a fault lasting until the rollback came due after the rollback
-// started: its whole span is over, so it is not applied at all.
-func (f *faults) missed(spec scenario.Fault) bool {
+// missed reports whether a fault came due after the rollback started and the plan says
+// it is then not applied at all (scenario.Step.SkippedOnceRolledBack).
+func (f *faults) missed(step scenario.Step) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.rolledBack && spec.For == 0 && spec.From != scenario.FromRollback
+	return f.rolledBack && step.SkippedOnceRolledBack()
 }
 
 // atRollback reverts the faults that last until the rollback (in reverse order of
@@ -158,7 +168,7 @@ func (f *faults) atRollback(ctx context.Context) {
 	for k := len(ids) - 1; k >= 0; k-- {
 		f.revert(ctx, ids[k])
 	}
-	f.schedule(ctx, true)
+	f.schedule(ctx, scenario.AnchorTrigger)
 }
 
 // close stops the schedule and reverts whatever is still applied, even after ctx ended.

@@ -11,33 +11,38 @@ import (
 	"github.com/drillhq/drill/internal/stack"
 )
 
-// rollbackPlan is what the trial runs of the scenario's plan: the rollback's steps
-// (scenario.RollbackSteps, the list `drill plan` prints) built into mechanisms, and the
-// change's actions (scenario.ChangeSteps that are not deploys). One list for both, so
-// what the plan says is what the trial does, in that order.
+// rollbackPlan is what the trial runs of the plan's rollback and change steps: the
+// rollback's steps (the plan's PhaseRollback steps, scenario.RollbackSteps) built into
+// mechanisms, and the change's actions (its PhaseChange steps that are not deploys).
+// What the plan says is what the trial does, in that order.
 type rollbackPlan struct {
 	sc     *scenario.Scenario
 	change []scenario.ChangeStep
 	steps  []scenario.RollbackStep
 	mechs  []rollback.Mechanism
-	// actions are the change steps run through a mechanism, by their index.
+	// actions are the change steps run through a mechanism, by their index in change.
 	actions map[int]rollback.Mechanism
 	// previous is the release each step's service ran before t_fault.
 	previous []string
 }
 
-// newRollbackPlan builds every mechanism of the scenario's change and rollback.
-func newRollbackPlan(sc *scenario.Scenario) (*rollbackPlan, error) {
+// newRollbackPlan builds every mechanism of the plan's change and rollback steps.
+func newRollbackPlan(sc *scenario.Scenario, pl scenario.Plan) (*rollbackPlan, error) {
 	reg := rollback.NewRegistry()
-	p := &rollbackPlan{sc: sc, change: sc.ChangeSteps(), steps: sc.RollbackSteps(), actions: map[int]rollback.Mechanism{}}
-	for _, rs := range p.steps {
+	p := &rollbackPlan{sc: sc, change: sc.ChangeSteps(), actions: map[int]rollback.Mechanism{}}
+	all := sc.RollbackSteps()
+	rbSteps, _ := pl.Of(scenario.PhaseRollback)
+	for _, ps := range rbSteps {
+		rs := all[ps.Rollback]
 		m, err := reg.Build(rs.Mechanism)
 		if err != nil {
 			return nil, fmt.Errorf("build rollback step %s: %w", rs.Name, err)
 		}
-		p.mechs = append(p.mechs, m)
+		p.steps, p.mechs = append(p.steps, rs), append(p.mechs, m)
 	}
-	for i, cs := range p.change {
+	changeSteps, _ := pl.Of(scenario.PhaseChange)
+	for _, ps := range changeSteps {
+		cs := p.change[ps.Change]
 		if cs.Kind == scenario.StepDeploy {
 			continue
 		}
@@ -45,7 +50,7 @@ func newRollbackPlan(sc *scenario.Scenario) (*rollbackPlan, error) {
 		if err != nil {
 			return nil, fmt.Errorf("build change step %s: %w", cs.Name, err)
 		}
-		p.actions[i] = m
+		p.actions[ps.Change] = m
 	}
 	return p, nil
 }
