@@ -3,7 +3,6 @@ package trial_test
 import (
 	"context"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -27,17 +26,18 @@ func loadMultiStep() *scenario.Scenario {
 	return sc
 }
 
-// stepNames lists the names the plan's change and rollback steps give ("step 2/3 deploy: ...").
+// planStepNames lists the change and rollback steps of the plan, by the names of the
+// scenario's steps they run, as "change NAME" and "rollback NAME".
 func planStepNames(sc *scenario.Scenario) []string {
-	re := regexp.MustCompile(`^step \d+/\d+ ([^:]+):`)
+	changeSteps, rbSteps := sc.ChangeSteps(), sc.RollbackSteps()
 	var out []string
 	for _, st := range sc.Plan().Steps {
-		if st.Phase != scenario.PhaseChange && st.Phase != scenario.PhaseRollback {
-			continue
+		switch st.Phase {
+		case scenario.PhaseChange:
+			out = append(out, st.Phase+" "+changeSteps[st.Change].Name)
+		case scenario.PhaseRollback:
+			out = append(out, st.Phase+" "+rbSteps[st.Rollback].Name)
 		}
-		m := re.FindStringSubmatch(st.Description)
-		Expect(m).NotTo(BeNil(), "plan step %q names its step", st.Description)
-		out = append(out, st.Phase+" "+m[1])
 	}
 	return out
 }

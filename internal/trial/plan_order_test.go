@@ -30,38 +30,16 @@ var _ = Describe("what drill plan prints", func() {
 	It("is the order in which the trial's events happen", func() {
 		sc, err := scenario.Parse("plan-order.yaml", []byte(planOrderYAML))
 		Expect(err).NotTo(HaveOccurred())
-		// The plan's steps from the change to the rollback, as the events they become.
-		var want []string
-		for _, st := range sc.Plan().Steps {
-			switch st.Phase {
-			case scenario.PhaseChange:
-				want = append(want, trial.EventFault)
-			case scenario.PhaseFault:
-				want = append(want, trial.EventFaultApplied)
-			case scenario.PhaseRevert:
-				want = append(want, trial.EventFaultReverted)
-			case scenario.PhaseTrigger:
-				want = append(want, trial.EventDetect, trial.EventRollbackStart)
-			case scenario.PhaseRollback:
-				want = append(want, trial.EventRollbackEnd)
-			}
-		}
+		pl := sc.Plan()
 		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, 1, 1)
 		Expect(res.Error).To(BeEmpty())
 		Expect(res.Outcome).To(Equal(trial.Recovered))
-		var got []string
-		for _, e := range res.Events {
-			switch e.Name {
-			case trial.EventFault, trial.EventFaultApplied, trial.EventFaultReverted, trial.EventDetect,
-				trial.EventRollbackStart, trial.EventRollbackEnd:
-				got = append(got, e.Name)
-			}
-		}
-		// The fault counting from the rollback is applied 10ms after it starts, while the
-		// redeploy (which takes longer) runs: after rollback_end in the plan's listing,
-		// before it on the clock. Compare up to the rollback's end and check it apart.
-		Expect(got[:len(want)-2]).To(Equal(want[:len(want)-2]), "plan %v\nevents %v", want, got)
-		Expect(got).To(ContainElement(trial.EventRollbackEnd))
+		// Every step from the setup to the checks, in the plan's order, the fault counting
+		// from the rollback included: applied 10ms after the rollback starts, while the
+		// redeploy (which takes longer) runs, it is listed before the rollback's step ends.
+		want := expectedMarks(sc, pl, res)
+		Expect(want).To(ContainElement(mark{scenario.PhaseFault, "latency ledger"}))
+		Expect(eventMarks(sc, res)).To(Equal(want), "events: %v", res.Events)
 		var rbStart, applied time.Duration
 		for _, e := range res.Events {
 			switch {
