@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // planner builds a Plan, one part of the trial after the other.
@@ -21,9 +22,16 @@ func (p *planner) step(phase string, anchor Anchor, when, format string, args ..
 		Description: fmt.Sprintf(format, args...)}
 }
 
-// static returns a step at offset d from t_fault.
-func (p *planner) static(phase string, st Step) Step {
-	st.Phase, st.Anchor, st.Static, st.When = phase, AnchorFault, true, ""
+// static makes st a step at its offset At from t_fault, known before the trial runs.
+func static(st Step) Step {
+	st.Anchor, st.Static, st.When = AnchorFault, true, ""
+	return st
+}
+
+// at returns a step of phase at offset d from t_fault.
+func (p *planner) at(phase string, d time.Duration, format string, args ...any) Step {
+	st := static(p.step(phase, AnchorFault, "", format, args...))
+	st.At = d
 	return st
 }
 
@@ -60,9 +68,9 @@ func (p *planner) warmup() {
 	if s.Settle > 0 {
 		settle = fmt.Sprintf(" (probes of its first %s not judged: settle)", s.Settle)
 	}
-	st := p.static(PhaseWarmup, p.step("", "", "", "start %s, and probes every %s (timeout %s): %s; steady state must hold for %s%s",
-		workloadText(s.Workload), pr.Interval, pr.Timeout, probeText(pr), s.Warmup, settle))
-	st.At, st.Control = -s.Warmup.D(), true
+	st := p.at(PhaseWarmup, -s.Warmup.D(), "start %s, and probes every %s (timeout %s): %s; steady state must hold for %s%s",
+		workloadText(s.Workload), pr.Interval, pr.Timeout, probeText(pr), s.Warmup, settle)
+	st.Control = true
 	p.add(st)
 }
 
@@ -72,7 +80,7 @@ func (p *planner) change() {
 	changeSteps := s.ChangeSteps()
 	if !s.MultiStep() {
 		if len(changeSteps) == 1 {
-			st := p.static(PhaseChange, p.step("", "", "", "%s; t_live = when traffic moves to it (the impact is looked for from there)", s.describeStep(changeSteps[0])))
+			st := p.at(PhaseChange, 0, "%s; t_live = when traffic moves to it (the impact is looked for from there)", s.describeStep(changeSteps[0]))
 			// A control trial deploys the good release instead, or nothing (release: none).
 			st.Change, st.Control = 0, s.Control == nil || s.Control.Release != ControlNone
 			p.changeAt[0] = len(p.pl.Steps)
@@ -84,7 +92,7 @@ func (p *planner) change() {
 		st := p.step(PhaseChange, AnchorPrevious, "after "+stepName(changeSteps, i-1), "step %d/%d %s: %s%s",
 			i+1, len(changeSteps), c.Name, s.describeStep(c), retryText(c.Idempotent, c.Retries))
 		if i == 0 {
-			st = p.static(PhaseChange, st)
+			st = static(st)
 			st.Description += "; the steps run one after another, a failed step ends the change (the steps after it never run)"
 		}
 		if c.Kind == StepDeploy {
@@ -99,8 +107,8 @@ func (p *planner) change() {
 // watch arms the trigger at t_fault.
 func (p *planner) watch() {
 	t := p.s.Rollback.Trigger
-	st := p.static(PhaseWatch, p.step("", "", "", "%s trigger watches the probes: fires when %q holds over the last %s (at least %d probes) for %d evaluation(s) in a row",
-		t.Kind, t.Condition, t.Window, t.MinSamples, t.FailureLimit))
+	st := p.at(PhaseWatch, 0, "%s trigger watches the probes: fires when %q holds over the last %s (at least %d probes) for %d evaluation(s) in a row",
+		t.Kind, t.Condition, t.Window, t.MinSamples, t.FailureLimit)
 	st.Control = true
 	p.add(st)
 }
