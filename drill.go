@@ -18,10 +18,10 @@
 //
 // # Runtimes
 //
-// Trials run on a runtime: "docker" (services in containers built locally FROM scratch,
-// Toxiproxy in a container on the stack's network) or "process" (services as local
-// processes on 127.0.0.1, Toxiproxy embedded). "auto" picks docker when an engine
-// answers. drill's demo fixture and its proxy server ship inside the drill binary; a
+// Trials run on a runtime: docker (services in containers built locally FROM scratch,
+// Toxiproxy in a container on the stack's network) or process (services as local
+// processes on 127.0.0.1, Toxiproxy embedded), as registered in internal/runtimes;
+// "auto" picks the first available: docker when an engine answers, else process. drill's demo fixture and its proxy server ship inside the drill binary; a
 // program that is not drill (a test binary) runs them from a drill binary found in
 // $DRILL_FIXTURE_DIR, which drilltest.BuildDrill prepares.
 //
@@ -43,6 +43,7 @@ import (
 	"github.com/drillhq/drill/internal/preflight"
 	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/runner"
+	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/trial"
@@ -80,10 +81,10 @@ type loadConfig struct{ runtime string }
 // nothing (no runtime is chosen yet).
 func ForRuntime(name string) LoadOption {
 	return func(c *loadConfig) error {
-		if _, ok := runtimeCapabilities()[name]; !ok && name != "auto" {
+		if !runtimes.Default().Valid(name) {
 			return fmt.Errorf("load scenario: unknown runtime %q", name)
 		}
-		if name != "auto" {
+		if name != stack.Auto {
 			c.runtime = name
 		}
 		return nil
@@ -106,7 +107,7 @@ func parseOptions(opts []LoadOption) ([]scenario.ParseOption, error) {
 
 // runtimeCapabilities is what each runtime a run can choose can do, by name: the one
 // place drill reads the runtimes' capability sets.
-func runtimeCapabilities() map[string]stack.Capabilities { return stack.BuiltinCapabilities() }
+func runtimeCapabilities() map[string]stack.Capabilities { return runtimes.Default().Capabilities() }
 
 // ErrUnsupported is wrapped by the error of Run and CheckRuntime when the scenario asks
 // what the chosen runtime cannot do (a disconnect fault on the process runtime) or what
@@ -248,7 +249,7 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("run drill: %w", err)
 	}
-	rt, notes, err := stack.Select(ctx, o.runtime)
+	rt, notes, err := runtimes.Default().Select(ctx, o.runtime)
 	for _, n := range notes {
 		_, _ = io.WriteString(o.log, n+"\n")
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/drillhq/drill/internal/runner"
+	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/scenario"
 )
 
@@ -53,16 +54,16 @@ func WithSeed(seed int64) Option {
 	return func(o *options) error { o.seed = seed; return nil }
 }
 
-// WithRuntime picks "auto" (the default: docker where an engine answers, else
-// process), "docker" or "process".
+// WithRuntime picks the runtime by name: "auto" (the default: the first available of the
+// registered runtimes, docker where an engine answers, else process) or a registered
+// runtime's name (internal/runtimes lists them).
 func WithRuntime(name string) Option {
 	return func(o *options) error {
-		switch name {
-		case "auto", "docker", "process":
-			o.runtime = name
-			return nil
+		if reg := runtimes.Default(); !reg.Valid(name) {
+			return fmt.Errorf("with runtime %q: unknown runtime (%s)", name, reg.Choices())
 		}
-		return fmt.Errorf("with runtime %q: unknown runtime (auto, docker or process)", name)
+		o.runtime = name
+		return nil
 	}
 }
 

@@ -128,7 +128,7 @@ type Event struct {
 type Result struct {
 	Scenario string
 	RunID    string
-	// Runtime is the runtime the trials ran on: "docker" or "process".
+	// Runtime is the name of the runtime the trials ran on (docker, process).
 	Runtime string
 	// Seed is the seed every random choice derived from: run again with it to repeat.
 	Seed              int64

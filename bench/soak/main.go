@@ -23,7 +23,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	tclog "github.com/testcontainers/testcontainers-go/log"
 
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/runtimes"
 )
 
 func main() {
@@ -42,20 +42,20 @@ type config struct {
 
 func run() int {
 	var cfg config
-	var runtimes string
+	var rtNames string
 	flag.StringVar(&cfg.drill, "drill", "bin/drill", "drill binary to interrupt (make build)")
 	flag.StringVar(&cfg.scenario, "scenario", "scenarios/bad-release.yaml", "scenario every run runs")
 	flag.IntVar(&cfg.trials, "trials", 2, "trials per run")
 	flag.IntVar(&cfg.runs, "runs", 100, "interrupted runs, spread evenly over runtimes and signals (a run that ends before its signal is tried again)")
 	flag.Uint64Var(&cfg.seed, "seed", 0, "seed of the plan (0: drawn from the clock, printed)")
-	flag.StringVar(&runtimes, "runtimes", "process,docker", "runtimes to interrupt; docker is skipped, saying so, when no engine answers")
+	flag.StringVar(&rtNames, "runtimes", strings.Join(runtimes.Default().Names(), ","), "runtimes to interrupt; one that is not available here (docker without an engine) is skipped, saying so")
 	flag.DurationVar(&cfg.budget, "budget", 40*time.Minute, "start no run after this much wall time")
 	flag.StringVar(&cfg.work, "work", "", "working directory (default: a new one under the system temp dir, removed when everything was clean)")
 	flag.Parse()
 	if cfg.seed == 0 {
 		cfg.seed = uint64(time.Now().UnixNano())
 	}
-	cfg.runtimes = strings.Split(runtimes, ",")
+	cfg.runtimes = strings.Split(rtNames, ",")
 	fmt.Printf("soak: seed %d (replay with --seed %d)\n", cfg.seed, cfg.seed)
 
 	s, err := newSoak(cfg)
@@ -117,28 +117,29 @@ func newSoak(cfg config) (*soak, error) {
 	}
 	s := &soak{cfg: cfg, work: work, rng: rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x5eed)),
 		counter: &counter{host: host, tmpDir: filepath.Join(work, "tmp")}}
+	reg := runtimes.Default()
 	for _, rt := range cfg.runtimes {
-		switch rt {
-		case "process":
-			s.runtimes = append(s.runtimes, rt)
-		case "docker":
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			err := stack.EngineAvailable(ctx)
-			cancel()
-			if err != nil {
-				fmt.Printf("soak: skipping the docker runtime: %v\n", err)
-				continue
-			}
+		e, ok := reg.Lookup(rt)
+		if !ok {
+			return nil, fmt.Errorf("unknown runtime %q: want %s", rt, strings.Join(reg.Names(), " or "))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err := e.Available(ctx)
+		cancel()
+		if err != nil {
+			fmt.Printf("soak: skipping the %s runtime: %v\n", rt, err)
+			continue
+		}
+		if e.Clean != nil && s.counter.cli == nil {
+			// Its leftovers live on the engine (containers, networks): the census counts them there.
 			ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
 			s.counter.cli, err = testcontainers.NewDockerClientWithOpts(ctx)
 			cancel()
 			if err != nil {
 				return nil, fmt.Errorf("connect docker engine: %w", err)
 			}
-			s.runtimes = append(s.runtimes, rt)
-		default:
-			return nil, fmt.Errorf("unknown runtime %q: want process or docker", rt)
 		}
+		s.runtimes = append(s.runtimes, rt)
 	}
 	if len(s.runtimes) == 0 {
 		return nil, fmt.Errorf("no runtime to soak")

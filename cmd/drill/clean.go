@@ -5,13 +5,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/stack"
 )
 
-// cmdClean removes what drill processes that died left behind: their temporary
-// directories (any runtime) and, when a Docker engine answers, their containers and
-// networks. Without an engine it still cleans the directories and says what it skipped.
+// cmdClean removes what drill processes that died left behind: every registered
+// runtime's own leftovers (docker: containers and networks) where the runtime is
+// available, then their temporary directories (any runtime). A runtime that is not
+// available here is skipped, saying why; the directories are still cleaned.
 func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
 	all := fs.Bool("all", false, "also remove resources of drill runs that may still be alive")
@@ -22,23 +25,34 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	if *all {
 		opts = append(opts, stack.CleanAll())
 	}
-	// Containers first: a dead run's container may still have its data dir mounted.
-	if err := stack.EngineAvailable(ctx); err != nil {
-		tmp, terr := stack.CleanTemp(opts...)
-		if terr != nil {
-			return withCode(exitInfra, fmt.Errorf("clean: %w", terr))
+	// The runtimes' resources first: a dead run's container may still have its data dir mounted.
+	var (
+		removed stack.Removed
+		skipped []string
+	)
+	for _, e := range runtimes.Default().Entries() {
+		if e.Clean == nil {
+			continue
 		}
-		fmt.Fprintf(stdout, "removed %d temporary dirs left by drill runs; containers and networks not checked (no Docker engine answered: %v)\n", len(tmp.TempDirs), err)
-		return nil
-	}
-	removed, err := stack.Clean(ctx, opts...)
-	if err != nil {
-		return withCode(exitInfra, fmt.Errorf("clean: %w", err))
+		if err := e.Available(ctx); err != nil {
+			skipped = append(skipped, fmt.Sprintf("%s leftovers not checked (%v)", e.Name, err))
+			continue
+		}
+		r, err := e.Clean(ctx, opts...)
+		if err != nil {
+			return withCode(exitInfra, fmt.Errorf("clean: %w", err))
+		}
+		removed.Containers = append(removed.Containers, r.Containers...)
+		removed.Networks = append(removed.Networks, r.Networks...)
 	}
 	tmp, err := stack.CleanTemp(opts...)
 	if err != nil {
 		return withCode(exitInfra, fmt.Errorf("clean: %w", err))
 	}
-	fmt.Fprintf(stdout, "removed %d containers and %d networks left by drill runs, and %d temporary dirs\n", len(removed.Containers), len(removed.Networks), len(tmp.TempDirs))
+	note := ""
+	if len(skipped) > 0 {
+		note = "; " + strings.Join(skipped, "; ")
+	}
+	fmt.Fprintf(stdout, "removed %d containers and %d networks left by drill runs, and %d temporary dirs%s\n", len(removed.Containers), len(removed.Networks), len(tmp.TempDirs), note)
 	return nil
 }

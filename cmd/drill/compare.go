@@ -12,6 +12,7 @@ import (
 	"github.com/drillhq/drill"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/runner"
+	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/trial"
@@ -23,7 +24,8 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	trials := fs.Int("trials", 0, fmt.Sprintf("trials per plan, 1 to %d (default: the scenario's)", scenario.MaxTrials))
 	seed := fs.Int64("seed", 0, "seed for every random choice (default: the scenario's, else drawn and recorded)")
-	rtName := fs.String("runtime", "auto", "auto, docker or process")
+	var rtName string
+	runtimeFlag(fs, &rtName)
 	out := fs.String("out", "runs", "directory for the comparison's files")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -35,14 +37,14 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *trials < 0 || *trials > scenario.MaxTrials {
 		return withCode(exitConfig, fmt.Errorf("compare: --trials %d: must be from 1 to %d", *trials, scenario.MaxTrials))
 	}
-	sc, err := load(files[0], forRuntime(*rtName)...)
+	sc, err := load(files[0], forRuntime(rtName)...)
 	if err != nil {
 		return err
 	}
 	if sc.Compare == nil {
 		return withCode(exitConfig, fmt.Errorf("compare: %s has no compare section: add compare: {plans: [{name, trigger}, ...]}", files[0]))
 	}
-	rt, notes, err := stack.Select(ctx, *rtName)
+	rt, notes, err := runtimes.Default().Select(ctx, rtName)
 	for _, n := range notes {
 		fmt.Fprintln(stderr, n)
 	}

@@ -43,7 +43,7 @@ func withCode(code int, err error) error { return &exitError{code: code, err: er
 const usage = `drill rehearses rollbacks and measures them.
 
 Usage:
-  drill run FILE... [--trials N] [--seed S] [--runtime auto|docker|process] [--out DIR] [--keep-raw] [--quiet]
+  drill run FILE... [--trials N] [--seed S] [--runtime {runtimes}] [--out DIR] [--keep-raw] [--quiet]
   drill compare FILE [--trials N] [--seed S] [--runtime R] [--out DIR]   the same defect under each of the scenario's plans, side by side
   drill validate FILE... [--runtime R]   check scenario files, and what R can carry out (exit 2 on the first bad file)
   drill plan FILE             print the timeline of one trial
@@ -103,7 +103,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usageText())
 		return withCode(exitConfig, errors.New("no command given"))
 	}
 	cmd, rest := args[0], args[1:]
@@ -139,9 +139,9 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := parseNone(flag.NewFlagSet("help", flag.ContinueOnError), rest); err != nil {
 			return err
 		}
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usageText())
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
+	fmt.Fprint(stderr, usageText())
 	return withCode(exitConfig, fmt.Errorf("unknown command %q", cmd))
 }

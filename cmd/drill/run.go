@@ -39,7 +39,7 @@ func parseRunFlags(args []string) (runFlags, []string, error) {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.IntVar(&f.trials, "trials", 0, fmt.Sprintf("number of trials, 1 to %d (default: the scenario's)", scenario.MaxTrials))
 	fs.Int64Var(&f.seed, "seed", 0, "seed for every random choice (default: the scenario's, else drawn and recorded)")
-	fs.StringVar(&f.runtime, "runtime", "auto", "auto, docker or process")
+	runtimeFlag(fs, &f.runtime)
 	fs.StringVar(&f.out, "out", "runs", "directory for results files")
 	fs.BoolVar(&f.keepRaw, "keep-raw", false, "keep every probe and write in the results file")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only the summary")
@@ -73,11 +73,7 @@ func (f runFlags) check(files int) error {
 	case f.parallel < 1:
 		err = fmt.Errorf("run: --parallel %d: must be at least 1 (1 runs the trials one after another)", f.parallel)
 	}
-	switch f.runtime {
-	case "auto", "docker", "process":
-	default:
-		err = cmp.Or(err, fmt.Errorf("run: --runtime %q: unknown runtime (auto, docker or process)", f.runtime))
-	}
+	err = cmp.Or(err, checkRuntime("run", f.runtime))
 	if err != nil {
 		return withCode(exitConfig, err)
 	}

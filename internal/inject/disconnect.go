@@ -8,7 +8,7 @@ import (
 )
 
 // disconnectFault cuts the target service off the stack's network and reconnects it on
-// revert. The service must implement Disconnector (the docker runtime does).
+// revert. The service must implement stack.Disconnector (the docker runtime does).
 type disconnectFault struct{}
 
 // buildDisconnect builds the "disconnect" fault; it takes no parameters.
@@ -25,7 +25,7 @@ func (disconnectFault) Apply(ctx context.Context, t Target) (Revert, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fault disconnect: %w", err)
 	}
-	d, ok := s.(Disconnector)
+	d, ok := s.(stack.Disconnector)
 	if !ok {
 		return nil, fmt.Errorf("fault disconnect: runtime %s cannot disconnect service %s", t.runtimeName(s), t.Name)
 	}

@@ -124,7 +124,7 @@ func (s *testStack) toxicCount() int {
 	return len(toxics)
 }
 
-// procService is a real stack.Service and stack.Controller (and inject.Stopper) backed by a
+// procService is a real stack.Service and stack.Controller (and stack.Stopper) backed by a
 // child process (`sleep 60`): Kill sends SIGKILL, Pause SIGSTOP/SIGCONT, Stop SIGTERM,
 // Restart stops the process if it runs and starts a new one.
 type procService struct {
@@ -267,7 +267,7 @@ func procState(pid int) string {
 	return fields[0]
 }
 
-// netService is a real stack.Service and inject.Disconnector: an HTTP server on a loopback
+// netService is a real stack.Service and stack.Disconnector: an HTTP server on a loopback
 // port that Disconnect closes and Reconnect opens again on the same address.
 type netService struct {
 	mu   sync.Mutex

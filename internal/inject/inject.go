@@ -52,23 +52,6 @@ type Target struct {
 	Runtime string
 }
 
-// Disconnector is implemented by services whose runtime can cut the service off its
-// network and plug it back (docker). It mirrors stack's docker-only interface so this
-// package does not depend on one runtime.
-type Disconnector interface {
-	// Disconnect removes the service from the stack's network.
-	Disconnect(ctx context.Context) error
-	// Reconnect attaches the service to the stack's network again.
-	Reconnect(ctx context.Context) error
-}
-
-// Stopper is implemented by services whose runtime can stop the service gracefully
-// (SIGTERM, then wait) without starting it again; the stop fault needs it.
-type Stopper interface {
-	// Stop ends the service gracefully and leaves it stopped.
-	Stop(ctx context.Context) error
-}
-
 // proxy returns the Toxiproxy proxy named t.Name.
 func (t Target) proxy() (*toxiclient.Proxy, error) {
 	if t.Stack == nil {

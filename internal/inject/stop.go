@@ -8,7 +8,7 @@ import (
 )
 
 // stopFault stops the target service gracefully and restarts it on revert. The service
-// must implement Stopper (to stop) and stack.Controller (to restart).
+// must implement stack.Stopper (to stop) and stack.Controller (to restart).
 type stopFault struct{}
 
 // buildStop builds the "stop" fault; it takes no parameters.
@@ -25,7 +25,7 @@ func (stopFault) Apply(ctx context.Context, t Target) (Revert, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, ok := c.(Stopper)
+	s, ok := c.(stack.Stopper)
 	if !ok {
 		return nil, fmt.Errorf("fault stop: runtime %s cannot stop service %s", t.runtimeName(c), t.Name)
 	}

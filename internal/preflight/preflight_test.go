@@ -12,6 +12,7 @@ import (
 	"github.com/drillhq/drill/internal/inject"
 	"github.com/drillhq/drill/internal/preflight"
 	"github.com/drillhq/drill/internal/rollback"
+	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
@@ -57,7 +58,7 @@ func lineOf(doc, text string) int {
 
 // check parses doc with the check on the named built-in runtime ("" for none).
 func check(doc, runtime string) []string {
-	return parse(doc, preflight.Runtime{Name: runtime, Known: stack.BuiltinCapabilities()})
+	return parse(doc, preflight.Runtime{Name: runtime, Known: runtimes.Default().Capabilities()})
 }
 
 const redeploy = "  mechanism: {kind: redeploy, service: ledger}\n"
@@ -118,7 +119,7 @@ var _ = Describe("the capability check", func() {
 
 	It("asks the runtime for what a kind's parameters add, an image service and an exec readiness check", func() {
 		doc := edit(badRelease(), "warmup: 500ms\n", "warmup: 500ms\nfaults:\n  - {kind: kill, target: ledger, at: 1s, params: {restart: after, delay: 1s}}\n")
-		known := map[string]stack.Capabilities{"bare": {stack.CapKill, stack.CapFixture}, "docker": stack.BuiltinCapabilities()["docker"]}
+		known := map[string]stack.Capabilities{"bare": {stack.CapKill, stack.CapFixture}, "docker": runtimes.Default().Capabilities()["docker"]}
 		Expect(parse(doc, preflight.Runtime{Name: "bare", Known: known})).To(ConsistOf(ContainSubstring(":" + itoa(lineOf(doc, "kind: kill")) + ": faults[0]: fault kill needs a runtime that can start a killed service again, as a supervisor does (docker); on runtime bare, leave out restart: after")))
 
 		doc = edit(badRelease(), "      fixture: ledger          # drill's demo bank ledger (fixtures/ledger)\n", "      image: ledger:v1\n      ready: {exec: [ledger-ready]}\n")

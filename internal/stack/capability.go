@@ -92,15 +92,41 @@ func (cs Capabilities) String() string {
 	return strings.Join(names, ", ")
 }
 
-// BuiltinCapabilities is the static capability set of each built-in runtime, by name.
-// It stands in for the runtime registry until its entries carry their own set: the
-// capability check reads the chosen runtime's set, and the others' to say which runtime
-// would carry out what the chosen one cannot.
-func BuiltinCapabilities() map[string]Capabilities {
-	common := Capabilities{CapProxy, CapKill, CapPause, CapRestart, CapStop, CapRevive,
-		CapDataDir, CapSnapshot, CapFlip, CapExec, CapCommand, CapFixture}
-	return map[string]Capabilities{
-		"process": common,
-		"docker":  append(slices.Clone(common), CapDisconnect, CapImage),
+// Implemented is the set of capabilities that stand for an optional interface of the
+// contract (Controller, Stopper, Reviver, Disconnector, DataKeeper, Restorer, Flipper)
+// which svc implements. A runtime's specs hold its declared set to it, so a declared
+// capability has its method and an implemented one is declared.
+func Implemented(svc Service) Capabilities {
+	var cs Capabilities
+	add := func(ok bool, c ...Capability) {
+		if ok {
+			cs = append(cs, c...)
+		}
 	}
+	_, ok := svc.(Controller)
+	add(ok, CapKill, CapPause, CapRestart)
+	_, ok = svc.(Stopper)
+	add(ok, CapStop)
+	_, ok = svc.(Reviver)
+	add(ok, CapRevive)
+	_, ok = svc.(Disconnector)
+	add(ok, CapDisconnect)
+	_, ok = svc.(DataKeeper)
+	add(ok, CapDataDir)
+	_, ok = svc.(Restorer)
+	add(ok, CapSnapshot)
+	_, ok = svc.(Flipper)
+	add(ok, CapFlip)
+	return cs
+}
+
+// Interfaced reports whether c stands for an optional interface of the contract (see
+// Implemented); the others (proxy, exec, image, command, fixture) are what a runtime's
+// Up and readiness checks do.
+func (c Capability) Interfaced() bool {
+	switch c {
+	case CapKill, CapPause, CapRestart, CapStop, CapRevive, CapDisconnect, CapDataDir, CapSnapshot, CapFlip:
+		return true
+	}
+	return false
 }

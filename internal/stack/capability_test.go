@@ -8,18 +8,6 @@ import (
 )
 
 var _ = Describe("capabilities", func() {
-	It("gives docker what process has, plus disconnect and images", func() {
-		sets := stack.BuiltinCapabilities()
-		process, docker := sets["process"], sets["docker"]
-		Expect(process.Has(stack.CapDisconnect)).To(BeFalse())
-		Expect(process.Has(stack.CapImage)).To(BeFalse())
-		for _, c := range process {
-			Expect(docker.Has(c)).To(BeTrue(), string(c))
-		}
-		Expect(docker.Has(stack.CapDisconnect)).To(BeTrue())
-		Expect(docker.Has(stack.CapImage)).To(BeTrue())
-	})
-
 	It("says what each capability lets a runtime do", func() {
 		Expect(stack.CapDisconnect.Describe()).To(Equal("disconnect a service from the stack's network"))
 		Expect(stack.Capability("teleport").Describe()).To(Equal("teleport"))

@@ -21,16 +21,6 @@ import (
 	"github.com/drillhq/drill/internal/scenario"
 )
 
-// Disconnector is implemented by services whose runtime can cut the running unit off
-// its network and put it back: the network-partition fault. Reconnect restores the
-// service's name on the network, so proxies reach it again without any change.
-type Disconnector interface {
-	// Disconnect detaches the service from the stack's network.
-	Disconnect(ctx context.Context) error
-	// Reconnect attaches it again under its service name.
-	Reconnect(ctx context.Context) error
-}
-
 const (
 	dockerToxiproxyAPIPort = 8474
 	dockerProxyPortBase    = 20000 // first proxy listen port inside the Toxiproxy container
@@ -131,14 +121,6 @@ func NewDocker(opts ...DockerOption) (*Docker, error) {
 
 // Name implements Runtime.
 func (*Docker) Name() string { return "docker" }
-
-// Preparer is implemented by runtimes that need things in place before a stack can start
-// (docker: its images). A run calls Prepare once, before its first trial, so a missing
-// prerequisite is one error rather than one per trial.
-type Preparer interface {
-	// Prepare makes or checks what stacks of spec need.
-	Prepare(ctx context.Context, spec scenario.Stack) error
-}
 
 // Prepare implements Preparer: it builds drill's own images when missing (fixtures and
 // proxy, from the drill binary: seconds) and checks the others. The Debian image of
@@ -279,4 +261,42 @@ func dockerServiceDataDir(root, service string) (string, error) {
 		return "", fmt.Errorf("make data dir for %s: %w", service, err)
 	}
 	return abs, nil
+}
+
+// DockerRegistration registers the docker runtime: available where a Docker engine answers; at
+// start it removes the containers and networks of dead drill runs, and drill clean
+// removes them through Clean.
+func DockerRegistration() Registration {
+	return Registration{
+		Name:        (*Docker)(nil).Name(),
+		Description: "services in containers built locally, Toxiproxy in a container on the stack's network",
+		New:         newDockerRuntime,
+		Available: func(ctx context.Context) error {
+			if err := EngineAvailable(ctx); err != nil {
+				return fmt.Errorf("no Docker engine answered: %w", err)
+			}
+			return nil
+		},
+		Clean: Clean,
+		Capabilities: Capabilities{CapProxy, CapKill, CapPause, CapRestart, CapStop, CapRevive,
+			CapDataDir, CapSnapshot, CapFlip, CapExec, CapCommand, CapFixture, CapDisconnect, CapImage},
+	}
+}
+
+// newDockerRuntime connects to the engine and removes the leftovers of dead drill runs,
+// saying so in notes.
+func newDockerRuntime(ctx context.Context) (Runtime, []string, error) {
+	d, err := NewDocker()
+	if err != nil {
+		return nil, nil, err
+	}
+	var notes []string
+	removed, err := d.cleanDead(ctx)
+	switch {
+	case err != nil:
+		notes = append(notes, fmt.Sprintf("warning: clean leftovers of dead runs: %v", err))
+	case !removed.Empty():
+		notes = append(notes, fmt.Sprintf("removed leftovers of dead drill runs: %d containers, %d networks", len(removed.Containers), len(removed.Networks)))
+	}
+	return d, notes, nil
 }

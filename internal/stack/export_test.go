@@ -19,3 +19,10 @@ func InstanceAddr(svc Service) string {
 	defer s.mu.Unlock()
 	return s.addr
 }
+
+// ProcessService and DockerService are values of the runtimes' Service types, for the
+// spec that holds each runtime's declared capabilities to what its services implement.
+var (
+	ProcessService Service = (*processService)(nil)
+	DockerService  Service = (*dockerService)(nil)
+)

@@ -541,3 +541,17 @@ func mergeEnv(layers ...map[string]string) map[string]string {
 	}
 	return env
 }
+
+// ProcessRegistration registers the process runtime: always available.
+func ProcessRegistration() Registration {
+	return Registration{
+		Name:        (*Process)(nil).Name(),
+		Description: "services as local processes, Toxiproxy embedded in drill",
+		New: func(context.Context) (Runtime, []string, error) {
+			return NewProcess(), nil, nil
+		},
+		Available: func(context.Context) error { return nil },
+		Capabilities: Capabilities{CapProxy, CapKill, CapPause, CapRestart, CapStop, CapRevive,
+			CapDataDir, CapSnapshot, CapFlip, CapExec, CapCommand, CapFixture},
+	}
+}

@@ -1,7 +1,6 @@
 package stack
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -9,18 +8,6 @@ import (
 	"path/filepath"
 	"syscall"
 )
-
-// Restorer is implemented by services whose data directory drill can snapshot and put
-// back: the restore rollback of a team that keeps backups (and loses what came after).
-type Restorer interface {
-	// Snapshot copies the service's data directory as it is now, while the service runs
-	// (its own crash recovery makes the copy consistent, as after a power cut), and
-	// returns where the copy is. The copy is removed with the stack.
-	Snapshot(ctx context.Context) (string, error)
-	// Restore stops every instance of the service, replaces its data with the snapshot
-	// and starts release; the steps are reported as a deploy's.
-	Restore(ctx context.Context, snapshot, release string, opts ...DeployOption) error
-}
 
 // snapshotDir is where the n-th snapshot of the data directory dir goes: beside it, so
 // it goes with the stack's data root.

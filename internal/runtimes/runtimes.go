@@ -1,0 +1,19 @@
+// Package runtimes is the one place drill's runtimes are registered: --runtime, auto,
+// drill.WithRuntime, drill clean, the soak and help all read Default. Adding a runtime
+// is its own package plus one line here.
+package runtimes
+
+import "github.com/drillhq/drill/internal/stack"
+
+// Default returns the registry of drill's runtimes, in the order auto prefers them:
+// docker where an engine answers, else process.
+func Default() *stack.Registry {
+	r, err := stack.NewRegistry(
+		stack.DockerRegistration(),
+		stack.ProcessRegistration(),
+	)
+	if err != nil {
+		panic(err) // the entries above are fixed: a duplicate is a programming error
+	}
+	return r
+}
