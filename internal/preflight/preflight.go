@@ -75,13 +75,13 @@ func items(sc *scenario.Scenario, k Kinds) []item {
 	var out []item
 	for i, f := range sc.Faults {
 		if b, err := k.Faults.Build(f); err == nil {
-			out = append(out, item{fmt.Sprintf("faults[%d]", i), "fault " + f.Kind, f.Target, "target", needsOf(b), "params."})
+			out = append(out, item{path: fmt.Sprintf("faults[%d]", i), what: "fault " + f.Kind, service: f.Target, key: "target", needs: needsOf(b), params: "params."})
 		}
 	}
 	for _, am := range sc.Mechanisms() {
 		if b, err := k.Mechanisms.Build(am.Mechanism); err == nil {
 			m := am.Mechanism
-			out = append(out, item{am.Path, "mechanism " + m.Kind, m.Service, "service", needsOf(b), "params."})
+			out = append(out, item{path: am.Path, what: "mechanism " + m.Kind, service: m.Service, key: "service", needs: needsOf(b), params: "params."})
 		}
 	}
 	triggers := []scenario.Trigger{sc.Rollback.Trigger}
@@ -93,7 +93,7 @@ func items(sc *scenario.Scenario, k Kinds) []item {
 	}
 	for i, t := range triggers {
 		if b, err := k.Triggers.Build(t); t.Kind != "" && err == nil {
-			out = append(out, item{paths[i], "trigger " + t.Kind, "", "", needsOf(b), "params."})
+			out = append(out, item{path: paths[i], what: "trigger " + t.Kind, needs: needsOf(b), params: "params."})
 		}
 	}
 	for i, svc := range sc.Stack.Services {
@@ -108,10 +108,10 @@ func items(sc *scenario.Scenario, k Kinds) []item {
 func commandItems(sc *scenario.Scenario) []item {
 	var out []item
 	if e := sc.Probes.Exec; e != nil {
-		out = append(out, item{"probes.exec", "probe exec", "", "", stack.EndpointNeeds("command", e.Command), ""})
+		out = append(out, item{path: "probes.exec", what: "probe exec", needs: stack.EndpointNeeds("command", e.Command)})
 	}
 	for i, c := range sc.Verify.Checks {
-		out = append(out, item{fmt.Sprintf("verify.checks[%d]", i), "check " + c.Name, "", "", stack.EndpointNeeds("command", c.Command), ""})
+		out = append(out, item{path: fmt.Sprintf("verify.checks[%d]", i), what: "check " + c.Name, needs: stack.EndpointNeeds("command", c.Command)})
 	}
 	return out
 }
@@ -130,18 +130,14 @@ func serviceItems(path string, svc scenario.Service) []item {
 	var out []item
 	switch {
 	case svc.Image != "":
-		out = append(out, item{path + ".image", "service " + svc.Name, svc.Name, "",
-			[]stack.Need{{Capability: stack.CapImage, Instead: "run it with command (its argv) or as a fixture"}}, ""})
+		out = append(out, item{path: path + ".image", what: "service " + svc.Name, service: svc.Name, needs: []stack.Need{{Capability: stack.CapImage, Instead: "run it with command (its argv) or as a fixture"}}})
 	case len(svc.Command) > 0:
-		out = append(out, item{path + ".command", "service " + svc.Name, svc.Name, "",
-			[]stack.Need{{Capability: stack.CapCommand, Instead: "run it from an image"}}, ""})
+		out = append(out, item{path: path + ".command", what: "service " + svc.Name, service: svc.Name, needs: []stack.Need{{Capability: stack.CapCommand, Instead: "run it from an image"}}})
 	case svc.Fixture != "":
-		out = append(out, item{path + ".fixture", "service " + svc.Name, svc.Name, "",
-			[]stack.Need{{Capability: stack.CapFixture, Instead: "run it from an image or a command"}}, ""})
+		out = append(out, item{path: path + ".fixture", what: "service " + svc.Name, service: svc.Name, needs: []stack.Need{{Capability: stack.CapFixture, Instead: "run it from an image or a command"}}})
 	}
 	if svc.Ready != nil && len(svc.Ready.Exec) > 0 {
-		out = append(out, item{path + ".ready.exec", "readiness check exec of " + svc.Name, svc.Name, "",
-			[]stack.Need{{Capability: stack.CapExec, Instead: "use a tcp, http or log readiness check"}}, ""})
+		out = append(out, item{path: path + ".ready.exec", what: "readiness check exec of " + svc.Name, service: svc.Name, needs: []stack.Need{{Capability: stack.CapExec, Instead: "use a tcp, http or log readiness check"}}})
 	}
 	return out
 }
