@@ -39,9 +39,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/preflight"
-	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/scenario"
@@ -73,7 +72,24 @@ func Parse(name string, data []byte, opts ...LoadOption) (*Scenario, error) {
 // LoadOption adds a check to Load and Parse.
 type LoadOption func(*loadConfig) error
 
-type loadConfig struct{ runtime string }
+type loadConfig struct {
+	runtime string
+	kinds   *kinds.Kinds
+}
+
+// KindsFrom makes Load and Parse accept the kinds that opts add (WithFault, WithProbe,
+// ...: the options the scenario is then run with); opts that add no kind are checked
+// and otherwise ignored.
+func KindsFrom(opts ...Option) LoadOption {
+	return func(c *loadConfig) error {
+		o, err := newOptions(opts)
+		if err != nil {
+			return fmt.Errorf("load scenario: %w", err)
+		}
+		c.kinds = o.kinds
+		return nil
+	}
+}
 
 // ForRuntime makes Load and Parse also check that the named runtime (process, docker)
 // can do what the scenario's kinds need, reporting each problem at its line with what
@@ -95,14 +111,20 @@ func ForRuntime(name string) LoadOption {
 func parseOptions(opts []LoadOption) ([]scenario.ParseOption, error) {
 	var c loadConfig
 	for _, o := range opts {
+		if o == nil {
+			return nil, errors.New("load scenario: nil option")
+		}
 		if err := o(&c); err != nil {
 			return nil, err
 		}
 	}
+	if c.kinds == nil {
+		c.kinds = kinds.Default()
+	}
 	rt := preflight.Runtime{Name: c.runtime, Known: runtimeCapabilities()}
-	return []scenario.ParseOption{checkFaults(), checkMechanism(), checkTrigger(),
-		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem { return preflight.Check(sc, rt, preflight.Kinds{}) }),
-	}, nil
+	return append(kindChecks(c.kinds),
+		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem { return preflight.Check(sc, rt, needKinds(c.kinds)) }),
+	), nil
 }
 
 // runtimeCapabilities is what each runtime a run can choose can do, by name: the one
@@ -131,6 +153,11 @@ func (e *unsupported) Unwrap() []error { return []error{ErrUnsupported, e.proble
 // the key it is about and what would work instead, without starting anything: the check
 // Run makes once it has chosen its runtime. The error wraps ErrUnsupported.
 func CheckRuntime(sc *Scenario, runtime string) error {
+	return checkRuntimeOf(sc, runtime, kinds.Default())
+}
+
+// checkRuntimeOf is CheckRuntime with the kinds k (a run's, with what its options added).
+func checkRuntimeOf(sc *Scenario, runtime string, k *kinds.Kinds) error {
 	if sc == nil {
 		return errors.New("check runtime: nil scenario")
 	}
@@ -138,7 +165,7 @@ func CheckRuntime(sc *Scenario, runtime string) error {
 	if _, ok := known[runtime]; !ok {
 		return fmt.Errorf("check runtime: unknown runtime %q", runtime)
 	}
-	if err := scenario.ProblemsError(preflight.Check(sc, preflight.Runtime{Name: runtime, Known: known}, preflight.Kinds{})); err != nil {
+	if err := scenario.ProblemsError(preflight.Check(sc, preflight.Runtime{Name: runtime, Known: known}, needKinds(k))); err != nil {
 		return &unsupported{runtime: runtime, problems: err}
 	}
 	return nil
@@ -146,13 +173,13 @@ func CheckRuntime(sc *Scenario, runtime string) error {
 
 // checkRuntime is CheckRuntime for Run: the problems are located at their lines of file
 // when the scenario was loaded from it.
-func checkRuntime(sc *Scenario, runtime, file string) error {
-	err := CheckRuntime(sc, runtime)
+func checkRuntime(sc *Scenario, runtime, file string, k *kinds.Kinds) error {
+	err := checkRuntimeOf(sc, runtime, k)
 	var u *unsupported
 	if file == "" || !errors.As(err, &u) {
 		return err
 	}
-	if _, lerr := Load(file, ForRuntime(runtime)); lerr != nil {
+	if _, lerr := Load(file, ForRuntime(runtime), func(c *loadConfig) error { c.kinds = k; return nil }); lerr != nil {
 		u.problems = lerr
 	}
 	return u
@@ -160,32 +187,37 @@ func checkRuntime(sc *Scenario, runtime, file string) error {
 
 // Check prepares a scenario built in Go for Run: it fills every zero-valued field that
 // has a default (as Load does for keys a file leaves out) and validates the result,
-// fault parameters included. Verify.FinalRead has no default: set it yourself.
-func Check(sc *Scenario) error {
+// fault parameters included. Verify.FinalRead has no default: set it yourself. Options
+// that add kinds make those kinds valid, as with Load.
+func Check(sc *Scenario, opts ...Option) error {
 	if sc == nil {
 		return errors.New("check scenario: nil")
 	}
+	o, err := newOptions(opts)
+	if err != nil {
+		return fmt.Errorf("check scenario: %w", err)
+	}
+	k := o.kinds
 	sc.ApplyDefaults()
 	errs := []error{sc.Validate()}
-	reg := inject.NewRegistry()
 	for i, f := range sc.Faults {
-		if _, err := reg.Build(f); err != nil {
+		if _, err := k.Faults.Build(f); err != nil {
 			errs = append(errs, fmt.Errorf("faults[%d]: %w", i, err))
 		}
 	}
 	for _, m := range sc.Mechanisms() {
-		if _, err := rollback.NewRegistry().Build(m.Mechanism); err != nil {
+		if _, err := k.Mechanisms.Build(m.Mechanism); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", m.Path, err))
 		}
 	}
 	if t := sc.Rollback.Trigger; t.Kind != "" {
-		if _, err := rollback.NewTriggerRegistry().Build(t); err != nil {
+		if _, err := k.Triggers.Build(t); err != nil {
 			errs = append(errs, fmt.Errorf("rollback.trigger: %w", err))
 		}
 	}
 	if c := sc.Compare; c != nil {
 		for i, p := range c.Plans {
-			if _, err := rollback.NewTriggerRegistry().Build(p.Trigger); p.Trigger.Kind != "" && err != nil {
+			if _, err := k.Triggers.Build(p.Trigger); p.Trigger.Kind != "" && err != nil {
 				errs = append(errs, fmt.Errorf("compare.plans[%d].trigger: %w", i, err))
 			}
 		}
@@ -193,36 +225,31 @@ func Check(sc *Scenario) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return scenario.ProblemsError(preflight.Check(sc, preflight.Runtime{}, preflight.Kinds{}))
+	return scenario.ProblemsError(preflight.Check(sc, preflight.Runtime{}, needKinds(k)))
 }
 
-// checkTrigger validates the rollback trigger's kind and parameters with the trigger
-// registry.
-func checkTrigger() scenario.ParseOption {
-	reg := rollback.NewTriggerRegistry()
-	return scenario.WithTriggerCheck(func(t scenario.Trigger) error {
-		_, err := reg.Build(t)
-		return err
-	})
+// needKinds are the registries the preflight check builds kinds from, to read their needs.
+func needKinds(k *kinds.Kinds) preflight.Kinds {
+	return preflight.Kinds{Faults: k.Faults, Mechanisms: k.Mechanisms, Triggers: k.Triggers}
 }
 
-// checkFaults validates each fault's kind and parameters with the fault registry.
-func checkFaults() scenario.ParseOption {
-	reg := inject.NewRegistry()
-	return scenario.WithFaultCheck(func(f scenario.Fault) error {
-		_, err := reg.Build(f)
-		return err
-	})
-}
-
-// checkMechanism validates the rollback mechanism's kind and parameters with the
-// mechanism registry.
-func checkMechanism() scenario.ParseOption {
-	reg := rollback.NewRegistry()
-	return scenario.WithMechanismCheck(func(m scenario.Mechanism) error {
-		_, err := reg.Build(m)
-		return err
-	})
+// kindChecks validates each fault's, mechanism's and trigger's kind and parameters
+// with the registries of k while a scenario is decoded, so an error names its line.
+func kindChecks(k *kinds.Kinds) []scenario.ParseOption {
+	return []scenario.ParseOption{
+		scenario.WithFaultCheck(func(f scenario.Fault) error {
+			_, err := k.Faults.Build(f)
+			return err
+		}),
+		scenario.WithMechanismCheck(func(m scenario.Mechanism) error {
+			_, err := k.Mechanisms.Build(m)
+			return err
+		}),
+		scenario.WithTriggerCheck(func(t scenario.Trigger) error {
+			_, err := k.Triggers.Build(t)
+			return err
+		}),
+	}
 }
 
 // Run runs the scenario's trials and returns the result. It returns an error without
@@ -235,18 +262,8 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 	if sc == nil {
 		return nil, errors.New("run drill: nil scenario (use Load, Parse or Check)")
 	}
-	o := options{runtime: "auto", log: io.Discard}
-	var errs []error
-	for _, opt := range opts {
-		if opt == nil {
-			errs = append(errs, errors.New("run drill: nil option"))
-			continue
-		}
-		if err := opt(&o); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	o, err := newOptions(opts)
+	if err != nil {
 		return nil, fmt.Errorf("run drill: %w", err)
 	}
 	rt, notes, err := runtimes.Default().Select(ctx, o.runtime)
@@ -259,7 +276,7 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 	if c, ok := rt.(io.Closer); ok {
 		defer c.Close()
 	}
-	if err := checkRuntime(sc, rt.Name(), o.file); err != nil {
+	if err := checkRuntime(sc, rt.Name(), o.file, o.kinds); err != nil {
 		return nil, fmt.Errorf("run drill: %w", err)
 	}
 	if p, ok := rt.(stack.Preparer); ok {
@@ -270,7 +287,7 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 	}
 	cfg := runner.Config{Scenario: sc, File: o.file, Runtime: rt, Trials: o.trials, Seed: o.seed,
 		RunID: o.runID, KeepRaw: o.keepRaw, AuditPath: o.auditPath, Parallel: o.parallel, RawPath: o.rawPath,
-		LogDir: o.logDir}
+		LogDir: o.logDir, Kinds: o.kinds.Kinds}
 	if o.onTrial != nil {
 		cfg.OnTrial = func(t trial.Result) { o.onTrial(newTrial(t)) }
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/scenario"
@@ -34,6 +35,25 @@ type options struct {
 	parallel  int
 	rawPath   string
 	gameDay   *GameDay
+	// kinds are the registries the run builds its scenario from: the built-in kinds
+	// and those the options added.
+	kinds *kinds.Kinds
+}
+
+// newOptions applies opts over the defaults, returning every option's error at once.
+func newOptions(opts []Option) (*options, error) {
+	o := &options{runtime: "auto", log: io.Discard, kinds: kinds.Default()}
+	var errs []error
+	for _, opt := range opts {
+		if opt == nil {
+			errs = append(errs, errors.New("nil option"))
+			continue
+		}
+		if err := opt(o); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return o, errors.Join(errs...)
 }
 
 // WithTrials runs n trials instead of the scenario's own count; n must be from 1 to

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/drillhq/drill"
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/runtimes"
@@ -68,6 +69,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	runID := drill.NewRunID()
 	cmp, err := runner.Compare(ctx, runner.Config{Scenario: sc, File: files[0], Runtime: rt, Trials: *trials, Seed: *seed, RunID: runID,
+		Kinds: kinds.Default().Kinds,
 		OnTrial: func(r trial.Result) {
 			fmt.Fprintf(stderr, "trial %d: %s\n", r.Index, r.Outcome)
 		}})

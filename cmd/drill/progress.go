@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/drillhq/drill"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // progress reports a run on stderr: on a terminal, one status line kept up to date
@@ -26,13 +27,13 @@ type progress struct {
 }
 
 // phases names what a trial is doing after each of its events.
-var phases = map[string]string{
-	"stack_up":       "warm-up (steady state must hold)",
-	"t_fault":        "change made, watching the trigger",
-	"detect":         "trigger fired",
-	"rollback_start": "rolling back",
-	"rollback_end":   "waiting for recovery",
-	"final_read":     "verifying",
+var phases = map[trial.EventName]string{
+	trial.EventStackUp:       "warm-up (steady state must hold)",
+	trial.EventFault:         "change made, watching the trigger",
+	trial.EventDetect:        "trigger fired",
+	trial.EventRollbackStart: "rolling back",
+	trial.EventRollbackEnd:   "waiting for recovery",
+	trial.EventFinalRead:     "verifying",
 }
 
 func newProgress(w io.Writer, name string, total int, quiet bool) *progress {
@@ -55,14 +56,14 @@ func (p *progress) event(e drill.Event) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.tty {
-		if phase, ok := phases[e.Name]; ok {
+		if phase, ok := phases[trial.EventName(e.Name)]; ok {
 			p.status = fmt.Sprintf("%s  trial %d/%d  %s  %s", p.name, e.Trial, p.total, phase, p.clock())
 			fmt.Fprintf(p.w, "\r\033[K%s", p.status)
 		}
 		return
 	}
-	switch e.Name {
-	case "t_fault", "detect", "rollback_start", "fault_applied", "fault_error":
+	switch trial.EventName(e.Name) {
+	case trial.EventFault, trial.EventDetect, trial.EventRollbackStart, trial.EventFaultApplied, trial.EventFaultError:
 		fmt.Fprintf(p.w, "  trial %d  %-14s at %s  %s\n", e.Trial, e.Name, short(e.At), e.Detail)
 	}
 }

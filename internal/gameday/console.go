@@ -81,7 +81,7 @@ func (c *Console) Event(index int, e trial.Event) {
 		c.status = Status{Trial: index, Decisions: c.status.Decisions}
 		c.faultAt = time.Time{}
 	}
-	c.status.Phase = e.Name
+	c.status.Phase = string(e.Name)
 	if e.Name == trial.EventFault {
 		c.faultAt = time.Now()
 	}

@@ -3,6 +3,7 @@ package gameday_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/drillhq/drill/internal/kinds"
 	"io"
 	"net/http"
 	"net/url"
@@ -94,7 +95,7 @@ var _ = Describe("a game day on the web page", func() {
 		go func() {
 			defer GinkgoRecover()
 			defer close(done)
-			res, err := runner.Run(ctx, runner.Config{Scenario: sc, Runtime: stack.NewProcess(), Trials: 1, Seed: 3,
+			res, err := runner.Run(ctx, runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Trials: 1, Seed: 3,
 				AuditPath: auditPath, Operator: console, OperatorName: "ana", OnProbe: console.Probe, OnEvent: console.Event,
 				UpOptions: []stack.UpOption{stack.WithDataDir(filepath.Join(dir, "data"))}})
 			Expect(err).NotTo(HaveOccurred())
@@ -114,7 +115,7 @@ var _ = Describe("a game day on the web page", func() {
 			for _, line := range strings.Split(strings.TrimSpace(string(log)), "\n") {
 				var e map[string]any
 				Expect(json.Unmarshal([]byte(line), &e)).To(Succeed())
-				if e["action"] == trial.EventDecisionPrefix+rollback.StepApproved {
+				if e["action"] == string(trial.EventDecisionPrefix.With(rollback.StepApproved)) {
 					approval = e
 				}
 			}
@@ -128,7 +129,7 @@ var _ = Describe("a game day on the web page", func() {
 		Expect(s.Alert.Text).To(ContainSubstring(`"error_rate > 0.5" held: error rate`))
 		Expect(s.Alert.ErrorRate).To(BeNumerically(">", 0.5))
 		Expect(s.Alert.Since).NotTo(BeZero())
-		Expect(s.Phase).To(Equal(trial.EventDecisionPrefix + rollback.StepAlert))
+		Expect(s.Phase).To(Equal(string(trial.EventDecisionPrefix.With(rollback.StepAlert))))
 		Expect(s.Probes).To(BeNumerically(">", 0))
 		Expect(s.Failures).To(BeNumerically(">", 0))
 		Expect(s.ElapsedMs).To(BeNumerically(">", 0))

@@ -123,7 +123,7 @@ func decisionNote(t trial.Result) string {
 func decisionMarkers(events []trial.Event) []marker {
 	var ms []marker
 	for _, e := range events {
-		if part, ok := strings.CutPrefix(e.Name, trial.EventDecisionPrefix); ok {
+		if part, ok := e.Name.Step(trial.EventDecisionPrefix); ok {
 			ms = append(ms, marker{strings.ReplaceAll(part, "_", " "), e.At, amberColor})
 		}
 	}

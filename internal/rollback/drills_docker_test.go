@@ -2,6 +2,7 @@ package rollback_test
 
 import (
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -21,7 +22,7 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the do
 	DescribeTable("recovers, every acknowledged write kept, on the release and schema it must end on",
 		func(file, release string, schema int, events ...string) {
 			sc := load(file)
-			res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: docker}, 1, 11)
+			res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: docker}, 1, 11)
 			Expect(res.Error).To(BeEmpty())
 			Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
 			Expect(res.Loss).NotTo(BeNil())
@@ -43,14 +44,14 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the do
 	)
 
 	It("restart: the killed ledger serves its release again", func() {
-		res := trial.Run(context.Background(), trial.Config{Scenario: load("rollback-restart.yaml"), Runtime: docker}, 1, 11)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: load("rollback-restart.yaml"), Runtime: docker}, 1, 11)
 		Expect(res.Error).To(BeEmpty())
 		Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
 		Expect(afterStart(res)).To(ContainElement("rollback_restarted"))
 	})
 
 	It("restore: the snapshot comes back; the writes acknowledged after it are lost, RPC > 0", func() {
-		res := trial.Run(context.Background(), trial.Config{Scenario: load("rollback-restore.yaml"), Runtime: docker}, 1, 11)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: load("rollback-restore.yaml"), Runtime: docker}, 1, 11)
 		Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
 		Expect(res.Schema.Release).To(Equal("v1"))
 		Expect(res.Loss).NotTo(BeNil())
@@ -58,7 +59,7 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the do
 	})
 
 	It("migration without its down step: a failed rollback naming the step", func() {
-		res := trial.Run(context.Background(), trial.Config{Scenario: load("rollback-migration-missing-down.yaml"), Runtime: docker}, 1, 11)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: load("rollback-migration-missing-down.yaml"), Runtime: docker}, 1, 11)
 		Expect(res.Outcome).To(Equal(trial.NotRecovered))
 		Expect(res.Error).To(ContainSubstring("step redeploy"))
 	})

@@ -3,6 +3,7 @@ package rollback_test
 import (
 	"context"
 	"fmt"
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/stats"
@@ -36,7 +37,7 @@ func load(name string) *scenario.Scenario {
 // acknowledged write kept and the ledger's invariants holding.
 func drill(sc *scenario.Scenario) trial.Result {
 	GinkgoHelper()
-	res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
+	res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
 		UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 7)
 	Expect(res.Error).To(BeEmpty())
 	Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
@@ -50,13 +51,19 @@ func drill(sc *scenario.Scenario) trial.Result {
 }
 
 // names lists the events' names in order.
-func names(res trial.Result) []string { return res.EventNames() }
+func names(res trial.Result) []string {
+	var out []string
+	for _, n := range res.EventNames() {
+		out = append(out, string(n))
+	}
+	return out
+}
 
 // afterStart is the events from rollback_start on.
 func afterStart(res trial.Result) []string {
 	n := names(res)
 	for i, name := range n {
-		if name == trial.EventRollbackStart {
+		if name == string(trial.EventRollbackStart) {
 			return n[i:]
 		}
 	}
@@ -103,20 +110,20 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the pr
 
 	It("migration without its down step: a failed rollback naming the step, and a FAIL verdict", func() {
 		sc := load("rollback-migration-missing-down.yaml")
-		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
 		Expect(res.Outcome).To(Equal(trial.NotRecovered))
 		Expect(res.Error).To(ContainSubstring("step redeploy"))
 		Expect(res.Error).To(ContainSubstring("refusing to start over newer data"))
-		Expect(afterStart(res)).To(ContainElements("rollback_no_down_step", trial.EventRollbackFailed))
+		Expect(afterStart(res)).To(ContainElements("rollback_no_down_step", string(trial.EventRollbackFailed)))
 
-		run, err := runner.Run(context.Background(), runner.Config{Scenario: sc, Runtime: stack.NewProcess(), Trials: 2, Seed: 3})
+		run, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Trials: 2, Seed: 3})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(run.Summary.Verdict).To(Equal(stats.Fail))
 	})
 
 	It("restore: the snapshot comes back; exactly the writes acknowledged after it are lost, RPC > 0", func() {
 		sc := load("rollback-restore.yaml")
-		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
 		Expect(res.Error).To(BeEmpty())
 		Expect(res.Outcome).To(Equal(trial.Recovered))
 		var snap measure.Offset
@@ -163,11 +170,11 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the pr
 		sc.Verify.Idempotent = true
 		res := drill(sc)
 		Expect(finding(res).Message).To(ContainSubstring("changed nothing"))
-		Expect(names(res)).To(ContainElements(trial.EventIdempotentRun, "again_switched"))
+		Expect(names(res)).To(ContainElements(string(trial.EventIdempotentRun), "again_switched"))
 
 		sc = load("rollback-restore.yaml")
 		sc.Verify.Idempotent = true
-		res = trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
+		res = trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
 		Expect(res.Outcome).To(Equal(trial.Recovered))
 		f := finding(res)
 		Expect(f.Status).To(Equal(check.Fail))

@@ -25,9 +25,9 @@ type trail struct {
 }
 
 // operatorEvents are the events a game day's operator causes, recorded as theirs.
-var operatorEvents = map[string]bool{
-	trial.EventDecisionPrefix + rollback.StepApproved: true,
-	trial.EventDecisionPrefix + rollback.StepRejected: true,
+var operatorEvents = map[trial.EventName]bool{
+	trial.EventDecisionPrefix.With(rollback.StepApproved): true,
+	trial.EventDecisionPrefix.With(rollback.StepRejected): true,
 }
 
 // setOperator records the game day's operator answers under name (audit.Operator).
@@ -38,14 +38,14 @@ func (t *trail) setOperator(name string) {
 }
 
 // auditActions maps trial events to audit actions; others keep their own name.
-var auditActions = map[string]string{
-	"stack_up":       audit.ActionStackUp,
-	"detect":         audit.ActionTriggerFired,
-	"rollback_start": audit.ActionRollbackStart,
-	"rollback_end":   audit.ActionRollbackEnd,
-	"fault_applied":  audit.ActionFaultApplied,
-	"fault_reverted": audit.ActionFaultReverted,
-	"final_read":     audit.ActionVerify,
+var auditActions = map[trial.EventName]string{
+	trial.EventStackUp:       audit.ActionStackUp,
+	trial.EventDetect:        audit.ActionTriggerFired,
+	trial.EventRollbackStart: audit.ActionRollbackStart,
+	trial.EventRollbackEnd:   audit.ActionRollbackEnd,
+	trial.EventFaultApplied:  audit.ActionFaultApplied,
+	trial.EventFaultReverted: audit.ActionFaultReverted,
+	trial.EventFinalRead:     audit.ActionVerify,
 }
 
 func openAudit(path string, res *report.Results) (*trail, error) {
@@ -82,10 +82,10 @@ func (t *trail) event(i int, e trial.Event) {
 	}
 	action, ok := auditActions[e.Name]
 	if !ok {
-		action = e.Name
+		action = string(e.Name)
 	}
 	outcome := audit.OutcomeOK
-	if e.Name == "fault_error" {
+	if e.Name == trial.EventFaultError {
 		outcome = audit.OutcomeError
 	}
 	actor := ""

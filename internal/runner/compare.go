@@ -42,7 +42,7 @@ func Compare(ctx context.Context, cfg Config) (*report.Comparison, error) {
 			ProbeIntervalMs: float64(sc.Probes.Interval.D()) / float64(time.Millisecond), RecoverAfter: sc.Probes.RecoverAfter,
 			Params: trial.ParamsOf(psc), Trials: []trial.Result{}}
 		p := p
-		configs[p] = trial.Config{Scenario: psc, Runtime: cfg.Runtime,
+		configs[p] = trial.Config{Scenario: psc, Runtime: cfg.Runtime, Kinds: cfg.Kinds,
 			UpOptions: append(append([]stack.UpOption(nil), cfg.UpOptions...),
 				stack.WithLabels(map[string]string{"dev.drill.run": runID, "dev.drill.scenario": sc.Name, "dev.drill.plan": plan.Name})),
 			OnEvent: func(i int, e trial.Event) {

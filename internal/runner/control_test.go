@@ -3,6 +3,7 @@ package runner_test
 import (
 	"context"
 	"fmt"
+	"github.com/drillhq/drill/internal/kinds"
 	"strconv"
 	"strings"
 
@@ -61,7 +62,7 @@ rollback:
 func controlSpecs(newRuntime func() stack.Runtime) {
 	It("fires the trigger in none of 20 control trials deploying the good release start-first, and loses nothing", func() {
 		sc := controlScenario(scenario.StrategyStartFirst, 20)
-		res, err := runner.Run(context.Background(), runner.Config{Scenario: sc, Runtime: newRuntime(), Trials: 1, Seed: 7, KeepRaw: true})
+		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: newRuntime(), Trials: 1, Seed: 7, KeepRaw: true})
 		Expect(err).NotTo(HaveOccurred())
 		s := res.Summary
 		var errs []string
@@ -88,7 +89,7 @@ func controlSpecs(newRuntime func() stack.Runtime) {
 
 	It("reports a recreate's gap as the change's own downtime, apart from the defect's", func() {
 		sc := controlScenario(scenario.StrategyRecreate, 3)
-		res, err := runner.Run(context.Background(), runner.Config{Scenario: sc, Runtime: newRuntime(), Trials: 1, Seed: 7})
+		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: newRuntime(), Trials: 1, Seed: 7})
 		Expect(err).NotTo(HaveOccurred())
 		s := res.Summary
 		Expect(s.ControlTrials).To(Equal(3))

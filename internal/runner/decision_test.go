@@ -3,6 +3,7 @@ package runner_test
 import (
 	"bytes"
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 	"os"
 	"path/filepath"
 
@@ -25,7 +26,7 @@ var _ = Describe("a run of the manual plan", func() {
 		sc.Verify.FinalRead = false
 		run := func() (*report.Results, []measure.Offset) {
 			dir := GinkgoT().TempDir()
-			res, err := runner.Run(context.Background(), runner.Config{Scenario: sc, Runtime: stack.NewProcess(),
+			res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
 				Trials: 2, Seed: 5, AuditPath: filepath.Join(dir, "run.audit.jsonl")})
 			Expect(err).NotTo(HaveOccurred())
 			var decisions []measure.Offset

@@ -3,6 +3,7 @@ package runner_test
 import (
 	"bufio"
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -57,7 +58,7 @@ func BenchmarkRunMemory(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				var heap []float64 // MB live after each trial
-				cfg := runner.Config{Scenario: sc, Runtime: stack.NewProcess(), Trials: n, Seed: 1, Parallel: parallel,
+				cfg := runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Trials: n, Seed: 1, Parallel: parallel,
 					OnTrial: func(trial.Result) {
 						runtime.GC()
 						var m runtime.MemStats

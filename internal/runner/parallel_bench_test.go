@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -41,7 +42,7 @@ func BenchmarkParallel(b *testing.B) {
 		var wall [2]time.Duration
 		for k, parallel := range []int{1, 2} {
 			start := time.Now()
-			res, err := runner.Run(context.Background(), runner.Config{Scenario: sc, Runtime: stack.NewProcess(), Trials: n, Seed: 7,
+			res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Trials: n, Seed: 7,
 				Parallel: parallel, RawPath: filepath.Join(b.TempDir(), "run.raw.json.gz")})
 			if err != nil {
 				b.Fatal(err)

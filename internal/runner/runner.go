@@ -68,6 +68,9 @@ type Config struct {
 	OperatorName string
 	// OnProbe, when set, is told every probe result (a live status page).
 	OnProbe func(index int, r measure.ProbeResult)
+	// Kinds are the registries every trial builds its scenario's kinds from (required:
+	// internal/kinds.Default().Kinds holds the built-in ones).
+	Kinds trial.Kinds
 }
 
 // Run runs every trial and returns the results. A cancelled ctx stops after the trial
@@ -107,7 +110,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 			cfg.OnEvent(i, e)
 		}
 	}
-	tc := trial.Config{Scenario: sc, Runtime: cfg.Runtime, OnEvent: onEvent,
+	tc := trial.Config{Scenario: sc, Runtime: cfg.Runtime, OnEvent: onEvent, Kinds: cfg.Kinds,
 		UpOptions: append(append([]stack.UpOption(nil), cfg.UpOptions...),
 			stack.WithLabels(map[string]string{"dev.drill.run": runID, "dev.drill.scenario": sc.Name}))}
 	if cfg.Operator != nil {

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 	"os"
 	"path/filepath"
 	"strings"
@@ -44,7 +45,7 @@ var _ = Describe("a run", func() {
 		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "bad-release.yaml"))
 		Expect(err).NotTo(HaveOccurred())
 		path := filepath.Join(GinkgoT().TempDir(), "run.audit.jsonl")
-		res, err := runner.Run(context.Background(), runner.Config{Scenario: sc, Runtime: stack.NewProcess(),
+		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
 			Trials: 1, Seed: 9, AuditPath: path})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Seed).To(Equal(int64(9)))

@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 	"path/filepath"
 	"time"
 
@@ -30,7 +31,7 @@ var _ = Describe("a run with a raw file", func() {
 		dir := GinkgoT().TempDir()
 		rawPath := filepath.Join(dir, "run.raw.json.gz")
 		var onDisk []int
-		res, err := runner.Run(context.Background(), runner.Config{Scenario: quickScenario(), Runtime: stack.NewProcess(),
+		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: quickScenario(), Runtime: stack.NewProcess(),
 			Trials: 2, Seed: 5, RawPath: rawPath, OnTrial: func(r trial.Result) { onDisk = append(onDisk, r.Index) }})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(onDisk).To(Equal([]int{1, 2}))
@@ -58,7 +59,7 @@ var _ = Describe("a run with a raw file", func() {
 
 var _ = Describe("a parallel run", func() {
 	It("runs trials at once on their own stacks, keeps them in index order, and records each trial's probe lateness", func() {
-		res, err := runner.Run(context.Background(), runner.Config{Scenario: quickScenario(), Runtime: stack.NewProcess(),
+		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: quickScenario(), Runtime: stack.NewProcess(),
 			Trials: 4, Seed: 3, Parallel: 2, RawPath: filepath.Join(GinkgoT().TempDir(), "run.raw.json.gz")})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Trials).To(HaveLen(4))

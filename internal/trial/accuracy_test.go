@@ -3,6 +3,7 @@ package trial_test
 import (
 	"context"
 	"fmt"
+	"github.com/drillhq/drill/internal/kinds"
 	"path/filepath"
 	"slices"
 	"time"
@@ -55,7 +56,7 @@ rollback:
 
 func runTrial(rt stack.Runtime, sc *scenario.Scenario, index int) (trial.Result, []truth.Event) {
 	dir := GinkgoT().TempDir()
-	res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: rt,
+	res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: rt,
 		UpOptions: []stack.UpOption{stack.WithDataDir(dir)}}, index, int64(index))
 	events, err := truth.Read(filepath.Join(dir, "ledger", "truth.jsonl"))
 	Expect(err).NotTo(HaveOccurred())
@@ -251,13 +252,13 @@ var _ = Describe("measures against the fixture's own ground truth", func() {
 })
 
 // clock is the wall time (Unix ns) of the trial's first event named name.
-func clock(res trial.Result, name string) int64 {
+func clock(res trial.Result, name trial.EventName) int64 {
 	for _, e := range res.Events {
 		if e.Name == name {
 			return res.Started.UnixNano() + int64(e.At)
 		}
 	}
-	Fail("no event " + name)
+	Fail("no event " + string(name))
 	return 0
 }
 

@@ -178,7 +178,7 @@ func (t *run) changeStep(ctx context.Context, st stack.Stack, c *changeDeploy, i
 		}
 	} else {
 		target := rollback.Target{Stack: st, Service: step.Service, Previous: before, Env: t.env,
-			Step: func(name, detail string) { t.event(EventChangePrefix+name, detail) }}
+			Step: func(name, detail string) { t.event(EventChangePrefix.With(name), detail) }}
 		do = func(ctx context.Context) error { return action.Rollback(ctx, target) }
 	}
 	if !t.sc.MultiStep() {
@@ -196,7 +196,7 @@ func (t *run) changeStep(ctx context.Context, st stack.Stack, c *changeDeploy, i
 func (t *run) onChangeDeploy(c *changeDeploy, i int) func(stack.DeployStep, string) {
 	var stopping *measure.Offset
 	return func(step stack.DeployStep, detail string) {
-		at := t.event(EventChangePrefix+string(step), detail)
+		at := t.event(EventChangePrefix.With(string(step)), detail)
 		switch step {
 		case stack.StepStopping:
 			stopping = &at
@@ -220,7 +220,7 @@ func (t *run) onChangeDeploy(c *changeDeploy, i int) func(stack.DeployStep, stri
 // that frame it.
 type stepRun struct {
 	phase, name, what string
-	start, retry, end string
+	start, retry, end EventName
 	// quiet: only retries are events (the one mechanism of a one-step plan, whose
 	// rollback_start and rollback_end already frame it).
 	quiet    bool

@@ -2,6 +2,7 @@ package trial_test
 
 import (
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -27,13 +28,13 @@ rollback:
 func runDecision(trigger string, seed int64) trial.Result {
 	sc, err := scenario.Parse("decision.yaml", []byte(decisionYAML(trigger)))
 	Expect(err).NotTo(HaveOccurred())
-	res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
+	res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
 		UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, seed)
 	Expect(res.Error).To(BeEmpty())
 	return res
 }
 
-func eventAt(res trial.Result, name string) *trial.Event {
+func eventAt(res trial.Result, name trial.EventName) *trial.Event {
 	for i := range res.Events {
 		if res.Events[i].Name == name {
 			return &res.Events[i]

@@ -3,6 +3,7 @@ package trial_test
 import (
 	"context"
 	"fmt"
+	"github.com/drillhq/drill/internal/kinds"
 	"slices"
 	"time"
 
@@ -33,7 +34,7 @@ var _ = Describe("a fault scheduled from the rollback's start", func() {
 			Expect(err).NotTo(HaveOccurred())
 			var rtcs []time.Duration
 			for i := 1; i <= 3; i++ {
-				res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, i, int64(i))
+				res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, i, int64(i))
 				Expect(res.Error).To(BeEmpty())
 				Expect(res.Outcome).To(Equal(trial.Recovered))
 				names := eventNames(res)

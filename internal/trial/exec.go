@@ -40,16 +40,16 @@ func (t *run) schedule(faultKinds *inject.Registry) scenario.Plan {
 // build makes everything the trial runs, so that nothing fails once its clock started.
 func (t *run) build(ctx context.Context, st stack.Stack) (*parts, error) {
 	sc := t.sc
-	faultKinds := inject.NewRegistry()
+	faultKinds := t.cfg.Kinds.Faults
 	p := &parts{plan: t.schedule(faultKinds)}
 	var err error
 	if p.trigger, err = rollback.NewAutomated(sc.Rollback.Trigger); err != nil {
 		return nil, err
 	}
-	if p.rollback, err = newRollbackPlan(sc, p.plan); err != nil {
+	if p.rollback, err = newRollbackPlan(sc, p.plan, t.cfg.Kinds.Mechanisms); err != nil {
 		return nil, err
 	}
-	if p.decider, err = rollback.NewTriggerRegistry().Build(sc.Rollback.Trigger); err != nil {
+	if p.decider, err = t.cfg.Kinds.Triggers.Build(sc.Rollback.Trigger); err != nil {
 		return nil, err
 	}
 	if t.cfg.Operator != nil && sc.Rollback.Trigger.Kind != scenario.TriggerAutomated {
@@ -191,7 +191,7 @@ func (t *run) rollBack(ctx context.Context, st stack.Stack, p *parts, change *ch
 	// approval gate (hybrid). A gate that aborts is a recorded decision: nothing is rolled
 	// back, and the trial did not recover (NotRecovered, with the decision's verdict).
 	decision, err := p.decider.Decide(ctx, rollback.DecideInput{Seed: t.res.Seed, Alert: t.alert(p.trigger, t.res.Timing.Fault),
-		Step: func(step, detail string) { t.event(EventDecisionPrefix+step, detail) }})
+		Step: func(step, detail string) { t.event(EventDecisionPrefix.With(step), detail) }})
 	if err != nil {
 		return err
 	}

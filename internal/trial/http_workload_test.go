@@ -2,6 +2,7 @@ package trial_test
 
 import (
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 	"path/filepath"
 	"strings"
 
@@ -19,7 +20,7 @@ var _ = Describe("the reference scenario scenarios/http-workload.yaml on the pro
 		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "http-workload.yaml"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sc.Workload.Kind).To(Equal(scenario.WorkloadHTTP))
-		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
 			UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 42)
 		Expect(res.Error).To(BeEmpty())
 		Expect(res.Outcome).To(Equal(trial.Recovered))

@@ -2,6 +2,7 @@ package trial_test
 
 import (
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 	"path/filepath"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -36,14 +37,14 @@ rollback:
 `)
 }
 
-func eventNames(res trial.Result) []string { return res.EventNames() }
+func eventNames(res trial.Result) []trial.EventName { return res.EventNames() }
 
 var _ = Describe("a trigger that fires while the change is deploying", func() {
 	run := func(wait bool) (trial.Result, []truth.Event) {
 		sc, err := scenario.Parse("inflight.yaml", []byte(inflightYAML(wait)))
 		Expect(err).NotTo(HaveOccurred())
 		dir := GinkgoT().TempDir()
-		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
 			UpOptions: []stack.UpOption{stack.WithDataDir(dir)}}, 1, 1)
 		events, err := truth.Read(filepath.Join(dir, "ledger", "truth.jsonl"))
 		Expect(err).NotTo(HaveOccurred())
@@ -56,7 +57,7 @@ var _ = Describe("a trigger that fires while the change is deploying", func() {
 		res, events := run(false)
 		names := eventNames(res)
 		Expect(names).To(ContainElements(trial.EventDetect, trial.EventRollbackStart, trial.EventChangeAborted, trial.EventRollbackSkip))
-		Expect(names).NotTo(ContainElement(trial.EventChangePrefix + string(stack.StepSwitched)))
+		Expect(names).NotTo(ContainElement(trial.EventChangePrefix.With(string(stack.StepSwitched))))
 		Expect(res.Timing.Live).To(BeNil())
 		Expect(res.Timing.Wait).To(BeNil())
 		Expect(res.Timing.TTM.D()).To(BeNumerically("<=", 20e6), "t_trigger = t_detect: the abort is the rollback acting")
@@ -69,7 +70,7 @@ var _ = Describe("a trigger that fires while the change is deploying", func() {
 		sc, err := scenario.Parse("inflight.yaml", []byte(inflightWith(false,
 			`{kind: migration, service: ledger, params: {down_path: /schema, down_body: '{"data_schema": 1}'}}`)))
 		Expect(err).NotTo(HaveOccurred())
-		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
 			UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 1)
 		Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
 		names := eventNames(res)
@@ -80,7 +81,7 @@ var _ = Describe("a trigger that fires while the change is deploying", func() {
 	It("waits for the deploy in flight when the scenario says so, as a phase of its own outside TTM", func() {
 		res, _ := run(true)
 		names := eventNames(res)
-		Expect(names).To(ContainElements(trial.EventWaitStart, trial.EventWaitEnd, trial.EventChangePrefix+string(stack.StepSwitched)))
+		Expect(names).To(ContainElements(trial.EventWaitStart, trial.EventWaitEnd, trial.EventChangePrefix.With(string(stack.StepSwitched))))
 		Expect(res.Timing.Wait).NotTo(BeNil())
 		Expect(res.Timing.Wait.D()).To(BeNumerically(">", 1e9), "the slow release took over a second more to start")
 		Expect(res.Timing.TTM.D()).To(BeNumerically("<=", 20e6), "the wait is not decision time")
@@ -98,7 +99,7 @@ rollback:
 `)
 		sc, err := scenario.Parse("failing-hook.yaml", []byte(doc))
 		Expect(err).NotTo(HaveOccurred())
-		res := trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess()}, 1, 1)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, 1, 1)
 		Expect(res.Outcome).To(Equal(trial.NotRecovered))
 		Expect(res.Error).To(HavePrefix("rollback failed: "))
 		Expect(eventNames(res)).To(ContainElement(trial.EventRollbackFailed))

@@ -2,6 +2,7 @@ package trial_test
 
 import (
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 	"path/filepath"
 	"strings"
 
@@ -60,7 +61,7 @@ func eventStepNames(res trial.Result) []string {
 
 func runMultiStep(sc *scenario.Scenario) trial.Result {
 	GinkgoHelper()
-	return trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
+	return trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
 		UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 5)
 }
 

@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/testenv"
@@ -49,7 +50,7 @@ func planMarks(sc *scenario.Scenario, pl scenario.Plan) []mark {
 			}
 		case scenario.PhaseWatch:
 			if st.Anchor == scenario.AnchorControl {
-				add(mark{Phase: trial.EventControlWatch})
+				add(mark{Phase: string(trial.EventControlWatch)})
 			} else {
 				add(mark{Phase: "t_fault"})
 			}
@@ -98,7 +99,7 @@ func eventMarks(sc *scenario.Scenario, res trial.Result) []mark {
 				out = append(out, mark{scenario.PhaseRollback, sc.RollbackSteps()[0].Name})
 			}
 		case trial.EventControlWatch:
-			out = append(out, mark{Phase: trial.EventControlWatch})
+			out = append(out, mark{Phase: string(trial.EventControlWatch)})
 		case trial.EventFinalRead:
 			out = append(out, mark{Phase: scenario.PhaseVerify})
 		}
@@ -113,7 +114,7 @@ func eventMarks(sc *scenario.Scenario, res trial.Result) []mark {
 func expectedMarks(sc *scenario.Scenario, pl scenario.Plan, res trial.Result) []mark {
 	return slices.DeleteFunc(planMarks(sc, pl), func(m mark) bool {
 		switch m.Phase {
-		case trial.EventControlWatch:
+		case string(trial.EventControlWatch):
 			return !res.Control
 		case scenario.PhaseTrigger, "t_trigger", scenario.PhaseRollback:
 			return res.Outcome == trial.NotDetected
@@ -162,7 +163,7 @@ var _ = Describe("drill plan and the trial", func() {
 	lasting := scenario.WithLasting(inject.NewRegistry().Lasts)
 	run := func(sc *scenario.Scenario, control bool) trial.Result {
 		GinkgoHelper()
-		return trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(), Control: control,
+		return trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Control: control,
 			UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 7)
 	}
 	for _, file := range files {

@@ -2,6 +2,7 @@ package trial_test
 
 import (
 	"context"
+	"github.com/drillhq/drill/internal/kinds"
 	"os/exec"
 	"time"
 
@@ -47,7 +48,7 @@ rollback:
 }
 
 func runOne(sc *scenario.Scenario) trial.Result {
-	return trial.Run(context.Background(), trial.Config{Scenario: sc, Runtime: stack.NewProcess(),
+	return trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
 		UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 7)
 }
 

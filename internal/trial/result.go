@@ -36,7 +36,7 @@ const (
 // Event is one thing that happened during a trial, on its clock.
 type Event struct {
 	At     measure.Offset `json:"at_ms"`
-	Name   string         `json:"name"`
+	Name   EventName      `json:"name"`
 	Detail string         `json:"detail,omitempty"`
 }
 
@@ -155,8 +155,8 @@ func (r Result) WithRaw(raw Raw) Result {
 }
 
 // EventNames lists the names of the trial's events in order: its timeline at a glance.
-func (r Result) EventNames() []string {
-	out := make([]string, 0, len(r.Events))
+func (r Result) EventNames() []EventName {
+	out := make([]EventName, 0, len(r.Events))
 	for _, e := range r.Events {
 		out = append(out, e.Name)
 	}

@@ -27,8 +27,7 @@ type rollbackPlan struct {
 }
 
 // newRollbackPlan builds every mechanism of the plan's change and rollback steps.
-func newRollbackPlan(sc *scenario.Scenario, pl scenario.Plan) (*rollbackPlan, error) {
-	reg := rollback.NewRegistry()
+func newRollbackPlan(sc *scenario.Scenario, pl scenario.Plan, reg *rollback.Registry) (*rollbackPlan, error) {
 	p := &rollbackPlan{sc: sc, change: sc.ChangeSteps(), actions: map[int]rollback.Mechanism{}}
 	all := sc.RollbackSteps()
 	rbSteps, _ := pl.Of(scenario.PhaseRollback)
@@ -63,7 +62,7 @@ func (p *rollbackPlan) prepare(ctx context.Context, t *run, st stack.Stack) erro
 			continue
 		}
 		target := rollback.Target{Stack: st, Service: p.steps[i].Mechanism.Service,
-			Step: func(step, detail string) { t.event(EventPreparePrefix+step, detail) }}
+			Step: func(step, detail string) { t.event(EventPreparePrefix.With(step), detail) }}
 		if err := pr.Prepare(ctx, target); err != nil {
 			return fmt.Errorf("prepare rollback: %w", err)
 		}
@@ -86,7 +85,7 @@ func (p *rollbackPlan) remember(st stack.Stack) error {
 }
 
 // target is what step i acts on; an undo goes back to the release its change step replaced.
-func (p *rollbackPlan) target(i int, t *run, st stack.Stack, change *changeDeploy, output io.Writer, prefix string) rollback.Target {
+func (p *rollbackPlan) target(i int, t *run, st stack.Stack, change *changeDeploy, output io.Writer, prefix EventName) rollback.Target {
 	rs := p.steps[i]
 	prev := p.previous[i]
 	if rs.Undoes >= 0 {
@@ -95,7 +94,7 @@ func (p *rollbackPlan) target(i int, t *run, st stack.Stack, change *changeDeplo
 		}
 	}
 	return rollback.Target{Stack: st, Service: rs.Mechanism.Service, Previous: prev, Env: t.env, Output: output,
-		Step: func(step, detail string) { t.event(prefix+step, detail) }}
+		Step: func(step, detail string) { t.event(prefix.With(step), detail) }}
 }
 
 // describe says what the rollback is about to do, for rollback_start.
@@ -140,7 +139,7 @@ func (p *rollbackPlan) skip(i int, st stack.Stack, change *changeDeploy, aborted
 
 // run runs the rollback's steps in order, skipping those with nothing to do, and stops
 // at the first that fails after its attempts. It returns the steps it ran.
-func (p *rollbackPlan) run(ctx context.Context, t *run, st stack.Stack, change *changeDeploy, aborted bool, output io.Writer, prefix string) ([]int, error) {
+func (p *rollbackPlan) run(ctx context.Context, t *run, st stack.Stack, change *changeDeploy, aborted bool, output io.Writer, prefix EventName) ([]int, error) {
 	var ran []int
 	for i := range p.steps {
 		if why := p.skip(i, st, change, aborted); why != "" {
@@ -179,12 +178,12 @@ func (p *rollbackPlan) again(ctx context.Context, t *run, st stack.Stack, change
 
 // runStep runs rollback step i with its attempts; a multi-step rollback's steps are
 // events of their own (prefix+"step_start", ...) with a StepRecord each.
-func (p *rollbackPlan) runStep(ctx context.Context, t *run, st stack.Stack, change *changeDeploy, i int, output io.Writer, prefix string) error {
+func (p *rollbackPlan) runStep(ctx context.Context, t *run, st stack.Stack, change *changeDeploy, i int, output io.Writer, prefix EventName) error {
 	rs := p.steps[i]
 	target := p.target(i, t, st, change, output, prefix)
-	return t.runStep(ctx, stepRun{phase: strings.TrimSuffix(prefix, "_"), name: rs.Name,
+	return t.runStep(ctx, stepRun{phase: strings.TrimSuffix(string(prefix), "_"), name: rs.Name,
 		what:  rs.Name + ": " + rollback.Describe(rs.Mechanism.Kind, p.mechs[i], target),
-		start: prefix + "step_start", retry: prefix + "step_retry", end: prefix + "step_end",
+		start: prefix.With("step_start"), retry: prefix.With("step_retry"), end: prefix.With("step_end"),
 		quiet: !p.sc.MultiStep(), attempts: scenario.Attempts(rs.Mechanism.Idempotent, rs.Mechanism.Retries),
 		do: func(ctx context.Context) error { return p.mechs[i].Rollback(ctx, target) }})
 }

@@ -32,6 +32,8 @@ type Config struct {
 	Operator rollback.Operator
 	// OnProbe, when set, is told every probe result as it arrives (a live status page).
 	OnProbe func(index int, r measure.ProbeResult)
+	// Kinds are the registries the scenario's kinds are built from (required).
+	Kinds Kinds
 }
 
 // Run runs trial number index with the given seed. It always returns a Result; a
@@ -40,6 +42,10 @@ func Run(ctx context.Context, cfg Config, index int, seed int64) Result {
 	t := &run{cfg: cfg, sc: cfg.Scenario, res: Result{Index: index, Seed: seed, Control: cfg.Control, Events: []Event{}},
 		history: &measure.History{}, recovered: make(chan struct{}), fired: make(chan measure.Offset, 1)}
 	t.clock = measure.NewClock()
+	if err := cfg.Kinds.check(); err != nil {
+		t.fail(ctx, err)
+		return t.res
+	}
 	setupStart := time.Now()
 	opts := append(append([]stack.UpOption(nil), cfg.UpOptions...),
 		stack.WithLabels(map[string]string{"dev.drill.trial": strconv.Itoa(index)}))
@@ -251,13 +257,13 @@ func (t *run) wait(ctx context.Context, d time.Duration) error {
 	}
 }
 
-func (t *run) event(name, detail string) measure.Offset {
+func (t *run) event(name EventName, detail string) measure.Offset {
 	at := t.clock.Now()
 	t.recordAt(at, name, detail)
 	return at
 }
 
-func (t *run) recordAt(at measure.Offset, name, detail string) {
+func (t *run) recordAt(at measure.Offset, name EventName, detail string) {
 	e := Event{At: at, Name: name, Detail: detail}
 	t.mu.Lock()
 	t.events = append(t.events, e)

@@ -1,0 +1,28 @@
+// Package kinds builds the one value that holds every open set of kinds drill knows:
+// faults, rollback mechanisms, triggers (the registries a trial builds its scenario
+// from) and report formats. Default is the only place the built-in registries are
+// constructed; drill passes the value down (drill.Options, runner.Config, trial.Config)
+// and a library user adds kinds to it through drill's public options.
+package kinds
+
+import (
+	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/rollback"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// Kinds holds every registry. The trial's own registries are embedded (Kinds.Kinds is
+// what trial.Config.Kinds takes).
+type Kinds struct {
+	trial.Kinds
+}
+
+// Default returns a fresh value holding every built-in kind. Each call builds new
+// registries, so what one caller registers never shows in another's.
+func Default() *Kinds {
+	return &Kinds{Kinds: trial.Kinds{
+		Faults:     inject.NewRegistry(),
+		Mechanisms: rollback.NewRegistry(),
+		Triggers:   rollback.NewTriggerRegistry(),
+	}}
+}

@@ -1,0 +1,26 @@
+package trial
+
+import (
+	"errors"
+
+	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/rollback"
+)
+
+// Kinds holds the registries a trial builds its scenario's kinds from: its faults, its
+// change and rollback mechanisms and its trigger. They are built once by the caller
+// (internal/kinds.Default and whatever a library user adds) and passed in, so a trial
+// never knows which kinds exist.
+type Kinds struct {
+	Faults     *inject.Registry
+	Mechanisms *rollback.Registry
+	Triggers   *rollback.TriggerRegistry
+}
+
+// check fails when a registry is missing: a Config built without its kinds.
+func (k Kinds) check() error {
+	if k.Faults == nil || k.Mechanisms == nil || k.Triggers == nil {
+		return errors.New("check kinds: Config.Kinds needs every registry (see internal/kinds.Default)")
+	}
+	return nil
+}
