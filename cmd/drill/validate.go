@@ -7,7 +7,7 @@ import (
 	"io"
 
 	"github.com/drillhq/drill"
-	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/scenario"
 )
 
@@ -63,6 +63,6 @@ func cmdPlan(args []string, stdout io.Writer) error {
 		return err
 	}
 	// Whether a fault lasts past the rollback is its kind's to say (inject.Lasting).
-	fmt.Fprint(stdout, sc.Plan(scenario.WithLasting(inject.NewRegistry().Lasts)).String())
+	fmt.Fprint(stdout, sc.Plan(scenario.WithLasting(kinds.Default().Faults.Lasts)).String())
 	return nil
 }
