@@ -233,7 +233,7 @@ func needKinds(k *kinds.Kinds) preflight.Kinds {
 	return preflight.Kinds{Faults: k.Faults, Mechanisms: k.Mechanisms, Triggers: k.Triggers}
 }
 
-// kindChecks validates each fault's, mechanism's and trigger's kind and parameters
+// kindChecks validates each fault's, mechanism's, trigger's and probe's kind and parameters
 // with the registries of k while a scenario is decoded, so an error names its line.
 func kindChecks(k *kinds.Kinds) []scenario.ParseOption {
 	return []scenario.ParseOption{
@@ -247,6 +247,10 @@ func kindChecks(k *kinds.Kinds) []scenario.ParseOption {
 		}),
 		scenario.WithTriggerCheck(func(t scenario.Trigger) error {
 			_, err := k.Triggers.Build(t)
+			return err
+		}),
+		scenario.WithProbeCheck(func(kind string, params map[string]any) error {
+			_, err := k.Probes.Build(kind, params)
 			return err
 		}),
 	}
@@ -313,5 +317,7 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 	if err == nil {
 		err = ctx.Err()
 	}
-	return newResult(raw), err
+	res := newResult(raw)
+	res.kinds = o.kinds
+	return res, err
 }

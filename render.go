@@ -1,12 +1,10 @@
 package drill
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/report"
 )
 
@@ -24,37 +22,49 @@ const (
 	JSON Format = "json"
 )
 
-// Formats lists every format Render knows.
+// Formats lists the built-in formats; WithFormat adds others.
 var Formats = []Format{Markdown, HTML, JUnit, JSON}
 
-// Render writes the result in the given format.
+// Renderer is a report format: WithFormat adds one, and Render and WriteFiles then write
+// it beside the built-in ones. Its Render gets a Document with Run set for a run's
+// results (a period report or a comparison for drill report and drill compare), and
+// returns ErrFormatUnsupported for a kind of document it does not render.
+type Renderer = report.Renderer
+
+// Document is what a Renderer writes: a run's results, a period report or a comparison.
+type Document = report.Document
+
+// ErrFormatUnsupported is what a Renderer returns for a kind of document it does not
+// render (JUnit has no period report): no file of that format is written for it.
+var ErrFormatUnsupported = report.ErrUnsupported
+
+// Render writes the result in the given format: a built-in one or one WithFormat added
+// to the run.
 func (r *Result) Render(w io.Writer, f Format) error {
 	if r == nil || r.raw == nil {
 		return fmt.Errorf("render %s: no result (use the *Result that Run or ReadResult returned)", f)
 	}
-	var err error
-	switch f {
-	case Markdown:
-		err = report.Markdown(w, r.raw)
-	case HTML:
-		err = report.HTML(w, r.raw)
-	case JUnit:
-		err = report.JUnit(w, r.raw)
-	case JSON:
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		err = enc.Encode(r.raw)
-	default:
-		return fmt.Errorf("render %q: unknown format (one of %v)", f, Formats)
-	}
+	rd, err := r.formats().Lookup(string(f))
 	if err != nil {
+		return fmt.Errorf("render %q: %w", f, err)
+	}
+	if err := rd.Render(w, report.Document{Run: r.raw}); err != nil {
 		return fmt.Errorf("render %s: %w", f, err)
 	}
 	return nil
 }
 
+// formats are the run's formats, or the built-in ones for a result read from a file.
+func (r *Result) formats() *report.Formats {
+	if r.kinds == nil {
+		r.kinds = kinds.Default()
+	}
+	return r.kinds.Formats
+}
+
 // WriteFiles writes the results file base+".json", its raw records base+".raw.json.gz"
-// and every rendering beside it (.md, .html, .junit.xml), as drill run does.
+// and every other format beside it (.md, .html, .junit.xml and those WithFormat added),
+// as drill run does.
 func (r *Result) WriteFiles(base string) error {
 	if r == nil || r.raw == nil {
 		return fmt.Errorf("write results %s: no result (use the *Result that Run returned)", base)
@@ -62,28 +72,5 @@ func (r *Result) WriteFiles(base string) error {
 	if err := r.raw.WriteRaw(base + ".raw.json.gz"); err != nil {
 		return err
 	}
-	if err := r.raw.Write(base + ".json"); err != nil {
-		return err
-	}
-	for _, x := range []struct {
-		f   Format
-		ext string
-	}{{Markdown, ".md"}, {HTML, ".html"}, {JUnit, ".junit.xml"}} {
-		if err := writeFile(base+x.ext, func(w io.Writer) error { return r.Render(w, x.f) }); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeFile renders into memory first, so a failed rendering leaves no partial file.
-func writeFile(path string, render func(io.Writer) error) error {
-	var b bytes.Buffer
-	if err := render(&b); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return r.formats().WriteAll(base, report.Document{Run: r.raw})
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/stats"
@@ -158,6 +159,8 @@ type Result struct {
 	AuditDigest string
 
 	raw *report.Results
+	// kinds are the run's kinds: its formats are what Render and WriteFiles write.
+	kinds *kinds.Kinds
 }
 
 // Headline is the word a report leads with: the verdict in capitals, or ERROR when no

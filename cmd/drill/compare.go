@@ -68,8 +68,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
 	}
 	runID := drill.NewRunID()
+	k := kinds.Default()
 	cmp, err := runner.Compare(ctx, runner.Config{Scenario: sc, File: files[0], Runtime: rt, Trials: *trials, Seed: *seed, RunID: runID,
-		Kinds: kinds.Default().Kinds,
+		Kinds: k.Kinds,
 		OnTrial: func(r trial.Result) {
 			fmt.Fprintf(stderr, "trial %d: %s\n", r.Index, r.Outcome)
 		}})
@@ -80,13 +81,8 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "drill:", err)
 	}
 	base := filepath.Join(*out, sc.Name+"-compare-"+runID)
-	if err := cmp.Write(base + ".json"); err != nil {
+	if err := k.Formats.WriteAll(base, report.Document{Compare: cmp}); err != nil {
 		return withCode(exitInfra, err)
-	}
-	for ext, render := range map[string]func(io.Writer, *report.Comparison) error{".md": report.CompareMarkdown, ".html": report.CompareHTML} {
-		if err := writeRendered(base+ext, func(w io.Writer) error { return render(w, cmp) }); err != nil {
-			return withCode(exitInfra, err)
-		}
 	}
 	if err := report.CompareMarkdown(stdout, cmp); err != nil {
 		return withCode(exitInfra, err)
@@ -96,17 +92,4 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return withCode(exitInterrupted, errors.New("interrupted: every trial started was torn down"))
 	}
 	return nil
-}
-
-// writeRendered creates path and writes it with write.
-func writeRendered(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return f.Close()
 }

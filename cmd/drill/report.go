@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/report"
 )
 
@@ -65,13 +66,8 @@ func cmdReport(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := report.AggregateMarkdown(&md, agg); err != nil {
 		return withCode(exitInfra, err)
 	}
-	for _, f := range []struct {
-		ext    string
-		render func(io.Writer, report.AggregateReport) error
-	}{{".md", report.AggregateMarkdown}, {".html", report.AggregateHTML}, {".json", report.AggregateJSON}} {
-		if err := writeWith(base+f.ext, agg, f.render); err != nil {
-			return withCode(exitInfra, err)
-		}
+	if err := kinds.Default().Formats.WriteAll(base, report.Document{Period: &agg}); err != nil {
+		return withCode(exitInfra, err)
 	}
 	fmt.Fprintln(stdout, md.String())
 	fmt.Fprintf(stdout, "Report: %s.md\nHTML:   %s.html\nJSON:   %s.json\n", base, base, base)
@@ -180,15 +176,4 @@ var resultsMark = regexp.MustCompile(`"schema"\s*:\s*"drill\.results/`)
 // latest is the start of the most recent run.
 func latest(runs []*report.Results) time.Time {
 	return slices.MaxFunc(runs, func(a, b *report.Results) int { return a.Started.Compare(b.Started) }).Started
-}
-
-func writeWith(path string, a report.AggregateReport, render func(io.Writer, report.AggregateReport) error) error {
-	var b bytes.Buffer
-	if err := render(&b, a); err != nil {
-		return err
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("write report: %w", err)
-	}
-	return nil
 }

@@ -7,6 +7,7 @@ package kinds
 
 import (
 	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -15,6 +16,8 @@ import (
 // what trial.Config.Kinds takes).
 type Kinds struct {
 	trial.Kinds
+	// Formats are the report formats a run, a period and a comparison are written in.
+	Formats *report.Formats
 }
 
 // Default returns a fresh value holding every built-in kind. Each call builds new
@@ -24,5 +27,16 @@ func Default() *Kinds {
 		Faults:     inject.NewRegistry(),
 		Mechanisms: rollback.NewRegistry(),
 		Triggers:   rollback.NewTriggerRegistry(),
-	}}
+		Probes:     trial.NewProbeRegistry(),
+	}, Formats: defaultFormats()}
+}
+
+// defaultFormats holds the built-in report formats, in the order drill writes them.
+func defaultFormats() *report.Formats {
+	f := report.NewFormats()
+	f.Register(report.JSONFormat{})
+	f.Register(report.MarkdownFormat{})
+	f.Register(report.HTMLFormat{})
+	f.Register(report.JUnitFormat{})
+	return f
 }

@@ -31,6 +31,7 @@ type parseConfig struct {
 	faultCheck     func(Fault) error
 	mechanismCheck func(Mechanism) error
 	triggerCheck   func(Trigger) error
+	probeCheck     func(kind string, params map[string]any) error
 	checks         []func(*Scenario) []Problem
 }
 
@@ -53,6 +54,13 @@ func WithMechanismCheck(check func(Mechanism) error) ParseOption {
 // reported at its line like any other mistake.
 func WithTriggerCheck(check func(Trigger) error) ParseOption {
 	return func(c *parseConfig) { c.triggerCheck = check }
+}
+
+// WithProbeCheck checks a probe kind named by probes.kind (its parameters, which the
+// probe registry owns) as part of validation, so an unknown kind or a misspelled
+// parameter is reported at its line like any other mistake.
+func WithProbeCheck(check func(kind string, params map[string]any) error) ParseOption {
+	return func(c *parseConfig) { c.probeCheck = check }
 }
 
 // Problem is a problem about the key at Path (e.g. "faults[0].params.url") that a check
@@ -166,6 +174,13 @@ func (cfg *parseConfig) checkKinds(s *Scenario, p *problems, line func(string) i
 			}
 		}
 	}
+	if pr := s.Probes; pr.Registered != "" {
+		if cfg.probeCheck == nil {
+			p.addf(line("probes.kind"), "probes: unknown probe kind %q (no probe kinds are registered; built in: %s)", pr.Registered, strings.Join(ProbeKinds, ", "))
+			return
+		}
+		kindProblem(p, line, "probes", cfg.probeCheck(pr.Registered, pr.Params))
+	}
 }
 
 // checkTrigger checks the trigger at path with the registry's check, reporting a problem
@@ -174,14 +189,21 @@ func checkTrigger(p *problems, line func(string) int, check func(Trigger) error,
 	if t.Kind == "" {
 		return
 	}
-	if err := check(t); err != nil {
-		at := path + ".kind"
-		var pe interface{ ParamName() string }
-		if errors.As(err, &pe) {
-			at = path + ".params." + pe.ParamName()
-		}
-		p.addf(line(at), "%s: %v", path, err)
+	kindProblem(p, line, path, check(t))
+}
+
+// kindProblem reports err, a registry's verdict on the kind at path, at the line of the
+// offending parameter (or of the kind); nil reports nothing.
+func kindProblem(p *problems, line func(string) int, path string, err error) {
+	if err == nil {
+		return
 	}
+	at := path + ".kind"
+	var pe interface{ ParamName() string }
+	if errors.As(err, &pe) {
+		at = path + ".params." + pe.ParamName()
+	}
+	p.addf(line(at), "%s: %v", path, err)
 }
 
 // parseNode reads exactly one YAML document into a node tree; nil when there is none.

@@ -18,13 +18,17 @@ const (
 // ProbeKinds lists the probe kinds in the order messages show them.
 var ProbeKinds = []string{ProbeHTTP, ProbeTCP, ProbeExec, ProbePrometheus}
 
-// Kinds returns the probe kinds set, in ProbeKinds order (a valid scenario sets one).
+// Kinds returns the probe kinds set, in ProbeKinds order and then a registered kind
+// named by kind (a valid scenario sets one).
 func (p Probes) Kinds() []string {
 	var out []string
 	for i, set := range []bool{p.HTTP != nil, p.TCP != nil, p.Exec != nil, p.Prometheus != nil} {
 		if set {
 			out = append(out, ProbeKinds[i])
 		}
+	}
+	if p.Registered != "" {
+		out = append(out, p.Registered)
 	}
 	return out
 }

@@ -111,6 +111,8 @@ var docs = map[string]string{
 	"Probes.TCP":                   "TCP probes that a service accepts TCP connections.",
 	"Probes.Exec":                  "Exec probes by running a command on drill's host.",
 	"Probes.Prometheus":            "Prometheus probes a metric of a Prometheus server.",
+	"Probes.Registered":            "Registered (written kind) is a probe kind the program running drill registered (drill.WithProbe), set instead of http, tcp, exec or prometheus; the kind checks its params.",
+	"Probes.Params":                "Params are the parameters of the probe kind named by kind.",
 	"HTTPProbe":                    "HTTPProbe passes when the service answers the request with the expected status in time.",
 	"HTTPProbe.Service":            "Service the probe requests, through its front proxy.",
 	"HTTPProbe.Method":             "Method is the HTTP method of the probe request (default GET).",

@@ -276,6 +276,12 @@ type Probes struct {
 	Exec *ExecProbe `yaml:"exec,omitempty" json:"exec,omitempty"`
 	// Prometheus probes a metric of a Prometheus server.
 	Prometheus *PrometheusProbe `yaml:"prometheus,omitempty" json:"prometheus,omitempty"`
+	// Registered (written kind) is a probe kind the program running drill registered
+	// (drill.WithProbe), set instead of http, tcp, exec or prometheus; the kind checks
+	// its params.
+	Registered string `yaml:"kind,omitempty" json:"kind,omitempty"`
+	// Params are the parameters of the probe kind named by kind.
+	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
 }
 
 // HTTPProbe passes when the service answers the request with the expected status in time.

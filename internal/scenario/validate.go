@@ -281,10 +281,17 @@ func (v *validator) probes() {
 	}
 	switch kinds := pr.Kinds(); len(kinds) {
 	case 0:
-		v.errf("probes", "probes needs one probe: set exactly one of %s", strings.Join(ProbeKinds, ", "))
+		v.errf("probes", "probes needs one probe: set exactly one of %s (or kind: a registered probe kind)", strings.Join(ProbeKinds, ", "))
 	case 1:
 	default:
-		v.errf("probes."+kinds[1], "probes sets %s: set exactly one of %s", strings.Join(kinds, " and "), strings.Join(ProbeKinds, ", "))
+		at := "probes." + kinds[1]
+		if pr.Registered != "" && len(kinds) == 2 {
+			at = "probes.kind"
+		}
+		v.errf(at, "probes sets %s: set exactly one of %s (or kind)", strings.Join(kinds, " and "), strings.Join(ProbeKinds, ", "))
+	}
+	if pr.Registered == "" && len(pr.Params) > 0 {
+		v.errf("probes.params", "probes.params are a registered probe kind's: set probes.kind too")
 	}
 	if h := pr.HTTP; h != nil {
 		v.ref("probes.http.service", h.Service)

@@ -16,10 +16,22 @@ import (
 const tcpSettle = 20 * time.Millisecond
 
 // newProber builds the scenario's steady-state probe against the running stack.
-func newProber(sc *scenario.Scenario, st stack.Stack) (measure.Prober, error) {
+func newProber(sc *scenario.Scenario, st stack.Stack, reg *ProbeRegistry) (measure.Prober, error) {
 	pr := sc.Probes
 	iv, to := pr.Interval.D(), pr.Timeout.D()
 	switch {
+	case pr.Registered != "":
+		p, err := reg.Build(pr.Registered, pr.Params)
+		if err != nil {
+			return nil, err
+		}
+		return p.Prober(ProbeEnv{Interval: iv, Timeout: to, Endpoint: func(name string) (string, error) {
+			svc, err := st.Service(name)
+			if err != nil {
+				return "", err
+			}
+			return svc.Endpoint(), nil
+		}})
 	case pr.HTTP != nil:
 		h := pr.HTTP
 		svc, err := st.Service(h.Service)

@@ -58,7 +58,7 @@ func (t *run) build(ctx context.Context, st stack.Stack) (*parts, error) {
 	if err := t.setupWorkload(ctx, st); err != nil {
 		return nil, err
 	}
-	if p.probe, err = newProber(sc, st); err != nil {
+	if p.probe, err = newProber(sc, st, t.cfg.Kinds.Probes); err != nil {
 		return nil, err
 	}
 	if t.env, err = endpointEnv(sc, st); err != nil {

@@ -8,18 +8,20 @@ import (
 )
 
 // Kinds holds the registries a trial builds its scenario's kinds from: its faults, its
-// change and rollback mechanisms and its trigger. They are built once by the caller
+// change and rollback mechanisms, its trigger and its probe. They are built once by the caller
 // (internal/kinds.Default and whatever a library user adds) and passed in, so a trial
 // never knows which kinds exist.
 type Kinds struct {
 	Faults     *inject.Registry
 	Mechanisms *rollback.Registry
 	Triggers   *rollback.TriggerRegistry
+	// Probes are the probe kinds a scenario names with probes.kind.
+	Probes *ProbeRegistry
 }
 
 // check fails when a registry is missing: a Config built without its kinds.
 func (k Kinds) check() error {
-	if k.Faults == nil || k.Mechanisms == nil || k.Triggers == nil {
+	if k.Faults == nil || k.Mechanisms == nil || k.Triggers == nil || k.Probes == nil {
 		return errors.New("check kinds: Config.Kinds needs every registry (see internal/kinds.Default)")
 	}
 	return nil

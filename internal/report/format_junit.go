@@ -1,0 +1,21 @@
+package report
+
+import "io"
+
+// JUnitFormat renders a run as JUnit XML (one test case per objective) for CI test
+// reports; periods and comparisons have no JUnit form.
+type JUnitFormat struct{}
+
+// Name implements Renderer.
+func (JUnitFormat) Name() string { return "junit" }
+
+// Ext implements Renderer.
+func (JUnitFormat) Ext() string { return ".junit.xml" }
+
+// Render implements Renderer.
+func (JUnitFormat) Render(w io.Writer, doc Document) error {
+	if doc.Run == nil {
+		return ErrUnsupported
+	}
+	return JUnit(w, doc.Run)
+}
