@@ -248,6 +248,25 @@ func (v *validator) workload() {
 	}
 }
 
+// probeKind checks that the probes set exactly one probe: one of the built-in keys or a
+// registered kind (probes.kind, whose params only go with it).
+func (v *validator) probeKind(pr Probes) {
+	switch kinds := pr.Kinds(); len(kinds) {
+	case 0:
+		v.errf("probes", "probes needs one probe: set exactly one of %s (or kind: a registered probe kind)", strings.Join(ProbeKinds, ", "))
+	case 1:
+	default:
+		at := "probes." + kinds[1]
+		if pr.Registered != "" && len(kinds) == 2 {
+			at = "probes.kind"
+		}
+		v.errf(at, "probes sets %s: set exactly one of %s (or kind)", strings.Join(kinds, " and "), strings.Join(ProbeKinds, ", "))
+	}
+	if pr.Registered == "" && len(pr.Params) > 0 {
+		v.errf("probes.params", "probes.params are a registered probe kind's: set probes.kind too")
+	}
+}
+
 // ref checks that path names an existing service. With no service at all it says
 // nothing: stack() reports that once, rather than every reference after it.
 func (v *validator) ref(path, name string) {
@@ -279,20 +298,7 @@ func (v *validator) probes() {
 	if rt := v.s.Rollback.Timeout; pr.Interval > 0 && rt > 0 && pr.Interval >= rt {
 		v.errf("probes.interval", "probes.interval %s must be shorter than rollback.timeout %s", pr.Interval, rt)
 	}
-	switch kinds := pr.Kinds(); len(kinds) {
-	case 0:
-		v.errf("probes", "probes needs one probe: set exactly one of %s (or kind: a registered probe kind)", strings.Join(ProbeKinds, ", "))
-	case 1:
-	default:
-		at := "probes." + kinds[1]
-		if pr.Registered != "" && len(kinds) == 2 {
-			at = "probes.kind"
-		}
-		v.errf(at, "probes sets %s: set exactly one of %s (or kind)", strings.Join(kinds, " and "), strings.Join(ProbeKinds, ", "))
-	}
-	if pr.Registered == "" && len(pr.Params) > 0 {
-		v.errf("probes.params", "probes.params are a registered probe kind's: set probes.kind too")
-	}
+	v.probeKind(pr)
 	if h := pr.HTTP; h != nil {
 		v.ref("probes.http.service", h.Service)
 		if !strings.HasPrefix(h.Path, "/") {
