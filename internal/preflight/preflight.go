@@ -18,7 +18,8 @@ import (
 )
 
 // Kinds are the registries that build the scenario's faults, mechanisms and triggers,
-// whose built values state their needs. A nil registry is the built-in one.
+// whose built values state their needs (internal/kinds.Default holds the built-in ones);
+// a kind a registry lacks states none.
 type Kinds struct {
 	Faults     *inject.Registry
 	Mechanisms *rollback.Registry
@@ -41,14 +42,8 @@ type Runtime struct {
 // that do not build are skipped, validation reports them. Parse reports the problems at
 // their lines (scenario.WithCheck), ProblemsError without.
 func Check(sc *scenario.Scenario, rt Runtime, k Kinds) []scenario.Problem {
-	if k.Faults == nil {
-		k.Faults = inject.NewRegistry()
-	}
-	if k.Mechanisms == nil {
-		k.Mechanisms = rollback.NewRegistry()
-	}
-	if k.Triggers == nil {
-		k.Triggers = rollback.NewTriggerRegistry()
+	if k.Faults == nil || k.Mechanisms == nil || k.Triggers == nil {
+		return []scenario.Problem{{Path: "", Msg: "check needs: preflight.Kinds needs every registry (see internal/kinds.Default)"}}
 	}
 	c := &checker{sc: sc, rt: rt, seen: map[scenario.Problem]bool{}}
 	for _, it := range items(sc, k) {
