@@ -61,3 +61,39 @@ var _ = Describe("a scenario the chosen runtime cannot carry out", func() {
 		Expect(drill.Check(sc)).To(MatchError("rollback.mechanism: mechanism hook: params.url names $DRILL_ENDPOINT_BILLING, which names no service of the stack: drill sets only $DRILL_ENDPOINT_LEDGER"))
 	})
 })
+
+// partitionProbe is a probe kind a program adds that needs a runtime able to disconnect
+// a service (it judges what a partition does): it states so with Needs.
+type partitionProbe struct{ statusProbe }
+
+// Needs implements the needs of a kind a program adds.
+func (partitionProbe) Needs() []drill.Need {
+	return []drill.Need{{Capability: drill.CapDisconnect, Instead: "use an http probe"}}
+}
+
+var _ = Describe("a kind a program adds", func() {
+	It("states what it needs, and a runtime that lacks it is refused at the kind's line", func() {
+		doc := strings.Replace(quick, "probes: {interval: 20ms, timeout: 300ms, recover_after: 3, http: {service: ledger, path: /healthz}}",
+			"probes: {interval: 20ms, timeout: 300ms, recover_after: 3, kind: partition, params: {service: ledger, path: /healthz}}", 1)
+		path := filepath.Join(GinkgoT().TempDir(), "p.yaml")
+		Expect(os.WriteFile(path, []byte(doc), 0o644)).To(Succeed())
+		line := strconv.Itoa(strings.Count(doc[:strings.Index(doc, "kind: partition")], "\n") + 1)
+		build := func(params map[string]any) (drill.Probe, error) {
+			p := &partitionProbe{}
+			return p, drill.DecodeParams("probe", "partition", params, &p.statusProbe)
+		}
+		kinds := drill.KindsFrom(drill.WithProbe("partition", build))
+
+		_, err := drill.Load(path, kinds, drill.ForRuntime("process"))
+		Expect(err).To(MatchError(path + ":" + line + ": probes: probe partition needs a runtime that can disconnect a service from the stack's network (docker); on runtime process, use an http probe instead"))
+		_, err = drill.Load(path, kinds, drill.ForRuntime("docker"))
+		Expect(err).NotTo(HaveOccurred())
+
+		sc, err := drill.Load(path, kinds)
+		Expect(err).NotTo(HaveOccurred())
+		res, err := drill.Run(context.Background(), sc, drill.WithRuntime("process"), drill.WithFile(path), drill.WithProbe("partition", build))
+		Expect(res).To(BeNil())
+		Expect(err).To(MatchError(drill.ErrUnsupported))
+		Expect(err).To(MatchError(ContainSubstring(path + ":" + line + ": probes: probe partition needs")))
+	})
+})

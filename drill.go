@@ -230,7 +230,7 @@ func Check(sc *Scenario, opts ...Option) error {
 
 // needKinds are the registries the preflight check builds kinds from, to read their needs.
 func needKinds(k *kinds.Kinds) preflight.Kinds {
-	return preflight.Kinds{Faults: k.Faults, Mechanisms: k.Mechanisms, Triggers: k.Triggers}
+	return preflight.Kinds{Faults: k.Faults, Mechanisms: k.Mechanisms, Triggers: k.Triggers, Probes: k.Probes}
 }
 
 // kindChecks validates each fault's, mechanism's, trigger's and probe's kind and parameters

@@ -15,6 +15,7 @@ import (
 	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // Kinds are the registries that build the scenario's faults, mechanisms and triggers,
@@ -24,6 +25,8 @@ type Kinds struct {
 	Faults     *inject.Registry
 	Mechanisms *rollback.Registry
 	Triggers   *rollback.TriggerRegistry
+	// Probes builds a probe kind a program registered (probes.kind); nil: none is.
+	Probes *trial.ProbeRegistry
 }
 
 // Runtime is the runtime a run will use and what every known runtime can do.
@@ -89,6 +92,11 @@ func items(sc *scenario.Scenario, k Kinds) []item {
 	for i, t := range triggers {
 		if b, err := k.Triggers.Build(t); t.Kind != "" && err == nil {
 			out = append(out, item{path: paths[i], what: "trigger " + t.Kind, needs: needsOf(b), params: "params."})
+		}
+	}
+	if pr := sc.Probes; pr.Registered != "" && k.Probes != nil {
+		if b, err := k.Probes.Build(pr.Registered, pr.Params); err == nil {
+			out = append(out, item{path: "probes", what: "probe " + pr.Registered, needs: needsOf(b), params: "params."})
 		}
 	}
 	for i, svc := range sc.Stack.Services {
