@@ -1,8 +1,19 @@
 // Package kinds builds the one value that holds every open set of kinds drill knows:
-// faults, rollback mechanisms, triggers (the registries a trial builds its scenario
-// from) and report formats. Default is the only place the built-in registries are
-// constructed; drill passes the value down (drill.Options, runner.Config, trial.Config)
-// and a library user adds kinds to it through drill's public options.
+// faults, rollback mechanisms, triggers and probes (the registries a trial builds its
+// scenario from, trial.Kinds) and report formats. Default is the only place the
+// built-in registries are constructed; drill passes the value down (its options,
+// runner.Config.Kinds, trial.Config.Kinds) and a library user adds kinds to it through
+// drill's public options (WithFault, WithMechanism, WithTrigger, WithProbe, WithFormat).
+//
+// Adding a built-in kind is one file and one Register line:
+//   - fault: internal/inject/<kind>.go, registered in inject.NewRegistry;
+//   - mechanism or trigger: internal/rollback/<kind>.go, registered in
+//     rollback.NewRegistry or rollback.NewTriggerRegistry;
+//   - report format: internal/report/format_<name>.go (a report.Renderer), registered
+//     in defaultFormats below.
+//
+// A probe kind named by probes.kind is a program's own (drill.WithProbe); the built-in
+// probes are the scenario's http, tcp, exec and prometheus keys.
 package kinds
 
 import (
