@@ -12,7 +12,7 @@ import (
 	"github.com/drillhq/drill/fixtures/writes"
 	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/front"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 )
 
 // fixtureMains are the demo fixtures drill carries, by the name a scenario gives them
@@ -38,12 +38,12 @@ func hosted(args []string, stderr io.Writer) (code int, ok bool) {
 			fmt.Fprintln(stderr, "drill fixture: name a fixture: drill fixture ledger or drill fixture writes (runtimes start it; it is configured by environment variables)")
 			return exitConfig, true
 		}
-		// Orphans of the fixture's children stay below it, where kills look (stack.ExecCommand).
-		_ = stack.BecomeSubreaper()
+		// Orphans of the fixture's children stay below it, where kills look (process.ExecCommand).
+		_ = process.BecomeSubreaper()
 		return fixtureMains[args[1]](args[2:]), true
-	case stack.ExecCommand:
-		err := stack.ExecMain(args[1:])
-		fmt.Fprintf(stderr, "drill %s: %v\n", stack.ExecCommand, err)
+	case process.ExecCommand:
+		err := process.ExecMain(args[1:])
+		fmt.Fprintf(stderr, "drill %s: %v\n", process.ExecCommand, err)
 		return 127, true
 	case fixture.ProxyServer:
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

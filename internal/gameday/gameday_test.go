@@ -21,6 +21,7 @@ import (
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -95,7 +96,7 @@ var _ = Describe("a game day on the web page", func() {
 		go func() {
 			defer GinkgoRecover()
 			defer close(done)
-			res, err := runner.Run(ctx, runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Trials: 1, Seed: 3,
+			res, err := runner.Run(ctx, runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(), Trials: 1, Seed: 3,
 				AuditPath: auditPath, Operator: console, OperatorName: "ana", OnProbe: console.Probe, OnEvent: console.Event,
 				UpOptions: []stack.UpOption{stack.WithDataDir(filepath.Join(dir, "data"))}})
 			Expect(err).NotTo(HaveOccurred())

@@ -13,6 +13,7 @@ import (
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 )
 
@@ -29,7 +30,7 @@ func BenchmarkLedgerWorkload(b *testing.B) {
 	defer os.Unsetenv("DRILL_FIXTURE_DIR")
 	spec := scenario.Stack{Services: []scenario.Service{{Name: "ledger", Fixture: "ledger", Port: 8080, Health: "/healthz",
 		Release: "v1", Releases: []scenario.Release{{Name: "v1"}}, Env: map[string]string{"LEDGER_DURABILITY": "always"}}}}
-	st, err := stack.NewProcess().Up(context.Background(), spec, stack.WithDataDir(b.TempDir()))
+	st, err := process.New().Up(context.Background(), spec, stack.WithDataDir(b.TempDir()))
 	if st != nil {
 		defer st.Down(context.Background())
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -37,7 +38,7 @@ func load(name string) *scenario.Scenario {
 // acknowledged write kept and the ledger's invariants holding.
 func drill(sc *scenario.Scenario) trial.Result {
 	GinkgoHelper()
-	res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
+	res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 		UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 7)
 	Expect(res.Error).To(BeEmpty())
 	Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
@@ -110,20 +111,20 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the pr
 
 	It("migration without its down step: a failed rollback naming the step, and a FAIL verdict", func() {
 		sc := load("rollback-migration-missing-down.yaml")
-		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New()}, 1, 7)
 		Expect(res.Outcome).To(Equal(trial.NotRecovered))
 		Expect(res.Error).To(ContainSubstring("step redeploy"))
 		Expect(res.Error).To(ContainSubstring("refusing to start over newer data"))
 		Expect(afterStart(res)).To(ContainElements("rollback_no_down_step", string(trial.EventRollbackFailed)))
 
-		run, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Trials: 2, Seed: 3})
+		run, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(), Trials: 2, Seed: 3})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(run.Summary.Verdict).To(Equal(stats.Fail))
 	})
 
 	It("restore: the snapshot comes back; exactly the writes acknowledged after it are lost, RPC > 0", func() {
 		sc := load("rollback-restore.yaml")
-		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New()}, 1, 7)
 		Expect(res.Error).To(BeEmpty())
 		Expect(res.Outcome).To(Equal(trial.Recovered))
 		var snap measure.Offset
@@ -174,7 +175,7 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the pr
 
 		sc = load("rollback-restore.yaml")
 		sc.Verify.Idempotent = true
-		res = trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, 1, 7)
+		res = trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New()}, 1, 7)
 		Expect(res.Outcome).To(Equal(trial.Recovered))
 		f := finding(res)
 		Expect(f.Status).To(Equal(check.Fail))

@@ -12,7 +12,7 @@ import (
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -29,7 +29,7 @@ var _ = Describe("drill compare's runner", func() {
 		sc.Control.Trials = 1
 		sc.Verify.FinalRead = false
 		var order []int
-		cmp, err := runner.Compare(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Trials: 5, Seed: 11,
+		cmp, err := runner.Compare(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(), Trials: 5, Seed: 11,
 			OnTrial: func(r trial.Result) { order = append(order, r.Index) }})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(order).To(Equal([]int{1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6}), "interleaved: trial i of every plan before i+1")

@@ -14,6 +14,7 @@ import (
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv/dockerenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -131,7 +132,7 @@ var _ = Describe("control trials", func() {
 	})
 
 	Context("on the process runtime", func() {
-		controlSpecs(func() stack.Runtime { return stack.NewProcess() })
+		controlSpecs(func() stack.Runtime { return process.New() })
 	})
 
 	Context("on the docker runtime", Label("docker"), func() {

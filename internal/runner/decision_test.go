@@ -14,7 +14,7 @@ import (
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 )
 
@@ -26,7 +26,7 @@ var _ = Describe("a run of the manual plan", func() {
 		sc.Verify.FinalRead = false
 		run := func() (*report.Results, []measure.Offset) {
 			dir := GinkgoT().TempDir()
-			res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
+			res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 				Trials: 2, Seed: 5, AuditPath: filepath.Join(dir, "run.audit.jsonl")})
 			Expect(err).NotTo(HaveOccurred())
 			var decisions []measure.Offset

@@ -15,7 +15,7 @@ import (
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -58,7 +58,7 @@ func BenchmarkRunMemory(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
 				var heap []float64 // MB live after each trial
-				cfg := runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Trials: n, Seed: 1, Parallel: parallel,
+				cfg := runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(), Trials: n, Seed: 1, Parallel: parallel,
 					OnTrial: func(trial.Result) {
 						runtime.GC()
 						var m runtime.MemStats

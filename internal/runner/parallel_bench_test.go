@@ -12,7 +12,7 @@ import (
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -42,7 +42,7 @@ func BenchmarkParallel(b *testing.B) {
 		var wall [2]time.Duration
 		for k, parallel := range []int{1, 2} {
 			start := time.Now()
-			res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Trials: n, Seed: 7,
+			res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(), Trials: n, Seed: 7,
 				Parallel: parallel, RawPath: filepath.Join(b.TempDir(), "run.raw.json.gz")})
 			if err != nil {
 				b.Fatal(err)

@@ -14,7 +14,7 @@ import (
 	"github.com/drillhq/drill/internal/audit"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 )
 
@@ -45,7 +45,7 @@ var _ = Describe("a run", func() {
 		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "bad-release.yaml"))
 		Expect(err).NotTo(HaveOccurred())
 		path := filepath.Join(GinkgoT().TempDir(), "run.audit.jsonl")
-		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
+		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 			Trials: 1, Seed: 9, AuditPath: path})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Seed).To(Equal(int64(9)))

@@ -12,7 +12,7 @@ import (
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -31,7 +31,7 @@ var _ = Describe("a run with a raw file", func() {
 		dir := GinkgoT().TempDir()
 		rawPath := filepath.Join(dir, "run.raw.json.gz")
 		var onDisk []int
-		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: quickScenario(), Runtime: stack.NewProcess(),
+		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: quickScenario(), Runtime: process.New(),
 			Trials: 2, Seed: 5, RawPath: rawPath, OnTrial: func(r trial.Result) { onDisk = append(onDisk, r.Index) }})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(onDisk).To(Equal([]int{1, 2}))
@@ -59,7 +59,7 @@ var _ = Describe("a run with a raw file", func() {
 
 var _ = Describe("a parallel run", func() {
 	It("runs trials at once on their own stacks, keeps them in index order, and records each trial's probe lateness", func() {
-		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: quickScenario(), Runtime: stack.NewProcess(),
+		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: quickScenario(), Runtime: process.New(),
 			Trials: 4, Seed: 3, Parallel: 2, RawPath: filepath.Join(GinkgoT().TempDir(), "run.raw.json.gz")})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Trials).To(HaveLen(4))

@@ -3,14 +3,17 @@
 // is its own package plus one line here.
 package runtimes
 
-import "github.com/drillhq/drill/internal/stack"
+import (
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
+)
 
 // Default returns the registry of drill's runtimes, in the order auto prefers them:
 // docker where an engine answers, else process.
 func Default() *stack.Registry {
 	r, err := stack.NewRegistry(
 		stack.DockerRegistration(),
-		stack.ProcessRegistration(),
+		process.Registration(),
 	)
 	if err != nil {
 		panic(err) // the entries above are fixed: a duplicate is a programming error

@@ -14,16 +14,16 @@ import (
 // to it: a service that stopped accepting is stopped anyway.
 const acceptWait = 2 * time.Second
 
-// awaitAccepted waits until dialing reports no connection still being connected to an
+// AwaitAccepted waits until dialing reports no connection still being connected to an
 // old instance and none waits in the accept queue of its listener on port (tables in
 // netDir), or acceptWait passed: a drain stops the instance only then. Dials are read
 // first: one that completed is in the accept queue when that is read next.
-func awaitAccepted(ctx context.Context, dialing func(context.Context) int, netDir string, port int) {
+func AwaitAccepted(ctx context.Context, dialing func(context.Context) int, netDir string, port int) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptWait)
 	defer cancel()
 	for ctx.Err() == nil {
 		if dialing(ctx) == 0 {
-			if queued, _ := acceptQueue(netDir, port); queued == 0 {
+			if queued, _ := AcceptQueue(netDir, port); queued == 0 {
 				return
 			}
 		}
@@ -31,14 +31,14 @@ func awaitAccepted(ctx context.Context, dialing func(context.Context) int, netDi
 	}
 }
 
-// selfNet is the kernel's network tables of drill's own network namespace.
-const selfNet = "/proc/net"
+// SelfNet is the kernel's network tables of drill's own network namespace.
+const SelfNet = "/proc/net"
 
-// acceptQueue is how many connections wait in the accept queue of the TCP socket
-// listening on port in the network namespace whose tables are in netDir (selfNet, or
+// AcceptQueue is how many connections wait in the accept queue of the TCP socket
+// listening on port in the network namespace whose tables are in netDir (SelfNet, or
 // /proc/<pid>/net of a container's process): connected by the kernel, not yet accepted
 // by the service. ok is false when no socket listens on port or netDir is unreadable.
-func acceptQueue(netDir string, port int) (n int, ok bool) {
+func AcceptQueue(netDir string, port int) (n int, ok bool) {
 	for _, table := range []string{netDir + "/tcp", netDir + "/tcp6"} {
 		if q, found := listenQueue(table, port); found {
 			n, ok = n+q, true

@@ -16,6 +16,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/stacktest"
 )
 
 // deadPID is a pid no process can have: one above the kernel's pid_max.
@@ -61,7 +62,7 @@ var _ = Describe("Clean", Ordered, Label("docker"), func() {
 
 	BeforeAll(func(ctx SpecContext) {
 		cli = dockerSetup()
-		_, err := stack.EnsureImages(ctx, ledgerStack())
+		_, err := stack.EnsureImages(ctx, stacktest.LedgerStack())
 		Expect(err).NotTo(HaveOccurred())
 		run = "cleantest-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 		host, err = os.Hostname()

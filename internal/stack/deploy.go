@@ -28,10 +28,10 @@ const (
 
 // A blue-green flip closes the connections still open on the other colour once they are
 // quiet (between two requests of a keep-alive connection), at the latest after
-// flipDrain: the previous colour keeps running, so it would keep them forever otherwise.
+// FlipDrain: the previous colour keeps running, so it would keep them forever otherwise.
 const (
-	flipQuiet = 5 * time.Millisecond
-	flipDrain = 5 * time.Second
+	FlipQuiet = 5 * time.Millisecond
+	FlipDrain = 5 * time.Second
 )
 
 // DeployConfig is what DeployOptions set.
@@ -57,8 +57,8 @@ func WithSteps(f func(step DeployStep, detail string)) DeployOption {
 	return func(c *DeployConfig) { c.OnStep = f }
 }
 
-// newDeployConfig applies opts over the service's declared strategy.
-func newDeployConfig(spec scenario.Service, opts []DeployOption) DeployConfig {
+// NewDeployConfig applies opts over the service's declared strategy.
+func NewDeployConfig(spec scenario.Service, opts []DeployOption) DeployConfig {
 	c := DeployConfig{Strategy: spec.Strategy}
 	for _, o := range opts {
 		o(&c)
@@ -69,7 +69,7 @@ func newDeployConfig(spec scenario.Service, opts []DeployOption) DeployConfig {
 	return c
 }
 
-func (c DeployConfig) step(s DeployStep, detail string) {
+func (c DeployConfig) Step(s DeployStep, detail string) {
 	if c.OnStep != nil {
 		c.OnStep(s, detail)
 	}

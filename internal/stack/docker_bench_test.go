@@ -26,6 +26,7 @@ import (
 	"github.com/drillhq/drill/internal/front"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/stacktest"
 )
 
 // Run with: go test ./internal/stack -run '^$' -bench Docker -benchtime 8x
@@ -64,7 +65,7 @@ func benchDocker(b *testing.B) (*testcontainers.DockerClient, stack.Images) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { cli.Close() })
-	im, err := stack.EnsureImages(ctx, ledgerStack())
+	im, err := stack.EnsureImages(ctx, stacktest.LedgerStack())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func BenchmarkDockerUpDown(b *testing.B) {
 			return errors.Join(err, r.down(ctx))
 		},
 		func() error {
-			st, err := rt.Up(ctx, ledgerStack(), stack.WithDataDir(b.TempDir()))
+			st, err := rt.Up(ctx, stacktest.LedgerStack(), stack.WithDataDir(b.TempDir()))
 			if st != nil {
 				err = errors.Join(err, st.Down(ctx))
 			}
@@ -161,7 +162,7 @@ func BenchmarkDockerRedeploy(b *testing.B) {
 	if err := r.up(ctx, im); err != nil {
 		b.Fatal(err)
 	}
-	st, err := rt.Up(ctx, ledgerStack(), stack.WithDataDir(b.TempDir()))
+	st, err := rt.Up(ctx, stacktest.LedgerStack(), stack.WithDataDir(b.TempDir()))
 	if st != nil {
 		b.Cleanup(func() { _ = st.Down(ctx) })
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/stacktest"
 )
 
 // debianImage skips unless the engine holds the image command services run in on docker.
@@ -34,7 +34,7 @@ func debianImage(cli *testcontainers.DockerClient) {
 // trusting the stack's network, listening on ${HOST}, ready by pg_isready.
 func pgService() scenario.Service {
 	pgBin := "/usr/lib/postgresql/15/bin"
-	svc := cmdService("pg", &scenario.Ready{Exec: []string{pgBin + "/pg_isready", "-q", "-h", "127.0.0.1", "-p", "${PORT}"}},
+	svc := stacktest.CmdService("pg", &scenario.Ready{Exec: []string{pgBin + "/pg_isready", "-q", "-h", "127.0.0.1", "-p", "${PORT}"}},
 		"sh", "-c", `test -f "$DATA_DIR/pg/PG_VERSION" || { `+pgBin+`/initdb -D "$DATA_DIR/pg" -A trust -U postgres >/dev/null &&
 echo "host all all all trust" >> "$DATA_DIR/pg/pg_hba.conf"; } || exit 1
 exec `+pgBin+`/postgres -D "$DATA_DIR/pg" -p "$PORT" -k "$DATA_DIR" -c listen_addresses=${HOST}`)
@@ -142,7 +142,7 @@ var _ = Describe("real stacks on the docker runtime", Label("docker", "real-stac
 		Expect(err).NotTo(HaveOccurred())
 		Expect(in.Container.State.Running).To(BeFalse(), "the killed container is stopped")
 		for _, pid := range pids {
-			Expect(alive(pid)).To(BeFalse(), "process %d of the killed instance still runs", pid)
+			Expect(stacktest.Alive(pid)).To(BeFalse(), "process %d of the killed instance still runs", pid)
 		}
 
 		Expect(s.Deploy(ctx, s.Release())).To(Succeed())
@@ -151,7 +151,7 @@ var _ = Describe("real stacks on the docker runtime", Label("docker", "real-stac
 
 	It("runs Redis from its command as user redis, bound to ${HOST}, and keeps each container's output in a file", func(ctx SpecContext) {
 		debianImage(cli)
-		svc := cmdService("redis", &scenario.Ready{Log: "Ready to accept connections"},
+		svc := stacktest.CmdService("redis", &scenario.Ready{Log: "Ready to accept connections"},
 			"redis-server", "--bind", "${HOST}", "--protected-mode", "no", "--port", "${PORT}", "--dir", "${DATA_DIR}", "--appendonly", "yes")
 		svc.Port, svc.User = 6379, "redis"
 		svc.Strategy = scenario.StrategyRecreate
@@ -167,39 +167,15 @@ var _ = Describe("real stacks on the docker runtime", Label("docker", "real-stac
 		// The container the deploy replaced was stopped gracefully: its file ends with
 		// its goodbye. The teardown of a stack without depends_on removes at once: the
 		// file holds what it printed until then.
-		Expect(readFile(filepath.Join(out, "redis.1.v1.log"))).To(And(
+		Expect(stacktest.ReadFile(filepath.Join(out, "redis.1.v1.log"))).To(And(
 			ContainSubstring("Ready to accept connections"), ContainSubstring("Redis is now ready to exit, bye bye")))
-		Expect(readFile(filepath.Join(out, "redis.2.v2.log"))).To(ContainSubstring("Ready to accept connections"))
+		Expect(stacktest.ReadFile(filepath.Join(out, "redis.2.v2.log"))).To(ContainSubstring("Ready to accept connections"))
 	}, NodeTimeout(2*time.Minute))
 })
 
-// Teardown in the reverse of depends_on order, on both runtimes: an application that
+// Teardown in the reverse of depends_on order (the process runtime's spec is in its package): an application that
 // asks its database for a PONG when told to stop gets one, so it stopped first.
 var _ = Describe("teardown of a stack with depends_on", Label("real-stack"), func() {
-	stack3 := func() scenario.Stack {
-		db := cmdService("db", &scenario.Ready{Log: "Ready to accept connections"},
-			"redis-server", "--bind", "${HOST}", "--protected-mode", "no", "--port", "${PORT}", "--save", "")
-		db.Port = 6379
-		app := cmdService("app", &scenario.Ready{Log: "app ready"}, "sh", "-c",
-			`trap 'redis-cli -u "redis://$DB" ping > "$DATA_DIR/at-stop" 2>&1; exit 0' TERM; echo app ready; while :; do sleep 0.05; done`)
-		app.Env = map[string]string{"DB": "${ENDPOINT_DB}"}
-		app.DependsOn = []string{"db"}
-		return scenario.Stack{Services: []scenario.Service{app, db}}
-	}
-
-	It("stops the application before its database on the process runtime", func(ctx SpecContext) {
-		for _, bin := range []string{"redis-server", "redis-cli"} {
-			if _, err := exec.LookPath(bin); err != nil {
-				Skip(bin + " is not installed: make deps installs Debian's redis-server")
-			}
-		}
-		data := GinkgoT().TempDir()
-		st, err := upStack(stack3(), stack.WithDataDir(data))
-		Expect(err).NotTo(HaveOccurred())
-		Expect(st.Down(ctx)).To(Succeed())
-		Expect(readFile(filepath.Join(data, "app", "at-stop"))).To(Equal("PONG\n"))
-	}, NodeTimeout(time.Minute))
-
 	It("stops the application before its database on the docker runtime", Label("docker"), func(ctx SpecContext) {
 		cli := dockerSetup()
 		debianImage(cli)
@@ -207,13 +183,13 @@ var _ = Describe("teardown of a stack with depends_on", Label("real-stack"), fun
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(rt.Close)
 		data := GinkgoT().TempDir()
-		st, err := rt.Up(ctx, stack3(), stack.WithDataDir(data))
+		st, err := rt.Up(ctx, stacktest.DependsOnStack(), stack.WithDataDir(data))
 		if st != nil {
 			DeferCleanup(func(ctx SpecContext) { Expect(st.Down(ctx)).To(Succeed()) })
 		}
 		Expect(err).NotTo(HaveOccurred())
 		Expect(st.Down(ctx)).To(Succeed())
-		Expect(readFile(filepath.Join(data, "app", "at-stop"))).To(Equal("PONG\n"))
+		Expect(stacktest.ReadFile(filepath.Join(data, "app", "at-stop"))).To(Equal("PONG\n"))
 		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
 	}, NodeTimeout(3*time.Minute))
 })

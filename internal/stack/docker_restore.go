@@ -14,7 +14,7 @@ func (s *dockerService) Snapshot(ctx context.Context) (string, error) {
 	s.snapshots++
 	n := s.snapshots
 	s.mu.Unlock()
-	return takeSnapshot(s.dataDir, n)
+	return TakeSnapshot(s.dataDir, n)
 }
 
 // Restore implements Restorer: every container of the service is removed (the
@@ -23,7 +23,7 @@ func (s *dockerService) Snapshot(ctx context.Context) (string, error) {
 func (s *dockerService) Restore(ctx context.Context, snapshot, release string, opts ...DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
-	cfg := newDeployConfig(s.spec, opts)
+	cfg := NewDeployConfig(s.spec, opts)
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("restore %s: %w", s.spec.Name, err)
 	}
@@ -31,15 +31,15 @@ func (s *dockerService) Restore(ctx context.Context, snapshot, release string, o
 	ctr, sb := s.ctr, s.standby
 	s.ctr, s.standby, s.release, s.standbyRelease = nil, nil, "", ""
 	s.mu.Unlock()
-	cfg.step(StepStopping, "")
+	cfg.Step(StepStopping, "")
 	err := errors.Join(s.remove(ctx, ctr), s.remove(ctx, sb))
 	s.draining.Wait()
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", s.spec.Name, err)
 	}
-	if err := replaceDir(snapshot, s.dataDir); err != nil {
+	if err := ReplaceDir(snapshot, s.dataDir); err != nil {
 		return fmt.Errorf("restore %s: %w", s.spec.Name, err)
 	}
-	cfg.step(StepRestored, snapshot)
+	cfg.Step(StepRestored, snapshot)
 	return s.recreate(ctx, release, cfg)
 }

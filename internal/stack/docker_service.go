@@ -111,8 +111,8 @@ func (s *dockerService) running(ctx context.Context) bool {
 func (s *dockerService) Deploy(ctx context.Context, release string, opts ...DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
-	cfg := newDeployConfig(s.spec, opts)
-	if _, err := findRelease(s.spec, release); err != nil {
+	cfg := NewDeployConfig(s.spec, opts)
+	if _, err := FindRelease(s.spec, release); err != nil {
 		return fmt.Errorf("deploy %s: %w", s.spec.Name, err)
 	}
 	if cfg.Strategy == scenario.StrategyRecreate || !s.running(ctx) {
@@ -122,7 +122,7 @@ func (s *dockerService) Deploy(ctx context.Context, release string, opts ...Depl
 	if err != nil {
 		return err
 	}
-	cfg.step(StepReady, release)
+	cfg.Step(StepReady, release)
 	if err := s.moveSwitch(ctx, upstream, cfg.Strategy == scenario.StrategyBlueGreen); err != nil {
 		return errors.Join(fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err), s.remove(ctx, ctr))
 	}
@@ -136,7 +136,7 @@ func (s *dockerService) Deploy(ctx context.Context, release string, opts ...Depl
 		old = nil
 	}
 	s.mu.Unlock()
-	cfg.step(StepSwitched, release)
+	cfg.Step(StepSwitched, release)
 	if prev != nil {
 		s.drain(ctx, prev, DeployConfig{})
 	}
@@ -155,7 +155,7 @@ func (s *dockerService) drain(ctx context.Context, ctr *testcontainers.DockerCon
 		defer s.draining.Done()
 		s.awaitAccepted(ctx, ctr)
 		_ = s.remove(ctx, ctr)
-		cfg.step(StepDrained, "")
+		cfg.Step(StepDrained, "")
 	}()
 }
 
@@ -180,7 +180,7 @@ func (s *dockerService) awaitAccepted(ctx context.Context, ctr *testcontainers.D
 		}
 		return n
 	}
-	awaitAccepted(ctx, dialing, fmt.Sprintf("/proc/%d/net", info.State.Pid), s.spec.Port)
+	AwaitAccepted(ctx, dialing, fmt.Sprintf("/proc/%d/net", info.State.Pid), s.spec.Port)
 }
 
 // FlipBack implements Flipper: the standing-by previous release takes new connections
@@ -188,7 +188,7 @@ func (s *dockerService) awaitAccepted(ctx context.Context, ctr *testcontainers.D
 func (s *dockerService) FlipBack(ctx context.Context, opts ...DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
-	cfg := newDeployConfig(s.spec, opts)
+	cfg := NewDeployConfig(s.spec, opts)
 	s.mu.Lock()
 	sb, rel := s.standby, s.standbyRelease
 	s.mu.Unlock()
@@ -206,7 +206,7 @@ func (s *dockerService) FlipBack(ctx context.Context, opts ...DeployOption) erro
 	cur := s.ctr
 	s.ctr, s.release, s.standby, s.standbyRelease = sb, rel, nil, ""
 	s.mu.Unlock()
-	cfg.step(StepSwitched, rel)
+	cfg.Step(StepSwitched, rel)
 	if cur != nil {
 		s.drain(ctx, cur, cfg)
 	}
@@ -223,24 +223,24 @@ func (s *dockerService) recreate(ctx context.Context, release string, cfg Deploy
 	s.ctr, s.release = nil, ""
 	s.mu.Unlock()
 	if old != nil {
-		cfg.step(StepStopping, "")
+		cfg.Step(StepStopping, "")
 		if err := s.remove(ctx, old); err != nil {
 			return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
 		}
-		cfg.step(StepDrained, "")
+		cfg.Step(StepDrained, "")
 	}
 	ctr, upstream, err := s.run(ctx, release)
 	if err != nil {
 		return err
 	}
-	cfg.step(StepReady, release)
+	cfg.Step(StepReady, release)
 	s.mu.Lock()
 	s.ctr, s.release = ctr, release
 	s.mu.Unlock()
 	if err := s.setSwitch(ctx, upstream); err != nil {
 		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
 	}
-	cfg.step(StepSwitched, release)
+	cfg.Step(StepSwitched, release)
 	return nil
 }
 
@@ -281,7 +281,7 @@ func (s *dockerService) moveSwitch(ctx context.Context, upstream string, flip bo
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerStopTimeout)
 	defer cancel()
-	return s.st.front.Flip(ctx, s.spec.Name, upstream, flipQuiet, flipDrain)
+	return s.st.front.Flip(ctx, s.spec.Name, upstream, FlipQuiet, FlipDrain)
 }
 
 // upstream is where the switch reaches a container: its address on the stack's network
@@ -308,7 +308,7 @@ func (s *dockerService) address(info *container.InspectResponse) (string, error)
 // run starts the named release in a new container and waits until its health path
 // answers 2xx; it returns the container and the switch's upstream for it.
 func (s *dockerService) run(ctx context.Context, release string) (*testcontainers.DockerContainer, string, error) {
-	rel, err := findRelease(s.spec, release)
+	rel, err := FindRelease(s.spec, release)
 	if err != nil {
 		return nil, "", fmt.Errorf("start %s: %w", s.spec.Name, err)
 	}
@@ -322,11 +322,11 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	name := "drill-" + s.st.id + "-" + s.spec.Name + "-" + strconv.Itoa(gen)
 	s.mu.Unlock()
 	port := strconv.Itoa(s.spec.Port) + "/tcp"
-	vars := mergeEnv(s.st.vars, map[string]string{"HOST": "0.0.0.0", "PORT": strconv.Itoa(s.spec.Port), "DATA_DIR": dockerDataMount})
+	vars := MergeEnv(s.st.vars, map[string]string{"HOST": "0.0.0.0", "PORT": strconv.Itoa(s.spec.Port), "DATA_DIR": dockerDataMount})
 	if hp := s.spec.Readiness().HealthPort(s.spec.Port); hp != 0 {
 		vars["HEALTH_PORT"] = strconv.Itoa(hp)
 	}
-	env := expandEnv(mergeEnv(s.st.proxyEnv, s.st.endpointEnv, map[string]string{"DATA_DIR": dockerDataMount}, s.spec.Env, rel.Env), vars)
+	env := ExpandEnv(MergeEnv(s.st.proxyEnv, s.st.endpointEnv, map[string]string{"DATA_DIR": dockerDataMount}, s.spec.Env, rel.Env), vars)
 	env["HOST"], env["PORT"] = "0.0.0.0", strconv.Itoa(s.spec.Port)
 	fixture := s.spec.Fixture != ""
 	if fixture {
@@ -338,7 +338,7 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	}
 	ready := s.spec.Readiness()
 	if len(ready.Exec) > 0 {
-		ready.Exec = expandAll(ready.Exec, vars)
+		ready.Exec = ExpandAll(ready.Exec, vars)
 	}
 	waitFor, readyPorts := dockerWaitReady(ready, s.spec.Port, timeout)
 	opts := []testcontainers.ContainerCustomizer{
@@ -357,7 +357,7 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	if argv := dockerCommand(s.spec, rel); len(argv) > 0 {
 		// A command service runs its argv, expanded as on the process runtime, in the
 		// Debian image, in its data directory.
-		argv = expandAll(argv, vars)
+		argv = ExpandAll(argv, vars)
 		opts = append(opts, testcontainers.WithConfigModifier(func(c *container.Config) {
 			c.Entrypoint, c.Cmd, c.WorkingDir = argv, nil, dockerDataMount
 		}))
@@ -418,7 +418,7 @@ func (s *dockerService) Kill(ctx context.Context) error {
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
-	markEffect(ctx) // the clients are cut off from here on
+	MarkEffect(ctx) // the clients are cut off from here on
 	if _, err := s.st.d.cli.ContainerKill(ctx, ctr.GetContainerID(), client.ContainerKillOptions{Signal: "KILL"}); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
@@ -437,7 +437,7 @@ func (s *dockerService) Revive(ctx context.Context) error {
 	if err != nil || s.spec.Readiness().Log != "" {
 		// A log check would pass on the line the container printed before it died: a new
 		// container (on the same data) prints afresh.
-		return s.recreate(ctx, s.Release(), newDeployConfig(s.spec, nil))
+		return s.recreate(ctx, s.Release(), NewDeployConfig(s.spec, nil))
 	}
 	return s.startAgain(ctx, ctr)
 }
@@ -496,7 +496,7 @@ func (s *dockerService) Restart(ctx context.Context) error {
 	if s.spec.Readiness().Log != "" {
 		// A log check would pass on the line printed before the restart: a new container
 		// (same release, same data) is checked afresh.
-		return s.recreate(ctx, s.Release(), newDeployConfig(s.spec, nil))
+		return s.recreate(ctx, s.Release(), NewDeployConfig(s.spec, nil))
 	}
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("restart %s: %w", s.spec.Name, err)
@@ -520,7 +520,7 @@ func (s *dockerService) Stop(ctx context.Context) error {
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("stop %s: %w", s.spec.Name, err)
 	}
-	markEffect(ctx) // the clients are cut off from here on
+	MarkEffect(ctx) // the clients are cut off from here on
 	timeout := s.st.d.stopTimeout
 	if err := ctr.Stop(ctx, &timeout); err != nil {
 		return fmt.Errorf("stop %s: %w", s.spec.Name, err)

@@ -62,7 +62,7 @@ func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg UpConfig
 	}
 	root := cfg.DataDir
 	if root == "" {
-		if root, err = makeTempDir("data"); err != nil {
+		if root, err = MakeTempDir("data"); err != nil {
 			return fmt.Errorf("make data dir: %w", err)
 		}
 		st.owned = root
@@ -115,7 +115,7 @@ func (st *dockerStack) planProxies(spec scenario.Stack) error {
 		st.switchPorts[svc.Name] = dockerSwitchPortBase + i
 		direct := net.JoinHostPort(dockerToxiproxyAlias, strconv.Itoa(st.switchPorts[svc.Name]))
 		st.endpointEnv[EnvName(EndpointEnvPrefix, svc.Name)] = direct
-		st.vars[EnvName(varEndpointPrefix, svc.Name)] = direct
+		st.vars[EnvName(VarEndpointPrefix, svc.Name)] = direct
 	}
 	for _, p := range spec.Proxies {
 		if _, dup := st.proxies[p.Name]; dup {
@@ -124,7 +124,7 @@ func (st *dockerStack) planProxies(spec scenario.Stack) error {
 		st.proxies[p.Name] = port
 		// Services reach a scenario proxy inside the network, at Toxiproxy's alias.
 		st.proxyEnv[EnvName(ProxyEnvPrefix, p.Name)] = net.JoinHostPort(dockerToxiproxyAlias, strconv.Itoa(port))
-		st.vars[EnvName(varProxyPrefix, p.Name)] = st.proxyEnv[EnvName(ProxyEnvPrefix, p.Name)]
+		st.vars[EnvName(VarProxyPrefix, p.Name)] = st.proxyEnv[EnvName(ProxyEnvPrefix, p.Name)]
 		port++
 	}
 	return nil

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,6 +20,7 @@ import (
 	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/stacktest"
 )
 
 // dockerSetup skips when no engine answers, builds the fixture binaries into a temporary
@@ -58,38 +58,9 @@ func dockerSetup() *testcontainers.DockerClient {
 	return cli
 }
 
-// ledgerStack is a one-service stack of the ledger fixture with releases v1 and v2, and
-// one scenario proxy in front of it.
-func ledgerStack() scenario.Stack {
-	return scenario.Stack{
-		Services: []scenario.Service{{
-			Name:         "ledger",
-			Fixture:      "ledger",
-			Port:         8080,
-			Health:       "/healthz",
-			StartTimeout: scenario.Duration(30 * time.Second),
-			Release:      "v1",
-			Releases:     []scenario.Release{{Name: "v1"}, {Name: "v2", Env: map[string]string{"LEDGER_DURABILITY": "always"}}},
-		}},
-		Proxies: []scenario.Proxy{{Name: "ledger-db", Upstream: "ledger"}},
-	}
-}
-
-// probe GETs path through ep on a fresh connection with a short timeout.
-func probe(ep, path string) (int, string, error) {
-	c := &http.Client{Timeout: 500 * time.Millisecond, Transport: &http.Transport{DisableKeepAlives: true}}
-	resp, err := c.Get("http://" + ep + path)
-	if err != nil {
-		return 0, "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b), err
-}
-
 func healthy(ep string) func() error {
 	return func() error {
-		code, _, err := probe(ep, "/healthz")
+		code, _, err := stacktest.Probe(ep, "/healthz")
 		if err != nil {
 			return err
 		}
@@ -102,7 +73,7 @@ func healthy(ep string) func() error {
 
 func release(ep string) string {
 	GinkgoHelper()
-	code, body, err := probe(ep, "/version")
+	code, body, err := stacktest.Probe(ep, "/version")
 	Expect(err).NotTo(HaveOccurred())
 	Expect(code).To(Equal(http.StatusOK))
 	var v struct {
@@ -142,7 +113,7 @@ type containerIDer interface{ ContainerID() string }
 // ledger service.
 func upLedger(ctx context.Context, rt stack.Runtime, opts ...stack.UpOption) (stack.Stack, stack.Service) {
 	GinkgoHelper()
-	st, err := rt.Up(ctx, ledgerStack(), opts...)
+	st, err := rt.Up(ctx, stacktest.LedgerStack(), opts...)
 	if st != nil {
 		DeferCleanup(func(ctx SpecContext) { Expect(st.Down(ctx)).To(Succeed()) })
 	}
@@ -233,7 +204,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Expect(svc.Release()).To(Equal("v2"))
 		Expect(release(svc.Endpoint())).To(Equal("v2"))
 
-		code, body, err := probe(svc.Endpoint(), "/accounts/keep")
+		code, body, err := stacktest.Probe(svc.Endpoint(), "/accounts/keep")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(code).To(Equal(http.StatusOK))
 		Expect(body).To(ContainSubstring(`"balance":42`))
@@ -278,7 +249,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	}, NodeTimeout(time.Minute))
 
 	It("starts services in depends_on order, ready by tcp, each told the others' address", func(ctx SpecContext) {
-		spec := ledgerStack()
+		spec := stacktest.LedgerStack()
 		spec.Proxies = nil
 		first := spec.Services[0]
 		first.Name, first.Health, first.Ready = "store", "", &scenario.Ready{TCP: &scenario.ReadyTCP{}}
@@ -323,7 +294,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	}, NodeTimeout(time.Minute))
 
 	It("returns a half-built stack that Down removes when a service never becomes ready", func(ctx SpecContext) {
-		spec := ledgerStack()
+		spec := stacktest.LedgerStack()
 		spec.Services[0].Health = "/never"
 		spec.Services[0].StartTimeout = scenario.Duration(2 * time.Second)
 		// Only this process's dirs: other test packages run drills at the same time.
@@ -347,14 +318,14 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	}, NodeTimeout(2*time.Minute))
 
 	It("fails clearly on an image the engine has not and cannot pull", func(ctx SpecContext) {
-		spec := ledgerStack()
+		spec := stacktest.LedgerStack()
 		spec.Services[0].Releases[1].Image = "drill-missing-image:nope"
 		_, err := stack.EnsureImages(ctx, spec)
 		Expect(err).To(MatchError(ContainSubstring(`image "drill-missing-image:nope" not found locally and could not be pulled: build it (docker build -t drill-missing-image:nope …) or load it (docker load)`)))
 	}, NodeTimeout(time.Minute))
 
 	It("resolves every release to a fixture image tagged by the binary's hash", func(ctx SpecContext) {
-		im, err := stack.EnsureImages(ctx, ledgerStack())
+		im, err := stack.EnsureImages(ctx, stacktest.LedgerStack())
 		Expect(err).NotTo(HaveOccurred())
 		Expect(im.Toxiproxy).To(Equal(stack.ToxiproxyImage))
 		v1, err := im.Image("ledger", "v1")
@@ -367,7 +338,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Expect(err).NotTo(HaveOccurred())
 
 		By("using an image the engine holds as-is")
-		spec := ledgerStack()
+		spec := stacktest.LedgerStack()
 		spec.Services[0].Releases[1].Image = stack.ToxiproxyImage
 		im, err = stack.EnsureImages(ctx, spec)
 		Expect(err).NotTo(HaveOccurred())
@@ -399,15 +370,15 @@ var _ = Describe("Docker runtime's start-first drain", Label("docker"), func() {
 		// The old container's process cannot accept (stopped by a signal: the engine
 		// still sees it running, as a loaded machine's would be): the connection opened
 		// now waits in its accept queue, its request with it.
-		thaw := freeze(pid)
-		c := queueRequest(svc.Endpoint(), func() int { n, _ := stack.AcceptQueueOf(pid, 8080); return n }, 10*time.Second)
+		thaw := stacktest.Freeze(pid)
+		c := stacktest.QueueRequest(svc.Endpoint(), func() int { n, _ := stack.AcceptQueue("/proc/"+strconv.Itoa(pid)+"/net", 8080); return n }, 10*time.Second)
 
 		Expect(svc.Deploy(ctx, "v1")).To(Succeed())
 		// The old container is being drained, still frozen, past its stop timeout: stopped
 		// now, it would be killed with the request unanswered.
 		time.Sleep(time.Second)
 		thaw()
-		expectAnswered(c, oldRelease, 10*time.Second)
+		stacktest.ExpectAnswered(c, oldRelease, 10*time.Second)
 		Eventually(func() []string { return containersWith(cli, byLabel(stack.LabelRun, rt.RunID())) }).
 			WithTimeout(30 * time.Second).ShouldNot(ContainElement(old))
 	}, NodeTimeout(2*time.Minute))

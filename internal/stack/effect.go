@@ -16,8 +16,8 @@ func WithEffect(ctx context.Context, mark func()) context.Context {
 	return context.WithValue(ctx, effectKey{}, mark)
 }
 
-// markEffect calls the mark WithEffect installed in ctx, if any.
-func markEffect(ctx context.Context) {
+// MarkEffect calls the mark WithEffect installed in ctx, if any.
+func MarkEffect(ctx context.Context) {
 	if mark, ok := ctx.Value(effectKey{}).(func()); ok && mark != nil {
 		mark()
 	}

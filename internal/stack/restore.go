@@ -15,8 +15,8 @@ func snapshotDir(dir string, n int) string {
 	return fmt.Sprintf("%s.snapshot-%d", dir, n)
 }
 
-// replaceDir makes dst hold exactly what src holds (files, directories, modes, owners).
-func replaceDir(src, dst string) error {
+// ReplaceDir makes dst hold exactly what src holds (files, directories, modes, owners).
+func ReplaceDir(src, dst string) error {
 	entries, err := os.ReadDir(dst)
 	if err != nil {
 		return fmt.Errorf("restore data: %w", err)
@@ -82,8 +82,8 @@ func copyFile(src, dst string, mode fs.FileMode) error {
 	return out.Close()
 }
 
-// takeSnapshot copies dir into its n-th snapshot directory and returns it.
-func takeSnapshot(dir string, n int) (string, error) {
+// TakeSnapshot copies dir into its n-th snapshot directory and returns it.
+func TakeSnapshot(dir string, n int) (string, error) {
 	snap := snapshotDir(dir, n)
 	st, err := os.Stat(dir)
 	if err != nil {

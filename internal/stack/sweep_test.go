@@ -17,6 +17,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/stacktest"
 )
 
 var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
@@ -24,7 +25,7 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 
 	BeforeAll(func(ctx SpecContext) {
 		cli = dockerSetup()
-		_, err := stack.EnsureImages(ctx, ledgerStack())
+		_, err := stack.EnsureImages(ctx, stacktest.LedgerStack())
 		Expect(err).NotTo(HaveOccurred())
 	}, NodeTimeout(4*time.Minute))
 
@@ -54,7 +55,7 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		rt, run := newRuntime()
 		trialCtx, interrupt := context.WithCancel(ctx)
 		defer interrupt()
-		st, err := rt.Up(trialCtx, ledgerStack())
+		st, err := rt.Up(trialCtx, stacktest.LedgerStack())
 		Expect(err).NotTo(HaveOccurred())
 		interrupt() // the signal: the trial's context is cancelled before the teardown
 		dirs, err := os.ReadDir(tmp)
@@ -93,7 +94,7 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 
 	It("does not keep an ordinary run waiting: nothing of a stack torn down in the ordinary way was cut", func(ctx SpecContext) {
 		rt, run := newRuntime()
-		st, err := rt.Up(ctx, ledgerStack())
+		st, err := rt.Up(ctx, stacktest.LedgerStack())
 		Expect(err).NotTo(HaveOccurred())
 		Expect(st.Down(ctx)).To(Succeed())
 		start := time.Now()
@@ -153,7 +154,7 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		for i := range 6 {
 			delay := time.Duration(rng.Int64N(int64(1200 * time.Millisecond)))
 			upCtx, cancel := context.WithTimeout(ctx, delay)
-			st, err := rt.Up(upCtx, ledgerStack())
+			st, err := rt.Up(upCtx, stacktest.LedgerStack())
 			cancel()
 			GinkgoWriter.Printf("cancel after %s: %v\n", delay, err)
 			Expect(st).NotTo(BeNil(), "a half-built stack is returned so it can be torn down")

@@ -32,16 +32,16 @@ func tempSelfToken() string {
 	selfTokenOnce.Do(func() {
 		pid := os.Getpid()
 		selfTokenVal = strconv.Itoa(pid)
-		if start, ok := procStartTime(pid); ok {
+		if start, ok := ProcStartTime(pid); ok {
 			selfTokenVal += "." + start
 		}
 	})
 	return selfTokenVal
 }
 
-// makeTempDir makes a temporary directory of the given kind ("run", "data", "image")
+// MakeTempDir makes a temporary directory of the given kind ("run", "data", "image")
 // owned by this process.
-func makeTempDir(kind string) (string, error) {
+func MakeTempDir(kind string) (string, error) {
 	dir, err := os.MkdirTemp("", tempNamePrefix+kind+"-"+tempSelfToken()+"-")
 	if err != nil {
 		return "", fmt.Errorf("%w (set TMPDIR to a writable directory)", err)
@@ -49,9 +49,9 @@ func makeTempDir(kind string) (string, error) {
 	return dir, nil
 }
 
-// procStartTime is field 22 of /proc/<pid>/stat: when the process started, in clock
+// ProcStartTime is field 22 of /proc/<pid>/stat: when the process started, in clock
 // ticks after boot. ok is false when it cannot be read.
-func procStartTime(pid int) (string, bool) {
+func ProcStartTime(pid int) (string, bool) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return "", false
@@ -101,7 +101,7 @@ func tempOwnerAlive(pid int, start string) bool {
 	if start == "" {
 		return true
 	}
-	now, ok := procStartTime(pid)
+	now, ok := ProcStartTime(pid)
 	return !ok || now == start // unreadable: assume alive, never remove a live run's data
 }
 

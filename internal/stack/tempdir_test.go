@@ -12,6 +12,8 @@ import (
 
 	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/stacktest"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 )
 
@@ -98,7 +100,7 @@ var _ = Describe("CleanTemp", func() {
 			}
 		})
 		GinkgoT().Setenv("TMPDIR", root)
-		st, err := stack.NewProcess().Up(ctx, ledgerStack())
+		st, err := process.New().Up(ctx, stacktest.LedgerStack())
 		if st != nil {
 			DeferCleanup(func(ctx SpecContext) { Expect(st.Down(ctx)).To(Succeed()) })
 		}

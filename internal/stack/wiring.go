@@ -1,7 +1,10 @@
 package stack
 
 import (
+	"fmt"
 	"strings"
+
+	"github.com/drillhq/drill/internal/scenario"
 )
 
 // EndpointEnvPrefix prefixes the variable every service gets for each service of its
@@ -15,8 +18,8 @@ const EndpointEnvPrefix = "DRILL_ENDPOINT_"
 // check: PORT (where this instance listens), HEALTH_PORT (its readiness port, when apart),
 // DATA_DIR (its data directory), HOST, ENDPOINT_<SERVICE> and PROXY_<NAME>.
 const (
-	varEndpointPrefix = "ENDPOINT_"
-	varProxyPrefix    = "PROXY_"
+	VarEndpointPrefix = "ENDPOINT_"
+	VarProxyPrefix    = "PROXY_"
 )
 
 // expand replaces every ${NAME} whose NAME is in vars by its value and leaves every
@@ -48,8 +51,8 @@ func expand(s string, vars map[string]string) string {
 	return b.String()
 }
 
-// expandAll expands each element of argv.
-func expandAll(argv []string, vars map[string]string) []string {
+// ExpandAll expands each element of argv.
+func ExpandAll(argv []string, vars map[string]string) []string {
 	out := make([]string, len(argv))
 	for i, a := range argv {
 		out[i] = expand(a, vars)
@@ -57,8 +60,8 @@ func expandAll(argv []string, vars map[string]string) []string {
 	return out
 }
 
-// expandEnv expands every value of env.
-func expandEnv(env, vars map[string]string) map[string]string {
+// ExpandEnv expands every value of env.
+func ExpandEnv(env, vars map[string]string) map[string]string {
 	out := make(map[string]string, len(env))
 	for k, v := range env {
 		out[k] = expand(v, vars)
@@ -81,6 +84,27 @@ func DataEnv(st Stack, services []string) []string {
 		}
 		if dk, ok := svc.(DataKeeper); ok {
 			env = append(env, EnvName(DataEnvPrefix, name)+"="+dk.DataDir())
+		}
+	}
+	return env
+}
+
+// FindRelease returns the release of spec called name.
+func FindRelease(spec scenario.Service, name string) (scenario.Release, error) {
+	for _, r := range spec.Releases {
+		if r.Name == name {
+			return r, nil
+		}
+	}
+	return scenario.Release{}, fmt.Errorf("find release %q of %s: not declared", name, spec.Name)
+}
+
+// MergeEnv merges environment layers, later ones winning.
+func MergeEnv(layers ...map[string]string) map[string]string {
+	env := map[string]string{}
+	for _, l := range layers {
+		for k, v := range l {
+			env[k] = v
 		}
 	}
 	return env

@@ -1,9 +1,6 @@
 package stack
 
 import (
-	"os"
-	"path/filepath"
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 )
@@ -20,21 +17,4 @@ var _ = Describe("wiring variables", func() {
 		Entry("a shell's own $", `echo $PORT $$ $1 "$@"`, `echo $PORT $$ $1 "$@"`),
 		Entry("unclosed", "${PORT", "${PORT"),
 	)
-})
-
-var _ = Describe("logWatch", func() {
-	It("finds a text split across two writes, and only once it is complete", func() {
-		path := filepath.Join(GinkgoT().TempDir(), "out.log")
-		f, err := os.Create(path)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(f.Close)
-		w := newLogWatch(path, "ready to accept")
-		Expect(w.seen()).To(BeFalse())
-		_, _ = f.WriteString("booting\nready to ")
-		Expect(w.seen()).To(BeFalse())
-		_, _ = f.WriteString("acc")
-		Expect(w.seen()).To(BeFalse())
-		_, _ = f.WriteString("ept connections\n")
-		Expect(w.seen()).To(BeTrue())
-	})
 })

@@ -15,6 +15,7 @@ import (
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv/dockerenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -224,7 +225,7 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int, tail tailAllowan
 
 var _ = Describe("measures against the fixture's own ground truth", func() {
 	Context("on the process runtime", func() {
-		accuracySpecs(func() stack.Runtime { return stack.NewProcess() }, 20, tailAllowance{})
+		accuracySpecs(func() stack.Runtime { return process.New() }, 20, tailAllowance{})
 	})
 
 	Context("on the docker runtime", Label("docker"), func() {

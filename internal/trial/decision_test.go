@@ -11,6 +11,7 @@ import (
 	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -28,7 +29,7 @@ rollback:
 func runDecision(trigger string, seed int64) trial.Result {
 	sc, err := scenario.Parse("decision.yaml", []byte(decisionYAML(trigger)))
 	Expect(err).NotTo(HaveOccurred())
-	res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
+	res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 		UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, seed)
 	Expect(res.Error).To(BeEmpty())
 	return res

@@ -11,7 +11,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -34,7 +34,7 @@ var _ = Describe("a fault scheduled from the rollback's start", func() {
 			Expect(err).NotTo(HaveOccurred())
 			var rtcs []time.Duration
 			for i := 1; i <= 3; i++ {
-				res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, i, int64(i))
+				res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New()}, i, int64(i))
 				Expect(res.Error).To(BeEmpty())
 				Expect(res.Outcome).To(Equal(trial.Recovered))
 				names := eventNames(res)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -20,7 +21,7 @@ var _ = Describe("the reference scenario scenarios/http-workload.yaml on the pro
 		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "http-workload.yaml"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sc.Workload.Kind).To(Equal(scenario.WorkloadHTTP))
-		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 			UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 42)
 		Expect(res.Error).To(BeEmpty())
 		Expect(res.Outcome).To(Equal(trial.Recovered))

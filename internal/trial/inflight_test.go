@@ -11,6 +11,7 @@ import (
 	"github.com/drillhq/drill/fixtures/ledger/truth"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -44,7 +45,7 @@ var _ = Describe("a trigger that fires while the change is deploying", func() {
 		sc, err := scenario.Parse("inflight.yaml", []byte(inflightYAML(wait)))
 		Expect(err).NotTo(HaveOccurred())
 		dir := GinkgoT().TempDir()
-		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 			UpOptions: []stack.UpOption{stack.WithDataDir(dir)}}, 1, 1)
 		events, err := truth.Read(filepath.Join(dir, "ledger", "truth.jsonl"))
 		Expect(err).NotTo(HaveOccurred())
@@ -70,7 +71,7 @@ var _ = Describe("a trigger that fires while the change is deploying", func() {
 		sc, err := scenario.Parse("inflight.yaml", []byte(inflightWith(false,
 			`{kind: migration, service: ledger, params: {down_path: /schema, down_body: '{"data_schema": 1}'}}`)))
 		Expect(err).NotTo(HaveOccurred())
-		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 			UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 1)
 		Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
 		names := eventNames(res)
@@ -99,7 +100,7 @@ rollback:
 `)
 		sc, err := scenario.Parse("failing-hook.yaml", []byte(doc))
 		Expect(err).NotTo(HaveOccurred())
-		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, 1, 1)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New()}, 1, 1)
 		Expect(res.Outcome).To(Equal(trial.NotRecovered))
 		Expect(res.Error).To(HavePrefix("rollback failed: "))
 		Expect(eventNames(res)).To(ContainElement(trial.EventRollbackFailed))

@@ -13,6 +13,7 @@ import (
 	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -61,7 +62,7 @@ func eventStepNames(res trial.Result) []string {
 
 func runMultiStep(sc *scenario.Scenario) trial.Result {
 	GinkgoHelper()
-	return trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(),
+	return trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 		UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 5)
 }
 

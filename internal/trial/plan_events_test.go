@@ -15,6 +15,7 @@ import (
 	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -163,7 +164,7 @@ var _ = Describe("drill plan and the trial", func() {
 	lasting := scenario.WithLasting(inject.NewRegistry().Lasts)
 	run := func(sc *scenario.Scenario, control bool) trial.Result {
 		GinkgoHelper()
-		return trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess(), Control: control,
+		return trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(), Control: control,
 			UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 7)
 	}
 	for _, file := range files {

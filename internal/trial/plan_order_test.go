@@ -9,7 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -32,7 +32,7 @@ var _ = Describe("what drill plan prints", func() {
 		sc, err := scenario.Parse("plan-order.yaml", []byte(planOrderYAML))
 		Expect(err).NotTo(HaveOccurred())
 		pl := sc.Plan()
-		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: stack.NewProcess()}, 1, 1)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New()}, 1, 1)
 		Expect(res.Error).To(BeEmpty())
 		Expect(res.Outcome).To(Equal(trial.Recovered))
 		// Every step from the setup to the checks, in the plan's order, the fault counting

@@ -1,11 +1,13 @@
-package stack
+package process
 
 import (
 	"context"
 	"fmt"
+
+	"github.com/drillhq/drill/internal/stack"
 )
 
-var _ Restorer = (*processService)(nil)
+var _ stack.Restorer = (*processService)(nil)
 
 // Snapshot implements Restorer.
 func (s *processService) Snapshot(ctx context.Context) (string, error) {
@@ -13,23 +15,23 @@ func (s *processService) Snapshot(ctx context.Context) (string, error) {
 	s.snapshots++
 	n := s.snapshots
 	s.mu.Unlock()
-	return takeSnapshot(s.dataDir, n)
+	return stack.TakeSnapshot(s.dataDir, n)
 }
 
 // Restore implements Restorer: every instance stops (the standing-by one too), the data
 // directory is replaced by the snapshot, and release starts on it.
-func (s *processService) Restore(ctx context.Context, snapshot, release string, opts ...DeployOption) error {
+func (s *processService) Restore(ctx context.Context, snapshot, release string, opts ...stack.DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
-	cfg := newDeployConfig(s.spec, opts)
+	cfg := stack.NewDeployConfig(s.spec, opts)
 	s.front.setSwitch(s.spec.Name, "")
-	cfg.step(StepStopping, "")
+	cfg.Step(stack.StepStopping, "")
 	if err := s.stopAll(); err != nil {
 		return fmt.Errorf("restore %s: %w", s.spec.Name, err)
 	}
-	if err := replaceDir(snapshot, s.dataDir); err != nil {
+	if err := stack.ReplaceDir(snapshot, s.dataDir); err != nil {
 		return fmt.Errorf("restore %s: %w", s.spec.Name, err)
 	}
-	cfg.step(StepRestored, snapshot)
+	cfg.Step(stack.StepRestored, snapshot)
 	return s.recreate(ctx, release, cfg)
 }

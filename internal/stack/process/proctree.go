@@ -1,4 +1,4 @@
-package stack
+package process
 
 import (
 	"errors"
@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // A service's processes are its child and every process below it, found by parent pid
@@ -155,7 +157,7 @@ func procLive(pid int, start string) bool {
 func signalProcs(procs map[int]string, sig syscall.Signal) error {
 	var errs []error
 	for pid, start := range procs {
-		if now, ok := procStartTime(pid); !ok || now != start {
+		if now, ok := stack.ProcStartTime(pid); !ok || now != start {
 			continue
 		}
 		if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {

@@ -1,4 +1,4 @@
-package stack
+package process
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // readyCheck is one attempt at a service's readiness check: nil once the service serves.
@@ -72,7 +73,7 @@ func processCheck(r scenario.Ready, t instanceTarget) (readyCheck, time.Duration
 	case r.TCP != nil:
 		return func(ctx context.Context) error { return checkTCP(ctx, t.healthAddr) }, readyPoll
 	case len(r.Exec) > 0:
-		argv := expandAll(r.Exec, t.vars)
+		argv := stack.ExpandAll(r.Exec, t.vars)
 		return func(ctx context.Context) error { return checkExec(ctx, argv, t.env) }, readyPollExec
 	case r.Log != "":
 		return func(context.Context) error {

@@ -1,4 +1,4 @@
-package stack_test
+package process_test
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package stack
+package process
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	toxiclient "github.com/Shopify/toxiproxy/v2/client"
 
 	"github.com/drillhq/drill/internal/front"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // embeddedToxiproxy is a real Toxiproxy server running inside drill's process, serving
@@ -87,7 +88,7 @@ func (e *embeddedToxiproxy) dialing(name, upstream string) int {
 // flipSwitch flips the named switch to upstream and closes its other connections once
 // quiet (a blue-green flip).
 func (e *embeddedToxiproxy) flipSwitch(name, upstream string) {
-	_ = e.server.Flip(name, upstream, flipQuiet, flipDrain)
+	_ = e.server.Flip(name, upstream, stack.FlipQuiet, stack.FlipDrain)
 }
 
 // close stops every proxy and switch (closing their listeners and connections) and the API server.

@@ -1,4 +1,4 @@
-package stack_test
+package process_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
 )
 
@@ -34,11 +35,6 @@ func pidOf(ep string) int {
 	return v.PID
 }
 
-func alive(pid int) bool {
-	_, err := os.Stat(filepath.Join("/proc", strconv.Itoa(pid)))
-	return err == nil && !strings.Contains(readFile(filepath.Join("/proc", strconv.Itoa(pid), "stat")), ") Z ")
-}
-
 func procState(pid int) string {
 	s := readFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
 	if i := strings.LastIndex(s, ") "); i >= 0 && len(s) > i+2 {
@@ -46,8 +42,6 @@ func procState(pid int) string {
 	}
 	return ""
 }
-
-func readFile(p string) string { b, _ := os.ReadFile(p); return string(b) }
 
 var _ = Describe("the process runtime", Ordered, func() {
 	var (
@@ -69,7 +63,7 @@ var _ = Describe("the process runtime", Ordered, func() {
 
 	BeforeEach(func() {
 		var err error
-		st, err = stack.NewProcess().Up(ctx, ledgerStack(), stack.WithDataDir(GinkgoT().TempDir()))
+		st, err = process.New().Up(ctx, ledgerStack(), stack.WithDataDir(GinkgoT().TempDir()))
 		if st != nil {
 			DeferCleanup(st.Down, context.Background())
 		}
@@ -132,14 +126,14 @@ var _ = Describe("the process runtime", Ordered, func() {
 	It("stops a drained release only once it accepted the connections sent to it before the flip", func() {
 		svc, _ := st.Service("ledger")
 		v1 := pidOf(svc.Endpoint())
-		v1Addr := stack.InstanceAddr(svc)
+		v1Addr := process.InstanceAddr(svc)
 		// v1 cannot accept (a loaded machine's worst case): the connection opened now
 		// waits in its accept queue (through the front proxy and the switch), its request
 		// with it.
 		thaw := freeze(v1)
 		_, port, _ := net.SplitHostPort(v1Addr)
 		v1Port, _ := strconv.Atoi(port)
-		c := queueRequest(svc.Endpoint(), func() int { n, _ := stack.AcceptQueue(v1Port); return n }, 5*time.Second)
+		c := queueRequest(svc.Endpoint(), func() int { n, _ := stack.AcceptQueue(stack.SelfNet, v1Port); return n }, 5*time.Second)
 
 		Expect(svc.Deploy(ctx, "v2")).To(Succeed())
 		time.Sleep(300 * time.Millisecond) // v1 is being drained, and still frozen
@@ -207,7 +201,7 @@ var _ = Describe("the process runtime", Ordered, func() {
 
 		tmp := GinkgoT().TempDir()
 		GinkgoT().Setenv("TMPDIR", tmp)
-		own, err := stack.NewProcess().Up(ctx, ledgerStack())
+		own, err := process.New().Up(ctx, ledgerStack())
 		Expect(err).NotTo(HaveOccurred())
 		Expect(os.ReadDir(tmp)).To(HaveLen(1))
 		Expect(own.Down(ctx)).To(Succeed())
@@ -219,7 +213,7 @@ var _ = Describe("the process runtime", Ordered, func() {
 		spec.Services = append(spec.Services, scenario.Service{Name: "broken", Command: []string{"/bin/false"},
 			Port: 9000, Health: "/healthz", Release: "v1", Releases: []scenario.Release{{Name: "v1"}},
 			StartTimeout: scenario.Duration(5 * time.Second)})
-		half, err := stack.NewProcess().Up(ctx, spec, stack.WithDataDir(GinkgoT().TempDir()))
+		half, err := process.New().Up(ctx, spec, stack.WithDataDir(GinkgoT().TempDir()))
 		Expect(err).To(MatchError(ContainSubstring("start broken v1: exited before it was ready")))
 		Expect(half).NotTo(BeNil())
 		svc, lerr := half.Service("ledger")

@@ -1,4 +1,7 @@
-package stack
+// Package process is the process runtime: each service a local process (its own
+// process group, cgroup and, when asked, user) behind a switch and a front proxy of an
+// embedded Toxiproxy, all on 127.0.0.1.
+package process
 
 import (
 	"context"
@@ -16,28 +19,29 @@ import (
 
 	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
 )
 
-// Process is the runtime that starts services as local processes on 127.0.0.1 with
+// Runtime is the runtime that starts services as local processes on 127.0.0.1 with
 // an embedded Toxiproxy and a switch in front of each. It needs no container engine.
-type Process struct{}
+type Runtime struct{}
 
-// NewProcess returns the process runtime.
-func NewProcess() *Process { return &Process{} }
+// New returns the process runtime.
+func New() *Runtime { return &Runtime{} }
 
-// Name implements Runtime.
-func (*Process) Name() string { return "process" }
+// Name implements stack.Runtime.
+func (*Runtime) Name() string { return "process" }
 
-// Up implements Runtime.
-func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (Stack, error) {
-	cfg := NewUpConfig(opts...)
+// Up implements stack.Runtime.
+func (*Runtime) Up(ctx context.Context, spec scenario.Stack, opts ...stack.UpOption) (stack.Stack, error) {
+	cfg := stack.NewUpConfig(opts...)
 	st := &processStack{services: map[string]*processService{}}
 	services, err := scenario.StartOrder(spec.Services)
 	if err != nil {
 		return nil, fmt.Errorf("start stack: %w", err)
 	}
 	if cfg.DataDir == "" {
-		dir, err := makeTempDir("run")
+		dir, err := stack.MakeTempDir("run")
 		if err != nil {
 			return nil, fmt.Errorf("make data dir: %w", err)
 		}
@@ -64,8 +68,8 @@ func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (
 		}
 		st.services[svc.Name] = s
 		st.order = append(st.order, s)
-		vars[EnvName(varEndpointPrefix, svc.Name)] = s.switchAddr
-		endpointEnv[EnvName(EndpointEnvPrefix, svc.Name)] = s.switchAddr
+		vars[stack.EnvName(stack.VarEndpointPrefix, svc.Name)] = s.switchAddr
+		endpointEnv[stack.EnvName(stack.EndpointEnvPrefix, svc.Name)] = s.switchAddr
 	}
 	// Scenario proxies next, on ports chosen now, so every service starts knowing
 	// where to reach them (DRILL_PROXY_<NAME>).
@@ -79,11 +83,11 @@ func (*Process) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (
 		if err != nil {
 			return st, err
 		}
-		proxyEnv[EnvName(ProxyEnvPrefix, p.Name)] = addr
-		vars[EnvName(varProxyPrefix, p.Name)] = addr
+		proxyEnv[stack.EnvName(stack.ProxyEnvPrefix, p.Name)] = addr
+		vars[stack.EnvName(stack.VarProxyPrefix, p.Name)] = addr
 	}
 	for _, s := range st.order {
-		s.extraEnv, s.vars = mergeEnv(endpointEnv, proxyEnv), vars
+		s.extraEnv, s.vars = stack.MergeEnv(endpointEnv, proxyEnv), vars
 		if err := s.Deploy(ctx, s.spec.Release); err != nil {
 			return st, err
 		}
@@ -104,7 +108,7 @@ type processStack struct {
 	downErr  error
 }
 
-func (s *processStack) Service(name string) (Service, error) {
+func (s *processStack) Service(name string) (stack.Service, error) {
 	svc, ok := s.services[name]
 	if !ok {
 		return nil, fmt.Errorf("find service %q: not in the stack", name)
@@ -182,11 +186,11 @@ type instance struct {
 }
 
 var (
-	_ Service    = (*processService)(nil)
-	_ Controller = (*processService)(nil)
-	_ Reviver    = (*processService)(nil)
-	_ Flipper    = (*processService)(nil)
-	_ DataKeeper = (*processService)(nil)
+	_ stack.Service    = (*processService)(nil)
+	_ stack.Controller = (*processService)(nil)
+	_ stack.Reviver    = (*processService)(nil)
+	_ stack.Flipper    = (*processService)(nil)
+	_ stack.DataKeeper = (*processService)(nil)
 )
 
 func newProcessService(spec scenario.Service, dataDir, logDir string, front *embeddedToxiproxy) (*processService, error) {
@@ -233,10 +237,10 @@ func (s *processService) Release() string {
 // drains in the background); recreate stops the running one first. When ctx ends before
 // the switch the deploy is aborted: the new instance is stopped, the old one (start-first)
 // goes on serving.
-func (s *processService) Deploy(ctx context.Context, release string, opts ...DeployOption) error {
+func (s *processService) Deploy(ctx context.Context, release string, opts ...stack.DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
-	cfg := newDeployConfig(s.spec, opts)
+	cfg := stack.NewDeployConfig(s.spec, opts)
 	s.mu.Lock()
 	running := s.proc != nil && !s.proc.done()
 	s.mu.Unlock()
@@ -247,7 +251,7 @@ func (s *processService) Deploy(ctx context.Context, release string, opts ...Dep
 	if err != nil {
 		return err
 	}
-	cfg.step(StepReady, release)
+	cfg.Step(stack.StepReady, release)
 	if cfg.Strategy == scenario.StrategyBlueGreen {
 		s.front.flipSwitch(s.spec.Name, addr)
 	} else {
@@ -257,7 +261,7 @@ func (s *processService) Deploy(ctx context.Context, release string, opts ...Dep
 	old := &instance{proc: s.proc, addr: s.addr, release: s.release}
 	s.proc, s.addr, s.release = p, addr, release
 	s.mu.Unlock()
-	cfg.step(StepSwitched, release)
+	cfg.Step(stack.StepSwitched, release)
 	if cfg.Strategy == scenario.StrategyBlueGreen {
 		// The previous release stands by, idle, for a flip back; an older standby goes.
 		s.mu.Lock()
@@ -265,7 +269,7 @@ func (s *processService) Deploy(ctx context.Context, release string, opts ...Dep
 		s.standby = old
 		s.mu.Unlock()
 		if prev != nil {
-			s.drain(prev, DeployConfig{})
+			s.drain(prev, stack.DeployConfig{})
 		}
 		return nil
 	}
@@ -279,13 +283,13 @@ func (s *processService) Deploy(ctx context.Context, release string, opts ...Dep
 // closes its listener, and a connection still being dialled or waiting in the accept
 // queue would be refused or reset, an outage of drill's making (seen on a loaded
 // machine, where the instance accepted 300 ms late).
-func (s *processService) drain(old *instance, cfg DeployConfig) {
+func (s *processService) drain(old *instance, cfg stack.DeployConfig) {
 	s.draining.Add(1)
 	go func() {
 		defer s.draining.Done()
 		s.awaitAccepted(old.addr)
 		_ = old.proc.stop(stopGrace)
-		cfg.step(StepDrained, "")
+		cfg.Step(stack.StepDrained, "")
 	}()
 }
 
@@ -298,15 +302,15 @@ func (s *processService) awaitAccepted(addr string) {
 		return
 	}
 	dialing := func(context.Context) int { return s.front.dialing(s.spec.Name, addr) }
-	awaitAccepted(context.Background(), dialing, selfNet, port)
+	stack.AwaitAccepted(context.Background(), dialing, stack.SelfNet, port)
 }
 
 // FlipBack implements Flipper: the standing-by previous release takes new connections
 // again and the current one drains.
-func (s *processService) FlipBack(ctx context.Context, opts ...DeployOption) error {
+func (s *processService) FlipBack(ctx context.Context, opts ...stack.DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
-	cfg := newDeployConfig(s.spec, opts)
+	cfg := stack.NewDeployConfig(s.spec, opts)
 	s.mu.Lock()
 	sb := s.standby
 	s.mu.Unlock()
@@ -318,7 +322,7 @@ func (s *processService) FlipBack(ctx context.Context, opts ...DeployOption) err
 	cur := &instance{proc: s.proc, addr: s.addr, release: s.release}
 	s.proc, s.addr, s.release, s.standby = sb.proc, sb.addr, sb.release, nil
 	s.mu.Unlock()
-	cfg.step(StepSwitched, sb.release)
+	cfg.Step(stack.StepSwitched, sb.release)
 	if cur.proc != nil {
 		s.drain(cur, cfg)
 	}
@@ -329,29 +333,29 @@ func (s *processService) FlipBack(ctx context.Context, opts ...DeployOption) err
 const stopGrace = 5 * time.Second
 
 // recreate stops what runs, then starts release; nothing serves in between.
-func (s *processService) recreate(ctx context.Context, release string, cfg DeployConfig) error {
+func (s *processService) recreate(ctx context.Context, release string, cfg stack.DeployConfig) error {
 	s.front.setSwitch(s.spec.Name, "")
 	s.mu.Lock()
 	old := s.proc
 	s.proc, s.addr, s.release = nil, "", ""
 	s.mu.Unlock()
 	if old != nil {
-		cfg.step(StepStopping, "")
+		cfg.Step(stack.StepStopping, "")
 		if err := old.stop(stopGrace); err != nil {
 			return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
 		}
-		cfg.step(StepDrained, "")
+		cfg.Step(stack.StepDrained, "")
 	}
 	p, addr, err := s.launch(ctx, release)
 	if err != nil {
 		return err
 	}
-	cfg.step(StepReady, release)
+	cfg.Step(stack.StepReady, release)
 	s.mu.Lock()
 	s.proc, s.addr, s.release = p, addr, release
 	s.mu.Unlock()
 	s.front.setSwitch(s.spec.Name, addr)
-	cfg.step(StepSwitched, release)
+	cfg.Step(stack.StepSwitched, release)
 	return nil
 }
 
@@ -366,7 +370,7 @@ func (s *processService) Kill(ctx context.Context) error {
 	if p == nil {
 		return fmt.Errorf("kill %s: not running", s.spec.Name)
 	}
-	return p.kill(func() { markEffect(ctx) })
+	return p.kill(func() { stack.MarkEffect(ctx) })
 }
 
 // Revive implements Reviver: starts the current release again when nothing of the
@@ -380,7 +384,7 @@ func (s *processService) Revive(ctx context.Context) error {
 	if running {
 		return nil
 	}
-	return s.recreate(ctx, release, newDeployConfig(s.spec, nil))
+	return s.recreate(ctx, release, stack.NewDeployConfig(s.spec, nil))
 }
 
 // Pause implements Controller with SIGSTOP / SIGCONT to the process group.
@@ -393,7 +397,7 @@ func (s *processService) Pause(ctx context.Context, paused bool) error {
 	}
 	var mark func()
 	if paused {
-		mark = func() { markEffect(ctx) }
+		mark = func() { stack.MarkEffect(ctx) }
 	}
 	return p.pause(paused, mark)
 }
@@ -408,7 +412,7 @@ func (s *processService) Stop(ctx context.Context) error {
 	if p == nil {
 		return nil
 	}
-	markEffect(ctx) // stop's first act is the stop signal
+	stack.MarkEffect(ctx) // stop's first act is the stop signal
 	return p.stop(stopGrace)
 }
 
@@ -416,13 +420,13 @@ func (s *processService) Stop(ctx context.Context) error {
 func (s *processService) Restart(ctx context.Context) error {
 	s.op.Lock()
 	defer s.op.Unlock()
-	return s.recreate(ctx, s.Release(), newDeployConfig(s.spec, nil))
+	return s.recreate(ctx, s.Release(), stack.NewDeployConfig(s.spec, nil))
 }
 
 // launch starts an instance of release on free ports and waits until it passes the
 // service's readiness check; on any failure (or ctx ending) the instance is killed again.
 func (s *processService) launch(ctx context.Context, release string) (*child, string, error) {
-	rel, err := findRelease(s.spec, release)
+	rel, err := stack.FindRelease(s.spec, release)
 	if err != nil {
 		return nil, "", err
 	}
@@ -436,7 +440,7 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 	}
 	addr := hostPort(port)
 	ready := s.spec.Readiness()
-	vars := mergeEnv(s.vars, map[string]string{"HOST": "127.0.0.1", "PORT": strconv.Itoa(port), "DATA_DIR": s.dataDir})
+	vars := stack.MergeEnv(s.vars, map[string]string{"HOST": "127.0.0.1", "PORT": strconv.Itoa(port), "DATA_DIR": s.dataDir})
 	healthAddr := addr
 	if ready.HealthPort(s.spec.Port) != 0 {
 		hp, err := freePort()
@@ -445,7 +449,7 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 		}
 		vars["HEALTH_PORT"], healthAddr = strconv.Itoa(hp), hostPort(hp)
 	}
-	env := expandEnv(mergeEnv(s.extraEnv, map[string]string{"DATA_DIR": s.dataDir}, s.spec.Env, rel.Env), vars)
+	env := stack.ExpandEnv(stack.MergeEnv(s.extraEnv, map[string]string{"DATA_DIR": s.dataDir}, s.spec.Env, rel.Env), vars)
 	env["HOST"], env["PORT"] = "127.0.0.1", vars["PORT"]
 	if hp, ok := vars["HEALTH_PORT"]; ok {
 		env["HEALTH_PORT"] = hp
@@ -457,7 +461,7 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 	s.gen++
 	logPath := filepath.Join(s.logDir, fmt.Sprintf("%s.%d.%s.log", s.spec.Name, s.gen, release))
 	s.mu.Unlock()
-	p, err := s.start(expandAll(argv, vars), own, env, logPath)
+	p, err := s.start(stack.ExpandAll(argv, vars), own, env, logPath)
 	if err != nil {
 		return nil, "", fmt.Errorf("start %s %s: %w", s.spec.Name, release, err)
 	}
@@ -523,35 +527,16 @@ func (s *processService) command(rel scenario.Release) (argv []string, own bool,
 	return nil, false, fmt.Errorf("start %s: the process runtime needs a fixture or a command (image %q runs only on the docker runtime)", s.spec.Name, s.spec.Image)
 }
 
-func findRelease(spec scenario.Service, name string) (scenario.Release, error) {
-	for _, r := range spec.Releases {
-		if r.Name == name {
-			return r, nil
-		}
-	}
-	return scenario.Release{}, fmt.Errorf("find release %q of %s: not declared", name, spec.Name)
-}
-
-func mergeEnv(layers ...map[string]string) map[string]string {
-	env := map[string]string{}
-	for _, l := range layers {
-		for k, v := range l {
-			env[k] = v
-		}
-	}
-	return env
-}
-
-// ProcessRegistration registers the process runtime: always available.
-func ProcessRegistration() Registration {
-	return Registration{
-		Name:        (*Process)(nil).Name(),
+// Registration registers the process runtime: always available.
+func Registration() stack.Registration {
+	return stack.Registration{
+		Name:        (*Runtime)(nil).Name(),
 		Description: "services as local processes, Toxiproxy embedded in drill",
-		New: func(context.Context) (Runtime, []string, error) {
-			return NewProcess(), nil, nil
+		New: func(context.Context) (stack.Runtime, []string, error) {
+			return New(), nil, nil
 		},
 		Available: func(context.Context) error { return nil },
-		Capabilities: Capabilities{CapProxy, CapKill, CapPause, CapRestart, CapStop, CapRevive,
-			CapDataDir, CapSnapshot, CapFlip, CapExec, CapCommand, CapFixture},
+		Capabilities: stack.Capabilities{stack.CapProxy, stack.CapKill, stack.CapPause, stack.CapRestart, stack.CapStop, stack.CapRevive,
+			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapCommand, stack.CapFixture},
 	}
 }

@@ -1,4 +1,4 @@
-package stack_test
+package process_test
 
 import (
 	"bufio"
@@ -17,6 +17,8 @@ import (
 
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
+	"github.com/drillhq/drill/internal/stack/stacktest"
 )
 
 // echoServer is a Python TCP server that greets each connection with "hello <RELEASE>"
@@ -48,19 +50,9 @@ func python() string {
 	return p
 }
 
-// cmdService is a command service with releases v1 and v2 (RELEASE in their env).
-func cmdService(name string, ready *scenario.Ready, argv ...string) scenario.Service {
-	return scenario.Service{Name: name, Command: argv, Port: 9000, Ready: ready, Release: "v1",
-		Releases: []scenario.Release{
-			{Name: "v1", Env: map[string]string{"RELEASE": "v1"}},
-			{Name: "v2", Env: map[string]string{"RELEASE": "v2"}},
-		},
-		StartTimeout: scenario.Duration(10 * time.Second)}
-}
-
 // upStack starts spec on the process runtime and tears it down after the spec.
 func upStack(spec scenario.Stack, opts ...stack.UpOption) (stack.Stack, error) {
-	st, err := stack.NewProcess().Up(context.Background(), spec, opts...)
+	st, err := process.New().Up(context.Background(), spec, opts...)
 	if st != nil {
 		DeferCleanup(st.Down, context.Background())
 	}
@@ -296,3 +288,20 @@ exec `+pgBin+`/postgres -D "$DATA_DIR/pg" -p "$PORT" -k "$DATA_DIR" -c listen_ad
 })
 
 func must(b []byte, _ error) []byte { return b }
+
+// Teardown in the reverse of depends_on order.
+var _ = Describe("teardown of a stack with depends_on", Label("real-stack"), func() {
+	It("stops the application before its database on the process runtime", func(ctx SpecContext) {
+		for _, bin := range []string{"redis-server", "redis-cli"} {
+			if _, err := exec.LookPath(bin); err != nil {
+				Skip(bin + " is not installed: make deps installs Debian's redis-server")
+			}
+		}
+		data := GinkgoT().TempDir()
+		st, err := upStack(stacktest.DependsOnStack(), stack.WithDataDir(data))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.Down(ctx)).To(Succeed())
+		Expect(readFile(filepath.Join(data, "app", "at-stop"))).To(Equal("PONG\n"))
+	}, NodeTimeout(time.Minute))
+
+})
