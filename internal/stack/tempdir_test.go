@@ -12,8 +12,8 @@ import (
 
 	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/stack"
-	"github.com/drillhq/drill/internal/stack/stacktest"
 	"github.com/drillhq/drill/internal/stack/process"
+	"github.com/drillhq/drill/internal/stack/stacktest"
 	"github.com/drillhq/drill/internal/testenv"
 )
 
