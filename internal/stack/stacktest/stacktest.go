@@ -17,8 +17,8 @@ import (
 	"syscall"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
+	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -27,41 +27,41 @@ import (
 // Freeze stops process pid (SIGSTOP), so it accepts nothing, and returns the thaw, which
 // must find it still there. A spec that ends before thawing thaws it at cleanup.
 func Freeze(pid int) (thaw func()) {
-	GinkgoHelper()
-	Expect(syscall.Kill(pid, syscall.SIGSTOP)).To(Succeed())
+	ginkgo.GinkgoHelper()
+	gomega.Expect(syscall.Kill(pid, syscall.SIGSTOP)).To(gomega.Succeed())
 	var once sync.Once
-	DeferCleanup(func() { once.Do(func() { _ = syscall.Kill(pid, syscall.SIGCONT) }) })
+	ginkgo.DeferCleanup(func() { once.Do(func() { _ = syscall.Kill(pid, syscall.SIGCONT) }) })
 	return func() {
-		GinkgoHelper()
+		ginkgo.GinkgoHelper()
 		var err error
 		once.Do(func() { err = syscall.Kill(pid, syscall.SIGCONT) })
-		Expect(err).NotTo(HaveOccurred(), "the frozen process is still there to thaw")
+		gomega.Expect(err).NotTo(gomega.HaveOccurred(), "the frozen process is still there to thaw")
 	}
 }
 
 // QueueRequest opens a connection to ep, sends GET /version on it, and returns it once
 // queued reports it waiting in the accept queue of the instance behind ep (within).
 func QueueRequest(ep string, queued func() int, within time.Duration) net.Conn {
-	GinkgoHelper()
+	ginkgo.GinkgoHelper()
 	c, err := net.Dial("tcp", ep)
-	Expect(err).NotTo(HaveOccurred())
-	DeferCleanup(c.Close)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	ginkgo.DeferCleanup(c.Close)
 	_, err = fmt.Fprint(c, "GET /version HTTP/1.1\r\nHost: ledger\r\n\r\n")
-	Expect(err).NotTo(HaveOccurred())
-	Eventually(queued).WithTimeout(within).Should(Equal(1))
+	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	gomega.Eventually(queued).WithTimeout(within).Should(gomega.Equal(1))
 	return c
 }
 
 // ExpectAnswered reads the answer to QueueRequest's request on c (within): 200, from
 // release.
 func ExpectAnswered(c net.Conn, release string, within time.Duration) {
-	GinkgoHelper()
-	Expect(c.SetReadDeadline(time.Now().Add(within))).To(Succeed())
+	ginkgo.GinkgoHelper()
+	gomega.Expect(c.SetReadDeadline(time.Now().Add(within))).To(gomega.Succeed())
 	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
-	Expect(err).NotTo(HaveOccurred(), "the request sent to the old release before the flip was answered, not reset")
+	gomega.Expect(err).NotTo(gomega.HaveOccurred(), "the request sent to the old release before the flip was answered, not reset")
 	body, _ := io.ReadAll(resp.Body)
-	Expect(resp.StatusCode).To(Equal(http.StatusOK))
-	Expect(string(body)).To(ContainSubstring(`"release":"` + release + `"`))
+	gomega.Expect(resp.StatusCode).To(gomega.Equal(http.StatusOK))
+	gomega.Expect(string(body)).To(gomega.ContainSubstring(`"release":"` + release + `"`))
 }
 
 // LedgerStack is a one-service stack of the ledger fixture with releases v1 and v2, and
@@ -113,14 +113,14 @@ func CmdService(name string, ready *scenario.Ready, argv ...string) scenario.Ser
 // ExpectDeclared holds reg's declared capabilities to what svc implements: every
 // capability that stands for an interface is declared exactly when svc implements it.
 func ExpectDeclared(reg stack.Registration, svc stack.Service) {
-	GinkgoHelper()
+	ginkgo.GinkgoHelper()
 	var declared stack.Capabilities
 	for _, c := range reg.Capabilities {
 		if c.Interfaced() {
 			declared = append(declared, c)
 		}
 	}
-	Expect(declared).To(ConsistOf(stack.Implemented(svc)), "runtime %s declares what its services implement", reg.Name)
+	gomega.Expect(declared).To(gomega.ConsistOf(stack.Implemented(svc)), "runtime %s declares what its services implement", reg.Name)
 }
 
 // DependsOnStack is an application that asks its database (Redis) for a PONG when told
