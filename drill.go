@@ -9,7 +9,7 @@
 // This package is what the drill command runs, for Go programs and CI suites:
 //
 //	sc, err := drill.Load("scenarios/bad-release.yaml") // or build a Scenario in Go and Check it
-//	res, err := drill.Run(ctx, sc, drill.WithTrials(5), drill.WithRuntime("process"))
+//	res, err := drill.Run(ctx, sc, drill.WithTrials(5))
 //	fmt.Println(res.Verdict, res.RTO.Reason)
 //	err = res.Render(os.Stdout, drill.Markdown)            // or HTML, JUnit, JSON
 //

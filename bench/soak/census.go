@@ -12,7 +12,7 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 )
 
 // census counts what one drill process left: containers and networks labelled with its
@@ -42,7 +42,7 @@ type counter struct {
 func (k *counter) count(ctx context.Context, pid int, tag string) (census, error) {
 	var c census
 	if k.cli != nil {
-		f := make(client.Filters).Add("label", stack.LabelPID+"="+strconv.Itoa(pid)).Add("label", stack.LabelHost+"="+k.host)
+		f := make(client.Filters).Add("label", docker.LabelPID+"="+strconv.Itoa(pid)).Add("label", docker.LabelHost+"="+k.host)
 		ctrs, err := k.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
 		if err != nil {
 			return c, fmt.Errorf("list containers: %w", err)

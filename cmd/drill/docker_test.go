@@ -18,7 +18,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/drillhq/drill/internal/report"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -28,7 +28,7 @@ func engine() *testcontainers.DockerClient {
 	GinkgoHelper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if err := stack.EngineAvailable(ctx); err != nil {
+	if err := docker.EngineAvailable(ctx); err != nil {
 		Skip("docker engine not available, docker runtime specs skipped: " + err.Error())
 	}
 	GinkgoT().Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
@@ -41,7 +41,7 @@ func engine() *testcontainers.DockerClient {
 
 // pidFilter selects drill's resources made by the drill process pid.
 func pidFilter(pid int) client.Filters {
-	return make(client.Filters).Add("label", stack.LabelDrill+"=true").Add("label", stack.LabelPID+"="+strconv.Itoa(pid))
+	return make(client.Filters).Add("label", docker.LabelDrill+"=true").Add("label", docker.LabelPID+"="+strconv.Itoa(pid))
 }
 
 // owned lists the containers (with their labels) and networks labelled with pid.
@@ -117,7 +117,7 @@ func sameNetwork(cli *testcontainers.DockerClient, pid int) (string, error) {
 	}
 	nets := map[string][]string{}
 	for _, c := range cs {
-		svc := c.labels[stack.LabelService]
+		svc := c.labels[docker.LabelService]
 		if c.state != "running" || (svc != "ledger" && svc != "toxiproxy") {
 			continue
 		}

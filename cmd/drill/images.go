@@ -14,7 +14,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 )
 
 // cmdImages implements `drill images [FILE...]`: it makes sure the Docker engine holds
@@ -40,7 +40,7 @@ func cmdImages(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
-	if err := stack.EngineAvailable(ctx); err != nil {
+	if err := docker.EngineAvailable(ctx); err != nil {
 		return withCode(exitInfra, fmt.Errorf("images: %w", err))
 	}
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
@@ -53,7 +53,7 @@ func cmdImages(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return withCode(exitInfra, err)
 		}
-		im, err := stack.EnsureImages(ctx, sc.Stack, stack.WithImageClient(cli), stack.WithBaseBuild(stderr))
+		im, err := docker.EnsureImages(ctx, sc.Stack, docker.WithImageClient(cli), docker.WithBaseBuild(stderr))
 		if err != nil {
 			return withCode(exitInfra, fmt.Errorf("images: %s: %w", files[i], err))
 		}
@@ -88,7 +88,7 @@ func imagesPresent(ctx context.Context, cli client.APIClient) (func(string) bool
 }
 
 // imageRefs lists every image of im once, Toxiproxy first, the rest sorted.
-func imageRefs(im stack.Images) []string {
+func imageRefs(im docker.Images) []string {
 	set := map[string]bool{}
 	for _, rels := range im.Releases {
 		for _, ref := range rels {

@@ -10,14 +10,14 @@ import (
 	. "github.com/onsi/gomega"
 	"github.com/onsi/gomega/gexec"
 
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/testenv"
 )
 
 var _ = Describe("drill images", Label("docker"), func() {
 	It("resolves a service with a command to the Debian image, tagged by its recipe, and says it is present", func() {
 		cli := engine()
-		ref := stack.DebianImage.Ref()
+		ref := docker.DebianImage.Ref()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if _, err := cli.ImageInspect(ctx, ref); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/drillhq/drill/internal/inject"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/testenv"
 )
 
@@ -82,7 +83,7 @@ var _ = Describe("container faults on the docker runtime", Ordered, Label("docke
 	BeforeAll(func(ctx SpecContext) {
 		pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 		defer cancel()
-		if err := stack.EngineAvailable(pctx); err != nil {
+		if err := docker.EngineAvailable(pctx); err != nil {
 			Skip("docker engine not available, container fault specs skipped: " + err.Error())
 		}
 		prev, had := os.LookupEnv(fixture.DirEnv)
@@ -100,7 +101,7 @@ var _ = Describe("container faults on the docker runtime", Ordered, Label("docke
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(cli.Close)
 
-		rt, err := stack.NewDocker()
+		rt, err := docker.New()
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(rt.Close)
 		st, err = rt.Up(ctx, dockerLedgerStack(), stack.WithDataDir(GinkgoT().TempDir()))

@@ -8,7 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/check"
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/testenv/dockerenv"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -16,13 +16,13 @@ import (
 // The same reference scenarios on the docker runtime: every deploy a new container,
 // every call through the front proxy container, the data on the service's mount.
 var _ = Describe("each mechanism's reference scenario, as a real drill on the docker runtime", Label("docker"), Ordered, func() {
-	var docker *stack.Docker
-	BeforeAll(func() { docker = dockerenv.Runtime() })
+	var rt *docker.Runtime
+	BeforeAll(func() { rt = dockerenv.Runtime() })
 
 	DescribeTable("recovers, every acknowledged write kept, on the release and schema it must end on",
 		func(file, release string, schema int, events ...string) {
 			sc := load(file)
-			res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: docker}, 1, 11)
+			res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: rt}, 1, 11)
 			Expect(res.Error).To(BeEmpty())
 			Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
 			Expect(res.Loss).NotTo(BeNil())
@@ -44,14 +44,14 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the do
 	)
 
 	It("restart: the killed ledger serves its release again", func() {
-		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: load("rollback-restart.yaml"), Runtime: docker}, 1, 11)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: load("rollback-restart.yaml"), Runtime: rt}, 1, 11)
 		Expect(res.Error).To(BeEmpty())
 		Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
 		Expect(afterStart(res)).To(ContainElement("rollback_restarted"))
 	})
 
 	It("restore: the snapshot comes back; the writes acknowledged after it are lost, RPC > 0", func() {
-		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: load("rollback-restore.yaml"), Runtime: docker}, 1, 11)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: load("rollback-restore.yaml"), Runtime: rt}, 1, 11)
 		Expect(res.Outcome).To(Equal(trial.Recovered), "events: %v", res.Events)
 		Expect(res.Schema.Release).To(Equal("v1"))
 		Expect(res.Loss).NotTo(BeNil())
@@ -59,7 +59,7 @@ var _ = Describe("each mechanism's reference scenario, as a real drill on the do
 	})
 
 	It("migration without its down step: a failed rollback naming the step", func() {
-		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: load("rollback-migration-missing-down.yaml"), Runtime: docker}, 1, 11)
+		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: load("rollback-migration-missing-down.yaml"), Runtime: rt}, 1, 11)
 		Expect(res.Outcome).To(Equal(trial.NotRecovered))
 		Expect(res.Error).To(ContainSubstring("step redeploy"))
 	})

@@ -5,6 +5,7 @@ package runtimes
 
 import (
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/stack/process"
 )
 
@@ -12,7 +13,7 @@ import (
 // docker where an engine answers, else process.
 func Default() *stack.Registry {
 	r, err := stack.NewRegistry(
-		stack.DockerRegistration(),
+		docker.Registration(),
 		process.Registration(),
 	)
 	if err != nil {

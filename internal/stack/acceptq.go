@@ -10,16 +10,16 @@ import (
 	"time"
 )
 
-// acceptWait bounds how long a drain waits for an old instance to accept what was sent
+// AcceptWait bounds how long a drain waits for an old instance to accept what was sent
 // to it: a service that stopped accepting is stopped anyway.
-const acceptWait = 2 * time.Second
+const AcceptWait = 2 * time.Second
 
 // AwaitAccepted waits until dialing reports no connection still being connected to an
 // old instance and none waits in the accept queue of its listener on port (tables in
-// netDir), or acceptWait passed: a drain stops the instance only then. Dials are read
+// netDir), or AcceptWait passed: a drain stops the instance only then. Dials are read
 // first: one that completed is in the accept queue when that is read next.
 func AwaitAccepted(ctx context.Context, dialing func(context.Context) int, netDir string, port int) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptWait)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), AcceptWait)
 	defer cancel()
 	for ctx.Err() == nil {
 		if dialing(ctx) == 0 {

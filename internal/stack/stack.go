@@ -1,6 +1,9 @@
-// Package stack starts a scenario's service stack on a runtime (local processes or
-// Docker containers), puts a Toxiproxy proxy in front of every service, redeploys
-// services with other releases, and tears everything down whatever way a trial ends.
+// Package stack is the runtime contract (contract.go: what a runtime, its stacks and
+// services implement, and the optional capabilities), the capability vocabulary, the
+// runtime registry (registry.go) and what every runtime shares: Up and deploy options,
+// wiring variables, snapshots, temporary directories and their cleanup, the drain's
+// accept wait. The runtimes live in their own packages (internal/stack/process,
+// internal/stack/docker) and are registered in internal/runtimes.
 package stack
 
 // UpConfig is what UpOptions set; runtimes read it with NewUpConfig.

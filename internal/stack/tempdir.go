@@ -95,7 +95,7 @@ func tempOwner(name string) (pid int, start string, ok bool) {
 // tempOwnerAlive reports whether the process that made a directory still runs: its pid
 // exists and, when the name carries a start time, the process with that pid started then.
 func tempOwnerAlive(pid int, start string) bool {
-	if !cleanAlive(pid) {
+	if !PIDAlive(pid) {
 		return false
 	}
 	if start == "" {
@@ -111,11 +111,8 @@ func tempOwnerAlive(pid int, start string) bool {
 // drill processes and of this process are left alone; CleanAll also removes those of
 // other live processes. The removed directories' paths are in Removed.TempDirs.
 func CleanTemp(opts ...CleanOption) (Removed, error) {
-	var cfg cleanConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
-	root := cfg.tempRoot
+	cfg := NewCleanConfig(opts...)
+	root := cfg.TempRoot
 	if root == "" {
 		root = os.TempDir()
 	}
@@ -136,7 +133,7 @@ func CleanTemp(opts ...CleanOption) (Removed, error) {
 		if !ok || pid == self {
 			continue
 		}
-		if !cfg.all && tempOwnerAlive(pid, start) {
+		if !cfg.All && tempOwnerAlive(pid, start) {
 			continue
 		}
 		path := filepath.Join(root, e.Name())
@@ -155,5 +152,5 @@ func CleanTemp(opts ...CleanOption) (Removed, error) {
 
 // CleanTempRoot makes CleanTemp look in dir instead of the process's temporary directory.
 func CleanTempRoot(dir string) CleanOption {
-	return func(c *cleanConfig) { c.tempRoot = dir }
+	return func(c *CleanConfig) { c.TempRoot = dir }
 }

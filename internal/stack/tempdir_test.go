@@ -48,8 +48,8 @@ var _ = Describe("CleanTemp", func() {
 		self := strconv.Itoa(os.Getpid()) + "." + startTime(os.Getpid())
 
 		dead := []string{
-			mkdir("drill-run-" + strconv.Itoa(deadPID()) + ".12345-111"),
-			mkdir("drill-data-" + strconv.Itoa(deadPID()) + "-222"), // no start time: pid alone decides
+			mkdir("drill-run-" + strconv.Itoa(stacktest.DeadPID()) + ".12345-111"),
+			mkdir("drill-data-" + strconv.Itoa(stacktest.DeadPID()) + "-222"), // no start time: pid alone decides
 			// pid 1 lives, but did not start then: the pid was reused, its drill is dead.
 			mkdir("drill-image-1.999999999999-333"),
 		}
@@ -59,7 +59,7 @@ var _ = Describe("CleanTemp", func() {
 			mkdir("drill-run-123456789"),   // made by a drill that put no owner in the name
 			mkdir("drill-cli-" + liveTok),  // not a kind drill cleans
 			mkdir("drill-run-notapid-666"), // not a pid
-			mkdir("other-" + strconv.Itoa(deadPID()) + "-777"),
+			mkdir("other-" + strconv.Itoa(stacktest.DeadPID()) + "-777"),
 		}
 
 		removed, err := stack.CleanTemp(stack.CleanTempRoot(root))

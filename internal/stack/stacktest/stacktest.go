@@ -136,3 +136,14 @@ func DependsOnStack() scenario.Stack {
 	app.DependsOn = []string{"db"}
 	return scenario.Stack{Services: []scenario.Service{app, db}}
 }
+
+// DeadPID is a pid no process can have: one above the kernel's pid_max.
+func DeadPID() int {
+	max := 4194304
+	if b, err := os.ReadFile("/proc/sys/kernel/pid_max"); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			max = n
+		}
+	}
+	return max + 1
+}

@@ -10,19 +10,19 @@ import (
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
 
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 )
 
 // Runtime returns a docker runtime closed when the calling spec (or container) ends, or
 // skips the spec when no engine answers within 3 s.
-func Runtime() *stack.Docker {
+func Runtime() *docker.Runtime {
 	ginkgo.GinkgoHelper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	if err := stack.EngineAvailable(ctx); err != nil {
+	if err := docker.EngineAvailable(ctx); err != nil {
 		ginkgo.Skip("docker engine not available: " + err.Error())
 	}
-	d, err := stack.NewDocker()
+	d, err := docker.New()
 	gomega.Expect(err).NotTo(gomega.HaveOccurred())
 	ginkgo.DeferCleanup(d.Close)
 	return d

@@ -1,4 +1,8 @@
-package stack
+// Package docker is the docker runtime: each service a container, built locally FROM
+// scratch or Debian, on a network of its own stack, with a Toxiproxy container in front
+// of every service; it also builds the images (drill images) and removes what dead runs
+// left on the engine (drill clean).
+package docker
 
 import (
 	"context"
@@ -19,6 +23,7 @@ import (
 	tclog "github.com/testcontainers/testcontainers-go/log"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 const (
@@ -35,10 +40,10 @@ const (
 	dockerPollInterval = 20 * time.Millisecond
 )
 
-// Docker is the runtime that starts each service as a container on a network of its
+// Runtime is the runtime that starts each service as a container on a network of its
 // own stack, with a Toxiproxy container in front of every service. It needs a Docker
 // engine but no registry: the images drill needs are built locally (see EnsureImages).
-type Docker struct {
+type Runtime struct {
 	cli         *testcontainers.DockerClient
 	logger      tclog.Logger
 	runID       string
@@ -57,13 +62,13 @@ type Docker struct {
 	upWatch map[string]func() bool
 }
 
-// DockerOption configures NewDocker.
-type DockerOption func(*Docker) error
+// Option configures New.
+type Option func(*Runtime) error
 
 // WithRunID sets the run id every resource is labelled with (dev.drill.run); by default
-// NewDocker makes a random one.
-func WithRunID(id string) DockerOption {
-	return func(d *Docker) error {
+// New makes a random one.
+func WithRunID(id string) Option {
+	return func(d *Runtime) error {
 		if id == "" {
 			return errors.New("set run id: empty")
 		}
@@ -72,10 +77,10 @@ func WithRunID(id string) DockerOption {
 	}
 }
 
-// WithDockerLogger sends testcontainers' progress messages to l (discarded by default,
+// WithLogger sends testcontainers' progress messages to l (discarded by default,
 // so drill's own output stays readable).
-func WithDockerLogger(l tclog.Logger) DockerOption {
-	return func(d *Docker) error {
+func WithLogger(l tclog.Logger) Option {
+	return func(d *Runtime) error {
 		d.logger = l
 		return nil
 	}
@@ -83,8 +88,8 @@ func WithDockerLogger(l tclog.Logger) DockerOption {
 
 // WithStopTimeout bounds the graceful stop (SIGTERM, then SIGKILL) of a container
 // replaced by Deploy or stopped by Restart. Default 10 s.
-func WithStopTimeout(t time.Duration) DockerOption {
-	return func(d *Docker) error {
+func WithStopTimeout(t time.Duration) Option {
+	return func(d *Runtime) error {
 		if t < 0 {
 			return fmt.Errorf("set stop timeout: negative %s", t)
 		}
@@ -93,11 +98,11 @@ func WithStopTimeout(t time.Duration) DockerOption {
 	}
 }
 
-// NewDocker connects to the Docker engine. It turns the testcontainers reaper off
+// New connects to the Docker engine. It turns the testcontainers reaper off
 // (drill removes what it makes, see Stack.Down and Clean) and pins mapped ports to
 // localhost, so no traffic leaves loopback and the project's own networks.
-func NewDocker(opts ...DockerOption) (*Docker, error) {
-	d := &Docker{logger: tclog.NewNoopLogger(), pid: os.Getpid(), stopTimeout: dockerStopTimeout}
+func New(opts ...Option) (*Runtime, error) {
+	d := &Runtime{logger: tclog.NewNoopLogger(), pid: os.Getpid(), stopTimeout: dockerStopTimeout}
 	for _, o := range opts {
 		if err := o(d); err != nil {
 			return nil, err
@@ -119,14 +124,14 @@ func NewDocker(opts ...DockerOption) (*Docker, error) {
 	return d, nil
 }
 
-// Name implements Runtime.
-func (*Docker) Name() string { return "docker" }
+// Name implements stack.Runtime.
+func (*Runtime) Name() string { return "docker" }
 
 // Prepare implements Preparer: it builds drill's own images when missing (fixtures and
 // proxy, from the drill binary: seconds) and checks the others. The Debian image of
 // command services is never built here (debootstrap takes minutes and root): a missing
 // one is an ErrImageNotBuilt that says to run make images.
-func (d *Docker) Prepare(ctx context.Context, spec scenario.Stack) error {
+func (d *Runtime) Prepare(ctx context.Context, spec scenario.Stack) error {
 	if _, err := imageEnsure(ctx, d.cli, spec, imageConfig{log: io.Discard}); err != nil {
 		return fmt.Errorf("prepare docker images: %w", err)
 	}
@@ -134,13 +139,13 @@ func (d *Docker) Prepare(ctx context.Context, spec scenario.Stack) error {
 }
 
 // RunID is the run id this runtime labels every resource with.
-func (d *Docker) RunID() string { return d.runID }
+func (d *Runtime) RunID() string { return d.runID }
 
 // Close waits until every interrupted stack's watch for late objects has ended (about two
 // seconds after its Down returned; see sweepLate), then releases the engine
 // connection. Running stacks are not touched. The error names what a watch could not
 // remove.
-func (d *Docker) Close() error {
+func (d *Runtime) Close() error {
 	d.late.Wait()
 	d.lateMu.Lock()
 	errs := append(d.lateErrs, d.cli.Close())
@@ -149,11 +154,11 @@ func (d *Docker) Close() error {
 	return errors.Join(errs...)
 }
 
-// Up implements Runtime: it builds or checks the images, makes the stack's network,
+// Up implements stack.Runtime: it builds or checks the images, makes the stack's network,
 // starts the Toxiproxy container and every service concurrently, then creates a
 // front proxy per service and the scenario's proxies.
-func (d *Docker) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) (Stack, error) {
-	cfg := NewUpConfig(opts...)
+func (d *Runtime) Up(ctx context.Context, spec scenario.Stack, opts ...stack.UpOption) (stack.Stack, error) {
+	cfg := stack.NewUpConfig(opts...)
 	id := d.runID + "-" + strconv.FormatInt(d.seq.Add(1), 10)
 	st := &dockerStack{
 		d:        d,
@@ -172,7 +177,7 @@ func (d *Docker) Up(ctx context.Context, spec scenario.Stack, opts ...UpOption) 
 // watchCut notes whether ctx, the context a stack's Up was given (a trial's), is
 // cancelled before the stack's teardown: then a create request of the stack may have
 // been cut, and the teardown watches for late objects (sweepLate).
-func (d *Docker) watchCut(ctx context.Context, id string) {
+func (d *Runtime) watchCut(ctx context.Context, id string) {
 	stop := context.AfterFunc(ctx, func() {})
 	d.lateMu.Lock()
 	defer d.lateMu.Unlock()
@@ -183,7 +188,7 @@ func (d *Docker) watchCut(ctx context.Context, id string) {
 }
 
 // takeCut reports whether the context of stack id's Up was cancelled, and stops watching it.
-func (d *Docker) takeCut(id string) bool {
+func (d *Runtime) takeCut(id string) bool {
 	d.lateMu.Lock()
 	stop, ok := d.upWatch[id]
 	delete(d.upWatch, id)
@@ -193,7 +198,7 @@ func (d *Docker) takeCut(id string) bool {
 
 // labels are what every resource of a stack carries: drill's ownership labels win over
 // the caller's.
-func (d *Docker) labels(extra map[string]string, stackID string) map[string]string {
+func (d *Runtime) labels(extra map[string]string, stackID string) map[string]string {
 	l := map[string]string{}
 	for k, v := range extra {
 		l[k] = v
@@ -263,12 +268,12 @@ func dockerServiceDataDir(root, service string) (string, error) {
 	return abs, nil
 }
 
-// DockerRegistration registers the docker runtime: available where a Docker engine answers; at
+// Registration registers the docker runtime: available where a Docker engine answers; at
 // start it removes the containers and networks of dead drill runs, and drill clean
 // removes them through Clean.
-func DockerRegistration() Registration {
-	return Registration{
-		Name:        (*Docker)(nil).Name(),
+func Registration() stack.Registration {
+	return stack.Registration{
+		Name:        (*Runtime)(nil).Name(),
 		Description: "services in containers built locally, Toxiproxy in a container on the stack's network",
 		New:         newDockerRuntime,
 		Available: func(ctx context.Context) error {
@@ -278,15 +283,15 @@ func DockerRegistration() Registration {
 			return nil
 		},
 		Clean: Clean,
-		Capabilities: Capabilities{CapProxy, CapKill, CapPause, CapRestart, CapStop, CapRevive,
-			CapDataDir, CapSnapshot, CapFlip, CapExec, CapCommand, CapFixture, CapDisconnect, CapImage},
+		Capabilities: stack.Capabilities{stack.CapProxy, stack.CapKill, stack.CapPause, stack.CapRestart, stack.CapStop, stack.CapRevive,
+			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapCommand, stack.CapFixture, stack.CapDisconnect, stack.CapImage},
 	}
 }
 
 // newDockerRuntime connects to the engine and removes the leftovers of dead drill runs,
 // saying so in notes.
-func newDockerRuntime(ctx context.Context) (Runtime, []string, error) {
-	d, err := NewDocker()
+func newDockerRuntime(ctx context.Context) (stack.Runtime, []string, error) {
+	d, err := New()
 	if err != nil {
 		return nil, nil, err
 	}

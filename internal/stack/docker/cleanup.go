@@ -1,4 +1,4 @@
-package stack
+package docker
 
 import (
 	"context"
@@ -10,44 +10,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
+
+	"github.com/drillhq/drill/internal/stack"
 )
-
-// Removed lists the resources Clean and CleanTemp removed, by name, so the CLI can say so.
-type Removed struct {
-	Containers []string
-	Networks   []string
-	TempDirs   []string // paths
-}
-
-// Empty reports whether nothing was removed.
-func (r Removed) Empty() bool {
-	return len(r.Containers) == 0 && len(r.Networks) == 0 && len(r.TempDirs) == 0
-}
-
-// CleanOption configures Clean.
-type CleanOption func(*cleanConfig)
-
-type cleanConfig struct {
-	all      bool
-	run      string
-	tempRoot string
-}
-
-// CleanAll makes Clean remove every drill resource on the engine, whoever made it,
-// except the current process's own.
-func CleanAll() CleanOption {
-	return func(c *cleanConfig) { c.all = true }
-}
-
-// CleanRun restricts Clean to the resources of one run (label dev.drill.run).
-func CleanRun(id string) CleanOption {
-	return func(c *cleanConfig) { c.run = id }
-}
 
 // Clean removes containers and networks that drill processes left behind: by default
 // those labelled as made on this host by a process that is no longer alive (resources of
@@ -55,14 +24,11 @@ func CleanRun(id string) CleanOption {
 // before networks. With the reaper off, this is how a crashed run is tidied up. It then
 // keeps watching the engine for about two seconds (dockerLateGrace) for objects that a
 // create request of a drill killed moments ago still makes, and removes them too.
-func Clean(ctx context.Context, opts ...CleanOption) (Removed, error) {
-	var cfg cleanConfig
-	for _, o := range opts {
-		o(&cfg)
-	}
+func Clean(ctx context.Context, opts ...stack.CleanOption) (stack.Removed, error) {
+	cfg := stack.NewCleanConfig(opts...)
 	cli, err := dockerConnect(ctx)
 	if err != nil {
-		return Removed{}, fmt.Errorf("clean leftovers: %w", err)
+		return stack.Removed{}, fmt.Errorf("clean leftovers: %w", err)
 	}
 	defer cli.Close()
 	since := time.Now()
@@ -82,12 +48,12 @@ func Clean(ctx context.Context, opts ...CleanOption) (Removed, error) {
 // and leaves the watch for late objects to the background (Close waits for it), after
 // which it removes dead drills' temporary dirs again (an engine finishing a cut
 // container start makes the missing source of its bind mount).
-func (d *Docker) cleanDead(ctx context.Context) (Removed, error) {
+func (d *Runtime) cleanDead(ctx context.Context) (stack.Removed, error) {
 	since := time.Now()
-	removed, watch, err := cleanNow(ctx, d.cli, cleanConfig{})
+	removed, watch, err := cleanNow(ctx, d.cli, stack.CleanConfig{})
 	d.late.Go(func() {
 		_, werr := watch(context.WithoutCancel(ctx), since)
-		_, terr := CleanTemp()
+		_, terr := stack.CleanTemp()
 		if err := errors.Join(werr, terr); err != nil {
 			d.lateMu.Lock()
 			d.lateErrs = append(d.lateErrs, err)
@@ -102,18 +68,18 @@ func (d *Docker) cleanDead(ctx context.Context) (Removed, error) {
 
 // cleanNow removes the leftovers cfg selects and returns the watch that removes those
 // appearing from since until dockerLateGrace after the watch starts.
-func cleanNow(ctx context.Context, cli client.APIClient, cfg cleanConfig) (Removed, func(context.Context, time.Time) (Removed, error), error) {
+func cleanNow(ctx context.Context, cli client.APIClient, cfg stack.CleanConfig) (stack.Removed, func(context.Context, time.Time) (stack.Removed, error), error) {
 	host, err := os.Hostname()
 	if err != nil {
-		return Removed{}, nil, fmt.Errorf("read hostname: %w", err)
+		return stack.Removed{}, nil, fmt.Errorf("read hostname: %w", err)
 	}
-	keep := cleanKeep(cfg.all, host, os.Getpid())
+	keep := cleanKeep(cfg.All, host, os.Getpid())
 	f := make(client.Filters).Add("label", LabelDrill+"=true")
-	if cfg.run != "" {
-		f.Add("label", LabelRun+"="+cfg.run)
+	if cfg.Run != "" {
+		f.Add("label", LabelRun+"="+cfg.Run)
 	}
 	removed, errs := cleanRemove(ctx, cli, f, keep)
-	watch := func(ctx context.Context, since time.Time) (Removed, error) {
+	watch := func(ctx context.Context, since time.Time) (stack.Removed, error) {
 		return sweepUntil(ctx, cli, f, keep, since, time.Now().Add(dockerLateGrace))
 	}
 	return removed, watch, errors.Join(errs...)
@@ -133,24 +99,15 @@ func cleanKeep(all bool, host string, self int) func(map[string]string) bool {
 		if !sameHost || err != nil {
 			return true // not ours to judge
 		}
-		return cleanAlive(pid)
+		return stack.PIDAlive(pid)
 	}
-}
-
-// cleanAlive reports whether a process with this pid exists on this host.
-func cleanAlive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // cleanRemove force-removes the containers, then the networks, matching f whose labels
 // keep rejects (keep nil: all of them). Resources already gone are not errors.
-func cleanRemove(ctx context.Context, cli client.APIClient, f client.Filters, keep func(map[string]string) bool) (Removed, []error) {
+func cleanRemove(ctx context.Context, cli client.APIClient, f client.Filters, keep func(map[string]string) bool) (stack.Removed, []error) {
 	var (
-		removed Removed
+		removed stack.Removed
 		errs    []error
 		mu      sync.Mutex
 		wg      sync.WaitGroup
@@ -226,7 +183,7 @@ const dockerLateGrace = 2 * time.Second
 // bind mount, the stack's data dir, after the teardown removed it. Close waits for every
 // watch and returns their errors. A stack torn down in the ordinary way needs no watch:
 // nothing of it was cut, and its run does not wait.
-func (d *Docker) sweepLate(id string, f client.Filters, dir string) (teardownDone func()) {
+func (d *Runtime) sweepLate(id string, f client.Filters, dir string) (teardownDone func()) {
 	since := time.Now()
 	if !d.takeCut(id) {
 		return func() {}
@@ -252,7 +209,7 @@ func (d *Docker) sweepLate(id string, f client.Filters, dir string) (teardownDon
 // sweepUntil removes what matches f (and keep rejects; keep nil: all of it) whenever
 // the engine reports a container or network created between since and until, and once
 // after until, and returns what it removed. The engine ends the event stream at until.
-func sweepUntil(ctx context.Context, cli client.APIClient, f client.Filters, keep func(map[string]string) bool, since, until time.Time) (Removed, error) {
+func sweepUntil(ctx context.Context, cli client.APIClient, f client.Filters, keep func(map[string]string) bool, since, until time.Time) (stack.Removed, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Until(until)+dockerDownTimeout)
 	defer cancel()
 	ev := cli.Events(ctx, client.EventsListOptions{
@@ -261,10 +218,10 @@ func sweepUntil(ctx context.Context, cli client.APIClient, f client.Filters, kee
 		Filters: make(client.Filters).Add("type", "container", "network").Add("event", "create"),
 	})
 	var (
-		removed  Removed
+		removed  stack.Removed
 		watchErr error
 	)
-	add := func(r Removed) {
+	add := func(r stack.Removed) {
 		removed.Containers = append(removed.Containers, r.Containers...)
 		removed.Networks = append(removed.Networks, r.Networks...)
 	}

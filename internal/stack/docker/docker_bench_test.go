@@ -1,4 +1,4 @@
-package stack_test
+package docker_test
 
 import (
 	"context"
@@ -26,6 +26,7 @@ import (
 	"github.com/drillhq/drill/internal/front"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/stack/stacktest"
 )
 
@@ -33,7 +34,7 @@ import (
 //
 // Every iteration is one pair: the same stack operation done by hand with the Docker
 // client ("raw", the Docker work drill's runtime does — the floor any runtime pays) and
-// through stack.Docker ("drill"), one right after the other, in alternating order so
+// through docker.Runtime ("drill"), one right after the other, in alternating order so
 // neither always runs on a warmer engine. Each pair gives its own ratio drill / raw; the
 // benchmark logs every pair and reports the median ratio, its range, how many pairs
 // drill was slower in, and the median seconds of each side. Images are built before
@@ -41,10 +42,10 @@ import (
 
 // benchDocker skips without an engine and builds the fixtures into a temporary
 // DRILL_FIXTURE_DIR; it returns a client and the images of ledgerStack.
-func benchDocker(b *testing.B) (*testcontainers.DockerClient, stack.Images) {
+func benchDocker(b *testing.B) (*testcontainers.DockerClient, docker.Images) {
 	b.Helper()
 	ctx := context.Background()
-	if err := stack.EngineAvailable(ctx); err != nil {
+	if err := docker.EngineAvailable(ctx); err != nil {
 		b.Skip("docker engine not available: " + err.Error())
 	}
 	wd, err := os.Getwd()
@@ -65,7 +66,7 @@ func benchDocker(b *testing.B) (*testcontainers.DockerClient, stack.Images) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { cli.Close() })
-	im, err := stack.EnsureImages(ctx, stacktest.LedgerStack())
+	im, err := docker.EnsureImages(ctx, stacktest.LedgerStack())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -121,7 +122,7 @@ func median(xs []float64) float64 {
 
 func BenchmarkDockerUpDown(b *testing.B) {
 	cli, im := benchDocker(b)
-	rt, err := stack.NewDocker()
+	rt, err := docker.New()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -151,7 +152,7 @@ func BenchmarkDockerUpDown(b *testing.B) {
 // the same Docker work, all of it on the timed path.
 func BenchmarkDockerRedeploy(b *testing.B) {
 	cli, im := benchDocker(b)
-	rt, err := stack.NewDocker()
+	rt, err := docker.New()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -212,7 +213,7 @@ func BenchmarkDockerImageCheck(b *testing.B) {
 }
 
 // rawStack is ledgerStack made by hand with the Docker client, doing the Docker work
-// stack.Docker does: check the images exist, create the network, start the proxy
+// docker.Runtime does: check the images exist, create the network, start the proxy
 // container and wait for its API (polling every 20 ms, as the runtime does), create the
 // service's switch, deploy the first release (switch off, create + start the container
 // as the caller's user with its data directory, wait for /healthz, read its address,
@@ -229,7 +230,7 @@ type rawStack struct {
 
 func (r *rawStack) labels() map[string]string { return map[string]string{"dev.drill.bench": r.name} }
 
-func (r *rawStack) up(ctx context.Context, im stack.Images) error {
+func (r *rawStack) up(ctx context.Context, im docker.Images) error {
 	v1, _ := im.Image("ledger", "v1")
 	for _, ref := range []string{im.Toxiproxy, v1} {
 		if _, err := r.cli.ImageInspect(ctx, ref); err != nil {
@@ -269,7 +270,7 @@ func (r *rawStack) up(ctx context.Context, im stack.Images) error {
 }
 
 // deploy starts release behind the switch, which refuses connections meanwhile.
-func (r *rawStack) deploy(ctx context.Context, im stack.Images, release string) error {
+func (r *rawStack) deploy(ctx context.Context, im docker.Images, release string) error {
 	if err := r.front.Set(ctx, "ledger", ""); err != nil {
 		return err
 	}
@@ -299,7 +300,7 @@ func (r *rawStack) deploy(ctx context.Context, im stack.Images, release string) 
 
 // redeploy is a recreate deploy: switch off, stop (graceful, 10 s grace) and remove
 // the running container, then deploy release.
-func (r *rawStack) redeploy(ctx context.Context, im stack.Images, release string) error {
+func (r *rawStack) redeploy(ctx context.Context, im docker.Images, release string) error {
 	if err := r.front.Set(ctx, "ledger", ""); err != nil {
 		return err
 	}

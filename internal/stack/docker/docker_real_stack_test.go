@@ -1,4 +1,4 @@
-package stack_test
+package docker_test
 
 import (
 	"context"
@@ -18,13 +18,14 @@ import (
 
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/stack/stacktest"
 )
 
 // debianImage skips unless the engine holds the image command services run in on docker.
 func debianImage(cli *testcontainers.DockerClient) {
 	GinkgoHelper()
-	ref := stack.DebianImage.Ref()
+	ref := docker.DebianImage.Ref()
 	if _, err := cli.ImageInspect(context.Background(), ref); err != nil {
 		Skip(ref + " is not built: make images builds it (debootstrap and docker import, about 75s once, as root)")
 	}
@@ -64,12 +65,12 @@ func pgQuery(ctx context.Context, addr, sql string) (string, error) {
 var _ = Describe("real stacks on the docker runtime", Label("docker", "real-stack"), Ordered, func() {
 	var (
 		cli *testcontainers.DockerClient
-		rt  *stack.Docker
+		rt  *docker.Runtime
 	)
 	BeforeAll(func(SpecContext) {
 		cli = dockerSetup()
 		var err error
-		rt, err = stack.NewDocker()
+		rt, err = docker.New()
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(rt.Close)
 	}, NodeTimeout(4*time.Minute))
@@ -83,14 +84,14 @@ var _ = Describe("real stacks on the docker runtime", Label("docker", "real-stac
 	}
 
 	It("refuses to start a command service whose image is not built, saying to run make images, and pulls nothing", func(ctx SpecContext) {
-		saved := stack.DebianImage
-		DeferCleanup(func() { stack.DebianImage = saved })
-		stack.DebianImage.Packages = append(append([]string{}, saved.Packages...), "never-built")
-		ref := stack.DebianImage.Ref()
+		saved := docker.DebianImage
+		DeferCleanup(func() { docker.DebianImage = saved })
+		docker.DebianImage.Packages = append(append([]string{}, saved.Packages...), "never-built")
+		ref := docker.DebianImage.Ref()
 		Expect(ref).NotTo(Equal(saved.Ref()), "the tag is a hash of the recipe")
 
 		err := rt.Prepare(ctx, scenario.Stack{Services: []scenario.Service{pgService()}})
-		Expect(errors.Is(err, stack.ErrImageNotBuilt)).To(BeTrue(), "%v", err)
+		Expect(errors.Is(err, docker.ErrImageNotBuilt)).To(BeTrue(), "%v", err)
 		Expect(err).To(MatchError(ContainSubstring("image " + ref)))
 		Expect(err).To(MatchError(HaveSuffix("is not built: run make images (or use --runtime process)")))
 		Expect(err.Error()).NotTo(ContainSubstring("\n"))
@@ -179,7 +180,7 @@ var _ = Describe("teardown of a stack with depends_on", Label("real-stack"), fun
 	It("stops the application before its database on the docker runtime", Label("docker"), func(ctx SpecContext) {
 		cli := dockerSetup()
 		debianImage(cli)
-		rt, err := stack.NewDocker()
+		rt, err := docker.New()
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(rt.Close)
 		data := GinkgoT().TempDir()
@@ -190,7 +191,7 @@ var _ = Describe("teardown of a stack with depends_on", Label("real-stack"), fun
 		Expect(err).NotTo(HaveOccurred())
 		Expect(st.Down(ctx)).To(Succeed())
 		Expect(stacktest.ReadFile(filepath.Join(data, "app", "at-stop"))).To(Equal("PONG\n"))
-		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
+		Expect(containersWith(cli, byLabel(docker.LabelRun, rt.RunID()))).To(BeEmpty())
 	}, NodeTimeout(3*time.Minute))
 })
 
@@ -212,17 +213,17 @@ func redisCommand(addr, cmd string) (string, error) {
 
 var _ = Describe("the Debian image of command services", func() {
 	It("is tagged by a hash of its recipe: suite, mirror, variant and packages", func() {
-		r := stack.DebianImage
+		r := docker.DebianImage
 		Expect(r.Ref()).To(MatchRegexp(`^drill-debian:[0-9a-f]{12}$`))
 		Expect(r.Packages).To(ContainElements("postgresql-15", "redis-server"), "the reference scenarios' servers")
 		same := r
 		same.Packages = append([]string{}, r.Packages...)
 		Expect(same.Ref()).To(Equal(r.Ref()))
-		for _, change := range []func(*stack.DebianRecipe){
-			func(c *stack.DebianRecipe) { c.Suite = "trixie" },
-			func(c *stack.DebianRecipe) { c.Mirror = "http://mirror.example/debian" },
-			func(c *stack.DebianRecipe) { c.Variant = "buildd" },
-			func(c *stack.DebianRecipe) { c.Packages = append(append([]string{}, r.Packages...), "procps") },
+		for _, change := range []func(*docker.DebianRecipe){
+			func(c *docker.DebianRecipe) { c.Suite = "trixie" },
+			func(c *docker.DebianRecipe) { c.Mirror = "http://mirror.example/debian" },
+			func(c *docker.DebianRecipe) { c.Variant = "buildd" },
+			func(c *docker.DebianRecipe) { c.Packages = append(append([]string{}, r.Packages...), "procps") },
 		} {
 			c := r
 			change(&c)

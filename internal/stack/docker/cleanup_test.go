@@ -1,10 +1,9 @@
-package stack_test
+package docker_test
 
 import (
 	"context"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
@@ -16,19 +15,9 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/stack/stacktest"
 )
-
-// deadPID is a pid no process can have: one above the kernel's pid_max.
-func deadPID() int {
-	max := 4194304
-	if b, err := os.ReadFile("/proc/sys/kernel/pid_max"); err == nil {
-		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
-			max = n
-		}
-	}
-	return max + 1
-}
 
 var _ = Describe("Clean", Ordered, Label("docker"), func() {
 	var (
@@ -42,8 +31,8 @@ var _ = Describe("Clean", Ordered, Label("docker"), func() {
 	leftover := func(ctx context.Context, name string, pid int, h string) (string, string) {
 		GinkgoHelper()
 		labels := map[string]string{
-			stack.LabelDrill: "true", stack.LabelRun: run,
-			stack.LabelPID: strconv.Itoa(pid), stack.LabelHost: h,
+			docker.LabelDrill: "true", docker.LabelRun: run,
+			docker.LabelPID: strconv.Itoa(pid), docker.LabelHost: h,
 		}
 		netName := "drill-cleantest-" + run + "-" + name
 		_, err := cli.NetworkCreate(ctx, netName, client.NetworkCreateOptions{Driver: "bridge", Labels: labels})
@@ -51,7 +40,7 @@ var _ = Describe("Clean", Ordered, Label("docker"), func() {
 		ctrName := netName + "-ctr"
 		_, err = cli.ContainerCreate(ctx, client.ContainerCreateOptions{
 			Name:   ctrName,
-			Config: &container.Config{Image: stack.ToxiproxyImage, Labels: labels},
+			Config: &container.Config{Image: docker.ToxiproxyImage, Labels: labels},
 			NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
 				netName: {},
 			}},
@@ -62,17 +51,17 @@ var _ = Describe("Clean", Ordered, Label("docker"), func() {
 
 	BeforeAll(func(ctx SpecContext) {
 		cli = dockerSetup()
-		_, err := stack.EnsureImages(ctx, stacktest.LedgerStack())
+		_, err := docker.EnsureImages(ctx, stacktest.LedgerStack())
 		Expect(err).NotTo(HaveOccurred())
 		run = "cleantest-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 		host, err = os.Hostname()
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func(ctx context.Context) {
-			for _, id := range containersWith(cli, byLabel(stack.LabelRun, run)) {
+			for _, id := range containersWith(cli, byLabel(docker.LabelRun, run)) {
 				_, err := cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true})
 				Expect(err).NotTo(HaveOccurred())
 			}
-			for _, n := range networksWith(cli, byLabel(stack.LabelRun, run)) {
+			for _, n := range networksWith(cli, byLabel(docker.LabelRun, run)) {
 				_, err := cli.NetworkRemove(ctx, n, client.NetworkRemoveOptions{})
 				Expect(err).NotTo(HaveOccurred())
 			}
@@ -80,36 +69,36 @@ var _ = Describe("Clean", Ordered, Label("docker"), func() {
 	}, NodeTimeout(4*time.Minute))
 
 	It("removes leftovers of a dead process on this host, and nothing else", func(ctx SpecContext) {
-		deadCtr, deadNet := leftover(ctx, "dead", deadPID(), host)
-		otherCtr, otherNet := leftover(ctx, "otherhost", deadPID(), "elsewhere.invalid")
+		deadCtr, deadNet := leftover(ctx, "dead", stacktest.DeadPID(), host)
+		otherCtr, otherNet := leftover(ctx, "otherhost", stacktest.DeadPID(), "elsewhere.invalid")
 		liveCtr, liveNet := leftover(ctx, "live", 1, host)
 		ownCtr, ownNet := leftover(ctx, "own", os.Getpid(), host)
 
-		removed, err := stack.Clean(ctx)
+		removed, err := docker.Clean(ctx)
 		Expect(err).NotTo(HaveOccurred())
 		// Gone: removed by this Clean, or by the start-up clean of another drill running
 		// on this host at the same time (test packages run in parallel), which is the
 		// same mechanism.
-		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).NotTo(ContainElement(deadCtr))
-		Expect(networksWith(cli, byLabel(stack.LabelRun, run))).NotTo(ContainElement(deadNet))
+		Expect(containersWith(cli, byLabel(docker.LabelRun, run))).NotTo(ContainElement(deadCtr))
+		Expect(networksWith(cli, byLabel(docker.LabelRun, run))).NotTo(ContainElement(deadNet))
 		for _, kept := range []string{otherCtr, liveCtr, ownCtr} {
 			Expect(removed.Containers).NotTo(ContainElement(kept))
 		}
 		for _, kept := range []string{otherNet, liveNet, ownNet} {
 			Expect(removed.Networks).NotTo(ContainElement(kept))
 		}
-		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(HaveLen(3))
-		Expect(networksWith(cli, byLabel(stack.LabelRun, run))).To(ConsistOf(otherNet, liveNet, ownNet))
+		Expect(containersWith(cli, byLabel(docker.LabelRun, run))).To(HaveLen(3))
+		Expect(networksWith(cli, byLabel(docker.LabelRun, run))).To(ConsistOf(otherNet, liveNet, ownNet))
 
 		By("CleanAll taking everything but the current process's own")
-		removed, err = stack.Clean(ctx, stack.CleanAll(), stack.CleanRun(run))
+		removed, err = docker.Clean(ctx, stack.CleanAll(), stack.CleanRun(run))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(removed.Containers).To(ConsistOf(otherCtr, liveCtr))
 		Expect(removed.Networks).To(ConsistOf(otherNet, liveNet))
-		Expect(networksWith(cli, byLabel(stack.LabelRun, run))).To(ConsistOf(ownNet))
+		Expect(networksWith(cli, byLabel(docker.LabelRun, run))).To(ConsistOf(ownNet))
 
 		By("an engine with nothing left to clean")
-		removed, err = stack.Clean(ctx, stack.CleanRun(run))
+		removed, err = docker.Clean(ctx, stack.CleanRun(run))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(removed.Empty()).To(BeTrue())
 

@@ -1,4 +1,4 @@
-package stack_test
+package docker_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/stack/stacktest"
 )
 
@@ -25,24 +26,24 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 
 	BeforeAll(func(ctx SpecContext) {
 		cli = dockerSetup()
-		_, err := stack.EnsureImages(ctx, stacktest.LedgerStack())
+		_, err := docker.EnsureImages(ctx, stacktest.LedgerStack())
 		Expect(err).NotTo(HaveOccurred())
 	}, NodeTimeout(4*time.Minute))
 
 	// newRuntime is a docker runtime with a run id of its own; whatever carries that id is
 	// removed when the spec ends, so a failing spec leaves nothing either.
-	newRuntime := func() (*stack.Docker, string) {
+	newRuntime := func() (*docker.Runtime, string) {
 		GinkgoHelper()
 		run := "sweeptest-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-		rt, err := stack.NewDocker(stack.WithRunID(run))
+		rt, err := docker.New(docker.WithRunID(run))
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func(ctx context.Context) {
-			_, err := stack.Clean(ctx, stack.CleanAll(), stack.CleanRun(run))
+			_, err := docker.Clean(ctx, stack.CleanAll(), stack.CleanRun(run))
 			Expect(err).NotTo(HaveOccurred())
-			for _, id := range containersWith(cli, byLabel(stack.LabelRun, run)) {
+			for _, id := range containersWith(cli, byLabel(docker.LabelRun, run)) {
 				_, _ = cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true})
 			}
-			for _, n := range networksWith(cli, byLabel(stack.LabelRun, run)) {
+			for _, n := range networksWith(cli, byLabel(docker.LabelRun, run)) {
 				_, _ = cli.NetworkRemove(ctx, n, client.NetworkRemoveOptions{})
 			}
 		})
@@ -62,23 +63,23 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(dirs).To(HaveLen(1), "the stack's own data dir")
 		dataDir := filepath.Join(tmp, dirs[0].Name())
-		res, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: byLabel(stack.LabelRun, run)})
+		res, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: byLabel(docker.LabelRun, run)})
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Items).NotTo(BeEmpty())
 		labels := res.Items[0].Labels
-		delete(labels, stack.LabelService)
-		Expect(labels).To(HaveKey(stack.LabelStack))
+		delete(labels, docker.LabelService)
+		Expect(labels).To(HaveKey(docker.LabelStack))
 
 		Expect(st.Down(ctx)).To(Succeed())
-		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
+		Expect(containersWith(cli, byLabel(docker.LabelRun, run))).To(BeEmpty())
 
 		By("the engine finishing a create whose request a signal cut, after the teardown listed everything")
-		late := "drill-" + labels[stack.LabelStack] + "-late"
+		late := "drill-" + labels[docker.LabelStack] + "-late"
 		_, err = cli.NetworkCreate(ctx, late, client.NetworkCreateOptions{Driver: "bridge", Labels: labels})
 		Expect(err).NotTo(HaveOccurred())
 		_, err = cli.ContainerCreate(ctx, client.ContainerCreateOptions{
 			Name:             late,
-			Config:           &container.Config{Image: stack.ToxiproxyImage, Labels: labels},
+			Config:           &container.Config{Image: docker.ToxiproxyImage, Labels: labels},
 			NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{late: {}}},
 		})
 		Expect(err).NotTo(HaveOccurred())
@@ -87,8 +88,8 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		Expect(os.MkdirAll(filepath.Join(dataDir, "ledger"), 0o755)).To(Succeed())
 
 		Expect(rt.Close()).To(Succeed())
-		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty(), "the late container is swept")
-		Expect(networksWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty(), "and the late network")
+		Expect(containersWith(cli, byLabel(docker.LabelRun, run))).To(BeEmpty(), "the late container is swept")
+		Expect(networksWith(cli, byLabel(docker.LabelRun, run))).To(BeEmpty(), "and the late network")
 		Expect(dataDir).NotTo(BeADirectory(), "and the data dir made again")
 	}, NodeTimeout(2*time.Minute))
 
@@ -100,28 +101,28 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		start := time.Now()
 		Expect(rt.Close()).To(Succeed())
 		Expect(time.Since(start)).To(BeNumerically("<", time.Second), "Close does not wait out the late-object watch")
-		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
-		Expect(networksWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
+		Expect(containersWith(cli, byLabel(docker.LabelRun, run))).To(BeEmpty())
+		Expect(networksWith(cli, byLabel(docker.LabelRun, run))).To(BeEmpty())
 	}, NodeTimeout(2*time.Minute))
 
 	It("Clean also removes what a dead drill's cut create makes just after the clean began", func(ctx SpecContext) {
 		run := "sweeptest-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 		// Labelled as made on another host, so that no other drill on this one (which
 		// cleans dead drills' leftovers when it starts) races this spec: CleanAll takes it.
-		labels := map[string]string{stack.LabelDrill: "true", stack.LabelRun: run,
-			stack.LabelPID: strconv.Itoa(deadPID()), stack.LabelHost: "elsewhere.invalid"}
+		labels := map[string]string{docker.LabelDrill: "true", docker.LabelRun: run,
+			docker.LabelPID: strconv.Itoa(stacktest.DeadPID()), docker.LabelHost: "elsewhere.invalid"}
 		DeferCleanup(func(ctx context.Context) {
-			for _, id := range containersWith(cli, byLabel(stack.LabelRun, run)) {
+			for _, id := range containersWith(cli, byLabel(docker.LabelRun, run)) {
 				_, _ = cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true})
 			}
-			for _, n := range networksWith(cli, byLabel(stack.LabelRun, run)) {
+			for _, n := range networksWith(cli, byLabel(docker.LabelRun, run)) {
 				_, _ = cli.NetworkRemove(ctx, n, client.NetworkRemoveOptions{})
 			}
 		})
 		create := func(name string) {
 			GinkgoHelper()
 			_, err := cli.ContainerCreate(ctx, client.ContainerCreateOptions{Name: name,
-				Config: &container.Config{Image: stack.ToxiproxyImage, Labels: labels}})
+				Config: &container.Config{Image: docker.ToxiproxyImage, Labels: labels}})
 			Expect(err).NotTo(HaveOccurred())
 		}
 		create("drill-" + run + "-left")
@@ -132,10 +133,10 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		}
 		done := make(chan result, 1)
 		go func() {
-			r, err := stack.Clean(ctx, stack.CleanAll(), stack.CleanRun(run))
+			r, err := docker.Clean(ctx, stack.CleanAll(), stack.CleanRun(run))
 			done <- result{r, err}
 		}()
-		Eventually(func() []string { return containersWith(cli, byLabel(stack.LabelRun, run)) }).
+		Eventually(func() []string { return containersWith(cli, byLabel(docker.LabelRun, run)) }).
 			WithTimeout(30 * time.Second).WithPolling(5 * time.Millisecond).Should(BeEmpty())
 		By("the engine finishing the dead drill's create after Clean listed")
 		create("drill-" + run + "-late")
@@ -143,7 +144,7 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		Eventually(done).WithTimeout(time.Minute).Should(Receive(&r))
 		Expect(r.err).NotTo(HaveOccurred())
 		Expect(r.removed.Containers).To(ConsistOf("drill-"+run+"-left", "drill-"+run+"-late"))
-		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
+		Expect(containersWith(cli, byLabel(docker.LabelRun, run))).To(BeEmpty())
 	}, NodeTimeout(2*time.Minute))
 
 	It("leaves nothing of stacks whose start was cancelled at random moments, once closed", func(ctx SpecContext) {
@@ -161,7 +162,7 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 			Expect(st.Down(ctx)).To(Succeed(), "attempt %d", i)
 		}
 		Expect(rt.Close()).To(Succeed())
-		Expect(containersWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
-		Expect(networksWith(cli, byLabel(stack.LabelRun, run))).To(BeEmpty())
+		Expect(containersWith(cli, byLabel(docker.LabelRun, run))).To(BeEmpty())
+		Expect(networksWith(cli, byLabel(docker.LabelRun, run))).To(BeEmpty())
 	}, NodeTimeout(3*time.Minute))
 })

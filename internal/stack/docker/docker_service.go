@@ -1,4 +1,4 @@
-package stack
+package docker
 
 import (
 	"bytes"
@@ -21,6 +21,7 @@ import (
 	"github.com/testcontainers/testcontainers-go/wait"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // dockerService is one service of a docker stack: containers reached through the
@@ -51,12 +52,12 @@ type dockerService struct {
 }
 
 var (
-	_ Service      = (*dockerService)(nil)
-	_ Controller   = (*dockerService)(nil)
-	_ Reviver      = (*dockerService)(nil)
-	_ Flipper      = (*dockerService)(nil)
-	_ Disconnector = (*dockerService)(nil)
-	_ DataKeeper   = (*dockerService)(nil)
+	_ stack.Service      = (*dockerService)(nil)
+	_ stack.Controller   = (*dockerService)(nil)
+	_ stack.Reviver      = (*dockerService)(nil)
+	_ stack.Flipper      = (*dockerService)(nil)
+	_ stack.Disconnector = (*dockerService)(nil)
+	_ stack.DataKeeper   = (*dockerService)(nil)
 )
 
 // Endpoint implements Service.
@@ -108,11 +109,11 @@ func (s *dockerService) running(ctx context.Context) bool {
 // in a new container beside the running one and switches once it is ready (the old one
 // drains in the background); recreate stops and removes the running one first. When ctx
 // ends before the switch the deploy is aborted and the new container removed.
-func (s *dockerService) Deploy(ctx context.Context, release string, opts ...DeployOption) error {
+func (s *dockerService) Deploy(ctx context.Context, release string, opts ...stack.DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
-	cfg := NewDeployConfig(s.spec, opts)
-	if _, err := FindRelease(s.spec, release); err != nil {
+	cfg := stack.NewDeployConfig(s.spec, opts)
+	if _, err := stack.FindRelease(s.spec, release); err != nil {
 		return fmt.Errorf("deploy %s: %w", s.spec.Name, err)
 	}
 	if cfg.Strategy == scenario.StrategyRecreate || !s.running(ctx) {
@@ -122,7 +123,7 @@ func (s *dockerService) Deploy(ctx context.Context, release string, opts ...Depl
 	if err != nil {
 		return err
 	}
-	cfg.Step(StepReady, release)
+	cfg.Step(stack.StepReady, release)
 	if err := s.moveSwitch(ctx, upstream, cfg.Strategy == scenario.StrategyBlueGreen); err != nil {
 		return errors.Join(fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err), s.remove(ctx, ctr))
 	}
@@ -136,9 +137,9 @@ func (s *dockerService) Deploy(ctx context.Context, release string, opts ...Depl
 		old = nil
 	}
 	s.mu.Unlock()
-	cfg.Step(StepSwitched, release)
+	cfg.Step(stack.StepSwitched, release)
 	if prev != nil {
-		s.drain(ctx, prev, DeployConfig{})
+		s.drain(ctx, prev, stack.DeployConfig{})
 	}
 	if old != nil {
 		s.drain(ctx, old, cfg)
@@ -149,21 +150,21 @@ func (s *dockerService) Deploy(ctx context.Context, release string, opts ...Depl
 // drain removes a container that no longer takes new connections, in the background:
 // SIGTERM lets it finish the requests it has. As on the process runtime, the stop waits
 // until the container has accepted the connections the switch sent it before the flip.
-func (s *dockerService) drain(ctx context.Context, ctr *testcontainers.DockerContainer, cfg DeployConfig) {
+func (s *dockerService) drain(ctx context.Context, ctr *testcontainers.DockerContainer, cfg stack.DeployConfig) {
 	s.draining.Add(1)
 	go func() {
 		defer s.draining.Done()
 		s.awaitAccepted(ctx, ctr)
 		_ = s.remove(ctx, ctr)
-		cfg.Step(StepDrained, "")
+		cfg.Step(stack.StepDrained, "")
 	}()
 }
 
 // awaitAccepted waits until no connection is being dialled to ctr through the switch
 // and none waits in the accept queue of its listener (read in its network namespace,
-// /proc/<pid>/net, where drill can: a local engine), or acceptWait passed.
+// /proc/<pid>/net, where drill can: a local engine), or AcceptWait passed.
 func (s *dockerService) awaitAccepted(ctx context.Context, ctr *testcontainers.DockerContainer) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), acceptWait) // the inspection too
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stack.AcceptWait) // the inspection too
 	defer cancel()
 	info, err := ctr.Inspect(ctx)
 	if err != nil || info.State == nil || info.State.Pid == 0 {
@@ -180,15 +181,15 @@ func (s *dockerService) awaitAccepted(ctx context.Context, ctr *testcontainers.D
 		}
 		return n
 	}
-	AwaitAccepted(ctx, dialing, fmt.Sprintf("/proc/%d/net", info.State.Pid), s.spec.Port)
+	stack.AwaitAccepted(ctx, dialing, fmt.Sprintf("/proc/%d/net", info.State.Pid), s.spec.Port)
 }
 
 // FlipBack implements Flipper: the standing-by previous release takes new connections
 // again and the current one drains.
-func (s *dockerService) FlipBack(ctx context.Context, opts ...DeployOption) error {
+func (s *dockerService) FlipBack(ctx context.Context, opts ...stack.DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
-	cfg := NewDeployConfig(s.spec, opts)
+	cfg := stack.NewDeployConfig(s.spec, opts)
 	s.mu.Lock()
 	sb, rel := s.standby, s.standbyRelease
 	s.mu.Unlock()
@@ -206,7 +207,7 @@ func (s *dockerService) FlipBack(ctx context.Context, opts ...DeployOption) erro
 	cur := s.ctr
 	s.ctr, s.release, s.standby, s.standbyRelease = sb, rel, nil, ""
 	s.mu.Unlock()
-	cfg.Step(StepSwitched, rel)
+	cfg.Step(stack.StepSwitched, rel)
 	if cur != nil {
 		s.drain(ctx, cur, cfg)
 	}
@@ -214,7 +215,7 @@ func (s *dockerService) FlipBack(ctx context.Context, opts ...DeployOption) erro
 }
 
 // recreate stops and removes what runs, then starts release; nothing serves between.
-func (s *dockerService) recreate(ctx context.Context, release string, cfg DeployConfig) error {
+func (s *dockerService) recreate(ctx context.Context, release string, cfg stack.DeployConfig) error {
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
 	}
@@ -223,24 +224,24 @@ func (s *dockerService) recreate(ctx context.Context, release string, cfg Deploy
 	s.ctr, s.release = nil, ""
 	s.mu.Unlock()
 	if old != nil {
-		cfg.Step(StepStopping, "")
+		cfg.Step(stack.StepStopping, "")
 		if err := s.remove(ctx, old); err != nil {
 			return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
 		}
-		cfg.Step(StepDrained, "")
+		cfg.Step(stack.StepDrained, "")
 	}
 	ctr, upstream, err := s.run(ctx, release)
 	if err != nil {
 		return err
 	}
-	cfg.Step(StepReady, release)
+	cfg.Step(stack.StepReady, release)
 	s.mu.Lock()
 	s.ctr, s.release = ctr, release
 	s.mu.Unlock()
 	if err := s.setSwitch(ctx, upstream); err != nil {
 		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
 	}
-	cfg.Step(StepSwitched, release)
+	cfg.Step(stack.StepSwitched, release)
 	return nil
 }
 
@@ -281,7 +282,7 @@ func (s *dockerService) moveSwitch(ctx context.Context, upstream string, flip bo
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerStopTimeout)
 	defer cancel()
-	return s.st.front.Flip(ctx, s.spec.Name, upstream, FlipQuiet, FlipDrain)
+	return s.st.front.Flip(ctx, s.spec.Name, upstream, stack.FlipQuiet, stack.FlipDrain)
 }
 
 // upstream is where the switch reaches a container: its address on the stack's network
@@ -308,7 +309,7 @@ func (s *dockerService) address(info *container.InspectResponse) (string, error)
 // run starts the named release in a new container and waits until its health path
 // answers 2xx; it returns the container and the switch's upstream for it.
 func (s *dockerService) run(ctx context.Context, release string) (*testcontainers.DockerContainer, string, error) {
-	rel, err := FindRelease(s.spec, release)
+	rel, err := stack.FindRelease(s.spec, release)
 	if err != nil {
 		return nil, "", fmt.Errorf("start %s: %w", s.spec.Name, err)
 	}
@@ -322,11 +323,11 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	name := "drill-" + s.st.id + "-" + s.spec.Name + "-" + strconv.Itoa(gen)
 	s.mu.Unlock()
 	port := strconv.Itoa(s.spec.Port) + "/tcp"
-	vars := MergeEnv(s.st.vars, map[string]string{"HOST": "0.0.0.0", "PORT": strconv.Itoa(s.spec.Port), "DATA_DIR": dockerDataMount})
+	vars := stack.MergeEnv(s.st.vars, map[string]string{"HOST": "0.0.0.0", "PORT": strconv.Itoa(s.spec.Port), "DATA_DIR": dockerDataMount})
 	if hp := s.spec.Readiness().HealthPort(s.spec.Port); hp != 0 {
 		vars["HEALTH_PORT"] = strconv.Itoa(hp)
 	}
-	env := ExpandEnv(MergeEnv(s.st.proxyEnv, s.st.endpointEnv, map[string]string{"DATA_DIR": dockerDataMount}, s.spec.Env, rel.Env), vars)
+	env := stack.ExpandEnv(stack.MergeEnv(s.st.proxyEnv, s.st.endpointEnv, map[string]string{"DATA_DIR": dockerDataMount}, s.spec.Env, rel.Env), vars)
 	env["HOST"], env["PORT"] = "0.0.0.0", strconv.Itoa(s.spec.Port)
 	fixture := s.spec.Fixture != ""
 	if fixture {
@@ -338,7 +339,7 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	}
 	ready := s.spec.Readiness()
 	if len(ready.Exec) > 0 {
-		ready.Exec = ExpandAll(ready.Exec, vars)
+		ready.Exec = stack.ExpandAll(ready.Exec, vars)
 	}
 	waitFor, readyPorts := dockerWaitReady(ready, s.spec.Port, timeout)
 	opts := []testcontainers.ContainerCustomizer{
@@ -357,7 +358,7 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	if argv := dockerCommand(s.spec, rel); len(argv) > 0 {
 		// A command service runs its argv, expanded as on the process runtime, in the
 		// Debian image, in its data directory.
-		argv = ExpandAll(argv, vars)
+		argv = stack.ExpandAll(argv, vars)
 		opts = append(opts, testcontainers.WithConfigModifier(func(c *container.Config) {
 			c.Entrypoint, c.Cmd, c.WorkingDir = argv, nil, dockerDataMount
 		}))
@@ -418,7 +419,7 @@ func (s *dockerService) Kill(ctx context.Context) error {
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
-	MarkEffect(ctx) // the clients are cut off from here on
+	stack.MarkEffect(ctx) // the clients are cut off from here on
 	if _, err := s.st.d.cli.ContainerKill(ctx, ctr.GetContainerID(), client.ContainerKillOptions{Signal: "KILL"}); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
@@ -437,7 +438,7 @@ func (s *dockerService) Revive(ctx context.Context) error {
 	if err != nil || s.spec.Readiness().Log != "" {
 		// A log check would pass on the line the container printed before it died: a new
 		// container (on the same data) prints afresh.
-		return s.recreate(ctx, s.Release(), NewDeployConfig(s.spec, nil))
+		return s.recreate(ctx, s.Release(), stack.NewDeployConfig(s.spec, nil))
 	}
 	return s.startAgain(ctx, ctr)
 }
@@ -496,7 +497,7 @@ func (s *dockerService) Restart(ctx context.Context) error {
 	if s.spec.Readiness().Log != "" {
 		// A log check would pass on the line printed before the restart: a new container
 		// (same release, same data) is checked afresh.
-		return s.recreate(ctx, s.Release(), NewDeployConfig(s.spec, nil))
+		return s.recreate(ctx, s.Release(), stack.NewDeployConfig(s.spec, nil))
 	}
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("restart %s: %w", s.spec.Name, err)
@@ -520,7 +521,7 @@ func (s *dockerService) Stop(ctx context.Context) error {
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("stop %s: %w", s.spec.Name, err)
 	}
-	MarkEffect(ctx) // the clients are cut off from here on
+	stack.MarkEffect(ctx) // the clients are cut off from here on
 	timeout := s.st.d.stopTimeout
 	if err := ctr.Stop(ctx, &timeout); err != nil {
 		return fmt.Errorf("stop %s: %w", s.spec.Name, err)

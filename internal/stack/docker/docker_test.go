@@ -1,4 +1,4 @@
-package stack_test
+package docker_test
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/stack/stacktest"
 )
 
@@ -30,7 +31,7 @@ func dockerSetup() *testcontainers.DockerClient {
 	GinkgoHelper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := stack.EngineAvailable(ctx); err != nil {
+	if err := docker.EngineAvailable(ctx); err != nil {
 		Skip("docker engine not available: " + err.Error())
 	}
 	wd, err := os.Getwd()
@@ -126,7 +127,7 @@ func upLedger(ctx context.Context, rt stack.Runtime, opts ...stack.UpOption) (st
 var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	var (
 		cli     *testcontainers.DockerClient
-		rt      *stack.Docker
+		rt      *docker.Runtime
 		st      stack.Stack
 		svc     stack.Service
 		dataDir string
@@ -135,7 +136,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	BeforeAll(func(ctx SpecContext) {
 		cli = dockerSetup()
 		var err error
-		rt, err = stack.NewDocker()
+		rt, err = docker.New()
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(rt.Close)
 		Expect(rt.Name()).To(Equal("docker"))
@@ -146,22 +147,22 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	}, NodeTimeout(4*time.Minute))
 
 	It("starts the service and Toxiproxy, labelled, on a network of their own", func() {
-		ids := containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))
+		ids := containersWith(cli, byLabel(docker.LabelRun, rt.RunID()))
 		Expect(ids).To(HaveLen(2))
-		nets := networksWith(cli, byLabel(stack.LabelRun, rt.RunID()))
+		nets := networksWith(cli, byLabel(docker.LabelRun, rt.RunID()))
 		Expect(nets).To(HaveLen(1))
 		host, err := os.Hostname()
 		Expect(err).NotTo(HaveOccurred())
 		for _, id := range ids {
 			in, err := cli.ContainerInspect(context.Background(), id, client.ContainerInspectOptions{})
 			Expect(err).NotTo(HaveOccurred())
-			Expect(in.Container.Config.Labels).To(HaveKeyWithValue(stack.LabelDrill, "true"))
-			Expect(in.Container.Config.Labels).To(HaveKeyWithValue(stack.LabelPID, strconv.Itoa(os.Getpid())))
-			Expect(in.Container.Config.Labels).To(HaveKeyWithValue(stack.LabelHost, host))
+			Expect(in.Container.Config.Labels).To(HaveKeyWithValue(docker.LabelDrill, "true"))
+			Expect(in.Container.Config.Labels).To(HaveKeyWithValue(docker.LabelPID, strconv.Itoa(os.Getpid())))
+			Expect(in.Container.Config.Labels).To(HaveKeyWithValue(docker.LabelHost, host))
 			Expect(in.Container.Config.Labels).To(HaveKeyWithValue("dev.drill.scenario", "unit"))
 			Expect(in.Container.NetworkSettings.Networks).To(HaveLen(1))
 			Expect(in.Container.NetworkSettings.Networks).To(HaveKey(nets[0]))
-			if in.Container.Config.Labels[stack.LabelService] == "ledger" {
+			if in.Container.Config.Labels[docker.LabelService] == "ledger" {
 				Expect(in.Container.NetworkSettings.Networks[nets[0]].Aliases).To(ContainElement("ledger"))
 				// Services are told where each scenario proxy listens inside the network.
 				Expect(in.Container.Config.Env).To(ContainElement(MatchRegexp(`^DRILL_PROXY_LEDGER_DB=toxiproxy:\d+$`)))
@@ -199,7 +200,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Expect(svc.Deploy(ctx, "v2")).To(Succeed())
 		Expect(svc.(containerIDer).ContainerID()).NotTo(Equal(before))
 		// Start-first: the old container drains and is removed after the switch.
-		Eventually(func() []string { return containersWith(cli, byLabel(stack.LabelRun, rt.RunID())) }).
+		Eventually(func() []string { return containersWith(cli, byLabel(docker.LabelRun, rt.RunID())) }).
 			WithTimeout(30 * time.Second).ShouldNot(ContainElement(before))
 		Expect(svc.Release()).To(Equal("v2"))
 		Expect(release(svc.Endpoint())).To(Equal("v2"))
@@ -287,8 +288,8 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		By("down")
 		Expect(st.Down(cancelled)).To(Succeed())
 		By("down done")
-		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
-		Expect(networksWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
+		Expect(containersWith(cli, byLabel(docker.LabelRun, rt.RunID()))).To(BeEmpty())
+		Expect(networksWith(cli, byLabel(docker.LabelRun, rt.RunID()))).To(BeEmpty())
 		Expect(st.Down(ctx)).To(Succeed())
 		Expect(filepath.Join(dataDir, "ledger", "wal.log")).To(BeARegularFile(), "a caller's data dir is the caller's")
 	}, NodeTimeout(time.Minute))
@@ -307,11 +308,11 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		By("up failed")
 		Expect(err).To(MatchError(ContainSubstring("start ledger v1")))
 		Expect(half).NotTo(BeNil())
-		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()).Add("label", stack.LabelService+"=ledger"))).To(BeEmpty(), "the failed container is removed at once")
+		Expect(containersWith(cli, byLabel(docker.LabelRun, rt.RunID()).Add("label", docker.LabelService+"=ledger"))).To(BeEmpty(), "the failed container is removed at once")
 		Expect(half.Down(ctx)).To(Succeed())
 		By("down")
-		Expect(containersWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
-		Expect(networksWith(cli, byLabel(stack.LabelRun, rt.RunID()))).To(BeEmpty())
+		Expect(containersWith(cli, byLabel(docker.LabelRun, rt.RunID()))).To(BeEmpty())
+		Expect(networksWith(cli, byLabel(docker.LabelRun, rt.RunID()))).To(BeEmpty())
 		after, err := filepath.Glob(mine)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(after).To(ConsistOf(before), "the runtime's own data dir is removed")
@@ -320,14 +321,14 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	It("fails clearly on an image the engine has not and cannot pull", func(ctx SpecContext) {
 		spec := stacktest.LedgerStack()
 		spec.Services[0].Releases[1].Image = "drill-missing-image:nope"
-		_, err := stack.EnsureImages(ctx, spec)
+		_, err := docker.EnsureImages(ctx, spec)
 		Expect(err).To(MatchError(ContainSubstring(`image "drill-missing-image:nope" not found locally and could not be pulled: build it (docker build -t drill-missing-image:nope …) or load it (docker load)`)))
 	}, NodeTimeout(time.Minute))
 
 	It("resolves every release to a fixture image tagged by the binary's hash", func(ctx SpecContext) {
-		im, err := stack.EnsureImages(ctx, stacktest.LedgerStack())
+		im, err := docker.EnsureImages(ctx, stacktest.LedgerStack())
 		Expect(err).NotTo(HaveOccurred())
-		Expect(im.Toxiproxy).To(Equal(stack.ToxiproxyImage))
+		Expect(im.Toxiproxy).To(Equal(docker.ToxiproxyImage))
 		v1, err := im.Image("ledger", "v1")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(v1).To(MatchRegexp(`^drill-fixture-ledger:[0-9a-f]{12}$`))
@@ -339,10 +340,10 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 
 		By("using an image the engine holds as-is")
 		spec := stacktest.LedgerStack()
-		spec.Services[0].Releases[1].Image = stack.ToxiproxyImage
-		im, err = stack.EnsureImages(ctx, spec)
+		spec.Services[0].Releases[1].Image = docker.ToxiproxyImage
+		im, err = docker.EnsureImages(ctx, spec)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(im.Image("ledger", "v2")).To(Equal(stack.ToxiproxyImage))
+		Expect(im.Image("ledger", "v2")).To(Equal(docker.ToxiproxyImage))
 		Expect(im.Image("ledger", "v1")).To(Equal(v1))
 	}, NodeTimeout(time.Minute))
 })
@@ -350,13 +351,13 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 var _ = Describe("Docker runtime's start-first drain", Label("docker"), func() {
 	var (
 		cli *testcontainers.DockerClient
-		rt  *stack.Docker
+		rt  *docker.Runtime
 		svc stack.Service
 	)
 	BeforeEach(func(ctx SpecContext) {
 		cli = dockerSetup()
 		var err error
-		rt, err = stack.NewDocker(stack.WithStopTimeout(300 * time.Millisecond))
+		rt, err = docker.New(docker.WithStopTimeout(300 * time.Millisecond))
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(rt.Close)
 		_, svc = upLedger(ctx, rt, stack.WithDataDir(GinkgoT().TempDir()))
@@ -379,7 +380,7 @@ var _ = Describe("Docker runtime's start-first drain", Label("docker"), func() {
 		time.Sleep(time.Second)
 		thaw()
 		stacktest.ExpectAnswered(c, oldRelease, 10*time.Second)
-		Eventually(func() []string { return containersWith(cli, byLabel(stack.LabelRun, rt.RunID())) }).
+		Eventually(func() []string { return containersWith(cli, byLabel(docker.LabelRun, rt.RunID())) }).
 			WithTimeout(30 * time.Second).ShouldNot(ContainElement(old))
 	}, NodeTimeout(2*time.Minute))
 

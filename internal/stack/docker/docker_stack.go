@@ -1,4 +1,4 @@
-package stack
+package docker
 
 import (
 	"context"
@@ -21,11 +21,12 @@ import (
 
 	"github.com/drillhq/drill/internal/front"
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // dockerStack is one stack of containers on a network of its own.
 type dockerStack struct {
-	d       *Docker
+	d       *Runtime
 	id      string
 	labels  map[string]string
 	netID   string
@@ -53,16 +54,16 @@ type dockerStack struct {
 	downMu sync.Mutex
 }
 
-var _ Stack = (*dockerStack)(nil)
+var _ stack.Stack = (*dockerStack)(nil)
 
-func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg UpConfig) error {
+func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg stack.UpConfig) error {
 	var err error
 	if st.images, err = imageEnsure(ctx, st.d.cli, spec, imageConfig{log: io.Discard}); err != nil {
 		return err
 	}
 	root := cfg.DataDir
 	if root == "" {
-		if root, err = MakeTempDir("data"); err != nil {
+		if root, err = stack.MakeTempDir("data"); err != nil {
 			return fmt.Errorf("make data dir: %w", err)
 		}
 		st.owned = root
@@ -114,8 +115,8 @@ func (st *dockerStack) planProxies(spec scenario.Stack) error {
 	for i, svc := range spec.Services {
 		st.switchPorts[svc.Name] = dockerSwitchPortBase + i
 		direct := net.JoinHostPort(dockerToxiproxyAlias, strconv.Itoa(st.switchPorts[svc.Name]))
-		st.endpointEnv[EnvName(EndpointEnvPrefix, svc.Name)] = direct
-		st.vars[EnvName(VarEndpointPrefix, svc.Name)] = direct
+		st.endpointEnv[stack.EnvName(stack.EndpointEnvPrefix, svc.Name)] = direct
+		st.vars[stack.EnvName(stack.VarEndpointPrefix, svc.Name)] = direct
 	}
 	for _, p := range spec.Proxies {
 		if _, dup := st.proxies[p.Name]; dup {
@@ -123,8 +124,8 @@ func (st *dockerStack) planProxies(spec scenario.Stack) error {
 		}
 		st.proxies[p.Name] = port
 		// Services reach a scenario proxy inside the network, at Toxiproxy's alias.
-		st.proxyEnv[EnvName(ProxyEnvPrefix, p.Name)] = net.JoinHostPort(dockerToxiproxyAlias, strconv.Itoa(port))
-		st.vars[EnvName(VarProxyPrefix, p.Name)] = st.proxyEnv[EnvName(ProxyEnvPrefix, p.Name)]
+		st.proxyEnv[stack.EnvName(stack.ProxyEnvPrefix, p.Name)] = net.JoinHostPort(dockerToxiproxyAlias, strconv.Itoa(port))
+		st.vars[stack.EnvName(stack.VarProxyPrefix, p.Name)] = st.proxyEnv[stack.EnvName(stack.ProxyEnvPrefix, p.Name)]
 		port++
 	}
 	return nil
@@ -230,7 +231,7 @@ func (st *dockerStack) createProxies(ctx context.Context, spec scenario.Stack) e
 }
 
 // Service implements Stack.
-func (st *dockerStack) Service(name string) (Service, error) {
+func (st *dockerStack) Service(name string) (stack.Service, error) {
 	s, ok := st.services[name]
 	if !ok {
 		return nil, fmt.Errorf("find service %q: not in the stack", name)

@@ -1,4 +1,4 @@
-package stack
+package docker
 
 // Labels on every container and network the docker runtime makes. They let drill find
 // its own leftovers (see Clean) without relying on testcontainers' reaper, and tell

@@ -1,0 +1,60 @@
+package stack
+
+import (
+	"errors"
+	"syscall"
+)
+
+// Removed lists the resources Clean and CleanTemp removed, by name, so the CLI can say so.
+type Removed struct {
+	Containers []string
+	Networks   []string
+	TempDirs   []string // paths
+}
+
+// Empty reports whether nothing was removed.
+func (r Removed) Empty() bool {
+	return len(r.Containers) == 0 && len(r.Networks) == 0 && len(r.TempDirs) == 0
+}
+
+// CleanOption configures Clean.
+type CleanOption func(*CleanConfig)
+
+// CleanConfig is what CleanOptions set; a runtime's cleaner reads it with NewCleanConfig.
+type CleanConfig struct {
+	// All: remove the resources of live drill processes too (not this one's).
+	All bool
+	// Run restricts the cleaning to one run id.
+	Run string
+	// TempRoot is where CleanTemp looks instead of the temporary directory.
+	TempRoot string
+}
+
+// NewCleanConfig applies opts to an empty CleanConfig.
+func NewCleanConfig(opts ...CleanOption) CleanConfig {
+	var c CleanConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// CleanAll makes Clean remove every drill resource on the engine, whoever made it,
+// except the current process's own.
+func CleanAll() CleanOption {
+	return func(c *CleanConfig) { c.All = true }
+}
+
+// CleanRun restricts Clean to the resources of one run (label dev.drill.run).
+func CleanRun(id string) CleanOption {
+	return func(c *CleanConfig) { c.Run = id }
+}
+
+// PIDAlive reports whether a process with this pid exists on this host.
+func PIDAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
