@@ -9,11 +9,11 @@
 //   - fault: internal/inject/<kind>.go, registered in inject.NewRegistry;
 //   - mechanism or trigger: internal/rollback/<kind>.go, registered in
 //     rollback.NewRegistry or rollback.NewTriggerRegistry;
+//   - probe: internal/trial/probe_<kind>.go, registered in trial.NewProbeRegistry (the
+//     built-in http, tcp, exec and prometheus probes are set by their own keys of
+//     probes; a program's probe kind is named by probes.kind, drill.WithProbe);
 //   - report format: internal/report/format_<name>.go (a report.Renderer), registered
 //     in defaultFormats below.
-//
-// A probe kind named by probes.kind is a program's own (drill.WithProbe); the built-in
-// probes are the scenario's http, tcp, exec and prometheus keys.
 package kinds
 
 import (

@@ -4,85 +4,33 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"time"
 
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
 
-// tcpSettle is how long a TCP probe watches an opened connection for the front proxy
-// closing it at once (what Toxiproxy does when nothing serves behind it).
-const tcpSettle = 20 * time.Millisecond
-
-// newProber builds the scenario's steady-state probe against the running stack.
+// newProber builds the scenario's steady-state probe against the running stack, from
+// the probe kind it sets.
 func newProber(sc *scenario.Scenario, st stack.Stack, reg *ProbeRegistry) (measure.Prober, error) {
-	pr := sc.Probes
-	iv, to := pr.Interval.D(), pr.Timeout.D()
-	switch {
-	case pr.Registered != "":
-		p, err := reg.Build(pr.Registered, pr.Params)
-		if err != nil {
-			return nil, err
-		}
-		return p.Prober(ProbeEnv{Interval: iv, Timeout: to, Endpoint: func(name string) (string, error) {
-			svc, err := st.Service(name)
-			if err != nil {
-				return "", err
-			}
-			return svc.Endpoint(), nil
-		}})
-	case pr.HTTP != nil:
-		h := pr.HTTP
-		svc, err := st.Service(h.Service)
-		if err != nil {
-			return nil, err
-		}
-		return &measure.HTTPProbe{URL: "http://" + svc.Endpoint() + h.Path, Method: h.Method, Status: h.Status,
-			BodyContains: h.BodyContains, MaxLatency: h.MaxLatency.D(), Interval: iv, Timeout: to,
-			Fresh: h.Connection == scenario.ConnectionFresh}, nil
-	case pr.TCP != nil:
-		svc, err := st.Service(pr.TCP.Service)
-		if err != nil {
-			return nil, err
-		}
-		return &measure.TCPProbe{Addr: svc.Endpoint(), Interval: iv, Timeout: to, Settle: min(tcpSettle, to/2)}, nil
-	case pr.Exec != nil:
-		env, err := endpointEnv(sc, st)
-		if err != nil {
-			return nil, err
-		}
-		return &measure.ExecProbe{Command: pr.Exec.Command, Env: env, Interval: iv, Timeout: to}, nil
-	case pr.Prometheus != nil:
-		p := pr.Prometheus
-		cond, err := scenario.CompileProbeCondition(p.Condition)
-		if err != nil {
-			return nil, err
-		}
-		// The URL may name a service of the stack: ${ENDPOINT_<SVC>}, its front proxy.
-		url := sc.Stack.ExpandEndpoints(p.URL, func(name string) string {
-			if svc, err := st.Service(name); err == nil {
-				return svc.Endpoint()
-			}
-			return ""
-		})
-		return &measure.PrometheusProbe{URL: url, Query: p.Query, Condition: cond, Interval: iv, Timeout: to}, nil
-	}
-	return nil, fmt.Errorf("build probe: the scenario sets no probe")
+	return reg.Prober(sc, ProbeEnv{Interval: sc.Probes.Interval.D(), Timeout: sc.Probes.Timeout.D(), Endpoint: stackEndpoint(st)})
 }
 
-// endpointEnv is DRILL_ENDPOINT_<SERVICE>=host:port for every service, so an exec
-// probe reaches services whose ports the runtime chose.
-func endpointEnv(sc *scenario.Scenario, st stack.Stack) ([]string, error) {
-	env := make([]string, 0, len(sc.Stack.Services))
-	for _, s := range sc.Stack.Services {
-		svc, err := st.Service(s.Name)
+// stackEndpoint returns the endpoint of a service of the running stack: its front proxy.
+func stackEndpoint(st stack.Stack) func(service string) (string, error) {
+	return func(name string) (string, error) {
+		svc, err := st.Service(name)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		env = append(env, EndpointEnvName(s.Name)+"="+svc.Endpoint())
+		return svc.Endpoint(), nil
 	}
-	return env, nil
+}
+
+// endpointEnv is DRILL_ENDPOINT_<SERVICE>=host:port for every service of the running
+// stack (endpointVars).
+func endpointEnv(sc *scenario.Scenario, st stack.Stack) ([]string, error) {
+	return endpointVars(sc, stackEndpoint(st))
 }
 
 // EndpointEnvName is the variable that holds a service's endpoint in an exec probe's

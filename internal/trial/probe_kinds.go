@@ -1,6 +1,7 @@
 package trial
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/drillhq/drill/internal/measure"
@@ -30,24 +31,45 @@ type ProbeEnv struct {
 // naming the kind is checked when it is loaded.
 type ProbeBuilder func(params map[string]any) (Probe, error)
 
-// ProbeRegistry maps the probe kinds a scenario names with probes.kind to their builders;
-// http, tcp, exec and prometheus are the scenario format's own keys. It is constructed,
-// not global: adding a kind is one file with its builder and one Register line.
+// keyedProbe is a built-in probe kind, set by its own key of a scenario's probes
+// (probes.http, probes.tcp, ...) rather than by probes.kind; one file each
+// (probe_<kind>.go), registered in NewProbeRegistry.
+type keyedProbe interface {
+	// Kind is the kind's name: its key in probes and in results.
+	Kind() string
+	// Set reports whether the scenario's probes set this kind's key.
+	Set(pr scenario.Probes) bool
+	// Prober returns the prober of one trial from the scenario's settings of the kind.
+	Prober(sc *scenario.Scenario, env ProbeEnv) (measure.Prober, error)
+}
+
+// ProbeRegistry maps the probe kinds a scenario sets to what builds their probers: the
+// built-in kinds, set by their own keys (http, tcp, exec, prometheus), and the kinds a
+// program registers, named by probes.kind. It is constructed, not global: adding a kind
+// is one file and one Register line.
 type ProbeRegistry struct {
+	keyed []keyedProbe
 	kinds *params.Kinds[Probe]
 }
 
-// NewProbeRegistry returns a registry without kinds: the built-in probes are the
-// scenario's http, tcp, exec and prometheus keys.
+// NewProbeRegistry returns a registry holding the built-in probe kinds.
 func NewProbeRegistry() *ProbeRegistry {
-	return &ProbeRegistry{kinds: params.NewKinds[Probe]("probe")}
+	r := &ProbeRegistry{kinds: params.NewKinds[Probe]("probe")}
+	r.registerKeyed(httpProbe{})
+	r.registerKeyed(tcpProbe{})
+	r.registerKeyed(execProbe{})
+	r.registerKeyed(prometheusProbe{})
+	return r
 }
+
+// registerKeyed adds a built-in kind set by its own key of probes.
+func (r *ProbeRegistry) registerKeyed(k keyedProbe) { r.keyed = append(r.keyed, k) }
 
 // Register adds kind, replacing any earlier builder of that kind. It panics on an empty
 // kind, a built-in probe's name or a nil builder, which are programming errors.
 func (r *ProbeRegistry) Register(kind string, build ProbeBuilder) {
-	for _, k := range scenario.ProbeKinds {
-		if k == kind {
+	for _, k := range r.keyed {
+		if k.Kind() == kind {
 			panic("probe: Register " + kind + ": a built-in probe's name")
 		}
 	}
@@ -59,5 +81,25 @@ func (r *ProbeRegistry) Build(kind string, p map[string]any) (Probe, error) {
 	return r.kinds.Build(kind, p)
 }
 
-// Kinds lists the registered kinds, sorted.
+// Kinds lists the kinds registered for probes.kind, sorted (the built-in kinds, set by
+// their own keys, are not among them).
 func (r *ProbeRegistry) Kinds() []string { return r.kinds.Names() }
+
+// Prober builds the prober of one trial for the probe kind the scenario sets: a built-in
+// kind whose key is set, else the registered kind named by probes.kind.
+func (r *ProbeRegistry) Prober(sc *scenario.Scenario, env ProbeEnv) (measure.Prober, error) {
+	pr := sc.Probes
+	for _, k := range r.keyed {
+		if k.Set(pr) {
+			return k.Prober(sc, env)
+		}
+	}
+	if pr.Registered == "" {
+		return nil, fmt.Errorf("build probe: the scenario sets no probe")
+	}
+	p, err := r.Build(pr.Registered, pr.Params)
+	if err != nil {
+		return nil, err
+	}
+	return p.Prober(env)
+}
