@@ -25,7 +25,9 @@ func parse(doc string, rt preflight.Runtime) []string {
 		scenario.WithFaultCheck(func(f scenario.Fault) error { _, err := faults.Build(f); return err }),
 		scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := mechs.Build(m); return err }),
 		scenario.WithTriggerCheck(func(t scenario.Trigger) error { _, err := triggers.Build(t); return err }),
-		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem { return preflight.Check(sc, rt, preflight.Kinds{Faults: faults, Mechanisms: mechs, Triggers: triggers}) }))
+		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem {
+			return preflight.Check(sc, rt, preflight.Kinds{Faults: faults, Mechanisms: mechs, Triggers: triggers})
+		}))
 	if err == nil {
 		return nil
 	}
