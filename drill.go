@@ -199,7 +199,7 @@ func Check(sc *Scenario, opts ...Option) error {
 	}
 	k := o.kinds
 	sc.ApplyDefaults()
-	errs := []error{sc.Validate()}
+	errs := []error{sc.Validate(workloadCheck(k))}
 	for i, f := range sc.Faults {
 		if _, err := k.Faults.Build(f); err != nil {
 			errs = append(errs, fmt.Errorf("faults[%d]: %w", i, err))
@@ -253,7 +253,16 @@ func kindChecks(k *kinds.Kinds) []scenario.ParseOption {
 			_, err := k.Probes.Build(kind, params)
 			return err
 		}),
+		workloadCheck(k),
 	}
+}
+
+// workloadCheck accepts the workload kinds of k and checks their params.
+func workloadCheck(k *kinds.Kinds) scenario.ParseOption {
+	return scenario.WithWorkloadCheck(k.Workloads.Kinds(), func(kind string, params map[string]any) error {
+		_, err := k.Workloads.Build(kind, params)
+		return err
+	})
 }
 
 // Run runs the scenario's trials and returns the result. It returns an error without

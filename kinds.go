@@ -16,7 +16,7 @@ import (
 )
 
 // The kinds a program adds to drill implement these (see WithFault, WithMechanism,
-// WithTrigger, WithProbe and WithFormat). Their parameters come from the scenario's
+// WithTrigger, WithProbe, WithWorkload and WithFormat). Their parameters come from the scenario's
 // params, decoded strictly with DecodeParams.
 type (
 	// FaultKind injects a fault kind into a trial's stack and returns what undoes it.
@@ -34,6 +34,18 @@ type (
 	// ProbeEnv is what a probe kind gets of each trial: the services' endpoints and the
 	// probe schedule.
 	ProbeEnv = trial.ProbeEnv
+	// WorkloadKind is a workload kind built from a scenario's workload.params.
+	WorkloadKind = trial.WorkloadKind
+	// WorkloadEnv is what a workload kind gets of each trial: the services' endpoints
+	// and the trial's random source.
+	WorkloadEnv = trial.WorkloadEnv
+	// WorkloadOps is what a WorkloadKind returns: it runs a trial's operations and
+	// records them in the history.
+	WorkloadOps = measure.Workload
+	// WorkloadHistory records a workload's operations in a trial.
+	WorkloadHistory = measure.History
+	// WorkloadOp is one operation of a workload, as WorkloadHistory records it.
+	WorkloadOp = measure.Op
 	// Prober runs a trial's probes, emitting each result as it completes.
 	Prober = measure.Prober
 	// ProbeClock dates probes on the trial's clock.
@@ -82,6 +94,15 @@ func WithProbe(kind string, build func(params map[string]any) (Probe, error)) Op
 		return func(*options) error { return fmt.Errorf("with probe %q: a built-in probe's name", kind) }
 	}
 	return kindOption("with probe", kind, build == nil, func(o *options) { o.kinds.Probes.Register(kind, build) })
+}
+
+// WithWorkload adds the workload kind kind, which a scenario names with workload.kind
+// and configures with workload.params; build makes it from those params.
+func WithWorkload(kind string, build func(params map[string]any) (WorkloadKind, error)) Option {
+	if slices.Contains(scenario.WorkloadKinds, kind) {
+		return func(*options) error { return fmt.Errorf("with workload %q: a built-in workload's name", kind) }
+	}
+	return kindOption("with workload", kind, build == nil, func(o *options) { o.kinds.Workloads.Register(kind, build) })
 }
 
 // WithFormat adds a report format: Render takes its name, and WriteFiles writes it

@@ -28,6 +28,36 @@ func probesLine() string {
 }
 
 var _ = Describe("kinds a program adds through the public options", func() {
+	It("a workload kind, one file and one option, runs in a real drill", func() {
+		doc := strings.Replace(quick, "workload: {kind: ledger, service: ledger, rate: 20, accounts: 2}",
+			"workload: {kind: pings, params: {service: ledger, path: /healthz}}", 1)
+		Expect(doc).To(ContainSubstring("kind: pings"))
+		var sent atomic.Int64
+		added := drill.WithWorkload("pings", newPingsWorkload(&sent)) // workload_pings_test.go
+
+		By("naming an unknown workload kind fails as before")
+		_, err := drill.Parse("pings.yaml", []byte(doc))
+		Expect(err).To(MatchError(ContainSubstring(`unknown workload.kind "pings" (one of: ledger, http, none)`)))
+
+		By("a misspelled parameter of the added kind fails")
+		_, err = drill.Parse("pings.yaml", []byte(strings.Replace(doc, "path: /healthz}}", "pth: /healthz}}", 1)), drill.KindsFrom(added))
+		Expect(err).To(MatchError(ContainSubstring(`"pth"`)))
+
+		By("a built-in workload's name cannot be taken")
+		_, err = drill.Run(context.Background(), &drill.Scenario{}, drill.WithWorkload("http", newPingsWorkload(&sent)))
+		Expect(err).To(MatchError(ContainSubstring(`with workload "http": a built-in workload's name`)))
+
+		By("running a trial on the process runtime: the added workload runs against its stack")
+		sc, err := drill.Parse("pings.yaml", []byte(doc), drill.KindsFrom(added))
+		Expect(err).NotTo(HaveOccurred())
+		res, err := drill.Run(context.Background(), sc, added, drill.WithTrials(1), drill.WithRuntime("process"), drill.WithSeed(5))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.TrialResults).To(HaveLen(1))
+		Expect(res.TrialResults[0].Error).To(BeEmpty())
+		Expect(res.TrialResults[0].Outcome).To(Equal(drill.Recovered))
+		Expect(sent.Load()).To(BeNumerically(">", 0), "the pings workload ran")
+	})
+
 	It("a probe kind and a report format, each one file and one option, run in a real drill", func() {
 		Expect(statusScenario).To(ContainSubstring("kind: status"))
 		var runs atomic.Int64

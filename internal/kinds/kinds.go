@@ -1,9 +1,10 @@
 // Package kinds builds the one value that holds every open set of kinds drill knows:
-// faults, rollback mechanisms, triggers and probes (the registries a trial builds its
-// scenario from, trial.Kinds) and report formats. Default is the only place the
-// built-in registries are constructed; drill passes the value down (its options,
+// faults, rollback mechanisms, triggers, probes and workloads (the registries a trial
+// builds its scenario from, trial.Kinds) and report formats. Default is the only place
+// the built-in registries are constructed; drill passes the value down (its options,
 // runner.Config.Kinds, trial.Config.Kinds) and a library user adds kinds to it through
-// drill's public options (WithFault, WithMechanism, WithTrigger, WithProbe, WithFormat).
+// drill's public options (WithFault, WithMechanism, WithTrigger, WithProbe,
+// WithWorkload, WithFormat).
 //
 // Adding a built-in kind is one file and one Register line:
 //   - fault: internal/inject/<kind>.go, registered in inject.NewRegistry;
@@ -12,6 +13,10 @@
 //   - probe: internal/trial/probe_<kind>.go, registered in trial.NewProbeRegistry (the
 //     built-in http, tcp, exec and prometheus probes are set by their own keys of
 //     probes; a program's probe kind is named by probes.kind, drill.WithProbe);
+//   - workload: internal/trial/workload_<kind>.go, registered in
+//     trial.NewWorkloadRegistry (the built-in ledger, http and none are configured by
+//     the format's own workload keys, which internal/scenario checks; a program's kind
+//     is configured by workload.params, drill.WithWorkload);
 //   - report format: internal/report/format_<name>.go (a report.Renderer), registered
 //     in defaultFormats below.
 package kinds
@@ -39,6 +44,7 @@ func Default() *Kinds {
 		Mechanisms: rollback.NewRegistry(),
 		Triggers:   rollback.NewTriggerRegistry(),
 		Probes:     trial.NewProbeRegistry(),
+		Workloads:  trial.NewWorkloadRegistry(),
 	}, Formats: defaultFormats()}
 }
 

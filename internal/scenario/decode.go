@@ -32,6 +32,8 @@ type parseConfig struct {
 	mechanismCheck func(Mechanism) error
 	triggerCheck   func(Trigger) error
 	probeCheck     func(kind string, params map[string]any) error
+	workloads      []string
+	workloadCheck  func(kind string, params map[string]any) error
 	checks         []func(*Scenario) []Problem
 }
 
@@ -61,6 +63,13 @@ func WithTriggerCheck(check func(Trigger) error) ParseOption {
 // parameter is reported at its line like any other mistake.
 func WithProbeCheck(check func(kind string, params map[string]any) error) ParseOption {
 	return func(c *parseConfig) { c.probeCheck = check }
+}
+
+// WithWorkloadCheck accepts the workload kinds a program registered (kinds, beside the
+// built-in WorkloadKinds) and checks one named by workload.kind (its workload.params,
+// which the workload registry owns) as part of validation.
+func WithWorkloadCheck(kinds []string, check func(kind string, params map[string]any) error) ParseOption {
+	return func(c *parseConfig) { c.workloads, c.workloadCheck = kinds, check }
 }
 
 // Problem is a problem about the key at Path (e.g. "faults[0].params.url") that a check
@@ -120,7 +129,7 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 	}
 	applyDefaults(&s, func(path string) bool { return st.set[path] })
 	line := lineIn(st.lines)
-	validate(&s, p, line)
+	validate(&s, p, line, &cfg)
 	cfg.checkKinds(&s, p, line)
 	if err := p.err(); err != nil {
 		return nil, err

@@ -1,7 +1,8 @@
 package scenario
 
-// Names the format accepts for its closed sets. Fault, mechanism and trigger kinds are
-// open: their registries validate them (TriggerKinds lists the built-in triggers).
+// Names the format accepts for its closed sets. Fault, mechanism, trigger and workload
+// kinds are open: their registries validate them (TriggerKinds lists the built-in
+// triggers; WorkloadKinds the built-in workloads, whose own keys the format checks).
 const (
 	// WorkloadLedger drives fixtures/ledger with transfers and reads them back.
 	WorkloadLedger = "ledger"

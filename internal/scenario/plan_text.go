@@ -110,8 +110,10 @@ func workloadText(w Workload) string {
 			setup = fmt.Sprintf(", after %d setup request(s)", n)
 		}
 		return fmt.Sprintf("http workload on %s at %g op/s: %s (timeout %s%s)", w.Service, w.Rate, write, w.Timeout, setup)
+	case WorkloadNone, "":
+		return "no workload"
 	}
-	return "no workload"
+	return w.Kind + " workload" // a registered kind: its params are its own
 }
 
 // probeText describes the steady-state probe.

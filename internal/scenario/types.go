@@ -203,7 +203,7 @@ type Proxy struct {
 
 // Workload is the traffic that runs through a trial and whose history measures data loss.
 type Workload struct {
-	// Kind is the workload protocol: "ledger" (fixtures/ledger transfers), "http" (any HTTP service, described by setup, write and read) or "none".
+	// Kind is the workload protocol: "ledger" (fixtures/ledger transfers), "http" (any HTTP service, described by setup, write and read), "none" or a kind the program running drill registered.
 	Kind string `yaml:"kind" json:"kind"`
 	// Service the workload sends its operations to, through its front proxy (required for
 	// kinds ledger and http).
@@ -220,6 +220,8 @@ type Workload struct {
 	Write *WorkloadWrite `yaml:"write,omitempty" json:"write,omitempty"`
 	// Read lists the ids the service holds, once after recovery (the final read of an http workload).
 	Read *WorkloadRead `yaml:"read,omitempty" json:"read,omitempty"`
+	// Params are the parameters of a workload kind the program running drill registered (drill.WithWorkload); the kind checks them.
+	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
 }
 
 // WorkloadRequest is one setup request of an http workload, sent as written.

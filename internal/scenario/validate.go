@@ -9,10 +9,15 @@ import (
 )
 
 // Validate checks a scenario built in Go (Parse validates what it parses). Problems are
-// *Errors without file or line.
-func (s *Scenario) Validate() error {
+// *Errors without file or line. Of opts, only the kinds other packages own that the
+// format itself names (WithWorkloadCheck) apply.
+func (s *Scenario) Validate(opts ...ParseOption) error {
+	var cfg parseConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	p := &problems{}
-	validate(s, p, func(string) int { return 0 })
+	validate(s, p, func(string) int { return 0 }, &cfg)
 	return p.err()
 }
 
@@ -21,6 +26,7 @@ type validator struct {
 	s    *Scenario
 	p    *problems
 	line func(path string) int
+	cfg  *parseConfig // the kinds other packages own (a registered workload kind)
 }
 
 func (v *validator) errf(path, format string, args ...any) {
@@ -29,8 +35,8 @@ func (v *validator) errf(path, format string, args ...any) {
 
 // validate checks everything a scenario must satisfy before a trial can run, except fault
 // kinds and parameters, which the fault registry checks.
-func validate(s *Scenario, p *problems, line func(string) int) {
-	v := &validator{s: s, p: p, line: line}
+func validate(s *Scenario, p *problems, line func(string) int, cfg *parseConfig) {
+	v := &validator{s: s, p: p, line: line, cfg: cfg}
 	v.header()
 	v.objectives()
 	v.stack()
@@ -213,13 +219,23 @@ func (v *validator) service(svc Service, path string) {
 
 func (v *validator) workload() {
 	w := v.s.Workload
+	kinds := slices.Clip(WorkloadKinds)
+	for _, k := range v.cfg.workloads {
+		if !slices.Contains(kinds, k) {
+			kinds = append(kinds, k)
+		}
+	}
 	if w.Kind == "" {
-		v.errf("workload", "workload.kind is required%s", v.known(WorkloadKinds))
+		v.errf("workload", "workload.kind is required%s", v.known(kinds))
 		return
 	}
-	if !slices.Contains(WorkloadKinds, w.Kind) {
-		v.errf("workload.kind", "unknown workload.kind %q%s", w.Kind, v.known(WorkloadKinds))
+	if !slices.Contains(kinds, w.Kind) {
+		v.errf("workload.kind", "unknown workload.kind %q%s", w.Kind, v.known(kinds))
 		return
+	}
+	registered := !slices.Contains(WorkloadKinds, w.Kind)
+	if !registered && len(w.Params) > 0 {
+		v.errf("workload.params", "workload.params applies to a registered workload kind only (this workload is %s)", w.Kind)
 	}
 	if w.Kind != WorkloadHTTP {
 		for i, set := range []bool{len(w.Setup) > 0, w.Write != nil, w.Read != nil} {
@@ -228,7 +244,10 @@ func (v *validator) workload() {
 			}
 		}
 	}
-	if w.Kind == WorkloadNone {
+	if registered && v.cfg.workloadCheck != nil {
+		kindProblem(v.p, v.line, "workload", v.cfg.workloadCheck(w.Kind, w.Params))
+	}
+	if w.Kind == WorkloadNone || registered {
 		return
 	}
 	v.ref("workload.service", w.Service)

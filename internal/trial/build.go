@@ -37,48 +37,16 @@ func endpointEnv(sc *scenario.Scenario, st stack.Stack) ([]string, error) {
 // or a user check's environment: DRILL_ENDPOINT_<SERVICE> (see stack.EnvName).
 func EndpointEnvName(service string) string { return stack.EnvName("DRILL_ENDPOINT_", service) }
 
-// newWorkload builds the scenario's workload against the running stack: nil for kind
-// none; ledger is the same workload when it is the ledger fixture's (its consistency
-// checks need to know), else nil.
-func newWorkload(sc *scenario.Scenario, st stack.Stack, rng *rand.Rand) (wl measure.Workload, ledger *measure.Ledger, err error) {
-	w := sc.Workload
-	if w.Kind != scenario.WorkloadLedger && w.Kind != scenario.WorkloadHTTP {
-		return nil, nil, nil
-	}
-	svc, err := st.Service(w.Service)
-	if err != nil {
-		return nil, nil, err
-	}
-	if w.Kind == scenario.WorkloadLedger {
-		l := &measure.Ledger{Endpoint: svc.Endpoint(), Rate: w.Rate, Accounts: w.Accounts, Timeout: w.Timeout.D(), Rand: rng}
-		return l, l, nil
-	}
-	spec := measure.HTTPWorkloadSpec{Endpoint: svc.Endpoint(), Rate: w.Rate, Timeout: w.Timeout.D(), Rand: rng}
-	for _, r := range w.Setup {
-		spec.Setup = append(spec.Setup, measure.HTTPRequest{Method: r.Method, Path: r.Path, Headers: r.Headers, Body: r.Body})
-	}
-	if wr := w.Write; wr != nil {
-		spec.Write = measure.HTTPRequest{Method: wr.Method, Path: wr.Path, Headers: wr.Headers, Body: wr.Body}
-		spec.Success = wr.Success
-	}
-	if rd := w.Read; rd != nil {
-		spec.Read = measure.HTTPRequest{Method: rd.Method, Path: rd.Path, Headers: rd.Headers}
-		spec.IDs = rd.IDs
-	}
-	h, err := measure.NewHTTPWorkload(spec)
-	if err != nil {
-		return nil, nil, err
-	}
-	return h, nil, nil
-}
-
 // setupWorkload builds the workload and runs its setup, before the trial clock starts.
 func (t *run) setupWorkload(ctx context.Context, st stack.Stack) error {
-	wl, ledger, err := newWorkload(t.sc, st, rand.New(rand.NewPCG(uint64(t.res.Seed), uint64(t.res.Index))))
+	rng := rand.New(rand.NewPCG(uint64(t.res.Seed), uint64(t.res.Index)))
+	wl, err := t.cfg.Kinds.Workloads.Workload(t.sc.Workload, WorkloadEnv{Endpoint: stackEndpoint(st), Rand: rng})
 	if err != nil || wl == nil {
 		return err
 	}
-	t.wl, t.ledger = wl, ledger
+	// The ledger fixture's workload: its consistency checks need to know.
+	t.wl = wl
+	t.ledger, _ = wl.(*measure.Ledger)
 	if err := wl.Setup(ctx); err != nil {
 		return fmt.Errorf("set up workload: %w", err)
 	}

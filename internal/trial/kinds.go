@@ -17,11 +17,13 @@ type Kinds struct {
 	Triggers   *rollback.TriggerRegistry
 	// Probes are the probe kinds a scenario names with probes.kind.
 	Probes *ProbeRegistry
+	// Workloads are the workload kinds a scenario names with workload.kind.
+	Workloads *WorkloadRegistry
 }
 
 // check fails when a registry is missing: a Config built without its kinds.
 func (k Kinds) check() error {
-	if k.Faults == nil || k.Mechanisms == nil || k.Triggers == nil || k.Probes == nil {
+	if k.Faults == nil || k.Mechanisms == nil || k.Triggers == nil || k.Probes == nil || k.Workloads == nil {
 		return errors.New("check kinds: Config.Kinds needs every registry (see internal/kinds.Default)")
 	}
 	return nil
