@@ -133,7 +133,7 @@ var _ = Describe("the process runtime", Ordered, func() {
 		thaw := freeze(v1)
 		_, port, _ := net.SplitHostPort(v1Addr)
 		v1Port, _ := strconv.Atoi(port)
-		c := queueRequest(svc.Endpoint(), func() int { n, _ := stack.AcceptQueue(stack.SelfNet, v1Port); return n }, 10*time.Second)
+		c := queueRequest(svc.Endpoint(), func() int { n, _ := stack.AcceptQueue(stack.SelfNet, v1Port); return n }, 5*time.Second)
 
 		Expect(svc.Deploy(ctx, "v2")).To(Succeed())
 		time.Sleep(300 * time.Millisecond) // v1 is being drained, and still frozen
