@@ -5,7 +5,7 @@ import "github.com/drillhq/drill/internal/stack/stacktest"
 // The shared helpers, under the names these specs use.
 var (
 	freeze         = stacktest.Freeze
-	queueRequest   = stacktest.QueueRequest
+	sendRequest    = stacktest.SendRequest
 	expectAnswered = stacktest.ExpectAnswered
 	ledgerStack    = stacktest.LedgerStack
 	probe          = stacktest.Probe

@@ -43,12 +43,20 @@ func Freeze(pid int) (thaw func()) {
 // queued reports it waiting in the accept queue of the instance behind ep (within).
 func QueueRequest(ep string, queued func() int, within time.Duration) net.Conn {
 	ginkgo.GinkgoHelper()
+	c := SendRequest(ep)
+	gomega.Eventually(queued).WithTimeout(within).Should(gomega.Equal(1))
+	return c
+}
+
+// SendRequest opens a connection to ep and sends GET /version on it; the connection is
+// closed when the spec ends.
+func SendRequest(ep string) net.Conn {
+	ginkgo.GinkgoHelper()
 	c, err := net.Dial("tcp", ep)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred())
 	ginkgo.DeferCleanup(c.Close)
 	_, err = fmt.Fprint(c, "GET /version HTTP/1.1\r\nHost: ledger\r\n\r\n")
 	gomega.Expect(err).NotTo(gomega.HaveOccurred())
-	gomega.Eventually(queued).WithTimeout(within).Should(gomega.Equal(1))
 	return c
 }
 
