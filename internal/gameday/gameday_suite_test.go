@@ -17,7 +17,7 @@ func TestGameDay(t *testing.T) {
 }
 
 var _ = BeforeSuite(func() {
-	dir, err := os.MkdirTemp("", "drill-fixtures-")
+	dir, err := testenv.TempDir()
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(os.RemoveAll, dir)
 	Expect(testenv.BuildFixtures(context.Background(), dir)).To(Succeed())

@@ -20,7 +20,7 @@ import (
 const tempNamePrefix = "drill-"
 
 // tempKinds are the kinds of temporary directory drill makes.
-var tempKinds = []string{"run", "data", "image"}
+var tempKinds = []string{"run", "data", "image", "fixtures"}
 
 var (
 	selfTokenOnce sync.Once
@@ -39,8 +39,8 @@ func tempSelfToken() string {
 	return selfTokenVal
 }
 
-// MakeTempDir makes a temporary directory of the given kind ("run", "data", "image")
-// owned by this process.
+// MakeTempDir makes a temporary directory of the given kind ("run", "data", "image",
+// "fixtures": a test suite's fixture binaries) owned by this process.
 func MakeTempDir(kind string) (string, error) {
 	dir, err := os.MkdirTemp("", tempNamePrefix+kind+"-"+tempSelfToken()+"-")
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"runtime"
 
 	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // BuildFixtures builds drill (static) into dir and points DRILL_FIXTURE_DIR at it: the
@@ -35,3 +36,9 @@ func ModuleRoot() string {
 	}
 	return root
 }
+
+// TempDir makes a temporary directory for a suite's fixture binaries, named as drill
+// names its own (drill-fixtures-<pid>.<start>-…): a suite killed before its cleanup ran
+// (a go test timeout, a signal) leaves one that the next drill run or drill clean
+// removes, as it removes every drill temp dir whose owner is dead.
+func TempDir() (string, error) { return stack.MakeTempDir("fixtures") }
