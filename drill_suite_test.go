@@ -21,7 +21,7 @@ var fixtureDir string
 
 var _ = BeforeSuite(func() {
 	var err error
-	fixtureDir, err = os.MkdirTemp("", "drill-api-")
+	fixtureDir, err = testenv.TempDir()
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(os.RemoveAll, fixtureDir)
 	Expect(testenv.BuildFixtures(context.Background(), fixtureDir)).To(Succeed())

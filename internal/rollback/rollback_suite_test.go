@@ -22,7 +22,7 @@ func TestRollback(t *testing.T) {
 var httpcall string
 
 var _ = BeforeSuite(func() {
-	dir, err := os.MkdirTemp("", "drill-rollback-")
+	dir, err := testenv.TempDir()
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(os.RemoveAll, dir)
 	Expect(testenv.BuildFixtures(context.Background(), dir)).To(Succeed())
