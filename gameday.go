@@ -59,7 +59,7 @@ func startGameDay(ctx context.Context, g *GameDay, sc *Scenario, cfg *runner.Con
 		return nil, err
 	}
 	if g.Out != nil {
-		fmt.Fprintf(g.Out, "game day: operator %s; live status and decisions at %s\n", g.Operator, url)
+		fmt.Fprintf(g.Out, "game day: operator %s; live status and decisions at %s (this run's secret %s: every request to the page must carry it)\n", g.Operator, url, console.Secret())
 	}
 	if g.In != nil {
 		go console.ReadTerminal(ctx, g.In)

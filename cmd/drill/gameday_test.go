@@ -66,7 +66,7 @@ var _ = Describe("drill run --interactive", func() {
 
 		screen := func() string { return tm("capture-pane", "-p", "-J", "-t", "gameday") }
 		Eventually(screen).WithTimeout(60 * time.Second).WithPolling(100 * time.Millisecond).Should(ContainSubstring("roll back? [a]pprove / [r]eject / [p]ause"))
-		Expect(screen()).To(MatchRegexp(`live status and decisions at http://127\.0\.0\.1:\d+/`))
+		Expect(screen()).To(MatchRegexp(`live status and decisions at http://127\.0\.0\.1:\d+/\?secret=[0-9a-f]{32} \(this run's secret [0-9a-f]{32}`))
 		Expect(screen()).To(MatchRegexp(`"error_rate > 0.5" held: error rate \d+%, p95 latency \d+ms over \d+ probes, failing since \d\d:\d\d:\d\d`))
 		tm("send-keys", "-t", "gameday", "a", "Enter")
 
@@ -89,7 +89,7 @@ var _ = Describe("drill run --interactive", func() {
 		}
 		Expect(approval).NotTo(BeNil())
 		Expect(approval["actor"]).To(Equal("operator:ana"))
-		Expect(approval["detail"]).To(MatchRegexp(`by ana at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d`))
+		Expect(approval["detail"]).To(MatchRegexp(`by ana at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d.*, from the terminal$`))
 		Expect(approval["time"]).NotTo(BeEmpty())
 
 		report, err := os.ReadFile(filepath.Join(dir, "stdout.txt"))

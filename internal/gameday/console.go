@@ -24,6 +24,12 @@ const (
 	ChoicePause   = "pause"
 )
 
+// Where an answer came from, recorded with the decision and in the audit log.
+const (
+	FromTerminal = "terminal"
+	FromPage     = "page"
+)
+
 // ErrNoQuestion is returned by Answer when no alert waits for a decision.
 var ErrNoQuestion = errors.New("answer alert: no alert is waiting for a decision")
 
@@ -37,9 +43,13 @@ type Console struct {
 	mu      sync.Mutex
 	status  Status
 	faultAt time.Time
-	asking  chan string // non-nil while an alert waits: answers go here
+	asking  chan answer // non-nil while an alert waits: answers go here
 	pausedT time.Time   // when the pending decision was paused (zero: not paused)
+	secret  string      // the page's per-run secret (see Serve)
 }
+
+// answer is an operator's choice and where it was made.
+type answer struct{ choice, from string }
 
 // Status is the drill's live status as the web page shows it.
 type Status struct {
@@ -56,6 +66,9 @@ type Status struct {
 	Paused bool `json:"paused"`
 	// Decisions are the answers given so far in this run.
 	Decisions []string `json:"decisions"`
+	// Refused counts the requests the page refused (no secret, foreign Origin or Host):
+	// a sign that someone other than the operator tried to read or steer the game day.
+	Refused int `json:"refused"`
 }
 
 // AlertView is an alert as the page shows it.
@@ -70,15 +83,18 @@ type AlertView struct {
 // New returns a console that answers as operator name, writes to out (the terminal) and
 // shows elapsed time against rto.
 func New(name string, out io.Writer, rto time.Duration) *Console {
-	return &Console{name: name, out: out, rto: rto, status: Status{Decisions: []string{}}}
+	return &Console{name: name, out: out, rto: rto, status: Status{Decisions: []string{}}, secret: newSecret()}
 }
+
+// Secret is the per-run secret every request to the page must carry (see Serve).
+func (c *Console) Secret() string { return c.secret }
 
 // Event updates the live status with a trial's event (runner OnEvent).
 func (c *Console) Event(index int, e trial.Event) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if index != c.status.Trial {
-		c.status = Status{Trial: index, Decisions: c.status.Decisions}
+		c.status = Status{Trial: index, Decisions: c.status.Decisions, Refused: c.status.Refused}
 		c.faultAt = time.Time{}
 	}
 	c.status.Phase = string(e.Name)
@@ -100,6 +116,13 @@ func (c *Console) Probe(index int, r measure.ProbeResult) {
 	}
 }
 
+// refused counts a request the page refused.
+func (c *Console) refused() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.status.Refused++
+}
+
 // Status returns the live status.
 func (c *Console) Status() Status {
 	c.mu.Lock()
@@ -117,7 +140,7 @@ func (c *Console) Status() Status {
 // Ask implements rollback.Operator: it shows the alert and waits for approve or reject
 // from the terminal or the page; pause holds the decision until one of them comes.
 func (c *Console) Ask(ctx context.Context, a rollback.Alert) (rollback.Answer, error) {
-	answers := make(chan string, 1)
+	answers := make(chan answer, 1)
 	c.mu.Lock()
 	c.asking, c.pausedT = answers, time.Time{}
 	c.status.Alert = &AlertView{Text: a.Text(), ErrorRate: a.ErrorRate, P95Ms: a.P95Ms, Since: a.Since, Raised: a.Raised}
@@ -132,8 +155,8 @@ func (c *Console) Ask(ctx context.Context, a rollback.Alert) (rollback.Answer, e
 	var pausedAt time.Time
 	for {
 		select {
-		case choice := <-answers:
-			now := time.Now()
+		case ans := <-answers:
+			choice, now := ans.choice, time.Now()
 			if choice == ChoicePause {
 				if pausedAt.IsZero() {
 					pausedAt = now
@@ -145,10 +168,10 @@ func (c *Console) Ask(ctx context.Context, a rollback.Alert) (rollback.Answer, e
 				paused += now.Sub(pausedAt)
 			}
 			c.mu.Lock()
-			c.status.Decisions = append(c.status.Decisions, fmt.Sprintf("trial %d: %s by %s at %s", a.Trial, choice, c.name, now.UTC().Format(time.RFC3339)))
+			c.status.Decisions = append(c.status.Decisions, fmt.Sprintf("trial %d: %s by %s at %s from the %s", a.Trial, choice, c.name, now.UTC().Format(time.RFC3339), ans.from))
 			c.mu.Unlock()
-			c.printf("%s by %s\n", choice, c.name)
-			return rollback.Answer{Choice: choice, Operator: c.name, Decided: now.UTC(), Paused: paused}, nil
+			c.printf("%s by %s from the %s\n", choice, c.name, ans.from)
+			return rollback.Answer{Choice: choice, Operator: c.name, Decided: now.UTC(), Paused: paused, From: ans.from}, nil
 		case <-ctx.Done():
 			c.printf("\nno answer: %v\n", ctx.Err())
 			return rollback.Answer{Operator: c.name}, ctx.Err()
@@ -156,9 +179,9 @@ func (c *Console) Ask(ctx context.Context, a rollback.Alert) (rollback.Answer, e
 	}
 }
 
-// Answer gives the waiting alert an answer (approve, reject or pause), from the terminal
-// or the page. It returns ErrNoQuestion when no alert waits.
-func (c *Console) Answer(choice string) error {
+// Answer gives the waiting alert an answer (approve, reject or pause) made at from
+// (FromTerminal or FromPage). It returns ErrNoQuestion when no alert waits.
+func (c *Console) Answer(choice, from string) error {
 	switch choice {
 	case ChoiceApprove, ChoiceReject, ChoicePause:
 	default:
@@ -173,7 +196,7 @@ func (c *Console) Answer(choice string) error {
 		c.pausedT = time.Now()
 	}
 	select {
-	case c.asking <- choice:
+	case c.asking <- answer{choice: choice, from: from}:
 		if choice != ChoicePause {
 			c.asking = nil // the first answer decides
 		}

@@ -52,9 +52,17 @@ rollback:
 `
 }
 
+// at is the page's path on the server whose printed address is base (it carries the secret).
+func at(base, path string) string {
+	u, err := url.Parse(base)
+	Expect(err).NotTo(HaveOccurred())
+	u.Path = "/" + path
+	return u.String()
+}
+
 // status reads the page's live status with a real HTTP client.
 func status(base string) gameday.Status {
-	resp, err := http.Get(base + "status")
+	resp, err := http.Get(at(base, "status"))
 	Expect(err).NotTo(HaveOccurred())
 	defer resp.Body.Close()
 	var s gameday.Status
@@ -63,7 +71,7 @@ func status(base string) gameday.Status {
 }
 
 func decide(base, choice string) int {
-	resp, err := http.PostForm(base+"decide", url.Values{"choice": {choice}})
+	resp, err := http.PostForm(at(base, "decide"), url.Values{"choice": {choice}})
 	Expect(err).NotTo(HaveOccurred())
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
@@ -123,6 +131,8 @@ var _ = Describe("a game day on the web page", func() {
 			Expect(approval).NotTo(BeNil(), "the approval is in the audit log")
 			Expect(approval["actor"]).To(Equal("operator:ana"))
 			Expect(approval["detail"]).To(ContainSubstring("by ana at " + t.Decision.Decided.Format(time.RFC3339Nano)))
+			Expect(approval["detail"]).To(HaveSuffix(", from the page"), "the audit log says where the decision came from")
+			Expect(t.Decision.From).To(Equal(gameday.FromPage))
 		}()
 
 		var s gameday.Status
@@ -141,7 +151,7 @@ var _ = Describe("a game day on the web page", func() {
 		before = time.Now()
 		Expect(decide(base, "approve")).To(Equal(http.StatusNoContent))
 		Eventually(done).WithTimeout(30 * time.Second).Should(BeClosed())
-		Expect(status(base).Decisions).To(ConsistOf(HavePrefix("trial 1: approve by ana at ")))
+		Expect(status(base).Decisions).To(ConsistOf(SatisfyAll(HavePrefix("trial 1: approve by ana at "), HaveSuffix(" from the page"))))
 	})
 })
 
@@ -168,6 +178,7 @@ var _ = Describe("a game day at the terminal", func() {
 		Expect(d.Proceed).To(BeFalse())
 		Expect(d.Verdict).To(Equal(rollback.VerdictRejected))
 		Expect(d.Operator).To(Equal("bo"))
+		Expect(d.From).To(Equal(gameday.FromTerminal))
 	})
 
 	It("keeps a hybrid gate's timeout: no answer in time proceeds as declared", func() {

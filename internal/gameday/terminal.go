@@ -23,7 +23,7 @@ func (c *Console) ReadTerminal(ctx context.Context, r io.Reader) {
 			c.printf("answer a (approve), r (reject) or p (pause) > ")
 			continue
 		}
-		if err := c.Answer(choice); err != nil {
+		if err := c.Answer(choice, FromTerminal); err != nil {
 			if errors.Is(err, ErrNoQuestion) {
 				c.printf("no alert is waiting for a decision yet\n")
 				continue

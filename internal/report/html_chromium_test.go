@@ -3,18 +3,18 @@ package report_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/testenv"
 )
 
 // consoleMessages are the page's console lines in Chromium's stderr log. The page has
@@ -38,10 +38,6 @@ var _ = Describe("HTML in Chromium", func() {
 	})
 
 	It("renders headless without console errors into a non-empty screenshot", func() {
-		bin, err := exec.LookPath("chromium")
-		if err != nil {
-			Skip("chromium not installed: run make deps (apt-get install chromium)")
-		}
 		dir := GinkgoT().TempDir()
 		page := filepath.Join(dir, "report.html")
 		shot := filepath.Join(dir, "report.png")
@@ -51,23 +47,15 @@ var _ = Describe("HTML in Chromium", func() {
 
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		DeferCleanup(cancel)
-		cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-			"--no-first-run", "--disable-crash-reporter", "--disable-breakpad", "--hide-scrollbars",
-			"--user-data-dir="+filepath.Join(dir, "profile"), "--disk-cache-dir="+filepath.Join(dir, "cache"),
-			"--enable-logging=stderr", "--v=0",
-			"--screenshot="+shot, "--window-size=1280,2000", "file://"+page)
-		// Chromium writes only under the temp dir, and its whole process group ends with the spec.
-		cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_CACHE_HOME="+filepath.Join(dir, "cache"))
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-		var stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = GinkgoWriter, &stderr
-		Expect(cmd.Start()).To(Succeed())
-		pgid := cmd.Process.Pid
-		DeferCleanup(func() { _ = syscall.Kill(-pgid, syscall.SIGKILL) })
-		Expect(cmd.Wait()).To(Succeed(), stderr.String())
+		browser, err := testenv.StartChromium(ctx, dir, GinkgoWriter, "--screenshot="+shot, "--window-size=1280,2000", "file://"+page)
+		if errors.Is(err, testenv.ErrNoChromium) {
+			Skip(err.Error())
+		}
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(browser.Kill)
+		Expect(browser.Cmd.Wait()).To(Succeed(), browser.Stderr.String())
 
-		Expect(consoleMessages(stderr.String())).To(BeEmpty())
+		Expect(consoleMessages(browser.Stderr.String())).To(BeEmpty())
 		f, err := os.Open(shot)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(f.Close)

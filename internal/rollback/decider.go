@@ -86,6 +86,8 @@ type Decision struct {
 	Operator string         `json:"operator,omitempty"`
 	Decided  *time.Time     `json:"decided,omitempty"`
 	Paused   measure.Offset `json:"paused_ms,omitempty"`
+	// From is where a game day's answer came from: terminal or page.
+	From string `json:"from,omitempty"`
 }
 
 // DecisionPart is one timed part of a decision: a procedure checkpoint with its role, or

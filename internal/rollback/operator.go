@@ -61,6 +61,8 @@ type Answer struct {
 	Operator string
 	// Decided is when they answered (UTC).
 	Decided time.Time
+	// From is where the answer came from (the terminal or the page), for the audit log.
+	From string
 	// Paused is how long they held the decision paused (part of the decision time: the
 	// service was down meanwhile).
 	Paused time.Duration

@@ -75,14 +75,18 @@ func (i *Interactive) Decide(ctx context.Context, in DecideInput) (Decision, err
 		return d, fmt.Errorf("ask operator: %w", err)
 	default:
 		decided := ans.Decided.UTC()
-		d.Decided, d.Paused = &decided, measure.Offset(ans.Paused)
+		d.Decided, d.Paused, d.From = &decided, measure.Offset(ans.Paused), ans.From
 		d.Proceed = ans.Choice == ChoiceApprove
 		d.Verdict = VerdictRejected
 		step := StepRejected
 		if d.Proceed {
 			d.Verdict, step = VerdictApproved, StepApproved
 		}
-		in.step(step, fmt.Sprintf("by %s at %s after %s", ans.Operator, decided.Format(time.RFC3339Nano), took))
+		from := ""
+		if ans.From != "" {
+			from = ", from the " + ans.From
+		}
+		in.step(step, fmt.Sprintf("by %s at %s after %s%s", ans.Operator, decided.Format(time.RFC3339Nano), took, from))
 	}
 	d.Parts = []DecisionPart{{Role: RoleApprove, Model: "game day: " + d.Operator, Sampled: took, RealWait: took}}
 	return d, nil
