@@ -123,7 +123,7 @@ func parseOptions(opts []LoadOption) ([]scenario.ParseOption, error) {
 	}
 	rt := preflight.Runtime{Name: c.runtime, Known: runtimeCapabilities()}
 	return append(kindChecks(c.kinds),
-		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem { return preflight.Check(sc, rt, needKinds(c.kinds)) }),
+		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem { return preflight.Check(sc, rt, c.kinds.Kinds) }),
 	), nil
 }
 
@@ -165,7 +165,7 @@ func checkRuntimeOf(sc *Scenario, runtime string, k *kinds.Kinds) error {
 	if _, ok := known[runtime]; !ok {
 		return fmt.Errorf("check runtime: unknown runtime %q", runtime)
 	}
-	if err := scenario.ProblemsError(preflight.Check(sc, preflight.Runtime{Name: runtime, Known: known}, needKinds(k))); err != nil {
+	if err := scenario.ProblemsError(preflight.Check(sc, preflight.Runtime{Name: runtime, Known: known}, k.Kinds)); err != nil {
 		return &unsupported{runtime: runtime, problems: err}
 	}
 	return nil
@@ -222,19 +222,21 @@ func Check(sc *Scenario, opts ...Option) error {
 			}
 		}
 	}
+	for i, svc := range sc.Stack.Services {
+		if r := svc.Ready; r != nil && r.Kind != "" {
+			if _, err := k.Readiness.Build(r.Kind, r.Params); err != nil {
+				errs = append(errs, fmt.Errorf("stack.services[%d].ready: %w", i, err))
+			}
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	return scenario.ProblemsError(preflight.Check(sc, preflight.Runtime{}, needKinds(k)))
+	return scenario.ProblemsError(preflight.Check(sc, preflight.Runtime{}, k.Kinds))
 }
 
-// needKinds are the registries the preflight check builds kinds from, to read their needs.
-func needKinds(k *kinds.Kinds) preflight.Kinds {
-	return preflight.Kinds{Faults: k.Faults, Mechanisms: k.Mechanisms, Triggers: k.Triggers, Probes: k.Probes}
-}
-
-// kindChecks validates each fault's, mechanism's, trigger's and probe's kind and parameters
-// with the registries of k while a scenario is decoded, so an error names its line.
+// kindChecks validates each fault's, mechanism's, trigger's, probe's, workload's and
+// readiness check's kind and parameters with the registries of k while a scenario is decoded, so an error names its line.
 func kindChecks(k *kinds.Kinds) []scenario.ParseOption {
 	return []scenario.ParseOption{
 		scenario.WithFaultCheck(func(f scenario.Fault) error {
@@ -254,6 +256,10 @@ func kindChecks(k *kinds.Kinds) []scenario.ParseOption {
 			return err
 		}),
 		workloadCheck(k),
+		scenario.WithReadyCheck(func(kind string, params map[string]any) error {
+			_, err := k.Readiness.Build(kind, params)
+			return err
+		}),
 	}
 }
 

@@ -10,13 +10,15 @@ import (
 	"github.com/drillhq/drill/internal/inject"
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/params"
+	"github.com/drillhq/drill/internal/readiness"
 	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/trial"
 )
 
 // The kinds a program adds to drill implement these (see WithFault, WithMechanism,
-// WithTrigger, WithProbe, WithWorkload and WithFormat). Their parameters come from the scenario's
+// WithTrigger, WithProbe, WithWorkload, WithReadiness and WithFormat). Their parameters come from the scenario's
 // params, decoded strictly with DecodeParams.
 type (
 	// FaultKind injects a fault kind into a trial's stack and returns what undoes it.
@@ -54,6 +56,12 @@ type (
 	ProbeResult = measure.ProbeResult
 	// Offset is an instant on a trial's clock.
 	Offset = measure.Offset
+	// ReadyKind is a readiness kind built from a service's ready.params: the runtime
+	// polls its Check on every start of the service until it passes.
+	ReadyKind = stack.ReadyCheck
+	// ReadyTarget is what a ReadyKind checks: one starting instance of the service, on
+	// whichever runtime runs it.
+	ReadyTarget = stack.ReadyTarget
 )
 
 // OpenLoop calls op every interval (op numbered from 0) until ctx ends, without waiting
@@ -103,6 +111,16 @@ func WithWorkload(kind string, build func(params map[string]any) (WorkloadKind, 
 		return func(*options) error { return fmt.Errorf("with workload %q: a built-in workload's name", kind) }
 	}
 	return kindOption("with workload", kind, build == nil, func(o *options) { o.kinds.Workloads.Register(kind, build) })
+}
+
+// WithReadiness adds the readiness kind kind, which a service names with ready.kind and
+// configures with ready.params; build makes it from those params. Every runtime polls it
+// through its ReadyTarget.
+func WithReadiness(kind string, build func(params map[string]any) (ReadyKind, error)) Option {
+	if slices.Contains(readiness.NewRegistry().Builtin(), kind) {
+		return func(*options) error { return fmt.Errorf("with readiness %q: a built-in readiness kind's name", kind) }
+	}
+	return kindOption("with readiness", kind, build == nil, func(o *options) { o.kinds.Readiness.Register(kind, build) })
 }
 
 // WithFormat adds a report format: Render takes its name, and WriteFiles writes it

@@ -21,6 +21,19 @@ var statusScenario = strings.Replace(quick,
 	"probes: {interval: 20ms, timeout: 300ms, recover_after: 3, http: {service: ledger, path: /healthz}}",
 	"probes: {interval: 20ms, timeout: 300ms, recover_after: 3, kind: status, params: {service: ledger, path: /healthz}}", 1)
 
+// oneProcessTrial parses doc with the kinds added adds and runs one trial of it on the
+// process runtime, which must run without an error.
+func oneProcessTrial(name, doc string, added ...drill.Option) drill.Trial {
+	GinkgoHelper()
+	sc, err := drill.Parse(name, []byte(doc), drill.KindsFrom(added...))
+	Expect(err).NotTo(HaveOccurred())
+	res, err := drill.Run(context.Background(), sc, append(added, drill.WithTrials(1), drill.WithRuntime("process"), drill.WithSeed(5))...)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(res.TrialResults).To(HaveLen(1))
+	Expect(res.TrialResults[0].Error).To(BeEmpty())
+	return res.TrialResults[0]
+}
+
 // probesLine is the line of statusScenario that sets the probes.
 func probesLine() string {
 	before, _, _ := strings.Cut(statusScenario, "probes:")
@@ -105,6 +118,36 @@ var _ = Describe("kinds a program adds through the public options", func() {
 		var b bytes.Buffer
 		Expect(res.Render(&b, "csv")).To(Succeed())
 		Expect(b.String()).To(Equal(string(csv)))
+	})
+
+	It("a readiness kind, one file and one option, gates every start of a real process-runtime stack", func() {
+		doc := strings.Replace(quick, "      health: /version\n", "      ready: {kind: release, params: {path: /version}}\n", 1)
+		Expect(doc).To(ContainSubstring("kind: release"))
+		seen := &releases{}
+		added := drill.WithReadiness("release", newReleaseReady(seen)) // readiness_release_test.go
+		readyLine := func() string {
+			before, _, _ := strings.Cut(doc, "ready:")
+			return "release.yaml:" + strconv.Itoa(strings.Count(before, "\n")+1) + ":"
+		}()
+
+		By("naming an unknown readiness kind fails at its line")
+		_, err := drill.Parse("release.yaml", []byte(doc))
+		Expect(err).To(MatchError(ContainSubstring(readyLine)))
+		Expect(err).To(MatchError(ContainSubstring(`unknown readiness kind "release"`)))
+
+		By("a misspelled parameter of the added kind fails at its line")
+		_, err = drill.Parse("release.yaml", []byte(strings.Replace(doc, "{path: /version}", "{pth: /version}", 1)), drill.KindsFrom(added))
+		Expect(err).To(MatchError(ContainSubstring(readyLine)))
+		Expect(err).To(MatchError(ContainSubstring(`"pth"`)))
+
+		By("a built-in readiness kind's name cannot be taken")
+		_, err = drill.Run(context.Background(), &drill.Scenario{}, drill.WithReadiness("tcp", newReleaseReady(seen)))
+		Expect(err).To(MatchError(ContainSubstring(`with readiness "tcp": a built-in readiness kind's name`)))
+
+		By("running a trial on the process runtime: the added kind gates the start, the change and the rollback")
+		Expect(oneProcessTrial("release.yaml", doc, added)).To(HaveField("Outcome", drill.Recovered))
+		Expect(seen.list()).To(Equal([]string{"v1", "v2", "v1"}), "ready by the added kind: the first start (v1), the change (v2), the redeploy (v1)")
+		Expect(fixtures()).To(BeEmpty())
 	})
 
 	It("refuse a builder missing, a built-in probe's name and a nil format, before starting anything", func() {

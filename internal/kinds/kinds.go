@@ -1,10 +1,10 @@
 // Package kinds builds the one value that holds every open set of kinds drill knows:
-// faults, rollback mechanisms, triggers, probes and workloads (the registries a trial
+// faults, rollback mechanisms, triggers, probes, workloads and readiness checks (the registries a trial
 // builds its scenario from, trial.Kinds) and report formats. Default is the only place
 // the built-in registries are constructed; drill passes the value down (its options,
 // runner.Config.Kinds, trial.Config.Kinds) and a library user adds kinds to it through
 // drill's public options (WithFault, WithMechanism, WithTrigger, WithProbe,
-// WithWorkload, WithFormat).
+// WithWorkload, WithReadiness, WithFormat).
 //
 // Adding a built-in kind is one file and one Register line:
 //   - fault: internal/inject/<kind>.go, registered in inject.NewRegistry;
@@ -17,12 +17,17 @@
 //     trial.NewWorkloadRegistry (the built-in ledger, http and none are configured by
 //     the format's own workload keys, which internal/scenario checks; a program's kind
 //     is configured by workload.params, drill.WithWorkload);
+//   - readiness check: internal/readiness/<kind>.go, registered in
+//     readiness.NewRegistry (the built-in http, tcp, exec and log are set by their own
+//     keys of a service's ready; a program's kind is named by ready.kind,
+//     drill.WithReadiness);
 //   - report format: internal/report/format_<name>.go (a report.Renderer), registered
 //     in defaultFormats below.
 package kinds
 
 import (
 	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/readiness"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/trial"
@@ -45,6 +50,7 @@ func Default() *Kinds {
 		Triggers:   rollback.NewTriggerRegistry(),
 		Probes:     trial.NewProbeRegistry(),
 		Workloads:  trial.NewWorkloadRegistry(),
+		Readiness:  readiness.NewRegistry(),
 	}, Formats: defaultFormats()}
 }
 

@@ -1,9 +1,9 @@
 // Package preflight checks, before any stack starts, that a validated scenario asks only
-// what the chosen runtime can do and what its stack holds. Each fault, mechanism and
-// trigger states its needs (stack.Needer), so do the services' kinds and readiness
-// checks, and each runtime has a capability set: a configuration the runtime cannot
-// carry out is a usage error at the scenario's line, with what would work instead, never
-// a failed rollback found after the rollback's timeout.
+// what the chosen runtime can do and what its stack holds. Each fault, mechanism,
+// trigger, probe and readiness kind states its needs (stack.Needer), so do the services'
+// kinds, and each runtime has a capability set: a configuration the runtime cannot
+// carry out is a usage error at the scenario's line, with what would work instead,
+// never a failed rollback found after the rollback's timeout.
 package preflight
 
 import (
@@ -11,23 +11,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/drillhq/drill/internal/inject"
-	"github.com/drillhq/drill/internal/rollback"
+	"github.com/drillhq/drill/internal/readiness"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/trial"
 )
-
-// Kinds are the registries that build the scenario's faults, mechanisms and triggers,
-// whose built values state their needs (internal/kinds.Default holds the built-in ones);
-// a kind a registry lacks states none.
-type Kinds struct {
-	Faults     *inject.Registry
-	Mechanisms *rollback.Registry
-	Triggers   *rollback.TriggerRegistry
-	// Probes builds a probe kind a program registered (probes.kind); nil: none is.
-	Probes *trial.ProbeRegistry
-}
 
 // Runtime is the runtime a run will use and what every known runtime can do.
 type Runtime struct {
@@ -39,14 +27,16 @@ type Runtime struct {
 	Known map[string]stack.Capabilities
 }
 
-// Check returns every problem of sc on rt, each at the key it is about with what would
+// Check returns every problem of sc on rt, with the kinds k builds the scenario from
+// (internal/kinds.Default and what a program added; a probe kind k.Probes lacks, or a
+// nil k.Probes, states no needs), each at the key it is about with what would
 // work instead, in the scenario's order; none when the runtime and the stack can carry
 // the scenario out. sc must be valid (Parse, or Validate for one built in Go): kinds
 // that do not build are skipped, validation reports them. Parse reports the problems at
 // their lines (scenario.WithCheck), ProblemsError without.
-func Check(sc *scenario.Scenario, rt Runtime, k Kinds) []scenario.Problem {
-	if k.Faults == nil || k.Mechanisms == nil || k.Triggers == nil {
-		return []scenario.Problem{{Path: "", Msg: "check needs: preflight.Kinds needs every registry (see internal/kinds.Default)"}}
+func Check(sc *scenario.Scenario, rt Runtime, k trial.Kinds) []scenario.Problem {
+	if k.Faults == nil || k.Mechanisms == nil || k.Triggers == nil || k.Readiness == nil {
+		return []scenario.Problem{{Path: "", Msg: "check needs: the kinds need every registry (see internal/kinds.Default)"}}
 	}
 	c := &checker{sc: sc, rt: rt, seen: map[scenario.Problem]bool{}}
 	for _, it := range items(sc, k) {
@@ -69,7 +59,7 @@ type item struct {
 }
 
 // items lists every kind of sc that states needs.
-func items(sc *scenario.Scenario, k Kinds) []item {
+func items(sc *scenario.Scenario, k trial.Kinds) []item {
 	var out []item
 	for i, f := range sc.Faults {
 		if b, err := k.Faults.Build(f); err == nil {
@@ -100,7 +90,7 @@ func items(sc *scenario.Scenario, k Kinds) []item {
 		}
 	}
 	for i, svc := range sc.Stack.Services {
-		out = append(out, serviceItems(fmt.Sprintf("stack.services[%d]", i), svc)...)
+		out = append(out, serviceItems(fmt.Sprintf("stack.services[%d]", i), svc, k.Readiness)...)
 	}
 	return append(out, commandItems(sc)...)
 }
@@ -128,8 +118,8 @@ func needsOf(kind any) []stack.Need {
 }
 
 // serviceItems states what running the service needs of the runtime: its kind (fixture,
-// image, command) and its readiness check's.
-func serviceItems(path string, svc scenario.Service) []item {
+// image, command) and its readiness check's, as the check's kind states them.
+func serviceItems(path string, svc scenario.Service, ready *readiness.Registry) []item {
 	var out []item
 	switch {
 	case svc.Image != "":
@@ -139,8 +129,14 @@ func serviceItems(path string, svc scenario.Service) []item {
 	case svc.Fixture != "":
 		out = append(out, item{path: path + ".fixture", what: "service " + svc.Name, service: svc.Name, needs: []stack.Need{{Capability: stack.CapFixture, Instead: "run it from an image or a command"}}})
 	}
-	if svc.Ready != nil && len(svc.Ready.Exec) > 0 {
-		out = append(out, item{path: path + ".ready.exec", what: "readiness check exec of " + svc.Name, service: svc.Name, needs: []stack.Need{{Capability: stack.CapExec, Instead: "use a tcp, http or log readiness check"}}})
+	if svc.Ready != nil {
+		if key, needs := ready.Needs(*svc.Ready); len(needs) > 0 {
+			at := path + ".ready." + key
+			if svc.Ready.Kind != "" {
+				at = path + ".ready" // a registered kind's params are under ready.params
+			}
+			out = append(out, item{path: at, what: "readiness check " + or(svc.Ready.Kind, key) + " of " + svc.Name, service: svc.Name, needs: needs, params: "params."})
+		}
 	}
 	return out
 }

@@ -9,9 +9,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/drillhq/drill/internal/inject"
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/preflight"
-	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -20,14 +19,12 @@ import (
 // parse parses doc as t.yaml with the registries' checks and the capability check on
 // rt, as drill.Load does; it returns the error's lines, nil when it parses.
 func parse(doc string, rt preflight.Runtime) []string {
-	faults, mechs, triggers := inject.NewRegistry(), rollback.NewRegistry(), rollback.NewTriggerRegistry()
+	k := kinds.Default().Kinds
 	_, err := scenario.Parse("t.yaml", []byte(doc),
-		scenario.WithFaultCheck(func(f scenario.Fault) error { _, err := faults.Build(f); return err }),
-		scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := mechs.Build(m); return err }),
-		scenario.WithTriggerCheck(func(t scenario.Trigger) error { _, err := triggers.Build(t); return err }),
-		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem {
-			return preflight.Check(sc, rt, preflight.Kinds{Faults: faults, Mechanisms: mechs, Triggers: triggers})
-		}))
+		scenario.WithFaultCheck(func(f scenario.Fault) error { _, err := k.Faults.Build(f); return err }),
+		scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := k.Mechanisms.Build(m); return err }),
+		scenario.WithTriggerCheck(func(t scenario.Trigger) error { _, err := k.Triggers.Build(t); return err }),
+		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem { return preflight.Check(sc, rt, k) }))
 	if err == nil {
 		return nil
 	}
@@ -123,6 +120,9 @@ var _ = Describe("the capability check", func() {
 		doc := edit(badRelease(), "warmup: 500ms\n", "warmup: 500ms\nfaults:\n  - {kind: kill, target: ledger, at: 1s, params: {restart: after, delay: 1s}}\n")
 		known := map[string]stack.Capabilities{"bare": {stack.CapKill, stack.CapFixture}, "docker": runtimes.Default().Capabilities()["docker"]}
 		Expect(parse(doc, preflight.Runtime{Name: "bare", Known: known})).To(ConsistOf(ContainSubstring(":" + itoa(lineOf(doc, "kind: kill")) + ": faults[0]: fault kill needs a runtime that can start a killed service again, as a supervisor does (docker); on runtime bare, leave out restart: after")))
+
+		doc = edit(badRelease(), "      health: /version\n", "      ready: {exec: [ledger-ready]}\n")
+		Expect(parse(doc, preflight.Runtime{Name: "bare", Known: known})).To(ConsistOf(ContainSubstring(":" + itoa(lineOf(doc, "ready: {exec")) + ": stack.services[0].ready.exec: readiness check exec of ledger needs a runtime that can run a command in a service's unit (docker); on runtime bare, use a tcp, http or log readiness check instead")))
 
 		doc = edit(badRelease(), "      fixture: ledger          # drill's demo bank ledger (fixtures/ledger)\n", "      image: ledger:v1\n      ready: {exec: [ledger-ready]}\n")
 		doc = edit(doc, "      health: /version\n", "")

@@ -32,6 +32,7 @@ type parseConfig struct {
 	mechanismCheck func(Mechanism) error
 	triggerCheck   func(Trigger) error
 	probeCheck     func(kind string, params map[string]any) error
+	readyCheck     func(kind string, params map[string]any) error
 	workloads      []string
 	workloadCheck  func(kind string, params map[string]any) error
 	checks         []func(*Scenario) []Problem
@@ -63,6 +64,13 @@ func WithTriggerCheck(check func(Trigger) error) ParseOption {
 // parameter is reported at its line like any other mistake.
 func WithProbeCheck(check func(kind string, params map[string]any) error) ParseOption {
 	return func(c *parseConfig) { c.probeCheck = check }
+}
+
+// WithReadyCheck checks a readiness kind named by a service's ready.kind (its
+// parameters, which the readiness registry owns) as part of validation, so an unknown
+// kind or a misspelled parameter is reported at its line like any other mistake.
+func WithReadyCheck(check func(kind string, params map[string]any) error) ParseOption {
+	return func(c *parseConfig) { c.readyCheck = check }
 }
 
 // WithWorkloadCheck accepts the workload kinds a program registered (kinds, beside the
@@ -148,6 +156,7 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 // checkKinds checks the faults, mechanisms and triggers of s with the registries' checks,
 // reporting each problem at the line of its parameter (or of its kind).
 func (cfg *parseConfig) checkKinds(s *Scenario, p *problems, line func(string) int) {
+	cfg.checkReadyKinds(s, p, line)
 	if cfg.faultCheck != nil {
 		for i, f := range s.Faults {
 			if err := cfg.faultCheck(f); err != nil {
@@ -189,6 +198,21 @@ func (cfg *parseConfig) checkKinds(s *Scenario, p *problems, line func(string) i
 			return
 		}
 		kindProblem(p, line, "probes", cfg.probeCheck(pr.Registered, pr.Params))
+	}
+}
+
+// checkReadyKinds checks each service's registered readiness kind (ready.kind).
+func (cfg *parseConfig) checkReadyKinds(s *Scenario, p *problems, line func(string) int) {
+	for i, svc := range s.Stack.Services {
+		if svc.Ready == nil || svc.Ready.Kind == "" {
+			continue
+		}
+		path := fmt.Sprintf("stack.services[%d].ready", i)
+		if cfg.readyCheck == nil {
+			p.addf(line(path+".kind"), "%s: unknown readiness kind %q (no readiness kinds are registered; built in, each set by its own key of ready: http, tcp, exec, log)", path, svc.Ready.Kind)
+			continue
+		}
+		kindProblem(p, line, path, cfg.readyCheck(svc.Ready.Kind, svc.Ready.Params))
 	}
 }
 

@@ -54,6 +54,8 @@ func (r Ready) Describe() string {
 		return fmt.Sprintf("%q exits 0", strings.Join(r.Exec, " "))
 	case r.Log != "":
 		return fmt.Sprintf("its output shows %q", r.Log)
+	case r.Kind != "":
+		return fmt.Sprintf("its readiness check %s passes", r.Kind)
 	}
 	return "it starts"
 }

@@ -4,6 +4,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/drillhq/drill/internal/params"
 	"github.com/drillhq/drill/internal/scenario"
 )
 
@@ -41,14 +42,31 @@ var _ = Describe("readiness and depends_on", func() {
 		},
 		Entry("both health and ready", health, health+"      ready: {tcp: {}}\n", 12, `sets both health and ready`),
 		Entry("neither", health, "", 8, `health must be an HTTP path starting with "/", got "" (or set ready:`),
-		Entry("two kinds", health, "      ready: {tcp: {}, log: up}\n", 11, `must set exactly one of http, tcp, exec and log (it sets 2)`),
+		Entry("two kinds", health, "      ready: {tcp: {}, log: up}\n", 11, `must set exactly one of http, tcp, exec, log and kind (it sets 2)`),
 		Entry("http path", health, "      ready: {http: {path: ready}}\n", 11, `ready.http.path must be an HTTP path`),
 		Entry("http status", health, "      ready: {http: {path: /r, status: 42}}\n", 11, `ready.http.status must be an HTTP status`),
 		Entry("unknown key", health, "      ready: {tpc: {}}\n", 11, `tpc`),
 		Entry("depends on an unknown service", health, health+"      depends_on: [db]\n", 12, `service "ledger" depends on "db", which is not a service`),
 		Entry("unknown stop signal", health, health+"      stop_signal: SIGSTOP\n", 12, `unknown stop_signal "SIGSTOP" (one of: SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2)`),
 		Entry("depends on itself", health, health+"      depends_on: [ledger]\n", 12, `service "ledger" depends on itself`),
+		Entry("a kind no program registered", health, "      ready: {kind: greets, params: {n: 1}}\n", 11, `stack.services[0].ready: unknown readiness kind "greets" (no readiness kinds are registered`),
+		Entry("params without kind", health, "      ready: {tcp: {}, params: {n: 1}}\n", 11, `ready.params configures a registered readiness kind: set kind too`),
 	)
+
+	It("reads a registered kind with its params, which the kind's check judges at their line", func() {
+		doc := edit(reference(), health, "      ready: {kind: greets, params: {word: hi}}\n")
+		s, err := scenario.Parse("t.yaml", []byte(doc), scenario.WithReadyCheck(func(kind string, p map[string]any) error { return nil }))
+		Expect(err).NotTo(HaveOccurred())
+		r := s.Stack.Services[0].Readiness()
+		Expect(r).To(Equal(scenario.Ready{Kind: "greets", Params: map[string]any{"word": "hi"}}))
+		Expect(r.Describe()).To(Equal("its readiness check greets passes"))
+		_, err = scenario.Parse("t.yaml", []byte(doc), scenario.WithReadyCheck(func(kind string, p map[string]any) error {
+			return params.Decode("readiness", kind, p, &struct {
+				Greeting string `param:"greeting"`
+			}{})
+		}))
+		Expect(err).To(MatchError(And(ContainSubstring("t.yaml:11: stack.services[0].ready:"), ContainSubstring(`"word"`))))
+	})
 
 	Describe("a Prometheus probe of a service of the stack", func() {
 		const probe = "  http: {service: ledger, path: /healthz}\n"

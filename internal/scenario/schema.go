@@ -62,6 +62,7 @@ var constraints = map[string]map[string]any{
 	"ReadyTCP.Port":             {"minimum": 1, "maximum": 65535},
 	"Ready.Exec":                {"minItems": 1},
 	"Ready.Log":                 {"minLength": 1},
+	"Ready.Kind":                {"minLength": 1},
 	"Service.StartTimeout":      {"default": Duration(DefaultStartTimeout).String()},
 	"Workload.Kind":             {"enum": WorkloadKinds},
 	"Workload.Rate":             {"exclusiveMinimum": 0, "default": DefaultWorkloadRate},
@@ -122,6 +123,7 @@ var objectConstraints = map[string]map[string]any{
 	"Ready": {"oneOf": []any{
 		map[string]any{"required": []string{"http"}}, map[string]any{"required": []string{"tcp"}},
 		map[string]any{"required": []string{"exec"}}, map[string]any{"required": []string{"log"}},
+		map[string]any{"required": []string{"kind"}},
 	}},
 	// An HTTP check (path with service) or a command check.
 	"VerifyCheck": {"oneOf": []any{

@@ -153,7 +153,7 @@ type Service struct {
 	Releases []Release `yaml:"releases" json:"releases"`
 }
 
-// Ready is a service's readiness check: exactly one of http, tcp, exec and log is set. It is polled until it passes or start_timeout runs out, on every start, restart and deploy.
+// Ready is a service's readiness check: exactly one of http, tcp, exec, log and kind is set. It is polled until it passes or start_timeout runs out, on every start, restart and deploy.
 type Ready struct {
 	// HTTP passes when a GET answers the expected status.
 	HTTP *ReadyHTTP `yaml:"http,omitempty" json:"http,omitempty"`
@@ -163,6 +163,10 @@ type Ready struct {
 	Exec []string `yaml:"exec,omitempty" json:"exec,omitempty"`
 	// Log is text the service prints (stdout or stderr) once it is ready, e.g. "ready to accept connections".
 	Log string `yaml:"log,omitempty" json:"log,omitempty"`
+	// Kind is a readiness kind the program running drill registered (drill.WithReadiness), configured by params.
+	Kind string `yaml:"kind,omitempty" json:"kind,omitempty"`
+	// Params are the parameters of the readiness kind named by kind; the kind checks them.
+	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
 }
 
 // ReadyHTTP is an HTTP readiness check.

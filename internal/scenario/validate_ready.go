@@ -24,14 +24,17 @@ func (v *validator) readiness(svc Service, path string) {
 	}
 	r, rp := svc.Ready, path+".ready"
 	n := 0
-	for _, set := range []bool{r.HTTP != nil, r.TCP != nil, len(r.Exec) > 0, r.Log != ""} {
+	for _, set := range []bool{r.HTTP != nil, r.TCP != nil, len(r.Exec) > 0, r.Log != "", r.Kind != ""} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		v.errf(rp, "%s must set exactly one of http, tcp, exec and log (it sets %d)", rp, n)
+		v.errf(rp, "%s must set exactly one of http, tcp, exec, log and kind (it sets %d)", rp, n)
 		return
+	}
+	if len(r.Params) > 0 && r.Kind == "" {
+		v.errf(rp+".params", "%s.params configures a registered readiness kind: set kind too, or drop params", rp)
 	}
 	port := func(p int, key string) {
 		if p < 0 || p > 65535 {

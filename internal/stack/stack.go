@@ -18,6 +18,9 @@ type UpConfig struct {
 	// (<service>.<n>.<release>.log), left in place by Down. When empty the output goes
 	// to the data directory.
 	OutputDir string
+	// Readiness builds each service's readiness check; nil: the built-in kinds
+	// (internal/readiness.Default).
+	Readiness ReadyChecks
 }
 
 // UpOption configures one Up call.

@@ -48,7 +48,7 @@ func Run(ctx context.Context, cfg Config, index int, seed int64) Result {
 	}
 	setupStart := time.Now()
 	opts := append(append([]stack.UpOption(nil), cfg.UpOptions...),
-		stack.WithLabels(map[string]string{"dev.drill.trial": strconv.Itoa(index)}))
+		stack.WithLabels(map[string]string{"dev.drill.trial": strconv.Itoa(index)}), stack.WithReadiness(cfg.Kinds.Readiness))
 	st, err := cfg.Runtime.Up(ctx, cfg.Scenario.Stack, opts...)
 	if st != nil {
 		defer func() {

@@ -11,14 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 	tcnetwork "github.com/testcontainers/testcontainers-go/network"
-	"github.com/testcontainers/testcontainers-go/wait"
 
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -31,9 +29,10 @@ import (
 type dockerService struct {
 	st         *dockerStack
 	spec       scenario.Service
-	dataDir    string // host directory mounted at /data
-	endpoint   string // front proxy, host side
-	switchPort int    // the service's switch, in the proxy container
+	dataDir    string           // host directory mounted at /data
+	endpoint   string           // front proxy, host side
+	switchPort int              // the service's switch, in the proxy container
+	ready      stack.ReadyCheck // polled on every start of a container
 
 	op       sync.Mutex // serialises lifecycle operations
 	mu       sync.Mutex // guards the fields below
@@ -338,18 +337,16 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 		timeout = dockerStartTimeout
 	}
 	ready := s.spec.Readiness()
-	if len(ready.Exec) > 0 {
-		ready.Exec = stack.ExpandAll(ready.Exec, vars)
-	}
-	waitFor, readyPorts := dockerWaitReady(ready, s.spec.Port, timeout)
+	healthPort, extraPorts := readyPorts(ready, s.spec.Port)
+	waitFor := readyStrategy{check: s.ready, port: healthPort, vars: vars, timeout: timeout}
 	opts := []testcontainers.ContainerCustomizer{
 		testcontainers.WithName(name),
 		testcontainers.WithLabels(dockerWith(s.st.labels, LabelService, s.spec.Name)),
 		testcontainers.WithLogger(s.st.d.logger),
 		tcnetwork.WithNetworkName([]string{s.spec.Name}, s.st.netName),
 		testcontainers.WithEnv(env),
-		testcontainers.WithExposedPorts(append([]string{port}, readyPorts...)...),
-		testcontainers.WithHostConfigModifier(dockerLoopbackPorts(append([]string{port}, readyPorts...))),
+		testcontainers.WithExposedPorts(append([]string{port}, extraPorts...)...),
+		testcontainers.WithHostConfigModifier(dockerLoopbackPorts(append([]string{port}, extraPorts...))),
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
 			hc.Binds = append(hc.Binds, s.dataDir+":"+dockerDataMount)
 		}),
@@ -531,33 +528,6 @@ func (s *dockerService) Stop(ctx context.Context) error {
 
 // halt waits for the draining containers (teardown removes the rest by label).
 func (s *dockerService) halt() { s.draining.Wait() }
-
-// dockerWaitReady is the service's readiness check r as a wait strategy, and the
-// container ports besides the service port it needs published (a health port).
-func dockerWaitReady(r scenario.Ready, servicePort int, timeout time.Duration) (wait.Strategy, []string) {
-	portOf := func(p int) string {
-		if p == 0 {
-			p = servicePort
-		}
-		return strconv.Itoa(p) + "/tcp"
-	}
-	var extra []string
-	if hp := r.HealthPort(servicePort); hp != 0 {
-		extra = []string{portOf(hp)}
-	}
-	switch {
-	case r.HTTP != nil:
-		want := r.HTTP.Status
-		return wait.ForHTTP(r.HTTP.Path).WithPort(portOf(r.HTTP.Port)).WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval).
-			WithStatusCodeMatcher(func(code int) bool { return (want == 0 && code/100 == 2) || code == want }), extra
-	case r.TCP != nil:
-		return wait.ForListeningPort(portOf(r.TCP.Port)).SkipInternalCheck().WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval), extra
-	case len(r.Exec) > 0:
-		return wait.ForExec(r.Exec).WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval).
-			WithExitCodeMatcher(func(code int) bool { return code == 0 }), extra
-	}
-	return wait.ForLog(r.Log).WithStartupTimeout(timeout).WithPollInterval(dockerPollInterval), extra
-}
 
 // Disconnect implements Disconnector: detaches the container from the stack's network.
 func (s *dockerService) Disconnect(ctx context.Context) error {

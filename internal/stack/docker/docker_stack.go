@@ -57,7 +57,10 @@ type dockerStack struct {
 var _ stack.Stack = (*dockerStack)(nil)
 
 func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg stack.UpConfig) error {
-	var err error
+	checks, err := readyChecks(spec, cfg.Readiness)
+	if err != nil {
+		return err
+	}
 	if st.images, err = imageEnsure(ctx, st.d.cli, spec, imageConfig{log: io.Discard}); err != nil {
 		return err
 	}
@@ -80,7 +83,7 @@ func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg stack.Up
 		if err != nil {
 			return err
 		}
-		s := &dockerService{st: st, spec: svc, dataDir: dir, logs: dockerLogs{dir: cfg.OutputDir}}
+		s := &dockerService{st: st, spec: svc, dataDir: dir, ready: checks[svc.Name], logs: dockerLogs{dir: cfg.OutputDir}}
 		st.services[svc.Name] = s
 		st.order = append(st.order, s)
 	}

@@ -18,6 +18,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/readiness"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/stack/docker"
@@ -281,6 +282,34 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Expect(started["front"]).To(BeTemporally(">", started["store"]), "front depends on store: it starts after store is ready")
 	}, NodeTimeout(3*time.Minute))
 
+	It("polls a log check and a readiness kind a program registered, given to Up with the stack's kinds", func(ctx SpecContext) {
+		spec := stacktest.LedgerStack()
+		spec.Proxies = nil
+		byLog := spec.Services[0]
+		byLog.Name, byLog.Health, byLog.Ready = "logged", "", &scenario.Ready{Log: "release v1 serving"}
+		byKind := spec.Services[0]
+		byKind.Name, byKind.Health, byKind.Ready = "kinded", "", &scenario.Ready{Kind: "release"}
+		checks := readiness.NewRegistry()
+		var seen []string
+		checks.Register("release", func(map[string]any) (stack.ReadyCheck, error) {
+			return releaseReady(func(r string) { seen = append(seen, r) }), nil
+		})
+		two, err := rt.Up(ctx, scenario.Stack{Services: []scenario.Service{byLog, byKind}},
+			stack.WithDataDir(GinkgoT().TempDir()), stack.WithReadiness(checks))
+		if two != nil {
+			DeferCleanup(func(ctx SpecContext) { Expect(two.Down(ctx)).To(Succeed()) })
+		}
+		Expect(err).NotTo(HaveOccurred())
+		Expect(seen).To(Equal([]string{"v1"}), "the registered kind read the starting container's release through its published port")
+		s, err := two.Service("kinded")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(s.Deploy(ctx, "v2")).To(Succeed())
+		Expect(seen).To(Equal([]string{"v1", "v2"}))
+		s, err = two.Service("logged")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(healthy(s.Endpoint())()).To(Succeed())
+	}, NodeTimeout(3*time.Minute))
+
 	It("removes every container and network of the stack at Down, even with a cancelled context", func(ctx SpecContext) {
 		Expect(svc.(stack.Controller).Pause(ctx, true)).To(Succeed(), "a frozen container is removed too")
 		cancelled, cancel := context.WithCancel(ctx)
@@ -385,3 +414,30 @@ var _ = Describe("Docker runtime's start-first drain", Label("docker"), func() {
 	}, NodeTimeout(2*time.Minute))
 
 })
+
+// releaseReady is a readiness kind of the kind a program registers: ready once the
+// instance's /version names its release, which it tells seen.
+type releaseReady func(release string)
+
+// Every implements stack.ReadyCheck.
+func (releaseReady) Every() time.Duration { return 20 * time.Millisecond }
+
+// Check implements stack.ReadyCheck.
+func (seen releaseReady) Check(ctx context.Context, t stack.ReadyTarget) error {
+	addr, err := t.Addr(ctx)
+	if err != nil {
+		return err
+	}
+	code, body, err := stacktest.Probe(addr, "/version")
+	if err != nil {
+		return err
+	}
+	var v struct {
+		Release string `json:"release"`
+	}
+	if err := json.Unmarshal([]byte(body), &v); err != nil || code != http.StatusOK || v.Release == "" {
+		return fmt.Errorf("/version answered %d %q", code, body)
+	}
+	seen(v.Release)
+	return nil
+}

@@ -18,6 +18,7 @@ import (
 	toxiclient "github.com/Shopify/toxiproxy/v2/client"
 
 	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/readiness"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
@@ -61,10 +62,17 @@ func (*Runtime) Up(ctx context.Context, spec scenario.Stack, opts ...stack.UpOpt
 	// start in depends_on order and stop in the reverse.
 	vars := map[string]string{}
 	endpointEnv := map[string]string{}
+	checks := cfg.Readiness
+	if checks == nil {
+		checks = readiness.NewRegistry()
+	}
 	for _, svc := range services {
 		s, err := newProcessService(svc, filepath.Join(cfg.DataDir, svc.Name), logDir, tp)
 		if err != nil {
 			return st, err
+		}
+		if s.ready, err = checks.ReadyCheck(svc.Readiness()); err != nil {
+			return st, fmt.Errorf("start %s: %w", svc.Name, err)
 		}
 		st.services[svc.Name] = s
 		st.order = append(st.order, s)
@@ -153,6 +161,7 @@ type processService struct {
 	endpoint   string              // front proxy address
 	switchAddr string              // the switch the front proxy forwards to
 	front      *embeddedToxiproxy
+	ready      stack.ReadyCheck // the service's readiness check, polled on every start
 
 	// extraEnv is added to every release's environment (the addresses of the stack's
 	// services and scenario proxies); vars are the ${NAME} wiring variables of the stack.
@@ -470,10 +479,8 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 	if timeout <= 0 {
 		timeout = 15 * time.Second
 	}
-	check, every := processCheck(ready, instanceTarget{
-		healthAddr: healthAddr, env: env, vars: vars, output: newLogWatch(logPath, ready.Log),
-	})
-	if err := waitReady(ctx, check, every, timeout, p.exited); err != nil {
+	target := &instanceTarget{healthAddr: healthAddr, env: env, vars: vars, logPath: logPath}
+	if err := waitReady(ctx, s.ready, target, timeout, p.exited); err != nil {
 		_ = p.kill(nil)
 		return nil, "", fmt.Errorf("start %s %s: %w (ready when %s)%s", s.spec.Name, release, err, ready.Describe(), p.tail())
 	}

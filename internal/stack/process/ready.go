@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -14,30 +12,19 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
 
-// readyCheck is one attempt at a service's readiness check: nil once the service serves.
-type readyCheck func(ctx context.Context) error
-
-// Poll intervals of readiness checks: a check that costs a process (exec) is polled less
-// often than a connection attempt. Each interval bounds how late a start is seen ready.
-const (
-	readyPoll     = 5 * time.Millisecond
-	readyPollExec = 25 * time.Millisecond
-)
-
-// waitReady polls check until it passes, the timeout passes, ctx ends, or exited closes
-// (the service died while starting). Polling a real check is the only readiness signal;
-// nothing here sleeps a fixed time hoping the service is up.
-func waitReady(ctx context.Context, check readyCheck, every, timeout time.Duration, exited <-chan struct{}) error {
+// waitReady polls check on t until it passes, the timeout passes, ctx ends, or exited
+// closes (the service died while starting). Polling a real check is the only readiness
+// signal; nothing here sleeps a fixed time hoping the service is up.
+func waitReady(ctx context.Context, check stack.ReadyCheck, t stack.ReadyTarget, timeout time.Duration, exited <-chan struct{}) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	tick := time.NewTicker(every)
+	tick := time.NewTicker(check.Every())
 	defer tick.Stop()
 	for {
-		last := check(ctx)
+		last := check.Check(ctx, t)
 		if last == nil {
 			return nil
 		}
@@ -54,64 +41,38 @@ func waitReady(ctx context.Context, check readyCheck, every, timeout time.Durati
 	}
 }
 
-// instanceTarget is what a readiness check of one process instance needs: where it
-// listens, its environment (for exec checks), and what it printed (for log checks).
+// instanceTarget is one process instance as its readiness check sees it: where it
+// listens, its environment and variables (for exec checks), and its output file (for
+// log checks). Not safe for concurrent use: one readiness wait uses it.
 type instanceTarget struct {
 	healthAddr string // 127.0.0.1:HEALTH_PORT, or its PORT
 	env        map[string]string
 	vars       map[string]string // wiring variables, for an exec check's argv
-	output     *logWatch
+	logPath    string
+	watches    map[string]*logWatch
 }
 
-// processCheck builds the readiness check r for one process instance.
-func processCheck(r scenario.Ready, t instanceTarget) (readyCheck, time.Duration) {
-	switch {
-	case r.HTTP != nil:
-		client := &http.Client{Timeout: time.Second}
-		url := "http://" + t.healthAddr + r.HTTP.Path
-		return func(ctx context.Context) error { return checkHTTP(ctx, client, url, r.HTTP.Status) }, readyPoll
-	case r.TCP != nil:
-		return func(ctx context.Context) error { return checkTCP(ctx, t.healthAddr) }, readyPoll
-	case len(r.Exec) > 0:
-		argv := stack.ExpandAll(r.Exec, t.vars)
-		return func(ctx context.Context) error { return checkExec(ctx, argv, t.env) }, readyPollExec
-	case r.Log != "":
-		return func(context.Context) error {
-			if t.output.seen() {
-				return nil
-			}
-			return fmt.Errorf("its output did not show %q yet", r.Log)
-		}, readyPoll
-	}
-	return func(context.Context) error { return nil }, readyPoll
+// Addr implements stack.ReadyTarget: the instance's health port, else its port.
+func (t *instanceTarget) Addr(context.Context) (string, error) { return t.healthAddr, nil }
+
+// Exec implements stack.ReadyTarget: argv, expanded, runs on drill's host with the
+// instance's environment.
+func (t *instanceTarget) Exec(ctx context.Context, argv []string) error {
+	return checkExec(ctx, stack.ExpandAll(argv, t.vars), t.env)
 }
 
-// checkHTTP GETs url and wants status (any 2xx when status is 0).
-func checkHTTP(ctx context.Context, client *http.Client, url string, status int) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
+// Printed implements stack.ReadyTarget, reading only what the instance printed since the
+// last look for text.
+func (t *instanceTarget) Printed(_ context.Context, text string) (bool, error) {
+	w, ok := t.watches[text]
+	if !ok {
+		if t.watches == nil {
+			t.watches = map[string]*logWatch{}
+		}
+		w = newLogWatch(t.logPath, text)
+		t.watches[text] = w
 	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if (status == 0 && resp.StatusCode/100 != 2) || (status != 0 && resp.StatusCode != status) {
-		return fmt.Errorf("health answered %d", resp.StatusCode)
-	}
-	return nil
-}
-
-// checkTCP opens and closes a TCP connection to addr.
-func checkTCP(ctx context.Context, addr string) error {
-	d := net.Dialer{Timeout: time.Second}
-	c, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return err
-	}
-	return c.Close()
+	return w.seen(), nil
 }
 
 // execCheckTimeout bounds one run of an exec readiness check.

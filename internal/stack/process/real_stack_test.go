@@ -15,6 +15,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/drillhq/drill/internal/readiness"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/stack/process"
@@ -91,6 +92,27 @@ func sessionOf(pid int) int {
 	return n
 }
 
+// greetsReady is a readiness kind of the kind a program registers: ready once a fresh
+// connection to the instance reads a greeting, which it tells seen.
+type greetsReady func(line string)
+
+// Every implements stack.ReadyCheck.
+func (greetsReady) Every() time.Duration { return 10 * time.Millisecond }
+
+// Check implements stack.ReadyCheck.
+func (seen greetsReady) Check(ctx context.Context, t stack.ReadyTarget) error {
+	addr, err := t.Addr(ctx)
+	if err != nil {
+		return err
+	}
+	line, err := greeting(addr)
+	if err != nil {
+		return err
+	}
+	seen(line)
+	return nil
+}
+
 var _ = Describe("real stacks on the process runtime", func() {
 	Describe("readiness", func() {
 		It("routes traffic only once a line of output shows, and keeps each instance's output in a file", func() {
@@ -132,6 +154,30 @@ var _ = Describe("real stacks on the process runtime", func() {
 			Expect(err).NotTo(HaveOccurred())
 			s, _ := st.Service("raw")
 			Expect(greeting(s.Endpoint())).To(Equal("hello v1"))
+		})
+
+		It("polls a readiness kind a program registered, given to Up with the stack's kinds, on every start", func() {
+			checks := readiness.NewRegistry()
+			var starts []string
+			checks.Register("greets", func(map[string]any) (stack.ReadyCheck, error) {
+				return greetsReady(func(line string) { starts = append(starts, line) }), nil
+			})
+			svc := cmdService("raw", &scenario.Ready{Kind: "greets"}, python(), "-c", echoServer)
+			svc.Releases[1].Env["DELAY"] = "0.3"
+			st, err := upStack(scenario.Stack{Services: []scenario.Service{svc}}, stack.WithDataDir(GinkgoT().TempDir()), stack.WithReadiness(checks))
+			Expect(err).NotTo(HaveOccurred())
+			s, _ := st.Service("raw")
+			Expect(s.Deploy(context.Background(), "v2")).To(Succeed())
+			Expect(greeting(s.Endpoint())).To(Equal("hello v2"))
+			Expect(starts).To(Equal([]string{"hello v1", "hello v2"}), "the registered kind passed each start once it greeted")
+		})
+
+		It("refuses a readiness kind the stack's kinds lack before starting anything", func() {
+			svc := cmdService("raw", &scenario.Ready{Kind: "greets"}, "sh", "-c", `touch "${DATA_DIR}/started"; exec sleep 600`)
+			dir := GinkgoT().TempDir()
+			_, err := upStack(scenario.Stack{Services: []scenario.Service{svc}}, stack.WithDataDir(dir))
+			Expect(err).To(MatchError(ContainSubstring(`start raw: unknown readiness kind "greets"`)))
+			Expect(filepath.Join(dir, "raw", "started")).NotTo(BeAnExistingFile())
 		})
 
 		It("ends a start-first redeploy only once the new release accepts connections (tcp)", func() {
