@@ -285,7 +285,7 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("run drill: %w", err)
 	}
-	rt, notes, err := runtimes.Default().Select(ctx, o.runtime)
+	rt, notes, err := runtimes.Default().Select(ctx, o.runtime, preflight.StackKind(sc)...)
 	for _, n := range notes {
 		_, _ = io.WriteString(o.log, n+"\n")
 	}

@@ -24,6 +24,7 @@ import (
 	tclog "github.com/testcontainers/testcontainers-go/log"
 
 	"github.com/drillhq/drill/internal/runtimes"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 func main() {
@@ -48,7 +49,7 @@ func run() int {
 	flag.IntVar(&cfg.trials, "trials", 2, "trials per run")
 	flag.IntVar(&cfg.runs, "runs", 100, "interrupted runs, spread evenly over runtimes and signals (a run that ends before its signal is tried again)")
 	flag.Uint64Var(&cfg.seed, "seed", 0, "seed of the plan (0: drawn from the clock, printed)")
-	flag.StringVar(&rtNames, "runtimes", strings.Join(runtimes.Default().Names(), ","), "runtimes to interrupt; one that is not available here (docker without an engine) is skipped, saying so")
+	flag.StringVar(&rtNames, "runtimes", strings.Join(startingRuntimes(), ","), "runtimes to interrupt; one that is not available here (docker without an engine) is skipped, saying so")
 	flag.DurationVar(&cfg.budget, "budget", 40*time.Minute, "start no run after this much wall time")
 	flag.StringVar(&cfg.work, "work", "", "working directory (default: a new one under the system temp dir, removed when everything was clean)")
 	flag.Parse()
@@ -187,4 +188,16 @@ func (s *soak) plan() []planned {
 		p[i].frac = s.rng.Float64() * 1.05 // a few land after the run ended: drill must exit cleanly then too
 	}
 	return p
+}
+
+// startingRuntimes are the runtimes that start the soak's stack (drill's fixtures): the
+// external runtime starts nothing, so it has nothing to leave behind.
+func startingRuntimes() []string {
+	var names []string
+	for _, e := range runtimes.Default().Entries() {
+		if e.Capabilities.Has(stack.CapFixture) {
+			names = append(names, e.Name)
+		}
+	}
+	return names
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/drillhq/drill"
 	"github.com/drillhq/drill/internal/kinds"
+	"github.com/drillhq/drill/internal/preflight"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/runtimes"
@@ -45,7 +46,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if sc.Compare == nil {
 		return withCode(exitConfig, fmt.Errorf("compare: %s has no compare section: add compare: {plans: [{name, trigger}, ...]}", files[0]))
 	}
-	rt, notes, err := runtimes.Default().Select(ctx, rtName)
+	rt, notes, err := runtimes.Default().Select(ctx, rtName, preflight.StackKind(sc)...)
 	for _, n := range notes {
 		fmt.Fprintln(stderr, n)
 	}

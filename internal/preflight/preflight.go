@@ -47,6 +47,15 @@ func Check(sc *scenario.Scenario, rt Runtime, k trial.Kinds) []scenario.Problem 
 	return c.found
 }
 
+// StackKind is what the kind of sc's stack needs of a runtime, for auto to pick one
+// that has it: external services need a runtime that reaches services it did not start.
+func StackKind(sc *scenario.Scenario) []stack.Capability {
+	if sc.Stack.HasExternal() {
+		return []stack.Capability{stack.CapExternal}
+	}
+	return nil
+}
+
 // item is one kind of the scenario with its needs: where it is written, what to call it
 // in a message, and the service its needs are about by default.
 type item struct {
@@ -92,6 +101,7 @@ func items(sc *scenario.Scenario, k trial.Kinds) []item {
 	for i, svc := range sc.Stack.Services {
 		out = append(out, serviceItems(fmt.Sprintf("stack.services[%d]", i), svc, k.Readiness)...)
 	}
+	out = append(out, deployItems(sc)...)
 	return append(out, commandItems(sc)...)
 }
 
@@ -105,6 +115,23 @@ func commandItems(sc *scenario.Scenario) []item {
 	}
 	for i, c := range sc.Verify.Checks {
 		out = append(out, item{path: fmt.Sprintf("verify.checks[%d]", i), what: "check " + c.Name, needs: stack.EndpointNeeds("command", c.Command)})
+	}
+	return out
+}
+
+// deployItems states that the change's deploys need a runtime that deploys releases.
+func deployItems(sc *scenario.Scenario) []item {
+	var out []item
+	need := []stack.Need{{Capability: stack.CapDeploy, Instead: "make the change a hook step (the team's own deploy command or URL)"}}
+	for i, st := range sc.ChangeSteps() {
+		if st.Kind != scenario.StepDeploy {
+			continue
+		}
+		path := fmt.Sprintf("change.steps[%d]", i)
+		if !sc.MultiStep() {
+			path = "change"
+		}
+		out = append(out, item{path: path, what: "deploy of " + st.Service, service: st.Service, needs: need})
 	}
 	return out
 }
@@ -128,6 +155,8 @@ func serviceItems(path string, svc scenario.Service, ready *readiness.Registry) 
 		out = append(out, item{path: path + ".command", what: "service " + svc.Name, service: svc.Name, needs: []stack.Need{{Capability: stack.CapCommand, Instead: "run it from an image"}}})
 	case svc.Fixture != "":
 		out = append(out, item{path: path + ".fixture", what: "service " + svc.Name, service: svc.Name, needs: []stack.Need{{Capability: stack.CapFixture, Instead: "run it from an image or a command"}}})
+	case svc.External != "":
+		out = append(out, item{path: path + ".external", what: "service " + svc.Name, service: svc.Name, needs: []stack.Need{{Capability: stack.CapExternal, Instead: "use --runtime external (auto picks it for a stack of external services)"}}})
 	}
 	if svc.Ready != nil {
 		if key, needs := ready.Needs(*svc.Ready); len(needs) > 0 {

@@ -118,7 +118,7 @@ var _ = Describe("the capability check", func() {
 
 	It("asks the runtime for what a kind's parameters add, an image service and an exec readiness check", func() {
 		doc := edit(badRelease(), "warmup: 500ms\n", "warmup: 500ms\nfaults:\n  - {kind: kill, target: ledger, at: 1s, params: {restart: after, delay: 1s}}\n")
-		known := map[string]stack.Capabilities{"bare": {stack.CapKill, stack.CapFixture}, "docker": runtimes.Default().Capabilities()["docker"]}
+		known := map[string]stack.Capabilities{"bare": {stack.CapKill, stack.CapFixture, stack.CapDeploy}, "docker": runtimes.Default().Capabilities()["docker"]}
 		Expect(parse(doc, preflight.Runtime{Name: "bare", Known: known})).To(ConsistOf(ContainSubstring(":" + itoa(lineOf(doc, "kind: kill")) + ": faults[0]: fault kill needs a runtime that can start a killed service again, as a supervisor does (docker); on runtime bare, leave out restart: after")))
 
 		doc = edit(badRelease(), "      health: /version\n", "      ready: {exec: [ledger-ready]}\n")

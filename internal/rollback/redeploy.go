@@ -70,8 +70,9 @@ func (r Redeploy) Rollback(ctx context.Context, t Target) error {
 // Needs implements stack.Needer: the release it names, when it names one (the release
 // that ran before the change always exists).
 func (r Redeploy) Needs() []stack.Need {
+	needs := []stack.Need{{Capability: stack.CapDeploy, Instead: "roll back with a hook (the team's own deploy command or URL)"}}
 	if r.Release == "" {
-		return nil
+		return needs
 	}
-	return []stack.Need{{Stack: stack.NeedRelease, Release: r.Release, Param: "release"}}
+	return append(needs, stack.Need{Stack: stack.NeedRelease, Release: r.Release, Param: "release"})
 }

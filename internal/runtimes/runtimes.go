@@ -6,15 +6,18 @@ package runtimes
 import (
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/stack/docker"
+	"github.com/drillhq/drill/internal/stack/external"
 	"github.com/drillhq/drill/internal/stack/process"
 )
 
 // Default returns the registry of drill's runtimes, in the order auto prefers them:
-// docker where an engine answers, else process.
+// docker where an engine answers, else process; external for a stack of services drill
+// did not start (which only it can reach: auto picks by what the stack needs).
 func Default() *stack.Registry {
 	r, err := stack.NewRegistry(
 		docker.Registration(),
 		process.Registration(),
+		external.Registration(),
 	)
 	if err != nil {
 		panic(err) // the entries above are fixed: a duplicate is a programming error

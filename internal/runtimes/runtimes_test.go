@@ -18,10 +18,10 @@ func TestRuntimes(t *testing.T) {
 }
 
 var _ = Describe("Default", func() {
-	It("registers docker then process, so auto prefers docker where an engine answers", func() {
+	It("registers docker, process then external, so auto prefers docker where an engine answers", func() {
 		reg := runtimes.Default()
-		Expect(reg.Names()).To(Equal([]string{"docker", "process"}))
-		Expect(reg.Choices()).To(Equal("auto, docker or process"))
+		Expect(reg.Names()).To(Equal([]string{"docker", "process", "external"}))
+		Expect(reg.Choices()).To(Equal("auto, docker, process or external"))
 	})
 
 	It("registers every runtime under the name its Runtime reports", func() {

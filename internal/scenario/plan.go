@@ -200,7 +200,11 @@ func (s *Scenario) Plan(opts ...PlanOption) Plan {
 	p.recover()
 	p.untilEnd(faults)
 	p.verify()
-	p.add(p.step(PhaseReset, AnchorEnd, "end of trial", "stop and remove every service, proxy and network of the trial"))
+	reset := "stop and remove every service, proxy and network of the trial"
+	if s.Stack.HasExternal() {
+		reset = "remove the trial's proxies; the external services are left running as they were found"
+	}
+	p.add(p.step(PhaseReset, AnchorEnd, "end of trial", "%s", reset))
 	p.pl.Steps[len(p.pl.Steps)-1].Control = true
 	p.control()
 	p.link()

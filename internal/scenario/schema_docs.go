@@ -47,6 +47,7 @@ var docs = map[string]string{
 	"Service.Name":                 "Name of the service, unique among services and proxies.",
 	"Service.Fixture":              "Fixture names one of drill's own demo services (fixtures/NAME), built locally.",
 	"Service.Image":                "Image is a container image the engine has or can pull (docker runtime).",
+	"Service.External":             "External is the endpoint of a service drill did not start and never starts or stops (a running staging service): \"host:port\" or an http:// URL whose host and port drill fronts with its proxy. Such a service has no releases (the change and the rollback are the team's own hook steps); a stack with one runs on the external runtime.",
 	"Service.Command":              "Command is the argv of a service that is neither a fixture nor an image: the process runtime runs it on drill's host, the docker runtime in the local Debian image make images builds (the same packages).",
 	"Service.Port":                 "Port is the TCP port the service listens on (inside its container, or the port the process runtime passes it as PORT).",
 	"Service.Env":                  "Env is the environment of every release of this service.",

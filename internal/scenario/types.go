@@ -126,6 +126,8 @@ type Service struct {
 	Fixture string `yaml:"fixture,omitempty" json:"fixture,omitempty"`
 	// Image is a container image the engine has or can pull (docker runtime).
 	Image string `yaml:"image,omitempty" json:"image,omitempty"`
+	// External is the endpoint of a service drill did not start and never starts or stops (a running staging service): "host:port" or an http:// URL whose host and port drill fronts with its proxy. Such a service has no releases (the change and the rollback are the team's own hook steps); a stack with one runs on the external runtime.
+	External string `yaml:"external,omitempty" json:"external,omitempty"`
 	// Command is the argv of a service that is neither a fixture nor an image: the process runtime runs it on drill's host, the docker runtime in the local Debian image make images builds (the same packages).
 	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
 	// Port is the TCP port the service listens on (inside its container, or the port

@@ -169,13 +169,18 @@ func (v *validator) unique(seen map[string]string, name, path, what string) {
 
 func (v *validator) service(svc Service, path string) {
 	n := 0
-	for _, set := range []bool{svc.Fixture != "", svc.Image != "", len(svc.Command) > 0} {
+	for _, set := range []bool{svc.Fixture != "", svc.Image != "", len(svc.Command) > 0, svc.External != ""} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		v.errf(path, "service %q must set exactly one of fixture, image or command (it sets %d)", svc.Name, n)
+		v.errf(path, "service %q must set exactly one of fixture, image, command or external (it sets %d)", svc.Name, n)
+	}
+	if svc.IsExternal() {
+		v.external(svc, path)
+		v.readiness(svc, path)
+		return
 	}
 	if svc.Fixture != "" && !slices.Contains(Fixtures, svc.Fixture) {
 		v.errf(path+".fixture", "unknown fixture %q%s", svc.Fixture, v.known(Fixtures))

@@ -25,7 +25,7 @@ var _ = Describe("validation", func() {
 		Entry("quantile 1", "quantile: 0.9", "quantile: 1", 4, `objectives.quantile must be between 0 and 1`),
 		Entry("confidence 0", "confidence: 0.95", "confidence: 0", 4, `objectives.confidence must be between 0 and 1`),
 		Entry("success_rate above 1", "success_rate: 1.0", "success_rate: 1.5", 4, `objectives.success_rate must be in (0, 1]`),
-		Entry("two of fixture/image/command", "      fixture: ledger\n", "      fixture: ledger\n      image: x\n", 8, `must set exactly one of fixture, image or command (it sets 2)`),
+		Entry("two of fixture/image/command", "      fixture: ledger\n", "      fixture: ledger\n      image: x\n", 8, `must set exactly one of fixture, image, command or external (it sets 2)`),
 		Entry("none of fixture/image/command", "      fixture: ledger\n", "", 8, `(it sets 0)`),
 		Entry("unknown fixture", "fixture: ledger", "fixture: bank", 9, `unknown fixture "bank" (one of: ledger, writes)`),
 		Entry("port out of range", "port: 8080", "port: 70000", 10, `port must be between 1 and 65535, got 70000`),

@@ -46,6 +46,11 @@ const (
 	CapCommand Capability = "command"
 	// CapFixture: run drill's own demo services (fixtures/).
 	CapFixture Capability = "fixture"
+	// CapDeploy: deploy another release of a service (the change's deploy, a redeploy).
+	CapDeploy Capability = "deploy"
+	// CapExternal: reach a service drill did not start at its endpoint, behind drill's
+	// proxy, and leave it running as it was found.
+	CapExternal Capability = "external"
 )
 
 // capabilityText says what each capability lets a runtime do, for messages: "needs a
@@ -65,6 +70,8 @@ var capabilityText = map[Capability]string{
 	CapImage:      "run a container image",
 	CapCommand:    "run a service's command",
 	CapFixture:    "run drill's fixtures",
+	CapDeploy:     "deploy a release of a service",
+	CapExternal:   "reach a service it did not start",
 }
 
 // Describe says what the capability lets a runtime do, e.g. "disconnect a service from
@@ -81,6 +88,16 @@ type Capabilities []Capability
 
 // Has reports whether the set holds c.
 func (cs Capabilities) Has(c Capability) bool { return slices.Contains(cs, c) }
+
+// missing describes the first capability of needs the set lacks, "" when it has them all.
+func (cs Capabilities) missing(needs []Capability) string {
+	for _, n := range needs {
+		if !cs.Has(n) {
+			return n.Describe()
+		}
+	}
+	return ""
+}
 
 // String lists the set, sorted, comma-separated.
 func (cs Capabilities) String() string {
@@ -121,7 +138,7 @@ func Implemented(svc Service) Capabilities {
 }
 
 // Interfaced reports whether c stands for an optional interface of the contract (see
-// Implemented); the others (proxy, exec, image, command, fixture) are what a runtime's
+// Implemented); the others (proxy, exec, image, command, fixture, deploy, external) are what a runtime's
 // Up and readiness checks do.
 func (c Capability) Interfaced() bool {
 	switch c {

@@ -130,12 +130,13 @@ func orList(names []string) string {
 }
 
 // Select makes the runtime called name, or for "auto" (or "") the first available one in
-// the registry's order. notes say what was picked and why, and what leftovers of dead
+// the registry's order that has every capability of needs (what the stack's kind asks:
+// external services need the external runtime). notes say what was picked and why, and what leftovers of dead
 // runs were removed, for the caller to show: the runtime's own (containers and networks),
 // then the temporary directories of any runtime (after the containers, which may still
 // have them mounted).
-func (r *Registry) Select(ctx context.Context, name string) (rt Runtime, notes []string, err error) {
-	e, notes, err := r.pick(ctx, name)
+func (r *Registry) Select(ctx context.Context, name string, needs ...Capability) (rt Runtime, notes []string, err error) {
+	e, notes, err := r.pick(ctx, name, needs)
 	if err != nil {
 		return nil, selectCleanTemp(notes), err
 	}
@@ -148,11 +149,11 @@ func (r *Registry) Select(ctx context.Context, name string) (rt Runtime, notes [
 }
 
 // pick finds the entry name selects and checks that it is available.
-func (r *Registry) pick(ctx context.Context, name string) (Registration, []string, error) {
+func (r *Registry) pick(ctx context.Context, name string, needs []Capability) (Registration, []string, error) {
 	ctx, cancel := context.WithTimeout(ctx, availableWait)
 	defer cancel()
 	if name == Auto || name == "" {
-		return r.pickAuto(ctx)
+		return r.pickAuto(ctx, needs)
 	}
 	e, ok := r.Lookup(name)
 	if !ok {
@@ -164,10 +165,15 @@ func (r *Registry) pick(ctx context.Context, name string) (Registration, []strin
 	return e, nil, nil
 }
 
-// pickAuto returns the first available entry and a note saying why it was picked.
-func (r *Registry) pickAuto(ctx context.Context) (Registration, []string, error) {
+// pickAuto returns the first available entry that has needs, and a note saying why it
+// was picked.
+func (r *Registry) pickAuto(ctx context.Context, needs []Capability) (Registration, []string, error) {
 	var skipped []string
 	for _, e := range r.entries {
+		if missing := e.Capabilities.missing(needs); missing != "" {
+			skipped = append(skipped, fmt.Sprintf("%s cannot %s", e.Name, missing))
+			continue
+		}
 		if err := e.Available(ctx); err != nil {
 			skipped = append(skipped, err.Error())
 			continue

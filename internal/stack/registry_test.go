@@ -70,6 +70,20 @@ var _ = Describe("Registry", func() {
 		Expect(notes[0]).To(Equal("runtime: a (available here; --runtime b runs nothing, for specs instead)"))
 	})
 
+	It("auto passes over runtimes that lack what the stack's kind needs, saying so", func() {
+		ext := fakeRegistration("ext", nil)
+		ext.Capabilities = stack.Capabilities{stack.CapProxy, stack.CapExternal}
+		reg, err := stack.NewRegistry(fakeRegistration("a", nil), ext)
+		Expect(err).NotTo(HaveOccurred())
+		rt, notes, err := reg.Select(ctx, stack.Auto, stack.CapExternal)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rt.Name()).To(Equal("ext"))
+		Expect(notes[0]).To(Equal("runtime: ext (a cannot reach a service it did not start)"))
+		rt, _, err = reg.Select(ctx, stack.Auto)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rt.Name()).To(Equal("a"))
+	})
+
 	It("refuses an unknown name and an unavailable runtime asked by name, naming the others", func() {
 		reg, err := stack.NewRegistry(fakeRegistration("a", errors.New("no engine answered")), fakeRegistration("b", nil))
 		Expect(err).NotTo(HaveOccurred())

@@ -87,7 +87,7 @@ func (*Runtime) Up(ctx context.Context, spec scenario.Stack, opts ...stack.UpOpt
 		if !ok {
 			return st, fmt.Errorf("create proxy %s: unknown upstream service %q", p.Name, p.Upstream)
 		}
-		addr, err := tp.createProxyAt(p.Name, "127.0.0.1:0", up.switchAddr)
+		addr, err := tp.CreateProxy(p.Name, "127.0.0.1:0", up.switchAddr)
 		if err != nil {
 			return st, err
 		}
@@ -128,7 +128,7 @@ func (s *processStack) Toxiproxy() *toxiclient.Client {
 	if s.toxi == nil {
 		return nil
 	}
-	return s.toxi.client
+	return s.toxi.Client
 }
 
 // Down stops services in reverse start order, then the proxies, then removes owned data.
@@ -140,7 +140,7 @@ func (s *processStack) Down(ctx context.Context) error {
 			errs = append(errs, s.order[i].halt(ctx))
 		}
 		if s.toxi != nil {
-			errs = append(errs, s.toxi.close())
+			errs = append(errs, s.toxi.Close())
 		}
 		if s.ownedDir != "" {
 			errs = append(errs, os.RemoveAll(s.ownedDir))
@@ -544,6 +544,6 @@ func Registration() stack.Registration {
 		},
 		Available: func(context.Context) error { return nil },
 		Capabilities: stack.Capabilities{stack.CapProxy, stack.CapKill, stack.CapPause, stack.CapRestart, stack.CapStop, stack.CapRevive,
-			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapCommand, stack.CapFixture},
+			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapCommand, stack.CapFixture, stack.CapDeploy},
 	}
 }
