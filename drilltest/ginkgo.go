@@ -12,6 +12,7 @@ import (
 
 	"github.com/drillhq/drill"
 	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/outpath"
 )
 
 // ReportDirEnv names the environment variable of the directory RunScenario writes each
@@ -68,8 +69,11 @@ func RunScenario(path string, args ...any) func() *drill.Result {
 			ginkgo.Fail(fmt.Sprintf("run drill %s: %v", path, err))
 		}
 		res = r
-		base := filepath.Join(dir, r.Scenario+"-"+r.RunID)
-		if werr := r.WriteFiles(base); werr != nil {
+		base, werr := outpath.File(dir, r.Scenario+"-"+r.RunID)
+		if werr == nil {
+			werr = r.WriteFiles(base)
+		}
+		if werr != nil {
 			ginkgo.Fail(fmt.Sprintf("write drill reports: %v", werr))
 		}
 		var md strings.Builder

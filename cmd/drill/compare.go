@@ -7,10 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/drillhq/drill"
 	"github.com/drillhq/drill/internal/kinds"
+	"github.com/drillhq/drill/internal/outpath"
 	"github.com/drillhq/drill/internal/preflight"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/runner"
@@ -81,7 +81,10 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintln(stderr, "drill:", err)
 	}
-	base := filepath.Join(*out, sc.Name+"-compare-"+runID)
+	base, err := outpath.File(*out, sc.Name+"-compare-"+runID)
+	if err != nil {
+		return withCode(exitConfig, err)
+	}
 	if err := k.Formats.WriteAll(base, report.Document{Compare: cmp}); err != nil {
 		return withCode(exitInfra, err)
 	}

@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/drillhq/drill"
+	"github.com/drillhq/drill/internal/outpath"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
 )
@@ -147,7 +147,10 @@ func runScenario(ctx context.Context, f runFlags, sc *scenario.Scenario, file st
 	}
 	progress := newProgress(stderr, sc.Name, n, f.quiet)
 	runID := drill.NewRunID()
-	base := filepath.Join(f.out, sc.Name+"-"+runID)
+	base, err := outpath.File(f.out, sc.Name+"-"+runID)
+	if err != nil {
+		return 0, withCode(exitConfig, err)
+	}
 	res, err := drill.Run(ctx, sc, f.options(file, runID, base, progress, stderr)...)
 	switch {
 	case res == nil && errors.Is(err, drill.ErrUnsupported):

@@ -41,7 +41,6 @@ var required = map[string][]string{
 // constraints adds enums, ranges and defaults to a field's schema, keyed "Type.Field".
 var constraints = map[string]map[string]any{
 	"Scenario.Version":          {"const": FormatVersion},
-	"Scenario.Name":             {"minLength": 1},
 	"Scenario.Trials":           {"minimum": 1, "default": DefaultTrials},
 	"ChangeStep.Retries":        {"minimum": 0, "maximum": MaxRetries},
 	"Mechanism.Retries":         {"minimum": 0, "maximum": MaxRetries},
@@ -50,6 +49,11 @@ var constraints = map[string]map[string]any{
 	"Objectives.Quantile":       {"exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": DefaultQuantile},
 	"Objectives.Confidence":     {"exclusiveMinimum": 0, "exclusiveMaximum": 1, "default": DefaultConfidence},
 	"Stack.Services":            {"minItems": 1},
+	"Scenario.Name":             {"minLength": 1, "pattern": namePattern, "maxLength": NameMaxLen},
+	"Service.Name":              {"pattern": namePattern, "maxLength": NameMaxLen},
+	"Release.Name":              {"pattern": namePattern, "maxLength": NameMaxLen},
+	"Proxy.Name":                {"pattern": namePattern, "maxLength": NameMaxLen},
+	"ChangeStep.Name":           {"pattern": namePattern, "maxLength": NameMaxLen},
 	"Service.Fixture":           {"enum": Fixtures},
 	"Service.Command":           {"minItems": 1},
 	"Service.Port":              {"minimum": 1, "maximum": 65535},

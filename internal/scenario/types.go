@@ -12,7 +12,7 @@ const FormatVersion = 1
 type Scenario struct {
 	// Version is the file format version; must equal FormatVersion.
 	Version int `yaml:"version" json:"version"`
-	// Name identifies the scenario in results and reports.
+	// Name identifies the scenario in results and reports. A name is an identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 bytes.
 	Name string `yaml:"name" json:"name"`
 	// Description says in prose what the drill rehearses.
 	Description string `yaml:"description,omitempty" json:"description,omitempty"`
@@ -120,7 +120,7 @@ type Stack struct {
 
 // Service is one service of the stack and the releases it can run.
 type Service struct {
-	// Name of the service, unique among services and proxies.
+	// Name of the service, unique among services and proxies. A name is an identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 bytes.
 	Name string `yaml:"name" json:"name"`
 	// Fixture names one of drill's own demo services (fixtures/NAME), built locally.
 	Fixture string `yaml:"fixture,omitempty" json:"fixture,omitempty"`
@@ -189,7 +189,7 @@ type ReadyTCP struct {
 
 // Release is one version of a service: what differs from the service's defaults.
 type Release struct {
-	// Name of the release, unique within its service (e.g. v1).
+	// Name of the release, unique within its service (e.g. v1). A name is an identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 bytes.
 	Name string `yaml:"name" json:"name"`
 	// Image overrides the service image for this release (docker runtime).
 	Image string `yaml:"image,omitempty" json:"image,omitempty"`
@@ -201,7 +201,7 @@ type Release struct {
 
 // Proxy is a named Toxiproxy proxy in front of a service.
 type Proxy struct {
-	// Name of the proxy, unique among services and proxies; faults may target it.
+	// Name of the proxy, unique among services and proxies; faults may target it. A name is an identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 bytes.
 	Name string `yaml:"name" json:"name"`
 	// Upstream is the service the proxy forwards to.
 	Upstream string `yaml:"upstream" json:"upstream"`
@@ -354,7 +354,7 @@ type Change struct {
 
 // ChangeStep is one step of a multi-step change.
 type ChangeStep struct {
-	// Name identifies the step on the timeline and in the report.
+	// Name identifies the step on the timeline and in the report. A name is an identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 bytes.
 	Name string `yaml:"name" json:"name"`
 	// Kind is "deploy" (Release of Service) or a rollback mechanism's kind used as an action (call, hook, feature-flag, ...).
 	Kind string `yaml:"kind" json:"kind"`

@@ -94,6 +94,8 @@ func (v *validator) header() {
 	}
 	if strings.TrimSpace(s.Name) == "" {
 		v.errf("", "name is required")
+	} else {
+		v.name("name", "scenario", s.Name)
 	}
 	if s.Trials < 1 {
 		v.errf("trials", "trials must be at least 1, got %d", s.Trials)
@@ -160,6 +162,9 @@ func (v *validator) unique(seen map[string]string, name, path, what string) {
 		v.errf(path, "%s.name is required", path)
 		return
 	}
+	if !v.name(path+".name", what, name) {
+		return
+	}
 	if prev, dup := seen[name]; dup {
 		v.errf(path+".name", "%s name %q is already used by %s", what, name, prev)
 		return
@@ -201,6 +206,7 @@ func (v *validator) service(svc Service, path string) {
 		switch {
 		case strings.TrimSpace(r.Name) == "":
 			v.errf(rp, "%s.name is required", rp)
+		case !v.name(rp+".name", "release", r.Name):
 		case names[r.Name]:
 			v.errf(rp+".name", "release name %q is repeated in service %q", r.Name, svc.Name)
 		}
@@ -431,7 +437,9 @@ func (v *validator) changeSteps() {
 	}
 	for i, st := range c.Steps {
 		path := fmt.Sprintf("change.steps[%d]", i)
-		v.uniqueName(path, st.Name, "step", names)
+		if v.name(path+".name", "step", st.Name) {
+			v.uniqueName(path, st.Name, "step", names)
+		}
 		if st.Kind == "" {
 			v.errf(path, "%s.kind is required: %q or a mechanism kind used as an action (call, hook, ...)", path, StepDeploy)
 		}

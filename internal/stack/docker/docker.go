@@ -22,6 +22,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	tclog "github.com/testcontainers/testcontainers-go/log"
 
+	"github.com/drillhq/drill/internal/outpath"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
@@ -252,7 +253,10 @@ func dockerRandomID() string {
 
 // dockerServiceDataDir is where a service's durable data lives on the host.
 func dockerServiceDataDir(root, service string) (string, error) {
-	dir := filepath.Join(root, service)
+	dir, err := outpath.File(root, service)
+	if err != nil {
+		return "", fmt.Errorf("make data dir for %s: %w", service, err)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("make data dir for %s: %w", service, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/drillhq/drill/internal/outpath"
 )
 
 // dockerLogs keeps each container's output in a file of the stack's output directory,
@@ -26,7 +28,11 @@ func (l *dockerLogs) name(id, service string, n int, release string) {
 	if l.paths == nil {
 		l.paths = map[string]string{}
 	}
-	l.paths[id] = filepath.Join(l.dir, fmt.Sprintf("%s.%d.%s.log", service, n, release))
+	// A name that would leave the output directory keeps no file (names are validated
+	// identifiers, so this is a guard, not a path).
+	if p, err := outpath.File(l.dir, fmt.Sprintf("%s.%d.%s.log", service, n, release)); err == nil {
+		l.paths[id] = p
+	}
 }
 
 // take returns the file registered for id and forgets it ("" when none: kept already).

@@ -18,6 +18,7 @@ import (
 	toxiclient "github.com/Shopify/toxiproxy/v2/client"
 
 	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/outpath"
 	"github.com/drillhq/drill/internal/readiness"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -67,7 +68,11 @@ func (*Runtime) Up(ctx context.Context, spec scenario.Stack, opts ...stack.UpOpt
 		checks = readiness.NewRegistry()
 	}
 	for _, svc := range services {
-		s, err := newProcessService(svc, filepath.Join(cfg.DataDir, svc.Name), logDir, tp)
+		dataDir, err := outpath.File(cfg.DataDir, svc.Name)
+		if err != nil {
+			return st, fmt.Errorf("start stack: %w", err)
+		}
+		s, err := newProcessService(svc, dataDir, logDir, tp)
 		if err != nil {
 			return st, err
 		}
@@ -468,8 +473,11 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 	}
 	s.mu.Lock()
 	s.gen++
-	logPath := filepath.Join(s.logDir, fmt.Sprintf("%s.%d.%s.log", s.spec.Name, s.gen, release))
+	logPath, err := outpath.File(s.logDir, fmt.Sprintf("%s.%d.%s.log", s.spec.Name, s.gen, release))
 	s.mu.Unlock()
+	if err != nil {
+		return nil, "", fmt.Errorf("start %s %s: %w", s.spec.Name, release, err)
+	}
 	p, err := s.start(stack.ExpandAll(argv, vars), own, env, logPath)
 	if err != nil {
 		return nil, "", fmt.Errorf("start %s %s: %w", s.spec.Name, release, err)
