@@ -141,9 +141,11 @@ type Result struct {
 	Verdict               Verdict
 	RTO, RPO, SuccessRate Judgement
 
-	// Trials counts every trial; Judged those the verdicts rest on (all but errors
-	// and interruptions).
-	Trials, Judged, Recovered, NotRecovered, NotDetected, Errors, Interrupted int
+	// Trials counts every trial; Judged the fault trials that ran to a judgement (all
+	// but errors, interruptions and control trials); Incidents those of them that were
+	// incidents (all but false positives): Recovered + NotRecovered + NotDetected, the
+	// trials the RTO and the success rate rest on.
+	Trials, Judged, Incidents, Recovered, NotRecovered, NotDetected, Errors, Interrupted int
 	// Controls counts the control trials and FalsePositives those whose trigger fired.
 	Controls, FalsePositives int
 	// FalsePositiveObjective judges the false-positive rate against the scenario's
@@ -201,7 +203,7 @@ func newResult(raw *report.Results) *Result {
 		Objectives: Objectives{RTO: o.RTO.D(), RPO: o.RPO.D(), SuccessRate: o.SuccessRate, Quantile: o.Quantile, Confidence: o.Confidence},
 		Verdict:    Verdict(s.Verdict),
 		RTO:        judgement(s.RTO), RPO: judgement(s.RPO), SuccessRate: judgement(s.SuccessRate),
-		Trials: s.Trials, Judged: s.Judged, Recovered: s.Recovered, NotRecovered: s.NotRecovered,
+		Trials: s.Trials, Judged: s.Judged, Incidents: s.Incidents, Recovered: s.Recovered, NotRecovered: s.NotRecovered,
 		NotDetected: s.NotDetected, Errors: s.Errors, Interrupted: s.Interrupted,
 		FalsePositives: s.FalsePositives, AckedWrites: s.AckedWrites, LostWrites: s.LostWrites,
 		ConsistencyChecks: s.ConsistencyChecks, ConsistencyFailures: s.ConsistencyFailures, ConsistencyUnknown: s.ConsistencyUnknown,

@@ -55,6 +55,7 @@ func cmdCheck(_ context.Context, args []string, stdout io.Writer) error {
 // derived is what Measure computes for a trial: the part drill check compares.
 type derived struct {
 	Outcome       trial.Outcome
+	Reason        string
 	Timing        any
 	FalsePositive bool
 	Loss          any
@@ -64,7 +65,7 @@ type derived struct {
 }
 
 func derivedOf(t trial.Result) derived {
-	return derived{t.Outcome, t.Timing, t.FalsePositive, t.Loss, t.Consistency, t.ProbeCount, t.ProbeFailures}
+	return derived{t.Outcome, t.Reason, t.Timing, t.FalsePositive, t.Loss, t.Consistency, t.ProbeCount, t.ProbeFailures}
 }
 
 // recheck re-derives each trial and the summary and lists every difference.

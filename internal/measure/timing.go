@@ -23,6 +23,10 @@ type Timing struct {
 	// count towards recovery (nil when the trial recorded none: then t_trigger).
 	RollbackEnd *Offset `json:"t_rollback_end_ms,omitempty"`
 	Recovered   *Offset `json:"t_recovered_ms,omitempty"`
+	// Relapse is when the service failed again after its first recovery after the
+	// rollback (nil: no relapse). A relapse that never healed makes the trial
+	// not_recovered; one that healed moves t_recovered to the streak that held.
+	Relapse *Offset `json:"t_relapse_ms,omitempty"`
 
 	// TTD = detect − impact; TTM = trigger − detect − wait; TTR = recovered − trigger;
 	// RTC = recovered − impact.
@@ -48,6 +52,11 @@ func FirstFailure(probes []ProbeResult, from Offset) *Offset {
 // probes ends an episode (the same rule that defines recovery), so a brief blip during
 // the change (a recreate deploy's gap) that healed before the real failure is not the
 // impact. Without a detection it is the first failure at or after from.
+//
+// A probe dates its failure by Sent: when a probe that started before detect was resent
+// after it, the trigger already held evidence of the failure (it fired on it), so the
+// impact is dated no later than detect: t_impact never follows detection for a trigger
+// that fired on a failure (a true positive's TTD is ≥ 0).
 func Impact(probes []ProbeResult, from Offset, detect *Offset, k int) *Offset {
 	if detect == nil {
 		return FirstFailure(probes, from)
@@ -60,7 +69,7 @@ func Impact(probes []ProbeResult, from Offset, detect *Offset, k int) *Offset {
 		}
 		if !p.OK {
 			if impact == nil {
-				at := p.Sent()
+				at := min(p.Sent(), *detect)
 				impact = &at
 			}
 			passes = 0
@@ -121,6 +130,32 @@ func byStart(probes []ProbeResult) []ProbeResult {
 	s := append([]ProbeResult(nil), probes...)
 	sort.Slice(s, func(i, j int) bool { return s[i].Start < s[j].Start })
 	return s
+}
+
+// Relapse is when the first failing probe after the first recovery streak (k passing
+// probes started at or after from) was sent: the service recovered, then failed
+// again. Nil when no streak formed or none failed after it.
+func Relapse(probes []ProbeResult, from Offset, k int) *Offset {
+	k = max(k, 1)
+	run := 0
+	for _, p := range byStart(probes) {
+		if p.Start < from {
+			continue
+		}
+		if run >= k && !p.OK {
+			at := p.Sent()
+			return &at
+		}
+		if run >= k {
+			continue
+		}
+		if !p.OK {
+			run = 0
+			continue
+		}
+		run++
+	}
+	return nil
 }
 
 // StableRecovery is t_recovered as drill reports it: the answer of the first passing

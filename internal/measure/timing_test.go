@@ -36,6 +36,20 @@ var _ = Describe("timing from probes", func() {
 		Expect(measure.FirstRecovery(probes("--++-"), 0, 3)).To(BeNil())
 	})
 
+	It("dates t_impact no later than detection when the failing probe was resent after it", func() {
+		ps := probes("++-+")
+		ps[2].Resent, ps[2].End = 27, 29
+		Expect(measure.Impact(ps, 0, at(24), 3)).To(Equal(at(24)))
+		Expect(measure.Impact(ps, 0, at(28), 3)).To(Equal(at(27)))
+	})
+
+	It("dates a relapse by the first failure after the first recovery streak", func() {
+		Expect(measure.Relapse(probes("--+++-++++"), 0, 3)).To(Equal(at(50)))
+		Expect(measure.Relapse(probes("--+++-"), 0, 3)).To(Equal(at(50)))
+		Expect(measure.Relapse(probes("--++-+++"), 0, 3)).To(BeNil())
+		Expect(measure.Relapse(probes("-+++"), 0, 0)).To(BeNil())
+	})
+
 	It("derives TTD, TTM, TTR and RTC, leaving unobserved parts empty", func() {
 		tm := measure.Timing{Impact: at(100), Detect: at(150), Trigger: at(160), Recovered: at(400)}
 		tm.Derive()

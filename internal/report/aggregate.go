@@ -28,6 +28,10 @@ type AggregateReport struct {
 	Runs         int `json:"runs"`
 	Trials       int `json:"trials"`
 	PreviousRuns int `json:"previous_runs"`
+	// Verdict is the worst verdict of the scenarios drilled in the period (fail over
+	// inconclusive over pass): the period report's headline. Inconclusive when nothing
+	// was drilled.
+	Verdict stats.Verdict `json:"verdict"`
 	// Regressions counts the groups whose RTC got significantly worse.
 	Regressions int `json:"regressions"`
 	// Groups are per scenario (and service label), sorted by service then scenario.
@@ -52,6 +56,10 @@ type GroupAggregate struct {
 	ScenarioSHA256 []string `json:"scenario_sha256"`
 	Runs           int      `json:"runs"`
 	Counts         Counts   `json:"counts"`
+	// Verdict is the pooled trials' verdict as a run's: fail if any objective judged on
+	// them (RTO, RPO, success rate) or a consistency check failed, else inconclusive if
+	// any is, else pass. Inconclusive for a scenario not drilled in the period.
+	Verdict stats.Verdict `json:"verdict"`
 
 	SuccessRate RateSummary `json:"success_rate"`
 	RTC         RTCSummary  `json:"rtc"`
@@ -67,16 +75,23 @@ type GroupAggregate struct {
 	Trend    Trend      `json:"trend"`
 }
 
-// Counts are the pooled trial outcomes. Judged excludes errors and interruptions.
+// Counts are the pooled trial outcomes, by Standing as a run's Summary counts them:
+// Judged is the incidents and the false positives; Incidents (Recovered, NotRecovered,
+// NotDetected) are what the success rate and the RTC rest on.
 type Counts struct {
 	Trials         int `json:"trials"`
 	Judged         int `json:"judged"`
+	Incidents      int `json:"incidents"`
 	Recovered      int `json:"recovered"`
 	NotRecovered   int `json:"not_recovered"`
 	NotDetected    int `json:"not_detected"`
 	Errors         int `json:"errors"`
 	Interrupted    int `json:"interrupted"`
 	FalsePositives int `json:"false_positives"`
+	// ControlTrials and ControlFired count the control trials and those whose trigger
+	// fired (false positives of the trigger on a good change).
+	ControlTrials int `json:"control_trials"`
+	ControlFired  int `json:"control_fired"`
 	// Consistency checks run after recovery over judged trials, and how many failed
 	// or could not decide.
 	ConsistencyChecks   int `json:"consistency_checks"`
@@ -96,12 +111,16 @@ type RateSummary struct {
 	Verdict    stats.VerdictResult `json:"verdict"`
 }
 
-// RTCSummary is the pooled recovery time over judged trials; a trial that never
-// recovered counts as +Inf, as it does against the RTO.
+// RTCSummary is the pooled recovery time of the incidents (see Standing); one that
+// never recovered counts as +Inf in the quantile, the maximum and the RTO verdict, as it
+// does in a run's. The median is over the recovered incidents, the same set as a run
+// summary's RTC median.
 type RTCSummary struct {
-	N         int         `json:"n"`
-	Recovered int         `json:"recovered"`
-	MedianMs  stats.Float `json:"median_ms"`
+	// N counts the incidents, Recovered those that recovered.
+	N         int `json:"n"`
+	Recovered int `json:"recovered"`
+	// MedianMs is the median RTC of the Recovered incidents (NaN: none recovered).
+	MedianMs stats.Float `json:"median_ms"`
 	// QuantileMs is the point estimate at the objectives' quantile (e.g. p90).
 	QuantileMs stats.Float `json:"quantile_ms"`
 	MaxMs      stats.Float `json:"max_ms"`
@@ -187,6 +206,7 @@ func Aggregate(runs []*Results, period Period, previous []*Results) AggregateRep
 		a.Trials += g.Counts.Trials
 		a.Groups = append(a.Groups, g)
 	}
+	a.Verdict = periodVerdict(a.Groups)
 	a.Strategies = compareStrategies(a.Groups)
 	return a
 }
@@ -242,36 +262,56 @@ func aggregateGroup(k groupKey, runs, prev []*Results) GroupAggregate {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Message, b.Message))
 	})
 	g.SuccessRate = rateSummary(g.Counts, g.Objectives)
-	g.RTC = rtcSummary(p.rtc, g.Counts.Recovered, g.Objectives)
+	g.RTC = rtcSummary(p.rtc, p.recoveredRTC, g.Objectives)
 	g.RPC = rpcSummary(p, g.Objectives)
+	g.Verdict = stats.Inconclusive
+	if g.Runs > 0 {
+		g.Verdict = overall(g.RTC.RTO.Verdict, g.RPC.RPO.Verdict, g.SuccessRate.Verdict.Verdict)
+		if g.Counts.ConsistencyFailures > 0 {
+			g.Verdict = stats.Fail
+		}
+	}
 	return g
 }
 
-// pool collects one group's measures over judged trials, in seconds.
-type pool struct {
-	rtc, rpc, rpo []float64
-	lost, acked   int
-	withLoss      int
+// periodVerdict is the worst verdict of the groups drilled in the period; inconclusive
+// when none was.
+func periodVerdict(gs []GroupAggregate) stats.Verdict {
+	var vs []stats.Verdict
+	for _, g := range gs {
+		if g.Runs > 0 {
+			vs = append(vs, g.Verdict)
+		}
+	}
+	if len(vs) == 0 {
+		return stats.Inconclusive
+	}
+	return overall(vs...)
 }
 
-// add pools a run's trials the way Summarize judges one run: errors and interruptions
-// are counted apart and never enter a measure. It returns the consistency findings
-// that did not pass.
+// pool collects one group's measures, in seconds: rtc holds the RTO samples of the
+// incidents (+Inf: never recovered), recoveredRTC the RTC of those that recovered (the
+// set the medians are over, as in a run's summary).
+type pool struct {
+	rtc, recoveredRTC, rpc, rpo []float64
+	lost, acked                 int
+	withLoss                    int
+}
+
+// add pools a run's trials by their Standing, exactly as Summarize judges one run:
+// errors and interruptions are counted apart and never enter a measure, control trials
+// and false positives are no incidents. It returns the consistency findings that did
+// not pass.
 func (p *pool) add(r *Results, c *Counts, errs map[string]int) []Finding {
 	var out []Finding
 	for _, t := range r.Trials {
 		c.Trials++
-		switch t.Outcome {
-		case trial.Recovered:
-			c.Recovered++
-		case trial.NotRecovered:
-			c.NotRecovered++
-		case trial.NotDetected:
-			c.NotDetected++
-		case trial.Interrupted:
+		st := StandingOf(t)
+		switch st {
+		case StandingInterrupted:
 			c.Interrupted++
 			continue
-		default:
+		case StandingError:
 			c.Errors++
 			msg := t.Error
 			if msg == "" {
@@ -279,10 +319,22 @@ func (p *pool) add(r *Results, c *Counts, errs map[string]int) []Finding {
 			}
 			errs[msg]++
 			continue
-		}
-		c.Judged++
-		if t.FalsePositive {
+		case StandingControl:
+			c.ControlTrials++
+			if t.Outcome == trial.ControlFired {
+				c.ControlFired++
+			}
+		case StandingFalsePositive:
 			c.FalsePositives++
+		case StandingRecovered:
+			c.Recovered++
+		case StandingNotRecovered:
+			c.NotRecovered++
+		case StandingNotDetected:
+			c.NotDetected++
+		}
+		if st.Judged() {
+			c.Judged++
 		}
 		for _, f := range t.Consistency {
 			c.ConsistencyChecks++
@@ -297,7 +349,13 @@ func (p *pool) add(r *Results, c *Counts, errs map[string]int) []Finding {
 			out = append(out, Finding{RunID: r.RunID, Trial: t.Index, Checker: f.Checker, Status: f.Status.String(),
 				Message: f.Message, IDs: f.IDs})
 		}
-		p.rtc = append(p.rtc, seconds(decisionRTC(t)))
+		if sample, ok := rtoSample(t); ok {
+			c.Incidents++
+			p.rtc = append(p.rtc, sample)
+			if !math.IsInf(sample, 1) {
+				p.recoveredRTC = append(p.recoveredRTC, sample)
+			}
+		}
 		if t.Loss != nil {
 			p.rpc = append(p.rpc, t.Loss.RPC.D().Seconds())
 			p.rpo = append(p.rpo, rpoSample(*t.Loss))
@@ -312,22 +370,24 @@ func (p *pool) add(r *Results, c *Counts, errs map[string]int) []Finding {
 }
 
 func rateSummary(c Counts, o scenario.Objectives) RateSummary {
-	r := RateSummary{Successes: c.Recovered, N: c.Judged, Confidence: o.Confidence,
+	r := RateSummary{Successes: c.Recovered, N: c.Incidents, Confidence: o.Confidence,
 		Estimate: stats.Float(math.NaN()), Lower: 0, Upper: 1}
-	if c.Judged > 0 {
-		r.Estimate = stats.Float(float64(c.Recovered) / float64(c.Judged))
-		lo, hi := stats.ClopperPearson(c.Recovered, c.Judged, o.Confidence)
+	if c.Incidents > 0 {
+		r.Estimate = stats.Float(float64(c.Recovered) / float64(c.Incidents))
+		lo, hi := stats.ClopperPearson(c.Recovered, c.Incidents, o.Confidence)
 		r.Lower, r.Upper = stats.Float(lo), stats.Float(hi)
 	}
-	r.Verdict = stats.RateVerdict(c.Recovered, c.Judged, o.SuccessRate, o.Confidence, stats.WithLabel("rollback success rate"))
+	r.Verdict = stats.RateVerdict(c.Recovered, c.Incidents, o.SuccessRate, o.Confidence, stats.WithLabel("rollback success rate"))
 	return r
 }
 
-func rtcSummary(samples []float64, recovered int, o scenario.Objectives) RTCSummary {
+func rtcSummary(samples, recoveredRTC []float64, o scenario.Objectives) RTCSummary {
 	sorted := slices.Clone(samples)
 	slices.Sort(sorted)
-	s := RTCSummary{N: len(sorted), Recovered: recovered,
-		MedianMs: msFloat(stats.Quantile(sorted, 0.5)), QuantileMs: msFloat(stats.Quantile(sorted, o.Quantile)),
+	rec := slices.Clone(recoveredRTC)
+	slices.Sort(rec)
+	s := RTCSummary{N: len(sorted), Recovered: len(rec),
+		MedianMs: msFloat(median64(rec)), QuantileMs: msFloat(stats.Quantile(sorted, o.Quantile)),
 		MaxMs: msFloat(math.NaN()), SamplesMs: make([]stats.Float, len(sorted))}
 	if len(sorted) > 0 {
 		s.MaxMs = msFloat(sorted[len(sorted)-1])
@@ -365,7 +425,20 @@ func evidenceOf(r *Results) Evidence {
 // msFloat converts seconds to JSON-safe milliseconds.
 func msFloat(sec float64) stats.Float { return stats.Float(sec * 1000) }
 
-// judgedRTC is a run set's pooled RTC samples in seconds (+Inf: never recovered).
+// median64 is the median of sorted values as spread takes it (the mean of the two
+// middle ones for an even count); NaN for none.
+func median64(sorted []float64) float64 {
+	n := len(sorted)
+	switch {
+	case n == 0:
+		return math.NaN()
+	case n%2 == 1:
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+// judgedRTC is a run set's pooled RTO samples in seconds (+Inf: never recovered).
 func judgedRTC(runs []*Results) []float64 {
 	var p pool
 	var c Counts

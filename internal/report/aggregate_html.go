@@ -75,21 +75,17 @@ type evidenceRow struct {
 }
 
 func buildAggregateView(a AggregateReport) (*aggregateView, error) {
+	// The banner is the period's worst verdict (as a run's is its verdict); the
+	// regressions and the scenarios not drilled follow it in words.
 	v := &aggregateView{Period: a.Period.Label, Span: a.Period.Span(), Previous: a.Previous.Label,
-		Headline: strings.ReplaceAll(regressionLine(a), "**", ""), Schema: a.Schema}
-	v.BannerClass, v.Banner = "pass", "NO REGRESSION"
+		Headline: strings.ReplaceAll(verdictLine(a)+" "+regressionLine(a), "**", ""), Schema: a.Schema}
+	v.BannerClass, v.Banner = verdictClass(a.Verdict), periodHeadline(a)
+	if drilled(a) == 0 {
+		v.BannerClass = "muted"
+	}
 	errs := 0
 	for _, g := range a.Groups {
 		errs += g.Counts.Errors
-		if g.Trend.Status == TrendNotDrilled && v.BannerClass == "pass" {
-			v.BannerClass, v.Banner = "inconclusive", "GAPS"
-		}
-	}
-	if a.Regressions > 0 {
-		v.BannerClass, v.Banner = "fail", "REGRESSION"
-	}
-	if len(a.Groups) == 0 {
-		v.BannerClass, v.Banner = "muted", "NO DRILLS"
 	}
 	v.RTCHeader = rtcHeader(a.Groups)
 	for _, c := range a.Strategies {
@@ -139,6 +135,12 @@ func buildGroupView(g GroupAggregate, a AggregateReport) (groupView, error) {
 	gv.Counts = []countCell{{"runs", g.Runs, ""}, {"trials", c.Trials, ""}, {"recovered", c.Recovered, "pass"},
 		{"not recovered", c.NotRecovered, failIf(c.NotRecovered)}, {"not detected", c.NotDetected, failIf(c.NotDetected)},
 		{"errors", c.Errors, mutedIf(c.Errors)}}
+	if c.FalsePositives > 0 {
+		gv.Counts = append(gv.Counts, countCell{StandingFalsePositive.Label(), c.FalsePositives, "inconclusive"})
+	}
+	if c.ControlTrials > 0 {
+		gv.Counts = append(gv.Counts, countCell{"control trials", c.ControlTrials, ""}, countCell{"controls fired", c.ControlFired, failIf(c.ControlFired)})
+	}
 	gv.Verdicts = []objectiveRow{
 		objective(fmt.Sprintf("RTO (%s of RTC)", q), "≤ "+o.RTO.D().String(), rtcText(g.RTC, o.Quantile),
 			bound("≤", g.RTC.RTO.Upper, g.RTC.RTO.UpperOK, conf), g.RTC.RTO),
@@ -166,7 +168,7 @@ func buildGroupView(g GroupAggregate, a AggregateReport) (groupView, error) {
 	gv.ECDF = svg
 	gv.CurLegend = fmt.Sprintf("%s (n=%d)", a.Period.Label, len(cur))
 	gv.PrevLegend = fmt.Sprintf("%s (n=%d)", a.Previous.Label, len(prev))
-	gv.ECDFNote = fmt.Sprintf("Share of judged trials whose recovery time is at most x: %s (solid blue) over %s (dashed grey). A curve further right is slower recovery; one that stops below 100%% had trials that never recovered. The dashed red line is the RTO.",
+	gv.ECDFNote = fmt.Sprintf("Share of the incidents whose recovery time is at most x (false positives and control trials are no incidents): %s (solid blue) over %s (dashed grey). A curve further right is slower recovery; one that stops below 100%% had trials that never recovered. The dashed red line is the RTO.",
 		a.Period.Label, a.Previous.Label)
 	return gv, nil
 }

@@ -39,7 +39,7 @@ const aggregateTemplate = `<!DOCTYPE html>
     <thead><tr><th>Scenario</th><th>Trend</th><th class="num">Runs</th><th class="num">Trials</th><th>Success rate</th><th>{{.RTCHeader}}</th><th>RTO</th><th>RPO</th><th class="num">Lost writes</th><th class="num">Checks failed</th></tr></thead>
     <tbody>
     {{- range .Rows}}
-      <tr><th scope="row">{{.Name}}</th><td><span class="pill {{.TrendClass}}">{{.Trend}}</span></td><td class="num">{{.Runs}}</td><td class="num">{{.Trials}}</td><td class="nowrap">{{.Success}}</td><td class="nowrap">{{.RTC}}</td><td><span class="pill {{.RTOClass}}">{{.RTO}}</span></td><td><span class="pill {{.RPOClass}}">{{.RPO}}</span></td><td class="num">{{.Lost}}</td><td class="num{{if .ConsistencyClass}} bad{{end}}">{{.Consistency}}</td></tr>
+      <tr><th scope="row">{{.Name}}</th><td><span class="pill {{.TrendClass}}">{{.Trend}}</span></td><td class="num">{{.Runs}}</td><td class="num">{{.Trials}}</td><td>{{.Success}}</td><td>{{.RTC}}</td><td><span class="pill {{.RTOClass}}">{{.RTO}}</span></td><td><span class="pill {{.RPOClass}}">{{.RPO}}</span></td><td class="num">{{.Lost}}</td><td class="num{{if .ConsistencyClass}} bad{{end}}">{{.Consistency}}</td></tr>
     {{- end}}
     </tbody>
   </table>
@@ -134,6 +134,6 @@ const aggregateCSS = `
 .why{margin:8px 0 14px;padding-left:18px;color:var(--muted);font-size:13px}
 .evidence td.ids{max-width:360px}
 .nowrap{white-space:nowrap}
-.overview{font-size:12.5px}.overview th,.overview td{padding:6px 6px}.overview thead th{font-size:11px;letter-spacing:0}
+.overview{font-size:12.5px;width:100%}.overview th[scope=row]{overflow-wrap:anywhere;max-width:240px}.overview th,.overview td{padding:6px 6px}.overview thead th{font-size:11px;letter-spacing:0}
 .sw.cur{background:var(--blue);margin-left:0}.sw.prev{background:var(--grey)}.sw.rto{background:var(--fail)}
 `

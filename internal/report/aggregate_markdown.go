@@ -19,20 +19,24 @@ func AggregateMarkdown(w io.Writer, a AggregateReport) error {
 	fmt.Fprintf(&b, "Period %s (UTC): %s, %s over %s; compared with %s (%s).\n\n",
 		a.Period.Span(), plural(a.Runs, "run"), plural(a.Trials, "trial"), plural(drilled(a), "scenario"),
 		a.Previous.Label, plural(a.PreviousRuns, "run"))
+	if len(a.Groups) > 0 {
+		b.WriteString("**" + periodHeadline(a) + "**: " + verdictLine(a) + "\n\n")
+	}
 	b.WriteString(regressionLine(a) + "\n\n")
 	if len(a.Groups) == 0 {
 		fmt.Fprintf(&b, "No drills ran in %s or %s.\n", a.Period.Label, a.Previous.Label)
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	b.WriteString("| scenario | runs | trials | success rate | RTC | RTO | RPO | lost writes | trend |\n|---|---|---|---|---|---|---|---|---|\n")
+	header := rtcHeader(a.Groups)
+	fmt.Fprintf(&b, "| scenario | runs | trials | success rate | %s | RTO | RPO | lost writes | trend |\n|---|---|---|---|---|---|---|---|---|\n", header)
 	for _, g := range a.Groups {
 		rto, rpo, lost := verdictName(g.RTC.RTO.Verdict), verdictName(g.RPC.RPO.Verdict), fmt.Sprintf("%d of %d", g.RPC.LostWrites, g.RPC.AckedWrites)
 		if g.Runs == 0 {
 			rto, rpo, lost = "–", "–", "–"
 		}
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %s | %s | %s |\n", mdCell(groupName(g)), g.Runs, g.Counts.Trials,
-			rateText(g.SuccessRate), rtcText(g.RTC, g.Objectives.Quantile), rto, rpo, lost, trendWord(g.Trend))
+			rateText(g.SuccessRate), rtcCompact(g.RTC, g.Objectives.Quantile, header), rto, rpo, lost, trendWord(g.Trend))
 	}
 	if len(a.Strategies) > 0 {
 		b.WriteString("\n## Strategies compared\n\n")
@@ -63,15 +67,12 @@ func groupMarkdown(b *strings.Builder, g GroupAggregate, prevLabel string) {
 		fmt.Fprintf(b, "**Trend vs %s**: %s\n", prevLabel, g.Trend.Summary)
 		return
 	}
-	fmt.Fprintf(b, "- **Trials**: %d in %s; %d judged: %d recovered, %d not recovered, %d not detected. Errors %d and interrupted %d are kept apart from the verdicts.",
-		c.Trials, plural(g.Runs, "run"), c.Judged, c.Recovered, c.NotRecovered, c.NotDetected, c.Errors, c.Interrupted)
-	if c.FalsePositives > 0 {
-		fmt.Fprintf(b, " False positives: %d.", c.FalsePositives)
-	}
+	fmt.Fprintf(b, "- **Trials**: %d in %s; %s: %d recovered, %d not recovered, %d not detected. %s",
+		c.Trials, plural(g.Runs, "run"), plural(c.Incidents, "incident"), c.Recovered, c.NotRecovered, c.NotDetected, apartText(c))
 	q := g.SuccessRate
 	fmt.Fprintf(b, "\n- **Success rate**: %s, %g%% Clopper–Pearson interval %s – %s — **%s**: %s\n",
 		rateText(q), q.Confidence*100, pct(float64(q.Lower)), pct(float64(q.Upper)), verdictName(q.Verdict.Verdict), q.Verdict.Reason)
-	fmt.Fprintf(b, "- **RTC**: %s over %d judged trials — **%s**: %s\n", rtcText(g.RTC, o.Quantile), g.RTC.N,
+	fmt.Fprintf(b, "- **RTC**: %s — **%s**: %s\n", rtcText(g.RTC, o.Quantile),
 		verdictName(g.RTC.RTO.Verdict), g.RTC.RTO.Reason)
 	r := g.RPC
 	fmt.Fprintf(b, "- **RPC**: median %s · max %s; %d of %d acknowledged writes lost in %s — **%s**: %s\n",
@@ -119,8 +120,45 @@ func drilled(a AggregateReport) int {
 	return n
 }
 
-// regressionLine names the regressed scenarios, or says there are none.
+// periodHeadline is the period report's one word: the worst verdict of the period in
+// capitals, NO DRILLS when nothing ran in it.
+func periodHeadline(a AggregateReport) string {
+	if drilled(a) == 0 {
+		return "NO DRILLS"
+	}
+	return strings.ToUpper(verdictName(a.Verdict))
+}
+
+// verdictLine says which scenarios carry the headline's verdict.
+func verdictLine(a AggregateReport) string {
+	if drilled(a) == 0 {
+		return fmt.Sprintf("no drill ran in %s.", a.Period.Label)
+	}
+	var fail, inconclusive []string
+	for _, g := range a.Groups {
+		switch {
+		case g.Runs == 0:
+		case g.Verdict == stats.Fail:
+			fail = append(fail, groupName(g))
+		case g.Verdict == stats.Inconclusive:
+			inconclusive = append(inconclusive, groupName(g))
+		}
+	}
+	switch {
+	case len(fail) > 0:
+		return fmt.Sprintf("the worst verdict of the period; failed: %s.", strings.Join(fail, ", "))
+	case len(inconclusive) > 0:
+		return fmt.Sprintf("the worst verdict of the period; inconclusive: %s.", strings.Join(inconclusive, ", "))
+	}
+	return fmt.Sprintf("every scenario drilled in %s met its objectives.", a.Period.Label)
+}
+
+// regressionLine names the regressed scenarios, says there are none, or says there is
+// nothing to compare with (no run in the previous period).
 func regressionLine(a AggregateReport) string {
+	if a.PreviousRuns == 0 {
+		return fmt.Sprintf("Nothing to compare with: no run in %s, so no trend.", a.Previous.Label)
+	}
 	var names, missing []string
 	for _, g := range a.Groups {
 		switch g.Trend.Status {
@@ -181,7 +219,22 @@ func rtcText(r RTCSummary, q float64) string {
 	if r.N == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("median %s · p%g %s · max %s", msText(r.MedianMs), q*100, msText(r.QuantileMs), msText(r.MaxMs))
+	return fmt.Sprintf("median %s over %d recovered · p%g %s · max %s over %s (never recovered = ∞)", msText(r.MedianMs),
+		r.Recovered, q*100, msText(r.QuantileMs), msText(r.MaxMs), plural(r.N, "incident"))
+}
+
+// apartText says which trials are kept apart from the incidents, in the words every
+// report uses for them (see Standing).
+func apartText(c Counts) string {
+	parts := []string{fmt.Sprintf("Errors %d and interrupted %d are kept apart from the verdicts.", c.Errors, c.Interrupted)}
+	if c.FalsePositives > 0 {
+		parts = append(parts, fmt.Sprintf("%s (the trigger fired before any impact: no incident, no RTC) are left out of the RTC and the success rate.",
+			plural(c.FalsePositives, "false positive")))
+	}
+	if c.ControlTrials > 0 {
+		parts = append(parts, fmt.Sprintf("%s ran, %d fired.", plural(c.ControlTrials, "control trial"), c.ControlFired))
+	}
+	return strings.Join(parts, " ")
 }
 
 // msText renders JSON milliseconds as a duration; NaN as "–", +Inf as "∞".
@@ -194,7 +247,8 @@ func pct(v float64) string {
 	return fmt.Sprintf("%.1f%%", v*100)
 }
 
-// mdCell escapes a value for a Markdown table cell.
+// mdCell escapes a value for a Markdown table cell: one line (newlines and runs of
+// blanks become one space) with its pipes escaped.
 func mdCell(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "|", "\\|"), "\n", " ")
+	return strings.ReplaceAll(strings.Join(strings.Fields(s), " "), "|", "\\|")
 }

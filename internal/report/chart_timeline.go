@@ -41,6 +41,19 @@ func timelineMarkers(tm measure.Timing) []marker {
 	add("trigger", tm.Trigger, purpleColor)
 	add("rollback end", tm.RollbackEnd, purpleColor)
 	add("recovered", tm.Recovered, passColor)
+	add("relapse", tm.Relapse, failColor)
+	return ms
+}
+
+// outcomeMarkers are the instants that end a failed rollback on its timeline: where the
+// mechanism failed ("rollback failed"), so the chart never stops at the trigger unsaid.
+func outcomeMarkers(events []trial.Event) []marker {
+	var ms []marker
+	for _, e := range events {
+		if e.Name == trial.EventRollbackFailed {
+			ms = append(ms, marker{"rollback failed", e.At, failColor})
+		}
+	}
 	return ms
 }
 
@@ -49,7 +62,7 @@ func timelineMarkers(tm measure.Timing) []marker {
 // steady-state probes as a pass/fail strip when the run kept them.
 func timelineChart(t *trial.Result, probeInterval measure.Offset, title string) (template.HTML, error) {
 	tm := t.Timing
-	ms := append(timelineMarkers(tm), decisionMarkers(t.Events)...)
+	ms := append(append(timelineMarkers(tm), decisionMarkers(t.Events)...), outcomeMarkers(t.Events)...)
 	lo, hi := tm.Fault, tm.Fault
 	for _, m := range ms {
 		lo, hi = min(lo, m.at), max(hi, m.at)

@@ -52,6 +52,8 @@ type PlanResults struct {
 
 // PlanStats are a plan's measures as the comparison table shows them.
 type PlanStats struct {
+	// Judged counts the plan's incidents (see Standing): the trials its RTC and success
+	// rate rest on.
 	Judged int `json:"judged"`
 	// RTC, TTD, TTM and TTR: p50 and p90 with their order-statistic bounds. RTC and TTM
 	// are the modelled ones where the plan's decision is modelled.
@@ -130,11 +132,12 @@ func planStats(r *Results) PlanStats {
 	var rtc, ttd, ttm, ttr, rpc []float64
 	ps := PlanStats{Compression: 1}
 	for _, t := range r.Trials {
-		if t.Outcome == trial.Errored || t.Outcome == trial.Interrupted || t.Control {
-			continue
+		sample, ok := rtoSample(t)
+		if !ok {
+			continue // no incident: an error, an interruption, a control or a false positive
 		}
 		ps.Judged++
-		rtc = append(rtc, seconds(decisionRTC(t)))
+		rtc = append(rtc, sample)
 		ttm = appendFinite(ttm, decisionTTM(t))
 		ttd, ttr = appendFinite(ttd, t.Timing.TTD), appendFinite(ttr, t.Timing.TTR)
 		if t.Loss != nil {
@@ -151,7 +154,7 @@ func planStats(r *Results) PlanStats {
 		ps.RTCSeconds = append(ps.RTCSeconds, stats.Float(x))
 	}
 	s := r.Summary
-	ps.Success = rateRow(s.Recovered, s.Judged)
+	ps.Success = rateRow(s.Recovered, s.Incidents)
 	if s.ControlTrials > 0 {
 		fp := rateRow(s.ControlFired, s.ControlTrials)
 		ps.FalsePositives = &fp

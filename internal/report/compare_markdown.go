@@ -37,7 +37,7 @@ func CompareMarkdown(w io.Writer, c *Comparison) error {
 		fmt.Fprintf(&b, "| %s | %s |\n", label, strings.Join(cells, " | "))
 	}
 	row("plan", func(p PlanResults) string { return p.Kind })
-	row("judged trials", func(p PlanResults) string { return fmt.Sprint(p.Stats.Judged) })
+	row("incidents judged", func(p PlanResults) string { return fmt.Sprint(p.Stats.Judged) })
 	for _, m := range []struct {
 		name string
 		get  func(PlanStats) QuantileRow

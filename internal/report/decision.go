@@ -36,7 +36,7 @@ func summarizeDecisions(trials []trial.Result) *DecisionSummary {
 	var d *DecisionSummary
 	var dec, wait, ttm, rtc []measure.Offset
 	for _, t := range trials {
-		if t.Control || t.Decision == nil || t.Outcome == trial.Errored || t.Outcome == trial.Interrupted {
+		if t.Decision == nil || !StandingOf(t).Incident() {
 			continue
 		}
 		x := t.Decision

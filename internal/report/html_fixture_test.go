@@ -2,13 +2,12 @@ package report_test
 
 import (
 	"fmt"
-	"math"
 	"time"
 
+	"github.com/drillhq/drill/internal/check"
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stats"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -79,41 +78,31 @@ func fxTrial(idx int, ttd, ttr time.Duration, lost int, keepProbes bool) trial.R
 }
 
 // fixtureResults is a hand-built run covering every case the reports must show: three
-// recovered trials (one losing writes), one that never recovered (losing more writes
-// than the page lists), one errored trial whose message needs escaping, a failed RTO
-// verdict with an unbounded estimate and two inconclusive verdicts; every trial kept its
-// services' output.
+// recovered trials (one losing writes, one a false positive: no incident), one that
+// never recovered (losing more writes than the page lists, and failing a consistency
+// check, which fails the run), one errored trial whose message needs escaping, an RTO
+// verdict with an unbounded estimate; every trial kept its services' output.
 func fixtureResults() *report.Results {
 	trials := []trial.Result{
 		fxTrial(1, 50*time.Millisecond, 300*time.Millisecond, 0, false),
-		fxTrial(2, 75*time.Millisecond, 420*time.Millisecond, 2, true),
+		fxTrial(2, 75*time.Millisecond, 620*time.Millisecond, 2, true),
 		fxTrial(3, 100*time.Millisecond, 0, 11, true),
 		{Index: 4, Seed: 1004, Outcome: trial.Errored, Started: fxStart.Add(20 * time.Second),
 			Error: `start stack: ledger v1: listen tcp 127.0.0.1:8080: address in use <script>alert("x")</script>`},
 		fxTrial(5, 50*time.Millisecond, 1200*time.Millisecond, 0, false),
 	}
 	trials[4].FalsePositive = true
-	s := report.Summary{
-		Trials: 5, Recovered: 3, NotRecovered: 1, Errors: 1, Judged: 4, FalsePositives: 1,
-		RTC:        report.Spread{N: 3, Median: measure.Offset(546 * time.Millisecond), Max: measure.Offset(1301 * time.Millisecond)},
-		TTD:        report.Spread{N: 4, Median: measure.Offset(62500 * time.Microsecond), Max: measure.Offset(100 * time.Millisecond)},
-		TTM:        report.Spread{N: 4, Median: measure.Offset(time.Millisecond), Max: measure.Offset(time.Millisecond)},
-		TTR:        report.Spread{N: 3, Median: measure.Offset(420 * time.Millisecond), Max: measure.Offset(1200 * time.Millisecond)},
-		RPC:        report.Spread{N: 4, Median: measure.Offset(90 * time.Millisecond), Max: measure.Offset(180 * time.Millisecond)},
-		LostWrites: 13, AckedWrites: 440,
-		RTO: stats.VerdictResult{Verdict: stats.Fail, Estimate: math.Inf(1), Lower: 1.301, LowerOK: true, Upper: math.Inf(1), UpperOK: true,
-			N: 4, NeededN: 4, Reason: "p90 RTC > 2s with 95% confidence (n=4)"},
-		RPO: stats.VerdictResult{Verdict: stats.Inconclusive, Estimate: 0.18, Lower: 0, LowerOK: true, N: 4, NeededN: 29,
-			Reason: "4 trials cannot bound p90 at 95%: 29 needed"},
-		SuccessRate: stats.VerdictResult{Verdict: stats.Inconclusive, Estimate: 0.75, Lower: 0.2486, LowerOK: true, Upper: 0.9873, UpperOK: true,
-			N: 4, NeededN: 0, Reason: "rollback success rate undecided against 90% at 95% (3/4 succeeded)"},
-		Verdict: stats.Fail,
-	}
+	// The trial that never recovered also broke an invariant: the run fails on it.
+	trials[2].Consistency = []check.Finding{{Checker: check.NameConservation, Status: check.Fail, Message: "money created: 40"}}
+	// The summary is Summarize's, as drill run writes it: the fixture cannot hold
+	// counts its trials contradict (trial 5, a false positive, is no incident).
+	obj := scenario.Objectives{RTO: scenario.Duration(2 * time.Second), RPO: 0, SuccessRate: 0.9, Quantile: 0.9, Confidence: 0.95}
+	s := report.Summarize(trials, obj)
 	return &report.Results{
 		Schema: report.SchemaVersion, DrillVersion: "v0.3.0-test", RunID: "20261120T090000Z-5eed0001",
 		Scenario: report.ScenarioRef{Name: "bad-release", File: "scenarios/bad-release.yaml",
 			SHA256: "b77f0f521c3875a4b50e20c5d31648c67f35a5c5d71dde71de23449852214f03"},
-		Objectives: scenario.Objectives{RTO: scenario.Duration(2 * time.Second), RPO: 0, SuccessRate: 0.9, Quantile: 0.9, Confidence: 0.95},
+		Objectives: obj,
 		Runtime:    "process", Seed: 42, Started: fxStart, Finished: fxStart.Add(31*time.Second + 250*time.Millisecond),
 		ProbeIntervalMs: 25, RecoverAfter: 3, Trials: trials, Summary: s,
 		Logs: &report.Logs{Dir: "bad-release-20261120T090000Z-5eed0001.logs", Trials: []report.TrialLogs{

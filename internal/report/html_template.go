@@ -82,7 +82,7 @@ const htmlTemplate = `<!DOCTYPE html>
   {{- if .Loss}}
   <figure>{{.Loss}}<figcaption>{{.LossNote}}</figcaption></figure>
   {{- else}}
-  <p class="empty ok">{{.LossNote}}</p>
+  <p class="empty {{.LossClass}}">{{.LossNote}}</p>
   {{- end}}
   {{- if .LossRows}}
   <div class="scroll">
@@ -196,6 +196,7 @@ figure:last-child{margin-bottom:0}
 figcaption,.note{color:var(--muted);font-size:13px;margin-top:6px}
 .empty{margin:0;padding:12px 14px;border-radius:6px;background:var(--soft);color:var(--muted)}
 .empty.ok{background:var(--pass-bg);color:#116329}
+.empty.inconclusive{background:var(--amber-bg);color:var(--amber)}
 svg.chart{display:block;width:100%;height:auto;max-width:960px}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:13.5px}

@@ -72,7 +72,7 @@ var _ = Describe("HTML", func() {
 		page := renderHTML(fixtureResults())
 		Expect(strings.Count(page, "<svg")).To(Equal(4))
 		Expect(page).To(ContainSubstring(`aria-label="ECDF of recovery time (RTC) with the RTO"`))
-		Expect(page).To(ContainSubstring("Representative trial #2 (median RTC)"))
+		Expect(page).To(ContainSubstring("Representative trial #1 (median RTC)"))
 		Expect(page).To(ContainSubstring("Worst trial #3 (not recovered)"))
 		Expect(page).To(ContainSubstring(">RTO 2s</text>"))
 	})
@@ -116,7 +116,7 @@ var _ = Describe("HTML", func() {
 		r := fixtureResults()
 		r.Trials = r.Trials[3:4]
 		page := renderHTML(r)
-		Expect(page).To(ContainSubstring("No trial was judged"))
+		Expect(page).To(ContainSubstring("No trial was an incident"))
 		Expect(strings.Count(page, "<svg")).To(BeZero())
 		Expect(unbalanced(page)).To(BeEmpty())
 	})

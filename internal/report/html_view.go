@@ -45,6 +45,9 @@ type htmlView struct {
 	Timelines    []timelineView
 	Loss         template.HTML
 	LossNote     string
+	// LossClass colours the box without a chart: ok (green) only when every trial that
+	// ran checked its writes and none was lost.
+	LossClass    string
 	LossRows     []lossRow
 	LossRowsNote string
 	Trials       []trialRow
@@ -112,8 +115,8 @@ func buildView(r *Results) (*htmlView, error) {
 		Headline:     headline(s),
 		LoadNote:     loadFinding(s),
 		TimingNote:   timingFinding(r),
-		Medians: fmt.Sprintf("Medians over judged trials: TTD %s · TTM %s · TTR %s · RTC %s.",
-			spreadMedian(s.TTD), spreadMedian(s.TTM), spreadMedian(s.TTR), spreadMedian(s.RTC)),
+		Medians: fmt.Sprintf("Medians over the incidents that had each measure: TTD %s · TTM %s · TTR %s · RTC %s (%d recovered of %s).",
+			spreadMedian(s.TTD), spreadMedian(s.TTM), spreadMedian(s.TTR), spreadMedian(s.RTC), s.RTC.N, plural(s.Incidents, "incident")),
 		Resolution: fmt.Sprintf("Timing resolution: a probe every %s; recovery is the first of %d consecutive passing probes, so t_impact and t_recovered are each observed up to %s late.",
 			ms(r.ProbeIntervalMs), r.RecoverAfter, ms(r.ProbeIntervalMs)),
 	}
@@ -124,13 +127,14 @@ func buildView(r *Results) (*htmlView, error) {
 	}
 	v.Objectives = []objectiveRow{
 		objective(fmt.Sprintf("RTO (%s of %s)", q, rtcName), "≤ "+o.RTO.D().String(),
-			fmt.Sprintf("%s = %s; median %s, max %s", q, fmtEstimate(s.RTO.Estimate, s.RTO.N), spreadMedian(rtc), spreadMax(rtc)),
+			fmt.Sprintf("%s = %s over %s; median %s, max %s over %d recovered", q, fmtEstimate(s.RTO.Estimate, s.RTO.N),
+				plural(s.Incidents, "incident"), spreadMedian(rtc), spreadMax(rtc), rtc.N),
 			bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), s.RTO),
 		objective(fmt.Sprintf("RPO (%s of RPC)", q), "≤ "+o.RPO.D().String(),
 			fmt.Sprintf("max RPC %s; %d of %d acknowledged writes lost", spreadMax(s.RPC), s.LostWrites, s.AckedWrites),
 			bound("≤", s.RPO.Upper, s.RPO.UpperOK, conf), s.RPO),
 		objective("Rollback success rate", fmt.Sprintf("≥ %g%%", o.SuccessRate*100),
-			fmt.Sprintf("%d of %d judged trials recovered", s.Recovered, s.Judged),
+			fmt.Sprintf("%d of %s recovered", s.Recovered, plural(s.Incidents, "incident")),
 			rateBound(s.SuccessRate, conf), s.SuccessRate),
 	}
 	if fp := s.FalsePositiveRate; fp != nil && o.FalsePositiveRate != nil {
@@ -145,7 +149,7 @@ func buildView(r *Results) (*htmlView, error) {
 		v.Counts = append(v.Counts, countCell{"interrupted", s.Interrupted, "muted"})
 	}
 	if s.FalsePositives > 0 {
-		v.Counts = append(v.Counts, countCell{"false positives", s.FalsePositives, "inconclusive"})
+		v.Counts = append(v.Counts, countCell{StandingFalsePositive.Label(), s.FalsePositives, "inconclusive"})
 	}
 	if s.ControlTrials > 0 {
 		v.Counts = append(v.Counts, countCell{"control trials", s.ControlTrials, ""},
@@ -254,11 +258,12 @@ func spreadMax(s Spread) string {
 	return s.Max.String()
 }
 
-// judged are the trials the verdicts rest on.
+// judged are the incidents: the trials the RTO and the success rate rest on (see
+// Standing), so the ECDF and the timelines show the same set as the verdicts.
 func judged(ts []trial.Result) []*trial.Result {
 	out := make([]*trial.Result, 0, len(ts))
 	for i := range ts {
-		if o := ts[i].Outcome; o != trial.Errored && o != trial.Interrupted {
+		if StandingOf(ts[i]).Incident() {
 			out = append(out, &ts[i])
 		}
 	}
@@ -268,7 +273,7 @@ func judged(ts []trial.Result) []*trial.Result {
 func ecdfSection(r *Results) (template.HTML, string, error) {
 	js := judged(r.Trials)
 	if len(js) == 0 {
-		return "", "No trial was judged, so there is no recovery time to show.", nil
+		return "", "No trial was an incident, so there is no recovery time to show.", nil
 	}
 	samples := make([]float64, len(js))
 	never := 0
@@ -281,7 +286,7 @@ func ecdfSection(r *Results) (template.HTML, string, error) {
 	s, o := r.Summary, r.Objectives
 	svg, err := ecdfChart(ecdfInput{Samples: samples, RTO: o.RTO.D().Seconds(), Quantile: o.Quantile,
 		Upper: s.RTO.Upper, UpperOK: s.RTO.UpperOK, Confidence: o.Confidence})
-	note := fmt.Sprintf("Share of the %d judged trials whose recovery time (impact to recovered) is at most x.", len(js))
+	note := fmt.Sprintf("Share of the %s whose recovery time (impact to recovered) is at most x.", plural(len(js), "incident"))
 	if s.RTC.N > 0 && o.RTO.D() > 4*s.RTC.Max.D() {
 		note += fmt.Sprintf(" The RTO (%s) lies off the right edge: the slowest recovery took %.1f%% of it.", o.RTO.D(),
 			100*s.RTC.Max.D().Seconds()/o.RTO.D().Seconds())
@@ -339,7 +344,7 @@ func timelineSection(r *Results) ([]timelineView, error) {
 		}
 	}
 	if worst != nil {
-		title := fmt.Sprintf("Worst trial #%d (%s)", worst.Index, strings.ReplaceAll(string(worst.Outcome), "_", " "))
+		title := fmt.Sprintf("Worst trial #%d (%s)", worst.Index, standingLabel(*worst))
 		if err := add(worst, title, false, true); err != nil {
 			return nil, err
 		}
@@ -351,10 +356,13 @@ func timelineCaption(t *trial.Result) string {
 	tm := t.Timing
 	rtc := measure.Text(tm.RTC)
 	if tm.RTC == nil {
-		rtc = "∞ (" + strings.ReplaceAll(string(t.Outcome), "_", " ") + ")"
+		rtc = "∞ (" + standingLabel(*t) + ")"
 	}
 	parts := []string{"RTC " + rtc, "TTD " + measure.Text(tm.TTD), "TTM " + measure.Text(tm.TTM), "TTR " + measure.Text(tm.TTR)}
 	c := strings.Join(parts, " · ")
+	if t.Reason != "" {
+		c += " — " + machinePaths(t.Reason)
+	}
 	if d := decisionNote(*t); d != "" {
 		c += " — " + d
 	}
@@ -403,13 +411,30 @@ func lossSection(r *Results, v *htmlView) error {
 	if withLoss > len(v.LossRows) {
 		v.LossRowsNote = fmt.Sprintf("Showing the first %d of %d trials that lost writes; the results file lists them all.", len(v.LossRows), withLoss)
 	}
+	// Trials that ran but could not read their writes back: their losses are unknown,
+	// so the box is never green over them.
+	unread := 0
+	for _, t := range r.Trials {
+		if st := StandingOf(t); t.Loss == nil && (st.Judged() || st == StandingControl) && strings.Contains(t.Error, "final read impossible") {
+			unread++
+		}
+	}
+	v.LossClass = "muted"
 	if checked == 0 {
 		v.LossNote = "No trial checked its writes (no workload, or every trial errored)."
+		if unread > 0 {
+			v.LossClass, v.LossNote = "inconclusive", fmt.Sprintf("No trial checked its writes: %s could not read them back, so what they lost is unknown.", plural(unread, "trial"))
+		}
 		return nil
 	}
 	if total == 0 {
+		v.LossClass = "ok"
 		v.LossNote = fmt.Sprintf("No acknowledged write was lost: %s checked their writes (%d acknowledged in all).",
 			plural(checked, "trial"), r.Summary.AckedWrites)
+		if unread > 0 {
+			v.LossClass = "inconclusive"
+			v.LossNote += fmt.Sprintf(" %s could not read them back: what those lost is unknown.", plural(unread, "trial"))
+		}
 		return nil
 	}
 	svg, caption, err := lossChart(r.Trials)
@@ -452,7 +477,7 @@ func trialSection(r *Results, v *htmlView) {
 	v.Trials = make([]trialRow, len(ts))
 	for i, t := range ts {
 		tm := t.Timing
-		row := trialRow{Index: t.Index, Outcome: strings.ReplaceAll(string(t.Outcome), "_", " "), Class: outcomeClass(t.Outcome),
+		row := trialRow{Index: t.Index, Outcome: standingLabel(*t), Class: outcomeClass(*t),
 			RTC: measure.Text(tm.RTC), TTD: measure.Text(tm.TTD), TTM: measure.Text(tm.TTM), TTR: measure.Text(tm.TTR), RPC: "–", Lost: "–", Acked: "–",
 			Probes: fmt.Sprintf("%d / %d", t.ProbeFailures, t.ProbeCount), Note: note(*t),
 			Worst: t.Index == worstIdx, Representative: t.Index == repIdx}
@@ -478,12 +503,14 @@ func interest(t *trial.Result) float64 {
 	}
 }
 
-func outcomeClass(o trial.Outcome) string {
-	switch o {
-	case trial.Recovered:
+func outcomeClass(t trial.Result) string {
+	switch StandingOf(t) {
+	case StandingRecovered:
 		return "pass"
-	case trial.NotRecovered, trial.NotDetected:
+	case StandingNotRecovered, StandingNotDetected:
 		return "fail"
+	case StandingFalsePositive:
+		return "inconclusive"
 	default:
 		return "muted"
 	}

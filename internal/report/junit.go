@@ -22,17 +22,28 @@ func JUnit(w io.Writer, r *Results) error {
 	class := "drill." + r.Scenario.Name
 	cases := []junitCase{
 		junitObjective(class, fmt.Sprintf("RTO: %s of RTC ≤ %s", q, o.RTO.D()), s.RTO,
-			fmt.Sprintf("%s RTC %s; bound %s; median %s, max %s (n=%d)", q, fmtEstimate(s.RTO.Estimate, s.RTO.N),
-				bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), spreadMedian(s.RTC), spreadMax(s.RTC), s.RTC.N)),
+			fmt.Sprintf("%s RTC %s over %s; bound %s; median %s, max %s over %d recovered", q, fmtEstimate(s.RTO.Estimate, s.RTO.N),
+				plural(s.Incidents, "incident"), bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), spreadMedian(s.RTC), spreadMax(s.RTC), s.RTC.N)),
 		junitObjective(class, fmt.Sprintf("RPO: %s of RPC ≤ %s", q, o.RPO.D()), s.RPO,
 			fmt.Sprintf("max RPC %s; bound %s; %d of %d acknowledged writes lost", spreadMax(s.RPC),
 				bound("≤", s.RPO.Upper, s.RPO.UpperOK, conf), s.LostWrites, s.AckedWrites)),
 		junitObjective(class, fmt.Sprintf("success rate ≥ %g%%", o.SuccessRate*100), s.SuccessRate,
-			fmt.Sprintf("%d of %d judged trials recovered; bound %s", s.Recovered, s.Judged, rateBound(s.SuccessRate, conf))),
+			fmt.Sprintf("%d of %s recovered; bound %s", s.Recovered, plural(s.Incidents, "incident"), rateBound(s.SuccessRate, conf))),
 	}
 	if fp := s.FalsePositiveRate; fp != nil && o.FalsePositiveRate != nil {
 		cases = append(cases, junitObjective(class, fmt.Sprintf("false-positive rate ≤ %g%%", *o.FalsePositiveRate*100), *fp,
 			fmt.Sprintf("%d of %d control trials fired the trigger; %s", s.ControlFired, s.ControlTrials, fpBound(*fp, conf))))
+	}
+	if s.ConsistencyChecks > 0 {
+		// A failed invariant fails the run whatever the objectives say: so does its case.
+		c := junitCase{Name: "consistency: every invariant holds after recovery", Classname: class, Time: "0",
+			SystemOut: fmt.Sprintf("%d invariant checks, %d failed, %d undecided", s.ConsistencyChecks, s.ConsistencyFailures, s.ConsistencyUnknown)}
+		if s.ConsistencyFailures > 0 {
+			c.SystemOut = ""
+			c.Failure = &junitMessage{Message: fmt.Sprintf("%d of %d invariant checks failed", s.ConsistencyFailures, s.ConsistencyChecks),
+				Type: "invariant_broken", Body: strings.TrimPrefix(consistencyFailures(r), "\n")}
+		}
+		cases = append(cases, c)
 	}
 	suite := junitSuite{
 		Name:      r.Scenario.Name,
@@ -44,9 +55,8 @@ func JUnit(w io.Writer, r *Results) error {
 			{"drill_version", r.DrillVersion}, {"scenario_file", r.Scenario.File}, {"scenario_sha256", r.Scenario.SHA256},
 			{"trials", fmt.Sprint(s.Trials)}, {"errors", fmt.Sprint(s.Errors)}, {"verdict", verdictName(s.Verdict)},
 		},
-		Cases: cases,
-		SystemOut: fmt.Sprintf("%d trials: %d recovered, %d not recovered, %d not detected, %d errors, %d interrupted.",
-			s.Trials, s.Recovered, s.NotRecovered, s.NotDetected, s.Errors, s.Interrupted) + junitLogs(r),
+		Cases:     cases,
+		SystemOut: fmt.Sprintf("%s: %s.", plural(s.Trials, "trial"), countsText(s)) + junitLogs(r),
 	}
 	for _, c := range cases {
 		switch {

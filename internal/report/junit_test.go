@@ -59,24 +59,27 @@ var _ = Describe("JUnit", func() {
 		Expect(doc.Suites).To(HaveLen(1))
 		s := doc.Suites[0]
 		Expect(s.Name).To(Equal("bad-release"))
-		Expect(s.Cases).To(HaveLen(3))
-		Expect(s.Tests).To(Equal(3))
-		Expect(doc.Tests).To(Equal(3))
+		Expect(s.Cases).To(HaveLen(4))
+		Expect(s.Tests).To(Equal(4))
+		Expect(doc.Tests).To(Equal(4))
 	})
 
 	It("fails the missed objective and skips the inconclusive ones with their reasons", func() {
 		_, doc := renderJUnit(fixtureResults())
 		s := doc.Suites[0]
 		Expect(s.Failures).To(Equal(1))
-		Expect(s.Skipped).To(Equal(2))
+		Expect(s.Skipped).To(Equal(3))
 		Expect(doc.Failures).To(Equal(1))
 		Expect(s.Cases[0].Name).To(Equal("RTO: p90 of RTC ≤ 2s"))
-		Expect(s.Cases[0].Failure).NotTo(BeNil())
-		Expect(s.Cases[0].Failure.Message).To(Equal("p90 RTC > 2s with 95% confidence (n=4)"))
+		Expect(s.Cases[0].Skipped).NotTo(BeNil())
+		Expect(s.Cases[0].Skipped.Message).To(Equal("p90 RTC undecided against 2s at 95% (n=3, 1 above): 12 needed if 33.3% of trials stay above 2s"))
 		Expect(s.Cases[1].Skipped).NotTo(BeNil())
-		Expect(s.Cases[1].Skipped.Message).To(Equal("4 trials cannot bound p90 at 95%: 29 needed"))
+		Expect(s.Cases[1].Skipped.Message).To(Equal("p90 RPC undecided against 0s at 95% (n=4, 2 above): 6 needed if 50% of trials stay above 0s"))
 		Expect(s.Cases[2].Skipped).NotTo(BeNil())
 		Expect(s.Cases[2].Failure).To(BeNil())
+		// The failed invariant fails the run, so its case fails too.
+		Expect(s.Cases[3].Failure).NotTo(BeNil())
+		Expect(s.Cases[3].Failure.Message).To(Equal("1 of 1 invariant checks failed"))
 	})
 
 	It("passes met objectives and errors on a missing verdict", func() {

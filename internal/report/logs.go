@@ -11,7 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/drillhq/drill/internal/check"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -73,14 +75,19 @@ func CollectLogs(dir string) (*Logs, error) {
 	return logs, nil
 }
 
-// failedTrial reports whether t's service output is worth reading: it did not recover,
-// was not detected, errored, fired as a control, or lost acknowledged writes.
-func failedTrial(t trial.Result) bool {
+// failedTrial reports whether t failed, so its service output is worth reading: it did
+// not recover, was not detected, errored, fired as a control, broke an invariant, or
+// lost acknowledged writes beyond the RPO (a restore that loses writes by design
+// within the RPO did what it promised).
+func failedTrial(t trial.Result, rpo time.Duration) bool {
 	switch t.Outcome {
 	case trial.NotRecovered, trial.NotDetected, trial.Errored, trial.ControlFired:
 		return true
 	}
-	return t.Loss != nil && len(t.Loss.Lost) > 0
+	if slices.ContainsFunc(t.Consistency, func(f check.Finding) bool { return f.Status == check.Fail }) {
+		return true
+	}
+	return t.Loss != nil && len(t.Loss.Lost) > 0 && rpoSample(*t.Loss) > rpo.Seconds()
 }
 
 // logLink is one link to a kept output file, relative to the report beside the results.
@@ -91,7 +98,7 @@ type logLink struct {
 // trialLogs are the links to trial t's output files when it failed and kept some (nil
 // otherwise), and the link to its directory.
 func (r *Results) trialLogs(t trial.Result) (dir string, files []logLink) {
-	if r.Logs == nil || !failedTrial(t) {
+	if r.Logs == nil || !failedTrial(t, r.Objectives.RPO.D()) {
 		return "", nil
 	}
 	for _, tl := range r.Logs.Trials {

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,11 +21,7 @@ func Markdown(w io.Writer, r *Results) error {
 	s := r.Summary
 	var b strings.Builder
 	fmt.Fprintf(&b, "## drill: %s — %s\n\n", r.Scenario.Name, s.Headline())
-	fmt.Fprintf(&b, "%d trials on the %s runtime (seed %d): %d recovered, %d not recovered, %d not detected, %d errors",
-		s.Trials, r.Runtime, r.Seed, s.Recovered, s.NotRecovered, s.NotDetected, s.Errors)
-	if s.Interrupted > 0 {
-		fmt.Fprintf(&b, ", %d interrupted", s.Interrupted)
-	}
+	fmt.Fprintf(&b, "%s on the %s runtime (seed %d): %s", plural(s.Trials, "trial"), r.Runtime, r.Seed, countsText(s))
 	fmt.Fprintf(&b, ".\nTiming resolution: a probe every %s; recovery is the first of %d consecutive passing probes, so t_impact and t_recovered are each observed up to %s late.\n\n",
 		ms(r.ProbeIntervalMs), r.RecoverAfter, ms(r.ProbeIntervalMs))
 
@@ -35,11 +34,11 @@ func Markdown(w io.Writer, r *Results) error {
 		rtcName, rtc = "modelled RTC", s.Decision.ModelledRTC
 	}
 	fmt.Fprintf(&b, "| RTO (%s of %s) | ≤ %s | %s | %s | **%s** |\n", q, rtcName, o.RTO.D(),
-		spreadText(rtc, s.Judged), bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), s.RTO.Verdict)
+		spreadText(rtc, s.Incidents), bound("≤", s.RTO.Upper, s.RTO.UpperOK, conf), s.RTO.Verdict)
 	fmt.Fprintf(&b, "| RPO (%s of RPC) | ≤ %s | max %s; %d of %d acknowledged writes lost | %s | **%s** |\n", q, o.RPO.D(),
 		s.RPC.Max, s.LostWrites, s.AckedWrites, bound("≤", s.RPO.Upper, s.RPO.UpperOK, conf), s.RPO.Verdict)
-	fmt.Fprintf(&b, "| success rate | ≥ %g%% | %d of %d recovered | %s | **%s** |\n", o.SuccessRate*100,
-		s.Recovered, s.Judged, rateBound(s.SuccessRate, conf), s.SuccessRate.Verdict)
+	fmt.Fprintf(&b, "| success rate | ≥ %g%% | %d of %s recovered | %s | **%s** |\n", o.SuccessRate*100,
+		s.Recovered, plural(s.Incidents, "incident"), rateBound(s.SuccessRate, conf), s.SuccessRate.Verdict)
 	verdicts := []stats.VerdictResult{s.RTO, s.RPO, s.SuccessRate}
 	if fp := s.FalsePositiveRate; fp != nil {
 		target, verdict := "not set", "–"
@@ -51,14 +50,12 @@ func Markdown(w io.Writer, r *Results) error {
 			s.ControlFired, s.ControlTrials, fpBound(*fp, conf), verdict)
 	}
 	b.WriteString("\n")
-	for _, v := range verdicts {
-		if v.Verdict == stats.Inconclusive && v.Reason != "" {
-			fmt.Fprintf(&b, "- %s\n", v.Reason)
-		}
+	for _, reason := range inconclusiveReasons(verdicts) {
+		fmt.Fprintf(&b, "- %s\n", reason)
 	}
 	if s.ConsistencyChecks > 0 {
-		fmt.Fprintf(&b, "Consistency: %d invariant checks on the serving service, %d failed, %d undecided.%s\n",
-			s.ConsistencyChecks, s.ConsistencyFailures, s.ConsistencyUnknown, consistencyFailures(r))
+		fmt.Fprintf(&b, "Consistency: %s on the serving service, %d failed, %d undecided.%s\n",
+			plural(s.ConsistencyChecks, "invariant check"), s.ConsistencyFailures, s.ConsistencyUnknown, consistencyFailures(r))
 	}
 	if s.Decision != nil {
 		b.WriteString(s.Decision.Text(s.RTC) + "\n")
@@ -77,9 +74,11 @@ func Markdown(w io.Writer, r *Results) error {
 	if f := timingFinding(r); f != "" {
 		b.WriteString(f + "\n")
 	}
-	fmt.Fprintf(&b, "Medians: TTD %s · TTM %s · TTR %s · RTC %s.", median(s.TTD), median(s.TTM), median(s.TTR), median(s.RTC))
+	fmt.Fprintf(&b, "Medians over the incidents that had each measure: TTD %s · TTM %s · TTR %s · RTC %s (%d recovered of %s).",
+		median(s.TTD), median(s.TTM), median(s.TTR), median(s.RTC), s.RTC.N, plural(s.Incidents, "incident"))
 	if s.FalsePositives > 0 {
-		fmt.Fprintf(&b, " False positives: %d.", s.FalsePositives)
+		fmt.Fprintf(&b, " %s: the trigger fired before any impact, so no incident and no RTC; left out of the RTO and the success rate.",
+			plural(s.FalsePositives, "false positive"))
 	}
 	b.WriteString("\n\n### Trials\n\n| # | outcome | RTC | TTD | TTM | TTR | RPC | lost | acked | unknown | note |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, t := range r.Trials {
@@ -88,8 +87,8 @@ func Markdown(w io.Writer, r *Results) error {
 			lost, acked, unknown, rpc = fmt.Sprint(len(t.Loss.Lost)), fmt.Sprint(t.Loss.Acked), fmt.Sprint(t.Loss.Unknown), t.Loss.RPC.String()
 		}
 		tm := t.Timing
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", t.Index, t.Outcome,
-			measure.Text(tm.RTC), measure.Text(tm.TTD), measure.Text(tm.TTM), measure.Text(tm.TTR), rpc, lost, acked, unknown, note(t))
+		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", t.Index, standingLabel(t),
+			measure.Text(tm.RTC), measure.Text(tm.TTD), measure.Text(tm.TTM), measure.Text(tm.TTR), rpc, lost, acked, unknown, mdCell(note(t)))
 	}
 	if steps := stepsMarkdown(s.Steps); steps != "" {
 		b.WriteString("\n" + steps)
@@ -137,11 +136,14 @@ func mdText(s string) string {
 
 func note(t trial.Result) string {
 	n := t.Error
+	if t.Reason != "" && t.Reason != t.Error {
+		n = strings.TrimSpace(n + " " + t.Reason)
+	}
 	if t.Control {
 		n = strings.TrimSpace("control trial " + n)
 	}
-	if t.FalsePositive {
-		n = strings.TrimSpace(n + " false positive")
+	if t.FalsePositive && !t.Control {
+		n = strings.TrimSpace(n + " false positive: the trigger fired before any impact")
 	}
 	if d := decisionNote(t); d != "" {
 		n = strings.TrimSpace(n + " " + d)
@@ -149,7 +151,22 @@ func note(t trial.Result) string {
 	if l := loadNote(t); l != "" {
 		n = strings.TrimSpace(n + " " + l)
 	}
-	return strings.ReplaceAll(n, "|", "\\|")
+	return machinePaths(n)
+}
+
+// absPath matches an absolute path of two or more elements standing as a word (after
+// a start, a space, a quote, a bracket, "=" or ":"), never the path of a URL.
+var absPath = regexp.MustCompile(`(^|[\s"'(\[=:])(/[^/\s"'()\[\]]+(?:/[^/\s"'()\[\]]+)+)`)
+
+// machinePaths shortens the absolute paths in a note to their last element: a report
+// is read on other machines, and the paths of this one (temp dirs, home dirs) say
+// nothing there but where it ran. Newlines become spaces: a note is one line.
+func machinePaths(s string) string {
+	s = absPath.ReplaceAllStringFunc(s, func(m string) string {
+		sub := absPath.FindStringSubmatch(m)
+		return sub[1] + "…/" + path.Base(sub[2])
+	})
+	return strings.Join(strings.Fields(s), " ")
 }
 
 func ms(v float64) string {
@@ -187,19 +204,47 @@ func consistencyFailures(r *Results) string {
 	for _, t := range r.Trials {
 		for _, f := range t.Consistency {
 			if f.Status == check.Fail {
-				fmt.Fprintf(&b, "\n- trial %d, %s: %s", t.Index, f.Checker, f.Message)
+				fmt.Fprintf(&b, "\n- trial %d, %s: %s", t.Index, f.Checker, mdCell(machinePaths(f.Message)))
 			}
 		}
 	}
 	return b.String()
 }
 
-// spreadText renders a measure's median and max, and how many of the judged trials had it.
-func spreadText(sp Spread, judged int) string {
+// spreadText renders the RTC's median and max over the recovered incidents, and how
+// many of the incidents those are (the others count as ∞ against the RTO).
+func spreadText(sp Spread, incidents int) string {
 	if sp.N == 0 {
-		return fmt.Sprintf("none of %d judged trials recovered", judged)
+		return fmt.Sprintf("none of %s recovered", plural(incidents, "incident"))
 	}
-	return fmt.Sprintf("median %s, max %s (%d of %d trials)", sp.Median, sp.Max, sp.N, judged)
+	return fmt.Sprintf("median %s, max %s (%d recovered of %s)", sp.Median, sp.Max, sp.N, plural(incidents, "incident"))
+}
+
+// countsText counts a run's trials by Standing, in the words every report uses.
+func countsText(s Summary) string {
+	parts := []string{fmt.Sprintf("%d recovered, %d not recovered, %d not detected", s.Recovered, s.NotRecovered, s.NotDetected)}
+	if s.FalsePositives > 0 {
+		parts = append(parts, plural(s.FalsePositives, "false positive")+" (no incident)")
+	}
+	if s.ControlTrials > 0 {
+		parts = append(parts, fmt.Sprintf("%s (%d fired)", plural(s.ControlTrials, "control trial"), s.ControlFired))
+	}
+	parts = append(parts, plural(s.Errors, "error"))
+	if s.Interrupted > 0 {
+		parts = append(parts, fmt.Sprintf("%d interrupted", s.Interrupted))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// inconclusiveReasons are the reasons of the inconclusive verdicts, each once.
+func inconclusiveReasons(vs []stats.VerdictResult) []string {
+	var out []string
+	for _, v := range vs {
+		if v.Verdict == stats.Inconclusive && v.Reason != "" && !slices.Contains(out, v.Reason) {
+			out = append(out, v.Reason)
+		}
+	}
+	return out
 }
 
 func median(sp Spread) string {

@@ -22,7 +22,7 @@ var _ = Describe("the Markdown summary", func() {
 		Expect(report.Markdown(&b, r)).To(Succeed())
 		out := b.String()
 		for _, t := range r.Trials {
-			Expect(out).To(ContainSubstring("| %d | %s |", t.Index, t.Outcome))
+			Expect(out).To(ContainSubstring("| %d | %s |", t.Index, report.StandingOf(t).Label()))
 		}
 		Expect(out).To(ContainSubstring(r.Summary.RTO.Verdict.String()))
 	})

@@ -15,14 +15,21 @@ import (
 // Summary aggregates a run's trials. Errored and interrupted trials are counted but
 // never enter a measure: a trial that could not run is not a failed rollback.
 type Summary struct {
-	Trials       int `json:"trials"`
+	Trials int `json:"trials"`
+	// Recovered, NotRecovered and NotDetected count the incidents by outcome (see
+	// Standing); Incidents is their sum: the RTO, the success rate and the TTD, TTM,
+	// TTR and RTC medians rest on them.
 	Recovered    int `json:"recovered"`
 	NotRecovered int `json:"not_recovered"`
 	NotDetected  int `json:"not_detected"`
+	Incidents    int `json:"incidents,omitempty"`
 	Errors       int `json:"errors"`
 	Interrupted  int `json:"interrupted"`
-	// Judged is how many trials the verdicts rest on (all but errors and interruptions).
-	Judged         int `json:"judged"`
+	// Judged is how many fault trials ran to a judgement: the incidents and the false
+	// positives (whose lost writes count against the RPO).
+	Judged int `json:"judged"`
+	// FalsePositives counts the fault trials whose trigger fired before the defect had
+	// any impact: no incident, so neither recovered nor ∞ in the RTO statistics.
 	FalsePositives int `json:"false_positives"`
 	// ControlTrials and ControlFired count the control trials that ran (a good change,
 	// no faults) and those whose trigger fired anyway: false positives of the trigger.
@@ -78,64 +85,58 @@ type Spread struct {
 	Max    measure.Offset `json:"max_ms"`
 }
 
-// Summarize aggregates trials and judges them against the objectives.
+// Summarize aggregates trials and judges them against the objectives. Every trial
+// counts by its Standing: errors and interruptions apart, control trials in the
+// false-positive rate, false positives apart from the incidents, and the RTO, the
+// success rate and the timing medians over the incidents only.
 func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 	s := Summary{Trials: len(trials)}
 	var rtc, ttd, ttm, ttr, rpc, gap, wait []measure.Offset
 	var rtoSamples, rpoSamples []float64
 	for _, t := range trials {
 		gap, wait = appendSet(gap, t.Timing.ChangeGap), appendSet(wait, t.Timing.Wait)
-		if t.Control {
-			if t.Outcome == trial.ControlQuiet || t.Outcome == trial.ControlFired {
-				s.ControlTrials++
-				if t.Outcome == trial.ControlFired {
-					s.ControlFired++
-				}
-				// A good deploy must lose nothing either: its losses count like any other.
-				if t.Loss != nil {
-					rpc = append(rpc, t.Loss.RPC)
-					s.LostWrites += len(t.Loss.Lost)
-					s.AckedWrites += t.Loss.Acked
-					rpoSamples = append(rpoSamples, rpoSample(*t.Loss))
-				}
-			}
-			s.countConsistency(t)
-			if t.Outcome == trial.Interrupted {
-				s.Interrupted++
-			} else if t.Outcome != trial.ControlQuiet && t.Outcome != trial.ControlFired {
-				s.Errors++
-			}
-			continue
-		}
-		switch t.Outcome {
-		case trial.Recovered:
-			s.Recovered++
-		case trial.NotRecovered:
-			s.NotRecovered++
-		case trial.NotDetected:
-			s.NotDetected++
-		case trial.Interrupted:
-			s.Interrupted++
-			continue
-		default:
+		st := StandingOf(t)
+		switch st {
+		case StandingError:
 			s.Errors++
+		case StandingInterrupted:
+			s.Interrupted++
+		case StandingControl:
+			s.ControlTrials++
+			if t.Outcome == trial.ControlFired {
+				s.ControlFired++
+			}
+		case StandingFalsePositive:
+			s.FalsePositives++
+		case StandingRecovered:
+			s.Recovered++
+		case StandingNotRecovered:
+			s.NotRecovered++
+		case StandingNotDetected:
+			s.NotDetected++
+		}
+		if st == StandingInterrupted || st == StandingError {
 			continue
 		}
-		s.Judged++
-		s.noteLoad(t.Load)
-		if t.FalsePositive {
-			s.FalsePositives++
-		}
-		tm := t.Timing
-		rtc, ttd, ttm, ttr = appendSet(rtc, tm.RTC), appendSet(ttd, tm.TTD), appendSet(ttm, tm.TTM), appendSet(ttr, tm.TTR)
-		// A trial that never recovered has an unbounded RTC: it counts against the RTO.
-		rtoSamples = append(rtoSamples, seconds(decisionRTC(t)))
 		s.countConsistency(t)
+		// A good deploy and a false alarm must lose nothing either: every trial that ran
+		// counts its losses against the RPO.
 		if t.Loss != nil {
 			rpc = append(rpc, t.Loss.RPC)
 			s.LostWrites += len(t.Loss.Lost)
 			s.AckedWrites += t.Loss.Acked
 			rpoSamples = append(rpoSamples, rpoSample(*t.Loss))
+		}
+		if st.Judged() {
+			s.Judged++
+			s.noteLoad(t.Load)
+		}
+		if sample, ok := rtoSample(t); ok {
+			s.Incidents++
+			tm := t.Timing
+			rtc, ttd, ttm, ttr = appendSet(rtc, tm.RTC), appendSet(ttd, tm.TTD), appendSet(ttm, tm.TTM), appendSet(ttr, tm.TTR)
+			// An incident that never recovered has an unbounded RTC: it counts against the RTO.
+			rtoSamples = append(rtoSamples, sample)
 		}
 	}
 	s.RTC, s.TTD, s.TTM, s.TTR, s.RPC = spread(rtc), spread(ttd), spread(ttm), spread(ttr), spread(rpc)
@@ -146,7 +147,7 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 		stats.WithLabel("RTC"), stats.WithFormat(durationText))
 	s.RPO = stats.QuantileVerdict(rpoSamples, obj.Quantile, obj.Confidence, obj.RPO.D().Seconds(),
 		stats.WithLabel("RPC"), stats.WithFormat(durationText))
-	s.SuccessRate = stats.RateVerdict(s.Recovered, s.Judged, obj.SuccessRate, obj.Confidence)
+	s.SuccessRate = stats.RateVerdict(s.Recovered, s.Incidents, obj.SuccessRate, obj.Confidence)
 	verdicts := []stats.Verdict{s.RTO.Verdict, s.RPO.Verdict, s.SuccessRate.Verdict}
 	if s.ControlTrials > 0 || obj.FalsePositiveRate != nil {
 		allowed := 0.05 // only for the interval when no objective is set

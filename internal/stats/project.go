@@ -70,6 +70,13 @@ func percent(f float64) string {
 	return trimFloat(f*100) + "%"
 }
 
+// share renders a measured share as a percentage to one decimal at most ("33.3%",
+// "50%"): a report says 1 of 3 as 33.3%, never 33.333333%. (Objectives and confidence
+// levels are the user's own numbers and keep theirs: percent.)
+func share(f float64) string {
+	return strconv.FormatFloat(math.Round(f*1000)/10, 'f', -1, 64) + "%"
+}
+
 // quantileName formats a quantile level as "p90", "p99.9".
 func quantileName(q float64) string { return "p" + trimFloat(q*100) }
 

@@ -80,7 +80,12 @@ func QuantileVerdict(samples []float64, q, conf, objective float64, opts ...Verd
 func quantileUndecided(res VerdictResult, name, obj, conf string, above int) string {
 	var b strings.Builder
 	if !res.UpperOK && above == 0 {
-		fmt.Fprintf(&b, "%d trials cannot bound %s at %s", res.N, strings.Fields(name)[0], conf)
+		// The measure is named (p90 RTC, p90 RPC): a report lists several such reasons.
+		noun := "trials"
+		if res.N == 1 {
+			noun = "trial"
+		}
+		fmt.Fprintf(&b, "%d %s cannot bound %s at %s", res.N, noun, name, conf)
 	} else {
 		fmt.Fprintf(&b, "%s undecided against %s at %s (n=%d, %d above)", name, obj, conf, res.N, above)
 	}
@@ -90,7 +95,7 @@ func quantileUndecided(res VerdictResult, name, obj, conf string, above int) str
 	case above == 0:
 		fmt.Fprintf(&b, ": %d needed", res.NeededN)
 	default:
-		fmt.Fprintf(&b, ": %d needed if %s of trials stay above %s", res.NeededN, percent(float64(above)/float64(res.N)), obj)
+		fmt.Fprintf(&b, ": %d needed if %s of trials stay above %s", res.NeededN, share(float64(above)/float64(res.N)), obj)
 	}
 	return b.String()
 }

@@ -56,7 +56,7 @@ func RateVerdict(successes, n int, required, conf float64, opts ...VerdictOption
 		case successes == n:
 			res.Reason += fmt.Sprintf(": %d needed if all keep succeeding", res.NeededN)
 		default:
-			res.Reason += fmt.Sprintf(": %d needed if %s keep succeeding", res.NeededN, percent(res.Estimate))
+			res.Reason += fmt.Sprintf(": %d needed if %s keep succeeding", res.NeededN, share(res.Estimate))
 		}
 	}
 	return res

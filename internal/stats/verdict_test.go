@@ -73,7 +73,7 @@ var _ = Describe("QuantileVerdict", func() {
 		Expect(r.UpperOK).To(BeFalse())
 		Expect(r.Upper).To(Equal(0.0))
 		Expect(r.NeededN).To(Equal(29))
-		Expect(r.Reason).To(Equal("10 trials cannot bound p90 at 95%: 29 needed"))
+		Expect(r.Reason).To(Equal("10 trials cannot bound p90 RTC at 95%: 29 needed"))
 	})
 
 	It("fails when many trials never recovered (+Inf)", func() {

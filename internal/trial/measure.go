@@ -1,6 +1,7 @@
 package trial
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/drillhq/drill/internal/check"
@@ -63,11 +64,16 @@ func Measure(r *Result, p Params) {
 			after = *tm.RollbackEnd
 		}
 		tm.Recovered = measure.StableRecovery(r.Probes, after, p.RecoverAfter)
+		tm.Relapse = measure.Relapse(r.Probes, after, p.RecoverAfter)
 		if tm.Recovered == nil && r.Outcome == Recovered {
 			r.Outcome = NotRecovered
 		}
 	}
 	tm.Derive()
+	r.Reason = ""
+	if r.Outcome == NotRecovered {
+		r.Reason = notRecoveredReason(r, p.RecoverAfter)
+	}
 	r.FalsePositive = tm.Detect != nil && (tm.Impact == nil || *tm.Detect < *tm.Impact)
 	if r.Control {
 		// Whatever the probes saw, the change was good: any firing is a false positive.
@@ -104,4 +110,25 @@ func Measure(r *Result, p Params) {
 		r.Consistency = append(r.Consistency, linearizable(r.KV, p.LinearizableTimeout))
 	}
 	r.Consistency = append(r.Consistency, r.UserChecks...)
+}
+
+// notRecoveredReason says why a trial whose trigger fired did not recover, from what it
+// recorded: the rollback's failure, a decision that did not roll back, a relapse after
+// recovery, or no k passing probes before the rollback's timeout.
+func notRecoveredReason(r *Result, k int) string {
+	for _, e := range r.Events {
+		if e.Name == EventRollbackFailed {
+			return "rollback failed: " + e.Detail
+		}
+	}
+	tm := r.Timing
+	switch {
+	case r.Decision != nil && !r.Decision.Proceed:
+		return fmt.Sprintf("the decision did not roll back (%s)", r.Decision.Verdict)
+	case tm.Trigger == nil:
+		return "the rollback never started"
+	case tm.Relapse != nil:
+		return fmt.Sprintf("relapsed at %s after recovering: no stable recovery before the trial ended", *tm.Relapse)
+	}
+	return fmt.Sprintf("no %d consecutive passing probes after the rollback before its timeout", k)
 }

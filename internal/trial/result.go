@@ -73,6 +73,10 @@ type Result struct {
 	// Control marks a control trial: a good change (or none), no faults, no rollback.
 	Control bool   `json:"control,omitempty"`
 	Error   string `json:"error,omitempty"`
+	// Reason says why a not_recovered trial did not recover (the rollback failed, a
+	// decision did not roll back, a relapse, no stable recovery in time): derived by
+	// Measure, so every not_recovered trial names one.
+	Reason string `json:"reason,omitempty"`
 	// Started is the trial clock's base as a UTC wall time.
 	Started time.Time `json:"started"`
 	// SetupMs is how long starting the stack took (not part of any measure).
