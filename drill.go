@@ -198,8 +198,8 @@ func Check(sc *Scenario, opts ...Option) error {
 		return fmt.Errorf("check scenario: %w", err)
 	}
 	k := o.kinds
-	sc.ApplyDefaults()
-	errs := []error{sc.Validate(workloadCheck(k))}
+	sc.ApplyDefaults(scenario.WithWorkloads(k.Workloads))
+	errs := []error{sc.Validate(scenario.WithWorkloads(k.Workloads))}
 	for i, f := range sc.Faults {
 		if _, err := k.Faults.Build(f); err != nil {
 			errs = append(errs, fmt.Errorf("faults[%d]: %w", i, err))
@@ -255,20 +255,12 @@ func kindChecks(k *kinds.Kinds) []scenario.ParseOption {
 			_, err := k.Probes.Build(kind, params)
 			return err
 		}),
-		workloadCheck(k),
+		scenario.WithWorkloads(k.Workloads),
 		scenario.WithReadyCheck(func(kind string, params map[string]any) error {
 			_, err := k.Readiness.Build(kind, params)
 			return err
 		}),
 	}
-}
-
-// workloadCheck accepts the workload kinds of k and checks their params.
-func workloadCheck(k *kinds.Kinds) scenario.ParseOption {
-	return scenario.WithWorkloadCheck(k.Workloads.Kinds(), func(kind string, params map[string]any) error {
-		_, err := k.Workloads.Build(kind, params)
-		return err
-	})
 }
 
 // Run runs the scenario's trials and returns the result. It returns an error without

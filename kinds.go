@@ -107,7 +107,7 @@ func WithProbe(kind string, build func(params map[string]any) (Probe, error)) Op
 // WithWorkload adds the workload kind kind, which a scenario names with workload.kind
 // and configures with workload.params; build makes it from those params.
 func WithWorkload(kind string, build func(params map[string]any) (WorkloadKind, error)) Option {
-	if slices.Contains(scenario.WorkloadKinds, kind) {
+	if trial.NewWorkloadRegistry().Builtin(kind) {
 		return func(*options) error { return fmt.Errorf("with workload %q: a built-in workload's name", kind) }
 	}
 	return kindOption("with workload", kind, build == nil, func(o *options) { o.kinds.Workloads.Register(kind, build) })

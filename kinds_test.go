@@ -50,7 +50,7 @@ var _ = Describe("kinds a program adds through the public options", func() {
 
 		By("naming an unknown workload kind fails as before")
 		_, err := drill.Parse("pings.yaml", []byte(doc))
-		Expect(err).To(MatchError(ContainSubstring(`unknown workload.kind "pings" (one of: ledger, http, none)`)))
+		Expect(err).To(MatchError(ContainSubstring(`unknown workload.kind "pings" (one of: http, ledger, none, redis, sql)`)))
 
 		By("a misspelled parameter of the added kind fails")
 		_, err = drill.Parse("pings.yaml", []byte(strings.Replace(doc, "path: /healthz}}", "pth: /healthz}}", 1)), drill.KindsFrom(added))

@@ -80,7 +80,7 @@ func decide(base, choice string) int {
 
 var _ = Describe("a game day on the web page", func() {
 	It("shows the alert's evidence and the live status, takes the operator's approval, and records who and when in the audit log and the results", func() {
-		sc, err := scenario.Parse("game-day.yaml", []byte(gameDayYAML(`kind: manual, params: {model: fixed, decision: 5m}`)))
+		sc, err := scenario.Parse("game-day.yaml", []byte(gameDayYAML(`kind: manual, params: {model: fixed, decision: 5m}`)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"text/template"
 	"time"
@@ -69,8 +68,7 @@ type HTTPWorkload struct {
 	body    *template.Template
 	headers map[string]*template.Template
 	ids     JSONPath
-	prefix  string
-	seed    uint64
+	writes  writeIDs
 	client  *pool
 }
 
@@ -85,20 +83,15 @@ func NewHTTPWorkload(spec HTTPWorkloadSpec) (*HTTPWorkload, error) {
 	}
 	w := &HTTPWorkload{spec: spec, headers: map[string]*template.Template{},
 		client: newPool(spec.Rate)}
-	w.prefix = fmt.Sprintf("w-%06x-", spec.Rand.Uint32()&0xffffff)
-	w.seed = spec.Rand.Uint64()
+	w.writes = newWriteIDs(spec.Rand)
 	var err error
 	parse := func(name, text string) *template.Template {
 		if err != nil {
 			return nil
 		}
 		var t *template.Template
-		t, err = template.New(name).Option("missingkey=error").Parse(text)
-		if err == nil {
-			err = t.Execute(io.Discard, WriteData{ID: w.prefix + "1", Seq: 1, Value: 1})
-		}
-		if err != nil {
-			err = fmt.Errorf("new http workload: write %s: %w", name, err)
+		if t, err = w.writes.parseWriteTemplate(name, text); err != nil {
+			err = fmt.Errorf("new http workload: %w", err)
 		}
 		return t
 	}
@@ -119,7 +112,7 @@ func NewHTTPWorkload(spec HTTPWorkloadSpec) (*HTTPWorkload, error) {
 }
 
 // Prefix is the start of every id this workload writes ("w-<tag>-").
-func (w *HTTPWorkload) Prefix() string { return w.prefix }
+func (w *HTTPWorkload) Prefix() string { return w.writes.prefix }
 
 // Setup sends the setup requests in order; each must answer 2xx.
 func (w *HTTPWorkload) Setup(ctx context.Context) error {
@@ -147,15 +140,8 @@ func (w *HTTPWorkload) Run(ctx context.Context, clock Clock, h *History) {
 	}))
 }
 
-// data is write seq's template data; its Value depends only on the seed and seq, so a
-// run is reproducible whatever order the writes' goroutines run in.
-func (w *HTTPWorkload) data(seq int) WriteData {
-	r := rand.New(rand.NewPCG(w.seed, uint64(seq)))
-	return WriteData{ID: w.prefix + strconv.Itoa(seq), Seq: seq, Value: 1 + r.Int64N(1_000_000)}
-}
-
 func (w *HTTPWorkload) write(ctx context.Context, clock Clock, seq int) Op {
-	d := w.data(seq)
+	d := w.writes.data(seq)
 	op := Op{ID: d.ID, Value: d.Value, Invoke: clock.Now()}
 	path, body, headers, err := w.render(d)
 	if err != nil {
@@ -208,13 +194,7 @@ func (w *HTTPWorkload) FinalRead(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read back %s %s: %w", method, r.Path, err)
 	}
-	ids := make([]string, 0, len(all))
-	for _, id := range all {
-		if strings.HasPrefix(id, w.prefix) {
-			ids = append(ids, id)
-		}
-	}
-	return ids, nil
+	return w.writes.own(all), nil
 }
 
 func (w *HTTPWorkload) do(ctx context.Context, method, path string, headers map[string]string, body string) (int, []byte, error) {

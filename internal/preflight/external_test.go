@@ -11,6 +11,7 @@ import (
 	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // externalStaging is examples/external-staging/scenario.yaml: an external ledger whose
@@ -28,7 +29,7 @@ var _ = Describe("an external stack", func() {
 	It("runs on the external runtime, which auto picks for it", func() {
 		doc := externalStaging()
 		Expect(parse(doc, on("external"))).To(BeEmpty())
-		sc, err := scenario.Parse("t.yaml", []byte(doc))
+		sc, err := scenario.Parse("t.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(preflight.StackKind(sc)).To(ConsistOf(stack.CapExternal))
 	})

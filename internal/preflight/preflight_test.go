@@ -14,6 +14,7 @@ import (
 	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // parse parses doc as t.yaml with the registries' checks and the capability check on
@@ -24,7 +25,8 @@ func parse(doc string, rt preflight.Runtime) []string {
 		scenario.WithFaultCheck(func(f scenario.Fault) error { _, err := k.Faults.Build(f); return err }),
 		scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := k.Mechanisms.Build(m); return err }),
 		scenario.WithTriggerCheck(func(t scenario.Trigger) error { _, err := k.Triggers.Build(t); return err }),
-		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem { return preflight.Check(sc, rt, k) }))
+		scenario.WithCheck(func(sc *scenario.Scenario) []scenario.Problem { return preflight.Check(sc, rt, k) }),
+		scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	if err == nil {
 		return nil
 	}

@@ -29,7 +29,7 @@ func load(name string) *scenario.Scenario {
 	GinkgoHelper()
 	reg := rollback.NewRegistry()
 	sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", name),
-		scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := reg.Build(m); return err }))
+		scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := reg.Build(m); return err }), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	Expect(err).NotTo(HaveOccurred())
 	return sc
 }
@@ -79,7 +79,7 @@ var _ = Describe("validating a scenario with the mechanism registry", func() {
 		line := 1 + strings.Count(doc[:strings.Index(doc, "satus:")], "\n")
 		reg := rollback.NewRegistry()
 		_, err = scenario.Parse("ff.yaml", []byte(doc),
-			scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := reg.Build(m); return err }))
+			scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := reg.Build(m); return err }), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).To(MatchError(fmt.Sprintf(`ff.yaml:%d: rollback.mechanism: mechanism "feature-flag": unknown parameter "satus" (did you mean "status"?)`, line)), "at the misspelled key's own line")
 	})
 })

@@ -14,6 +14,7 @@ import (
 	"github.com/drillhq/drill/internal/params"
 	"github.com/drillhq/drill/internal/rollback"
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // step is one decision step a Decider reported, in order.
@@ -248,7 +249,7 @@ rollback:
 		_, err := scenario.Parse("t.yaml", doc(trigger), scenario.WithTriggerCheck(func(t scenario.Trigger) error {
 			_, err := reg.Build(t)
 			return err
-		}))
+		}), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		return err
 	}
 

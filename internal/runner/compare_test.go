@@ -19,7 +19,7 @@ import (
 
 var _ = Describe("drill compare's runner", func() {
 	It("runs the same defect under each plan, interleaved with the same seeds, and flags manual (log-normal, median 5 min) against automated as a large difference with p < 0.01", func() {
-		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "compare-plans.yaml"))
+		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "compare-plans.yaml"), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		for _, p := range sc.Compare.Plans {
 			if p.Trigger.Params != nil {

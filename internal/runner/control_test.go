@@ -53,7 +53,7 @@ rollback:
   trigger: {kind: automated, condition: "error_rate > 0.5", window: 250ms, min_samples: 3}
   timeout: 10s
 `
-	sc, err := scenario.Parse("control.yaml", []byte(doc))
+	sc, err := scenario.Parse("control.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	Expect(err).NotTo(HaveOccurred())
 	return sc
 }

@@ -16,11 +16,12 @@ import (
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 var _ = Describe("a run of the manual plan", func() {
 	It("samples the same decision times from the same seed, run after run, and its report states the compression and the modelled RTC", func() {
-		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "rollback-manual.yaml"))
+		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "rollback-manual.yaml"), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		sc.Rollback.Trigger.Params["compression"] = 3000 // minutes become tens of milliseconds
 		sc.Verify.FinalRead = false

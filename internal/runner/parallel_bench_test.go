@@ -34,7 +34,7 @@ func BenchmarkParallel(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("DRILL_BENCH_TRIALS")); err == nil && v > 0 {
 		n = v
 	}
-	sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "bad-release.yaml"))
+	sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "bad-release.yaml"), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	if err != nil {
 		b.Fatal(err)
 	}

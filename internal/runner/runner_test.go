@@ -16,6 +16,7 @@ import (
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 func TestRunner(t *testing.T) {
@@ -42,7 +43,7 @@ var _ = Describe("a run", func() {
 	})
 
 	It("records every action in a hash-chained audit log whose digest the results carry", func() {
-		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "bad-release.yaml"))
+		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "bad-release.yaml"), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		path := filepath.Join(GinkgoT().TempDir(), "run.audit.jsonl")
 		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),

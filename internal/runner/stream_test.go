@@ -20,7 +20,7 @@ import (
 // quickScenario is the bad-release scenario with a short warm-up, for runs of many trials.
 func quickScenario() *scenario.Scenario {
 	GinkgoHelper()
-	sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "bad-release.yaml"))
+	sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "bad-release.yaml"), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	Expect(err).NotTo(HaveOccurred())
 	sc.Warmup = scenario.Duration(400 * time.Millisecond) // room for 3 answered probes when make test loads the machine
 	return sc

@@ -33,8 +33,7 @@ type parseConfig struct {
 	triggerCheck   func(Trigger) error
 	probeCheck     func(kind string, params map[string]any) error
 	readyCheck     func(kind string, params map[string]any) error
-	workloads      []string
-	workloadCheck  func(kind string, params map[string]any) error
+	workloads      WorkloadKinds
 	checks         []func(*Scenario) []Problem
 }
 
@@ -71,13 +70,6 @@ func WithProbeCheck(check func(kind string, params map[string]any) error) ParseO
 // kind or a misspelled parameter is reported at its line like any other mistake.
 func WithReadyCheck(check func(kind string, params map[string]any) error) ParseOption {
 	return func(c *parseConfig) { c.readyCheck = check }
-}
-
-// WithWorkloadCheck accepts the workload kinds a program registered (kinds, beside the
-// built-in WorkloadKinds) and checks one named by workload.kind (its workload.params,
-// which the workload registry owns) as part of validation.
-func WithWorkloadCheck(kinds []string, check func(kind string, params map[string]any) error) ParseOption {
-	return func(c *parseConfig) { c.workloads, c.workloadCheck = kinds, check }
 }
 
 // Problem is a problem about the key at Path (e.g. "faults[0].params.url") that a check
@@ -135,7 +127,7 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 		p.errs = append(p.errs, yamlErrors(name, err)...)
 		return nil, p.err()
 	}
-	applyDefaults(&s, func(path string) bool { return st.set[path] })
+	applyDefaults(&s, func(path string) bool { return st.set[path] }, &cfg)
 	line := lineIn(st.lines)
 	validate(&s, p, line, &cfg)
 	cfg.checkKinds(&s, p, line)

@@ -12,11 +12,12 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 var _ = Describe("Parse and Load", func() {
 	It("loads the reference scenario with the values it writes", func() {
-		s, err := scenario.Load("testdata/bad-release.yaml")
+		s, err := scenario.Load("testdata/bad-release.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Name).To(Equal("bad-release"))
 		Expect(s.Objectives.RTO.D()).To(Equal(5 * time.Second))
@@ -30,11 +31,11 @@ var _ = Describe("Parse and Load", func() {
 	})
 
 	DescribeTable("round-trips through YAML unchanged", func(file string) {
-		s, err := scenario.Load(file)
+		s, err := scenario.Load(file, scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		out, err := yaml.Marshal(s)
 		Expect(err).NotTo(HaveOccurred())
-		again, err := scenario.Parse("again.yaml", out)
+		again, err := scenario.Parse("again.yaml", out, scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred(), string(out))
 		Expect(again).To(Equal(s))
 	},
@@ -43,7 +44,7 @@ var _ = Describe("Parse and Load", func() {
 	)
 
 	It("reads every key of the full example", func() {
-		s, err := scenario.Load("testdata/full.yaml")
+		s, err := scenario.Load("testdata/full.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Labels).To(HaveKeyWithValue("tier", "1"))
 		Expect(s.Seed).To(Equal(int64(42)))
@@ -57,7 +58,7 @@ var _ = Describe("Parse and Load", func() {
 
 	It("names the file in errors from Load", func() {
 		path := filepath.Join(GinkgoT().TempDir(), "s.yaml")
-		_, err := scenario.Load(path)
+		_, err := scenario.Load(path, scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		var e *scenario.Error
 		Expect(errors.As(err, &e)).To(BeTrue())
 		Expect(e.File).To(Equal(path))
@@ -140,7 +141,7 @@ var _ = Describe("Parse and Load", func() {
 
 		ok := edit(reference(), "workload: {kind: ledger, service: ledger, rate: 100, accounts: 10, timeout: 1s}",
 			"workload: &w {kind: ledger, service: ledger, rate: 100, accounts: 10, timeout: 1s}")
-		s, err := scenario.Parse("t.yaml", []byte(ok))
+		s, err := scenario.Parse("t.yaml", []byte(ok), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Workload.Rate).To(Equal(100.0))
 

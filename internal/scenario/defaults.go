@@ -2,7 +2,6 @@ package scenario
 
 import (
 	"fmt"
-	"slices"
 	"time"
 )
 
@@ -41,9 +40,14 @@ var DefaultWriteSuccess = []int{200, 201, 204}
 // ApplyDefaults fills every zero-valued defaulted field, for scenarios built in Go rather
 // than parsed (Parse applies defaults itself and tells "unset" from "written as 0", so
 // that "trials: 0" is an error rather than 5). Verify.FinalRead is left as it is: a bool
-// cannot say "unset", so Go callers choose it themselves.
-func (s *Scenario) ApplyDefaults() {
-	applyDefaults(s, nil)
+// cannot say "unset", so Go callers choose it themselves. Of opts, WithWorkloads applies:
+// the workload kind's own defaults.
+func (s *Scenario) ApplyDefaults(opts ...ParseOption) {
+	var cfg parseConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	applyDefaults(s, nil, &cfg)
 }
 
 // unsetFunc reports whether the key at path is unset: not written in the file or, for a
@@ -52,7 +56,7 @@ type unsetFunc func(path string, zero bool) bool
 
 // applyDefaults fills unset keys. isSet says whether a key path was written in the file;
 // nil means "unset is zero".
-func applyDefaults(s *Scenario, isSet func(path string) bool) {
+func applyDefaults(s *Scenario, isSet func(path string) bool, cfg *parseConfig) {
 	unset := func(path string, zero bool) bool {
 		if isSet == nil {
 			return zero
@@ -73,7 +77,7 @@ func applyDefaults(s *Scenario, isSet func(path string) bool) {
 	if unset("warmup", s.Warmup == 0) {
 		s.Warmup = Duration(DefaultWarmup)
 	}
-	workloadDefaults(s, unset, isSet)
+	workloadDefaults(s, unset, isSet, cfg)
 	verifyDefaults(&s.Verify, unset)
 	rollbackDefaults(s, unset)
 	tr := &s.Rollback.Trigger
@@ -137,33 +141,6 @@ func probeDefaults(s *Scenario, unset unsetFunc) {
 	}
 }
 
-// workloadDefaults fills the workload's kind, rate, timeout and accounts, and turns the
-// final read on for a parsed scenario with a writing workload (isSet nil: built in Go,
-// whose callers choose Verify.FinalRead themselves).
-func workloadDefaults(s *Scenario, unset unsetFunc, isSet func(path string) bool) {
-	w := &s.Workload
-	if unset("workload", w.Kind == "") && w.Kind == "" {
-		w.Kind = WorkloadNone
-	}
-	if w.Kind == WorkloadLedger || w.Kind == WorkloadHTTP {
-		if unset("workload.rate", w.Rate == 0) {
-			w.Rate = DefaultWorkloadRate
-		}
-		if unset("workload.timeout", w.Timeout == 0) {
-			w.Timeout = Duration(DefaultWorkloadTimeout)
-		}
-		if isSet != nil && !isSet("verify.final_read") {
-			s.Verify.FinalRead = true
-		}
-	}
-	if w.Kind == WorkloadLedger && unset("workload.accounts", w.Accounts == 0) {
-		w.Accounts = DefaultWorkloadAccounts
-	}
-	if w.Kind == WorkloadHTTP {
-		httpWorkloadDefaults(w, unset)
-	}
-}
-
 // rollbackDefaults fills the rollback's timeout and the service its mechanism and a
 // multi-step change act on: the changed service, or the only one of the stack.
 func rollbackDefaults(s *Scenario, unset unsetFunc) {
@@ -184,26 +161,6 @@ func rollbackDefaults(s *Scenario, unset unsetFunc) {
 	}
 	if m := &rb.Mechanism; m.Kind != "" && m.Service == "" {
 		m.Service = s.Stack.Services[0].Name
-	}
-}
-
-// httpWorkloadDefaults fills the methods and success statuses of an http workload.
-func httpWorkloadDefaults(w *Workload, unset unsetFunc) {
-	for i := range w.Setup {
-		if r := &w.Setup[i]; unset(fmt.Sprintf("workload.setup[%d].method", i), r.Method == "") {
-			r.Method = DefaultWriteMethod
-		}
-	}
-	if wr := w.Write; wr != nil {
-		if unset("workload.write.method", wr.Method == "") {
-			wr.Method = DefaultWriteMethod
-		}
-		if unset("workload.write.success", len(wr.Success) == 0) {
-			wr.Success = slices.Clone(DefaultWriteSuccess)
-		}
-	}
-	if rd := w.Read; rd != nil && unset("workload.read.method", rd.Method == "") {
-		rd.Method = DefaultHTTPMethod
 	}
 }
 

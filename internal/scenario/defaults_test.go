@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // minimal is the smallest valid scenario: everything else comes from defaults.
@@ -26,7 +27,7 @@ rollback:
 
 var _ = Describe("defaults", func() {
 	It("fills every unset key", func() {
-		s, err := scenario.Parse("m.yaml", []byte(minimal))
+		s, err := scenario.Parse("m.yaml", []byte(minimal), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Trials).To(Equal(5))
 		Expect(s.Objectives).To(Equal(scenario.Objectives{RTO: scenario.Duration(5 * time.Second), Quantile: 0.9, Confidence: 0.95, SuccessRate: 1}))
@@ -49,7 +50,7 @@ var _ = Describe("defaults", func() {
 
 	It("keeps explicit values, including false and zero that are valid", func() {
 		doc := minimal + "verify: {final_read: false}\nwarmup: 0s\nseed: 0\n"
-		s, err := scenario.Parse("m.yaml", []byte(doc))
+		s, err := scenario.Parse("m.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Verify.FinalRead).To(BeFalse())
 		Expect(s.Warmup).To(BeZero())
@@ -62,13 +63,13 @@ var _ = Describe("defaults", func() {
 	})
 
 	It("treats an empty value as unset", func() {
-		s, err := scenario.Parse("m.yaml", []byte(minimal+"trials:\n"))
+		s, err := scenario.Parse("m.yaml", []byte(minimal+"trials:\n"), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Trials).To(Equal(5))
 	})
 
 	It("uses workload none and no final read when the workload is left out", func() {
-		s, err := scenario.Parse("m.yaml", []byte(edit(minimal, "workload: {kind: ledger, service: ledger}\n", "")))
+		s, err := scenario.Parse("m.yaml", []byte(edit(minimal, "workload: {kind: ledger, service: ledger}\n", "")), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Workload).To(Equal(scenario.Workload{Kind: "none"}))
 		Expect(s.Verify.FinalRead).To(BeFalse())
@@ -76,7 +77,7 @@ var _ = Describe("defaults", func() {
 
 	It("fills zero fields of a scenario built in Go", func() {
 		s := &scenario.Scenario{Workload: scenario.Workload{Kind: "ledger"}}
-		s.ApplyDefaults()
+		s.ApplyDefaults(scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(s.Trials).To(Equal(5))
 		Expect(s.Workload.Accounts).To(Equal(10))
 		Expect(s.Verify.FinalRead).To(BeFalse(), "a Go caller decides final_read")

@@ -5,6 +5,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // externalStack is a stack of one external ledger, whose change and rollback are hooks.
@@ -30,7 +31,7 @@ rollback:
 
 var _ = Describe("external services", func() {
 	It("accept an endpoint, a readiness check and a release name, and nothing that starts them", func() {
-		sc, err := scenario.Parse("t.yaml", []byte(externalStack))
+		sc, err := scenario.Parse("t.yaml", []byte(externalStack), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sc.Stack.HasExternal()).To(BeTrue())
 		Expect(sc.Stack.Services[0].ExternalAddr()).To(Equal("127.0.0.1:18080"))

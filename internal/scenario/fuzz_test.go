@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // FuzzParse feeds arbitrary bytes to Parse: it must never panic, and every error must be
@@ -30,7 +31,7 @@ func FuzzParse(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		s, err := scenario.Parse("f.yaml", data)
+		s, err := scenario.Parse("f.yaml", data, scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		if err == nil {
 			if s == nil {
 				t.Fatal("nil scenario without error")

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // reference is the scenario the product runs (scenarios/bad-release.yaml).
@@ -25,7 +26,7 @@ func edit(doc, old, new string) string {
 
 // firstError parses doc and returns the first *scenario.Error it fails with.
 func firstError(doc string) *scenario.Error {
-	_, err := scenario.Parse("t.yaml", []byte(doc))
+	_, err := scenario.Parse("t.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	Expect(err).To(HaveOccurred())
 	var e *scenario.Error
 	Expect(errors.As(err, &e)).To(BeTrue(), "error %v is not a *scenario.Error", err)
@@ -34,7 +35,7 @@ func firstError(doc string) *scenario.Error {
 
 // allErrors parses doc and returns every error line.
 func allErrors(doc string) []string {
-	_, err := scenario.Parse("t.yaml", []byte(doc))
+	_, err := scenario.Parse("t.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	Expect(err).To(HaveOccurred())
 	return strings.Split(err.Error(), "\n")
 }

@@ -2,13 +2,9 @@ package scenario
 
 // Names the format accepts for its closed sets. Fault, mechanism, trigger and workload
 // kinds are open: their registries validate them (TriggerKinds lists the built-in
-// triggers; WorkloadKinds the built-in workloads, whose own keys the format checks).
+// triggers; the workload kinds' own rules are theirs, WorkloadRules).
 const (
-	// WorkloadLedger drives fixtures/ledger with transfers and reads them back.
-	WorkloadLedger = "ledger"
-	// WorkloadHTTP drives any HTTP service with a templated write and reads its ids back.
-	WorkloadHTTP = "http"
-	// WorkloadNone runs no workload: only probes measure the trial.
+	// WorkloadNone runs no workload: only probes measure the trial (the default kind).
 	WorkloadNone = "none"
 	// MechanismRedeploy is the mechanism the plan describes in full (the release it goes
 	// back to, its strategy); other kinds are described by their parameters.
@@ -35,13 +31,12 @@ const (
 	StrategyBlueGreen = "blue-green"
 )
 
-// WorkloadKinds, TriggerKinds and Fixtures list the accepted names, in the order the
+// TriggerKinds and Fixtures list the accepted names, in the order the
 // schema and messages show them.
 var (
-	WorkloadKinds = []string{WorkloadLedger, WorkloadHTTP, WorkloadNone}
-	TriggerKinds  = []string{TriggerAutomated, TriggerManual, TriggerHybrid}
-	Fixtures      = []string{FixtureLedger, FixtureWrites}
-	Strategies    = []string{StrategyStartFirst, StrategyRecreate, StrategyBlueGreen}
+	TriggerKinds = []string{TriggerAutomated, TriggerManual, TriggerHybrid}
+	Fixtures     = []string{FixtureLedger, FixtureWrites}
+	Strategies   = []string{StrategyStartFirst, StrategyRecreate, StrategyBlueGreen}
 )
 
 // service returns the service named name, or nil.

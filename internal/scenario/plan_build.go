@@ -73,7 +73,7 @@ func (p *planner) warmup() {
 		settle = fmt.Sprintf(" (probes of its first %s not judged: settle)", s.Settle)
 	}
 	st := p.at(PhaseWarmup, -s.Warmup.D(), "start %s, and probes every %s (timeout %s): %s; steady state must hold for %s%s",
-		workloadText(s.Workload), pr.Interval, pr.Timeout, probeText(pr), s.Warmup, settle)
+		s.workloadText(), pr.Interval, pr.Timeout, probeText(pr), s.Warmup, settle)
 	st.Control = true
 	p.add(st)
 }
@@ -184,11 +184,12 @@ func (p *planner) verify() {
 		p.add(st)
 	}
 	switch {
-	case s.Verify.FinalRead && s.Workload.Kind == WorkloadHTTP && s.Workload.Read != nil:
-		rd := s.Workload.Read
-		verify("stop the workload; final read %s %s (ids at %s): lost acknowledged writes give RPC", rd.Method, rd.Path, rd.IDs)
 	case s.Verify.FinalRead:
-		verify("stop the workload; final read of every transfer the ledger holds: lost acknowledged writes give RPC; then money conservation, exactly-once and schema version checked on the %d accounts", s.Workload.Accounts)
+		read := s.workloadInfo.FinalRead
+		if read == "" {
+			read = "final read of the ids the workload holds"
+		}
+		verify("stop the workload; %s", read)
 	default:
 		verify("stop the workload and probes; no final read (RPC not measured)")
 	}

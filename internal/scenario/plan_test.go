@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 func phases(p scenario.Plan) []string {
@@ -21,7 +22,7 @@ func phases(p scenario.Plan) []string {
 
 var _ = Describe("Plan", func() {
 	It("describes the rollback mechanism with its parameters", func() {
-		s, err := scenario.Load("testdata/bad-release.yaml")
+		s, err := scenario.Load("testdata/bad-release.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		rollback := func() string {
 			for _, st := range s.Plan().Steps {
@@ -38,7 +39,7 @@ var _ = Describe("Plan", func() {
 	})
 
 	It("orders one trial of the reference scenario", func() {
-		s, err := scenario.Load("testdata/bad-release.yaml")
+		s, err := scenario.Load("testdata/bad-release.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		p := s.Plan()
 		Expect(phases(p)).To(Equal([]string{"setup", "warm-up", "change", "watch", "trigger", "rollback", "recover", "verify", "reset"}))
@@ -59,7 +60,7 @@ var _ = Describe("Plan", func() {
 	})
 
 	It("places faults and reverts at their offsets and untimed reverts at the rollback", func() {
-		s, err := scenario.Load("testdata/full.yaml")
+		s, err := scenario.Load("testdata/full.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		p := s.Plan()
 		// As the trial does it: at t_trigger the faults lasting until the rollback are
@@ -78,7 +79,7 @@ var _ = Describe("Plan", func() {
 	})
 
 	It("schedules faults that count from the rollback after its start, in order", func() {
-		s, err := scenario.Load("testdata/full.yaml")
+		s, err := scenario.Load("testdata/full.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		s.Faults = append(s.Faults, scenario.Fault{Kind: "latency", Target: "ledger", From: scenario.FromRollback,
 			At: scenario.Duration(100 * time.Millisecond), Params: map[string]any{"latency": "200ms"}})
@@ -97,7 +98,7 @@ var _ = Describe("Plan", func() {
 	})
 
 	It("refers each step to what of the scenario it carries out, and what it undoes", func() {
-		s, err := scenario.Load("testdata/full.yaml")
+		s, err := scenario.Load("testdata/full.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		p := s.Plan()
 		faults, at := p.Of(scenario.PhaseFault)
@@ -127,7 +128,7 @@ var _ = Describe("Plan", func() {
 	})
 
 	It("lets the fault kinds say which faults last past the rollback", func() {
-		s, err := scenario.Load("testdata/full.yaml")
+		s, err := scenario.Load("testdata/full.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		p := s.Plan(scenario.WithLasting(func(f scenario.Fault) bool { return f.Kind == "pause" }))
 		faults, _ := p.Of(scenario.PhaseFault)
@@ -140,7 +141,7 @@ var _ = Describe("Plan", func() {
 	})
 
 	It("renders an aligned table", func() {
-		s, err := scenario.Load("testdata/bad-release.yaml")
+		s, err := scenario.Load("testdata/bad-release.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		out := s.Plan().String()
 		Expect(out).To(HavePrefix(`plan of one trial of "bad-release" (5 trials by default)`))
@@ -162,7 +163,7 @@ var _ = Describe("Plan", func() {
 	})
 
 	It("is pure: the same scenario gives the same plan", func() {
-		s, err := scenario.Load("testdata/full.yaml")
+		s, err := scenario.Load("testdata/full.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Plan()).To(Equal(s.Plan()))
 	})
@@ -170,7 +171,7 @@ var _ = Describe("Plan", func() {
 
 var _ = Describe("Plan of the verification", func() {
 	It("lists the linearizability check and every user check after recovery", func() {
-		s, err := scenario.Load("../../scenarios/linearizable.yaml")
+		s, err := scenario.Load("../../scenarios/linearizable.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		text := s.Plan().String()
 		Expect(text).To(ContainSubstring("for linearizability (porcupine, budget 10s; past it: unknown)"))

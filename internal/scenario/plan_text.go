@@ -95,27 +95,6 @@ func paramsText(params map[string]any) string {
 	return " (" + strings.Join(parts, ", ") + ")"
 }
 
-// workloadText describes the workload for the warm-up step.
-func workloadText(w Workload) string {
-	switch w.Kind {
-	case WorkloadLedger:
-		return fmt.Sprintf("ledger workload on %s at %g op/s over %d accounts (timeout %s)", w.Service, w.Rate, w.Accounts, w.Timeout)
-	case WorkloadHTTP:
-		write := "no write"
-		if w.Write != nil {
-			write = w.Write.Method + " " + w.Write.Path
-		}
-		setup := ""
-		if n := len(w.Setup); n > 0 {
-			setup = fmt.Sprintf(", after %d setup request(s)", n)
-		}
-		return fmt.Sprintf("http workload on %s at %g op/s: %s (timeout %s%s)", w.Service, w.Rate, write, w.Timeout, setup)
-	case WorkloadNone, "":
-		return "no workload"
-	}
-	return w.Kind + " workload" // a registered kind: its params are its own
-}
-
 // probeText describes the steady-state probe.
 func probeText(pr Probes) string {
 	switch {

@@ -5,13 +5,14 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 const httpProbe = "  http: {service: ledger, path: /healthz}\n"
 
 var _ = Describe("probe kinds", func() {
 	parse := func(probe string) *scenario.Scenario {
-		s, err := scenario.Parse("t.yaml", []byte(edit(reference(), httpProbe, probe)))
+		s, err := scenario.Parse("t.yaml", []byte(edit(reference(), httpProbe, probe)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		return s
 	}
@@ -78,7 +79,7 @@ var _ = Describe("probe kinds", func() {
 
 	It("leaves a Go-built scenario's absent probes alone when defaulting", func() {
 		s := &scenario.Scenario{Probes: scenario.Probes{TCP: &scenario.TCPProbe{Service: "x"}}}
-		s.ApplyDefaults()
+		s.ApplyDefaults(scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(s.Probes.HTTP).To(BeNil())
 		Expect(s.Probes.Kinds()).To(Equal([]string{"tcp"}))
 	})

@@ -6,6 +6,7 @@ import (
 
 	"github.com/drillhq/drill/internal/params"
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 var _ = Describe("readiness and depends_on", func() {
@@ -13,7 +14,7 @@ var _ = Describe("readiness and depends_on", func() {
 
 	DescribeTable("reads every kind of readiness check",
 		func(ready string, want scenario.Ready, describe string) {
-			s, err := scenario.Parse("t.yaml", []byte(edit(reference(), health, "      ready: "+ready+"\n")))
+			s, err := scenario.Parse("t.yaml", []byte(edit(reference(), health, "      ready: "+ready+"\n")), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 			Expect(err).NotTo(HaveOccurred())
 			svc := s.Stack.Services[0]
 			Expect(svc.Readiness()).To(Equal(want))
@@ -27,7 +28,7 @@ var _ = Describe("readiness and depends_on", func() {
 	)
 
 	It("keeps health: /path as the shorthand of an HTTP check on the service port", func() {
-		s, err := scenario.Parse("t.yaml", []byte(reference()))
+		s, err := scenario.Parse("t.yaml", []byte(reference()), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		r := s.Stack.Services[0].Readiness()
 		Expect(r).To(Equal(scenario.Ready{HTTP: &scenario.ReadyHTTP{Path: "/healthz"}}))
@@ -55,7 +56,7 @@ var _ = Describe("readiness and depends_on", func() {
 
 	It("reads a registered kind with its params, which the kind's check judges at their line", func() {
 		doc := edit(reference(), health, "      ready: {kind: greets, params: {word: hi}}\n")
-		s, err := scenario.Parse("t.yaml", []byte(doc), scenario.WithReadyCheck(func(kind string, p map[string]any) error { return nil }))
+		s, err := scenario.Parse("t.yaml", []byte(doc), scenario.WithReadyCheck(func(kind string, p map[string]any) error { return nil }), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		r := s.Stack.Services[0].Readiness()
 		Expect(r).To(Equal(scenario.Ready{Kind: "greets", Params: map[string]any{"word": "hi"}}))
@@ -64,7 +65,7 @@ var _ = Describe("readiness and depends_on", func() {
 			return params.Decode("readiness", kind, p, &struct {
 				Greeting string `param:"greeting"`
 			}{})
-		}))
+		}), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).To(MatchError(And(ContainSubstring("t.yaml:11: stack.services[0].ready:"), ContainSubstring(`"word"`))))
 	})
 
@@ -75,7 +76,7 @@ var _ = Describe("readiness and depends_on", func() {
 		}
 
 		It("names it ${ENDPOINT_<SERVICE>}, which the runtime's address of the service replaces", func() {
-			s, err := scenario.Parse("t.yaml", []byte(withURL("http://${ENDPOINT_LEDGER}/prom")))
+			s, err := scenario.Parse("t.yaml", []byte(withURL("http://${ENDPOINT_LEDGER}/prom")), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 			Expect(err).NotTo(HaveOccurred())
 			url := s.Stack.ExpandEndpoints(s.Probes.Prometheus.URL, func(svc string) string { return svc + ".host:1234" })
 			Expect(url).To(Equal("http://ledger.host:1234/prom"))
@@ -91,7 +92,7 @@ var _ = Describe("readiness and depends_on", func() {
 		// db is declared after ledger, which depends on it.
 		doc := edit(reference(), "\nworkload:", "\n    - {name: db, command: [redis-server], port: 6379, ready: {log: Ready}, release: v1, releases: [{name: v1}]}\nworkload:")
 		doc = edit(doc, "      health: /healthz\n", "      health: /healthz\n      depends_on: [db]\n")
-		s, err := scenario.Parse("t.yaml", []byte(doc))
+		s, err := scenario.Parse("t.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		steps := s.Plan().Steps
 		Expect(steps[0].Description).To(ContainSubstring(`ready when its output shows "Ready"`))

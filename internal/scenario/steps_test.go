@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // multiStep turns the reference scenario's change into three steps whose undos the
@@ -23,7 +24,7 @@ func multiStep() string {
 
 var _ = Describe("a multi-step change", func() {
 	It("parses, defaults each step's service to the only service, and undoes the steps last first", func() {
-		sc, err := scenario.Parse("t.yaml", []byte(multiStep()))
+		sc, err := scenario.Parse("t.yaml", []byte(multiStep()), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sc.MultiStep()).To(BeTrue())
 		var change []string
@@ -42,7 +43,7 @@ var _ = Describe("a multi-step change", func() {
 	})
 
 	It("is one deploy step when written as service and release", func() {
-		sc, err := scenario.Parse("t.yaml", []byte(reference()))
+		sc, err := scenario.Parse("t.yaml", []byte(reference()), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sc.MultiStep()).To(BeFalse())
 		Expect(sc.ChangeSteps()).To(Equal([]scenario.ChangeStep{{Name: "deploy", Kind: "deploy", Service: "ledger", Release: "v2"}}))
@@ -51,7 +52,7 @@ var _ = Describe("a multi-step change", func() {
 	})
 
 	It("prints its steps in drill plan, the rollback's in reverse, each saying whether it is retried", func() {
-		sc, err := scenario.Parse("t.yaml", []byte(multiStep()))
+		sc, err := scenario.Parse("t.yaml", []byte(multiStep()), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		text := sc.Plan().String()
 		order := []string{"step 1/3 migrate", "step 2/3 deploy", "step 3/3 flag-on", "step 1/3 undo flag-on", "step 2/3 undo deploy", "step 3/3 undo migrate"}
@@ -86,7 +87,7 @@ var _ = Describe("a multi-step change", func() {
 		_, err := scenario.Parse("t.yaml", []byte(multiStep()), scenario.WithMechanismCheck(func(m scenario.Mechanism) error {
 			seen = append(seen, m.Kind)
 			return nil
-		}))
+		}), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(seen).To(Equal([]string{"call", "call", "feature-flag", "feature-flag"}))
 	})

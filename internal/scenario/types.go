@@ -51,6 +51,8 @@ type Scenario struct {
 	Verify Verify `yaml:"verify" json:"verify"`
 	// Compare lists rollback plans that drill compare runs against the same defect, trials interleaved; drill run uses rollback.trigger alone.
 	Compare *Compare `yaml:"compare,omitempty" json:"compare,omitempty"`
+
+	workloadInfo WorkloadInfo // what the workload kind said of the workload when parsed or validated
 }
 
 // Compare is the set of rollback plans drill compare measures side by side: each plan's trigger replaces rollback.trigger, everything else (stack, change, faults, mechanism) is the same.
@@ -209,7 +211,7 @@ type Proxy struct {
 
 // Workload is the traffic that runs through a trial and whose history measures data loss.
 type Workload struct {
-	// Kind is the workload protocol: "ledger" (fixtures/ledger transfers), "http" (any HTTP service, described by setup, write and read), "none" or a kind the program running drill registered.
+	// Kind is the workload protocol: "ledger" (fixtures/ledger transfers), "http" (any HTTP service, described by setup, write and read), "sql" (a PostgreSQL or MySQL table, described by params), "redis" (Redis commands, described by params), "none" or a kind the program running drill registered.
 	Kind string `yaml:"kind" json:"kind"`
 	// Service the workload sends its operations to, through its front proxy (required for
 	// kinds ledger and http).
@@ -226,7 +228,7 @@ type Workload struct {
 	Write *WorkloadWrite `yaml:"write,omitempty" json:"write,omitempty"`
 	// Read lists the ids the service holds, once after recovery (the final read of an http workload).
 	Read *WorkloadRead `yaml:"read,omitempty" json:"read,omitempty"`
-	// Params are the parameters of a workload kind the program running drill registered (drill.WithWorkload); the kind checks them.
+	// Params are the parameters of the workload kind (sql, redis, or a kind the program running drill registered with drill.WithWorkload); the kind checks them.
 	Params map[string]any `yaml:"params,omitempty" json:"params,omitempty"`
 }
 

@@ -10,7 +10,7 @@ import (
 
 // Validate checks a scenario built in Go (Parse validates what it parses). Problems are
 // *Errors without file or line. Of opts, only the kinds other packages own that the
-// format itself names (WithWorkloadCheck) apply.
+// format itself names (WithWorkloads) apply.
 func (s *Scenario) Validate(opts ...ParseOption) error {
 	var cfg parseConfig
 	for _, o := range opts {
@@ -225,56 +225,6 @@ func (v *validator) service(svc Service, path string) {
 		v.errf(path, "%s.release is required: the release running before the change%s", path, v.known(releaseNames(svc)))
 	case len(svc.Releases) > 0 && svc.ReleaseNamed(svc.Release) == nil:
 		v.errf(path+".release", "service %q has no release %q%s", svc.Name, svc.Release, v.known(releaseNames(svc)))
-	}
-}
-
-func (v *validator) workload() {
-	w := v.s.Workload
-	kinds := slices.Clip(WorkloadKinds)
-	for _, k := range v.cfg.workloads {
-		if !slices.Contains(kinds, k) {
-			kinds = append(kinds, k)
-		}
-	}
-	if w.Kind == "" {
-		v.errf("workload", "workload.kind is required%s", v.known(kinds))
-		return
-	}
-	if !slices.Contains(kinds, w.Kind) {
-		v.errf("workload.kind", "unknown workload.kind %q%s", w.Kind, v.known(kinds))
-		return
-	}
-	registered := !slices.Contains(WorkloadKinds, w.Kind)
-	if !registered && len(w.Params) > 0 {
-		v.errf("workload.params", "workload.params applies to a registered workload kind only (this workload is %s)", w.Kind)
-	}
-	if w.Kind != WorkloadHTTP {
-		for i, set := range []bool{len(w.Setup) > 0, w.Write != nil, w.Read != nil} {
-			if key := []string{"setup", "write", "read"}[i]; set {
-				v.errf("workload."+key, "workload.%s applies to workload.kind %s only (this workload is %s)", key, WorkloadHTTP, w.Kind)
-			}
-		}
-	}
-	if registered && v.cfg.workloadCheck != nil {
-		kindProblem(v.p, v.line, "workload", v.cfg.workloadCheck(w.Kind, w.Params))
-	}
-	if w.Kind == WorkloadNone || registered {
-		return
-	}
-	v.ref("workload.service", w.Service)
-	if w.Rate <= 0 {
-		v.errf("workload.rate", "workload.rate must be greater than 0 operations per second, got %g", w.Rate)
-	}
-	if w.Timeout <= 0 {
-		v.errf("workload.timeout", "workload.timeout must be greater than 0")
-	}
-	switch w.Kind {
-	case WorkloadLedger:
-		if w.Accounts < 2 {
-			v.errf("workload.accounts", "workload.accounts must be at least 2 (transfers move money between accounts), got %d", w.Accounts)
-		}
-	case WorkloadHTTP:
-		v.httpWorkload(w)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 var _ = Describe("validation", func() {
@@ -33,7 +34,7 @@ var _ = Describe("validation", func() {
 		Entry("service release unknown", "      release: v1\n", "      release: v3\n", 13, `service "ledger" has no release "v3" (one of: v1, v2)`),
 		Entry("duplicate release", "        - name: v2\n", "        - name: v1\n", 16, `release name "v1" is repeated`),
 		Entry("release image on a fixture", "        - name: v1\n", "        - name: v1\n          image: x\n", 16, `release "v1" sets image but service "ledger" is not image-based`),
-		Entry("workload kind", "kind: ledger, service", "kind: bank, service", 18, `unknown workload.kind "bank" (one of: ledger, http, none)`),
+		Entry("workload kind", "kind: ledger, service", "kind: bank, service", 18, `unknown workload.kind "bank" (one of: http, ledger, none, redis, sql)`),
 		Entry("workload service", "kind: ledger, service: ledger", "kind: ledger, service: ledgr", 18, `workload.service "ledgr" is not a service (one of: ledger)`),
 		Entry("workload accounts", "accounts: 10", "accounts: 1", 18, `workload.accounts must be at least 2`),
 		Entry("workload rate", "rate: 100", "rate: 0", 18, `workload.rate must be greater than 0`),
@@ -78,14 +79,14 @@ var _ = Describe("validation", func() {
 		})
 		doc := edit(reference(), "mechanism: {kind: redeploy, service: ledger}",
 			"mechanism:\n    kind: redeploy\n    service: ledger\n    params:\n      strategy: recreate\n      relase: v1")
-		_, err := scenario.Parse("t.yaml", []byte(doc), check)
+		_, err := scenario.Parse("t.yaml", []byte(doc), check, scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).To(MatchError(`t.yaml:32: rollback.mechanism: mechanism "redeploy": unknown parameter "relase" (did you mean "release"?)`),
 			"an error naming a parameter is reported at that parameter's line")
 		Expect(seen).To(ConsistOf(scenario.Mechanism{Kind: "redeploy", Service: "ledger", Params: map[string]any{"strategy": "recreate", "relase": "v1"}}))
-		_, err = scenario.Parse("t.yaml", []byte(strings.Replace(doc, "relase", "release", 1)), check)
+		_, err = scenario.Parse("t.yaml", []byte(strings.Replace(doc, "relase", "release", 1)), check, scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).To(MatchError(`t.yaml:28: rollback.mechanism: mechanism "redeploy": something about the mechanism as a whole`),
 			"any other at the kind's")
-		_, err = scenario.Parse("t.yaml", []byte(edit(reference(), "kind: redeploy", "kind: pray")), check)
+		_, err = scenario.Parse("t.yaml", []byte(edit(reference(), "kind: redeploy", "kind: pray")), check, scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred(), "the kind is the registry's to refuse")
 	})
 
@@ -110,11 +111,11 @@ var _ = Describe("validation", func() {
 	})
 
 	It("validates scenarios built in Go", func() {
-		s, err := scenario.Load("testdata/bad-release.yaml")
+		s, err := scenario.Load("testdata/bad-release.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(s.Validate()).To(Succeed())
+		Expect(s.Validate(scenario.WithWorkloads(trial.NewWorkloadRegistry()))).To(Succeed())
 		s.Stack.Services[0].Port = 0
-		Expect(s.Validate()).To(MatchError("stack.services[0].port must be between 1 and 65535, got 0"))
+		Expect(s.Validate(scenario.WithWorkloads(trial.NewWorkloadRegistry()))).To(MatchError("stack.services[0].port must be between 1 and 65535, got 0"))
 	})
 
 	It("compiles conditions over exactly the trigger variables", func() {

@@ -8,9 +8,6 @@ import (
 // verify checks the final read, the linearizable workload and the user-defined checks.
 func (v *validator) verify() {
 	vf := v.s.Verify
-	if vf.FinalRead && v.s.Workload.Kind == WorkloadNone {
-		v.errf("verify.final_read", "verify.final_read needs a workload that writes (workload.kind: %s or %s)", WorkloadLedger, WorkloadHTTP)
-	}
 	if l := vf.Linearizable; l != nil {
 		v.linearizable(l)
 	}

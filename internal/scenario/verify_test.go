@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 // withVerify replaces the reference scenario's verify line (line 30) with the given
@@ -26,7 +27,7 @@ const verifySection = `verify:
 
 var _ = Describe("the verify section", func() {
 	It("decodes the linearizable workload and the checks, with defaults", func() {
-		s, err := scenario.Parse("t.yaml", []byte(withVerify(verifySection)))
+		s, err := scenario.Parse("t.yaml", []byte(withVerify(verifySection)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Verify.FinalRead).To(BeTrue())
 		Expect(s.Verify.Linearizable).To(Equal(&scenario.Linearizable{Service: "ledger", Clients: 4, Keys: 8, Rate: 50,
@@ -39,22 +40,22 @@ var _ = Describe("the verify section", func() {
 
 	It("keeps written values", func() {
 		s, err := scenario.Parse("t.yaml", []byte(withVerify(
-			"verify:\n  linearizable: {service: ledger, clients: 2, keys: 3, rate: 20, timeout: 2s}\n")))
+			"verify:\n  linearizable: {service: ledger, clients: 2, keys: 3, rate: 20, timeout: 2s}\n")), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(*s.Verify.Linearizable).To(Equal(scenario.Linearizable{Service: "ledger", Clients: 2, Keys: 3, Rate: 20,
 			Timeout: scenario.Duration(2 * time.Second)}))
 	})
 
 	It("fills the defaults of scenarios built in Go", func() {
-		s, err := scenario.Load("testdata/bad-release.yaml")
+		s, err := scenario.Load("testdata/bad-release.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		s.Verify.Linearizable = &scenario.Linearizable{Service: "ledger"}
 		s.Verify.Checks = []scenario.VerifyCheck{{Name: "c", Command: []string{"true"}}}
-		s.ApplyDefaults()
+		s.ApplyDefaults(scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(s.Verify.Linearizable.Clients).To(Equal(scenario.DefaultLinearizableClients))
 		Expect(s.Verify.Linearizable.Timeout.D()).To(Equal(scenario.DefaultLinearizableTimeout))
 		Expect(s.Verify.Checks[0].Timeout.D()).To(Equal(scenario.DefaultCheckTimeout))
-		Expect(s.Validate()).To(Succeed())
+		Expect(s.Validate(scenario.WithWorkloads(trial.NewWorkloadRegistry()))).To(Succeed())
 	})
 
 	DescribeTable("rejects a broken verify key at its line",

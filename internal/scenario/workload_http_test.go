@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 const ledgerWorkload = "workload: {kind: ledger, service: ledger, rate: 100, accounts: 10, timeout: 1s}\n"
@@ -29,7 +30,7 @@ var _ = Describe("http workload", func() {
 	withWorkload := func(w string) string { return edit(reference(), ledgerWorkload, w) }
 
 	It("is read with its defaults", func() {
-		s, err := scenario.Parse("t.yaml", []byte(withWorkload(httpWorkload)))
+		s, err := scenario.Parse("t.yaml", []byte(withWorkload(httpWorkload)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		w := s.Workload
 		Expect(w.Kind).To(Equal("http"))
@@ -48,13 +49,13 @@ var _ = Describe("http workload", func() {
 
 	It("defaults final_read to true, and needs a read for it", func() {
 		doc := strings.Replace(withWorkload(httpWorkload), "verify: {final_read: true}\n", "", 1)
-		s, err := scenario.Parse("t.yaml", []byte(doc))
+		s, err := scenario.Parse("t.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Verify.FinalRead).To(BeTrue())
 		e := firstError(edit(doc, "  read: {path: /transfers, ids: $.ids}\n", ""))
 		Expect(e.Msg).To(HavePrefix("workload.read is required when verify.final_read is true"))
 		Expect(e.Line).To(Equal(18))
-		_, err = scenario.Parse("t.yaml", []byte(edit(doc, "  read: {path: /transfers, ids: $.ids}\n", "")+"verify: {final_read: false}\n"))
+		_, err = scenario.Parse("t.yaml", []byte(edit(doc, "  read: {path: /transfers, ids: $.ids}\n", "")+"verify: {final_read: false}\n"), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred(), "no read is needed without a final read")
 	})
 
@@ -92,11 +93,11 @@ var _ = Describe("http workload", func() {
 
 	It("needs a writing workload for the final read", func() {
 		e := firstError(edit(reference(), ledgerWorkload, "workload: {kind: none}\n"))
-		Expect(e.Msg).To(Equal("verify.final_read needs a workload that writes (workload.kind: ledger or http)"))
+		Expect(e.Msg).To(Equal("verify.final_read needs a workload that writes (workload.kind none reads nothing back)"))
 	})
 
 	It("accepts the reference scenario scenarios/http-workload.yaml", func() {
-		s, err := scenario.Load("../../scenarios/http-workload.yaml")
+		s, err := scenario.Load("../../scenarios/http-workload.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(s.Workload.Kind).To(Equal("http"))
 		Expect(s.Workload.Setup).To(HaveLen(2))

@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
 )
 
 var _ = Describe("YAML syntax errors", func() {
@@ -26,7 +27,7 @@ var _ = Describe("YAML syntax errors", func() {
 		return ref[:i] + repl + ref[i+len(old):], strings.Count(ref[:i], "\n") + 1
 	}
 	parse := func(doc string) *scenario.Error {
-		_, err := scenario.Parse("s.yaml", []byte(doc))
+		_, err := scenario.Parse("s.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		var se *scenario.Error
 		Expect(err).To(BeAssignableToTypeOf(se))
 		return err.(*scenario.Error)
@@ -61,7 +62,7 @@ var _ = Describe("A missing stack", func() {
 		start, end := strings.Index(s, "\nstack:"), strings.Index(s, "\nworkload:")
 		Expect(start).To(BeNumerically(">", 0))
 		Expect(end).To(BeNumerically(">", start))
-		_, err = scenario.Parse("s.yaml", []byte(s[:start]+s[end:]))
+		_, err = scenario.Parse("s.yaml", []byte(s[:start]+s[end:]), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).To(HaveOccurred())
 		Expect(strings.Split(err.Error(), "\n")).To(HaveLen(1))
 		Expect(err.Error()).To(ContainSubstring("stack.services must list at least one service"))

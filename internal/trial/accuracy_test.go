@@ -105,7 +105,7 @@ var dockerTail = tailAllowance{trials: 6, extra: 70 * time.Millisecond}
 // tail.trials on docker (see dockerTail).
 func accuracySpecs(newRuntime func() stack.Runtime, trials int, tail tailAllowance) {
 	It("measures RTC within one probe interval + 10ms of the outage the fixture recorded"+tail.says(), func() {
-		sc, err := scenario.Parse("accuracy.yaml", []byte(scenarioYAML("always", `{LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}`)))
+		sc, err := scenario.Parse("accuracy.yaml", []byte(scenarioYAML("always", `{LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}`)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		bound := sc.Probes.Interval.D() + 10*time.Millisecond
 		rt := newRuntime()
@@ -179,7 +179,7 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int, tail tailAllowan
 	It("reports as lost exactly the acknowledged writes a crash took from the fixture's durable state", func() {
 		// SIGKILL, as the OOM killer would: no graceful flush. No release is deployed,
 		// so no recreate gap can fire the trigger before the crash.
-		sc, err := scenario.Parse("crash.yaml", []byte(killScenario))
+		sc, err := scenario.Parse("crash.yaml", []byte(killScenario), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		rt := newRuntime()
 		for i := 1; i <= 2; i++ {

@@ -40,7 +40,11 @@ func EndpointEnvName(service string) string { return stack.EnvName("DRILL_ENDPOI
 // setupWorkload builds the workload and runs its setup, before the trial clock starts.
 func (t *run) setupWorkload(ctx context.Context, st stack.Stack) error {
 	rng := rand.New(rand.NewPCG(uint64(t.res.Seed), uint64(t.res.Index)))
-	wl, err := t.cfg.Kinds.Workloads.Workload(t.sc.Workload, WorkloadEnv{Endpoint: stackEndpoint(st), Rand: rng})
+	env := WorkloadEnv{Endpoint: stackEndpoint(st), Rand: rng}
+	for _, svc := range t.sc.Stack.Services {
+		env.Services = append(env.Services, svc.Name)
+	}
+	wl, err := t.cfg.Kinds.Workloads.Workload(t.sc.Workload, env)
 	if err != nil || wl == nil {
 		return err
 	}

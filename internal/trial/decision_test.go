@@ -27,7 +27,7 @@ rollback:
 }
 
 func runDecision(trigger string, seed int64) trial.Result {
-	sc, err := scenario.Parse("decision.yaml", []byte(decisionYAML(trigger)))
+	sc, err := scenario.Parse("decision.yaml", []byte(decisionYAML(trigger)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	Expect(err).NotTo(HaveOccurred())
 	res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 		UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, seed)

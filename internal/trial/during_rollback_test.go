@@ -30,7 +30,7 @@ rollback:
 var _ = Describe("a fault scheduled from the rollback's start", func() {
 	It("applies while the rollback runs, and the recovery it delays grows with it", func() {
 		median := func(latency string) time.Duration {
-			sc, err := scenario.Parse("degraded.yaml", []byte(degradedRollbackYAML(latency)))
+			sc, err := scenario.Parse("degraded.yaml", []byte(degradedRollbackYAML(latency)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 			Expect(err).NotTo(HaveOccurred())
 			var rtcs []time.Duration
 			for i := 1; i <= 3; i++ {

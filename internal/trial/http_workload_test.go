@@ -18,9 +18,9 @@ import (
 
 var _ = Describe("the reference scenario scenarios/http-workload.yaml on the process runtime", func() {
 	It("recovers and measures lost writes through the generic http workload alone", func() {
-		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "http-workload.yaml"))
+		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "http-workload.yaml"), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
-		Expect(sc.Workload.Kind).To(Equal(scenario.WorkloadHTTP))
+		Expect(sc.Workload.Kind).To(Equal(trial.WorkloadHTTP))
 		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 			UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 42)
 		Expect(res.Error).To(BeEmpty())

@@ -42,7 +42,7 @@ func eventNames(res trial.Result) []trial.EventName { return res.EventNames() }
 
 var _ = Describe("a trigger that fires while the change is deploying", func() {
 	run := func(wait bool) (trial.Result, []truth.Event) {
-		sc, err := scenario.Parse("inflight.yaml", []byte(inflightYAML(wait)))
+		sc, err := scenario.Parse("inflight.yaml", []byte(inflightYAML(wait)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		dir := GinkgoT().TempDir()
 		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
@@ -69,7 +69,7 @@ var _ = Describe("a trigger that fires while the change is deploying", func() {
 
 	It("still runs a mechanism that is not a redeploy: the aborted release may have acted as it started", func() {
 		sc, err := scenario.Parse("inflight.yaml", []byte(inflightWith(false,
-			`{kind: migration, service: ledger, params: {down_path: /schema, down_body: '{"data_schema": 1}'}}`)))
+			`{kind: migration, service: ledger, params: {down_path: /schema, down_body: '{"data_schema": 1}'}}`)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
 			UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, 1, 1)
@@ -98,7 +98,7 @@ rollback:
   trigger: {kind: automated, condition: "error_rate > 0.5", window: 200ms, min_samples: 3}
   timeout: 2s
 `)
-		sc, err := scenario.Parse("failing-hook.yaml", []byte(doc))
+		sc, err := scenario.Parse("failing-hook.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New()}, 1, 1)
 		Expect(res.Outcome).To(Equal(trial.NotRecovered))

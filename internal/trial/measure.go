@@ -25,7 +25,7 @@ type Params struct {
 // ParamsOf are the scenario settings Measure needs, as the run records them for drill check.
 func ParamsOf(sc *scenario.Scenario) Params {
 	p := Params{RecoverAfter: sc.Probes.RecoverAfter}
-	if sc.Workload.Kind == scenario.WorkloadLedger {
+	if sc.Workload.Kind == WorkloadLedger {
 		p.ExpectedTotal = int64(sc.Workload.Accounts) * measure.OpeningBalance
 	}
 	if l := sc.Verify.Linearizable; l != nil {

@@ -23,7 +23,7 @@ func loadMultiStep() *scenario.Scenario {
 	GinkgoHelper()
 	reg := rollback.NewRegistry()
 	sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "rollback-multi-step.yaml"),
-		scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := reg.Build(m); return err }))
+		scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := reg.Build(m); return err }), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	Expect(err).NotTo(HaveOccurred())
 	return sc
 }
@@ -113,7 +113,7 @@ var _ = Describe("a multi-step change and its rollback", func() {
 		sc.Rollback.Trigger.Condition = "error_rate >= 0"
 		sc.Rollback.WaitForChange = true
 		sc.Verify.Idempotent = false
-		Expect(sc.Validate()).To(Succeed())
+		Expect(sc.Validate(scenario.WithWorkloads(trial.NewWorkloadRegistry()))).To(Succeed())
 		res := runMultiStep(sc)
 		Expect(eventNames(res)).To(ContainElement(trial.EventChangeFailed))
 		Expect(eventStepNames(res)).NotTo(ContainElement("change flag-on"))
@@ -144,7 +144,7 @@ var _ = Describe("retrying a step of the rollback under a fault during the rollb
 			u.Retries = 10
 		}
 		sc.Verify.Idempotent = false
-		Expect(sc.Validate()).To(Succeed())
+		Expect(sc.Validate(scenario.WithWorkloads(trial.NewWorkloadRegistry()))).To(Succeed())
 	}
 
 	It("retries an idempotent step until it succeeds, each failed attempt on the timeline", func() {

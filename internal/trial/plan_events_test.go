@@ -169,11 +169,11 @@ var _ = Describe("drill plan and the trial", func() {
 	}
 	for _, file := range files {
 		It("list the same steps in the same order for "+filepath.Base(file), func() {
-			sc, err := scenario.Load(file)
+			sc, err := scenario.Load(file, scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 			Expect(err).NotTo(HaveOccurred())
 			skipUnrunnable(sc)
 			shorten(sc)
-			Expect(sc.Validate()).To(Succeed())
+			Expect(sc.Validate(scenario.WithWorkloads(trial.NewWorkloadRegistry()))).To(Succeed())
 			pl := sc.Plan(lasting)
 
 			res := run(sc, false)

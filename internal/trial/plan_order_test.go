@@ -29,7 +29,7 @@ rollback:
 
 var _ = Describe("what drill plan prints", func() {
 	It("is the order in which the trial's events happen", func() {
-		sc, err := scenario.Parse("plan-order.yaml", []byte(planOrderYAML))
+		sc, err := scenario.Parse("plan-order.yaml", []byte(planOrderYAML), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		pl := sc.Plan()
 		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New()}, 1, 1)

@@ -43,7 +43,7 @@ rollback:
   trigger: {kind: automated, condition: "consecutive_failures >= 3", window: 200ms, min_samples: 3}
   timeout: 10s
 `
-	sc, err := scenario.Parse("probe-kinds.yaml", []byte(doc))
+	sc, err := scenario.Parse("probe-kinds.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	Expect(err).NotTo(HaveOccurred())
 	return sc
 }

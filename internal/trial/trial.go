@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +58,12 @@ func Run(ctx context.Context, cfg Config, index int, seed int64) Result {
 			}
 		}()
 	}
+	// A workload holding connections (a database pool) closes them before the stack goes.
+	defer func() {
+		if c, ok := t.wl.(io.Closer); ok {
+			_ = c.Close()
+		}
+	}()
 	if err != nil {
 		t.fail(ctx, fmt.Errorf("start stack: %w", err))
 		return t.res

@@ -38,7 +38,7 @@ rollback:
   trigger: {kind: automated, condition: "consecutive_failures >= 3", window: 200ms, min_samples: 3}
   timeout: 10s
 ` + verify
-	sc, err := scenario.Parse("verify-checks.yaml", []byte(doc))
+	sc, err := scenario.Parse("verify-checks.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	Expect(err).NotTo(HaveOccurred())
 	return sc
 }

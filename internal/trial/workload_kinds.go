@@ -2,7 +2,6 @@ package trial
 
 import (
 	"math/rand/v2"
-	"slices"
 
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/params"
@@ -25,6 +24,14 @@ type WorkloadEnv struct {
 	Endpoint func(service string) (string, error)
 	// Rand is the trial's random source.
 	Rand *rand.Rand
+	// Services are the stack's services, by name (for Expand).
+	Services []string
+}
+
+// Expand replaces the ${ENDPOINT_<SERVICE>} and ${env:NAME} references of text (a
+// workload's connection): the service's front proxy, the environment variable's value.
+func (e WorkloadEnv) Expand(text string) (string, error) {
+	return expandRefs(text, e.Services, e.Endpoint)
 }
 
 // WorkloadBuilder makes a WorkloadKind from a scenario's workload.params, decoding them
@@ -32,45 +39,86 @@ type WorkloadEnv struct {
 type WorkloadBuilder func(params map[string]any) (WorkloadKind, error)
 
 // WorkloadRegistry maps the workload kinds a scenario names with workload.kind to their
-// builders. It is constructed, not global: adding a built-in kind is one file
-// (workload_<kind>.go) and one line in NewWorkloadRegistry; a program adds its own
-// with Register (drill.WithWorkload).
+// builders, and gives the scenario format their rules (it is a scenario.WorkloadKinds:
+// scenario.WithWorkloads). It is constructed, not global: adding a built-in kind is one
+// file (workload_<kind>.go: the kind, and its scenario.WorkloadRules when it has keys of
+// its own) and one line in NewWorkloadRegistry; a program adds its own with Register
+// (drill.WithWorkload).
 type WorkloadRegistry struct {
-	kinds *params.Kinds[WorkloadKind]
+	kinds   *params.Kinds[WorkloadKind]
+	builtin map[string]bool
 }
 
-// NewWorkloadRegistry returns a registry holding the built-in workload kinds
-// (scenario.WorkloadKinds: the scenario format checks their own keys).
+// NewWorkloadRegistry returns a registry holding the built-in workload kinds.
 func NewWorkloadRegistry() *WorkloadRegistry {
-	r := &WorkloadRegistry{kinds: params.NewKinds[WorkloadKind]("workload")}
-	r.builtin(scenario.WorkloadLedger, ledgerWorkload{})
-	r.builtin(scenario.WorkloadHTTP, httpWorkload{})
-	r.builtin(scenario.WorkloadNone, noWorkload{})
+	r := &WorkloadRegistry{kinds: params.NewKinds[WorkloadKind]("workload"), builtin: map[string]bool{}}
+	r.fixed(WorkloadLedger, ledgerWorkload{})
+	r.fixed(WorkloadHTTP, httpWorkload{})
+	r.fixed(scenario.WorkloadNone, noWorkload{})
+	r.add(WorkloadSQL, newSQLWorkload)
+	r.add(WorkloadRedis, newRedisWorkload)
 	return r
 }
 
-// builtin adds a built-in kind, configured by the scenario's own workload keys.
-func (r *WorkloadRegistry) builtin(kind string, k WorkloadKind) {
-	r.kinds.Register(kind, func(map[string]any) (WorkloadKind, error) { return k, nil })
+// fixed adds a built-in kind configured by the scenario's own workload keys.
+func (r *WorkloadRegistry) fixed(kind string, k WorkloadKind) {
+	r.add(kind, func(map[string]any) (WorkloadKind, error) { return k, nil })
+}
+
+// add adds a built-in kind.
+func (r *WorkloadRegistry) add(kind string, build WorkloadBuilder) {
+	r.builtin[kind] = true
+	r.kinds.Register(kind, build)
 }
 
 // Register adds a program's kind, named by workload.kind and configured by
 // workload.params, replacing any earlier builder of that kind. It panics on an empty
 // kind, a built-in kind's name or a nil builder, which are programming errors.
 func (r *WorkloadRegistry) Register(kind string, build WorkloadBuilder) {
-	if slices.Contains(scenario.WorkloadKinds, kind) {
+	if r.Builtin(kind) {
 		panic("workload: Register " + kind + ": a built-in workload's name")
 	}
 	r.kinds.Register(kind, build)
 }
+
+// Builtin reports whether kind is one of drill's own workload kinds.
+func (r *WorkloadRegistry) Builtin(kind string) bool { return r.builtin[kind] }
 
 // Build makes the WorkloadKind that workload.kind and workload.params describe.
 func (r *WorkloadRegistry) Build(kind string, p map[string]any) (WorkloadKind, error) {
 	return r.kinds.Build(kind, p)
 }
 
-// Kinds lists the registered kinds, sorted.
-func (r *WorkloadRegistry) Kinds() []string { return r.kinds.Names() }
+// Names lists the registered kinds, sorted (scenario.WorkloadKinds).
+func (r *WorkloadRegistry) Names() []string { return r.kinds.Names() }
+
+// Rules returns the scenario rules of the kind workload.params configure: its own when it
+// has them, else those of a kind configured by params alone (scenario.WorkloadKinds).
+func (r *WorkloadRegistry) Rules(kind string, p map[string]any) (scenario.WorkloadRules, error) {
+	k, err := r.Build(kind, p)
+	if err != nil {
+		return nil, err
+	}
+	if rules, ok := k.(scenario.WorkloadRules); ok {
+		return rules, nil
+	}
+	return paramsRules{}, nil
+}
+
+// paramsRules are the rules of a program's kind without rules of its own: workload.params
+// is all it reads (its builder checked them), the read back is its FinalRead.
+type paramsRules struct{}
+
+func (paramsRules) Default(*scenario.Workload, func(string, bool) bool) {}
+
+func (paramsRules) Check(w scenario.Workload, c scenario.WorkloadChecker) {
+	c.Unused(w, "workload.kind "+WorkloadHTTP, "setup", "write", "read")
+	c.Unused(w, "workload.kind "+WorkloadLedger, "accounts")
+}
+
+func (paramsRules) Info(w scenario.Workload) scenario.WorkloadInfo {
+	return scenario.WorkloadInfo{Start: w.Kind + " workload", FinalRead: "final read of the ids the workload holds: lost acknowledged writes give RPC"}
+}
 
 // Workload builds the workload of one trial for the scenario's workload.kind.
 func (r *WorkloadRegistry) Workload(w scenario.Workload, env WorkloadEnv) (measure.Workload, error) {
@@ -80,3 +128,5 @@ func (r *WorkloadRegistry) Workload(w scenario.Workload, env WorkloadEnv) (measu
 	}
 	return k.Workload(w, env)
 }
+
+var _ scenario.WorkloadKinds = (*WorkloadRegistry)(nil)

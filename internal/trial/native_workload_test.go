@@ -1,0 +1,94 @@
+package trial_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/kinds"
+	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
+	"github.com/drillhq/drill/internal/testenv"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// heldBy is how a check asks each database, apart from drill, which ids it holds after
+// the restart: psql's SELECT, redis-cli's SMEMBERS, through the service's front proxy.
+var heldBy = map[string]string{
+	"postgres-native-async.yaml": `psql -h "${DRILL_ENDPOINT_PG%:*}" -p "${DRILL_ENDPOINT_PG##*:}" -U postgres -tAc "select id from orders"`,
+	"redis-native-snapshot.yaml": `redis-cli -h "${DRILL_ENDPOINT_REDIS%:*}" -p "${DRILL_ENDPOINT_REDIS##*:}" smembers orders`,
+}
+
+// idsWith are the ids of ops with the outcome.
+func idsWith(ops []measure.Op, o measure.Outcome) []string {
+	var out []string
+	for _, op := range ops {
+		if op.Outcome == o {
+			out = append(out, op.ID)
+		}
+	}
+	return out
+}
+
+// sorted is ids sorted, never nil.
+func sorted(ids []string) []string {
+	out := append([]string{}, ids...)
+	slices.Sort(out)
+	return out
+}
+
+// setMinus is a − b, sorted; setAnd is a ∩ b, sorted.
+func setMinus(a, b []string) []string {
+	return sorted(slices.DeleteFunc(slices.Clone(a), func(x string) bool { return slices.Contains(b, x) }))
+}
+
+func setAnd(a, b []string) []string {
+	return sorted(slices.DeleteFunc(slices.Clone(a), func(x string) bool { return !slices.Contains(b, x) }))
+}
+
+var _ = Describe("native workloads on the team's own database", Label("real-stack"), func() {
+	for _, file := range []string{"postgres-native-async.yaml", "redis-native-snapshot.yaml"} {
+		It("count, id for id, the acknowledged writes that "+file+"'s database lost over 5 trials", func(ctx SpecContext) {
+			sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", file), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
+			Expect(err).NotTo(HaveOccurred())
+			skipUnrunnable(sc)
+			client := strings.Fields(heldBy[file])[0]
+			if _, err := exec.LookPath(client); err != nil {
+				Skip(client + " is not installed: make deps installs Debian's postgresql and redis-server")
+			}
+			out := GinkgoT().TempDir()
+			sc.Verify.Checks = []scenario.VerifyCheck{{Name: "held", Timeout: scenario.Duration(10 * time.Second),
+				Command: []string{"sh", "-c", heldBy[file] + ` > "` + out + `/held"`}}}
+			Expect(sc.Validate(scenario.WithWorkloads(trial.NewWorkloadRegistry()))).To(Succeed())
+			lostTotal := 0
+			for i := 1; i <= 5; i++ {
+				res := trial.Run(ctx, trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
+					UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, i, 17)
+				Expect(res.Outcome).To(Equal(trial.Recovered), "trial %d: %s", i, res.Error)
+				Expect(res.Loss).NotTo(BeNil(), "trial %d", i)
+				b, err := os.ReadFile(filepath.Join(out, "held"))
+				Expect(err).NotTo(HaveOccurred(), "trial %d: the held check ran", i)
+				held := strings.Fields(string(b))
+				acked, unknown := idsWith(res.History, measure.OK), idsWith(res.History, measure.Unknown)
+				Expect(acked).To(HaveLen(res.Loss.Acked), "trial %d", i)
+				Expect(sorted(res.Loss.Lost)).To(Equal(setMinus(acked, held)),
+					"trial %d: drill's lost set is, id for id, acknowledged minus what the database holds after the restart", i)
+				Expect(sorted(res.Loss.Recovered)).To(Equal(setAnd(unknown, held)), "trial %d: recovered = unknown writes held", i)
+				Expect(res.Loss.Unexpected).To(BeEmpty(), "trial %d", i)
+				lostTotal += len(res.Loss.Lost)
+				GinkgoWriter.Println(fmt.Sprintf("%s trial %d: acked %d, unknown %d, held %d, lost %d, recovered %d",
+					file, i, len(acked), len(unknown), len(held), len(res.Loss.Lost), len(res.Loss.Recovered)))
+			}
+			Expect(lostTotal).To(BeNumerically(">", 0), "the database loses acknowledged writes when killed: the comparison is not vacuous")
+		}, NodeTimeout(6*time.Minute))
+	}
+})
