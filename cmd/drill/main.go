@@ -50,6 +50,9 @@ Usage:
   drill report DIR... [--quarter Q | --since D --until D] [--out DIR]   period report with trends against the previous period
   drill check RESULTS.json...  re-derive every measure from the stored raw records (exit 1 if not reproduced)
   drill audit verify [--digest HEX] FILE...   check an audit log's hash chain (exit 1 if tampered, 5 if the run never finished)
+  drill evidence DIR... [--quarter Q] [--config F] [--findings F] [--key F] [--out DIR]   the signed evidence pack of a period
+  drill keygen --out PREFIX   an ed25519 key pair for signing evidence
+  drill verify --key PUB BUNDLE   check a signed evidence bundle offline (exit 1 naming what changed)
   drill images [FILE...]      build or check the Docker images scenarios need (default scenarios/*.yaml)
   drill clean [--all]         remove containers, networks and temp dirs left by dead drill runs
   drill version
@@ -120,6 +123,12 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return cmdReport(ctx, rest, stdout)
 	case "check":
 		return cmdCheck(ctx, rest, stdout)
+	case "evidence":
+		return cmdEvidence(ctx, rest, stdout)
+	case "keygen":
+		return cmdKeygen(rest, stdout)
+	case "verify":
+		return cmdVerify(ctx, rest, stdout)
 	case "audit":
 		if len(rest) > 0 && isHelp(rest[0]) { // the only audit command is verify
 			rest = append([]string{"verify"}, rest...)

@@ -99,7 +99,23 @@ func reportPeriod(quarter, since, until string) (p report.Period, explicit bool,
 // JSON files of another kind are skipped with a warning (aggregate reports silently:
 // drill wrote them); a results file that does not decode is an error naming it.
 func readRuns(ctx context.Context, dirs []string, stdout io.Writer) ([]*report.Results, error) {
-	var runs []*report.Results
+	files, err := readRunFiles(ctx, dirs, stdout)
+	runs := make([]*report.Results, len(files))
+	for i, f := range files {
+		runs[i] = f.res
+	}
+	return runs, err
+}
+
+// runFile is a results file and the run it holds.
+type runFile struct {
+	path string
+	res  *report.Results
+}
+
+// readRunFiles is readRuns with the file each run was read from.
+func readRunFiles(ctx context.Context, dirs []string, stdout io.Writer) ([]runFile, error) {
+	var runs []runFile
 	seen := map[string]string{} // run id → the file it was read from
 	for _, d := range dirs {
 		entries, err := os.ReadDir(d)
@@ -133,7 +149,7 @@ func readRuns(ctx context.Context, dirs []string, stdout io.Writer) ([]*report.R
 				continue
 			}
 			seen[r.RunID] = path
-			runs = append(runs, r)
+			runs = append(runs, runFile{path: path, res: r})
 		}
 	}
 	return runs, nil

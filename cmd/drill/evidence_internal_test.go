@@ -1,0 +1,76 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/evidence"
+)
+
+var _ = Describe("drill evidence, keygen and verify", func() {
+	var out *bytes.Buffer
+	BeforeEach(func() { out = &bytes.Buffer{} })
+	code := func(err error) int {
+		var ee *exitError
+		if err == nil {
+			return 0
+		}
+		Expect(err).To(BeAssignableToTypeOf(ee))
+		return err.(*exitError).code
+	}
+
+	It("signs a quarter's pack with a key from keygen, verifies it, and names a changed results file (exit 1)", func() {
+		runs := copyRuns()
+		keys := filepath.Join(GinkgoT().TempDir(), "drill")
+		Expect(cmdKeygen([]string{"--out", keys}, out)).To(Succeed())
+		Expect(code(cmdKeygen([]string{"--out", keys}, out))).To(Equal(exitConfig), "keygen never overwrites a key")
+		info, err := os.Stat(keys + ".key")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(info.Mode().Perm()).To(Equal(os.FileMode(0o600)))
+
+		cfg := filepath.Join(runs, "evidence.yaml")
+		Expect(os.WriteFile(cfg, []byte("organisation: Example Bank\nsystem: ledger staging\nbia_ref: BIA-7\napprover: {name: dana, role: head of operations}\n"), 0o644)).To(Succeed())
+		Expect(cmdEvidence(context.Background(), []string{runs, "--quarter", "2026Q4", "--config", cfg, "--key", keys + ".key"}, out)).To(Succeed())
+		Expect(out.String()).To(ContainSubstring("Evidence 2026Q4: 3 runs, verdict fail"))
+		Expect(out.String()).To(ContainSubstring("missing scope (DORA RTS 2024/1774 Art. 25): the results pin the scenarios"))
+		Expect(out.String()).To(ContainSubstring("Signed:   " + filepath.Join(runs, "drill-evidence-2026Q4.intoto.jsonl")))
+		var p evidence.Pack
+		b, err := os.ReadFile(filepath.Join(runs, "drill-evidence-2026Q4.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(b, &p)).To(Succeed())
+		Expect(p.Organisation).To(Equal("Example Bank"))
+		Expect(p.Generated.BinarySHA256).To(HaveLen(64))
+		Expect(filepath.Join(runs, "drill-findings.yaml")).To(BeARegularFile())
+
+		bundle := filepath.Join(runs, "drill-evidence-2026Q4.intoto.jsonl")
+		out.Reset()
+		Expect(cmdVerify(context.Background(), []string{"--key", keys + ".pub", bundle}, out)).To(Succeed())
+		Expect(out.String()).To(ContainSubstring(": ok, 2 statements signed by"))
+
+		results := filepath.Join(runs, "kill-unflushed-20261121T233412Z-502ac34e.json")
+		b, err = os.ReadFile(results)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.WriteFile(results, bytes.Replace(b, []byte(`"seed": `), []byte(`"seed":  `), 1), 0o644)).To(Succeed())
+		err = cmdVerify(context.Background(), []string{"--key", keys + ".pub", bundle}, out)
+		Expect(code(err)).To(Equal(exitFail))
+		Expect(err).To(MatchError(ContainSubstring("results kill-unflushed-20261121T233412Z-502ac34e.json changed since signing")))
+	})
+
+	It("refuses a bad config at the key, and usage errors, with exit 2", func() {
+		runs := copyRuns()
+		cfg := filepath.Join(runs, "evidence.yaml")
+		Expect(os.WriteFile(cfg, []byte("organisaton: typo\n"), 0o644)).To(Succeed())
+		err := cmdEvidence(context.Background(), []string{runs, "--config", cfg}, out)
+		Expect(code(err)).To(Equal(exitConfig))
+		Expect(err).To(MatchError(ContainSubstring("line 1: field organisaton not found")))
+		Expect(code(cmdEvidence(context.Background(), nil, out))).To(Equal(exitConfig))
+		Expect(code(cmdVerify(context.Background(), []string{"bundle"}, out))).To(Equal(exitConfig))
+		Expect(code(cmdKeygen(nil, out))).To(Equal(exitConfig))
+	})
+})

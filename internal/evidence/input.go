@@ -1,0 +1,67 @@
+package evidence
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/scenario"
+)
+
+// ReadInput pins the results file at path (holding r) by digest, named relative to
+// packDir, notes whether its audit log is beside it, and reads the scenario file the
+// run names when it is still there with the digest the run recorded.
+func ReadInput(packDir, path string, r *report.Results) (Input, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Input{}, fmt.Errorf("read results: %w", err)
+	}
+	rel, err := relTo(packDir, path)
+	if err != nil {
+		return Input{}, fmt.Errorf("name results file: %w", err)
+	}
+	sum := sha256.Sum256(b)
+	in := Input{Path: rel, SHA256: hex.EncodeToString(sum[:]), Results: r, Scenario: scenarioOf(r.Scenario)}
+	if a := r.Audit; a != nil {
+		_, err := os.Stat(filepath.Join(filepath.Dir(path), a.File))
+		in.AuditFound = err == nil
+	}
+	return in, nil
+}
+
+// relTo names path relative to dir, slash-separated, as the signed statement does.
+func relTo(dir, path string) (string, error) {
+	ad, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	ap, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	rel, err := filepath.Rel(ad, ap)
+	if err != nil {
+		return "", err
+	}
+	return filepath.ToSlash(rel), nil
+}
+
+// scenarioOf is the run's scenario when its file is still there with the digest the run
+// recorded; nil otherwise (the pack then names the conditions as missing).
+func scenarioOf(ref report.ScenarioRef) *scenario.Scenario {
+	b, err := os.ReadFile(ref.File)
+	if err != nil {
+		return nil
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != ref.SHA256 {
+		return nil
+	}
+	sc, err := scenario.Parse(ref.File, b)
+	if err != nil {
+		return nil
+	}
+	return sc
+}
