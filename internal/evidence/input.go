@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/report"
 	"github.com/drillhq/drill/internal/scenario"
 )
@@ -50,7 +51,8 @@ func relTo(dir, path string) (string, error) {
 }
 
 // scenarioOf is the run's scenario when its file is still there with the digest the run
-// recorded; nil otherwise (the pack then names the conditions as missing).
+// recorded and it parses with drill's built-in kinds; nil otherwise (the pack then names
+// the conditions as missing).
 func scenarioOf(ref report.ScenarioRef) *scenario.Scenario {
 	b, err := os.ReadFile(ref.File)
 	if err != nil {
@@ -59,7 +61,7 @@ func scenarioOf(ref report.ScenarioRef) *scenario.Scenario {
 	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != ref.SHA256 {
 		return nil
 	}
-	sc, err := scenario.Parse(ref.File, b)
+	sc, err := scenario.Parse(ref.File, b, scenario.WithWorkloads(kinds.Default().Workloads))
 	if err != nil {
 		return nil
 	}
