@@ -33,6 +33,7 @@ const (
 	CapSnapshot   = stack.CapSnapshot
 	CapFlip       = stack.CapFlip
 	CapExec       = stack.CapExec
+	CapLog        = stack.CapLog
 	CapImage      = stack.CapImage
 	CapCommand    = stack.CapCommand
 	CapFixture    = stack.CapFixture

@@ -101,3 +101,17 @@ func (t Target) controller(kind string) (stack.Controller, error) {
 	}
 	return c, nil
 }
+
+// pauser returns the target service as a stack.Pauser, or an error naming the runtime
+// that cannot pause it.
+func (t Target) pauser() (stack.Pauser, error) {
+	s, err := t.service()
+	if err != nil {
+		return nil, fmt.Errorf("fault pause: %w", err)
+	}
+	p, ok := s.(stack.Pauser)
+	if !ok {
+		return nil, fmt.Errorf("fault pause: runtime %s cannot pause service %s", t.runtimeName(s), t.Name)
+	}
+	return p, nil
+}

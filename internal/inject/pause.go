@@ -21,7 +21,7 @@ func buildPause(params map[string]any) (Fault, error) {
 
 // Apply pauses the service named t.Name.
 func (pauseFault) Apply(ctx context.Context, t Target) (Revert, error) {
-	c, err := t.controller("pause")
+	c, err := t.pauser()
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,12 @@ func (logKind) Set(r scenario.Ready) bool { return r.Log != "" }
 // Check watches the instance's output for ready.log.
 func (logKind) Check(r scenario.Ready) stack.ReadyCheck { return logCheck{text: r.Log} }
 
+// Needs states that the runtime must read the instance's output (a cluster's
+// readinessProbe cannot).
+func (logCheck) Needs() []stack.Need {
+	return []stack.Need{{Capability: stack.CapLog, Instead: "use a tcp, http or exec readiness check"}}
+}
+
 // logCheck wants text in the instance's output.
 type logCheck struct{ text string }
 

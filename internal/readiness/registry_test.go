@@ -112,11 +112,14 @@ var _ = Describe("the readiness registry", func() {
 		Expect(func() { r.Register("exec", nil) }).To(PanicWith(ContainSubstring("a built-in readiness kind's name")))
 	})
 
-	It("states the needs of the kind a service's ready sets: exec needs a runtime that runs commands in its unit", func() {
+	It("states the needs of the kind a service's ready sets: exec needs a runtime that runs commands in its unit, log one that reads its output", func() {
 		r := readiness.NewRegistry()
 		key, needs := r.Needs(scenario.Ready{Exec: []string{"pg_isready"}})
 		Expect(key).To(Equal("exec"))
 		Expect(needs).To(ConsistOf(HaveField("Capability", stack.CapExec)))
+		key, needs = r.Needs(scenario.Ready{Log: "ready"})
+		Expect(key).To(Equal("log"))
+		Expect(needs).To(ConsistOf(HaveField("Capability", stack.CapLog)))
 		key, needs = r.Needs(scenario.Ready{TCP: &scenario.ReadyTCP{}})
 		Expect(key).To(Equal("tcp"))
 		Expect(needs).To(BeEmpty())

@@ -19,7 +19,7 @@ const (
 	CapProxy Capability = "proxy"
 	// CapKill: end a service abruptly, SIGKILL to its whole tree (Controller.Kill).
 	CapKill Capability = "kill"
-	// CapPause: freeze and thaw every process of a service (Controller.Pause).
+	// CapPause: freeze and thaw every process of a service (Pauser).
 	CapPause Capability = "pause"
 	// CapRestart: stop a service gracefully and start its release again (Controller.Restart).
 	CapRestart Capability = "restart"
@@ -40,6 +40,8 @@ const (
 	// CapExec: run a readiness command in the service's unit (its container, or on the
 	// host with the instance's environment).
 	CapExec Capability = "exec"
+	// CapLog: read a service's output for the line its log readiness check waits for.
+	CapLog Capability = "log"
 	// CapImage: run a service from a container image.
 	CapImage Capability = "image"
 	// CapCommand: run a service from a command line (argv).
@@ -67,6 +69,7 @@ var capabilityText = map[Capability]string{
 	CapSnapshot:   "snapshot and restore a service's data",
 	CapFlip:       "keep the previous release standing by and flip back to it",
 	CapExec:       "run a command in a service's unit",
+	CapLog:        "wait for a line of a service's output",
 	CapImage:      "run a container image",
 	CapCommand:    "run a service's command",
 	CapFixture:    "run drill's fixtures",
@@ -110,7 +113,7 @@ func (cs Capabilities) String() string {
 }
 
 // Implemented is the set of capabilities that stand for an optional interface of the
-// contract (Controller, Stopper, Reviver, Disconnector, DataKeeper, Restorer, Flipper)
+// contract (Controller, Pauser, Stopper, Reviver, Disconnector, DataKeeper, Restorer, Flipper)
 // which svc implements. A runtime's specs hold its declared set to it, so a declared
 // capability has its method and an implemented one is declared.
 func Implemented(svc Service) Capabilities {
@@ -121,7 +124,9 @@ func Implemented(svc Service) Capabilities {
 		}
 	}
 	_, ok := svc.(Controller)
-	add(ok, CapKill, CapPause, CapRestart)
+	add(ok, CapKill, CapRestart)
+	_, ok = svc.(Pauser)
+	add(ok, CapPause)
 	_, ok = svc.(Stopper)
 	add(ok, CapStop)
 	_, ok = svc.(Reviver)
@@ -138,7 +143,7 @@ func Implemented(svc Service) Capabilities {
 }
 
 // Interfaced reports whether c stands for an optional interface of the contract (see
-// Implemented); the others (proxy, exec, image, command, fixture, deploy, external) are what a runtime's
+// Implemented); the others (proxy, exec, log, image, command, fixture, deploy, external) are what a runtime's
 // Up and readiness checks do.
 func (c Capability) Interfaced() bool {
 	switch c {

@@ -72,14 +72,21 @@ type Reviver interface {
 }
 
 // Controller is implemented by services whose runtime can act on the running unit
-// itself; container faults (kill, stop, pause, restart) need it.
+// itself; the kill and restart faults and the restart mechanism need it.
 type Controller interface {
 	// Kill ends the service abruptly (SIGKILL): no graceful shutdown, unflushed data lost.
 	Kill(ctx context.Context) error
-	// Pause freezes (true) or thaws (false) every process of the service.
-	Pause(ctx context.Context, paused bool) error
 	// Restart stops (gracefully) and starts the current release again and waits until ready.
 	Restart(ctx context.Context) error
+}
+
+// Pauser is implemented by services whose runtime can freeze every process of the
+// running unit (SIGSTOP, a cgroup freezer, docker pause); the pause fault needs it. It is
+// apart from Controller because some runtimes (kubernetes) can kill and restart a unit
+// but have no way to freeze one.
+type Pauser interface {
+	// Pause freezes (true) or thaws (false) every process of the service.
+	Pause(ctx context.Context, paused bool) error
 }
 
 // Disconnector is implemented by services whose runtime can cut the running unit off

@@ -53,6 +53,7 @@ type dockerService struct {
 var (
 	_ stack.Service      = (*dockerService)(nil)
 	_ stack.Controller   = (*dockerService)(nil)
+	_ stack.Pauser       = (*dockerService)(nil)
 	_ stack.Reviver      = (*dockerService)(nil)
 	_ stack.Flipper      = (*dockerService)(nil)
 	_ stack.Disconnector = (*dockerService)(nil)

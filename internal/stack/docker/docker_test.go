@@ -226,7 +226,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	}, NodeTimeout(2*time.Minute))
 
 	It("pauses and thaws the service", func(ctx SpecContext) {
-		ctl := svc.(stack.Controller)
+		ctl := svc.(stack.Pauser)
 		Expect(ctl.Pause(ctx, true)).To(Succeed())
 		err := healthy(svc.Endpoint())()
 		Expect(err).To(HaveOccurred())
@@ -311,7 +311,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	}, NodeTimeout(3*time.Minute))
 
 	It("removes every container and network of the stack at Down, even with a cancelled context", func(ctx SpecContext) {
-		Expect(svc.(stack.Controller).Pause(ctx, true)).To(Succeed(), "a frozen container is removed too")
+		Expect(svc.(stack.Pauser).Pause(ctx, true)).To(Succeed(), "a frozen container is removed too")
 		cancelled, cancel := context.WithCancel(ctx)
 		cancel()
 		By("down")

@@ -202,6 +202,7 @@ type instance struct {
 var (
 	_ stack.Service    = (*processService)(nil)
 	_ stack.Controller = (*processService)(nil)
+	_ stack.Pauser     = (*processService)(nil)
 	_ stack.Reviver    = (*processService)(nil)
 	_ stack.Flipper    = (*processService)(nil)
 	_ stack.DataKeeper = (*processService)(nil)
@@ -552,6 +553,6 @@ func Registration() stack.Registration {
 		},
 		Available: func(context.Context) error { return nil },
 		Capabilities: stack.Capabilities{stack.CapProxy, stack.CapKill, stack.CapPause, stack.CapRestart, stack.CapStop, stack.CapRevive,
-			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapCommand, stack.CapFixture, stack.CapDeploy},
+			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapLog, stack.CapCommand, stack.CapFixture, stack.CapDeploy},
 	}
 }

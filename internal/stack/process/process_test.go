@@ -159,11 +159,11 @@ var _ = Describe("the process runtime", Ordered, func() {
 		ctl := svc.(stack.Controller)
 		pid := pidOf(svc.Endpoint())
 
-		Expect(ctl.Pause(ctx, true)).To(Succeed())
+		Expect(svc.(stack.Pauser).Pause(ctx, true)).To(Succeed())
 		Eventually(func() string { return procState(pid) }).Should(Equal("T"))
 		_, _, err := probe(svc.Endpoint(), "/healthz")
 		Expect(err).To(HaveOccurred(), "a paused service cannot answer")
-		Expect(ctl.Pause(ctx, false)).To(Succeed())
+		Expect(svc.(stack.Pauser).Pause(ctx, false)).To(Succeed())
 		Eventually(func() error { _, _, err := probe(svc.Endpoint(), "/healthz"); return err }).Should(Succeed())
 
 		Expect(ctl.Kill(ctx)).To(Succeed())
@@ -191,9 +191,9 @@ var _ = Describe("the process runtime", Ordered, func() {
 			states = append(states, procState(pid))
 		})
 
-		Expect(ctl.Pause(mctx, true)).To(Succeed())
+		Expect(svc.(stack.Pauser).Pause(mctx, true)).To(Succeed())
 		Expect(states).To(Equal([]string{"T"}), "one mark, once SIGSTOP was sent (/proc/%d/stat)", pid)
-		Expect(ctl.Pause(mctx, false)).To(Succeed())
+		Expect(svc.(stack.Pauser).Pause(mctx, false)).To(Succeed())
 		Expect(states).To(HaveLen(1), "a thaw marks nothing")
 
 		Expect(ctl.Kill(mctx)).To(Succeed())
