@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -34,6 +35,7 @@ type parseConfig struct {
 	probeCheck     func(kind string, params map[string]any) error
 	readyCheck     func(kind string, params map[string]any) error
 	workloads      WorkloadKinds
+	dir            string // the scenario file's directory: files named beside it are read there
 	checks         []func(*Scenario) []Problem
 }
 
@@ -101,7 +103,7 @@ func ProblemsError(found []Problem) error {
 // defaults and validates the result. Unknown keys, wrongly typed values and broken
 // references are errors, each a *Error with name and line.
 func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
-	var cfg parseConfig
+	cfg := parseConfig{dir: filepath.Dir(name)}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -151,10 +151,28 @@ type Service struct {
 	Strategy string `yaml:"strategy,omitempty" json:"strategy,omitempty"`
 	// StartTimeout bounds how long a start or redeploy may take to become ready.
 	StartTimeout Duration `yaml:"start_timeout,omitempty" json:"start_timeout,omitempty"`
+	// Files are written into the service's data directory before each start of every release (its configuration); a release's own files replace these by path.
+	Files []File `yaml:"files,omitempty" json:"files,omitempty"`
+	// Packages are Debian packages the docker runtime adds to drill's Debian image for this command service (e.g. nginx-light): drill images builds the extended image once, cached by its package list.
+	Packages []string `yaml:"packages,omitempty" json:"packages,omitempty"`
 	// Release is the release running before the change.
 	Release string `yaml:"release" json:"release"`
 	// Releases are the versions this service can run.
 	Releases []Release `yaml:"releases" json:"releases"`
+}
+
+// File is a file drill writes into a service's data directory before the service starts (docker: the same directory, mounted at the container's data dir), so configuration is part of the scenario and a bad configuration is a release. Its content expands ${PORT}, ${HOST}, ${DATA_DIR}, ${ENDPOINT_<SERVICE>} and ${PROXY_<NAME>} as the service's argv does, with the values of the instance it is written for.
+type File struct {
+	// Path of the file inside the data directory: relative, without "..".
+	Path string `yaml:"path" json:"path"`
+	// Content of the file. Exactly one of content and from is set.
+	Content string `yaml:"content,omitempty" json:"content,omitempty"`
+	// From is a file beside the scenario file whose text is the content.
+	From string `yaml:"from,omitempty" json:"from,omitempty"`
+	// Mode is the file's permission bits, e.g. "0755" for a script (default "0644").
+	Mode string `yaml:"mode,omitempty" json:"mode,omitempty"`
+
+	loaded bool // Content was read from From
 }
 
 // Ready is a service's readiness check: exactly one of http, tcp, exec, log and kind is set. It is polled until it passes or start_timeout runs out, on every start, restart and deploy.
@@ -199,6 +217,8 @@ type Release struct {
 	Command []string `yaml:"command,omitempty" json:"command,omitempty"`
 	// Env is merged over the service's Env.
 	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
+	// Files replace the service's files of the same path, and add others, for this release (a bad configuration is a release).
+	Files []File `yaml:"files,omitempty" json:"files,omitempty"`
 }
 
 // Proxy is a named Toxiproxy proxy in front of a service.

@@ -23,6 +23,7 @@ func (s *Scenario) Validate(opts ...ParseOption) error {
 
 // validator checks one scenario, reporting each problem at the line of the key it is about.
 type validator struct {
+	dir  string // where files named beside the scenario are read ("" for the working directory)
 	s    *Scenario
 	p    *problems
 	line func(path string) int
@@ -36,7 +37,7 @@ func (v *validator) errf(path, format string, args ...any) {
 // validate checks everything a scenario must satisfy before a trial can run, except fault
 // kinds and parameters, which the fault registry checks.
 func validate(s *Scenario, p *problems, line func(string) int, cfg *parseConfig) {
-	v := &validator{s: s, p: p, line: line, cfg: cfg}
+	v := &validator{dir: cfg.dir, s: s, p: p, line: line, cfg: cfg}
 	v.header()
 	v.objectives()
 	v.stack()
@@ -141,6 +142,7 @@ func (v *validator) stack() {
 		path := fmt.Sprintf("stack.services[%d]", i)
 		v.unique(seen, svc.Name, path, "service")
 		v.service(svc, path)
+		v.serviceFiles(svc, path)
 	}
 	v.dependencies()
 	for i, px := range s.Stack.Proxies {

@@ -333,6 +333,9 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	if fixture {
 		env["LEDGER_RELEASE"], env["LEDGER_DATA"] = rel.Name, dockerDataMount
 	}
+	if err := stack.WriteFiles(s.dataDir, s.spec, rel, vars); err != nil {
+		return nil, "", fmt.Errorf("start %s %s: %w", s.spec.Name, release, err)
+	}
 	timeout := s.spec.StartTimeout.D()
 	if timeout <= 0 {
 		timeout = dockerStartTimeout

@@ -472,6 +472,9 @@ func (s *processService) launch(ctx context.Context, release string) (*child, st
 	if s.spec.Fixture != "" {
 		env["LEDGER_RELEASE"], env["LEDGER_DATA"] = rel.Name, s.dataDir
 	}
+	if err := stack.WriteFiles(s.dataDir, s.spec, rel, vars); err != nil {
+		return nil, "", fmt.Errorf("start %s %s: %w", s.spec.Name, release, err)
+	}
 	s.mu.Lock()
 	s.gen++
 	logPath, err := outpath.File(s.logDir, fmt.Sprintf("%s.%d.%s.log", s.spec.Name, s.gen, release))

@@ -1,0 +1,35 @@
+package trial_test
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/kinds"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/process"
+	"github.com/drillhq/drill/internal/testenv"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+var _ = Describe("a bad configuration delivered by files: scenarios/nginx-bad-config.yaml on the process runtime", Label("real-stack"), func() {
+	It("breaks the front with the bad release's files and recovers on the good release's, written again", func(ctx SpecContext) {
+		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "nginx-bad-config.yaml"), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
+		Expect(err).NotTo(HaveOccurred())
+		skipUnrunnable(sc)
+		data := GinkgoT().TempDir()
+		res := trial.Run(ctx, trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
+			UpOptions: []stack.UpOption{stack.WithDataDir(data)}}, 1, 5)
+		Expect(res.Outcome).To(Equal(trial.Recovered), "error: %s", res.Error)
+		Expect(res.Timing.Impact).NotTo(BeNil(), "the bad configuration broke the front")
+		conf, err := os.ReadFile(filepath.Join(data, "front", "nginx.conf"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(conf)).To(ContainSubstring("proxy_pass http://ledger_app;"), "the rollback started nginx on the good release's file")
+		Expect(string(conf)).To(MatchRegexp(`listen 127\.0\.0\.1:\d+;`), "${HOST}:${PORT} expanded for the instance it was written for")
+		Expect(string(conf)).NotTo(ContainSubstring("${"))
+	}, NodeTimeout(2*time.Minute))
+})
