@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/drillhq/drill/internal/evidence"
+	"github.com/drillhq/drill/internal/oscal"
 	"github.com/drillhq/drill/internal/report"
 )
 
@@ -26,7 +27,7 @@ const (
 
 // cmdEvidence handles `drill evidence DIR...`: the evidence pack of a period's runs
 // (default: the quarter of the latest run) as JSON, with the findings file the team
-// edits; with --key (or $DRILL_EVIDENCE_KEY) also the signed bundle that drill verify
+// edits and the OSCAL assessment-results export; with --key (or $DRILL_EVIDENCE_KEY) also the signed bundle that drill verify
 // checks. It exits 0 whatever the runs' verdicts, 2 on invalid input, 4 when a file
 // cannot be read or written.
 func cmdEvidence(ctx context.Context, args []string, stdout io.Writer) error {
@@ -128,11 +129,19 @@ func writeEvidence(ctx context.Context, dir, name, findingsPath, keyFile string,
 	if err := evidence.WriteFindings(findingsPath, p.Findings); err != nil {
 		return withCode(exitInfra, err)
 	}
+	doc, err := oscal.Export(p)
+	if err != nil {
+		return withCode(exitInfra, err)
+	}
+	oscalFile := filepath.Join(dir, name+".oscal.json")
+	if err := os.WriteFile(oscalFile, doc, 0o644); err != nil {
+		return withCode(exitInfra, fmt.Errorf("evidence: %w", err))
+	}
 	fmt.Fprintf(stdout, "Evidence %s: %d runs, verdict %s, %d findings, %d required fields missing\n", p.Period.Label, len(p.Runs), p.Verdict, len(p.Findings), len(p.Missing))
 	for _, m := range p.Missing {
 		fmt.Fprintf(stdout, "  missing %s (%s): %s\n", m.Field, m.Clauses[0], m.Reason)
 	}
-	fmt.Fprintf(stdout, "Pack:     %s\nFindings: %s\n", filepath.Join(dir, packFile), findingsPath)
+	fmt.Fprintf(stdout, "Pack:     %s\nFindings: %s\nOSCAL:    %s\n", filepath.Join(dir, packFile), findingsPath, oscalFile)
 	if keyFile == "" && os.Getenv(evidence.KeyEnv) == "" {
 		fmt.Fprintln(stdout, "Unsigned: give --key (drill keygen) to sign it")
 		return nil

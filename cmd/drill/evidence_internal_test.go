@@ -47,6 +47,7 @@ var _ = Describe("drill evidence, keygen and verify", func() {
 		Expect(p.Organisation).To(Equal("Example Bank"))
 		Expect(p.Generated.BinarySHA256).To(HaveLen(64))
 		Expect(filepath.Join(runs, "drill-findings.yaml")).To(BeARegularFile())
+		Expect(filepath.Join(runs, "drill-evidence-2026Q4.oscal.json")).To(BeARegularFile())
 
 		bundle := filepath.Join(runs, "drill-evidence-2026Q4.intoto.jsonl")
 		out.Reset()
