@@ -50,8 +50,20 @@ func describeService(svc Service) string {
 	default:
 		what = "command " + strings.Join(svc.Command, " ")
 	}
+	if len(svc.Packages) > 0 {
+		what += " (docker: in drill's Debian image with " + strings.Join(svc.Packages, ", ") + ", built by drill images)"
+	}
 	if svc.Release != "" {
 		what += ", release " + svc.Release
+	}
+	if rel := svc.ReleaseNamed(svc.Release); rel != nil {
+		if files := svc.FilesFor(*rel); len(files) > 0 {
+			paths := make([]string, len(files))
+			for i, f := range files {
+				paths[i] = f.Path
+			}
+			what += ", files " + strings.Join(paths, ", ") + " written into its data dir first"
+		}
 	}
 	return fmt.Sprintf("%s [%s]", svc.Name, what)
 }

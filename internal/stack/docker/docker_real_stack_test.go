@@ -99,6 +99,20 @@ var _ = Describe("real stacks on the docker runtime", Label("docker", "real-stac
 		Expect(ierr).To(HaveOccurred(), "nothing pulled or built %s", ref)
 	}, NodeTimeout(time.Minute))
 
+	It("gives a command service with packages an image of its own, named when it is not built", func(ctx SpecContext) {
+		svc := pgService()
+		Expect(docker.DebianImageFor(svc).Ref()).To(Equal(docker.DebianImage.Ref()), "no packages: drill's Debian image")
+		svc.Packages = []string{"never-built-pkg", "redis-server"}
+		r := docker.DebianImageFor(svc)
+		Expect(r.Packages).To(Equal(append(append([]string{}, docker.DebianImage.Packages...), "never-built-pkg")), "each package once")
+		Expect(r.Ref()).NotTo(Equal(docker.DebianImage.Ref()), "the tag is a hash of the package list")
+
+		err := rt.Prepare(ctx, scenario.Stack{Services: []scenario.Service{svc}})
+		Expect(errors.Is(err, docker.ErrImageNotBuilt)).To(BeTrue(), "%v", err)
+		Expect(err).To(MatchError(ContainSubstring("image " + r.Ref())))
+		Expect(err).To(MatchError(ContainSubstring("never-built-pkg")))
+	}, NodeTimeout(time.Minute))
+
 	It("runs PostgreSQL from its command as user postgres on the data mount, ready by pg_isready inside its container; a kill leaves no process of it; its data survives", func(ctx SpecContext) {
 		debianImage(cli)
 		data := GinkgoT().TempDir()

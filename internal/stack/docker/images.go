@@ -100,14 +100,15 @@ func imageEnsure(ctx context.Context, cli client.APIClient, spec scenario.Stack,
 	}
 	fixtures := map[string]string{} // fixture name → image, built at most once per call
 	checked := map[string]bool{}    // user images already found
-	var baseRef string
-	base := func() (string, error) { // the command services' image, checked at most once
-		if baseRef != "" {
-			return baseRef, nil
+	debian := map[string]string{} // recipe hash → the command services' image, checked at most once
+	base := func(svc scenario.Service) (string, error) {
+		r := DebianImageFor(svc)
+		if ref, ok := debian[r.Hash()]; ok {
+			return ref, nil
 		}
-		ref, err := imageEnsureDebian(ctx, cli, cfg)
+		ref, err := imageEnsureDebian(ctx, cli, cfg, r)
 		if err == nil {
-			baseRef = ref
+			debian[r.Hash()] = ref
 		}
 		return ref, err
 	}
@@ -125,8 +126,8 @@ func imageEnsure(ctx context.Context, cli client.APIClient, spec scenario.Stack,
 }
 
 // imageForRelease resolves one release: its own image, else the service's, else the
-// fixture's, else (a command) the Debian image the command runs in.
-func imageForRelease(ctx context.Context, cli client.APIClient, svc scenario.Service, rel scenario.Release, fixtures map[string]string, checked map[string]bool, base func() (string, error)) (string, error) {
+// fixture's, else (a command) the Debian image the command runs in, with the service's packages.
+func imageForRelease(ctx context.Context, cli client.APIClient, svc scenario.Service, rel scenario.Release, fixtures map[string]string, checked map[string]bool, base func(scenario.Service) (string, error)) (string, error) {
 	ref := rel.Image
 	if ref == "" {
 		ref = svc.Image
@@ -142,7 +143,7 @@ func imageForRelease(ctx context.Context, cli client.APIClient, svc scenario.Ser
 	}
 	if svc.Fixture == "" {
 		if len(rel.Command) > 0 || len(svc.Command) > 0 {
-			return base()
+			return base(svc)
 		}
 		return "", fmt.Errorf("resolve image of %s release %q: the docker runtime needs an image, a fixture or a command", svc.Name, rel.Name)
 	}

@@ -10,9 +10,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/moby/moby/client"
+
+	"github.com/drillhq/drill/internal/scenario"
 )
 
 // DebianRecipe is how the image of command services is made: a minimal Debian root
@@ -39,6 +42,29 @@ var DebianImage = DebianRecipe{
 	Packages: []string{"postgresql-15", "redis-server"},
 }
 
+// With is r with packages added (those r lacks, sorted after r's own): the recipe of the
+// image a command service that lists packages runs in. With no package to add it is r,
+// so its hash, tag and cached root filesystem are r's.
+func (r DebianRecipe) With(packages []string) DebianRecipe {
+	var extra []string
+	for _, p := range packages {
+		if !slices.Contains(r.Packages, p) && !slices.Contains(extra, p) {
+			extra = append(extra, p)
+		}
+	}
+	if len(extra) == 0 {
+		return r
+	}
+	slices.Sort(extra)
+	r.Packages = append(slices.Clip(r.Packages), extra...)
+	return r
+}
+
+// DebianImageFor is the recipe of the image svc's command runs in on docker: DebianImage
+// with the service's packages. Each distinct package list is its own image, built once
+// (make images, drill images) and cached by its hash.
+func DebianImageFor(svc scenario.Service) DebianRecipe { return DebianImage.With(svc.Packages) }
+
 // debianRepo is the repository name of the command-service images.
 const debianRepo = "drill-debian"
 
@@ -55,19 +81,19 @@ func (r DebianRecipe) Ref() string { return debianRepo + ":" + r.Hash() }
 // engine does not hold: drill never pulls it, `make images` builds it.
 var ErrImageNotBuilt = errors.New("not built")
 
-// imageEnsureDebian returns the command-service image, building it when build is set;
-// otherwise a missing image is an error that says how to build it.
-func imageEnsureDebian(ctx context.Context, cli client.APIClient, cfg imageConfig) (string, error) {
-	ref := DebianImage.Ref()
+// imageEnsureDebian returns the image of recipe r (a command service's), building it when
+// build is set; otherwise a missing image is an error that says how to build it.
+func imageEnsureDebian(ctx context.Context, cli client.APIClient, cfg imageConfig, r DebianRecipe) (string, error) {
+	ref := r.Ref()
 	ok, err := imageExists(ctx, cli, ref)
 	switch {
 	case err != nil || ok:
 		return ref, err
 	case !cfg.buildBase:
 		return "", fmt.Errorf("image %s (Debian %s with %s, which services with a command run in) is %w: run make images (or use --runtime process)",
-			ref, DebianImage.Suite, strings.Join(DebianImage.Packages, ", "), ErrImageNotBuilt)
+			ref, r.Suite, strings.Join(r.Packages, ", "), ErrImageNotBuilt)
 	}
-	return ref, debianBuild(ctx, cli, DebianImage, cfg.log)
+	return ref, debianBuild(ctx, cli, r, cfg.log)
 }
 
 // debianBuild imports the recipe's root filesystem as ref, making the tarball with
