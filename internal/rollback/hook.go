@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/drillhq/drill/internal/params"
+	"github.com/drillhq/drill/internal/secret"
 	"github.com/drillhq/drill/internal/stack"
 )
 
@@ -25,9 +26,12 @@ import (
 type Hook struct {
 	// Command is the argv to run (the first element is looked up in PATH), with
 	// DRILL_ENDPOINT_<SERVICE> of every service in its environment. Exactly one of
-	// command and url.
+	// command and url. ${env:NAME} and ${file:PATH} in an element are secrets: resolved
+	// when the hook runs, recorded as ***.
 	Command []string `param:"command"`
-	// URL to call instead; $DRILL_ENDPOINT_<SERVICE> in it is expanded.
+	// URL to call instead; $DRILL_ENDPOINT_<SERVICE> in it is expanded, ${env:NAME} and
+	// ${file:PATH} are secrets resolved when the hook runs. The URL is recorded with its
+	// secrets, userinfo and query values as ***.
 	URL string `param:"url"`
 	// Method of the call (default POST).
 	Method string `param:"method"`
@@ -72,24 +76,43 @@ func buildHook(p map[string]any) (Mechanism, error) {
 	if err := checkCall("hook", h.Method, h.Status, h.Timeout); err != nil {
 		return nil, err
 	}
+	if err := secret.Check(h.URL); err != nil {
+		return nil, params.Errorf("url", `mechanism "hook": parameter "url": %v`, err)
+	}
+	for _, a := range h.Command {
+		if err := secret.Check(a); err != nil {
+			return nil, params.Errorf("command", `mechanism "hook": parameter "command": %v`, err)
+		}
+	}
 	return h, nil
 }
 
-// Rollback implements Mechanism.
+// Rollback implements Mechanism. Secrets are resolved here, at use; every step, error
+// and output it records shows them as *** (internal/secret).
 func (h Hook) Rollback(ctx context.Context, t Target) error {
-	var out capped
+	var mask secret.Masker
+	out := capped{mask: &mask}
 	defer out.flush(t.Output)
 	if len(h.Command) > 0 {
-		if err := h.run(ctx, t, &out); err != nil {
-			return err
+		argv, shown := make([]string, len(h.Command)), make([]string, len(h.Command))
+		for i, a := range h.Command {
+			v, err := secret.Resolve(a)
+			if err != nil {
+				return fmt.Errorf("hook: %w", err)
+			}
+			argv[i], shown[i] = v, secret.Mask(a)
+			mask.Add(secret.Values(a)...)
 		}
-		t.step("hook_done", strings.Join(h.Command, " "))
+		if err := h.run(ctx, t, argv, shown, &out); err != nil {
+			return mask.Err(err)
+		}
+		t.step("hook_done", strings.Join(shown, " "))
 	} else {
-		status, err := h.call(ctx, t, &out)
+		status, err := h.call(ctx, t, &out, &mask)
 		if err != nil {
-			return err
+			return mask.Err(err)
 		}
-		t.step("hook_done", fmt.Sprintf("%s %s: %d", h.Method, h.URL, status))
+		t.step("hook_done", fmt.Sprintf("%s %s: %d", h.Method, secret.RedactURL(h.URL), status))
 	}
 	if h.WaitPath == "" {
 		return nil
@@ -97,11 +120,12 @@ func (h Hook) Rollback(ctx context.Context, t Target) error {
 	return h.wait(ctx, t)
 }
 
-// run runs the command within the timeout; its output goes to out.
-func (h Hook) run(ctx context.Context, t Target, out *capped) error {
+// run runs argv within the timeout; its output goes to out. Messages name the command
+// as shown (its secrets masked).
+func (h Hook) run(ctx context.Context, t Target, argv, shown []string, out *capped) error {
 	ctx, cancel := context.WithTimeout(ctx, h.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, h.Command[0], h.Command[1:]...)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), t.Env...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -112,27 +136,39 @@ func (h Hook) run(ctx context.Context, t Target, out *capped) error {
 	case err == nil:
 		return nil
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
-		return fmt.Errorf("hook %s: did not finish within %s (raise params.timeout)", h.Command[0], h.Timeout)
+		return fmt.Errorf("hook %s: did not finish within %s (raise params.timeout)", shown[0], h.Timeout)
 	case ctx.Err() != nil:
-		return fmt.Errorf("hook %s: %w", h.Command[0], ctx.Err())
+		return fmt.Errorf("hook %s: %w", shown[0], ctx.Err())
 	default:
 		msg := lastLine(out.buf.Bytes())
 		if msg != "" {
 			msg = ": " + msg
 		}
-		return fmt.Errorf("hook %s: %v%s", h.Command[0], err, msg)
+		return fmt.Errorf("hook %s: %v%s", shown[0], err, msg)
 	}
 }
 
-// call makes the HTTP call within the timeout; the answer goes to out.
-func (h Hook) call(ctx context.Context, t Target, out *capped) (int, error) {
-	url, err := expandEnv(h.URL, t.Env)
+// call makes the HTTP call within the timeout; the answer goes to out. The URL's
+// secrets are resolved now, and mask learns them (and the URL's own password and query
+// values) so that no error or output shows them.
+func (h Hook) call(ctx context.Context, t Target, out *capped, mask *secret.Masker) (int, error) {
+	resolved, err := secret.Resolve(h.URL)
+	if err != nil {
+		return 0, fmt.Errorf("hook: %w", err)
+	}
+	mask.Add(secret.Values(h.URL)...)
+	url, err := expandEnv(resolved, t.Env)
+	if err != nil {
+		return 0, err
+	}
+	mask.Add(secret.URLValues(url)...)
+	shown, err := expandEnv(secret.Mask(h.URL), t.Env)
 	if err != nil {
 		return 0, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, h.Timeout)
 	defer cancel()
-	req := request{method: h.Method, url: url, body: h.Body, contentType: h.ContentType, status: h.Status}
+	req := request{method: h.Method, url: url, body: h.Body, contentType: h.ContentType, status: h.Status, shown: secret.RedactURL(shown)}
 	status, err := req.do(ctx, operatorClient, out)
 	if err != nil {
 		return status, fmt.Errorf("hook: %w", err)
@@ -208,7 +244,7 @@ func expandEnv(s string, env []string) (string, error) {
 // command names, and the wait service is a service.
 func (h Hook) Needs() []stack.Need {
 	var needs []stack.Need
-	os.Expand(h.URL, func(name string) string {
+	os.Expand(secret.Mask(h.URL), func(name string) string {
 		needs = append(needs, stack.Need{Stack: stack.NeedEndpoint, Var: name, Param: "url"})
 		return ""
 	})

@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/drillhq/drill/internal/secret"
 )
 
 // maxOutput bounds what a mechanism keeps of a command's output or an HTTP answer for
@@ -17,6 +19,8 @@ const maxOutput = 64 << 10
 type capped struct {
 	buf     bytes.Buffer
 	dropped int
+	// mask, when set, hides the secrets the output may echo (see internal/secret).
+	mask *secret.Masker
 }
 
 // Write implements io.Writer; it never fails, so a chatty command is never blocked.
@@ -35,7 +39,11 @@ func (c *capped) flush(w io.Writer) {
 	if w == nil || (c.buf.Len() == 0 && c.dropped == 0) {
 		return
 	}
-	_, _ = w.Write(c.buf.Bytes())
+	if c.mask != nil {
+		_, _ = io.WriteString(w, c.mask.Text(c.buf.String()))
+	} else {
+		_, _ = w.Write(c.buf.Bytes())
+	}
 	if c.dropped > 0 {
 		_, _ = fmt.Fprintf(w, "\n[%d bytes more not kept]\n", c.dropped)
 	}
@@ -52,6 +60,17 @@ type request struct {
 	method, url, body, contentType string
 	// status is the expected answer; 0 accepts any 2xx.
 	status int
+	// shown is the URL as messages and the output show it ("": url itself); a URL
+	// that may hold secrets is shown redacted (secret.RedactURL).
+	shown string
+}
+
+// shownURL is the URL as messages show it.
+func (r request) shownURL() string {
+	if r.shown != "" {
+		return r.shown
+	}
+	return r.url
 }
 
 // do sends the request and checks its status; the answer's status line and body go to
@@ -59,20 +78,20 @@ type request struct {
 func (r request) do(ctx context.Context, client *http.Client, out io.Writer) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, r.method, r.url, strings.NewReader(r.body))
 	if err != nil {
-		return 0, fmt.Errorf("make request %s %s: %w", r.method, r.url, err)
+		return 0, fmt.Errorf("make request %s %s: %w", r.method, r.shownURL(), err)
 	}
 	if r.body != "" && r.contentType != "" {
 		req.Header.Set("Content-Type", r.contentType)
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("call %s %s: %w", r.method, r.url, err)
+		return 0, fmt.Errorf("call %s %s: %w", r.method, r.shownURL(), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxOutput))
-	fmt.Fprintf(out, "%s %s: %s\n%s", r.method, r.url, resp.Status, body)
+	fmt.Fprintf(out, "%s %s: %s\n%s", r.method, r.shownURL(), resp.Status, body)
 	if err != nil {
-		return resp.StatusCode, fmt.Errorf("read answer of %s %s: %w", r.method, r.url, err)
+		return resp.StatusCode, fmt.Errorf("read answer of %s %s: %w", r.method, r.shownURL(), err)
 	}
 	ok := resp.StatusCode/100 == 2
 	if r.status != 0 {
@@ -83,7 +102,7 @@ func (r request) do(ctx context.Context, client *http.Client, out io.Writer) (in
 		if r.status != 0 {
 			want = fmt.Sprintf("status %d", r.status)
 		}
-		return resp.StatusCode, fmt.Errorf("call %s %s: answered %s, want %s: %s", r.method, r.url, resp.Status, want, lastLine(body))
+		return resp.StatusCode, fmt.Errorf("call %s %s: answered %s, want %s: %s", r.method, r.shownURL(), resp.Status, want, lastLine(body))
 	}
 	return resp.StatusCode, nil
 }

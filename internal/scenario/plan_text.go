@@ -3,8 +3,11 @@ package scenario
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/drillhq/drill/internal/secret"
 )
 
 // stepName names the i-th step, or t_fault before the first.
@@ -96,13 +99,22 @@ func mechanismText(s *Scenario, m Mechanism, before string) string {
 	return fmt.Sprintf("redeploy %s with %s (%s)", m.Service, prev, strategy)
 }
 
+// urlLikeRE matches a param value that is a URL (a scheme, then ://).
+var urlLikeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
+
+// paramsText describes a kind's params as the plan prints them: secrets (references,
+// a URL's userinfo and query values) as ***, like every record of them.
 func paramsText(params map[string]any) string {
 	if len(params) == 0 {
 		return ""
 	}
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(params)) {
-		parts = append(parts, fmt.Sprintf("%s=%v", k, params[k]))
+		v := fmt.Sprintf("%v", params[k])
+		if urlLikeRE.MatchString(v) {
+			v = secret.RedactURL(v)
+		}
+		parts = append(parts, k+"="+secret.Mask(v))
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
 }

@@ -202,9 +202,11 @@ func (v *validator) service(svc Service, path string) {
 	if svc.StartTimeout <= 0 {
 		v.errf(path+".start_timeout", "%s.start_timeout must be greater than 0", path)
 	}
+	v.secretRefs(path, svc.Env, svc.Command)
 	names := map[string]bool{}
 	for j, r := range svc.Releases {
 		rp := fmt.Sprintf("%s.releases[%d]", path, j)
+		v.secretRefs(rp, r.Env, r.Command)
 		switch {
 		case strings.TrimSpace(r.Name) == "":
 			v.errf(rp, "%s.name is required", rp)

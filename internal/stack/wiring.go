@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/secret"
 )
 
 // EndpointEnvPrefix prefixes the variable every service gets for each service of its
@@ -22,7 +23,8 @@ const (
 	VarProxyPrefix    = "PROXY_"
 )
 
-// expand replaces every ${NAME} whose NAME is in vars by its value and leaves every
+// expand replaces every ${NAME} whose NAME is in vars by its value, every secret
+// reference (${env:NAME}, ${file:PATH}) by what it resolves to now, and leaves every
 // other byte as written (a $ of a shell script, an unknown ${X}) for the program to read.
 func expand(s string, vars map[string]string) string {
 	if !strings.Contains(s, "${") {
@@ -42,6 +44,9 @@ func expand(s string, vars map[string]string) string {
 		v, ok := vars[name]
 		if !ok {
 			v = s[i : i+j+1]
+			if r, err := secret.Resolve(v); err == nil { // ${env:NAME}, ${file:PATH}: checked by validation
+				v = r
+			}
 		}
 		b.WriteString(s[:i])
 		b.WriteString(v)
