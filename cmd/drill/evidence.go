@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -27,7 +28,7 @@ const (
 
 // cmdEvidence handles `drill evidence DIR...`: the evidence pack of a period's runs
 // (default: the quarter of the latest run) as JSON, with the findings file the team
-// edits and the OSCAL assessment-results export; with --key (or $DRILL_EVIDENCE_KEY) also the signed bundle that drill verify
+// edits, the OSCAL assessment-results export and the human page (HTML); with --key (or $DRILL_EVIDENCE_KEY) also the signed bundle that drill verify
 // checks. It exits 0 whatever the runs' verdicts, 2 on invalid input, 4 when a file
 // cannot be read or written.
 func cmdEvidence(ctx context.Context, args []string, stdout io.Writer) error {
@@ -142,20 +143,44 @@ func writeEvidence(ctx context.Context, dir, name, findingsPath, keyFile string,
 		fmt.Fprintf(stdout, "  missing %s (%s): %s\n", m.Field, m.Clauses[0], m.Reason)
 	}
 	fmt.Fprintf(stdout, "Pack:     %s\nFindings: %s\nOSCAL:    %s\n", filepath.Join(dir, packFile), findingsPath, oscalFile)
-	if keyFile == "" && os.Getenv(evidence.KeyEnv) == "" {
+	sig, err := signEvidence(ctx, dir, name, packFile, keyFile, p)
+	if err != nil {
+		return err
+	}
+	if sig.Bundle == "" {
 		fmt.Fprintln(stdout, "Unsigned: give --key (drill keygen) to sign it")
-		return nil
+	} else {
+		fmt.Fprintf(stdout, "Signed:   %s\n", filepath.Join(dir, sig.Bundle))
+	}
+	var page bytes.Buffer
+	if err := evidence.HTML(&page, p, sig); err != nil {
+		return withCode(exitInfra, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".html"), page.Bytes(), 0o644); err != nil {
+		return withCode(exitInfra, fmt.Errorf("evidence: %w", err))
+	}
+	fmt.Fprintf(stdout, "Page:     %s\n", filepath.Join(dir, name+".html"))
+	return nil
+}
+
+// signEvidence signs the pack with the key from keyFile or $DRILL_EVIDENCE_KEY; with
+// neither it signs nothing and returns the zero Signature.
+func signEvidence(ctx context.Context, dir, name, packFile, keyFile string, p *evidence.Pack) (evidence.Signature, error) {
+	if keyFile == "" && os.Getenv(evidence.KeyEnv) == "" {
+		return evidence.Signature{}, nil
 	}
 	key, err := evidence.ReadPrivateKey(keyFile)
 	if err != nil {
-		return withCode(exitConfig, err)
+		return evidence.Signature{}, withCode(exitConfig, err)
 	}
-	bundle := filepath.Join(dir, name+".intoto.jsonl")
-	if err := evidence.Sign(ctx, dir, packFile, p, key, bundle); err != nil {
-		return withCode(exitInfra, err)
+	sig := evidence.Signature{Bundle: name + ".intoto.jsonl"}
+	if sig.KeyID, err = evidence.KeyID(key); err != nil {
+		return evidence.Signature{}, withCode(exitConfig, err)
 	}
-	fmt.Fprintf(stdout, "Signed:   %s\n", bundle)
-	return nil
+	if err := evidence.Sign(ctx, dir, packFile, p, key, filepath.Join(dir, sig.Bundle)); err != nil {
+		return evidence.Signature{}, withCode(exitInfra, err)
+	}
+	return sig, nil
 }
 
 // cmdKeygen handles `drill keygen --out PREFIX`: a new ed25519 key pair for signing

@@ -48,6 +48,9 @@ var _ = Describe("drill evidence, keygen and verify", func() {
 		Expect(p.Generated.BinarySHA256).To(HaveLen(64))
 		Expect(filepath.Join(runs, "drill-findings.yaml")).To(BeARegularFile())
 		Expect(filepath.Join(runs, "drill-evidence-2026Q4.oscal.json")).To(BeARegularFile())
+		page, err := os.ReadFile(filepath.Join(runs, "drill-evidence-2026Q4.html"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(page)).To(ContainSubstring("<b>Signed</b>"))
 
 		bundle := filepath.Join(runs, "drill-evidence-2026Q4.intoto.jsonl")
 		out.Reset()

@@ -49,7 +49,7 @@ func Build(inputs []Input, opts Options) *Pack {
 	p := &Pack{
 		Schema:       SchemaVersion,
 		Generated:    Generated{Tool: "drill", Version: opts.Version, BinarySHA256: opts.BinarySHA256, At: opts.At.UTC()},
-		Period:       Period{Label: opts.Period.Label, Start: opts.Period.Start, End: opts.Period.End},
+		Period:       Period{Label: opts.Period.Label, Start: opts.Period.Start, End: opts.Period.End, Span: opts.Period.Span()},
 		Organisation: opts.Config.Organisation, System: opts.Config.System, BIARef: opts.Config.BIARef,
 		Approver: opts.Config.Approver,
 		Runs:     []Run{}, Scope: []ScopeItem{}, Conditions: []Conditions{}, Outcomes: []Outcome{}, Timeline: []TimedEvent{},

@@ -55,9 +55,12 @@ type Generated struct {
 
 // Period is the span the pack covers.
 type Period struct {
-	Label string    `json:"label"`
+	Label string `json:"label"`
+	// Start is the first instant in the period, End the first after it.
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
+	// Span is the period's inclusive days, "2026-10-01 – 2026-12-31".
+	Span string `json:"span"`
 }
 
 // Run is one run of a scenario in the period.

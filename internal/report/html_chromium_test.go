@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,27 +39,18 @@ var _ = Describe("HTML in Chromium", func() {
 	It("renders headless without console errors into a non-empty screenshot", func() {
 		dir := GinkgoT().TempDir()
 		page := filepath.Join(dir, "report.html")
-		shot := filepath.Join(dir, "report.png")
 		var b bytes.Buffer
 		Expect(report.HTML(&b, fixtureResults())).To(Succeed())
 		Expect(os.WriteFile(page, b.Bytes(), 0o644)).To(Succeed())
 
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		DeferCleanup(cancel)
-		browser, err := testenv.StartChromium(ctx, dir, GinkgoWriter, "--screenshot="+shot, "--window-size=1280,2000", "file://"+page)
+		img, log, err := testenv.Screenshot(ctx, dir, page, 1280, 2000, GinkgoWriter)
 		if errors.Is(err, testenv.ErrNoChromium) {
 			Skip(err.Error())
 		}
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(browser.Kill)
-		Expect(browser.Cmd.Wait()).To(Succeed(), browser.Stderr.String())
-
-		Expect(consoleMessages(browser.Stderr.String())).To(BeEmpty())
-		f, err := os.Open(shot)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(f.Close)
-		img, err := png.Decode(f)
-		Expect(err).NotTo(HaveOccurred())
+		Expect(err).NotTo(HaveOccurred(), log)
+		Expect(consoleMessages(log)).To(BeEmpty())
 		Expect(img.Bounds().Dx()).To(Equal(1280))
 		Expect(img.Bounds().Dy()).To(Equal(2000))
 		// The fail banner's background proves the stylesheet applied.

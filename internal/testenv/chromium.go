@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"os"
 	"os/exec"
@@ -46,3 +49,28 @@ func StartChromium(ctx context.Context, dir string, stdout io.Writer, args ...st
 
 // Kill ends the browser's whole process group (a no-op once it has ended).
 func (b *Browser) Kill() { _ = syscall.Kill(-b.Cmd.Process.Pid, syscall.SIGKILL) }
+
+// Screenshot renders the HTML file page headless in a window of width×height and
+// returns the screenshot and chromium's log (console lines included). Its files go
+// under dir; ErrNoChromium says chromium is not installed.
+func Screenshot(ctx context.Context, dir, page string, width, height int, stdout io.Writer) (image.Image, string, error) {
+	shot := filepath.Join(dir, "screenshot.png")
+	b, err := StartChromium(ctx, dir, stdout, "--screenshot="+shot, fmt.Sprintf("--window-size=%d,%d", width, height), "file://"+page)
+	if err != nil {
+		return nil, "", err
+	}
+	defer b.Kill()
+	if err := b.Cmd.Wait(); err != nil {
+		return nil, b.Stderr.String(), fmt.Errorf("run chromium: %w", err)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		return nil, b.Stderr.String(), fmt.Errorf("read screenshot: %w", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return nil, b.Stderr.String(), fmt.Errorf("decode screenshot: %w", err)
+	}
+	return img, b.Stderr.String(), nil
+}
