@@ -19,9 +19,12 @@ import (
 
 // parse parses doc as t.yaml with the registries' checks and the capability check on
 // rt, as drill.Load does; it returns the error's lines, nil when it parses.
-func parse(doc string, rt preflight.Runtime) []string {
+func parse(doc string, rt preflight.Runtime) []string { return parseAt("t.yaml", doc, rt) }
+
+// parseAt is parse of doc as the file name (a compose file it names is read beside it).
+func parseAt(name, doc string, rt preflight.Runtime) []string {
 	k := kinds.Default().Kinds
-	_, err := scenario.Parse("t.yaml", []byte(doc),
+	_, err := scenario.Parse(name, []byte(doc),
 		scenario.WithFaultCheck(func(f scenario.Fault) error { _, err := k.Faults.Build(f); return err }),
 		scenario.WithMechanismCheck(func(m scenario.Mechanism) error { _, err := k.Mechanisms.Build(m); return err }),
 		scenario.WithTriggerCheck(func(t scenario.Trigger) error { _, err := k.Triggers.Build(t); return err }),
@@ -142,7 +145,7 @@ var _ = Describe("the capability check", func() {
 			b, err := os.ReadFile(f)
 			Expect(err).NotTo(HaveOccurred())
 			for _, rt := range []string{"", "process", "docker"} {
-				Expect(check(string(b), rt)).To(BeEmpty(), "%s on %q", f, rt)
+				Expect(parseAt(f, string(b), preflight.Runtime{Name: rt, Known: runtimes.Default().Capabilities()})).To(BeEmpty(), "%s on %q", f, rt)
 			}
 		}
 	})

@@ -129,8 +129,16 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 		p.errs = append(p.errs, yamlErrors(name, err)...)
 		return nil, p.err()
 	}
-	applyDefaults(&s, func(path string) bool { return st.set[path] }, &cfg)
 	line := lineIn(st.lines)
+	if s.Stack.Compose != "" {
+		svcs, err := loadCompose(s.Stack, filepath.Dir(name))
+		if err != nil {
+			p.addf(line("stack.compose"), "stack.compose: %v", err)
+			return nil, p.err()
+		}
+		s.Stack.Services = svcs
+	}
+	applyDefaults(&s, func(path string) bool { return st.set[path] }, &cfg)
 	validate(&s, p, line, &cfg)
 	cfg.checkKinds(&s, p, line)
 	if err := p.err(); err != nil {

@@ -51,6 +51,9 @@ func (p *planner) setup() {
 		}
 		st := p.step(PhaseSetup, AnchorStart, "trial start", "start %s (%s) behind its front proxy%s; ready when %s, within %s",
 			describeService(svc), portText(svc.Port), after, svc.Readiness().Describe(), svc.StartTimeout)
+		if s.Stack.Compose != "" {
+			st.Description += " (service of compose file " + s.Stack.Compose + ")"
+		}
 		if svc.IsExternal() {
 			st = p.step(PhaseSetup, AnchorStart, "trial start", "put a front proxy before %s at %s (external: drill does not start it)%s; ready when %s, within %s",
 				svc.Name, svc.External, after, strings.Replace(svc.Readiness().Describe(), "on the service port", "at the endpoint", 1), svc.StartTimeout)

@@ -113,7 +113,9 @@ const ControlNone = "none"
 
 // Stack is the service stack a trial starts from scratch.
 type Stack struct {
-	// Services of the stack; at least one.
+	// Compose is a compose file (a path relative to the scenario file) whose services make the stack: image, environment, the first port (ports, else expose), healthcheck (its test becomes an exec readiness check), depends_on, stop_signal and user are read from it, and a service named drill-fixture-NAME is drill's fixture NAME, built locally. Services then lists only what drill adds to a compose service of the same name (releases, release, health or ready, strategy); a volume must be mounted at /data, where drill keeps the service's data.
+	Compose string `yaml:"compose,omitempty" json:"compose,omitempty"`
+	// Services of the stack; at least one (with compose, those the compose file gives count).
 	Services []Service `yaml:"services" json:"services"`
 	// Proxies put Toxiproxy between a client (drill or another service) and a service.
 	// Every service also gets a front proxy named after it, which drill's probes and workload use.
