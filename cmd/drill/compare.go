@@ -21,7 +21,9 @@ import (
 )
 
 // cmdCompare runs the scenario's compared plans against the same defect, trials
-// interleaved, and prints the comparison table; it writes JSON, Markdown and HTML.
+// interleaved, and prints the comparison table; it writes JSON, Markdown, HTML and
+// JUnit, one audit log and each plan's raw records, and exits by the worst of the
+// plans' verdicts, as drill run exits by its scenarios'.
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
 	trials := fs.Int("trials", 0, fmt.Sprintf("trials per plan, 1 to %d (default: the scenario's)", scenario.MaxTrials))
@@ -69,21 +71,27 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
 	}
 	runID := drill.NewRunID()
+	base, err := outpath.File(*out, sc.Name+"-compare-"+runID)
+	if err != nil {
+		return withCode(exitConfig, err)
+	}
 	k := kinds.Default()
 	cmp, err := runner.Compare(ctx, runner.Config{Scenario: sc, File: files[0], Runtime: rt, Trials: *trials, Seed: *seed, RunID: runID,
-		Kinds: k.Kinds,
-		OnTrial: func(r trial.Result) {
-			fmt.Fprintf(stderr, "trial %d: %s\n", r.Index, r.Outcome)
+		Kinds: k.Kinds, AuditPath: base + ".audit.jsonl", RawPath: base + ".raw.json.gz",
+		OnPlanTrial: func(plan string, r trial.Result) {
+			fmt.Fprintf(stderr, "%s: trial %d: %s\n", plan, r.Index, r.Outcome)
 		}})
 	if cmp == nil {
 		return withCode(exitInfra, err)
 	}
+	code := exitPass
+	for _, p := range cmp.Plans {
+		s := p.Results.Summary
+		code = worse(code, exitFor(s.Verdict, s.Judged, s.Errors, s.Interrupted))
+	}
 	if err != nil && ctx.Err() == nil {
 		fmt.Fprintln(stderr, "drill:", err)
-	}
-	base, err := outpath.File(*out, sc.Name+"-compare-"+runID)
-	if err != nil {
-		return withCode(exitConfig, err)
+		code = worse(code, exitInfra)
 	}
 	if err := k.Formats.WriteAll(base, report.Document{Compare: cmp}); err != nil {
 		return withCode(exitInfra, err)
@@ -91,9 +99,17 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := report.CompareMarkdown(stdout, cmp); err != nil {
 		return withCode(exitInfra, err)
 	}
-	fmt.Fprintf(stdout, "\nComparison: %s.json\nReport:     %s.html\n", base, base)
+	fmt.Fprintf(stdout, "\nComparison: %s.json\nReport:     %s.html\nJUnit:      %s.junit.xml\n", base, base, base)
+	if cmp.Audit != nil {
+		fmt.Fprintf(stdout, "Audit:      %s.audit.jsonl (digest %s)\n", base, cmp.Audit.Digest)
+	}
 	if ctx.Err() != nil {
 		return withCode(exitInterrupted, errors.New("interrupted: every trial started was torn down"))
+	}
+	if code != exitPass {
+		// Like drill run: the exit code says pass, inconclusive, fail or error, the worst
+		// of the plans' verdicts.
+		return withCode(code, errors.New(""))
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/drillhq/drill/internal/outpath"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stats"
 )
 
 var version = runner.Version
@@ -182,14 +183,20 @@ func runScenario(ctx context.Context, f runFlags, sc *scenario.Scenario, file st
 
 // exitCode maps a run's verdict to the process exit code.
 func exitCode(r *drill.Result) int {
+	return exitFor(stats.Verdict(r.Verdict), r.Judged, r.Errors, r.Interrupted)
+}
+
+// exitFor maps a verdict and its trial counts to the process exit code: drill run and
+// drill compare exit by this one rule.
+func exitFor(v stats.Verdict, judged, errs, interrupted int) int {
 	switch {
-	case r.Interrupted > 0:
+	case interrupted > 0:
 		return exitInterrupted
-	case r.Verdict == drill.Fail && r.Judged > 0:
+	case v == stats.Fail && judged > 0:
 		return exitFail
-	case r.Errors > 0:
+	case errs > 0:
 		return exitInfra
-	case r.Verdict == drill.Inconclusive:
+	case v == stats.Inconclusive:
 		return exitInconclusive
 	}
 	return exitPass

@@ -153,7 +153,7 @@ func outcomes(r *report.Results) []Outcome {
 		quantileOutcome(r.RunID, "rto", fmt.Sprintf("%s RTC ≤ %s at %g%% confidence", q, o.RTO.D(), o.Confidence*100), s.RTO),
 		quantileOutcome(r.RunID, "rpo", fmt.Sprintf("%s RPC ≤ %s at %g%% confidence", q, o.RPO.D(), o.Confidence*100), s.RPO),
 		{RunID: r.RunID, Objective: "success_rate", Expected: fmt.Sprintf("≥ %g%% of rollbacks recover", o.SuccessRate*100),
-			Measured: fmt.Sprintf("%d of %d recovered", s.Recovered, s.Judged), Bound: bound(s.SuccessRate, "lower"),
+			Measured: fmt.Sprintf("%d of %d incidents recovered", s.Recovered, s.Incidents), Bound: bound(s.SuccessRate, "lower"),
 			N: s.SuccessRate.N, Verdict: s.SuccessRate.Verdict.String(), Reason: s.SuccessRate.Reason, Estimate: s.SuccessRate.Estimate},
 	}
 	if s.ConsistencyChecks > 0 {

@@ -40,6 +40,8 @@ type Comparison struct {
 	// Pairs compares every pair of plans' RTC (the modelled RTC where a plan's decision
 	// is modelled; a trial that never recovered is +∞).
 	Pairs []PlanPair `json:"pairs"`
+	// Audit names the comparison's audit log (every plan's trials) and its final digest.
+	Audit *AuditRef `json:"audit,omitempty"`
 }
 
 // PlanResults is one plan of a comparison: its trials and what they measured.

@@ -3,7 +3,7 @@ package report
 import "io"
 
 // JUnitFormat renders a run as JUnit XML (one test case per objective) for CI test
-// reports; periods and comparisons have no JUnit form.
+// reports, and a comparison as one testsuite per plan; periods have no JUnit form.
 type JUnitFormat struct{}
 
 // Name implements Renderer.
@@ -14,8 +14,11 @@ func (JUnitFormat) Ext() string { return ".junit.xml" }
 
 // Render implements Renderer.
 func (JUnitFormat) Render(w io.Writer, doc Document) error {
-	if doc.Run == nil {
-		return ErrUnsupported
+	switch {
+	case doc.Run != nil:
+		return JUnit(w, doc.Run)
+	case doc.Compare != nil:
+		return CompareJUnit(w, doc.Compare)
 	}
-	return JUnit(w, doc.Run)
+	return ErrUnsupported
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/drillhq/drill/internal/stats"
@@ -15,11 +16,27 @@ import (
 // is a <failure>; an inconclusive one is <skipped> (not enough evidence either way);
 // a met one passes.
 func JUnit(w io.Writer, r *Results) error {
+	return writeJUnit(w, []junitSuite{junitSuiteOf(r, r.Scenario.Name, "drill."+r.Scenario.Name)})
+}
+
+// CompareJUnit renders a comparison as JUnit XML: one testsuite per plan, named
+// scenario/plan, each with the cases a run of that plan would have; a plan that fails an
+// objective fails its case, as in drill run.
+func CompareJUnit(w io.Writer, c *Comparison) error {
+	suites := make([]junitSuite, 0, len(c.Plans))
+	for _, p := range c.Plans {
+		suites = append(suites, junitSuiteOf(p.Results, c.Scenario.Name+"/"+p.Name, "drill."+c.Scenario.Name+"."+p.Name))
+	}
+	return writeJUnit(w, suites)
+}
+
+// junitSuiteOf is one run's testsuite: one case per objective, and one for the
+// consistency checks when any ran.
+func junitSuiteOf(r *Results, name, class string) junitSuite {
 	s := r.Summary
 	o := r.Objectives
 	q := fmt.Sprintf("p%g", o.Quantile*100)
 	conf := fmt.Sprintf("%g%%", o.Confidence*100)
-	class := "drill." + r.Scenario.Name
 	cases := []junitCase{
 		junitObjective(class, fmt.Sprintf("RTO: %s of RTC ≤ %s", q, o.RTO.D()), s.RTO,
 			fmt.Sprintf("%s RTC %s over %s; bound %s; median %s, max %s over %d recovered", q, fmtEstimate(s.RTO.Estimate, s.RTO.N),
@@ -46,7 +63,7 @@ func JUnit(w io.Writer, r *Results) error {
 		cases = append(cases, c)
 	}
 	suite := junitSuite{
-		Name:      r.Scenario.Name,
+		Name:      name,
 		Tests:     len(cases),
 		Time:      fmt.Sprintf("%.3f", r.Finished.Sub(r.Started).Seconds()),
 		Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"),
@@ -68,8 +85,22 @@ func JUnit(w io.Writer, r *Results) error {
 			suite.Errors++
 		}
 	}
-	doc := junitSuites{Name: "drill", Tests: suite.Tests, Failures: suite.Failures, Errors: suite.Errors,
-		Skipped: suite.Skipped, Time: suite.Time, Suites: []junitSuite{suite}}
+	return suite
+}
+
+// writeJUnit writes the suites as one JUnit document with their totals.
+func writeJUnit(w io.Writer, suites []junitSuite) error {
+	doc := junitSuites{Name: "drill", Suites: suites}
+	var total float64
+	for _, s := range suites {
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Errors += s.Errors
+		doc.Skipped += s.Skipped
+		t, _ := strconv.ParseFloat(s.Time, 64)
+		total += t
+	}
+	doc.Time = fmt.Sprintf("%.3f", total)
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("write junit: %w", err)
 	}

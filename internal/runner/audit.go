@@ -95,11 +95,14 @@ func (t *trail) event(i int, e trial.Event) {
 	t.append(audit.Entry{Actor: actor, Action: action, Trial: i, Outcome: outcome, Detail: fmt.Sprintf("at %s: %s", e.At, e.Detail)})
 }
 
-func (t *trail) trial(r trial.Result) {
+func (t *trail) trial(r trial.Result) { t.trialEnd("", r) }
+
+// trialEnd records a trial's end; prefix names its plan in a comparison ("" in a run).
+func (t *trail) trialEnd(prefix string, r trial.Result) {
 	if t == nil {
 		return
 	}
-	detail := string(r.Outcome)
+	detail := prefix + string(r.Outcome)
 	if r.Timing.RTC != nil {
 		detail += fmt.Sprintf(", RTC %s", *r.Timing.RTC)
 	}
@@ -118,12 +121,23 @@ func (t *trail) close(res *report.Results) error {
 	if t == nil {
 		return nil
 	}
-	t.append(audit.Entry{Action: audit.ActionRunEnd, Outcome: audit.OutcomeOK,
-		Detail: fmt.Sprintf("verdict %s: %d trials, %d recovered, %d errors", res.Summary.Verdict, res.Summary.Trials, res.Summary.Recovered, res.Summary.Errors)})
-	res.Audit = &report.AuditRef{File: filepath.Base(t.path), Digest: t.log.Digest()}
-	err := errors.Join(t.err, t.log.Close())
-	if err != nil {
-		return fmt.Errorf("write audit log %s: %w", t.path, err)
+	ref, err := t.finish(runEndDetail("", res.Summary))
+	res.Audit = ref
+	return err
+}
+
+// runEndDetail is what run_end says of a run (prefix names a comparison's plan).
+func runEndDetail(prefix string, s report.Summary) string {
+	return fmt.Sprintf("%sverdict %s: %d trials, %d recovered, %d errors", prefix, s.Verdict, s.Trials, s.Recovered, s.Errors)
+}
+
+// finish writes run_end with detail, closes the log and returns the reference to it
+// (file and final digest) that results carry.
+func (t *trail) finish(detail string) (*report.AuditRef, error) {
+	t.append(audit.Entry{Action: audit.ActionRunEnd, Outcome: audit.OutcomeOK, Detail: detail})
+	ref := &report.AuditRef{File: filepath.Base(t.path), Digest: t.log.Digest()}
+	if err := errors.Join(t.err, t.log.Close()); err != nil {
+		return ref, fmt.Errorf("write audit log %s: %w", t.path, err)
 	}
-	return nil
+	return ref, nil
 }

@@ -61,6 +61,8 @@ type Config struct {
 	// OnEvent and OnTrial report progress; they are never called concurrently.
 	OnEvent func(index int, e trial.Event)
 	OnTrial func(r trial.Result)
+	// OnPlanTrial reports each trial of a comparison (Compare) with its plan's name.
+	OnPlanTrial func(plan string, r trial.Result)
 	// Operator, when set, makes a game day: a manual or hybrid trigger's decision is this
 	// person's (trial.Config.Operator), and the audit log records their answers as theirs.
 	// OperatorName names them in the audit log. A game day runs its trials one at a time.
