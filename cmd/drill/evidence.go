@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/drillhq/drill/internal/atomicfile"
 	"github.com/drillhq/drill/internal/evidence"
 	"github.com/drillhq/drill/internal/oscal"
 	"github.com/drillhq/drill/internal/report"
@@ -124,7 +125,7 @@ func writeEvidence(ctx context.Context, dir, name, findingsPath, keyFile string,
 	if err != nil {
 		return withCode(exitInfra, fmt.Errorf("evidence: %w", err))
 	}
-	if err := os.WriteFile(filepath.Join(dir, packFile), append(b, '\n'), 0o644); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, packFile), append(b, '\n'), 0o644); err != nil {
 		return withCode(exitInfra, fmt.Errorf("evidence: %w", err))
 	}
 	if err := evidence.WriteFindings(findingsPath, p.Findings); err != nil {
@@ -135,7 +136,7 @@ func writeEvidence(ctx context.Context, dir, name, findingsPath, keyFile string,
 		return withCode(exitInfra, err)
 	}
 	oscalFile := filepath.Join(dir, name+".oscal.json")
-	if err := os.WriteFile(oscalFile, doc, 0o644); err != nil {
+	if err := atomicfile.Write(oscalFile, doc, 0o644); err != nil {
 		return withCode(exitInfra, fmt.Errorf("evidence: %w", err))
 	}
 	fmt.Fprintf(stdout, "Evidence %s: %d runs, verdict %s, %d findings, %d required fields missing\n", p.Period.Label, len(p.Runs), p.Verdict, len(p.Findings), len(p.Missing))

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/drillhq/drill/internal/atomicfile"
 )
 
 // Finding statuses. A finding is open while the latest run that judged it failed it;
@@ -97,7 +99,7 @@ func WriteFindings(path string, findings []Finding) error {
 	if err := enc.Encode(FindingsFile{Findings: findings}); err != nil {
 		return fmt.Errorf("write findings: %w", err)
 	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+	if err := atomicfile.Write(path, b.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("write findings: %w", err)
 	}
 	return nil

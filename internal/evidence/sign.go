@@ -17,6 +17,8 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/drillhq/drill/internal/atomicfile"
 )
 
 // The statements' types: the DSSE payload type of an in-toto Statement, in-toto's
@@ -108,7 +110,7 @@ func Sign(ctx context.Context, dir, packFile string, p *Pack, key ed25519.Privat
 		}
 		out.Write(append(line, '\n'))
 	}
-	if err := os.WriteFile(bundle, out.Bytes(), 0o644); err != nil {
+	if err := atomicfile.Write(bundle, out.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("sign evidence: %w", err)
 	}
 	return nil

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"sort"
 	"time"
 
+	"github.com/drillhq/drill/internal/atomicfile"
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stats"
@@ -232,7 +232,7 @@ func (c *Comparison) Write(path string) error {
 	if err != nil {
 		return fmt.Errorf("write comparison: %w", err)
 	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	if err := atomicfile.Write(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write comparison: %w", err)
 	}
 	return nil

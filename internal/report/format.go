@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
+
+	"github.com/drillhq/drill/internal/atomicfile"
 )
 
 // Renderer is one report format: a run's results, a period report and a comparison are
@@ -83,8 +84,8 @@ func (f *Formats) Names() []string {
 }
 
 // WriteAll writes doc in every format that renders it, each to base plus the format's
-// extension. Each is rendered into memory first, so a failed rendering leaves no
-// partial file.
+// extension. Each is rendered into memory first and written whole or not at all
+// (atomicfile), so neither a failed rendering nor a full disk leaves a partial file.
 func (f *Formats) WriteAll(base string, doc Document) error {
 	for _, r := range f.list {
 		var b bytes.Buffer
@@ -95,7 +96,7 @@ func (f *Formats) WriteAll(base string, doc Document) error {
 		if err != nil {
 			return fmt.Errorf("render %s: %w", r.Name(), err)
 		}
-		if err := os.WriteFile(base+r.Ext(), b.Bytes(), 0o644); err != nil {
+		if err := atomicfile.Write(base+r.Ext(), b.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", base+r.Ext(), err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/drillhq/drill/internal/atomicfile"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -26,13 +27,14 @@ func (r *Results) WriteRaw(path string) error {
 	if r.rawStreamed && r.RawFile == filepath.Base(path) {
 		return nil
 	}
-	f, err := os.Create(path)
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return fmt.Errorf("write raw records: %w", err)
 	}
+	defer f.Abort()
 	zw := gzip.NewWriter(f)
 	encErr := json.NewEncoder(zw).Encode(rawFile{Schema: RawSchemaVersion, RunID: r.RunID, Trials: r.Raw})
-	if err := firstErr(encErr, zw.Close(), f.Close()); err != nil {
+	if err := firstErr(encErr, zw.Close(), f.Commit()); err != nil {
 		return fmt.Errorf("write raw records %s: %w", path, err)
 	}
 	r.RawFile = filepath.Base(path)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/drillhq/drill/internal/atomicfile"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/trial"
 )
@@ -70,7 +71,7 @@ func (r *Results) Write(path string) error {
 	if err != nil {
 		return fmt.Errorf("encode results: %w", err)
 	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+	if err := atomicfile.Write(path, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write results: %w", err)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/drillhq/drill/internal/atomicfile"
 	"github.com/drillhq/drill/internal/measure"
 )
 
@@ -70,7 +71,7 @@ func WriteDecisions(path string, recs []DecisionRecord) error {
 	if err != nil {
 		return fmt.Errorf("write decisions: %w", err)
 	}
-	if err := os.WriteFile(path, append(data, '\n'), 0o644); err != nil {
+	if err := atomicfile.Write(path, append(data, '\n'), 0o644); err != nil {
 		return fmt.Errorf("write decisions: %w", err)
 	}
 	return nil
