@@ -22,14 +22,14 @@ import (
 )
 
 const (
-	evidenceUsage = "evidence: usage: drill evidence DIR... [--quarter 2026Q4 | --since 2026-10-01 --until 2026-12-31] [--config evidence.yaml] [--findings FILE] [--key FILE] [--out DIR]"
+	evidenceUsage = "evidence: usage: drill evidence DIR... [--quarter 2026Q4 | --since 2026-10-01 --until 2026-12-31 | --run ID] [--config evidence.yaml] [--findings FILE] [--key FILE] [--out DIR]"
 	keygenUsage   = "keygen: usage: drill keygen --out PREFIX"
 	verifyUsage   = "verify: usage: drill verify --key PUB.pem BUNDLE.intoto.jsonl"
 )
 
 // cmdEvidence handles `drill evidence DIR...`: the evidence pack of a period's runs
-// (default: the quarter of the latest run) as JSON, with the findings file the team
-// edits, the OSCAL assessment-results export and the human page (HTML); with --key (or $DRILL_EVIDENCE_KEY) also the signed bundle that drill verify
+// (default: the quarter of the latest run), or of one run (--run) as JSON, with the findings file the team
+// edits, the OSCAL assessment-results export and the human page (HTML and Markdown); with --key (or $DRILL_EVIDENCE_KEY) also the signed bundle that drill verify
 // checks. It exits 0 whatever the runs' verdicts, 2 on invalid input, 4 when a file
 // cannot be read or written.
 func cmdEvidence(ctx context.Context, args []string, stdout io.Writer) error {
@@ -40,6 +40,7 @@ func cmdEvidence(ctx context.Context, args []string, stdout io.Writer) error {
 	config := fset.String("config", "", "evidence config: organisation, system, bia_ref, approver, participants, scope (docs/evidence.md)")
 	findingsFile := fset.String("findings", "", "the findings file to read back and update (default: drill-findings.yaml in --out)")
 	keyFile := fset.String("key", "", "ed25519 private key (drill keygen) to sign the pack with; default $"+evidence.KeyEnv+" when set")
+	runID := fset.String("run", "", "one run's pack instead of a period's: its run id")
 	out := fset.String("out", "", "directory for the pack (default: the first DIR)")
 	dirs, err := parse(fset, args)
 	if err != nil {
@@ -77,7 +78,17 @@ func cmdEvidence(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !explicit {
+	name := ""
+	switch {
+	case *runID != "":
+		if explicit {
+			return withCode(exitConfig, errors.New("evidence: give --run or a period, not both"))
+		}
+		if period, inputs, err = runPeriod(*runID, inputs); err != nil {
+			return err
+		}
+		name = "drill-evidence-" + *runID
+	case !explicit:
 		runs := make([]*report.Results, len(files))
 		for i, f := range files {
 			runs[i] = f.res
@@ -86,8 +97,23 @@ func cmdEvidence(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	opts.Period = period
 	opts.BinarySHA256 = selfSHA256()
-	name := "drill-evidence-" + period.FileLabel()
+	name = cmp.Or(name, "drill-evidence-"+period.FileLabel())
 	return writeEvidence(ctx, dir, name, findingsPath, *keyFile, evidence.Build(inputs, opts), stdout)
+}
+
+// runPeriod keeps the input of run id alone, with the days it ran as the period.
+func runPeriod(id string, inputs []evidence.Input) (report.Period, []evidence.Input, error) {
+	for _, in := range inputs {
+		if r := in.Results; r.RunID == id {
+			p, err := report.ParseRange(r.Started.UTC().Format(time.DateOnly), r.Finished.UTC().Format(time.DateOnly))
+			if err != nil {
+				return p, nil, withCode(exitConfig, fmt.Errorf("evidence: run %s: %w", id, err))
+			}
+			p.Label = "run " + id
+			return p, []evidence.Input{in}, nil
+		}
+	}
+	return report.Period{}, nil, withCode(exitConfig, fmt.Errorf("evidence: no run %q in the results files read", id))
 }
 
 // evidenceInputs pins each results file by digest, named relative to the pack's
@@ -153,14 +179,19 @@ func writeEvidence(ctx context.Context, dir, name, findingsPath, keyFile string,
 	} else {
 		fmt.Fprintf(stdout, "Signed:   %s\n", filepath.Join(dir, sig.Bundle))
 	}
-	var page bytes.Buffer
-	if err := evidence.HTML(&page, p, sig); err != nil {
-		return withCode(exitInfra, err)
+	for _, page := range []struct {
+		ext    string
+		render func(io.Writer, *evidence.Pack, evidence.Signature) error
+	}{{".html", evidence.HTML}, {".md", evidence.Markdown}} {
+		var b bytes.Buffer
+		if err := page.render(&b, p, sig); err != nil {
+			return withCode(exitInfra, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+page.ext), b.Bytes(), 0o644); err != nil {
+			return withCode(exitInfra, fmt.Errorf("evidence: %w", err))
+		}
 	}
-	if err := os.WriteFile(filepath.Join(dir, name+".html"), page.Bytes(), 0o644); err != nil {
-		return withCode(exitInfra, fmt.Errorf("evidence: %w", err))
-	}
-	fmt.Fprintf(stdout, "Page:     %s\n", filepath.Join(dir, name+".html"))
+	fmt.Fprintf(stdout, "Page:     %s (and .md)\n", filepath.Join(dir, name+".html"))
 	return nil
 }
 

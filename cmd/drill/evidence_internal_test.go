@@ -66,6 +66,20 @@ var _ = Describe("drill evidence, keygen and verify", func() {
 		Expect(err).To(MatchError(ContainSubstring("results kill-unflushed-20261121T233412Z-502ac34e.json changed since signing")))
 	})
 
+	It("writes one run's pack with --run", func() {
+		runs := copyRuns()
+		Expect(cmdEvidence(context.Background(), []string{runs, "--run", "20261121T233412Z-502ac34e"}, out)).To(Succeed())
+		Expect(out.String()).To(ContainSubstring("Evidence run 20261121T233412Z-502ac34e: 1 runs, verdict fail"))
+		Expect(out.String()).To(ContainSubstring("Unsigned: give --key"))
+		var p evidence.Pack
+		b, err := os.ReadFile(filepath.Join(runs, "drill-evidence-20261121T233412Z-502ac34e.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(json.Unmarshal(b, &p)).To(Succeed())
+		Expect(p.Runs).To(ConsistOf(HaveField("RunID", "20261121T233412Z-502ac34e")))
+		Expect(p.Period.Span).To(Equal("2026-11-21 – 2026-11-21"))
+		Expect(code(cmdEvidence(context.Background(), []string{runs, "--run", "nope"}, out))).To(Equal(exitConfig))
+	})
+
 	It("refuses a bad config at the key, and usage errors, with exit 2", func() {
 		runs := copyRuns()
 		cfg := filepath.Join(runs, "evidence.yaml")

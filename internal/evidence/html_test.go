@@ -50,6 +50,17 @@ var _ = Describe("the evidence page", func() {
 		b.Reset()
 		Expect(evidence.HTML(&b, p, evidence.Signature{})).To(Succeed())
 		Expect(b.String()).To(ContainSubstring("<b>Unsigned</b>"))
+
+		By("the same parts in Markdown")
+		b.Reset()
+		Expect(evidence.Markdown(&b, p, evidence.Signature{Bundle: "pack.intoto.jsonl", KeyID: strings.Repeat("ab", 32)})).To(Succeed())
+		md := b.String()
+		Expect(md).To(ContainSubstring("**Verdict: fail** · 5 runs · game-day · 2026-10-01 – 2026-12-31 · BIA BIA-2026-07"))
+		Expect(md).To(ContainSubstring("`drill verify --key PUB pack.intoto.jsonl`"))
+		Expect(md).To(ContainSubstring("| " + evidence.FindingID("kill-unflushed", "rto") + " | kill-unflushed | RTO not shown met | open | sre-team |"))
+		Expect(md).To(ContainSubstring(`error_rate > 0.5`))
+		Expect(md).To(ContainSubstring("- **conditions.activation**: "))
+		Expect(md).To(ContainSubstring("- alice, operator: 1 decisions, median 40000 ms"))
 	})
 
 	It("shows them on one screen in headless Chromium (screenshot)", func() {
