@@ -34,6 +34,7 @@ type Log struct {
 	seq    int64
 	head   string // hash of the last entry written, GenesisPrev before the first
 	broken error  // set when a write failed: the file may hold a torn line
+	ended  bool   // run_end was written: the log takes no further entry
 }
 
 // Create creates a new audit log at path. It fails if path exists: a log is never
@@ -64,7 +65,8 @@ func syncDir(dir string) {
 
 // Append stamps e with the next seq, the current UTC time, the previous entry's hash
 // and its own hash, then writes it as one line in a single write and fsyncs. After a
-// failed write the log refuses further entries: the chain may end in a torn line.
+// failed write the log refuses further entries: the chain may end in a torn line. So it
+// does after run_end: a run's log ends there.
 func (l *Log) Append(e Entry) error {
 	if err := e.validate(); err != nil {
 		return fmt.Errorf("append audit entry: %w", err)
@@ -76,6 +78,9 @@ func (l *Log) Append(e Entry) error {
 	}
 	if l.broken != nil {
 		return fmt.Errorf("append audit entry: log unusable after earlier failure: %w", l.broken)
+	}
+	if l.ended {
+		return fmt.Errorf("append audit entry %s: the log ended with %s (Verify would reject the entry)", e.Action, ActionRunEnd)
 	}
 	e.Seq = l.seq + 1
 	e.Time = l.now().UTC().Round(0)
@@ -93,7 +98,7 @@ func (l *Log) Append(e Entry) error {
 		l.broken = err
 		return fmt.Errorf("append audit entry: sync: %w", err)
 	}
-	l.seq, l.head = e.Seq, e.Hash
+	l.seq, l.head, l.ended = e.Seq, e.Hash, e.Action == ActionRunEnd
 	return nil
 }
 

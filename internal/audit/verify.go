@@ -73,7 +73,8 @@ type record struct {
 
 // Verify reads the log at path and re-derives its hash chain. It returns a
 // *TamperError (matching ErrTampered) naming the first line that is torn, unparsable,
-// not canonical, modified, removed-after or out of order, and any other error when the
+// not canonical, modified, removed-after, out of order or appended after the run_end
+// entry (a second run_end included), and any other error when the
 // file cannot be read. A log with no entries does not verify. An intact chain verifies
 // whether or not the run finished: ask Summary.Unfinished before calling the log whole.
 func Verify(path string) (Summary, error) {
@@ -98,10 +99,18 @@ func Verify(path string) (Summary, error) {
 		}
 	}
 	prev := GenesisPrev
+	ended := 0 // line of the run_end entry, 0 before it
 	for i, r := range recs {
 		want := int64(i + 1)
 		if err := check(r, want, prev, bySeq); err != nil {
 			return Summary{}, err
+		}
+		if ended > 0 {
+			return Summary{}, &TamperError{Line: r.n, Seq: r.entry.Seq, Reason: fmt.Sprintf(
+				"%q entry after the run's %s at line %d — a run's log ends with its run_end, so this entry (chained after it) was appended later", r.entry.Action, ActionRunEnd, ended)}
+		}
+		if r.entry.Action == ActionRunEnd {
+			ended = r.n
 		}
 		prev = r.entry.Hash
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -218,5 +219,52 @@ var _ = Describe("the documented format", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(sum.Entries).To(Equal(3))
 		Expect(sum.Digest).To(Equal("1b453ddad8d3756ed1e9b30759bf5e67e19aea46b6913af82e6634282e2c64c3"))
+	})
+})
+
+var _ = Describe("the end of a run's log", func() {
+	// appendForged chains a new line after the log's last one, as a forger who can
+	// write the file and knows the format would: right seq, right prev, right hash.
+	appendForged := func(path, action string) {
+		lines := readLines(path)
+		last := lines[len(lines)-2]
+		prevHash := regexp.MustCompile(`"hash":"([0-9a-f]{64})"`).FindStringSubmatch(last)[1]
+		seq := len(lines) - 1
+		forged := regexp.MustCompile(`"seq":\d+`).ReplaceAllString(last, fmt.Sprintf(`"seq":%d`, seq+1))
+		forged = regexp.MustCompile(`"prev":"[0-9a-f]{64}"`).ReplaceAllString(forged, `"prev":"`+prevHash+`"`)
+		forged = regexp.MustCompile(`"action":"[a-z_]+"`).ReplaceAllString(forged, `"action":"`+action+`"`)
+		tamper(path, func(ls []string) []string { return append(ls[:len(ls)-1], rehash(forged), "") })
+	}
+
+	It("rejects an entry chained after run_end, and a second run_end", func() {
+		for _, action := range []string{"decision_approved", audit.ActionRunEnd} {
+			path, _ := writeLog(4)
+			appendForged(path, action)
+			te := tamperErr(path)
+			Expect(te.Line).To(Equal(5))
+			Expect(te.Seq).To(Equal(int64(5)))
+			Expect(te.Error()).To(ContainSubstring(fmt.Sprintf("%q entry after the run's run_end at line 4", action)))
+		}
+		By("the same forgery before run_end's place is an intact, unfinished chain: only the end is final")
+		path, _ := writeLog(4)
+		tamper(path, func(ls []string) []string { return append(ls[:3], "") })
+		appendForged(path, "decision_approved")
+		_, err := audit.Verify(path)
+		Expect(err).NotTo(HaveOccurred())
+	})
+
+	It("takes no entry after run_end", func() {
+		path := filepath.Join(GinkgoT().TempDir(), "audit.jsonl")
+		l, err := audit.Create(path)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(l.Close)
+		for _, a := range []string{audit.ActionRunStart, audit.ActionRunEnd} {
+			Expect(l.Append(audit.Entry{Actor: audit.ActorDrill, Action: a, Outcome: audit.OutcomeOK})).To(Succeed())
+		}
+		Expect(l.Append(audit.Entry{Actor: audit.ActorDrill, Action: audit.ActionRunEnd, Outcome: audit.OutcomeOK})).
+			To(MatchError(ContainSubstring("the log ended with run_end")))
+		sum, err := audit.Verify(path)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sum.Entries).To(Equal(2))
 	})
 })
