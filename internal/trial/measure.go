@@ -2,11 +2,14 @@ package trial
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"time"
 
 	"github.com/drillhq/drill/internal/check"
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // Params are the scenario settings that deriving a trial's measures needs besides the
@@ -54,7 +57,7 @@ func Measure(r *Result, p Params) {
 	if tm.Live != nil && (tm.Detect == nil || *tm.Live <= *tm.Detect) {
 		from = *tm.Live
 	}
-	tm.Impact = measure.Impact(r.Probes, from, tm.Detect, p.RecoverAfter)
+	tm.Impact = measure.Impact(outsideChangeGap(r), from, tm.Detect, p.RecoverAfter)
 	tm.Recovered = nil
 	if tm.Trigger != nil {
 		// Recovery counts only probes started once the rollback's last step ended: a
@@ -131,4 +134,27 @@ func notRecoveredReason(r *Result, k int) string {
 		return fmt.Sprintf("relapsed at %s after recovering: no stable recovery before the trial ended", *tm.Relapse)
 	}
 	return fmt.Sprintf("no %d consecutive passing probes after the rollback before its timeout", k)
+}
+
+// outsideChangeGap are the trial's probes less those started in the change's own gap: a
+// recreate deploy's downtime, from its stop of the old release (change_old_stopping)
+// until the change went live (else until the rollback's end or start, when the trigger
+// aborted it first). That gap is the change's own downtime in every trial, plain or
+// control: never the defect's impact, so a trigger that fired on it alone is a false
+// positive, and the gap is reported apart (Timing.ChangeGap).
+func outsideChangeGap(r *Result) []measure.ProbeResult {
+	stopping := EventChangePrefix.With(string(stack.StepStopping))
+	i := slices.IndexFunc(r.Events, func(e Event) bool { return e.Name == stopping })
+	if i < 0 {
+		return r.Probes
+	}
+	from, tm := r.Events[i].At, r.Timing
+	to := measure.Offset(math.MaxInt64)
+	for _, end := range []*measure.Offset{tm.Live, tm.RollbackEnd, tm.Trigger} {
+		if end != nil && *end >= from {
+			to = *end
+			break
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(r.Probes), func(p measure.ProbeResult) bool { return p.Start >= from && p.Start < to })
 }

@@ -66,6 +66,28 @@ var _ = Describe("Measure's outcome and its reason", func() {
 		Expect(r.Reason).To(Equal("no 3 consecutive passing probes after the rollback before its timeout"))
 	})
 
+	It("never takes a recreate's own gap for the defect's impact, in a plain trial as in a control", func() {
+		// A good release deployed recreate: the old release stops at 100 ms, the new one
+		// is live at 150 ms; the trigger fired on the gap at 120 ms.
+		r := fired(trial.Recovered, "++++++++++-----++++++")
+		r.Events = []trial.Event{{At: *off(100), Name: trial.EventChangePrefix.With("old_stopping")}}
+		r.Timing.Live, r.Timing.Trigger, r.Timing.RollbackEnd = off(150), off(160), off(160)
+		r.Timing.Detect = off(120)
+		trial.Measure(&r, params)
+		Expect(r.Timing.Impact).To(BeNil())
+		Expect(r.FalsePositive).To(BeTrue())
+		Expect(r.Timing.RTC).To(BeNil())
+
+		// A bad release deployed recreate: the gap is not the impact; the failure once
+		// it went live is.
+		r = fired(trial.Recovered, "++++++++++--++----++++++")
+		r.Events = []trial.Event{{At: *off(100), Name: trial.EventChangePrefix.With("old_stopping")}}
+		r.Timing.Live, r.Timing.Detect, r.Timing.Trigger, r.Timing.RollbackEnd = off(120), off(160), off(160), off(170)
+		trial.Measure(&r, params)
+		Expect(r.Timing.Impact).To(Equal(off(140)))
+		Expect(r.FalsePositive).To(BeFalse())
+	})
+
 	It("never dates t_impact after the detection it caused: a true positive, not a false one", func() {
 		r := fired(trial.Recovered, "+++++-+++")
 		r.Probes[5].Resent, r.Probes[5].End = *off(52), *off(55)
