@@ -100,7 +100,7 @@ func imageEnsure(ctx context.Context, cli client.APIClient, spec scenario.Stack,
 	}
 	fixtures := map[string]string{} // fixture name → image, built at most once per call
 	checked := map[string]bool{}    // user images already found
-	debian := map[string]string{} // recipe hash → the command services' image, checked at most once
+	debian := map[string]string{}   // recipe hash → the command services' image, checked at most once
 	base := func(svc scenario.Service) (string, error) {
 		r := DebianImageFor(svc)
 		if ref, ok := debian[r.Hash()]; ok {
