@@ -6,6 +6,7 @@ import (
 	"math"
 	"path"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/drillhq/drill/internal/measure"
@@ -50,9 +51,11 @@ func Build(inputs []Input, opts Options) *Pack {
 		Schema:       SchemaVersion,
 		Generated:    Generated{Tool: "drill", Version: opts.Version, BinarySHA256: opts.BinarySHA256, At: opts.At.UTC()},
 		Period:       Period{Label: opts.Period.Label, Start: opts.Period.Start, End: opts.Period.End, Span: opts.Period.Span()},
-		Organisation: opts.Config.Organisation, System: opts.Config.System, BIARef: opts.Config.BIARef,
-		Approver: opts.Config.Approver,
-		Runs:     []Run{}, Scope: []ScopeItem{}, Conditions: []Conditions{}, Outcomes: []Outcome{}, Timeline: []TimedEvent{},
+		Organisation: opts.Config.Organisation,
+		System:       cmp.Or(opts.Config.System, labels(runs, "system")),
+		BIARef:       cmp.Or(opts.Config.BIARef, labels(runs, "bia_ref")),
+		Approver:     opts.Config.Approver,
+		Runs:         []Run{}, Scope: []ScopeItem{}, Conditions: []Conditions{}, Outcomes: []Outcome{}, Timeline: []TimedEvent{},
 	}
 	findings := newTrack(opts.Findings.Findings)
 	people := newParticipants(opts.Config.Participants)
@@ -82,6 +85,19 @@ func Build(inputs []Input, opts Options) *Pack {
 	p.Findings = findings.findings(opts.Config.Owner)
 	tag(p)
 	return p
+}
+
+// labels joins the distinct values of a scenario label across the runs, in order:
+// a scenario's own metadata (labels: {bia_ref: ..., system: ...}) when the config does
+// not say.
+func labels(runs []Input, key string) string {
+	var vals []string
+	for _, in := range runs {
+		if v := in.Results.Labels[key]; v != "" && !slices.Contains(vals, v) {
+			vals = append(vals, v)
+		}
+	}
+	return strings.Join(vals, ", ")
 }
 
 // runOf is the pack's record of one run.

@@ -99,6 +99,15 @@ var _ = Describe("the evidence pack of a quarter", func() {
 		Expect(p.Participants).To(HaveLen(2))
 		Expect(p.Findings).To(HaveEach(HaveField("Owner", "sre-team")))
 
+		By("a scenario's labels say what the config does not: bia_ref and system")
+		runs[2].res.Labels = map[string]string{"bia_ref": "BIA-9", "system": "ledger"}
+		p = build(dir, runs, q4(), evidence.Config{}, evidence.FindingsFile{})
+		Expect(p.BIARef).To(Equal("BIA-9"))
+		Expect(p.System).To(Equal("ledger"))
+		Expect(missingFields(p)).NotTo(ContainElements("bia_ref", "system"))
+		p = build(dir, runs, q4(), fullConfig, evidence.FindingsFile{})
+		Expect(p.BIARef).To(Equal("BIA-2026-07"), "the config wins")
+
 		By("an audit log gone from beside its results: the run's records are named missing")
 		Expect(os.Remove(filepath.Join(dir, runs[0].res.Audit.File))).To(Succeed())
 		p = build(dir, runs, q4(), fullConfig, evidence.FindingsFile{})

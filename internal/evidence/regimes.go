@@ -39,9 +39,9 @@ var requirements = []requirement{
 	{"organisation", []string{DORAScope, NIST80084}, func(p *Pack) bool { return p.Organisation != "" },
 		"drill does not know it: set organisation in the evidence config"},
 	{"system", []string{DORAScope, PCIDSS, NIST80084}, func(p *Pack) bool { return p.System != "" },
-		"drill does not know it: set system in the evidence config"},
+		"drill does not know it: set system in the evidence config (or a system label in the scenarios)"},
 	{"bia_ref", []string{DORAScope, ISO22301}, func(p *Pack) bool { return p.BIARef != "" },
-		"drill does not know the risk or business-impact analysis the tests serve: set bia_ref in the evidence config"},
+		"drill does not know the risk or business-impact analysis the tests serve: set bia_ref in the evidence config (or a bia_ref label in the scenarios)"},
 	{"test_type", []string{NIST80084, ISO22301}, func(p *Pack) bool { return p.TestType != "" },
 		"no run to tell the test type from: set test_type in the evidence config"},
 	{"scope", []string{DORAScope, PCIDSS, NIST80084}, func(p *Pack) bool {
