@@ -16,7 +16,7 @@ SHELL := /bin/bash
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=localhost
 
-.PHONY: all build demo deps test bench soak fuzz lint images clean
+.PHONY: all build demo deps test bench soak fuzz lint images clean k8s k8s-down k8s-deps
 
 all: build
 
@@ -43,7 +43,7 @@ demo: build
 # report in one spec; Debian's postgresql and redis-server are the real stacks' databases;
 # make images builds their docker image. Without root, apt or an engine those specs are
 # skipped, and say so.
-deps:
+deps: k8s-deps
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing chromium (Debian) for the report screenshot spec"; \
@@ -71,6 +71,29 @@ deps:
 	  $(MAKE) --no-print-directory images >/dev/null && echo "docker images of the reference scenarios: ready (make images)" || \
 	  echo "make images failed (above): the docker real-stack specs will be skipped"; fi
 
+# k8s-deps installs what the project's Kubernetes test cluster runs on beside its own
+# binaries: Debian's containerd, runc, CNI plugins, nftables and the tools cluster.sh calls.
+K8S_DEBS := containerd runc containernetworking-plugins nftables iptables curl jq openssl
+k8s-deps:
+	@( test -x /usr/lib/cni/bridge && for c in containerd runc nft iptables curl jq openssl; do command -v $$c >/dev/null || exit 1; done ) || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing $(K8S_DEBS) (Debian) for the Kubernetes test cluster"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(K8S_DEBS) >/dev/null 2>&1 || \
+	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(K8S_DEBS) >/dev/null 2>&1; } || \
+	    echo "could not install $(K8S_DEBS): the Kubernetes specs will be skipped"; \
+	  else echo "$(K8S_DEBS) not all installed (needs root and apt-get): the Kubernetes specs will be skipped"; fi; }
+
+# k8s builds the test cluster's Kubernetes and etcd once per machine (tools/k8s/build.sh:
+# ~28 min of CPU, cached by version; a no-op after that) and starts the cluster
+# (tools/k8s/cluster.sh up: a few seconds, each step timed). k8s-down stops it, leaving
+# nothing. See docs/kubernetes.md.
+k8s: k8s-deps
+	tools/k8s/build.sh
+	tools/k8s/cluster.sh up
+
+k8s-down:
+	tools/k8s/cluster.sh down
+
 # images builds or checks every image the reference scenarios need on docker: the
 # fixtures' and the proxy's (from bin/drill, seconds) and drill-debian:<hash>, which
 # services with a command run in (debootstrap, root, once; see docs/real-stacks.md).
@@ -84,11 +107,13 @@ GINKGO_ARGS := -args -ginkgo.v -ginkgo.no-color
 SUMMARY     := $(GO) run ./tools/testsummary
 test: deps lint
 	@$(GO) build -o /dev/null ./tools/testsummary
-	set -o pipefail; $(GO) test -race -count=1 -timeout 25m -json $$($(GO) list ./... | grep -v -e '/internal/trial$$' -e '/fixtures/writes$$') $(GINKGO_ARGS) | $(SUMMARY)
+	set -o pipefail; $(GO) test -race -count=1 -timeout 25m -json $$($(GO) list ./... | grep -v -e '/internal/trial$$' -e '/fixtures/writes$$' -e '/internal/stack/kubernetes$$') $(GINKGO_ARGS) | $(SUMMARY)
 	@echo "real-stack specs (fixtures/writes: PostgreSQL and Redis killed mid-workload, on both runtimes) run alone: on 2 cores, the suites beside them starved the databases' warm-up probes"
 	set -o pipefail; $(GO) test -race -count=1 -timeout 20m -json ./fixtures/writes $(GINKGO_ARGS) | $(SUMMARY)
 	@echo "accuracy specs (internal/trial) run alone: they hold drill's timing to the fixture's ground truth within 30 ms, which CPU contention from parallel test packages would blur"
 	set -o pipefail; $(GO) test -race -count=1 -timeout 20m -json ./internal/trial $(GINKGO_ARGS) | $(SUMMARY)
+	@echo "Kubernetes specs (internal/stack/kubernetes) run alone, on the project's own cluster: tools/k8s/cluster.sh run starts it before them and stops it after, leaving nothing, where its binaries are built (make k8s; never built here); without them the specs are skipped, saying why"
+	$(if $(wildcard internal/stack/kubernetes),set -o pipefail; tools/k8s/cluster.sh run $(GO) test -race -count=1 -timeout 20m -json ./internal/stack/kubernetes $(GINKGO_ARGS) | $(SUMMARY),@echo "(no Kubernetes runtime package yet)")
 	@echo "the example user suite (examples/ginkgo-suite, its own module): the quick drills a team would run in CI"
 	set -o pipefail; cd examples/ginkgo-suite && $(GO) test -count=1 -timeout 10m -json ./... $(GINKGO_ARGS) | (cd ../.. && $(SUMMARY))
 
