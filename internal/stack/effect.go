@@ -7,7 +7,8 @@ type effectKey struct{}
 
 // WithEffect returns a ctx under which a Controller's Kill and Pause and a Stopper's
 // Stop call mark at the instant their effect begins for the service's clients (the
-// process group stopped, the front switch cut), so a trial's timeline dates the fault
+// process group stopped, the front switch cut; a kill at its signal, on docker when the
+// engine's kill returned, since clients holding connections are served until then), so a trial's timeline dates the fault
 // by it and not by when the call returned: a kill also reaps the process tree, or waits
 // for the engine, which takes tens of milliseconds on a busy machine. mark is called at
 // most once per call, from the calling goroutine; runtimes that cannot observe the
