@@ -16,7 +16,7 @@ import (
 	"github.com/drillhq/drill/internal/stats"
 )
 
-var version = runner.Version
+var version = runner.DrillVersion()
 
 // runFlags are drill run's options.
 type runFlags struct {

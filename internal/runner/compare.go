@@ -29,7 +29,7 @@ func Compare(ctx context.Context, cfg Config) (*report.Comparison, error) {
 	}
 	n, seed, runID := cfg.settle()
 	controls := sc.ControlTrials()
-	cmp := &report.Comparison{Schema: report.ComparisonSchema, DrillVersion: Version, RunID: runID,
+	cmp := &report.Comparison{Schema: report.ComparisonSchema, DrillVersion: DrillVersion(), RunID: runID,
 		Scenario: report.ScenarioRef{Name: sc.Name, File: cfg.File, SHA256: fileHash(cfg.File)}, Objectives: sc.Objectives,
 		Runtime: cfg.Runtime.Name(), Seed: seed, Started: time.Now().UTC()}
 	trail, err := openAudit(cfg.AuditPath, &report.Results{Scenario: cmp.Scenario, RunID: runID, Runtime: cmp.Runtime, Seed: seed})
@@ -41,7 +41,7 @@ func Compare(ctx context.Context, cfg Config) (*report.Comparison, error) {
 	configs := make([]trial.Config, len(sc.Compare.Plans))
 	for p, plan := range sc.Compare.Plans {
 		psc := sc.WithPlan(plan)
-		plans[p] = &report.Results{Schema: report.SchemaVersion, DrillVersion: Version, RunID: runID + "-" + plan.Name,
+		plans[p] = &report.Results{Schema: report.SchemaVersion, DrillVersion: DrillVersion(), RunID: runID + "-" + plan.Name,
 			Scenario: cmp.Scenario, Labels: map[string]string{"plan": plan.Name}, Objectives: sc.Objectives,
 			Runtime: cfg.Runtime.Name(), Seed: seed, Started: cmp.Started,
 			ProbeIntervalMs: float64(sc.Probes.Interval.D()) / float64(time.Millisecond), RecoverAfter: sc.Probes.RecoverAfter,

@@ -25,9 +25,6 @@ import (
 	"github.com/drillhq/drill/internal/trial"
 )
 
-// Version is drill's version, set at build time.
-var Version = "dev"
-
 // Config is one run.
 type Config struct {
 	Scenario *scenario.Scenario
@@ -83,7 +80,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	sc := cfg.Scenario
 	n, seed, runID := cfg.settle()
 	res := &report.Results{
-		Schema: report.SchemaVersion, DrillVersion: Version, RunID: runID,
+		Schema: report.SchemaVersion, DrillVersion: DrillVersion(), RunID: runID,
 		Scenario:        report.ScenarioRef{Name: sc.Name, File: cfg.File, SHA256: fileHash(cfg.File)},
 		Labels:          sc.Labels,
 		Objectives:      sc.Objectives,
