@@ -54,39 +54,71 @@ type promResponse struct {
 }
 
 func (p *PrometheusProbe) check(ctx context.Context) (int, error) {
+	status, v, err := p.query(ctx)
+	if err != nil {
+		return status, err
+	}
+	out, err := expr.Run(p.Condition, map[string]any{"value": v})
+	if err != nil {
+		return status, fmt.Errorf("evaluate condition: %w", err)
+	}
+	if ok, _ := out.(bool); !ok {
+		return status, fmt.Errorf("condition %s does not hold at value %g", p.Condition.Source().String(), v)
+	}
+	return status, nil
+}
+
+// FirstSample returns once the server answers the probe's own query with one sample,
+// whatever its value, asking every Interval (each ask bounded by Timeout); past ctx it
+// returns the last answer's problem. A fresh Prometheus has no sample of a target until
+// its first scrape: the trial waits here, before its clock starts, so the warm-up judges
+// the service rather than the scrape schedule.
+func (p *PrometheusProbe) FirstSample(ctx context.Context) error {
+	if p.client == nil {
+		p.client = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4, DisableCompression: true}}
+	}
+	tick := time.NewTicker(p.Interval)
+	defer tick.Stop()
+	for {
+		qctx, cancel := context.WithTimeout(ctx, p.Timeout)
+		_, _, err := p.query(qctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for the first sample of %q: %w", p.Query, err)
+		case <-tick.C:
+		}
+	}
+}
+
+// query asks the server for the query's one sample.
+func (p *PrometheusProbe) query(ctx context.Context) (int, float64, error) {
 	u := strings.TrimRight(p.URL, "/") + "/api/v1/query?query=" + url.QueryEscape(p.Query)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return 0, errors.New(shortErr(err))
+		return 0, 0, errors.New(shortErr(err))
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if err != nil {
-		return resp.StatusCode, fmt.Errorf("read body: %s", shortErr(err))
+		return resp.StatusCode, 0, fmt.Errorf("read body: %s", shortErr(err))
 	}
 	var pr promResponse
 	if err := json.Unmarshal(body, &pr); err != nil {
-		return resp.StatusCode, fmt.Errorf("status %d, not a Prometheus API answer: %v", resp.StatusCode, err)
+		return resp.StatusCode, 0, fmt.Errorf("status %d, not a Prometheus API answer: %v", resp.StatusCode, err)
 	}
 	if resp.StatusCode != http.StatusOK || pr.Status != "success" {
-		return resp.StatusCode, fmt.Errorf("query failed (status %d): %s: %s", resp.StatusCode, pr.ErrorType, pr.Error)
+		return resp.StatusCode, 0, fmt.Errorf("query failed (status %d): %s: %s", resp.StatusCode, pr.ErrorType, pr.Error)
 	}
 	v, err := promValue(pr.Data.ResultType, pr.Data.Result)
-	if err != nil {
-		return resp.StatusCode, err
-	}
-	out, err := expr.Run(p.Condition, map[string]any{"value": v})
-	if err != nil {
-		return resp.StatusCode, fmt.Errorf("evaluate condition: %w", err)
-	}
-	if ok, _ := out.(bool); !ok {
-		return resp.StatusCode, fmt.Errorf("condition %s does not hold at value %g", p.Condition.Source().String(), v)
-	}
-	return resp.StatusCode, nil
+	return resp.StatusCode, v, err
 }
 
 // promValue takes the one sample of a scalar or single-series vector result.

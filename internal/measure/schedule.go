@@ -13,6 +13,15 @@ type Prober interface {
 	Run(ctx context.Context, clock Clock, emit func(ProbeResult))
 }
 
+// FirstSampler is a prober whose source answers only some time after the stack is up
+// (a Prometheus server before its first scrape of a fresh target). The trial calls
+// FirstSample before its clock starts and the warm-up begins, and states the wait.
+type FirstSampler interface {
+	// FirstSample returns once the source answers the probe's own query, or an error
+	// when ctx ends first.
+	FirstSample(ctx context.Context) error
+}
+
 // Pacer is an open-loop schedule as a pure function (vegeta's model): given the time
 // elapsed since the schedule began and how many operations were issued so far, it says
 // how long to wait before the next one is due (0 when it is due or overdue), or stop

@@ -83,10 +83,14 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 		}
 	}()
 
+	sampled, err := firstSample(ctx, p.probe)
+	if err != nil {
+		return err
+	}
 	// The trial clock starts once the stack is up: every measure is an offset from here.
 	t.clock = measure.NewClock()
 	t.res.Started = t.clock.Base().UTC()
-	t.event(EventStackUp, fmt.Sprintf("%s runtime, ready in %s", t.cfg.Runtime.Name(), t.res.Setup))
+	t.event(EventStackUp, fmt.Sprintf("%s runtime, ready in %s%s", t.cfg.Runtime.Name(), t.res.Setup, sampled))
 	stop, err := t.background(ctx, st, p)
 	defer stop()
 	if err != nil {
@@ -106,6 +110,27 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 		return t.observeControl(ctx, change)
 	}
 	return t.rollBack(ctx, st, p, change)
+}
+
+// FirstSampleTimeout bounds how long a trial waits, once its stack is up, for a probe's
+// source to answer its query at all (measure.FirstSampler: a fresh Prometheus's first
+// scrape of its targets, every scrape_interval).
+const FirstSampleTimeout = 2 * time.Minute
+
+// firstSample waits for the first answer of a probe whose source needs it, before the
+// trial clock starts, and says how long it waited ("" for a probe that needs none).
+func firstSample(ctx context.Context, probe measure.Prober) (string, error) {
+	fs, ok := probe.(measure.FirstSampler)
+	if !ok {
+		return "", nil
+	}
+	start := time.Now()
+	wctx, cancel := context.WithTimeout(ctx, FirstSampleTimeout)
+	defer cancel()
+	if err := fs.FirstSample(wctx); err != nil {
+		return "", fmt.Errorf("warm up probes: %w (within %s of the stack being up)", err, FirstSampleTimeout)
+	}
+	return fmt.Sprintf("; the probe's query had its first sample %s later (waited before the warm-up)", time.Since(start).Round(time.Millisecond)), nil
 }
 
 // background starts the probes, the workload and the verify section's own workload; the

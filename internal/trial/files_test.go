@@ -16,14 +16,27 @@ import (
 	"github.com/drillhq/drill/internal/trial"
 )
 
+// loadReference loads scenarios/file with the built-in workload kinds, and skips the
+// spec on a machine without the programs it runs.
+func loadReference(file string) *scenario.Scenario {
+	GinkgoHelper()
+	sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", file), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
+	Expect(err).NotTo(HaveOccurred())
+	skipUnrunnable(sc)
+	return sc
+}
+
+// runOnProcess runs trial i of sc on the process runtime, its data under data.
+func runOnProcess(ctx SpecContext, sc *scenario.Scenario, data string, i int, seed int64) trial.Result {
+	return trial.Run(ctx, trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
+		UpOptions: []stack.UpOption{stack.WithDataDir(data)}}, i, seed)
+}
+
 var _ = Describe("a bad configuration delivered by files: scenarios/nginx-bad-config.yaml on the process runtime", Label("real-stack"), func() {
 	It("breaks the front with the bad release's files and recovers on the good release's, written again", func(ctx SpecContext) {
-		sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "nginx-bad-config.yaml"), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
-		Expect(err).NotTo(HaveOccurred())
-		skipUnrunnable(sc)
+		sc := loadReference("nginx-bad-config.yaml")
 		data := GinkgoT().TempDir()
-		res := trial.Run(ctx, trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
-			UpOptions: []stack.UpOption{stack.WithDataDir(data)}}, 1, 5)
+		res := runOnProcess(ctx, sc, data, 1, 5)
 		Expect(res.Outcome).To(Equal(trial.Recovered), "error: %s", res.Error)
 		Expect(res.Timing.Impact).NotTo(BeNil(), "the bad configuration broke the front")
 		conf, err := os.ReadFile(filepath.Join(data, "front", "nginx.conf"))

@@ -12,12 +12,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/measure"
 	"github.com/drillhq/drill/internal/scenario"
-	"github.com/drillhq/drill/internal/stack"
-	"github.com/drillhq/drill/internal/stack/process"
-	"github.com/drillhq/drill/internal/testenv"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -58,9 +54,7 @@ func setAnd(a, b []string) []string {
 var _ = Describe("native workloads on the team's own database", Label("real-stack"), func() {
 	for _, file := range []string{"postgres-native-async.yaml", "redis-native-snapshot.yaml"} {
 		It("count, id for id, the acknowledged writes that "+file+"'s database lost over 5 trials", func(ctx SpecContext) {
-			sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", file), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
-			Expect(err).NotTo(HaveOccurred())
-			skipUnrunnable(sc)
+			sc := loadReference(file)
 			client := strings.Fields(heldBy[file])[0]
 			if _, err := exec.LookPath(client); err != nil {
 				Skip(client + " is not installed: make deps installs Debian's postgresql and redis-server")
@@ -71,8 +65,7 @@ var _ = Describe("native workloads on the team's own database", Label("real-stac
 			Expect(sc.Validate(scenario.WithWorkloads(trial.NewWorkloadRegistry()))).To(Succeed())
 			lostTotal := 0
 			for i := 1; i <= 5; i++ {
-				res := trial.Run(ctx, trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: process.New(),
-					UpOptions: []stack.UpOption{stack.WithDataDir(GinkgoT().TempDir())}}, i, 17)
+				res := runOnProcess(ctx, sc, GinkgoT().TempDir(), i, 17)
 				Expect(res.Outcome).To(Equal(trial.Recovered), "trial %d: %s", i, res.Error)
 				Expect(res.Loss).NotTo(BeNil(), "trial %d", i)
 				b, err := os.ReadFile(filepath.Join(out, "held"))
