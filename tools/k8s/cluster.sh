@@ -35,6 +35,8 @@ sysctls=(vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops
 	kernel.keys.root_maxkeys kernel.keys.root_maxbytes net.ipv4.ip_forward
 	net.ipv4.conf.all.route_localnet net.bridge.bridge-nf-call-iptables)
 components=(etcd containerd apiserver controller-manager scheduler kubelet proxy)
+containerd="$(command -v containerd || echo /usr/bin/containerd)"
+shim="$(command -v containerd-shim-runc-v2 || echo /usr/bin/containerd-shim-runc-v2)"
 
 die() { echo "cluster.sh: $*" >&2; exit 1; }
 now() { local up _; read -r up _ </proc/uptime; echo "$up"; }
@@ -69,15 +71,11 @@ lock() {
 # cached binaries) or, for containerd and its shims, by the cluster's config or socket in
 # its command line. Never by a name.
 ours() {
-	local exe cmd
-	exe="$(readlink "/proc/$1/exe" 2>/dev/null)" || return 1
-	case "$exe" in
-	"$bin/kube" | "$bin/etcd") return 0 ;;
-	*/containerd | */containerd-shim*)
-		cmd="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" || return 1
-		case "$cmd" in *"$state/containerd/config.toml"* | *"$sock"*) return 0 ;; esac
-		;;
-	esac
+	local p="/proc/$1" args
+	[ "$p/exe" -ef "$bin/kube" ] || [ "$p/exe" -ef "$bin/etcd" ] && return 0
+	[ "$p/exe" -ef "$containerd" ] || [ "$p/exe" -ef "$shim" ] || return 1
+	mapfile -d '' args <"$p/cmdline" 2>/dev/null || return 1
+	case "${args[*]}" in *"$state/containerd/config.toml"* | *"$sock"*) return 0 ;; esac
 	return 1
 }
 
@@ -178,6 +176,7 @@ start() { # name command...: a component in its own session, pid in $run/name.pi
 	shift
 	setsid "$@" </dev/null >>"$state/log/$name.log" 2>&1 9<&- &
 	echo $! >"$run/$name.pid"
+	disown $! # no job report when down kills it
 }
 
 pki() {
@@ -469,15 +468,15 @@ storage_class() {
 
 # ---------------------------------------------------------------- down
 
-stop_pid() { # seconds pid...: SIGTERM, then SIGKILL after the grace; waits until gone
+stop_pid() { # seconds pid...: SIGTERM, SIGKILL after the grace (at once for 0); waits until gone
 	local grace="$1" p deadline
 	shift
 	[ $# -gt 0 ] || return 0
-	kill -TERM "$@" 2>/dev/null || true
-	deadline=$(($(date +%s) + grace))
+	if [ "$grace" = 0 ]; then kill -KILL "$@" 2>/dev/null || true; else kill -TERM "$@" 2>/dev/null || true; fi
+	deadline=$((SECONDS + grace))
 	for p in "$@"; do
 		while kill -0 "$p" 2>/dev/null; do
-			if [ "$(date +%s)" -ge "$deadline" ]; then kill -KILL "$p" 2>/dev/null || true; fi
+			if [ "$SECONDS" -ge "$deadline" ]; then kill -KILL "$p" 2>/dev/null || true; fi
 			sleep 0.05
 		done
 	done
@@ -493,10 +492,12 @@ component_pid() { # name: its pid, if its pid file names a process of the cluste
 down_locked() {
 	local t0 p m c t s rule chain
 	t0="$(now)"
-	# Control plane and node agents first, so nothing restarts what is killed next.
-	stop_pid 10 $(component_pid proxy) $(component_pid kubelet) $(component_pid scheduler) $(component_pid controller-manager)
-	stop_pid 10 $(component_pid apiserver)
-	stop_pid 10 $(component_pid etcd)
+	# Node agents and control plane first, so nothing restarts what is killed next. Killed
+	# outright: their state is deleted below, and a graceful stop costs seconds (the
+	# apiserver drains its requests) for nothing.
+	stop_pid 0 $(component_pid kubelet) $(component_pid proxy) $(component_pid scheduler) $(component_pid controller-manager) \
+		$(component_pid apiserver) $(component_pid etcd)
+	echo "control plane and node agents stopped: $(since "$t0") s"
 	# The pods: everything in the cluster's cgroups, then the shims and containerd.
 	for _ in 1 2 3; do
 		p="$(cgroup_pids)"
@@ -509,6 +510,7 @@ down_locked() {
 	done
 	stop_pid 10 $(component_pid containerd)
 	stop_pid 5 $(our_pids | sort -un)
+	echo "pods, shims and containerd stopped: $(since "$t0") s"
 	while read -r m; do
 		[ -n "$m" ] && { umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; }
 	done < <(our_mounts)
@@ -584,12 +586,18 @@ run_() {
 		return $code
 	fi
 	if ! status >/dev/null 2>&1; then
-		up
+		# Whatever ends this script from here on (a failed up, Ctrl-C) stops the cluster.
+		trap 'down_locked || true' EXIT
+		trap 'exit 130' INT TERM
 		started=1
+		up
 	fi
 	eval "$(env_)"
 	"$@" 9<&- || code=$?
-	if [ $started = 1 ]; then down_locked; fi
+	if [ $started = 1 ]; then
+		trap - EXIT
+		down || code=1
+	fi
 	return $code
 }
 
