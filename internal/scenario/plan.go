@@ -202,7 +202,7 @@ func (s *Scenario) Plan(opts ...PlanOption) Plan {
 	p.verify()
 	reset := "stop and remove every service, proxy and network of the trial"
 	if s.Stack.HasExternal() {
-		reset = "remove the trial's proxies; the external services are left running as they were found"
+		reset = "when the rollback did not complete (not triggered, failed, interrupted), run its steps once more to undo the change; remove the trial's proxies; the external services are left running as they were found"
 	}
 	p.add(p.step(PhaseReset, AnchorEnd, "end of trial", "%s", reset))
 	p.pl.Steps[len(p.pl.Steps)-1].Control = true

@@ -118,6 +118,15 @@ type Restorer interface {
 	Restore(ctx context.Context, snapshot, release string, opts ...DeployOption) error
 }
 
+// Outliver is implemented by stacks whose services outlive the trial: services drill did
+// not start, which Down leaves running. What the trial's change did to them stays
+// unless it is undone, so a trial whose rollback did not complete (not triggered,
+// failed, interrupted, a control trial) runs the rollback's steps once more before Down.
+type Outliver interface {
+	// Outlives reports whether the services outlive the trial.
+	Outlives() bool
+}
+
 // Preparer is implemented by runtimes that need things in place before a stack can start
 // (docker: its images). A run calls Prepare once, before its first trial, so a missing
 // prerequisite is one error rather than one per trial.

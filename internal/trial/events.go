@@ -35,6 +35,12 @@ const (
 	// (verify.idempotent); EventIdempotentRun starts that run.
 	EventIdempotentPrefix EventName = "again_"
 	EventIdempotentRun    EventName = "again_rollback"
+	// EventResetPrefix names the rollback's steps run at the end of a trial on a stack
+	// whose services outlive it (stack.Outliver) when the rollback did not complete
+	// (not triggered, failed, interrupted, a control trial): the services are left as
+	// they were found. EventResetRun starts that run.
+	EventResetPrefix EventName = "reset_"
+	EventResetRun    EventName = "reset_rollback"
 	// EventChangeFailed: the change's deploy failed (e.g. the release never became ready).
 	EventChangeFailed EventName = "change_failed"
 	// EventChangeAborted: the rollback aborted the change's deploy in flight.

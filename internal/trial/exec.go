@@ -105,6 +105,8 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	if err != nil {
 		return err
 	}
+	// Run resets once everything of the trial stopped (probes, workload, change, faults).
+	t.undo = func(ctx context.Context) { t.reset(ctx, st, p, change) }
 	defer change.stop()
 	if t.cfg.Control {
 		return t.observeControl(ctx, change)
@@ -305,4 +307,25 @@ func (t *run) awaitRecovery(ctx context.Context) error {
 		return ctx.Err()
 	}
 	return t.wait(ctx, t.sc.Probes.Timeout.D()+t.sc.Probes.Interval.D())
+}
+
+// reset leaves services that outlive the trial (stack.Outliver) as they were found when
+// the rollback did not complete: it runs the rollback's steps once more (the undo of
+// each change step that started), even after cancellation, within rollback.timeout. A
+// reset that fails is the trial's error: the services may not be as they were.
+func (t *run) reset(ctx context.Context, st stack.Stack, p *parts, change *changeDeploy) {
+	if o, ok := st.(stack.Outliver); !ok || !o.Outlives() || t.res.Timing.RollbackEnd != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.sc.Rollback.Timeout.D())
+	defer cancel()
+	t.event(EventResetRun, "the rollback did not complete and the services outlive the trial: undo the change")
+	var output strings.Builder
+	if _, err := p.rollback.run(ctx, t, st, change, false, &output, EventResetPrefix); err != nil {
+		msg := "reset: the services may not be as they were found: " + err.Error()
+		if t.res.Error != "" {
+			msg = t.res.Error + "; " + msg
+		}
+		t.res.Error = msg
+	}
 }

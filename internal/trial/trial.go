@@ -72,6 +72,9 @@ func Run(ctx context.Context, cfg Config, index int, seed int64) Result {
 	if err := t.exec(ctx, st); err != nil {
 		t.fail(ctx, err)
 	}
+	if t.undo != nil {
+		t.undo(ctx)
+	}
 	t.derive(ctx)
 	return t.res
 }
@@ -94,6 +97,8 @@ type run struct {
 	recoveryFrom *measure.Offset
 	// again runs the trial's rollback once more (verify.idempotent); nil before it ran.
 	again func(context.Context) error
+	// undo resets services that outlive the trial (reset); nil before the change started.
+	undo func(context.Context)
 	// env is DRILL_ENDPOINT_<SERVICE>=host:port of every service, for mechanisms.
 	env        []string
 	st         stack.Stack   // the running stack, for the checks after recovery

@@ -116,6 +116,10 @@ func (s *externalStack) Service(name string) (stack.Service, error) {
 	return svc, nil
 }
 
+// Outlives implements stack.Outliver: the services run on after the trial, so what its
+// change did to them is undone at reset when the rollback did not.
+func (s *externalStack) Outlives() bool { return true }
+
 // Toxiproxy implements stack.Stack.
 func (s *externalStack) Toxiproxy() *toxiclient.Client { return s.toxi.Client }
 
