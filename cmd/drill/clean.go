@@ -12,7 +12,7 @@ import (
 )
 
 // cmdClean removes what drill processes that died left behind: every registered
-// runtime's own leftovers (docker: containers and networks) where the runtime is
+// runtime's own leftovers (docker: containers and networks; process: freezer cgroups) where the runtime is
 // available, then their temporary directories (any runtime). A runtime that is not
 // available here is skipped, saying why; the directories are still cleaned.
 func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
@@ -44,6 +44,7 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		removed.Containers = append(removed.Containers, r.Containers...)
 		removed.Networks = append(removed.Networks, r.Networks...)
+		removed.Cgroups = append(removed.Cgroups, r.Cgroups...)
 	}
 	tmp, err := stack.CleanTemp(opts...)
 	if err != nil {
@@ -53,6 +54,7 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(skipped) > 0 {
 		note = "; " + strings.Join(skipped, "; ")
 	}
-	fmt.Fprintf(stdout, "removed %d containers and %d networks left by drill runs, and %d temporary dirs%s\n", len(removed.Containers), len(removed.Networks), len(tmp.TempDirs), note)
+	fmt.Fprintf(stdout, "removed %d containers and %d networks left by drill runs, %d freezer cgroups, and %d temporary dirs%s\n",
+		len(removed.Containers), len(removed.Networks), len(removed.Cgroups), len(tmp.TempDirs), note)
 	return nil
 }

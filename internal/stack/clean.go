@@ -10,11 +10,12 @@ type Removed struct {
 	Containers []string
 	Networks   []string
 	TempDirs   []string // paths
+	Cgroups    []string // freezer cgroup directories of dead drills (process runtime)
 }
 
 // Empty reports whether nothing was removed.
 func (r Removed) Empty() bool {
-	return len(r.Containers) == 0 && len(r.Networks) == 0 && len(r.TempDirs) == 0
+	return len(r.Containers) == 0 && len(r.Networks) == 0 && len(r.TempDirs) == 0 && len(r.Cgroups) == 0
 }
 
 // CleanOption configures Clean.

@@ -1,6 +1,7 @@
 package process
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // Where the machine has the cgroup v1 freezer hierarchy and drill may write it (root),
@@ -41,7 +44,7 @@ type cgroup struct {
 // machine does not allow it. Its directory names drill's pid, so one left by a drill that
 // died can be told from one in use: the first call sweeps those (sweepCgroups).
 func newCgroup(service string) *cgroup {
-	sweepOnce.Do(sweepCgroups)
+	sweepOnce.Do(func() { sweepCgroups() })
 	parent := filepath.Join(freezerRoot, "drill-"+strconv.Itoa(os.Getpid()))
 	dir := filepath.Join(parent, strconv.FormatInt(cgroupSeq.Add(1), 10)+"-"+service)
 	var err error
@@ -95,13 +98,16 @@ func (c *cgroup) procs() []int {
 var sweepOnce sync.Once
 
 // sweepCgroups destroys the cgroups a drill left when it died before its teardown (its
-// services were SIGKILLed with it; what they left in their cgroups goes now). A directory
-// whose pid runs again, as another program, is left alone.
-func sweepCgroups() {
+// services were SIGKILLed with it; what they left in their cgroups goes now), empty or
+// not, and returns the directories it removed. A directory whose pid runs again, as
+// another program, is left alone. drill clean (Clean) and every run's first cgroup
+// call it.
+func sweepCgroups() []string {
 	entries, err := os.ReadDir(freezerRoot)
 	if err != nil {
-		return
+		return nil
 	}
+	var removed []string
 	for _, e := range entries {
 		n, ok := strings.CutPrefix(e.Name(), "drill-")
 		pid, err := strconv.Atoi(n)
@@ -115,11 +121,25 @@ func sweepCgroups() {
 		subs, _ := os.ReadDir(dir)
 		for _, sub := range subs {
 			if sub.IsDir() {
-				_ = (&cgroup{dir: filepath.Join(dir, sub.Name())}).destroy()
+				c := &cgroup{dir: filepath.Join(dir, sub.Name())}
+				if c.destroy() == nil {
+					removed = append(removed, c.dir)
+				}
 			}
 		}
-		_ = os.Remove(dir)
+		// The last child's destroy may have removed dir already.
+		if err := os.Remove(dir); err == nil || errors.Is(err, fs.ErrNotExist) {
+			removed = append(removed, dir)
+		}
 	}
+	return removed
+}
+
+// Clean removes the freezer cgroups of drills that died (sweepCgroups): drill clean's
+// part for the process runtime. Live drills' cgroups are theirs, with or without
+// stack.CleanAll.
+func Clean(context.Context, ...stack.CleanOption) (stack.Removed, error) {
+	return stack.Removed{Cgroups: sweepCgroups()}, nil
 }
 
 // freezeWait bounds the wait for the freezer to stop every task of a cgroup.

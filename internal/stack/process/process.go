@@ -555,6 +555,7 @@ func Registration() stack.Registration {
 			return New(), nil, nil
 		},
 		Available: func(context.Context) error { return nil },
+		Clean:     Clean,
 		Capabilities: stack.Capabilities{stack.CapProxy, stack.CapKill, stack.CapPause, stack.CapRestart, stack.CapStop, stack.CapRevive,
 			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapLog, stack.CapCommand, stack.CapFixture, stack.CapDeploy},
 	}
