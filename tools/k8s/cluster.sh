@@ -55,7 +55,7 @@ node_ip() {
 	fi
 }
 
-# lock serialises up, down and load between callers (two helpers, make test): flock on the
+# lock serialises up, down and run between callers (two helpers, make test): flock on the
 # cache root, which outlives the cluster, so nothing is left behind for it.
 lock() {
 	local root
@@ -490,13 +490,13 @@ component_pid() { # name: its pid, if its pid file names a process of the cluste
 }
 
 down_locked() {
-	local t0 p m c t s rule chain
+	local t0 p m c t s rule chain pids
 	t0="$(now)"
 	# Node agents and control plane first, so nothing restarts what is killed next. Killed
 	# outright: their state is deleted below, and a graceful stop costs seconds (the
 	# apiserver drains its requests) for nothing.
-	stop_pid 0 $(component_pid kubelet) $(component_pid proxy) $(component_pid scheduler) $(component_pid controller-manager) \
-		$(component_pid apiserver) $(component_pid etcd)
+	mapfile -t pids < <(for c in kubelet proxy scheduler controller-manager apiserver etcd; do component_pid "$c"; done)
+	stop_pid 0 "${pids[@]}"
 	echo "control plane and node agents stopped: $(since "$t0") s"
 	# The pods: everything in the cluster's cgroups, then the shims and containerd.
 	for _ in 1 2 3; do
@@ -508,8 +508,10 @@ down_locked() {
 	for p in $(our_pids | sort -un); do
 		case "$(readlink "/proc/$p/exe" 2>/dev/null)" in */containerd-shim*) kill -KILL "$p" 2>/dev/null || true ;; esac
 	done
-	stop_pid 10 $(component_pid containerd)
-	stop_pid 5 $(our_pids | sort -un)
+	mapfile -t pids < <(component_pid containerd)
+	stop_pid 10 "${pids[@]}"
+	mapfile -t pids < <(our_pids | sort -un)
+	stop_pid 5 "${pids[@]}"
 	echo "pods, shims and containerd stopped: $(since "$t0") s"
 	while read -r m; do
 		[ -n "$m" ] && { umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; }
