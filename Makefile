@@ -16,7 +16,7 @@ SHELL := /bin/bash
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=localhost
 
-.PHONY: all build demo deps test bench soak fuzz lint images clean k8s k8s-down k8s-deps
+.PHONY: all build demo deps test bench soak fuzz lint images clean k8s k8s-down k8s-deps drill-image
 
 all: build
 
@@ -93,6 +93,13 @@ k8s: k8s-deps
 
 k8s-down:
 	tools/k8s/cluster.sh down
+
+# drill-image builds drill's own image FROM scratch (deploy/Dockerfile: the static binary
+# alone), tagged drill:<version> and drill:latest: what deploy/cronjob.yaml runs in a cluster.
+drill-image: build
+	@ctx=$$(mktemp -d) && cp $(BIN)/drill deploy/Dockerfile $$ctx/ && \
+	docker build -q -t drill:$(VERSION) -t drill:latest $$ctx >/dev/null; code=$$?; rm -rf $$ctx; \
+	[ $$code = 0 ] && echo "built drill:$(VERSION) and drill:latest"; exit $$code
 
 # images builds or checks every image the reference scenarios need on docker: the
 # fixtures' and the proxy's (from bin/drill, seconds) and drill-debian:<hash>, which

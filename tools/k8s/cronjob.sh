@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# cronjob.sh puts the scheduled-drill recipe (deploy/cronjob.yaml) on the project's test
+# cluster and runs it, through the API server's own server-side apply (curl; no kubectl):
+#   apply SCENARIO   load the drill image (make drill-image) and the scenario's images
+#                    (drill images), apply deploy/cronjob.yaml, and put SCENARIO in the
+#                    ConfigMap drill-scenario the CronJob reads
+#   now              start a Job from the CronJob at once and wait for it to finish; print
+#                    its log and where the results volume is on the host
+#   delete           remove everything the recipe made (namespace drill, its ClusterRole)
+# See docs/scheduled-drills.md.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+eval "$("$here/cluster.sh" env)"
+state="$(dirname "$KUBECONFIG")"
+image="${DRILL_CRONJOB_IMAGE:-drill:latest}"
+manager=drill-cronjob
+
+die() { echo "cronjob.sh: $*" >&2; exit 1; }
+token() { awk '$1 == "token:" { print $2; exit }' "$KUBECONFIG"; }
+api() { # method path content-type [curl args]: one request; the body on stdout, fails on HTTP >= 400
+	local method="$1" path="$2" type="$3"
+	shift 3
+	curl -sS --fail-with-body --max-time 30 --cacert "$state/pki/ca.crt" -H "Authorization: Bearer $(token)" \
+		-H "Content-Type: $type" -X "$method" "https://127.0.0.1:6443$path" "$@"
+}
+
+# path_of prints the API path of the object in one YAML document (our manifests' layout:
+# apiVersion and kind at the top, name and namespace two spaces in under metadata).
+path_of() {
+	awk '
+		/^apiVersion:/ { v = $2 } /^kind:/ { k = $2 }
+		/^metadata:/ { m = 1; next } /^[^ #]/ { m = 0 }
+		m && /^  name:/ { n = $2 } m && /^  namespace:/ { ns = $2 }
+		END {
+			base = (v ~ /\//) ? "/apis/" v : "/api/" v
+			if (ns != "") base = base "/namespaces/" ns
+			print base "/" tolower(k) "s/" n
+		}' <<<"$1"
+}
+
+# apply_file applies every document of a manifest with server-side apply.
+apply_file() {
+	local doc path
+	while IFS= read -r -d $'\x1e' doc; do
+		grep -q '^kind:' <<<"$doc" || continue
+		path="$(path_of "$doc")"
+		api PATCH "$path?fieldManager=$manager&force=true" application/apply-patch+yaml --data-binary "$doc" >/dev/null ||
+			die "apply $path: failed (above)"
+		echo "applied $path"
+	done < <(awk '/^---/ { printf "\x1e"; next } { print } END { printf "\x1e" }' "$1")
+}
+
+apply() {
+	local scenario="$1" images
+	[ -f "$scenario" ] || die "apply: no scenario file $scenario"
+	docker image inspect "$image" >/dev/null 2>&1 || die "no image $image: make drill-image builds it"
+	[ -x "$root/bin/drill" ] || die "no bin/drill: make drill-image builds it"
+	# The scenario's images as drill names them (its fixtures' and the proxy's, built from
+	# the same binary as the drill image): the test cluster has no registry to pull them from.
+	mapfile -t images < <("$root/bin/drill" images "$scenario" | awk -F'\t' '{ print $2 }')
+	"$here/cluster.sh" load "$image" "${images[@]}"
+	echo "loaded $image ${images[*]}"
+	apply_file "$root/deploy/cronjob.yaml"
+	jq -n --rawfile s "$scenario" '{apiVersion: "v1", kind: "ConfigMap",
+		metadata: {name: "drill-scenario", namespace: "drill"}, data: {"scenario.yaml": $s}}' |
+		api PATCH "/api/v1/namespaces/drill/configmaps/drill-scenario?fieldManager=$manager&force=true" \
+			application/apply-patch+yaml --data-binary @- >/dev/null
+	echo "applied /api/v1/namespaces/drill/configmaps/drill-scenario ($scenario)"
+}
+
+# now creates a Job from the CronJob's template (what the schedule does) and waits for it.
+now() {
+	local name job status pod pv
+	name="drill-now-$(date +%s)"
+	job="$(api GET /apis/batch/v1/namespaces/drill/cronjobs/drill application/json |
+		jq --arg n "$name" '{apiVersion: "batch/v1", kind: "Job",
+			metadata: {name: $n, namespace: "drill", annotations: {"cronjob.kubernetes.io/instantiate": "manual"},
+				ownerReferences: [{apiVersion: "batch/v1", kind: "CronJob", name: .metadata.name, uid: .metadata.uid}]},
+			spec: .spec.jobTemplate.spec}')"
+	api POST /apis/batch/v1/namespaces/drill/jobs application/json -d "$job" >/dev/null
+	echo "job $name started"
+	while :; do
+		status="$(api GET "/apis/batch/v1/namespaces/drill/jobs/$name" application/json |
+			jq -r '[.status.conditions[]? | select(.status == "True") | .type] | map(select(. == "Complete" or . == "Failed")) | first // ""')"
+		[ -z "$status" ] || break
+		sleep 1
+	done
+	pod="$(api GET "/api/v1/namespaces/drill/pods?labelSelector=job-name%3D$name" application/json | jq -r '.items[0].metadata.name')"
+	api GET "/api/v1/namespaces/drill/pods/$pod/log" application/json || true
+	pv="$(api GET /api/v1/namespaces/drill/persistentvolumeclaims/drill-results application/json | jq -r .spec.volumeName)"
+	echo "job $name: $status; results volume on the host: $(api GET "/api/v1/persistentvolumes/$pv" application/json | jq -r .spec.hostPath.path)"
+	[ "$status" = Complete ]
+}
+
+delete() {
+	api DELETE /api/v1/namespaces/drill application/json >/dev/null 2>&1 || true
+	api DELETE /apis/rbac.authorization.k8s.io/v1/clusterrolebindings/drill-runner application/json >/dev/null 2>&1 || true
+	api DELETE /apis/rbac.authorization.k8s.io/v1/clusterroles/drill-runner application/json >/dev/null 2>&1 || true
+	echo "deleted namespace drill and ClusterRole drill-runner"
+}
+
+case "${1:-}" in
+apply)
+	[ $# = 2 ] || die "usage: cronjob.sh apply SCENARIO"
+	apply "$2"
+	;;
+now) now ;;
+delete) delete ;;
+*)
+	echo "usage: cronjob.sh apply SCENARIO|now|delete" >&2
+	exit 2
+	;;
+esac
