@@ -16,8 +16,7 @@ const SchemaID = "https://github.com/drillhq/drill/schema/scenario.schema.json"
 var required = map[string][]string{
 	"Scenario":        {"version", "name", "objectives", "stack", "probes", "rollback"},
 	"Objectives":      {"rto"},
-	"Stack":           {"services"},
-	"Service":         {"name", "port"},
+	"Service":         {"name"},
 	"ReadyHTTP":       {"path"},
 	"Release":         {"name"},
 	"Proxy":           {"name", "upstream"},
@@ -119,11 +118,13 @@ var objectConstraints = map[string]map[string]any{
 		map[string]any{"required": []string{ProbeHTTP}}, map[string]any{"required": []string{ProbeTCP}},
 		map[string]any{"required": []string{ProbeExec}}, map[string]any{"required": []string{ProbePrometheus}},
 	}},
-	// Exactly one readiness check per service, and exactly one kind in it.
-	"Service": {"oneOf": []any{
-		map[string]any{"required": []string{"health"}, "not": map[string]any{"required": []string{"ready"}}},
-		map[string]any{"required": []string{"ready"}, "not": map[string]any{"required": []string{"health"}}},
-	}},
+	// Services, or a compose file that gives them.
+	"Stack": {"anyOf": []any{map[string]any{"required": []string{"services"}}, map[string]any{"required": []string{"compose"}}}},
+	// At most one readiness check per service (a compose service's healthcheck, or a TCP
+	// check, stands in for a missing one; validation requires one of the others), and
+	// exactly one kind in it. The port is required of a service that is neither external
+	// nor given by a compose file, which validation checks.
+	"Service": {"not": map[string]any{"required": []string{"health", "ready"}}},
 	"Ready": {"oneOf": []any{
 		map[string]any{"required": []string{"http"}}, map[string]any{"required": []string{"tcp"}},
 		map[string]any{"required": []string{"exec"}}, map[string]any{"required": []string{"log"}},
