@@ -134,3 +134,12 @@ type Preparer interface {
 	// Prepare makes or checks what stacks of spec need.
 	Prepare(ctx context.Context, spec scenario.Stack) error
 }
+
+// Healthier is implemented by stacks whose runtime can fail on its own (a container
+// engine, a cluster's API server). Healthy returns nil while the runtime still answers.
+// A trial asks it once its plan has run: a runtime that stopped answering makes the
+// trial an error, never a judged failure of the rollback under test (a change deploy,
+// a rollback or a fault that failed because the engine went away is not the team's).
+type Healthier interface {
+	Healthy(ctx context.Context) error
+}

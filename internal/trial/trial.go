@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -53,8 +54,11 @@ func Run(ctx context.Context, cfg Config, index int, seed int64) Result {
 	st, err := cfg.Runtime.Up(ctx, cfg.Scenario.Stack, opts...)
 	if st != nil {
 		defer func() {
-			if derr := st.Down(context.WithoutCancel(ctx)); derr != nil && t.res.Error == "" {
-				t.res.Error = fmt.Sprintf("tear down stack: %v", derr)
+			// A teardown that failed says what it left and how to remove it, beside any
+			// error the trial already had.
+			if derr := st.Down(context.WithoutCancel(ctx)); derr != nil {
+				msg := fmt.Sprintf("tear down stack: %v: run drill clean to remove what it left (drill's containers, networks, processes and temp dirs)", derr)
+				t.res.Error = strings.TrimPrefix(t.res.Error+"; "+msg, "; ")
 			}
 		}()
 	}
@@ -71,12 +75,43 @@ func Run(ctx context.Context, cfg Config, index int, seed int64) Result {
 	t.res.Setup = measure.Offset(time.Since(setupStart))
 	if err := t.exec(ctx, st); err != nil {
 		t.fail(ctx, err)
+	} else if err := t.runtimeLost(ctx, st); err != nil {
+		t.fail(ctx, err)
 	}
 	if t.undo != nil {
 		t.undo(ctx)
 	}
 	t.derive(ctx)
 	return t.res
+}
+
+// runtimeLost asks a stack whose runtime can fail on its own (stack.Healthier) whether
+// it still answers once the plan has run. If not, whatever the change, the rollback or
+// a fault did in the meantime failed with it: the trial is an error, never judged (an
+// engine lost during the change's deploy is not a defect nobody detected).
+func (t *run) runtimeLost(ctx context.Context, st stack.Stack) error {
+	h, ok := st.(stack.Healthier)
+	if !ok || ctx.Err() != nil {
+		return nil
+	}
+	err := h.Healthy(ctx)
+	if err == nil {
+		return nil
+	}
+	var failed []string
+	t.mu.Lock()
+	events := slices.Clone(t.events)
+	t.mu.Unlock()
+	for _, e := range events {
+		switch e.Name {
+		case EventChangeFailed, EventRollbackFailed, EventFaultError:
+			failed = append(failed, string(e.Name)+": "+e.Detail)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("runtime failed during the trial (%s): %w", strings.Join(failed, "; "), err)
+	}
+	return fmt.Errorf("runtime failed during the trial: %w", err)
 }
 
 // run is the state of one trial while it runs.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"time"
 
 	toxiclient "github.com/Shopify/toxiproxy/v2/client"
 	"github.com/moby/moby/api/types/container"
@@ -383,4 +384,14 @@ func dockerWith(m map[string]string, k, v string) map[string]string {
 	}
 	out[k] = v
 	return out
+}
+
+// Healthy implements stack.Healthier: the engine answers a ping within five seconds.
+func (s *dockerStack) Healthy(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := s.d.cli.Ping(ctx, client.PingOptions{}); err != nil {
+		return fmt.Errorf("ping docker engine: %w", err)
+	}
+	return nil
 }
