@@ -85,3 +85,34 @@ var _ = Describe("native workloads on the team's own database", Label("real-stac
 		}, NodeTimeout(6*time.Minute))
 	}
 })
+
+var _ = Describe("a native workload's connection", func() {
+	parse := func(dsn string) error {
+		doc := `version: 1
+name: refs
+objectives: {rto: 5s}
+stack:
+  services:
+    - {name: pg, command: [postgres], port: 5432, ready: {tcp: {}}, release: "15", releases: [{name: "15"}]}
+workload:
+  kind: sql
+  params: {dsn: "` + dsn + `", write: "INSERT INTO t (id) VALUES ('{{.ID}}')", read: SELECT id FROM t}
+probes: {tcp: {service: pg}}
+faults: [{kind: kill, target: pg, at: 100ms}]
+rollback:
+  mechanism: {kind: redeploy, service: pg}
+  trigger: {kind: automated, condition: "consecutive_failures >= 3"}
+`
+		_, err := scenario.Parse("refs.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
+		return err
+	}
+
+	It("names a service's front proxy and secrets, refused at their line when they do not resolve", func() {
+		GinkgoT().Setenv("DRILL_TEST_PGPASS", "s3cret")
+		Expect(parse("postgres://app:${env:DRILL_TEST_PGPASS}@${ENDPOINT_PG}/app")).To(Succeed())
+		Expect(parse("postgres://app:${env:DRILL_TEST_NOT_SET}@${ENDPOINT_PG}/app")).To(MatchError(And(
+			ContainSubstring("refs.yaml:9:"), ContainSubstring("${env:DRILL_TEST_NOT_SET}: the variable is not set"))))
+		Expect(parse("postgres://app@${ENDPOINT_DB}/app")).To(MatchError(ContainSubstring("${ENDPOINT_DB} is not a reference drill knows")))
+		Expect(parse("redis://${ENDPOINT_PG}")).To(MatchError(ContainSubstring("must start with postgres://, postgresql:// or mysql://")))
+	})
+})

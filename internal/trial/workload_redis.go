@@ -43,8 +43,12 @@ func (k *redisWorkload) Workload(w scenario.Workload, env WorkloadEnv) (measure.
 	if err != nil {
 		return nil, fmt.Errorf("workload redis: url: %w", err)
 	}
-	return measure.NewRedisWorkload(measure.RedisWorkloadSpec{URL: url, Rate: w.Rate, Timeout: w.Timeout.D(),
+	wl, err := measure.NewRedisWorkload(measure.RedisWorkloadSpec{URL: url, Rate: w.Rate, Timeout: w.Timeout.D(),
 		Setup: k.Setup, Write: k.Write, Read: k.Read, MaxConns: k.MaxConns, Rand: env.Rand})
+	if err != nil {
+		return nil, maskSecrets(k.URL, err)
+	}
+	return wl, nil
 }
 
 // Default fills the rate and timeout.

@@ -43,8 +43,12 @@ func (k *sqlWorkload) Workload(w scenario.Workload, env WorkloadEnv) (measure.Wo
 	if err != nil {
 		return nil, fmt.Errorf("workload sql: dsn: %w", err)
 	}
-	return measure.NewSQLWorkload(measure.SQLWorkloadSpec{DSN: dsn, Rate: w.Rate, Timeout: w.Timeout.D(),
+	wl, err := measure.NewSQLWorkload(measure.SQLWorkloadSpec{DSN: dsn, Rate: w.Rate, Timeout: w.Timeout.D(),
 		Setup: k.Setup, Write: k.Write, Read: k.Read, MaxConns: k.MaxConns, Rand: env.Rand})
+	if err != nil {
+		return nil, maskSecrets(k.DSN, err)
+	}
+	return wl, nil
 }
 
 // Default fills the rate and timeout.
