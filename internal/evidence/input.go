@@ -25,7 +25,7 @@ func ReadInput(packDir, path string, r *report.Results) (Input, error) {
 		return Input{}, fmt.Errorf("name results file: %w", err)
 	}
 	sum := sha256.Sum256(b)
-	in := Input{Path: rel, SHA256: hex.EncodeToString(sum[:]), Results: r, Scenario: scenarioOf(r.Scenario)}
+	in := Input{Path: rel, SHA256: hex.EncodeToString(sum[:]), Results: r, Scenario: scenarioOf(r.Scenario, filepath.Dir(path))}
 	if a := r.Audit; a != nil {
 		_, err := os.Stat(filepath.Join(filepath.Dir(path), a.File))
 		in.AuditFound = err == nil
@@ -53,17 +53,25 @@ func relTo(dir, path string) (string, error) {
 // scenarioOf is the run's scenario when its file is still there with the digest the run
 // recorded and it parses with drill's built-in kinds; nil otherwise (the pack then names
 // the conditions as missing).
-func scenarioOf(ref report.ScenarioRef) *scenario.Scenario {
-	b, err := os.ReadFile(ref.File)
-	if err != nil {
-		return nil
+// A relative file name is the one the run was given, from where drill ran: it is
+// looked for from here, then from the results file's directory and the one above it
+// (runs/ beside scenarios/).
+func scenarioOf(ref report.ScenarioRef, resultsDir string) *scenario.Scenario {
+	places := []string{ref.File}
+	if !filepath.IsAbs(ref.File) {
+		places = append(places, filepath.Join(resultsDir, ref.File), filepath.Join(resultsDir, "..", ref.File))
 	}
-	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != ref.SHA256 {
-		return nil
+	for _, file := range places {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			continue
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != ref.SHA256 {
+			continue
+		}
+		if sc, err := scenario.Parse(ref.File, b, scenario.WithWorkloads(kinds.Default().Workloads)); err == nil {
+			return sc
+		}
 	}
-	sc, err := scenario.Parse(ref.File, b, scenario.WithWorkloads(kinds.Default().Workloads))
-	if err != nil {
-		return nil
-	}
-	return sc
+	return nil
 }
