@@ -195,8 +195,8 @@ func writeEvidence(ctx context.Context, dir, name, findingsPath, keyFile string,
 	return nil
 }
 
-// signEvidence signs the pack with the key from keyFile or $DRILL_EVIDENCE_KEY; with
-// neither it signs nothing and returns the zero Signature.
+// signEvidence signs the pack and its OSCAL export with the key from keyFile or
+// $DRILL_EVIDENCE_KEY; with neither it signs nothing and returns the zero Signature.
 func signEvidence(ctx context.Context, dir, name, packFile, keyFile string, p *evidence.Pack) (evidence.Signature, error) {
 	if keyFile == "" && os.Getenv(evidence.KeyEnv) == "" {
 		return evidence.Signature{}, nil
@@ -209,7 +209,8 @@ func signEvidence(ctx context.Context, dir, name, packFile, keyFile string, p *e
 	if sig.KeyID, err = evidence.KeyID(key); err != nil {
 		return evidence.Signature{}, withCode(exitConfig, err)
 	}
-	if err := evidence.Sign(ctx, dir, packFile, p, key, filepath.Join(dir, sig.Bundle)); err != nil {
+	derived := []string{name + ".oscal.json"}
+	if err := evidence.Sign(ctx, dir, packFile, derived, p, key, filepath.Join(dir, sig.Bundle)); err != nil {
 		return evidence.Signature{}, withCode(exitInfra, err)
 	}
 	return sig, nil

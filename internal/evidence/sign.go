@@ -34,6 +34,8 @@ const (
 	SubjectResults = "results"
 	SubjectAudit   = "audit_log"
 	SubjectPack    = "pack"
+	// SubjectDerived is a file made from the pack (its OSCAL export).
+	SubjectDerived = "derived"
 )
 
 // subject is one file the statements cover, named relative to the bundle's directory.
@@ -44,8 +46,9 @@ type subject struct {
 	auditDigest string
 }
 
-// subjects are the results files and audit logs of the pack's runs, and the pack file.
-func subjects(p *Pack, packFile string) []subject {
+// subjects are the results files and audit logs of the pack's runs, the pack file and
+// the files derived from it.
+func subjects(p *Pack, packFile string, derived []string) []subject {
 	var out []subject
 	for _, r := range p.Runs {
 		out = append(out, subject{name: r.ResultsFile, kind: SubjectResults})
@@ -53,15 +56,20 @@ func subjects(p *Pack, packFile string) []subject {
 			out = append(out, subject{name: r.AuditFile, kind: SubjectAudit, auditDigest: r.AuditDigest})
 		}
 	}
-	return append(out, subject{name: packFile, kind: SubjectPack})
+	out = append(out, subject{name: packFile, kind: SubjectPack})
+	for _, d := range derived {
+		out = append(out, subject{name: d, kind: SubjectDerived})
+	}
+	return out
 }
 
 // Sign writes the bundle (JSON lines of DSSE envelopes, the in-toto bundle format) of
 // the pack written at dir/packFile: a test-result Statement and a drill Statement,
-// each over the runs' results files, their audit logs and the pack, signed with key.
-func Sign(ctx context.Context, dir, packFile string, p *Pack, key ed25519.PrivateKey, bundle string) error {
+// each over the runs' results files, their audit logs, the pack and the files derived
+// from it (names relative to dir, the OSCAL export), signed with key.
+func Sign(ctx context.Context, dir, packFile string, derived []string, p *Pack, key ed25519.PrivateKey, bundle string) error {
 	var descs []*ita1.ResourceDescriptor
-	for _, s := range subjects(p, packFile) {
+	for _, s := range subjects(p, packFile, derived) {
 		sum, err := fileSHA256(filepath.Join(dir, filepath.FromSlash(s.name)))
 		if err != nil {
 			return fmt.Errorf("sign evidence: %w", err)

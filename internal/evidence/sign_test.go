@@ -31,8 +31,9 @@ func signed() (dir, bundle, pub string, runs []run) {
 	b, err := json.MarshalIndent(p, "", "  ")
 	Expect(err).NotTo(HaveOccurred())
 	Expect(os.WriteFile(filepath.Join(dir, "pack.json"), b, 0o644)).To(Succeed())
+	Expect(os.WriteFile(filepath.Join(dir, "pack.oscal.json"), []byte("{}\n"), 0o644)).To(Succeed())
 	bundle = filepath.Join(dir, "pack.intoto.jsonl")
-	Expect(evidence.Sign(context.Background(), dir, "pack.json", p, key, bundle)).To(Succeed())
+	Expect(evidence.Sign(context.Background(), dir, "pack.json", []string{"pack.oscal.json"}, p, key, bundle)).To(Succeed())
 	return dir, bundle, pub, runs
 }
 
@@ -63,9 +64,10 @@ var _ = Describe("signed evidence", func() {
 		v, err := verify(bundle, pub)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(v.Statements).To(Equal([]string{evidence.TestResultPredicate, evidence.DrillPredicate}))
-		Expect(v.Subjects).To(HaveLen(2*len(runs) + 1))
+		Expect(v.Subjects).To(HaveLen(2*len(runs) + 2))
 		Expect(v.Subjects).To(HaveEach(HaveField("Problem", "")))
 		Expect(v.Subjects).To(ContainElement(And(HaveField("Name", "pack.json"), HaveField("Kind", evidence.SubjectPack))))
+		Expect(v.Subjects).To(ContainElement(And(HaveField("Name", "pack.oscal.json"), HaveField("Kind", evidence.SubjectDerived))))
 	})
 
 	DescribeTable("fails naming what changed",
@@ -84,6 +86,8 @@ var _ = Describe("signed evidence", func() {
 			"audit_log "+"bad-release-20261121T233400Z-9984f998.audit.jsonl changed since signing", "audit log bad-release-20261121T233400Z-9984f998.audit.jsonl: entry seq"),
 		Entry("one byte of the pack", func(dir string, runs []run) { flipByte(filepath.Join(dir, "pack.json")) },
 			"pack pack.json changed since signing"),
+		Entry("one byte of the OSCAL export", func(dir string, runs []run) { flipByte(filepath.Join(dir, "pack.oscal.json")) },
+			"derived pack.oscal.json changed since signing"),
 		Entry("an audit log edited and re-chained", func(dir string, runs []run) { rechain(filepath.Join(dir, runs[3].res.Audit.File)) },
 			"changed since signing", "audit log bad-release-20261203T100000Z-gameday1.audit.jsonl was re-chained: its chain is intact but ends in"),
 		Entry("a file removed", func(dir string, runs []run) { Expect(os.Remove(runs[1].path)).To(Succeed()) },
