@@ -26,17 +26,9 @@ const composeDataMount = "/data"
 // the scenario's service of the same name in the scenario's order (so keys written in
 // the scenario keep their lines), then the compose services the scenario does not name.
 func loadCompose(st Stack, dir string) ([]Service, error) {
-	path := st.Compose
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, path)
-	}
-	opts, err := cli.NewProjectOptions([]string{path}, cli.WithWorkingDirectory(filepath.Dir(path)), cli.WithName("drill"), cli.WithOsEnv)
+	project, err := loadProject(dir, st.Compose)
 	if err != nil {
-		return nil, fmt.Errorf("read compose file %s: %w", st.Compose, err)
-	}
-	project, err := opts.LoadProject(context.Background())
-	if err != nil {
-		return nil, fmt.Errorf("read compose file %s: %w", st.Compose, err)
+		return nil, err
 	}
 	names := make([]string, 0, len(project.Services))
 	for name := range project.Services {
@@ -53,6 +45,9 @@ func loadCompose(st Stack, dir string) ([]Service, error) {
 		merged, err := fromCompose(svc, c)
 		if err != nil {
 			return nil, fmt.Errorf("compose file %s: %w", st.Compose, err)
+		}
+		if merged.Releases, err = composeReleases(dir, st.Compose, c, merged.Releases); err != nil {
+			return nil, err
 		}
 		out, used[svc.Name] = append(out, merged), true
 	}
@@ -155,4 +150,66 @@ func composeReady(h *types.HealthCheckConfig) *Ready {
 		return &Ready{Exec: []string{"sh", "-c", strings.Join(h.Test[1:], " ")}}
 	}
 	return &Ready{TCP: &ReadyTCP{}} // NONE
+}
+
+// loadProject reads the compose files (relative to dir), later ones overriding earlier
+// ones as compose merges them.
+func loadProject(dir string, files ...string) (*types.Project, error) {
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f
+		if !filepath.IsAbs(f) {
+			paths[i] = filepath.Join(dir, f)
+		}
+	}
+	what := strings.Join(files, " + ")
+	opts, err := cli.NewProjectOptions(paths, cli.WithWorkingDirectory(filepath.Dir(paths[0])), cli.WithName("drill"), cli.WithOsEnv)
+	if err != nil {
+		return nil, fmt.Errorf("read compose file %s: %w", what, err)
+	}
+	project, err := opts.LoadProject(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("read compose file %s: %w", what, err)
+	}
+	return project, nil
+}
+
+// composeReleases fills each release written with an override file (Release.Compose):
+// the base file merged with the override gives the service c as that release runs it,
+// whose image (when it differs from c's) and changed environment become the release's.
+// What the release writes itself wins.
+func composeReleases(dir, base string, c types.ServiceConfig, releases []Release) ([]Release, error) {
+	out := slices.Clone(releases)
+	for i, r := range out {
+		if r.Compose == "" {
+			continue
+		}
+		project, err := loadProject(dir, base, r.Compose)
+		if err != nil {
+			return nil, err
+		}
+		o, ok := project.Services[c.Name]
+		if !ok {
+			return nil, fmt.Errorf("compose override %s of release %s: no service %q", r.Compose, r.Name, c.Name)
+		}
+		if o.Image != c.Image && r.Image == "" {
+			if strings.HasPrefix(o.Image, ComposeFixturePrefix) || strings.HasPrefix(c.Image, ComposeFixturePrefix) {
+				return nil, fmt.Errorf("compose override %s of release %s: changes the image of a drill fixture (%s to %s): a fixture's releases differ by environment", r.Compose, r.Name, c.Image, o.Image)
+			}
+			out[i].Image = o.Image
+		}
+		for k, v := range o.Environment {
+			if base, set := c.Environment[k]; v == nil || (set && base != nil && *base == *v) {
+				continue
+			}
+			if _, set := r.Env[k]; set {
+				continue
+			}
+			if out[i].Env == nil {
+				out[i].Env = map[string]string{}
+			}
+			out[i].Env[k] = *v
+		}
+	}
+	return out, nil
 }

@@ -30,6 +30,8 @@ var _ = Describe("a compose stack", func() {
 		Expect(err).NotTo(HaveOccurred())
 		compose, err := scenario.Load("../../scenarios/compose-bad-release.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
+		Expect(compose.Stack.Services[0].Releases[1].Compose).To(Equal("compose/ledger.v2.yaml"))
+		compose.Stack.Services[0].Releases[1].Compose = "" // the only difference: where v2 came from
 		Expect(compose.Stack.Services).To(Equal(native.Stack.Services))
 		Expect(compose.Stack.Compose).To(Equal("compose/ledger.compose.yaml"))
 	})
@@ -67,6 +69,23 @@ volumes: {pg: {}}
 		Expect(db.Port).To(Equal(5432))
 		Expect(db.User).To(Equal("postgres"))
 		Expect(db.Ready).To(Equal(&scenario.Ready{Exec: []string{"pg_isready", "-U", "postgres"}}))
+	})
+
+	It("makes a release of a compose override file: the image and the environment it changes", func() {
+		dir := GinkgoT().TempDir()
+		Expect(os.WriteFile(filepath.Join(dir, "v2.yaml"), []byte("services:\n  app:\n    image: registry.example/app:1.5\n    environment: {MODE: staging, NEW_PATH: \"on\"}\n"), 0o644)).To(Succeed())
+		sc, err := composeScenario(
+			"services:\n  app:\n    image: registry.example/app:1.4\n    expose: [8080]\n    environment: {MODE: staging}\n",
+			"    - {name: app, release: v1, releases: [{name: v1}, {name: v2, compose: "+filepath.Join(dir, "v2.yaml")+"}]}\n")
+		Expect(err).NotTo(HaveOccurred())
+		v2 := sc.Stack.Services[0].Releases[1]
+		Expect(v2.Image).To(Equal("registry.example/app:1.5"))
+		Expect(v2.Env).To(Equal(map[string]string{"NEW_PATH": "on"}), "MODE is the base file's: not the release's")
+	})
+
+	It("refuses a release's compose override without a compose stack", func() {
+		doc := edit(reference(), "        - name: v2\n", "        - name: v2\n          compose: v2.yaml\n")
+		Expect(allErrors(doc)).To(ContainElement(ContainSubstring(`release "v2" names a compose override file but the stack has no compose file`)))
 	})
 
 	DescribeTable("refuses what drill cannot carry out, at stack.compose",

@@ -87,6 +87,7 @@ var docs = map[string]string{
 	"Release.Command":              "Command overrides the service command for this release.",
 	"Release.Env":                  "Env is merged over the service's Env.",
 	"Release.Files":                "Files replace the service's files of the same path, and add others, for this release (a bad configuration is a release).",
+	"Release.Compose":              "Compose is a compose override file (relative to the scenario file, with stack.compose only) that makes this release: its service of the same name, merged over the stack's compose file as compose merges overrides, gives the release's image (when it differs) and the environment that differs.",
 	"Proxy":                        "Proxy is a named Toxiproxy proxy in front of a service.",
 	"Proxy.Name":                   "Name of the proxy, unique among services and proxies; faults may target it. A name is an identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 bytes.",
 	"Proxy.Upstream":               "Upstream is the service the proxy forwards to.",

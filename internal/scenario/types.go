@@ -221,6 +221,8 @@ type Release struct {
 	Env map[string]string `yaml:"env,omitempty" json:"env,omitempty"`
 	// Files replace the service's files of the same path, and add others, for this release (a bad configuration is a release).
 	Files []File `yaml:"files,omitempty" json:"files,omitempty"`
+	// Compose is a compose override file (relative to the scenario file, with stack.compose only) that makes this release: its service of the same name, merged over the stack's compose file as compose merges overrides, gives the release's image (when it differs) and the environment that differs.
+	Compose string `yaml:"compose,omitempty" json:"compose,omitempty"`
 }
 
 // Proxy is a named Toxiproxy proxy in front of a service.

@@ -218,6 +218,9 @@ func (v *validator) service(svc Service, path string) {
 		if r.Image != "" && svc.Image == "" {
 			v.errf(rp+".image", "release %q sets image but service %q is not image-based", r.Name, svc.Name)
 		}
+		if r.Compose != "" && v.s.Stack.Compose == "" {
+			v.errf(rp+".compose", "release %q names a compose override file but the stack has no compose file: set stack.compose", r.Name)
+		}
 		if len(r.Command) > 0 && len(svc.Command) == 0 {
 			v.errf(rp+".command", "release %q sets command but service %q is not command-based", r.Name, svc.Name)
 		}
