@@ -523,7 +523,7 @@ func envRows(r *Results) []envRow {
 		{Key: "Scenario", Value: r.Scenario.Name},
 		{Key: "Scenario file", Value: r.Scenario.File, Code: true},
 		{Key: "Scenario SHA-256", Value: r.Scenario.SHA256, Code: true},
-		{Key: "Runtime", Value: r.Runtime},
+		{Key: "Runtime", Value: r.Runtime + engineText(r.Engine)},
 		{Key: "Seed", Value: fmt.Sprint(r.Seed), Code: true},
 		{Key: "drill version", Value: r.DrillVersion, Code: true},
 		{Key: "Started", Value: utcTime(r.Started)},

@@ -68,7 +68,7 @@ func junitSuiteOf(r *Results, name, class string) junitSuite {
 		Time:      fmt.Sprintf("%.3f", r.Finished.Sub(r.Started).Seconds()),
 		Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"),
 		Properties: []junitProperty{
-			{"run_id", r.RunID}, {"seed", fmt.Sprint(r.Seed)}, {"runtime", r.Runtime},
+			{"run_id", r.RunID}, {"seed", fmt.Sprint(r.Seed)}, {"runtime", r.Runtime + engineText(r.Engine)},
 			{"drill_version", r.DrillVersion}, {"scenario_file", r.Scenario.File}, {"scenario_sha256", r.Scenario.SHA256},
 			{"trials", fmt.Sprint(s.Trials)}, {"errors", fmt.Sprint(s.Errors)}, {"verdict", verdictName(s.Verdict)},
 		},

@@ -21,7 +21,7 @@ func Markdown(w io.Writer, r *Results) error {
 	s := r.Summary
 	var b strings.Builder
 	fmt.Fprintf(&b, "## drill: %s — %s\n\n", r.Scenario.Name, s.Headline())
-	fmt.Fprintf(&b, "%s on the %s runtime (seed %d): %s", plural(s.Trials, "trial"), r.Runtime, r.Seed, countsText(s))
+	fmt.Fprintf(&b, "%s on the %s runtime%s (seed %d): %s", plural(s.Trials, "trial"), r.Runtime, engineText(r.Engine), r.Seed, countsText(s))
 	fmt.Fprintf(&b, ".\nTiming resolution: a probe every %s; recovery is the first of %d consecutive passing probes, so t_impact and t_recovered are each observed up to %s late.\n\n",
 		ms(r.ProbeIntervalMs), r.RecoverAfter, ms(r.ProbeIntervalMs))
 
@@ -218,6 +218,14 @@ func spreadText(sp Spread, incidents int) string {
 		return fmt.Sprintf("none of %s recovered", plural(incidents, "incident"))
 	}
 	return fmt.Sprintf("median %s, max %s (%d recovered of %s)", sp.Median, sp.Max, sp.N, plural(incidents, "incident"))
+}
+
+// engineText names the engine a run's runtime drove, when it had one.
+func engineText(engine string) string {
+	if engine == "" {
+		return ""
+	}
+	return " (engine " + engine + ")"
 }
 
 // countsText counts a run's trials by Standing, in the words every report uses.

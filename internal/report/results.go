@@ -27,9 +27,12 @@ type Results struct {
 	Labels     map[string]string   `json:"labels,omitempty"`
 	Objectives scenario.Objectives `json:"objectives"`
 	Runtime    string              `json:"runtime"`
-	Seed       int64               `json:"seed"`
-	Started    time.Time           `json:"started"`
-	Finished   time.Time           `json:"finished"`
+	// Engine is the address of the engine the runtime drove (docker: DOCKER_HOST or the
+	// local socket); empty for runtimes without one.
+	Engine   string    `json:"engine,omitempty"`
+	Seed     int64     `json:"seed"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
 	// ProbeInterval is the timing resolution: t_impact and t_recovered are each
 	// observed up to one interval late.
 	ProbeIntervalMs float64 `json:"probe_interval_ms"`

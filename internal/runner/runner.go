@@ -92,6 +92,9 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		Params:          trial.ParamsOf(sc),
 		Trials:          []trial.Result{},
 	}
+	if e, ok := cfg.Runtime.(stack.EngineNamer); ok {
+		res.Engine = e.EngineHost()
+	}
 	raws, err := openRawSink(res, cfg.RawPath)
 	if err != nil {
 		return nil, err

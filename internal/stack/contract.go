@@ -143,3 +143,10 @@ type Preparer interface {
 type Healthier interface {
 	Healthy(ctx context.Context) error
 }
+
+// EngineNamer is implemented by runtimes that drive an engine of their own (docker):
+// EngineHost is the engine's address (DOCKER_HOST when set), which the results record
+// so a report names the engine its trials ran on.
+type EngineNamer interface {
+	EngineHost() string
+}

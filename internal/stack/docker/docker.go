@@ -219,15 +219,27 @@ func dockerSetEnv() {
 	_ = os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "localhost")
 }
 
-// dockerConnect returns a client of the engine testcontainers would use.
+// dockerConnect returns a client of the engine testcontainers would use. DOCKER_HOST,
+// when set, is honoured exactly: testcontainers falls back to the local socket when the
+// engine it names does not answer, and a run would then silently use another engine
+// than the one asked for, so that is refused.
 func dockerConnect(ctx context.Context) (*testcontainers.DockerClient, error) {
 	dockerSetEnv()
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("connect docker engine: %w", err)
 	}
+	if want := os.Getenv("DOCKER_HOST"); want != "" && cli.DaemonHost() != want {
+		got := cli.DaemonHost()
+		_ = cli.Close()
+		return nil, fmt.Errorf("connect docker engine: DOCKER_HOST=%s does not answer (the fallback would be %s): start that engine, or unset DOCKER_HOST to use the local one", want, got)
+	}
 	return cli, nil
 }
+
+// EngineHost is the address of the engine a run uses (DOCKER_HOST when set), for the
+// reports to name.
+func (d *Runtime) EngineHost() string { return d.cli.DaemonHost() }
 
 // EngineAvailable returns nil when a Docker engine answers a ping within about two
 // seconds; --runtime auto uses it to choose between docker and process.
