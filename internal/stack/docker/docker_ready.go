@@ -3,7 +3,6 @@ package docker
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -80,7 +79,7 @@ func (s readyStrategy) WaitUntilReady(ctx context.Context, target wait.StrategyT
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("not ready after %s: %w", s.timeout, errors.Join(last, ctx.Err()))
+			return fmt.Errorf("not ready after %s: %w", s.timeout, last)
 		case <-tick.C:
 		}
 	}
