@@ -133,7 +133,8 @@ func Parse(name string, data []byte, opts ...ParseOption) (*Scenario, error) {
 	if s.Stack.Compose != "" {
 		svcs, err := loadCompose(s.Stack, filepath.Dir(name))
 		if err != nil {
-			p.addf(line("stack.compose"), "stack.compose: %v", err)
+			// compose-go's errors may span lines; a problem is one line.
+			p.addf(line("stack.compose"), "stack.compose: %s", strings.Join(strings.Fields(err.Error()), " "))
 			return nil, p.err()
 		}
 		s.Stack.Services = svcs

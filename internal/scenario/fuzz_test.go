@@ -2,7 +2,9 @@ package scenario_test
 
 import (
 	"errors"
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,6 +29,7 @@ func FuzzParse(f *testing.F) {
 		"version: 1\n---\nname: x", "objectives: {rto: 5s", "\t\x00", "name: [1, {2: 3}]",
 		"rollback: {trigger: {condition: 'error_rate >'}}", "labels: {? [a]: b}",
 		"stack: {services: [{name: a, env: {X: [1]}}]}", "faults: [{params: {a: {b: c}}}]",
+		"stack: {compose: testdata/none.yaml}", "stack: {services: [{name: a, external: 'http://[::1]:80'}]}",
 	} {
 		f.Add([]byte(s))
 	}
@@ -46,6 +49,27 @@ func FuzzParse(f *testing.F) {
 		first, _, _ := strings.Cut(err.Error(), "\n")
 		if first != e.Error() || strings.Contains(e.Msg, "\n") || e.Msg == "" {
 			t.Fatalf("first line %q is not the one-line error %q", first, e.Error())
+		}
+	})
+}
+
+// FuzzExternalAddr feeds arbitrary endpoints to Service.ExternalAddr: it must never
+// panic, and an address it returns is host:port with a port from 1 to 65535.
+func FuzzExternalAddr(f *testing.F) {
+	for _, s := range []string{"127.0.0.1:8080", "http://staging.example", "http://[::1]:9090/x", "https://a:1", "a", ":80", "http://:80", "h:0", "h:65536", "http://h:port"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, endpoint string) {
+		addr, err := scenario.Service{Name: "s", External: endpoint}.ExternalAddr()
+		if err != nil {
+			return
+		}
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil || host == "" {
+			t.Fatalf("%q gave %q, not host:port", endpoint, addr)
+		}
+		if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+			t.Fatalf("%q gave port %q", endpoint, port)
 		}
 	})
 }
