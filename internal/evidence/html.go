@@ -41,6 +41,7 @@ func HTML(w io.Writer, p *Pack, sig Signature) error {
 
 var pageTemplate = template.Must(template.New("evidence").Funcs(template.FuncMap{
 	"short": func(s string) string { return short(s) },
+	"sub":   func(a, b int) int { return a - b },
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>drill evidence {{.Period.Label}}</title>
 <style>
@@ -56,10 +57,11 @@ section h2{font-size:15px;margin:8px 0 4px;padding-left:8px}
 .wide{grid-column:1/3}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:2px 6px;border-bottom:1px solid #dee2e6;vertical-align:top}
 td.status-open,td.v-fail{color:#c92a2a;font-weight:600}td.status-closed,td.v-pass{color:#2b8a3e;font-weight:600}
-ul{margin:0;padding-left:18px}.clauses{color:#555;font-size:12px}
+ul{margin:0;padding-left:18px}.regimes span{margin-right:6px;padding:0 4px;border-radius:3px}.regimes .full{background:#d3f9d8}.regimes .gap{background:#ffe3e3}.clauses{color:#555;font-size:12px}
 </style></head><body>
 <header class="{{.Verdict}}"><div><h1>Recovery test evidence {{.Period.Label}}{{with .Organisation}} · {{.}}{{end}}{{with .System}} · {{.}}{{end}}</h1>
-<div>Verdict <span class="verdict">{{.Verdict}}</span> · {{len .Runs}} runs · {{.TestType}} · {{.Period.Span}}{{with .BIARef}} · BIA {{.}}{{end}}</div></div>
+<div>Verdict <span class="verdict">{{.Verdict}}</span> · {{len .Runs}} runs · {{.TestType}} · {{.Period.Span}}{{with .BIARef}} · BIA {{.}}{{end}}</div>
+<div class="regimes">{{range .Regimes}}<span class="{{if .Missing}}gap{{else}}full{{end}}">{{.Name}} {{len .Missing | sub .Fields}}/{{.Fields}}</span> {{end}}fields present</div></div>
 {{if .Sig.Bundle}}<div class="sig signed"><b>Signed</b> (in-toto, DSSE, ed25519) · key {{short .Sig.KeyID}}<br>{{.Sig.Bundle}} · check offline: drill verify --key PUB {{.Sig.Bundle}}</div>
 {{else}}<div class="sig unsigned"><b>Unsigned</b>: drill evidence --key signs the pack</div>{{end}}
 </header>

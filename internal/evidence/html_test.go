@@ -61,6 +61,7 @@ var _ = Describe("the evidence page", func() {
 		Expect(md).To(ContainSubstring(`error_rate > 0.5`))
 		Expect(md).To(ContainSubstring("- **conditions.activation**: "))
 		Expect(md).To(ContainSubstring("- alice, operator: 1 decisions, median 40000 ms"))
+		Expect(md).To(MatchRegexp(`Fields present per regime: DORA \d+/\d+ · SOC 2 \d+/\d+ · ISO 22301 \d+/\d+ · PCI DSS \d+/\d+ · NIST SP 800-84 \d+/\d+`))
 	})
 
 	It("shows them on one screen in headless Chromium (screenshot)", func() {

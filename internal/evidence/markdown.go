@@ -23,9 +23,12 @@ var markdownTemplate = template.Must(template.New("evidence.md").Funcs(template.
 	"short": func(s string) string { return short(s) },
 	"cell":  func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") },
 	"join":  func(s []string) string { return strings.Join(s, "; ") },
+	"sub":   func(a, b int) int { return a - b },
 }).Parse(`# Recovery test evidence {{.Period.Label}}{{with .Organisation}} · {{.}}{{end}}{{with .System}} · {{.}}{{end}}
 
 **Verdict: {{.Verdict}}** · {{len .Runs}} runs · {{.TestType}} · {{.Period.Span}}{{with .BIARef}} · BIA {{.}}{{end}}
+
+Fields present per regime: {{range $i, $r := .Regimes}}{{if $i}} · {{end}}{{$r.Name}} {{len $r.Missing | sub $r.Fields}}/{{$r.Fields}}{{end}}
 
 {{if .Sig.Bundle}}Signed (in-toto, DSSE, ed25519) with key {{short .Sig.KeyID}}: ` + "`drill verify --key PUB {{.Sig.Bundle}}`" + `{{else}}Unsigned: ` + "`drill evidence --key`" + ` signs the pack.{{end}}
 

@@ -42,6 +42,15 @@ type Pack struct {
 	Clauses map[string][]string `json:"clauses"`
 	// Missing names each field a regime requires that the pack lacks, and why.
 	Missing []Missing `json:"missing"`
+	// Regimes sums up, per regime, how many of the fields it asks for the pack has.
+	Regimes []Regime `json:"regimes"`
+}
+
+// Regime is one regime's coverage: the fields its clauses ask for, and those missing.
+type Regime struct {
+	Name    string   `json:"name"`
+	Fields  int      `json:"fields"`
+	Missing []string `json:"missing"`
 }
 
 // Generated is what made the pack.

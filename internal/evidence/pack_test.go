@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -88,6 +90,20 @@ var _ = Describe("the evidence pack of a quarter", func() {
 		for _, regime := range []string{"DORA", "SOC 2", "ISO 22301", "PCI DSS", "NIST SP 800-84"} {
 			Expect(evidence.Regimes()).To(ContainElement(HavePrefix(regime)), "a field serves %s", regime)
 		}
+
+		By("each regime's coverage: the fields its clauses ask for, those missing among them")
+		Expect(p.Regimes).To(HaveLen(5))
+		for _, g := range p.Regimes {
+			n := 0
+			for _, clauses := range p.Clauses {
+				if slices.ContainsFunc(clauses, func(c string) bool { return strings.HasPrefix(c, g.Name) }) {
+					n++
+				}
+			}
+			Expect(g.Fields).To(Equal(n), g.Name)
+		}
+		Expect(p.Regimes).To(ContainElement(And(HaveField("Name", "DORA"), HaveField("Missing", ContainElements("conditions.activation", "bia_ref")))))
+		Expect(p.Regimes).To(ContainElement(And(HaveField("Name", "PCI DSS"), HaveField("Missing", ConsistOf("system", "scope")))))
 
 		By("without a config: what drill cannot know is named, with the reason")
 		Expect(missingFields(p)).To(ConsistOf("organisation", "system", "bia_ref", "scope", "conditions.activation", "conditions.success", "approver", "findings.owner"))

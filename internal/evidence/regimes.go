@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"slices"
+	"strings"
 )
 
 // Clauses of the regimes the pack serves, as the pack's clause tags name them.
@@ -80,14 +81,32 @@ func distinctScenarios(p *Pack) int {
 	return len(seen)
 }
 
-// tag fills p.Clauses and p.Missing from the requirements.
+// regimes are the regimes the clauses belong to, each named by its clauses' prefix.
+var regimes = []string{"DORA", "SOC 2", "ISO 22301", "PCI DSS", "NIST SP 800-84"}
+
+// tag fills p.Clauses, p.Missing and p.Regimes from the requirements.
 func tag(p *Pack) {
 	p.Clauses = map[string][]string{}
 	p.Missing = []Missing{}
+	p.Regimes = make([]Regime, len(regimes))
+	for i, name := range regimes {
+		p.Regimes[i] = Regime{Name: name, Missing: []string{}}
+	}
 	for _, r := range requirements {
 		p.Clauses[r.field] = r.clauses
-		if !r.present(p) {
+		present := r.present(p)
+		if !present {
 			p.Missing = append(p.Missing, Missing{Field: r.field, Clauses: r.clauses, Reason: r.why})
+		}
+		for i := range p.Regimes {
+			g := &p.Regimes[i]
+			if !slices.ContainsFunc(r.clauses, func(c string) bool { return strings.HasPrefix(c, g.Name) }) {
+				continue
+			}
+			g.Fields++
+			if !present {
+				g.Missing = append(g.Missing, r.field)
+			}
 		}
 	}
 }
