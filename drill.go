@@ -290,6 +290,10 @@ func Run(ctx context.Context, sc *Scenario, opts ...Option) (*Result, error) {
 	if err := checkRuntime(sc, rt.Name(), o.file, o.kinds); err != nil {
 		return nil, fmt.Errorf("run drill: %w", err)
 	}
+	if o.parallel > 1 && sc.Stack.HasExternal() {
+		return nil, fmt.Errorf("run drill: %w", &unsupported{runtime: rt.Name(), problems: fmt.Errorf(
+			"parallel %d: external services are shared by every trial, whose changes would meet on them: run one trial at a time (leave out --parallel)", o.parallel)})
+	}
 	if p, ok := rt.(stack.Preparer); ok {
 		// Images and the like, once: a missing one is one error, not one per trial.
 		if err := p.Prepare(ctx, sc.Stack); err != nil {

@@ -148,6 +148,18 @@ var _ = Describe("an external stack", func() {
 		Expect(readStaging(dir, port)).To(Equal(before), "the flag is off again, the process the same")
 	})
 
+	It("refuses parallel trials, whose changes would meet on the shared services, before anything starts", func() {
+		dir := GinkgoT().TempDir()
+		path, port, env := externalStaging(dir)
+		before := readStaging(dir, port)
+		cmd := drill(dir, "run", path, "--trials", "2", "--parallel", "2", "--out", "out")
+		cmd.Env = append(cmd.Env, env...)
+		out, err := cmd.CombinedOutput()
+		Expect(exitCode(err)).To(Equal(2), string(out))
+		Expect(string(out)).To(ContainSubstring("external services are shared by every trial"))
+		Expect(readStaging(dir, port)).To(Equal(before))
+	})
+
 	It("undoes the change when interrupted mid-trial", func() {
 		dir := GinkgoT().TempDir()
 		path, port, env := externalStaging(dir, neverTriggered[:2]...) // waits 30s for a trigger: interrupted in the wait
