@@ -131,7 +131,8 @@ bench: build
 
 # soak interrupts SOAK_RUNS drill runs (both runtimes; SIGINT, SIGTERM and SIGKILL at
 # random moments) and takes a census after each: 0 containers, networks, processes and
-# temp dirs of drill may be left (after SIGKILL: once drill clean or the next run ran).
+# temp dirs of drill may be left (after SIGKILL: once drill clean or the next run ran),
+# and every interrupted run must exit 130 (SIGINT/SIGTERM) or die by SIGKILL.
 # Not part of make test: about 10 minutes. SOAK_SEED replays a plan (the seed is printed).
 SOAK_RUNS ?= 100
 SOAK_SEED ?=

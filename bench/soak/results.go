@@ -30,14 +30,32 @@ func (r *results) done() *results {
 	return r
 }
 
-// clean reports whether every run left nothing and none hung.
+// clean reports whether every run left nothing, none hung and each exited as it must.
 func (r *results) clean() bool {
 	for _, x := range r.runs {
-		if x.left.total() != 0 || x.hung || x.cleanupErr != nil {
+		if x.left.total() != 0 || x.hung || x.cleanupErr != nil || x.wrongCode() {
 			return false
 		}
 	}
 	return true
+}
+
+// wrongCode reports whether the run's exit code is not the one its fate calls for:
+// 130 (interrupted, everything torn down) after SIGINT or SIGTERM, death by the signal
+// (-1) after SIGKILL, and a verdict's code (0 pass, 1 fail, 3 inconclusive) for a run
+// that ended before its signal was due. Anything else (4: an error, or a recovered
+// panic's "internal error") is a defect even when nothing was left.
+func (x record) wrongCode() bool {
+	switch {
+	case x.hung:
+		return false // counted as hung
+	case !x.signalled:
+		return x.code != 0 && x.code != 1 && x.code != 3
+	case x.sig == syscall.SIGKILL:
+		return x.code != -1
+	default:
+		return x.code != 130
+	}
 }
 
 // line is one run's outcome in the progress log.
@@ -50,6 +68,9 @@ func (x record) line() string {
 		fmt.Fprintf(&b, "HUNG %s after the signal", exitWait)
 	default:
 		fmt.Fprintf(&b, "exit %d, %s after the signal", x.code, x.exitAfter.Round(time.Millisecond))
+	}
+	if x.wrongCode() {
+		b.WriteString(" (WRONG EXIT CODE)")
 	}
 	if x.sig == syscall.SIGKILL && x.signalled {
 		fmt.Fprintf(&b, "; the kill left %s; after %s", x.afterKill, x.cleanup)
@@ -86,15 +107,15 @@ func (r *results) print(w io.Writer, cfg config, argv string) {
 	if r.stopped != "" {
 		fmt.Fprintf(w, "stopped early: %s\n", r.stopped)
 	}
-	fmt.Fprintln(w, "\n| runtime | signal | runs | signalled | exit codes | signal → exit (median / max) | left by the kill, before cleanup | runs leaving anything (ctr/net/proc/dir) | hung |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "\n| runtime | signal | runs | signalled | exit codes | wrong exit codes | signal → exit (median / max) | left by the kill, before cleanup | runs leaving anything (ctr/net/proc/dir) | hung |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, rt := range rts {
 		for _, sig := range signals {
 			var (
-				n, signalled, leftRuns, hung int
-				killLeft, left               census
-				codes                        = map[int]int{}
-				exits                        []time.Duration
+				n, signalled, leftRuns, hung, wrong int
+				killLeft, left                      census
+				codes                               = map[int]int{}
+				exits                               []time.Duration
 			)
 			for _, x := range r.runs {
 				if x.runtime != rt || x.sig != sig {
@@ -102,6 +123,9 @@ func (r *results) print(w io.Writer, cfg config, argv string) {
 				}
 				n++
 				codes[x.code]++
+				if x.wrongCode() {
+					wrong++
+				}
 				if x.signalled {
 					signalled++
 					if !x.hung {
@@ -129,7 +153,7 @@ func (r *results) print(w io.Writer, cfg config, argv string) {
 			if sig == syscall.SIGKILL {
 				kl = fmt.Sprintf("%d/%d/%d/%d", killLeft.Containers, killLeft.Networks, killLeft.Processes, killLeft.TempDirs)
 			}
-			fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %s / %s | %s | %d (%d/%d/%d/%d) | %d |\n", rt, sigName(sig), n, signalled, codeList(codes), med, max, kl,
+			fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %d | %s / %s | %s | %d (%d/%d/%d/%d) | %d |\n", rt, sigName(sig), n, signalled, codeList(codes), wrong, med, max, kl,
 				leftRuns, left.Containers, left.Networks, left.Processes, left.TempDirs, hung)
 		}
 	}
@@ -137,9 +161,9 @@ func (r *results) print(w io.Writer, cfg config, argv string) {
 	case r.err != nil:
 		return
 	case r.clean():
-		fmt.Fprintln(w, "\nverdict: CLEAN — every run left 0 containers, networks, processes and temp dirs of drill")
+		fmt.Fprintln(w, "\nverdict: CLEAN — every run left 0 containers, networks, processes and temp dirs of drill, and exited with its code (130 after SIGINT/SIGTERM)")
 	default:
-		fmt.Fprintln(w, "\nverdict: LEAKED — see the runs marked LEFT, HUNG or cleanup failed above")
+		fmt.Fprintln(w, "\nverdict: NOT CLEAN — see the runs marked LEFT, HUNG, WRONG EXIT CODE or cleanup failed above")
 	}
 }
 

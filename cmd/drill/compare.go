@@ -81,6 +81,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		OnPlanTrial: func(plan string, r trial.Result) {
 			fmt.Fprintf(stderr, "%s: trial %d: %s\n", plan, r.Index, r.Outcome)
 		}})
+	if cmp == nil && ctx.Err() != nil {
+		return withCode(exitInterrupted, fmt.Errorf("interrupted before the first trial: %w", err))
+	}
 	if cmp == nil {
 		return withCode(exitInfra, err)
 	}

@@ -186,6 +186,23 @@ var _ = Describe("drill run on the docker runtime", Label("docker"), func() {
 		Expect(ownedCount(cli, pid)()).To(BeZero(), "nothing labelled with the interrupted process's pid remains")
 	})
 
+	It("exits 130, never 4, when interrupted in its first seconds (engine check, image builds, first stack), leaving nothing", func() {
+		// The signal lands at moments spread over the first 3 s: on a fresh binary they
+		// cover the engine check, the fixture images' build and the first stack's start.
+		for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+			for _, after := range []time.Duration{200 * time.Millisecond, 500 * time.Millisecond, time.Second, 1500 * time.Millisecond, 2 * time.Second, 3 * time.Second} {
+				dir := GinkgoT().TempDir()
+				session, pid := startDrill(cli, dir, "run", quickScenario(dir, 5), "--runtime", "docker", "--out", "out")
+				time.Sleep(after) // the moment of the signal is the spec's input, not a wait for drill
+				Expect(session.Command.Process.Signal(sig)).To(Succeed())
+				Eventually(session, 30*time.Second).Should(gexec.Exit())
+				Expect(session.ExitCode()).To(Equal(130), "%s after %s: %s", sig, after, session.Err.Contents())
+				Expect(string(session.Err.Contents())).NotTo(ContainSubstring("internal error"))
+				Eventually(ownedCount(cli, pid)).WithTimeout(10*time.Second).Should(BeZero(), "%s after %s left containers or networks", sig, after)
+			}
+		}
+	})
+
 	Context("when a drill process is killed with its stack up", func() {
 		// killMidTrial starts a docker run, SIGKILLs it once trial 1's change is made,
 		// and returns its pid after checking that its containers were left behind.

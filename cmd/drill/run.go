@@ -156,6 +156,10 @@ func runScenario(ctx context.Context, f runFlags, sc *scenario.Scenario, file st
 	switch {
 	case res == nil && errors.Is(err, drill.ErrUnsupported):
 		return 0, withCode(exitConfig, err)
+	case res == nil && ctx.Err() != nil:
+		// Interrupted before any trial ran (engine check, image build, first stack):
+		// what started was torn down; that is an interrupted run, not an error.
+		return 0, withCode(exitInterrupted, fmt.Errorf("interrupted before the first trial: %w", err))
 	case res == nil:
 		return 0, withCode(exitInfra, err)
 	}

@@ -219,14 +219,39 @@ func dockerSetEnv() {
 	_ = os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "localhost")
 }
 
+// connectWait bounds a connection to the engine whose context has no deadline.
+const connectWait = 10 * time.Second
+
 // dockerConnect returns a client of the engine testcontainers would use. DOCKER_HOST,
 // when set, is honoured exactly: testcontainers falls back to the local socket when the
 // engine it names does not answer, and a run would then silently use another engine
 // than the one asked for, so that is refused.
-func dockerConnect(ctx context.Context) (*testcontainers.DockerClient, error) {
+//
+// testcontainers resolves the engine's host and socket once per process, caches the
+// outcome, and panics where that resolution fails. A SIGINT or SIGTERM in a run's first
+// seconds cancelled ctx mid-resolution: the panic surfaced as drill's "internal error"
+// (exit 4) instead of an interrupted run (130). So the connection is made on a context a
+// signal does not cancel (ctx's deadline, or connectWait, still bounds it), a panic
+// becomes an error, and a ctx cancelled meanwhile is returned as such once it is done.
+func dockerConnect(ctx context.Context) (cli *testcontainers.DockerClient, err error) {
 	dockerSetEnv()
-	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(connectWait)
+	}
+	cctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
+	defer cancel()
+	defer func() {
+		if r := recover(); r != nil {
+			cli, err = nil, fmt.Errorf("connect docker engine: %v", r)
+		}
+	}()
+	cli, err = testcontainers.NewDockerClientWithOpts(cctx)
 	if err != nil {
+		return nil, fmt.Errorf("connect docker engine: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		_ = cli.Close()
 		return nil, fmt.Errorf("connect docker engine: %w", err)
 	}
 	if want := os.Getenv("DOCKER_HOST"); want != "" && cli.DaemonHost() != want {
