@@ -40,7 +40,7 @@ var _ = Describe("Clean", Ordered, Label("docker"), func() {
 		ctrName := netName + "-ctr"
 		_, err = cli.ContainerCreate(ctx, client.ContainerCreateOptions{
 			Name:   ctrName,
-			Config: &container.Config{Image: docker.ToxiproxyImage, Labels: labels},
+			Config: &container.Config{Image: proxyRef(), Labels: labels},
 			NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
 				netName: {},
 			}},

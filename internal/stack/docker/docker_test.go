@@ -357,7 +357,8 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	It("resolves every release to a fixture image tagged by the binary's hash", func(ctx SpecContext) {
 		im, err := docker.EnsureImages(ctx, stacktest.LedgerStack())
 		Expect(err).NotTo(HaveOccurred())
-		Expect(im.Toxiproxy).To(Equal(docker.ToxiproxyImage))
+		Expect(im.Toxiproxy).To(Equal(proxyRef()))
+		Expect(im.Toxiproxy).To(MatchRegexp(`^drill-toxiproxy:[0-9a-f]{12}$`))
 		v1, err := im.Image("ledger", "v1")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(v1).To(MatchRegexp(`^drill-fixture-ledger:[0-9a-f]{12}$`))
@@ -369,10 +370,10 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 
 		By("using an image the engine holds as-is")
 		spec := stacktest.LedgerStack()
-		spec.Services[0].Releases[1].Image = docker.ToxiproxyImage
+		spec.Services[0].Releases[1].Image = proxyRef()
 		im, err = docker.EnsureImages(ctx, spec)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(im.Image("ledger", "v2")).To(Equal(docker.ToxiproxyImage))
+		Expect(im.Image("ledger", "v2")).To(Equal(proxyRef()))
 		Expect(im.Image("ledger", "v1")).To(Equal(v1))
 	}, NodeTimeout(time.Minute))
 })

@@ -22,10 +22,12 @@ import (
 	"github.com/drillhq/drill/internal/scenario"
 )
 
-// ToxiproxyImage is the local image the docker runtime runs its proxy server from
-// (Toxiproxy's API, served by "drill proxy-server"). It is built FROM scratch out of the
-// drill binary, so no registry is ever needed, and rebuilt when that binary changes.
-const ToxiproxyImage = "drill-toxiproxy:2.12.0"
+// ToxiproxyRepo names the local images the docker runtime runs its proxy server from
+// (Toxiproxy's API, served by "drill proxy-server"). Each is built FROM scratch out of
+// the drill binary, so no registry is ever needed, and tagged with that binary's hash,
+// as the fixtures are: two drill builds on one engine each run their own proxy image
+// and never retag one back and forth (ToxiproxyRef).
+const ToxiproxyRepo = "drill-toxiproxy"
 
 // imageFixturePrefix starts the repository name of every fixture image.
 const imageFixturePrefix = "drill-fixture-"
@@ -94,8 +96,9 @@ func EnsureImages(ctx context.Context, spec scenario.Stack, opts ...ImageOption)
 }
 
 func imageEnsure(ctx context.Context, cli client.APIClient, spec scenario.Stack, cfg imageConfig) (Images, error) {
-	im := Images{Toxiproxy: ToxiproxyImage, Releases: map[string]map[string]string{}}
-	if err := imageEnsureToxiproxy(ctx, cli); err != nil {
+	im := Images{Releases: map[string]map[string]string{}}
+	var err error
+	if im.Toxiproxy, err = imageEnsureToxiproxy(ctx, cli); err != nil {
 		return im, err
 	}
 	fixtures := map[string]string{} // fixture name → image, built at most once per call
@@ -176,29 +179,37 @@ func imageEnsureFixture(ctx context.Context, cli client.APIClient, name string) 
 	return ref, imageBuild(ctx, cli, ref, name, sum, prog, "")
 }
 
-// imageEnsureToxiproxy builds the proxy image (the drill binary running "proxy-server")
-// unless the engine holds one built from this very binary.
-func imageEnsureToxiproxy(ctx context.Context, cli client.APIClient) error {
-	prog, err := fixture.Locate(fixture.ProxyServer)
-	if err != nil {
-		return fmt.Errorf("build proxy image: %w", err)
+// ToxiproxyRef is this drill binary's proxy image: drill-toxiproxy:<binary hash>.
+func ToxiproxyRef() (string, error) {
+	_, ref, err := toxiproxyProgram()
+	return ref, err
+}
+
+// toxiproxyProgram is the program the proxy image runs and the image's ref, tagged with
+// the hash of that program's binary.
+func toxiproxyProgram() (prog fixture.Program, ref string, err error) {
+	if prog, err = fixture.Locate(fixture.ProxyServer); err != nil {
+		return prog, "", fmt.Errorf("name proxy image: %w", err)
 	}
 	sum, err := imageFileHash(prog.Path)
 	if err != nil {
-		return fmt.Errorf("build proxy image: %w", err)
+		return prog, "", fmt.Errorf("name proxy image: %w", err)
 	}
-	if built, err := imageLabel(ctx, cli, ToxiproxyImage, imageBinaryLabel); err != nil || built == sum {
-		return err
+	return prog, ToxiproxyRepo + ":" + sum, nil
+}
+
+// imageEnsureToxiproxy builds this binary's proxy image (the drill binary running
+// "proxy-server", tagged with its hash) unless the engine holds it, and returns its ref.
+func imageEnsureToxiproxy(ctx context.Context, cli client.APIClient) (string, error) {
+	prog, ref, err := toxiproxyProgram()
+	if err != nil {
+		return "", fmt.Errorf("build proxy image: %w", err)
+	}
+	if ok, err := imageExists(ctx, cli, ref); err != nil || ok {
+		return ref, err
 	}
 	cmd := fmt.Sprintf("EXPOSE %d\nCMD [\"-host=0.0.0.0\", \"-port=%d\"]\n", dockerToxiproxyAPIPort, dockerToxiproxyAPIPort)
-	if err := imageBuild(ctx, cli, ToxiproxyImage, fixture.ProxyServer, sum, prog, cmd); err != nil {
-		return err
-	}
-	// The tag moved to the new image: the one it left, now untagged, is removed unless a
-	// container still runs it. Housekeeping of a cache: a failure here costs disk only.
-	_, _ = cli.ImagePrune(ctx, client.ImagePruneOptions{Filters: make(client.Filters).
-		Add("dangling", "true").Add("label", "dev.drill.image="+fixture.ProxyServer)})
-	return nil
+	return ref, imageBuild(ctx, cli, ref, fixture.ProxyServer, strings.TrimPrefix(ref, ToxiproxyRepo+":"), prog, cmd)
 }
 
 // imageBinaryLabel records on each image the hash of the drill binary inside it.
@@ -276,20 +287,6 @@ func imageExists(ctx context.Context, cli client.APIClient, ref string) (bool, e
 		return false, nil
 	}
 	return false, fmt.Errorf("inspect image %s: %w", ref, err)
-}
-
-// imageLabel returns the value of an image's label, "" when the image or label is absent.
-func imageLabel(ctx context.Context, cli client.APIClient, ref, key string) (string, error) {
-	res, err := cli.ImageInspect(ctx, ref)
-	switch {
-	case cerrdefs.IsNotFound(err):
-		return "", nil
-	case err != nil:
-		return "", fmt.Errorf("inspect image %s: %w", ref, err)
-	case res.Config == nil:
-		return "", nil
-	}
-	return res.Config.Labels[key], nil
 }
 
 // imageReadStream drains a build's JSON message stream and returns the first error it reports.

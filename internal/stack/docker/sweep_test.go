@@ -79,7 +79,7 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		Expect(err).NotTo(HaveOccurred())
 		_, err = cli.ContainerCreate(ctx, client.ContainerCreateOptions{
 			Name:             late,
-			Config:           &container.Config{Image: docker.ToxiproxyImage, Labels: labels},
+			Config:           &container.Config{Image: proxyRef(), Labels: labels},
 			NetworkingConfig: &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{late: {}}},
 		})
 		Expect(err).NotTo(HaveOccurred())
@@ -122,7 +122,7 @@ var _ = Describe("a docker stack's teardown", Ordered, Label("docker"), func() {
 		create := func(name string) {
 			GinkgoHelper()
 			_, err := cli.ContainerCreate(ctx, client.ContainerCreateOptions{Name: name,
-				Config: &container.Config{Image: docker.ToxiproxyImage, Labels: labels}})
+				Config: &container.Config{Image: proxyRef(), Labels: labels}})
 			Expect(err).NotTo(HaveOccurred())
 		}
 		create("drill-" + run + "-left")
