@@ -134,6 +134,7 @@ const aggregateCSS = `
 .why{margin:8px 0 14px;padding-left:18px;color:var(--muted);font-size:13px}
 .evidence td.ids{max-width:360px}
 .nowrap{white-space:nowrap}
-.overview{font-size:12.5px;width:100%}.overview th[scope=row]{overflow-wrap:anywhere;max-width:240px}.overview th,.overview td{padding:6px 6px}.overview thead th{font-size:11px;letter-spacing:0}
+.overview{font-size:12.5px;width:100%}.overview th,.overview td{padding:6px 6px}.overview thead th{font-size:11px;letter-spacing:0;white-space:normal}
+.overview tbody th{white-space:normal;overflow-wrap:anywhere;min-width:9em}
 .sw.cur{background:var(--blue);margin-left:0}.sw.prev{background:var(--grey)}.sw.rto{background:var(--fail)}
 `

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,13 +44,7 @@ var _ = Describe("HTML in Chromium", func() {
 		Expect(report.HTML(&b, fixtureResults())).To(Succeed())
 		Expect(os.WriteFile(page, b.Bytes(), 0o644)).To(Succeed())
 
-		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-		DeferCleanup(cancel)
-		img, log, err := testenv.Screenshot(ctx, dir, page, 1280, 2000, GinkgoWriter)
-		if errors.Is(err, testenv.ErrNoChromium) {
-			Skip(err.Error())
-		}
-		Expect(err).NotTo(HaveOccurred(), log)
+		img, log := screenshot(dir, page, 1280, 2000)
 		Expect(consoleMessages(log)).To(BeEmpty())
 		Expect(img.Bounds().Dx()).To(Equal(1280))
 		Expect(img.Bounds().Dy()).To(Equal(2000))
@@ -66,3 +61,17 @@ var _ = Describe("HTML in Chromium", func() {
 		Expect(banner).To(BeNumerically(">", 10000))
 	})
 })
+
+// screenshot loads page in headless Chromium at width × height and returns the image
+// and Chromium's log (its console lines among them); it skips without Chromium.
+func screenshot(dir, page string, width, height int) (image.Image, string) {
+	GinkgoHelper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	img, log, err := testenv.Screenshot(ctx, dir, page, width, height, GinkgoWriter)
+	if errors.Is(err, testenv.ErrNoChromium) {
+		Skip(err.Error())
+	}
+	Expect(err).NotTo(HaveOccurred(), log)
+	return img, log
+}
