@@ -1,10 +1,13 @@
 package measure
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"net"
 	"strings"
 	"text/template"
 	"time"
@@ -59,6 +62,9 @@ func NewRedisWorkload(spec RedisWorkloadSpec) (*RedisWorkload, error) {
 		return nil, fmt.Errorf("new redis workload: parse url: %w", err)
 	}
 	opts.MaxRetries = -1
+	if opts.TLSConfig == nil {
+		opts.Dialer = redisDial
+	}
 	opts.ContextTimeoutEnabled = true // the context's deadline (Timeout) bounds each write
 	opts.PoolSize = spec.MaxConns
 	if opts.PoolSize <= 0 {
@@ -115,6 +121,38 @@ func (w *RedisWorkload) write1(ctx context.Context, d WriteData) (Outcome, strin
 	return RedisOutcome(w.client.Do(ctx, cmd...).Err())
 }
 
+// redisDial opens a connection and has Redis answer a PING on it before go-redis gets
+// it. A front proxy accepts a connection whose upstream is gone and closes it at once:
+// without the PING, the write that opened the connection would meet that close as a
+// broken connection, unknown, though it never reached a server. A failed PING is a dial
+// error (NotSent): the write failed. Any reply line, +PONG or an error such as NOAUTH
+// before AUTH, proves a live server.
+func redisDial(ctx context.Context, network, addr string) (net.Conn, error) {
+	var d net.Dialer
+	c, err := d.DialContext(ctx, network, addr)
+	if err != nil {
+		return nil, err
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		_ = c.SetDeadline(dl)
+	}
+	line, err := func() (string, error) {
+		if _, err := c.Write([]byte("PING\r\n")); err != nil {
+			return "", err
+		}
+		return bufio.NewReader(io.LimitReader(c, 512)).ReadString('\n')
+	}()
+	if err != nil || (!strings.HasPrefix(line, "+") && !strings.HasPrefix(line, "-")) {
+		c.Close()
+		if err == nil {
+			err = fmt.Errorf("unexpected answer %q to PING", line)
+		}
+		return nil, &net.OpError{Op: "dial", Net: network, Addr: c.RemoteAddr(), Err: err}
+	}
+	_ = c.SetDeadline(time.Time{})
+	return c, nil
+}
+
 // poolTimeout is go-redis's error when no pooled connection came free in time (its
 // internal pool.ErrPoolTimeout, which v9.7 does not export): the command never left.
 const poolTimeout = "redis: connection pool timeout"
@@ -135,10 +173,19 @@ func RedisOutcome(err error) (Outcome, string) {
 	return Unknown, err.Error()
 }
 
-// FinalRead runs the read and returns the ids of its reply that this workload wrote.
+// FinalRead runs the read and returns the ids of its reply that this workload wrote (a
+// read that could not connect is tried again: readRetry).
 func (w *RedisWorkload) FinalRead(ctx context.Context) ([]string, error) {
-	all, err := w.client.Do(ctx, args(strings.Fields(w.spec.Read))...).StringSlice()
-	if err != nil && !errors.Is(err, redis.Nil) {
+	var all []string
+	err := readRetry(ctx, func() error {
+		var err error
+		all, err = w.client.Do(ctx, args(strings.Fields(w.spec.Read))...).StringSlice()
+		if errors.Is(err, redis.Nil) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read back: %w", err)
 	}
 	return w.writes.own(all), nil

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"net/url"
 	"strings"
 	"text/template"
@@ -200,7 +201,16 @@ func SQLOutcome(err error) (Outcome, string) {
 // FinalRead runs the read and returns the ids of its first column that this workload
 // wrote.
 func (w *SQLWorkload) FinalRead(ctx context.Context) ([]string, error) {
-	rows, err := w.db.QueryContext(ctx, w.spec.Read)
+	var rows *sql.Rows
+	err := readRetry(ctx, func() error {
+		var err error
+		rows, err = w.db.QueryContext(ctx, w.spec.Read)
+		var ce *pgconn.ConnectError
+		if errors.As(err, &ce) {
+			return &net.OpError{Op: "dial", Err: err} // never connected: NotSent
+		}
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("read back: %w", err)
 	}

@@ -81,3 +81,25 @@ func (w writeIDs) run(ctx context.Context, clock Clock, h *History, rate float64
 		h.Add(op)
 	}))
 }
+
+// readAttempts is how many times a final read is tried when it could not connect.
+const readAttempts = 3
+
+// readRetry runs read until it succeeds, fails after connecting, or has been tried
+// readAttempts times, a tenth of a second apart: a read changes nothing, and a
+// connection refused just after recovery (a pool's dead connection, a proxy closing
+// one it could not pass on yet) says nothing about what the database holds.
+func readRetry(ctx context.Context, read func() error) error {
+	var err error
+	for i := 0; i < readAttempts; i++ {
+		if err = read(); err == nil || !NotSent(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return err
+}
