@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/drillhq/drill/internal/params"
+	"github.com/drillhq/drill/internal/secret"
 )
 
 // Call makes one HTTP call to the service (through its front proxy) and expects a
@@ -73,7 +74,7 @@ func (c Call) invoke(ctx context.Context, t Target, kind, step string) error {
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", kind, t.Service, err)
 	}
-	t.step(step, fmt.Sprintf("%s %s: %d", c.Method, c.Path, status))
+	t.step(step, fmt.Sprintf("%s %s: %d", c.Method, secret.RedactURL(c.Path), status))
 	return nil
 }
 

@@ -60,17 +60,18 @@ type request struct {
 	method, url, body, contentType string
 	// status is the expected answer; 0 accepts any 2xx.
 	status int
-	// shown is the URL as messages and the output show it ("": url itself); a URL
-	// that may hold secrets is shown redacted (secret.RedactURL).
+	// shown is the URL as messages and the output show it ("": url redacted, see
+	// shownURL).
 	shown string
 }
 
-// shownURL is the URL as messages show it.
+// shownURL is the URL as messages and the output show it: shown, or the URL with its
+// userinfo and query values redacted (a token in a query is a secret too).
 func (r request) shownURL() string {
 	if r.shown != "" {
 		return r.shown
 	}
-	return r.url
+	return secret.RedactURL(r.url)
 }
 
 // do sends the request and checks its status; the answer's status line and body go to

@@ -84,3 +84,10 @@ func FuzzRedactURL(f *testing.F) {
 		_ = secret.RedactURL(raw) // never panics
 	})
 }
+
+var _ = Describe("a path with a query", func() {
+	It("is redacted like a URL", func() {
+		Expect(secret.RedactURL("/rollback?token=abc123&dry=1")).To(Equal("/rollback?token=***&dry=***"))
+		Expect(secret.RedactURL("/flags/new-path")).To(Equal("/flags/new-path"))
+	})
+})
