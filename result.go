@@ -93,7 +93,10 @@ type Trial struct {
 	Control       bool
 	FalsePositive bool
 	// Error says why an Errored trial could not run.
-	Error              string
+	Error string
+	// Reason says why a NotRecovered trial did not recover (the rollback failed, the
+	// decision did not roll back, a relapse, no stable recovery in time).
+	Reason             string
 	RTC, TTD, TTM, TTR time.Duration
 	// RPC is the span between the oldest lost acknowledged write and the impact.
 	RPC time.Duration
@@ -233,7 +236,7 @@ func judgement(v stats.VerdictResult) Judgement {
 
 func newTrial(t trial.Result) Trial {
 	out := Trial{Index: t.Index, Outcome: Outcome(t.Outcome), Control: t.Control, FalsePositive: t.FalsePositive,
-		Error: t.Error, Has: map[string]bool{}}
+		Error: t.Error, Reason: t.Reason, Has: map[string]bool{}}
 	for name, m := range map[string]struct {
 		off *measure.Offset
 		dst *time.Duration
