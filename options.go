@@ -75,7 +75,8 @@ func WithSeed(seed int64) Option {
 }
 
 // WithRuntime picks the runtime by name: "auto" (the default: the first available of the
-// registered runtimes, docker where an engine answers, else process) or a registered
+// registered runtimes that can run the stack, docker where an engine answers, else
+// process, and external for a stack of services drill did not start) or a registered
 // runtime's name (internal/runtimes lists them).
 func WithRuntime(name string) Option {
 	return func(o *options) error {

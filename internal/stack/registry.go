@@ -118,7 +118,7 @@ func (r *Registry) Help() string {
 	for i, e := range r.entries {
 		parts[i] = e.Name + ": " + e.Description
 	}
-	return fmt.Sprintf("runtime: %s (auto: the first available of %s; %s)", r.Choices(), strings.Join(r.Names(), ", "), strings.Join(parts, "; "))
+	return fmt.Sprintf("runtime: %s (auto: the first available of %s that can run the stack; %s)", r.Choices(), strings.Join(r.Names(), ", "), strings.Join(parts, "; "))
 }
 
 // orList joins names as "a, b or c".
