@@ -26,7 +26,7 @@ const composeDataMount = "/data"
 // the scenario's service of the same name in the scenario's order (so keys written in
 // the scenario keep their lines), then the compose services the scenario does not name.
 func loadCompose(st Stack, dir string) ([]Service, error) {
-	project, err := loadProject(dir, st.Compose)
+	project, err := loadProject(dir, st.ComposeProfiles, st.Compose)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func loadCompose(st Stack, dir string) ([]Service, error) {
 		if err != nil {
 			return nil, fmt.Errorf("compose file %s: %w", st.Compose, err)
 		}
-		if merged.Releases, err = composeReleases(dir, st.Compose, c, merged.Releases); err != nil {
+		if merged.Releases, err = composeReleases(dir, st.Compose, st.ComposeProfiles, c, merged.Releases); err != nil {
 			return nil, err
 		}
 		out, used[svc.Name] = append(out, merged), true
@@ -153,8 +153,8 @@ func composeReady(h *types.HealthCheckConfig) *Ready {
 }
 
 // loadProject reads the compose files (relative to dir), later ones overriding earlier
-// ones as compose merges them.
-func loadProject(dir string, files ...string) (*types.Project, error) {
+// ones as compose merges them, with the services of profiles enabled.
+func loadProject(dir string, profiles []string, files ...string) (*types.Project, error) {
 	paths := make([]string, len(files))
 	for i, f := range files {
 		paths[i] = f
@@ -163,7 +163,7 @@ func loadProject(dir string, files ...string) (*types.Project, error) {
 		}
 	}
 	what := strings.Join(files, " + ")
-	opts, err := cli.NewProjectOptions(paths, cli.WithWorkingDirectory(filepath.Dir(paths[0])), cli.WithName("drill"), cli.WithOsEnv)
+	opts, err := cli.NewProjectOptions(paths, cli.WithWorkingDirectory(filepath.Dir(paths[0])), cli.WithName("drill"), cli.WithOsEnv, cli.WithProfiles(profiles))
 	if err != nil {
 		return nil, fmt.Errorf("read compose file %s: %w", what, err)
 	}
@@ -178,13 +178,13 @@ func loadProject(dir string, files ...string) (*types.Project, error) {
 // the base file merged with the override gives the service c as that release runs it,
 // whose image (when it differs from c's) and changed environment become the release's.
 // What the release writes itself wins.
-func composeReleases(dir, base string, c types.ServiceConfig, releases []Release) ([]Release, error) {
+func composeReleases(dir, base string, profiles []string, c types.ServiceConfig, releases []Release) ([]Release, error) {
 	out := slices.Clone(releases)
 	for i, r := range out {
 		if r.Compose == "" {
 			continue
 		}
-		project, err := loadProject(dir, base, r.Compose)
+		project, err := loadProject(dir, profiles, base, r.Compose)
 		if err != nil {
 			return nil, err
 		}

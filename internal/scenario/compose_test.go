@@ -83,6 +83,17 @@ volumes: {pg: {}}
 		Expect(v2.Env).To(Equal(map[string]string{"NEW_PATH": "on"}), "MODE is the base file's: not the release's")
 	})
 
+	It("takes the services of the compose profiles the scenario enables, and those in none", func() {
+		compose := "services:\n  app: {image: a, expose: [80]}\n  debug: {image: b, expose: [81], profiles: [debug]}\n"
+		sc, err := composeScenario(compose, "    - {name: app}\n")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sc.Stack.Services).To(HaveLen(1))
+		sc, err = composeScenario(compose, "    - {name: app}\n  compose_profiles: [debug]\n")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sc.Stack.Services).To(HaveLen(2))
+		Expect(sc.Stack.Services[1].Name).To(Equal("debug"))
+	})
+
 	It("refuses a release's compose override without a compose stack", func() {
 		doc := edit(reference(), "        - name: v2\n", "        - name: v2\n          compose: v2.yaml\n")
 		Expect(allErrors(doc)).To(ContainElement(ContainSubstring(`release "v2" names a compose override file but the stack has no compose file`)))

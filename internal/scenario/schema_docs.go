@@ -42,6 +42,7 @@ var docs = map[string]string{
 	"Control.Observe":              "Observe is how long a control trial watches for the trigger after the change went live (default: 4 trigger windows, at least 1s).",
 	"Stack":                        "Stack is the service stack a trial starts from scratch.",
 	"Stack.Compose":                "Compose is a compose file (a path relative to the scenario file) whose services make the stack: image, environment, the first port (ports, else expose), healthcheck (its test becomes an exec readiness check), depends_on, stop_signal and user are read from it, and a service named drill-fixture-NAME is drill's fixture NAME, built locally. Services then lists only what drill adds to a compose service of the same name (releases, release, health or ready, strategy); a volume must be mounted at /data, where drill keeps the service's data.",
+	"Stack.ComposeProfiles":        "ComposeProfiles are the compose profiles whose services join the stack, as docker compose --profile does; services in no profile always do.",
 	"Stack.Services":               "Services of the stack; at least one (with compose, those the compose file gives count).",
 	"Stack.Proxies":                "Proxies put Toxiproxy between a client (drill or another service) and a service. Every service also gets a front proxy named after it, which drill's probes and workload use.",
 	"Service":                      "Service is one service of the stack and the releases it can run.",

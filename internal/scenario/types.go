@@ -115,6 +115,8 @@ const ControlNone = "none"
 type Stack struct {
 	// Compose is a compose file (a path relative to the scenario file) whose services make the stack: image, environment, the first port (ports, else expose), healthcheck (its test becomes an exec readiness check), depends_on, stop_signal and user are read from it, and a service named drill-fixture-NAME is drill's fixture NAME, built locally. Services then lists only what drill adds to a compose service of the same name (releases, release, health or ready, strategy); a volume must be mounted at /data, where drill keeps the service's data.
 	Compose string `yaml:"compose,omitempty" json:"compose,omitempty"`
+	// ComposeProfiles are the compose profiles whose services join the stack, as docker compose --profile does; services in no profile always do.
+	ComposeProfiles []string `yaml:"compose_profiles,omitempty" json:"compose_profiles,omitempty"`
 	// Services of the stack; at least one (with compose, those the compose file gives count).
 	Services []Service `yaml:"services" json:"services"`
 	// Proxies put Toxiproxy between a client (drill or another service) and a service.

@@ -137,6 +137,9 @@ func (v *validator) stack() {
 	if len(s.Stack.Services) == 0 {
 		v.errf("stack", "stack.services must list at least one service")
 	}
+	if len(s.Stack.ComposeProfiles) > 0 && s.Stack.Compose == "" {
+		v.errf("stack.compose_profiles", "stack.compose_profiles enables profiles of a compose file: set stack.compose")
+	}
 	seen := map[string]string{}
 	for i, svc := range s.Stack.Services {
 		path := fmt.Sprintf("stack.services[%d]", i)
