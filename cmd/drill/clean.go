@@ -17,7 +17,7 @@ import (
 // available here is skipped, saying why; the directories are still cleaned.
 func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
-	all := fs.Bool("all", false, "also remove resources of drill runs that may still be alive")
+	all := fs.Bool("all", false, "also remove resources of drill runs that may still be alive, and the images other drill builds made that no container uses")
 	if err := parseNone(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +45,7 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 		removed.Containers = append(removed.Containers, r.Containers...)
 		removed.Networks = append(removed.Networks, r.Networks...)
 		removed.Cgroups = append(removed.Cgroups, r.Cgroups...)
+		removed.Images = append(removed.Images, r.Images...)
 	}
 	tmp, err := stack.CleanTemp(opts...)
 	if err != nil {
@@ -54,7 +55,11 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(skipped) > 0 {
 		note = "; " + strings.Join(skipped, "; ")
 	}
-	fmt.Fprintf(stdout, "removed %d containers and %d networks left by drill runs, %d freezer cgroups, and %d temporary dirs%s\n",
-		len(removed.Containers), len(removed.Networks), len(removed.Cgroups), len(tmp.TempDirs), note)
+	images := ""
+	if *all {
+		images = fmt.Sprintf(", %d images of other drill builds", len(removed.Images))
+	}
+	fmt.Fprintf(stdout, "removed %d containers and %d networks left by drill runs, %d freezer cgroups%s, and %d temporary dirs%s\n",
+		len(removed.Containers), len(removed.Networks), len(removed.Cgroups), images, len(tmp.TempDirs), note)
 	return nil
 }

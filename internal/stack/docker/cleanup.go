@@ -38,7 +38,15 @@ func Clean(ctx context.Context, opts ...stack.CleanOption) (stack.Removed, error
 	removed.Networks = append(removed.Networks, late.Networks...)
 	sort.Strings(removed.Containers)
 	sort.Strings(removed.Networks)
-	if err := errors.Join(err, lerr); err != nil {
+	var ierr error
+	if cfg.All && cfg.Run == "" {
+		// Only with --all: a live run of another build has no container between two
+		// trials, and would find its image gone.
+		if _, ref, rerr := toxiproxyProgram(); rerr == nil {
+			removed.Images, ierr = cleanImages(ctx, cli, strings.TrimPrefix(ref, ToxiproxyRepo+":"), nil)
+		}
+	}
+	if err := errors.Join(err, lerr, ierr); err != nil {
 		return removed, fmt.Errorf("clean leftovers: %w", err)
 	}
 	return removed, nil
@@ -158,6 +166,43 @@ func cleanRemove(ctx context.Context, cli client.APIClient, f client.Filters, ke
 	sort.Strings(removed.Containers)
 	sort.Strings(removed.Networks)
 	return removed, errs
+}
+
+// cleanImages removes the images drill built (fixtures, proxy: label dev.drill.binary)
+// out of binaries other than the one whose hash is keep and that no container uses,
+// running or stopped (the engine refuses those, and they are kept): a rebuilt drill
+// never runs them again. f narrows the images looked at (nil: every drill-built one).
+// It returns the tags (or ids) removed.
+func cleanImages(ctx context.Context, cli client.APIClient, keep string, f client.Filters) ([]string, error) {
+	if f == nil {
+		f = client.Filters{}
+	}
+	imgs, err := cli.ImageList(ctx, client.ImageListOptions{Filters: f.Clone().Add("label", imageBinaryLabel)})
+	if err != nil {
+		return nil, fmt.Errorf("list drill images: %w", err)
+	}
+	var removed []string
+	var errs []error
+	for _, im := range imgs.Items {
+		if im.Labels[imageBinaryLabel] == keep {
+			continue
+		}
+		name := strings.TrimPrefix(im.ID, "sha256:")[:12]
+		if len(im.RepoTags) > 0 {
+			name = strings.Join(im.RepoTags, ", ")
+		}
+		_, err := cli.ImageRemove(ctx, im.ID, client.ImageRemoveOptions{PruneChildren: true})
+		switch {
+		case err == nil:
+			removed = append(removed, name)
+		case cerrdefs.IsNotFound(err), cerrdefs.IsConflict(err):
+			// gone, or a container still uses it: kept
+		default:
+			errs = append(errs, fmt.Errorf("remove image %s: %w", name, err))
+		}
+	}
+	sort.Strings(removed)
+	return removed, errors.Join(errs...)
 }
 
 // cleanInProgress reports whether err says another request is already removing the
