@@ -1,6 +1,7 @@
 package gameday_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -166,5 +168,14 @@ Promise.allSettled([
 		Expect(s.Alert).NotTo(BeNil(), "the alert still waits")
 		Expect(s.Decisions).To(BeEmpty())
 		Consistently(decided).WithTimeout(200 * time.Millisecond).ShouldNot(Receive())
+
+		By("the operator's page, at the printed address, still reads the state in the same browser")
+		var dom bytes.Buffer
+		own, err := testenv.StartChromium(ctx, filepath.Join(dir, "own"), &dom, "--dump-dom", "--virtual-time-budget=5000", base)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(own.Kill)
+		Expect(own.Cmd.Wait()).To(Succeed(), own.Stderr.String())
+		Expect(dom.String()).To(ContainSubstring(`"error_rate &gt; 0.5" held`), "the alert, read with the secret")
+		Expect(dom.String()).To(MatchRegexp(`id="refused"[^>]*>[1-9]\d* request\(s\) without this run's secret or from another origin were refused`))
 	})
 })
