@@ -1,6 +1,7 @@
 package scenario_test
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,6 +21,17 @@ var _ = Describe("names", func() {
 			"ä", "a;b", "a|b", "`id`", "${X}", "\xff", strings.Repeat("a", scenario.NameMaxLen+1)} {
 			Expect(scenario.CheckName(bad)).NotTo(BeEmpty(), "%q", bad)
 		}
+	})
+})
+
+var _ = Describe("a compared plan's name", func() {
+	It("is an identifier too: it names the plan's raw records file", func() {
+		b, err := os.ReadFile("../../scenarios/compare-plans.yaml")
+		Expect(err).NotTo(HaveOccurred())
+		src := strings.Replace(string(b), "    - name: manual\n", "    - name: \"../manual\"\n", 1)
+		Expect(src).NotTo(Equal(string(b)))
+		_, err = scenario.Parse("compare-plans.yaml", []byte(src))
+		Expect(err).To(MatchError(ContainSubstring(`compare-plans.yaml:66: plan name "../manual" starts with '.'`)))
 	})
 })
 

@@ -53,6 +53,7 @@ var constraints = map[string]map[string]any{
 	"Release.Name":              {"pattern": namePattern, "maxLength": NameMaxLen},
 	"Proxy.Name":                {"pattern": namePattern, "maxLength": NameMaxLen},
 	"ChangeStep.Name":           {"pattern": namePattern, "maxLength": NameMaxLen},
+	"RollbackPlan.Name":         {"pattern": namePattern, "maxLength": NameMaxLen},
 	"Service.Fixture":           {"enum": Fixtures},
 	"Service.Command":           {"minItems": 1},
 	"Service.Port":              {"minimum": 1, "maximum": 65535},

@@ -27,7 +27,7 @@ var docs = map[string]string{
 	"Compare":                      "Compare is the set of rollback plans drill compare measures side by side: each plan's trigger replaces rollback.trigger, everything else (stack, change, faults, mechanism) is the same.",
 	"Compare.Plans":                "Plans are the plans compared, at least two, each with a unique name.",
 	"RollbackPlan":                 "RollbackPlan is one rollback plan of a comparison: a name and its trigger (automated, manual or hybrid, with the trigger's alert keys and params).",
-	"RollbackPlan.Name":            "Name identifies the plan in the comparison's tables and charts.",
+	"RollbackPlan.Name":            "Name identifies the plan in the comparison's tables and charts and names its raw records file. A name is an identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 bytes.",
 	"RollbackPlan.Trigger":         "Trigger is the plan's trigger; window, min_samples and failure_limit default as rollback.trigger's do.",
 	"Objectives":                   "Objectives are what the organisation promises: drill measures capabilities against them.",
 	"Objectives.RTO":               "RTO is the recovery time objective: RTC at Quantile must not exceed it.",

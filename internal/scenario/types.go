@@ -63,7 +63,7 @@ type Compare struct {
 
 // RollbackPlan is one rollback plan of a comparison: a name and its trigger (automated, manual or hybrid, with the trigger's alert keys and params).
 type RollbackPlan struct {
-	// Name identifies the plan in the comparison's tables and charts.
+	// Name identifies the plan in the comparison's tables and charts and names its raw records file. A name is an identifier: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 63 bytes.
 	Name string `yaml:"name" json:"name"`
 	// Trigger is the plan's trigger; window, min_samples and failure_limit default as rollback.trigger's do.
 	Trigger Trigger `yaml:"trigger" json:"trigger"`

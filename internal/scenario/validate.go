@@ -531,7 +531,9 @@ func (v *validator) compare() {
 	seen := map[string]bool{}
 	for i, p := range c.Plans {
 		path := fmt.Sprintf("compare.plans[%d]", i)
-		v.uniqueName(path, p.Name, "plan", seen)
+		if v.name(path+".name", "plan", p.Name) { // it names the plan's raw records file
+			v.uniqueName(path, p.Name, "plan", seen)
+		}
 		v.trigger(path+".trigger", p.Trigger)
 	}
 }
