@@ -18,7 +18,17 @@ trap 'rm -rf "$tmp"' EXIT
 echo "building kubernetes $KUBE_VERSION and etcd $ETCD_VERSION into $dir (once per machine; ~28 min of CPU)"
 start=$SECONDS
 (cd "$here/etcd" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/etcd" .)
-(cd "$here/kube" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/kube" .)
+# The version every component reports (/version, the node's kubelet version): go build
+# cannot stamp it from the module, so it is set as Kubernetes' own build does.
+v="${KUBE_VERSION#v}"
+major="${v%%.*}"
+minor="${v#*.}"
+minor="${minor%%.*}"
+stamp=""
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+	stamp+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+done
+(cd "$here/kube" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w$stamp" -o "$tmp/kube" .)
 rm -rf "$dir"
 mv "$tmp" "$dir"
 trap - EXIT

@@ -68,13 +68,15 @@ lock() {
 # ---------------------------------------------------------------- what is ours, what is left
 
 # ours tells whether a process is one of the cluster's components: by its executable (the
-# cached binaries) or, for containerd and its shims, by the cluster's config or socket in
-# its command line. Never by a name.
+# cached binaries; by the path it was started as, too, should build.sh have replaced them
+# since) or, for containerd and its shims, by the cluster's config or socket in its
+# command line. Never by a name.
 ours() {
 	local p="/proc/$1" args
+	mapfile -d '' args 2>/dev/null <"$p/cmdline" || return 1
+	case "${args[0]:-}" in "$bin/kube" | "$bin/etcd") return 0 ;; esac
 	[ "$p/exe" -ef "$bin/kube" ] || [ "$p/exe" -ef "$bin/etcd" ] && return 0
 	[ "$p/exe" -ef "$containerd" ] || [ "$p/exe" -ef "$shim" ] || return 1
-	mapfile -d '' args <"$p/cmdline" 2>/dev/null || return 1
 	case "${args[*]}" in *"$state/containerd/config.toml"* | *"$sock"*) return 0 ;; esac
 	return 1
 }
