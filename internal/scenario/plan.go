@@ -167,8 +167,9 @@ func (p Plan) ForControl() Plan {
 
 // ErrorBound is the probe-implied timing error: probes start every Interval, so each of
 // t_impact and t_recovered is observed up to one interval after it happened (RTC, their
-// difference, is off by less than one interval either way).
-func (p Probes) ErrorBound() time.Duration { return p.Interval.D() }
+// difference, is off by less than one interval either way). It is never finer than
+// PacerTolerance, the most the pacer may start a probe after its slot.
+func (p Probes) ErrorBound() time.Duration { return max(p.Interval.D(), PacerTolerance) }
 
 // PlanOption tells Plan what it cannot know from the scenario alone.
 type PlanOption func(*planner)

@@ -59,6 +59,11 @@ var _ = Describe("Plan", func() {
 		Expect(s.Probes.ErrorBound()).To(Equal(s.Probes.Interval.D()))
 	})
 
+	It("never states an error bound finer than the pacer's tolerance", func() {
+		pr := scenario.Probes{Interval: scenario.Duration(100 * time.Microsecond)}
+		Expect(pr.ErrorBound()).To(Equal(scenario.PacerTolerance))
+	})
+
 	It("places faults and reverts at their offsets and untimed reverts at the rollback", func() {
 		s, err := scenario.Load("testdata/full.yaml", scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())

@@ -35,6 +35,10 @@ func (v *validator) linearizable(l *Linearizable) {
 	if l.Rate <= 0 {
 		v.errf(p+".rate", "%s.rate must be greater than 0 operations per second, got %g", p, l.Rate)
 	}
+	if l.Rate > MaxWorkloadRate {
+		v.errf(p+".rate", "%s.rate %s is beyond what drill can deliver: its pacer keeps at most %s operations a second on schedule, so use at most %s",
+			p, rateText(l.Rate), rateText(MaxWorkloadRate), rateText(MaxWorkloadRate))
+	}
 	if l.Timeout <= 0 {
 		v.errf(p+".timeout", "%s.timeout must be greater than 0: porcupine's budget for checking the history", p)
 	}
