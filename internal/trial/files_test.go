@@ -1,6 +1,7 @@
 package trial_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"time"
@@ -11,8 +12,10 @@ import (
 	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
 	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv"
+	"github.com/drillhq/drill/internal/testenv/dockerenv"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -32,17 +35,32 @@ func runOnProcess(ctx SpecContext, sc *scenario.Scenario, data string, i int, se
 		UpOptions: []stack.UpOption{stack.WithDataDir(data)}}, i, seed)
 }
 
-var _ = Describe("a bad configuration delivered by files: scenarios/nginx-bad-config.yaml on the process runtime", Label("real-stack"), func() {
-	It("breaks the front with the bad release's files and recovers on the good release's, written again", func(ctx SpecContext) {
+var _ = Describe("a bad configuration delivered by files: scenarios/nginx-bad-config.yaml", Label("real-stack"), func() {
+	// run runs one trial on rt with its data under data, and checks what the files did.
+	run := func(ctx SpecContext, rt stack.Runtime, listen string) {
 		sc := loadReference("nginx-bad-config.yaml")
+		if p, ok := rt.(stack.Preparer); ok {
+			if err := p.Prepare(ctx, sc.Stack); errors.Is(err, docker.ErrImageNotBuilt) {
+				Skip(err.Error())
+			}
+		}
 		data := GinkgoT().TempDir()
-		res := runOnProcess(ctx, sc, data, 1, 5)
+		res := trial.Run(ctx, trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: rt,
+			UpOptions: []stack.UpOption{stack.WithDataDir(data)}}, 1, 5)
 		Expect(res.Outcome).To(Equal(trial.Recovered), "error: %s", res.Error)
 		Expect(res.Timing.Impact).NotTo(BeNil(), "the bad configuration broke the front")
 		conf, err := os.ReadFile(filepath.Join(data, "front", "nginx.conf"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(string(conf)).To(ContainSubstring("proxy_pass http://ledger_app;"), "the rollback started nginx on the good release's file")
-		Expect(string(conf)).To(MatchRegexp(`listen 127\.0\.0\.1:\d+;`), "${HOST}:${PORT} expanded for the instance it was written for")
+		Expect(string(conf)).To(MatchRegexp(listen), "${HOST}:${PORT} expanded for the instance it was written for")
 		Expect(string(conf)).NotTo(ContainSubstring("${"))
+	}
+
+	It("breaks the front with the bad release's files and recovers on the good release's, written again, on the process runtime", func(ctx SpecContext) {
+		run(ctx, process.New(), `listen 127\.0\.0\.1:\d+;`)
 	}, NodeTimeout(2*time.Minute))
+
+	It("does the same on the docker runtime, in drill's Debian image with nginx-light", Label("docker"), func(ctx SpecContext) {
+		run(ctx, dockerenv.Runtime(), `listen 0\.0\.0\.0:8080;`)
+	}, NodeTimeout(4*time.Minute))
 })
