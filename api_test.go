@@ -69,7 +69,7 @@ var _ = Describe("Run's options", func() {
 		Expect(err).To(MatchError(ContainSubstring(`with run id "../x"`)))
 		Expect(err).To(MatchError(ContainSubstring("on trial: nil function")))
 		Expect(err).To(MatchError(ContainSubstring("with trials -3: must be from 1 to 1000")))
-		Expect(err).To(MatchError(ContainSubstring(`with runtime "dokcer": unknown runtime (auto, docker, process or external)`)))
+		Expect(err).To(MatchError(ContainSubstring(`with runtime "dokcer": unknown runtime (auto, docker, process, external or kubernetes)`)))
 		Expect(err).To(MatchError(ContainSubstring("with log: nil writer")))
 		Expect(fixtures()).To(BeEmpty())
 	})

@@ -46,6 +46,7 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 		removed.Networks = append(removed.Networks, r.Networks...)
 		removed.Cgroups = append(removed.Cgroups, r.Cgroups...)
 		removed.Images = append(removed.Images, r.Images...)
+		removed.Namespaces = append(removed.Namespaces, r.Namespaces...)
 	}
 	tmp, err := stack.CleanTemp(opts...)
 	if err != nil {
@@ -54,6 +55,9 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	note := ""
 	if len(skipped) > 0 {
 		note = "; " + strings.Join(skipped, "; ")
+	}
+	if len(removed.Namespaces) > 0 {
+		note = fmt.Sprintf("; %d kubernetes namespaces", len(removed.Namespaces)) + note
 	}
 	images := ""
 	if *all {

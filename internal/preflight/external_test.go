@@ -48,7 +48,7 @@ var _ = Describe("an external stack", func() {
 		problems := parse(doc, on("external"))
 		Expect(problems).To(ContainElements(
 			HavePrefix("t.yaml:%d: faults[0]: fault kill needs a runtime that can kill a service", lineOf(doc, "kind: kill")),
-			ContainSubstring("rollback.mechanism: mechanism redeploy needs a runtime that can deploy a release of a service (docker, process); on runtime external, roll back with a hook"),
+			ContainSubstring("rollback.mechanism: mechanism redeploy needs a runtime that can deploy a release of a service (docker, kubernetes, process); on runtime external, roll back with a hook"),
 		))
 		Expect(strings.Join(problems, "\n")).NotTo(ContainSubstring("change"), "the change is a hook step")
 	})

@@ -132,9 +132,21 @@ var _ = Describe("the capability check", func() {
 		doc = edit(badRelease(), "      fixture: ledger          # drill's demo bank ledger (fixtures/ledger)\n", "      image: ledger:v1\n      ready: {exec: [ledger-ready]}\n")
 		doc = edit(doc, "      health: /version\n", "")
 		Expect(check(doc, "process")).To(ConsistOf(
-			ContainSubstring("stack.services[0].image: service ledger needs a runtime that can run a container image (docker); on runtime process, run it with command (its argv) or as a fixture instead"),
+			ContainSubstring("stack.services[0].image: service ledger needs a runtime that can run a container image (docker, kubernetes); on runtime process, run it with command (its argv) or as a fixture instead"),
 		))
 		Expect(check(doc, "docker")).To(BeEmpty())
+	})
+
+	It("refuses on kubernetes what a cluster cannot do (pause, a log readiness check, a command service), at the line, and passes the rest", func() {
+		Expect(check(badRelease(), "kubernetes")).To(BeEmpty())
+		doc := edit(badRelease(), "warmup: 500ms\n", "warmup: 500ms\nfaults:\n  - {kind: pause, target: ledger, at: 1s, for: 1s}\n  - {kind: kill, target: ledger, at: 2s, params: {restart: after, delay: 0s}}\n")
+		doc = edit(doc, "      health: /version\n", "      ready: {log: listening}\n")
+		Expect(check(doc, "kubernetes")).To(Equal([]string{
+			"t.yaml:" + itoa(lineOf(doc, "ready: {log")) + ": stack.services[0].ready.log: readiness check log of ledger needs a runtime that can wait for a line of a service's output (docker, process); on runtime kubernetes, use a tcp, http or exec readiness check instead",
+			"t.yaml:" + itoa(lineOf(doc, "kind: pause")) + ": faults[0]: fault pause needs a runtime that can pause a service (docker, process); on runtime kubernetes, use a timeout fault on its proxy (connections hang) instead",
+		}))
+		doc = edit(badRelease(), "      fixture: ledger          # drill's demo bank ledger (fixtures/ledger)\n", "      command: [ledger-server, --port, \"${PORT}\"]\n")
+		Expect(check(doc, "kubernetes")).To(ConsistOf(ContainSubstring("stack.services[0].command: service ledger needs a runtime that can run a service's command (docker, process); on runtime kubernetes, run it from an image instead")))
 	})
 
 	It("passes every reference scenario on both runtimes", func() {

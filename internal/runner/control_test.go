@@ -16,12 +16,13 @@ import (
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv/dockerenv"
+	"github.com/drillhq/drill/internal/testenv/kubeenv"
 	"github.com/drillhq/drill/internal/trial"
 )
 
 // controlScenario deploys a release identical to the good one (v1b) under the given
 // strategy, with the bad-release trigger: every firing is a false positive.
-func controlScenario(strategy string, controls int) *scenario.Scenario {
+func controlScenario(strategy string, controls int, adapt func(string) string) *scenario.Scenario {
 	doc := `
 version: 1
 name: control
@@ -53,6 +54,9 @@ rollback:
   trigger: {kind: automated, condition: "error_rate > 0.5", window: 250ms, min_samples: 3}
   timeout: 10s
 `
+	if adapt != nil {
+		doc = adapt(doc)
+	}
 	sc, err := scenario.Parse("control.yaml", []byte(doc), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 	Expect(err).NotTo(HaveOccurred())
 	return sc
@@ -60,9 +64,9 @@ rollback:
 
 // controlSpecs run control trials of a good release: the trigger must stay silent
 // under start-first; under recreate the gap is the change's own, and reported so.
-func controlSpecs(newRuntime func() stack.Runtime) {
+func controlSpecs(newRuntime func() stack.Runtime, adapt func(string) string) {
 	It("fires the trigger in none of 20 control trials deploying the good release start-first, and loses nothing", func() {
-		sc := controlScenario(scenario.StrategyStartFirst, 20)
+		sc := controlScenario(scenario.StrategyStartFirst, 20, adapt)
 		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: newRuntime(), Trials: 1, Seed: 7, KeepRaw: true})
 		Expect(err).NotTo(HaveOccurred())
 		s := res.Summary
@@ -89,7 +93,7 @@ func controlSpecs(newRuntime func() stack.Runtime) {
 	})
 
 	It("reports a recreate's gap as the change's own downtime, apart from the defect's", func() {
-		sc := controlScenario(scenario.StrategyRecreate, 3)
+		sc := controlScenario(scenario.StrategyRecreate, 3, adapt)
 		res, err := runner.Run(context.Background(), runner.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: newRuntime(), Trials: 1, Seed: 7})
 		Expect(err).NotTo(HaveOccurred())
 		s := res.Summary
@@ -132,13 +136,17 @@ var _ = Describe("control trials", func() {
 	})
 
 	Context("on the process runtime", func() {
-		controlSpecs(func() stack.Runtime { return process.New() })
+		controlSpecs(func() stack.Runtime { return process.New() }, nil)
 	})
 
 	Context("on the docker runtime", Label("docker"), func() {
 		controlSpecs(func() stack.Runtime {
 			return dockerenv.Runtime()
-		})
+		}, nil)
+	})
+
+	Context("on the kubernetes runtime", Label("kubernetes"), func() {
+		controlSpecs(func() stack.Runtime { return kubeenv.Runtime() }, kubeenv.Slower)
 	})
 })
 

@@ -18,10 +18,22 @@ func TestRuntimes(t *testing.T) {
 }
 
 var _ = Describe("Default", func() {
-	It("registers docker, process then external, so auto prefers docker where an engine answers", func() {
+	It("registers docker, process, external then kubernetes, so auto prefers docker where an engine answers", func() {
 		reg := runtimes.Default()
-		Expect(reg.Names()).To(Equal([]string{"docker", "process", "external"}))
-		Expect(reg.Choices()).To(Equal("auto, docker, process or external"))
+		Expect(reg.Names()).To(Equal([]string{"docker", "process", "external", "kubernetes"}))
+		Expect(reg.Choices()).To(Equal("auto, docker, process, external or kubernetes"))
+	})
+
+	It("never lets auto pick kubernetes: process before it is always available", func(ctx SpecContext) {
+		proc, ok := runtimes.Default().Lookup("process")
+		Expect(ok).To(BeTrue())
+		Expect(proc.Available(ctx)).To(Succeed())
+		rt, notes, err := runtimes.Default().Select(ctx, stack.Auto)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rt.Name()).NotTo(Equal("kubernetes"), "notes: %v", notes)
+		if c, ok := rt.(io.Closer); ok {
+			Expect(c.Close()).To(Succeed())
+		}
 	})
 
 	It("registers every runtime under the name its Runtime reports", func() {

@@ -9,6 +9,7 @@ import (
 type Removed struct {
 	Containers []string
 	Networks   []string
+	Namespaces []string // a cluster's (kubernetes)
 	TempDirs   []string // paths
 	Cgroups    []string // freezer cgroup directories of dead drills (process runtime)
 	Images     []string // images other drill builds made that nothing uses (docker, with All)
@@ -16,7 +17,7 @@ type Removed struct {
 
 // Empty reports whether nothing was removed.
 func (r Removed) Empty() bool {
-	return len(r.Containers) == 0 && len(r.Networks) == 0 && len(r.TempDirs) == 0 && len(r.Cgroups) == 0 && len(r.Images) == 0
+	return len(r.Containers) == 0 && len(r.Networks) == 0 && len(r.Namespaces) == 0 && len(r.TempDirs) == 0 && len(r.Cgroups) == 0 && len(r.Images) == 0
 }
 
 // CleanOption configures Clean.

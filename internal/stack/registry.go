@@ -30,6 +30,9 @@ type Registration struct {
 	// Capabilities is what the runtime's services and stacks can do, for the check
 	// before a run (a spec holds it to what its Service type implements).
 	Capabilities Capabilities
+	// ByName keeps auto from picking the runtime: only --runtime NAME does (a cluster
+	// is a place to run in, chosen by the user, never a fallback).
+	ByName bool
 	// Clean, when set, removes what dead drill runs of this runtime left outside the
 	// temporary directory (containers, networks); drill clean calls it.
 	Clean func(ctx context.Context, opts ...CleanOption) (Removed, error)
@@ -170,6 +173,9 @@ func (r *Registry) pick(ctx context.Context, name string, needs []Capability) (R
 func (r *Registry) pickAuto(ctx context.Context, needs []Capability) (Registration, []string, error) {
 	var skipped []string
 	for _, e := range r.entries {
+		if e.ByName {
+			continue
+		}
 		if missing := e.Capabilities.missing(needs); missing != "" {
 			skipped = append(skipped, fmt.Sprintf("%s cannot %s", e.Name, missing))
 			continue
@@ -183,6 +189,9 @@ func (r *Registry) pickAuto(ctx context.Context, needs []Capability) (Registrati
 		}
 		var alt []string
 		for _, o := range r.entries[1:] {
+			if o.ByName {
+				continue
+			}
 			alt = append(alt, fmt.Sprintf("--runtime %s runs %s", o.Name, o.Description))
 		}
 		note := "runtime: " + e.Name + " (available here"

@@ -84,6 +84,23 @@ var _ = Describe("Registry", func() {
 		Expect(rt.Name()).To(Equal("a"))
 	})
 
+	It("auto never picks a runtime registered ByName, even one that alone has what the stack needs; its name does", func() {
+		cluster := fakeRegistration("cluster", nil)
+		cluster.ByName = true
+		cluster.Capabilities = stack.Capabilities{stack.CapImage}
+		reg, err := stack.NewRegistry(fakeRegistration("a", nil), cluster)
+		Expect(err).NotTo(HaveOccurred())
+		rt, notes, err := reg.Select(ctx, stack.Auto)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rt.Name()).To(Equal("a"))
+		Expect(notes[0]).To(Equal("runtime: a (available here)"), "nor is it offered as the alternative")
+		_, _, err = reg.Select(ctx, stack.Auto, stack.CapImage)
+		Expect(err).To(MatchError(ContainSubstring("select runtime: none available")))
+		rt, _, err = reg.Select(ctx, "cluster")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(rt.Name()).To(Equal("cluster"))
+	})
+
 	It("refuses an unknown name and an unavailable runtime asked by name, naming the others", func() {
 		reg, err := stack.NewRegistry(fakeRegistration("a", errors.New("no engine answered")), fakeRegistration("b", nil))
 		Expect(err).NotTo(HaveOccurred())

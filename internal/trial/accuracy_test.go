@@ -17,6 +17,7 @@ import (
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/stack/process"
 	"github.com/drillhq/drill/internal/testenv/dockerenv"
+	"github.com/drillhq/drill/internal/testenv/kubeenv"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -103,9 +104,12 @@ var dockerTail = tailAllowance{trials: 6, extra: 70 * time.Millisecond}
 // accuracySpecs prove a runtime's measures against the fixture's ground truth: every
 // trial within one probe interval + 10 ms on the process runtime, the median and all but
 // tail.trials on docker (see dockerTail).
-func accuracySpecs(newRuntime func() stack.Runtime, trials int, tail tailAllowance) {
+func accuracySpecs(newRuntime func() stack.Runtime, trials int, tail tailAllowance, adapt func(string) string) {
+	if adapt == nil {
+		adapt = func(doc string) string { return doc }
+	}
 	It("measures RTC within one probe interval + 10ms of the outage the fixture recorded"+tail.says(), func() {
-		sc, err := scenario.Parse("accuracy.yaml", []byte(scenarioYAML("always", `{LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}`)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
+		sc, err := scenario.Parse("accuracy.yaml", []byte(adapt(scenarioYAML("always", `{LEDGER_DEFECT: errors, LEDGER_ERROR_RATE: "1.0"}`))), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		bound := sc.Probes.Interval.D() + 10*time.Millisecond
 		rt := newRuntime()
@@ -179,7 +183,7 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int, tail tailAllowan
 	It("reports as lost exactly the acknowledged writes a crash took from the fixture's durable state", func() {
 		// SIGKILL, as the OOM killer would: no graceful flush. No release is deployed,
 		// so no recreate gap can fire the trigger before the crash.
-		sc, err := scenario.Parse("crash.yaml", []byte(killScenario), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
+		sc, err := scenario.Parse("crash.yaml", []byte(adapt(killScenario)), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
 		Expect(err).NotTo(HaveOccurred())
 		rt := newRuntime()
 		for i := 1; i <= 2; i++ {
@@ -225,13 +229,17 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int, tail tailAllowan
 
 var _ = Describe("measures against the fixture's own ground truth", func() {
 	Context("on the process runtime", func() {
-		accuracySpecs(func() stack.Runtime { return process.New() }, 20, tailAllowance{})
+		accuracySpecs(func() stack.Runtime { return process.New() }, 20, tailAllowance{}, nil)
 	})
 
 	Context("on the docker runtime", Label("docker"), func() {
 		accuracySpecs(func() stack.Runtime {
 			return dockerenv.Runtime()
-		}, 20, dockerTail)
+		}, 20, dockerTail, nil)
+	})
+
+	Context("on the kubernetes runtime", Label("kubernetes"), func() {
+		accuracySpecs(func() stack.Runtime { return kubeenv.Runtime() }, 20, tailAllowance{}, kubeenv.Slower)
 	})
 
 	It("derives impact and recovery from probe start times", func() {

@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -22,7 +21,6 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	tclog "github.com/testcontainers/testcontainers-go/log"
 
-	"github.com/drillhq/drill/internal/outpath"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 )
@@ -286,27 +284,6 @@ func dockerRandomID() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// dockerServiceDataDir is where a service's durable data lives on the host.
-func dockerServiceDataDir(root, service string) (string, error) {
-	dir, err := outpath.File(root, service)
-	if err != nil {
-		return "", fmt.Errorf("make data dir for %s: %w", service, err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("make data dir for %s: %w", service, err)
-	}
-	// The container's own user (postgres, redis: not drill's) must be able to write
-	// here; a database then makes its own private directory inside (PGDATA=/data/pg).
-	if err := os.Chmod(dir, 0o777); err != nil {
-		return "", fmt.Errorf("make data dir for %s writable: %w", service, err)
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", fmt.Errorf("make data dir for %s: %w", service, err)
-	}
-	return abs, nil
 }
 
 // Registration registers the docker runtime: available where a Docker engine answers; at

@@ -80,7 +80,7 @@ func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg stack.Up
 		return fmt.Errorf("start stack: %w", err)
 	}
 	for _, svc := range services {
-		dir, err := dockerServiceDataDir(root, svc.Name)
+		dir, err := stack.ServiceDataDir(root, svc.Name)
 		if err != nil {
 			return err
 		}
@@ -148,24 +148,11 @@ func (st *dockerStack) startAll(ctx context.Context) error {
 			return err
 		}
 	}
-	for _, s := range st.order {
-		if len(s.spec.DependsOn) == 0 {
-			continue
-		}
-		for _, s := range st.order {
-			if err := s.Deploy(ctx, s.spec.Release); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	errs := make([]error, len(st.order))
-	var wg sync.WaitGroup
+	specs := make([]scenario.Service, len(st.order))
 	for i, s := range st.order {
-		wg.Go(func() { errs[i] = s.Deploy(ctx, s.spec.Release) })
+		specs[i] = s.spec
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return stack.DeployAll(ctx, st.order, specs)
 }
 
 func (st *dockerStack) startToxiproxy(ctx context.Context) error {

@@ -60,31 +60,6 @@ func dockerSetup() *testcontainers.DockerClient {
 	return cli
 }
 
-func healthy(ep string) func() error {
-	return func() error {
-		code, _, err := stacktest.Probe(ep, "/healthz")
-		if err != nil {
-			return err
-		}
-		if code != http.StatusOK {
-			return fmt.Errorf("status %d", code)
-		}
-		return nil
-	}
-}
-
-func release(ep string) string {
-	GinkgoHelper()
-	code, body, err := stacktest.Probe(ep, "/version")
-	Expect(err).NotTo(HaveOccurred())
-	Expect(code).To(Equal(http.StatusOK))
-	var v struct {
-		Release string `json:"release"`
-	}
-	Expect(json.Unmarshal([]byte(body), &v)).To(Succeed())
-	return v.Release
-}
-
 func byLabel(k, v string) client.Filters { return make(client.Filters).Add("label", k+"="+v) }
 
 func containersWith(cli *testcontainers.DockerClient, f client.Filters) []string {
@@ -177,9 +152,9 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 
 	It("reaches the service's health path through its front proxy", func() {
 		Expect(svc.Endpoint()).To(HavePrefix("127.0.0.1:"))
-		Expect(healthy(svc.Endpoint())()).To(Succeed())
+		Expect(stacktest.Healthy(svc.Endpoint())()).To(Succeed())
 		Expect(svc.Release()).To(Equal("v1"))
-		Expect(release(svc.Endpoint())).To(Equal("v1"))
+		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v1"))
 		proxies, err := st.Toxiproxy().Proxies()
 		Expect(err).NotTo(HaveOccurred())
 		Expect(proxies).To(HaveKey("ledger"))
@@ -204,7 +179,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Eventually(func() []string { return containersWith(cli, byLabel(docker.LabelRun, rt.RunID())) }).
 			WithTimeout(30 * time.Second).ShouldNot(ContainElement(before))
 		Expect(svc.Release()).To(Equal("v2"))
-		Expect(release(svc.Endpoint())).To(Equal("v2"))
+		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v2"))
 
 		code, body, err := stacktest.Probe(svc.Endpoint(), "/accounts/keep")
 		Expect(err).NotTo(HaveOccurred())
@@ -219,20 +194,20 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 	It("kills and restarts the service", func(ctx SpecContext) {
 		ctl := svc.(stack.Controller)
 		Expect(ctl.Kill(ctx)).To(Succeed())
-		Eventually(healthy(svc.Endpoint())).WithTimeout(10 * time.Second).Should(HaveOccurred())
+		Eventually(stacktest.Healthy(svc.Endpoint())).WithTimeout(10 * time.Second).Should(HaveOccurred())
 		Expect(ctl.Restart(ctx)).To(Succeed())
-		Eventually(healthy(svc.Endpoint())).WithTimeout(5 * time.Second).Should(Succeed())
-		Expect(release(svc.Endpoint())).To(Equal("v2"))
+		Eventually(stacktest.Healthy(svc.Endpoint())).WithTimeout(5 * time.Second).Should(Succeed())
+		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v2"))
 	}, NodeTimeout(2*time.Minute))
 
 	It("pauses and thaws the service", func(ctx SpecContext) {
 		ctl := svc.(stack.Pauser)
 		Expect(ctl.Pause(ctx, true)).To(Succeed())
-		err := healthy(svc.Endpoint())()
+		err := stacktest.Healthy(svc.Endpoint())()
 		Expect(err).To(HaveOccurred())
 		Expect(err.Error()).To(ContainSubstring("Timeout"))
 		Expect(ctl.Pause(ctx, false)).To(Succeed())
-		Eventually(healthy(svc.Endpoint())).WithTimeout(5 * time.Second).Should(Succeed())
+		Eventually(stacktest.Healthy(svc.Endpoint())).WithTimeout(5 * time.Second).Should(Succeed())
 	}, NodeTimeout(time.Minute))
 
 	It("disconnects and reconnects the service", func(ctx SpecContext) {
@@ -240,14 +215,14 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Expect(ok).To(BeTrue())
 		Expect(d.Disconnect(ctx)).To(Succeed())
 		By("disconnected")
-		Eventually(healthy(svc.Endpoint())).WithTimeout(5 * time.Second).Should(HaveOccurred())
+		Eventually(stacktest.Healthy(svc.Endpoint())).WithTimeout(5 * time.Second).Should(HaveOccurred())
 		By("unreachable")
-		Consistently(healthy(svc.Endpoint())).WithTimeout(time.Second).Should(HaveOccurred())
+		Consistently(stacktest.Healthy(svc.Endpoint())).WithTimeout(time.Second).Should(HaveOccurred())
 		Expect(d.Reconnect(ctx)).To(Succeed())
 		By("reconnected")
 		// The engine sometimes needs a SYN retransmit or two (1 s, 3 s) before a
 		// reconnected container is reachable again: that is the fault's real recovery.
-		Eventually(healthy(svc.Endpoint())).WithTimeout(10 * time.Second).Should(Succeed())
+		Eventually(stacktest.Healthy(svc.Endpoint())).WithTimeout(10 * time.Second).Should(Succeed())
 	}, NodeTimeout(time.Minute))
 
 	It("starts services in depends_on order, ready by tcp, each told the others' address", func(ctx SpecContext) {
@@ -268,7 +243,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		for _, name := range []string{"store", "front"} {
 			s, err := two.Service(name)
 			Expect(err).NotTo(HaveOccurred())
-			Expect(healthy(s.Endpoint())()).To(Succeed())
+			Expect(stacktest.Healthy(s.Endpoint())()).To(Succeed())
 			in, err := cli.ContainerInspect(ctx, s.(containerIDer).ContainerID(), client.ContainerInspectOptions{})
 			Expect(err).NotTo(HaveOccurred())
 			started[name], err = time.Parse(time.RFC3339Nano, in.Container.State.StartedAt)
@@ -307,7 +282,7 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 		Expect(seen).To(Equal([]string{"v1", "v2"}))
 		s, err = two.Service("logged")
 		Expect(err).NotTo(HaveOccurred())
-		Expect(healthy(s.Endpoint())()).To(Succeed())
+		Expect(stacktest.Healthy(s.Endpoint())()).To(Succeed())
 	}, NodeTimeout(3*time.Minute))
 
 	It("removes every container and network of the stack at Down, even with a cancelled context", func(ctx SpecContext) {

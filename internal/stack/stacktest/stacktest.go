@@ -5,6 +5,7 @@ package stacktest
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -99,6 +100,33 @@ func Probe(ep, path string) (int, string, error) {
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b), err
+}
+
+// Healthy is a poll of the ledger's health path through ep: nil once it answers 200.
+func Healthy(ep string) func() error {
+	return func() error {
+		code, _, err := Probe(ep, "/healthz")
+		if err != nil {
+			return err
+		}
+		if code != http.StatusOK {
+			return fmt.Errorf("status %d", code)
+		}
+		return nil
+	}
+}
+
+// Release is the release the ledger behind ep says it runs (GET /version).
+func Release(ep string) string {
+	ginkgo.GinkgoHelper()
+	code, body, err := Probe(ep, "/version")
+	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	gomega.Expect(code).To(gomega.Equal(http.StatusOK))
+	var v struct {
+		Release string `json:"release"`
+	}
+	gomega.Expect(json.Unmarshal([]byte(body), &v)).To(gomega.Succeed())
+	return v.Release
 }
 
 func Alive(pid int) bool {

@@ -1,0 +1,242 @@
+package kubernetes_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/stack/docker"
+	"github.com/drillhq/drill/internal/stack/kubernetes"
+	"github.com/drillhq/drill/internal/stack/stacktest"
+	"github.com/drillhq/drill/internal/testenv"
+	"github.com/drillhq/drill/internal/testenv/kubeenv"
+)
+
+// setup skips without a cluster, builds the fixture binaries once for the container and
+// returns a runtime.
+func setup(ctx context.Context) *kubernetes.Runtime {
+	GinkgoHelper()
+	kubeenv.Available()
+	dir, err := testenv.TempDir()
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(os.RemoveAll, dir)
+	prev, had := os.LookupEnv("DRILL_FIXTURE_DIR")
+	DeferCleanup(func() {
+		if had {
+			os.Setenv("DRILL_FIXTURE_DIR", prev)
+		} else {
+			os.Unsetenv("DRILL_FIXTURE_DIR")
+		}
+	})
+	bctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	Expect(testenv.BuildFixtures(bctx, dir)).To(Succeed())
+	return kubeenv.Runtime()
+}
+
+// namespaces lists the namespaces of the runtime's run.
+func namespaces(ctx context.Context, rt *kubernetes.Runtime) []string {
+	GinkgoHelper()
+	list, err := rt.Client().CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: docker.LabelRun + "=" + rt.RunID()})
+	Expect(err).NotTo(HaveOccurred())
+	var names []string
+	for _, ns := range list.Items {
+		names = append(names, ns.Name)
+	}
+	return names
+}
+
+type namespaced interface{ Namespace() string }
+
+func deployment(ctx context.Context, rt *kubernetes.Runtime, ns, name string) *appsv1.Deployment {
+	GinkgoHelper()
+	d, err := rt.Client().AppsV1().Deployments(ns).Get(ctx, name, metav1.GetOptions{})
+	Expect(err).NotTo(HaveOccurred())
+	return d
+}
+
+func post(ep, path, body string) int {
+	GinkgoHelper()
+	c := &http.Client{Timeout: 3 * time.Second}
+	resp, err := c.Post("http://"+ep+path, "application/json", strings.NewReader(body))
+	Expect(err).NotTo(HaveOccurred())
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+var _ = Describe("Kubernetes runtime", Ordered, Label("kubernetes"), func() {
+	var (
+		rt      *kubernetes.Runtime
+		st      stack.Stack
+		svc     stack.Service
+		ns      string
+		dataDir string
+	)
+
+	BeforeAll(func(ctx SpecContext) {
+		rt = setup(ctx)
+		spec := stacktest.LedgerStack()
+		Expect(rt.Prepare(ctx, spec)).To(Succeed())
+		dataDir = GinkgoT().TempDir()
+		var err error
+		st, err = rt.Up(ctx, spec, stack.WithDataDir(dataDir),
+			stack.WithLabels(map[string]string{"dev.drill.scenario": "unit test", "dev.drill.trial": "1"}))
+		if st != nil {
+			DeferCleanup(func(ctx SpecContext) { Expect(st.Down(ctx)).To(Succeed()) }, NodeTimeout(2*time.Minute))
+		}
+		Expect(err).NotTo(HaveOccurred())
+		svc, err = st.Service("ledger")
+		Expect(err).NotTo(HaveOccurred())
+		ns = st.(namespaced).Namespace()
+	}, NodeTimeout(5*time.Minute))
+
+	It("starts the stack in a namespace of its own, labelled with drill's run labels", func(ctx SpecContext) {
+		Expect(namespaces(ctx, rt)).To(ConsistOf(ns))
+		n, err := rt.Client().CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(n.Labels).To(HaveKeyWithValue(docker.LabelDrill, "true"))
+		Expect(n.Labels).To(HaveKeyWithValue(docker.LabelPID, strconv.Itoa(os.Getpid())))
+		Expect(n.Labels).To(HaveKeyWithValue("dev.drill.trial", "1"))
+		Expect(n.Annotations).To(HaveKeyWithValue("dev.drill.scenario", "unit test"), "a value no label takes goes to an annotation")
+		d := deployment(ctx, rt, ns, "ledger")
+		Expect(d.Spec.Strategy.Type).To(Equal(appsv1.RollingUpdateDeploymentStrategyType))
+		Expect(d.Spec.Strategy.RollingUpdate.MaxUnavailable.IntValue()).To(Equal(0))
+		Expect(d.Spec.Strategy.RollingUpdate.MaxSurge.IntValue()).To(Equal(1))
+		ctr := d.Spec.Template.Spec.Containers[0]
+		Expect(ctr.ReadinessProbe.HTTPGet.Path).To(Equal("/healthz"))
+		Expect(ctr.ImagePullPolicy).To(Equal(corev1.PullNever))
+		var env []string
+		for _, e := range ctr.Env {
+			env = append(env, e.Name+"="+e.Value)
+		}
+		Expect(env).To(ContainElement(MatchRegexp(`^DRILL_ENDPOINT_LEDGER=10\.\d+\.\d+\.\d+:8080$`)))
+		Expect(env).To(ContainElement(MatchRegexp(`^DRILL_PROXY_LEDGER_DB=10\.\d+\.\d+\.\d+:\d+$`)))
+	})
+
+	It("reaches the service through its front proxy at the proxy's ClusterIP, no port-forward", func() {
+		Expect(stacktest.Healthy(svc.Endpoint())()).To(Succeed())
+		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v1"))
+		proxies, err := st.Toxiproxy().Proxies()
+		Expect(err).NotTo(HaveOccurred())
+		Expect(proxies).To(HaveKey("ledger"))
+		Expect(proxies).To(HaveKey("ledger-db"))
+		Expect(proxies["ledger-db"].Upstream).To(Equal(proxies["ledger"].Upstream), "both forward to the service's ClusterIP")
+	})
+
+	It("deploys v2 by a rolling update and goes back to v1 by putting v1's ReplicaSet template back (rollout undo), keeping the data", func(ctx SpecContext) {
+		Expect(post(svc.Endpoint(), "/accounts", `{"id":"keep","balance":42}`)).To(Equal(http.StatusCreated))
+		var steps []string
+		Expect(svc.Deploy(ctx, "v2", stack.WithSteps(func(s stack.DeployStep, _ string) { steps = append(steps, string(s)) }))).To(Succeed())
+		Expect(svc.Release()).To(Equal("v2"))
+		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v2"), "Deploy returns once the Service answers from the new release")
+		Expect(steps).To(HaveExactElements(string(stack.StepReady), string(stack.StepSwitched)))
+		first := deployment(ctx, rt, ns, "ledger")
+
+		Expect(svc.Deploy(ctx, "v1")).To(Succeed())
+		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v1"))
+		sets, err := rt.Client().AppsV1().ReplicaSets(ns).List(ctx, metav1.ListOptions{LabelSelector: docker.LabelService + "=ledger"})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sets.Items).To(HaveLen(2), "the undo reused v1's ReplicaSet instead of making a third")
+		Expect(deployment(ctx, rt, ns, "ledger").Generation).To(BeNumerically(">", first.Generation))
+
+		code, body, err := stacktest.Probe(svc.Endpoint(), "/accounts/keep")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(code).To(Equal(http.StatusOK))
+		Expect(body).To(ContainSubstring(`"balance":42`))
+		Expect(svc.(stack.DataKeeper).DataDir()).To(Equal(filepath.Join(dataDir, "ledger")))
+		Expect(filepath.Join(dataDir, "ledger", "wal.log")).To(BeARegularFile())
+	}, NodeTimeout(3*time.Minute))
+
+	It("SIGKILLs the service's container, leaves it down until revived, and keeps the acknowledged data", func(ctx SpecContext) {
+		Expect(post(svc.Endpoint(), "/accounts", `{"id":"after-kill","balance":7}`)).To(Equal(http.StatusCreated))
+		marked := false
+		Expect(svc.(stack.Controller).Kill(stack.WithEffect(ctx, func() { marked = true }))).To(Succeed())
+		Expect(marked).To(BeTrue())
+		Eventually(stacktest.Healthy(svc.Endpoint())).WithTimeout(10 * time.Second).Should(HaveOccurred())
+		Consistently(stacktest.Healthy(svc.Endpoint())).WithTimeout(3*time.Second).Should(HaveOccurred(), "nothing replaces the killed pod on its own")
+
+		Expect(svc.(stack.Reviver).Revive(ctx)).To(Succeed())
+		Expect(stacktest.Healthy(svc.Endpoint())()).To(Succeed())
+		code, body, err := stacktest.Probe(svc.Endpoint(), "/accounts/after-kill")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(code).To(Equal(http.StatusOK))
+		Expect(body).To(ContainSubstring(`"balance":7`))
+	}, NodeTimeout(3*time.Minute))
+
+	It("restarts the service by a rollout restart", func(ctx SpecContext) {
+		before := deployment(ctx, rt, ns, "ledger").Generation
+		Expect(svc.(stack.Controller).Restart(ctx)).To(Succeed())
+		Expect(stacktest.Healthy(svc.Endpoint())()).To(Succeed())
+		Expect(deployment(ctx, rt, ns, "ledger").Generation).To(BeNumerically(">", before))
+	}, NodeTimeout(3*time.Minute))
+
+	It("deploys blue-green: v2 on the other colour, the Service's selector flips, and flips back", func(ctx SpecContext) {
+		Expect(svc.Deploy(ctx, "v2", stack.WithStrategy(scenario.StrategyBlueGreen))).To(Succeed())
+		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v2"))
+		green := deployment(ctx, rt, ns, "ledger-green")
+		Expect(*green.Spec.Replicas).To(Equal(int32(1)))
+		Expect(*deployment(ctx, rt, ns, "ledger").Spec.Replicas).To(Equal(int32(1)), "the previous colour stands by")
+
+		Expect(svc.(stack.Flipper).FlipBack(ctx)).To(Succeed())
+		Expect(svc.Release()).To(Equal("v1"))
+		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v1"))
+		Eventually(func() int32 { return *deployment(ctx, rt, ns, "ledger-green").Spec.Replicas }).Should(Equal(int32(0)))
+		Expect(svc.(stack.Flipper).FlipBack(ctx)).To(MatchError(ContainSubstring("no previous release")))
+	}, NodeTimeout(3*time.Minute))
+
+	It("stops the service, leaving it stopped", func(ctx SpecContext) {
+		Expect(svc.(stack.Stopper).Stop(ctx)).To(Succeed())
+		Expect(stacktest.Healthy(svc.Endpoint())()).To(HaveOccurred())
+		Expect(svc.(stack.Reviver).Revive(ctx)).To(Succeed())
+		Expect(stacktest.Healthy(svc.Endpoint())()).To(Succeed())
+	}, NodeTimeout(3*time.Minute))
+
+	It("deletes the namespace at Down and waits until it is gone; a second Down is fine", func(ctx SpecContext) {
+		Expect(st.Down(ctx)).To(Succeed())
+		_, err := rt.Client().CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+		Expect(apierrors.IsNotFound(err)).To(BeTrue(), "namespace %s gone: %v", ns, err)
+		pvs, err := rt.Client().CoreV1().PersistentVolumes().List(ctx, metav1.ListOptions{LabelSelector: docker.LabelRun + "=" + rt.RunID()})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(pvs.Items).To(BeEmpty())
+		Expect(st.Down(ctx)).To(Succeed())
+	}, NodeTimeout(3*time.Minute))
+})
+
+var _ = Describe("Kubernetes cleanup", Label("kubernetes"), func() {
+	It("deletes the namespaces of a dead drill process, and leaves a live one's", func(ctx SpecContext) {
+		rt := kubeenv.Runtime()
+		host, err := os.Hostname()
+		Expect(err).NotTo(HaveOccurred())
+		mk := func(name string, pid int) {
+			ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
+				docker.LabelDrill: "true", docker.LabelRun: rt.RunID(), docker.LabelPID: strconv.Itoa(pid), docker.LabelHost: host}}}
+			_, err := rt.Client().CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(func(ctx SpecContext) {
+				_ = rt.Client().CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{})
+			})
+		}
+		dead := "drill-" + rt.RunID() + "-dead"
+		live := "drill-" + rt.RunID() + "-live"
+		mk(dead, stacktest.DeadPID())
+		mk(live, os.Getppid())
+		removed, err := kubernetes.Clean(ctx, stack.CleanRun(rt.RunID()))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(removed.Namespaces).To(Equal([]string{dead}))
+		Expect(namespaces(ctx, rt)).To(Equal([]string{live}))
+	}, NodeTimeout(2*time.Minute))
+})

@@ -1,0 +1,224 @@
+package kubernetes
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/drillhq/drill/internal/stack/docker"
+)
+
+// waitRollout waits until the Deployment name runs its template's ReplicaSet with every
+// replica ready and every pod of an older one deleted or being deleted (stopping: the
+// Service no longer sends to it), and returns that ReplicaSet's pod-template-hash.
+// oldGone, when set, is called once no pod of an older ReplicaSet is left at all. A pod
+// of the new ReplicaSet that cannot start ends the wait early, with its reason.
+func (st *k8sStack) waitRollout(ctx context.Context, name string, timeout time.Duration, oldGone func()) (string, error) {
+	var (
+		hash string
+		last string
+	)
+	err := poll(ctx, timeout, func(ctx context.Context) (bool, error) {
+		d, err := st.r.cs.AppsV1().Deployments(st.ns).Get(ctx, name, metav1.GetOptions{})
+		if err != nil {
+			return false, fmt.Errorf("read deployment %s: %w", name, err)
+		}
+		want := int32(1)
+		if d.Spec.Replicas != nil {
+			want = *d.Spec.Replicas
+		}
+		rs, err := st.currentReplicaSet(ctx, d)
+		if err != nil || rs == nil {
+			last = "no ReplicaSet of the current template yet"
+			return false, err
+		}
+		hash = rs.Labels[labelHash]
+		pods, err := st.r.cs.CoreV1().Pods(st.ns).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(d.Spec.Selector.MatchLabels).String()})
+		if err != nil {
+			return false, fmt.Errorf("list pods of %s: %w", name, err)
+		}
+		var ready, old, live int32
+		for _, p := range pods.Items {
+			if p.Labels[labelHash] != hash {
+				old++
+				if p.DeletionTimestamp == nil {
+					live++
+				}
+				continue
+			}
+			if p.DeletionTimestamp == nil && podReady(&p) {
+				ready++
+			}
+			if why := podFailing(&p); why != "" {
+				return false, fmt.Errorf("pod %s of %s: %s", p.Name, name, why)
+			}
+		}
+		if old == 0 && oldGone != nil {
+			oldGone()
+			oldGone = nil
+		}
+		last = fmt.Sprintf("%d of %d pods of the new release ready, %d older pods running", ready, want, live)
+		return d.Status.ObservedGeneration >= d.Generation && ready == want && live == 0 && (oldGone == nil || old == 0), nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("roll out %s (%s): %w", name, last, err)
+	}
+	return hash, nil
+}
+
+// currentReplicaSet is the ReplicaSet of d's current revision (nil when the controller has
+// not made it yet).
+func (st *k8sStack) currentReplicaSet(ctx context.Context, d *appsv1.Deployment) (*appsv1.ReplicaSet, error) {
+	rev := d.Annotations[annotationRevision]
+	if rev == "" || d.Status.ObservedGeneration < d.Generation {
+		return nil, nil
+	}
+	sets, err := st.replicaSets(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	for i := range sets {
+		if sets[i].Annotations[annotationRevision] == rev {
+			return &sets[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// replicaSets are the ReplicaSets d owns.
+func (st *k8sStack) replicaSets(ctx context.Context, d *appsv1.Deployment) ([]appsv1.ReplicaSet, error) {
+	list, err := st.r.cs.AppsV1().ReplicaSets(st.ns).List(ctx, metav1.ListOptions{LabelSelector: labels.SelectorFromSet(d.Spec.Selector.MatchLabels).String()})
+	if err != nil {
+		return nil, fmt.Errorf("list replica sets of %s: %w", d.Name, err)
+	}
+	var out []appsv1.ReplicaSet
+	for _, rs := range list.Items {
+		for _, o := range rs.OwnerReferences {
+			if o.UID == d.UID {
+				out = append(out, rs)
+			}
+		}
+	}
+	return out, nil
+}
+
+func podReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady {
+			return c.Status == corev1.ConditionTrue
+		}
+	}
+	return false
+}
+
+// podFailing says why a pod cannot become ready by itself (an image the node lacks, a
+// container that keeps crashing), or "".
+func podFailing(p *corev1.Pod) string {
+	for _, c := range p.Status.ContainerStatuses {
+		if w := c.State.Waiting; w != nil {
+			switch w.Reason {
+			case "ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError":
+				return w.Reason + ": " + w.Message
+			case "CrashLoopBackOff":
+				if c.RestartCount >= 3 {
+					return fmt.Sprintf("%s after %d restarts", w.Reason, c.RestartCount)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// waitServed waits until the service's Service sends to the pods matching selector only
+// (every ready endpoint is one of them, and there is one) and the ClusterIP answers the
+// service's check: recovery is judged where clients reach the service, and a rollout's
+// end comes before the Service's endpoints follow it.
+func (s *k8sService) waitServed(ctx context.Context, selector map[string]string, timeout time.Duration) error {
+	cs := s.st.r.cs
+	sel := labels.SelectorFromSet(selector).String()
+	var last string
+	err := poll(ctx, timeout, func(ctx context.Context) (bool, error) {
+		pods, err := cs.CoreV1().Pods(s.st.ns).List(ctx, metav1.ListOptions{LabelSelector: sel})
+		if err != nil {
+			return false, fmt.Errorf("list pods of %s: %w", s.spec.Name, err)
+		}
+		want := map[string]bool{}
+		for _, p := range pods.Items {
+			want[p.Name] = true
+		}
+		slices, err := cs.DiscoveryV1().EndpointSlices(s.st.ns).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + s.name})
+		if err != nil {
+			return false, fmt.Errorf("list endpoints of %s: %w", s.spec.Name, err)
+		}
+		mine, others := 0, 0
+		for _, sl := range slices.Items {
+			for _, ep := range sl.Endpoints {
+				if ep.Conditions.Ready == nil || !*ep.Conditions.Ready || ep.TargetRef == nil {
+					continue
+				}
+				if want[ep.TargetRef.Name] {
+					mine++
+				} else {
+					others++
+				}
+			}
+		}
+		last = fmt.Sprintf("%d endpoints of the new pods ready, %d others", mine, others)
+		return mine > 0 && others == 0, nil
+	})
+	if err != nil {
+		return fmt.Errorf("wait for the service %s to send to the new pods (%s): %w", s.spec.Name, last, err)
+	}
+	if err := s.waitAnswer(ctx, timeout); err != nil {
+		return fmt.Errorf("wait for the service %s to answer at %s: %w", s.spec.Name, net.JoinHostPort(s.clusterIP, strconv.Itoa(s.spec.Port)), err)
+	}
+	return nil
+}
+
+// waitAnswer waits until the service answers at its ClusterIP: its HTTP check when that is
+// on the service port, else a TCP connection.
+func (s *k8sService) waitAnswer(ctx context.Context, timeout time.Duration) error {
+	addr := net.JoinHostPort(s.clusterIP, strconv.Itoa(s.spec.Port))
+	r := s.spec.Readiness()
+	if r.HTTP != nil && (r.HTTP.Port == 0 || r.HTTP.Port == s.spec.Port) {
+		return waitHTTP(ctx, "http://"+addr+r.HTTP.Path, timeout)
+	}
+	d := net.Dialer{Timeout: time.Second}
+	return poll(ctx, timeout, func(ctx context.Context) (bool, error) {
+		c, err := d.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return false, nil
+		}
+		c.Close()
+		return true, nil
+	})
+}
+
+// waitGone waits until no pod matching the label selector is left.
+func (st *k8sStack) waitGone(ctx context.Context, sel string, timeout time.Duration) error {
+	return poll(ctx, timeout, func(ctx context.Context) (bool, error) {
+		pods, err := st.r.cs.CoreV1().Pods(st.ns).List(ctx, metav1.ListOptions{LabelSelector: sel})
+		if err != nil {
+			return false, fmt.Errorf("list pods: %w", err)
+		}
+		return len(pods.Items) == 0, nil
+	})
+}
+
+// selectorOf is the pod selector of one colour of service name.
+func selectorOf(name, colour string) map[string]string {
+	return map[string]string{docker.LabelService: name, labelColour: colour}
+}
+
+// selectorString is a label selector matching every label of set.
+func selectorString(set map[string]string) string {
+	return labels.SelectorFromSet(set).String()
+}
