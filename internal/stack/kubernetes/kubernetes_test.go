@@ -134,7 +134,8 @@ var _ = Describe("Kubernetes runtime", Ordered, Label("kubernetes"), func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(proxies).To(HaveKey("ledger"))
 		Expect(proxies).To(HaveKey("ledger-db"))
-		Expect(proxies["ledger-db"].Upstream).To(Equal(proxies["ledger"].Upstream), "both forward to the service's ClusterIP")
+		Expect(proxies["ledger-db"].Upstream).To(Equal(proxies["ledger"].Upstream), "both forward to the service's switch, which forwards to its ClusterIP")
+		Expect(proxies["ledger"].Upstream).To(MatchRegexp(`^127\.0\.0\.1:\d+$`))
 	})
 
 	It("deploys v2 by a rolling update and goes back to v1 by putting v1's ReplicaSet template back (rollout undo), keeping the data", func(ctx SpecContext) {

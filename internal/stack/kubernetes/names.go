@@ -37,6 +37,8 @@ const (
 	proxyAPIPort = 8474
 	// proxyPortBase is the first proxy listen port in the Toxiproxy pod.
 	proxyPortBase = 20000
+	// switchPortBase is the first switch port, on the Toxiproxy pod's loopback.
+	switchPortBase = 30000
 	// dataMount is where a service's data volume is mounted.
 	dataMount = "/data"
 )

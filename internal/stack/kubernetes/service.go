@@ -33,9 +33,12 @@ type k8sService struct {
 	replicas  int32
 	clusterIP string
 	endpoint  string // the front proxy at the Toxiproxy's ClusterIP
-	claim     string
-	dataDir   string // the data volume's path on the node ("" when not a host path)
-	ownData   bool   // the data volume is on a path drill was given
+	// switchAddr is the service's switch on the proxy pod's loopback, between its
+	// proxies and its ClusterIP.
+	switchAddr string
+	claim      string
+	dataDir    string // the data volume's path on the node ("" when not a host path)
+	ownData    bool   // the data volume is on a path drill was given
 
 	op       sync.Mutex // serialises lifecycle operations
 	mu       sync.Mutex // guards the fields below
@@ -131,6 +134,7 @@ func (s *k8sService) deploy(ctx context.Context, rel scenario.Release, cfg stack
 		return err
 	}
 	name := s.deployment(target)
+	since := time.Now()
 	prev, existed, err := s.apply(ctx, name, tmpl, cfg.Strategy)
 	if err != nil {
 		return err
@@ -151,11 +155,12 @@ func (s *k8sService) deploy(ctx context.Context, rel scenario.Release, cfg stack
 	}
 	cfg.Step(stack.StepReady, rel.Name)
 	if target != active {
+		since = time.Now()
 		if err := s.selectColour(ctx, target); err != nil {
 			return err
 		}
 	}
-	if err := s.waitServed(ctx, with(selectorOf(s.name, target), labelHash, hash), s.timeout()); err != nil {
+	if err := s.waitServed(ctx, with(selectorOf(s.name, target), labelHash, hash), since, s.timeout()); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -283,10 +288,11 @@ func (s *k8sService) FlipBack(ctx context.Context, opts ...stack.DeployOption) e
 	if standby == "" {
 		return fmt.Errorf("flip back %s: no previous release is standing by (deploy with strategy blue-green)", s.spec.Name)
 	}
+	since := time.Now()
 	if err := s.selectColour(ctx, standby); err != nil {
 		return fmt.Errorf("flip back %s: %w", s.spec.Name, err)
 	}
-	if err := s.waitServed(ctx, selectorOf(s.name, standby), s.timeout()); err != nil {
+	if err := s.waitServed(ctx, selectorOf(s.name, standby), since, s.timeout()); err != nil {
 		return fmt.Errorf("flip back %s: %w", s.spec.Name, err)
 	}
 	s.mu.Lock()
@@ -371,6 +377,7 @@ func (s *k8sService) Restart(ctx context.Context) error {
 	active, _ := s.colours()
 	name := s.deployment(active)
 	deployments := s.st.r.cs.AppsV1().Deployments(s.st.ns)
+	since := time.Now()
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		d, err := deployments.Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
@@ -387,16 +394,17 @@ func (s *k8sService) Restart(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("restart %s: %w", s.spec.Name, err)
 	}
-	return s.awaitBack(ctx, "restart", active)
+	return s.awaitBack(ctx, "restart", active, since)
 }
 
-// awaitBack waits until the colour's Deployment is rolled out and the Service answers from it.
-func (s *k8sService) awaitBack(ctx context.Context, what, colour string) error {
+// awaitBack waits until the colour's Deployment, changed at since, is rolled out and the
+// Service answers from it.
+func (s *k8sService) awaitBack(ctx context.Context, what, colour string, since time.Time) error {
 	hash, err := s.st.waitRollout(ctx, s.deployment(colour), s.timeout(), nil)
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", what, s.spec.Name, err)
 	}
-	if err := s.waitServed(ctx, with(selectorOf(s.name, colour), labelHash, hash), s.timeout()); err != nil {
+	if err := s.waitServed(ctx, with(selectorOf(s.name, colour), labelHash, hash), since, s.timeout()); err != nil {
 		return fmt.Errorf("%s %s: %w", what, s.spec.Name, err)
 	}
 	return nil
@@ -415,10 +423,11 @@ func (s *k8sService) Revive(ctx context.Context) error {
 	if d.Spec.Replicas != nil && *d.Spec.Replicas > 0 {
 		return nil
 	}
+	since := time.Now()
 	if err := s.scale(ctx, active, s.replicas); err != nil {
 		return fmt.Errorf("revive %s: %w", s.spec.Name, err)
 	}
-	return s.awaitBack(ctx, "revive", active)
+	return s.awaitBack(ctx, "revive", active, since)
 }
 
 // Stop implements stack.Stopper: the active Deployment is scaled to zero, its pods stop

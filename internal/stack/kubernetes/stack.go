@@ -19,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/client-go/kubernetes"
 
+	"github.com/drillhq/drill/internal/front"
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/stack/docker"
@@ -232,9 +233,21 @@ func (st *k8sStack) startProxy(ctx context.Context, spec scenario.Stack) error {
 		return fmt.Errorf("start toxiproxy: its API at the ClusterIP (is the cluster's Service network routable from here?): %w", err)
 	}
 	st.toxiClient = toxiclient.NewClient(api)
+	// Toxiproxy dials a proxy's upstream inside its accept loop, and a connection to a
+	// ClusterIP whose pod just died can hang: conntrack pins its SYN retries to the dead
+	// pod. So each proxy forwards to a switch of its service on the proxy pod's loopback
+	// (package front), which dials every connection on its own, with a timeout; the
+	// switch forwards to the service's ClusterIP, which follows its deploys.
+	sw := front.NewClient(api)
+	for i, s := range st.order {
+		s.switchAddr = "127.0.0.1:" + strconv.Itoa(switchPortBase+i)
+		if _, err := sw.Create(ctx, s.spec.Name, s.switchAddr, net.JoinHostPort(s.clusterIP, strconv.Itoa(s.spec.Port))); err != nil {
+			return fmt.Errorf("create switch of %s: %w", s.spec.Name, err)
+		}
+	}
 	create := func(name string, up *k8sService) error {
 		listen := "0.0.0.0:" + strconv.Itoa(st.proxies[name])
-		if _, err := st.toxiClient.CreateProxy(name, listen, net.JoinHostPort(up.clusterIP, strconv.Itoa(up.spec.Port))); err != nil {
+		if _, err := st.toxiClient.CreateProxy(name, listen, up.switchAddr); err != nil {
 			return fmt.Errorf("create proxy %s: %w", name, err)
 		}
 		return nil

@@ -1,10 +1,13 @@
 package kubernetes
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -138,10 +141,12 @@ func podFailing(p *corev1.Pod) string {
 }
 
 // waitServed waits until the service's Service sends to the pods matching selector only
-// (every ready endpoint is one of them, and there is one) and the ClusterIP answers the
-// service's check: recovery is judged where clients reach the service, and a rollout's
-// end comes before the Service's endpoints follow it.
-func (s *k8sService) waitServed(ctx context.Context, selector map[string]string, timeout time.Duration) error {
+// (every ready endpoint is one of them, and there is one), the node's kube-proxy has
+// programmed what it learnt since the change began (since), and the ClusterIP answers
+// the service's check: a rollout's end comes before the Service's endpoints follow it,
+// and kube-proxy follows them up to a second later (its minimum sync period), while a
+// blue-green flip's old colour answers as well as the new one.
+func (s *k8sService) waitServed(ctx context.Context, selector map[string]string, since time.Time, timeout time.Duration) error {
 	cs := s.st.r.cs
 	sel := labels.SelectorFromSet(selector).String()
 	var last string
@@ -176,6 +181,9 @@ func (s *k8sService) waitServed(ctx context.Context, selector map[string]string,
 	})
 	if err != nil {
 		return fmt.Errorf("wait for the service %s to send to the new pods (%s): %w", s.spec.Name, last, err)
+	}
+	if err := poll(ctx, timeout, func(ctx context.Context) (bool, error) { return kubeProxySynced(ctx, since), nil }); err != nil {
+		return fmt.Errorf("wait for kube-proxy to program the service %s: %w", s.spec.Name, err)
 	}
 	if err := s.waitAnswer(ctx, timeout); err != nil {
 		return fmt.Errorf("wait for the service %s to answer at %s: %w", s.spec.Name, net.JoinHostPort(s.clusterIP, strconv.Itoa(s.spec.Port)), err)
@@ -221,4 +229,52 @@ func selectorOf(name, colour string) map[string]string {
 // selectorString is a label selector matching every label of set.
 func selectorString(set map[string]string) string {
 	return labels.SelectorFromSet(set).String()
+}
+
+// kubeProxyMetrics is kube-proxy's metrics endpoint on the node drill runs on, when it
+// runs on one (a local cluster such as the project's own).
+const kubeProxyMetrics = "http://127.0.0.1:10249/metrics"
+
+// kubeProxySynced reports whether the node's kube-proxy has received a change since
+// (its IPv4 last queued sync) and programmed everything it received (its last sync is
+// no older). Where no kube-proxy answers on loopback (drill runs on no node) there is
+// nothing to wait for. A change kube-proxy has not received at all yet cannot be seen
+// here: the EndpointSlices checked before bound that window to its watch's delay.
+func kubeProxySynced(ctx context.Context, since time.Time) bool {
+	ctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, kubeProxyMetrics, nil)
+	if err != nil {
+		return true
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return true
+	}
+	defer resp.Body.Close()
+	queued, synced := -1.0, -1.0
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		name, value, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil {
+			continue
+		}
+		switch name {
+		case `kubeproxy_sync_proxy_rules_last_queued_timestamp_seconds{ip_family="IPv4"}`:
+			queued = v
+		case `kubeproxy_sync_proxy_rules_last_timestamp_seconds{ip_family="IPv4"}`:
+			synced = v
+		}
+	}
+	if queued < 0 || synced < 0 {
+		return true // not a kube-proxy we can read
+	}
+	at := float64(since.UnixNano()) / 1e9
+	return queued >= at && synced >= queued
 }
