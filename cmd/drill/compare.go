@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/drillhq/drill"
+	"github.com/drillhq/drill/internal/forecast"
 	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/outpath"
 	"github.com/drillhq/drill/internal/preflight"
@@ -31,6 +33,10 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var rtName string
 	runtimeFlag(fs, &rtName)
 	out := fs.String("out", "runs", "directory for the comparison's files")
+	rate := forecast.Rate{}
+	fs.Float64Var(&rate.DeploysPerMonth, "deploys-per-month", 40, "deploy rate the forecast's annual downtime assumes")
+	fs.Float64Var(&rate.ChangeFailureRate, "change-failure-rate", 0.05, "share of deploys that fail in production (DORA), for the forecast")
+	fs.DurationVar(&rate.FailedOutage, "failed-outage", 4*time.Hour, "outage the forecast counts for an incident the rollback does not recover")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -40,6 +46,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if *trials < 0 || *trials > scenario.MaxTrials {
 		return withCode(exitConfig, fmt.Errorf("compare: --trials %d: must be from 1 to %d", *trials, scenario.MaxTrials))
+	}
+	if err := rate.Check(); err != nil {
+		return withCode(exitConfig, fmt.Errorf("compare: %w", err))
 	}
 	sc, err := load(files[0], forRuntime(rtName)...)
 	if err != nil {
@@ -100,6 +109,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return withCode(exitInfra, err)
 	}
 	if err := report.CompareMarkdown(stdout, cmp); err != nil {
+		return withCode(exitInfra, err)
+	}
+	if err := report.CompareForecastMarkdown(stdout, cmp, rate); err != nil {
 		return withCode(exitInfra, err)
 	}
 	fmt.Fprintf(stdout, "\nComparison: %s.json\nReport:     %s.html\nJUnit:      %s.junit.xml\n", base, base, base)

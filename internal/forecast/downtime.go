@@ -17,7 +17,8 @@ type Rate struct {
 	FailedOutage      time.Duration `json:"failed_outage_ns"`
 }
 
-func (r Rate) check() error {
+// Check refuses a rate that cannot be costed.
+func (r Rate) Check() error {
 	switch {
 	case !(r.DeploysPerMonth > 0) || math.IsInf(r.DeploysPerMonth, 0):
 		return fmt.Errorf("set deploy rate: deploys a month must be positive, got %v", r.DeploysPerMonth)

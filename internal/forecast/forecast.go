@@ -100,7 +100,7 @@ func WithSeed(s int64) Option {
 // WithRate adds the expected annual downtime at this deploy rate.
 func WithRate(r Rate) Option {
 	return func(cf *config) error {
-		if err := r.check(); err != nil {
+		if err := r.Check(); err != nil {
 			return err
 		}
 		cf.rate = &r

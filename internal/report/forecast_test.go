@@ -1,0 +1,75 @@
+package report_test
+
+import (
+	"bytes"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/forecast"
+	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/rollback"
+	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+func fcOff(d time.Duration) *measure.Offset { o := measure.Offset(d); return &o }
+
+// fcPlan is a plan's results: n recovered trials detected in 1 s and executed in 4 s,
+// after a modelled decision of decide(i) (none: an automated plan's 0.2 s).
+func fcPlan(name string, n int, decide func(i int) time.Duration) report.PlanResults {
+	r := &report.Results{Seed: 11, Objectives: scenario.Objectives{RTO: scenario.Duration(15 * time.Minute), Confidence: 0.95}}
+	for i := range n {
+		t := trial.Result{Index: i, Outcome: trial.Recovered}
+		ttm := 200 * time.Millisecond
+		t.Timing = measure.Timing{TTD: fcOff(time.Second), TTM: fcOff(ttm), RTC: fcOff(time.Second + ttm + 4*time.Second)}
+		if decide != nil {
+			d := decide(i)
+			t.Decision = &rollback.Decision{Kind: "manual", Proceed: true, Modelled: measure.Offset(d),
+				ModelledRTC: fcOff(5*time.Second + d)}
+		}
+		r.Trials = append(r.Trials, t)
+	}
+	return report.PlanResults{Name: name, Kind: name, Results: r}
+}
+
+var _ = Describe("the forecast in drill compare", func() {
+	rate := forecast.Rate{DeploysPerMonth: 40, ChangeFailureRate: 0.05, FailedOutage: 4 * time.Hour}
+	c := &report.Comparison{Objectives: scenario.Objectives{RTO: scenario.Duration(15 * time.Minute), Confidence: 0.95},
+		Plans: []report.PlanResults{
+			fcPlan("automated", 10, nil),
+			fcPlan("manual", 10, func(i int) time.Duration { return time.Duration(2+3*i) * time.Minute }), // 2..29 min
+		}}
+
+	It("prints each plan's P(RTC ≤ RTO), its interval, and the downtime a year of deploys costs", func() {
+		var b bytes.Buffer
+		Expect(report.CompareForecastMarkdown(&b, c, rate)).To(Succeed())
+		out := b.String()
+		Expect(out).To(ContainSubstring("At 40 deploys a month and a 5% change-failure rate (24.0 bad releases a year"))
+		// automated: every trial recovers in 5.2 s; 10 of 10 within the RTO.
+		Expect(out).To(ContainSubstring("| P(RTC ≤ 15m0s) [95% CI] | 1.00 [0.69, 1.00] |"))
+		// manual: decisions of 2..29 min, 5 of 10 (2, 5, 8, 11, 14 min) within 15 min less 5 s.
+		Expect(out).To(MatchRegexp(`\| 1\.00 \[0\.69, 1\.00\] \| 0\.50 \[0\.\d\d, 0\.\d\d\] \|`))
+		Expect(out).To(ContainSubstring("| tail dominated by | execution"))
+		Expect(out).To(ContainSubstring("decision ("))
+		// automated: 24 incidents × 5.2 s = 2.1 min, no spread.
+		Expect(out).To(ContainSubstring("| expected downtime a year [CI] | 2.1 min [2.1 min, 2.1 min] |"))
+		Expect(out).To(ContainSubstring("manual: A real incident is taken to be like a trial"))
+	})
+
+	It("forecasts the same figures from the same results", func() {
+		var a, b bytes.Buffer
+		Expect(report.CompareForecastMarkdown(&a, c, rate)).To(Succeed())
+		Expect(report.CompareForecastMarkdown(&b, c, rate)).To(Succeed())
+		Expect(a.String()).To(Equal(b.String()))
+	})
+
+	It("says a plan without a judged trial has no forecast", func() {
+		empty := &report.Comparison{Objectives: c.Objectives, Plans: []report.PlanResults{fcPlan("none", 0, nil)}}
+		var b bytes.Buffer
+		Expect(report.CompareForecastMarkdown(&b, empty, rate)).To(Succeed())
+		Expect(b.String()).To(ContainSubstring("no forecast: forecast: no judged trials"))
+	})
+})
