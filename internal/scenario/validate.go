@@ -207,27 +207,14 @@ func (v *validator) service(svc Service, path string) {
 		v.errf(path+".start_timeout", "%s.start_timeout must be greater than 0", path)
 	}
 	v.secretRefs(path, svc.Env, svc.Command)
+	v.releases(svc, path)
+}
+
+// releases checks a service's release list and the release it runs before the change.
+func (v *validator) releases(svc Service, path string) {
 	names := map[string]bool{}
 	for j, r := range svc.Releases {
-		rp := fmt.Sprintf("%s.releases[%d]", path, j)
-		v.secretRefs(rp, r.Env, r.Command)
-		switch {
-		case strings.TrimSpace(r.Name) == "":
-			v.errf(rp, "%s.name is required", rp)
-		case !v.name(rp+".name", "release", r.Name):
-		case names[r.Name]:
-			v.errf(rp+".name", "release name %q is repeated in service %q", r.Name, svc.Name)
-		}
-		names[r.Name] = true
-		if r.Image != "" && svc.Image == "" {
-			v.errf(rp+".image", "release %q sets image but service %q is not image-based", r.Name, svc.Name)
-		}
-		if r.Compose != "" && v.s.Stack.Compose == "" {
-			v.errf(rp+".compose", "release %q names a compose override file but the stack has no compose file: set stack.compose", r.Name)
-		}
-		if len(r.Command) > 0 && len(svc.Command) == 0 {
-			v.errf(rp+".command", "release %q sets command but service %q is not command-based", r.Name, svc.Name)
-		}
+		v.release(svc, r, fmt.Sprintf("%s.releases[%d]", path, j), names)
 	}
 	switch {
 	case len(svc.Releases) == 0 && svc.Release != "":
@@ -236,6 +223,28 @@ func (v *validator) service(svc Service, path string) {
 		v.errf(path, "%s.release is required: the release running before the change%s", path, v.known(releaseNames(svc)))
 	case len(svc.Releases) > 0 && svc.ReleaseNamed(svc.Release) == nil:
 		v.errf(path+".release", "service %q has no release %q%s", svc.Name, svc.Release, v.known(releaseNames(svc)))
+	}
+}
+
+// release checks one release of svc at rp; names holds the release names seen so far.
+func (v *validator) release(svc Service, r Release, rp string, names map[string]bool) {
+	v.secretRefs(rp, r.Env, r.Command)
+	switch {
+	case strings.TrimSpace(r.Name) == "":
+		v.errf(rp, "%s.name is required", rp)
+	case !v.name(rp+".name", "release", r.Name):
+	case names[r.Name]:
+		v.errf(rp+".name", "release name %q is repeated in service %q", r.Name, svc.Name)
+	}
+	names[r.Name] = true
+	if r.Image != "" && svc.Image == "" {
+		v.errf(rp+".image", "release %q sets image but service %q is not image-based", r.Name, svc.Name)
+	}
+	if r.Compose != "" && v.s.Stack.Compose == "" {
+		v.errf(rp+".compose", "release %q names a compose override file but the stack has no compose file: set stack.compose", r.Name)
+	}
+	if len(r.Command) > 0 && len(svc.Command) == 0 {
+		v.errf(rp+".command", "release %q sets command but service %q is not command-based", r.Name, svc.Name)
 	}
 }
 
