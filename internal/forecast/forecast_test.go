@@ -109,7 +109,7 @@ var _ = Describe("a forecast", func() {
 			Expect(err).To(MatchError(ContainSubstring(msg)))
 		},
 		Entry("no RTO", forecast.Input{Trials: []forecast.Trial{{}}}, forecast.WithSeed(1), "RTO must be positive"),
-		Entry("no trials", forecast.Input{RTO: time.Minute}, forecast.WithSeed(1), "no judged trials"),
+		Entry("no trials", forecast.Input{RTO: time.Minute}, forecast.WithSeed(1), "no incident among the trials"),
 		Entry("a confidence of 1", manualRun(3), forecast.WithConfidence(1), "not in (0, 1)"),
 		Entry("too few resamples", manualRun(3), forecast.WithResamples(10), "below 200"),
 		Entry("a change-failure rate above 1", manualRun(3),

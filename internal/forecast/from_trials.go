@@ -7,8 +7,9 @@ import (
 	"github.com/drillhq/drill/internal/trial"
 )
 
-// FromTrials builds the input of a forecast from a run's trials: the judged ones
-// (recovered, not recovered, not detected; never control, errored or interrupted).
+// FromTrials builds the input of a forecast from a run's trials: its incidents
+// (recovered, not recovered, not detected; never a control, errored or interrupted
+// trial, nor a false positive, whose trigger fired before the defect had any impact).
 // Where the plan's decision was modelled (manual, hybrid) or a person's (a game day),
 // the decisions that let the rollback proceed become the empirical decision
 // distribution and each trial keeps its detection and the rest of its measured
@@ -18,7 +19,7 @@ func FromTrials(rto time.Duration, trials []trial.Result) (Input, error) {
 	var decisions []time.Duration
 	gameDay := false
 	for _, r := range trials {
-		if r.Control || !judged(r.Outcome) {
+		if r.Control || r.FalsePositive || !judged(r.Outcome) {
 			continue
 		}
 		t := Trial{Recovered: r.Outcome == trial.Recovered}

@@ -28,10 +28,11 @@ var _ = Describe("the parts of a run's trials", func() {
 				Decision: &rollback.Decision{Kind: "hybrid", Proceed: false, Modelled: measure.Offset(10 * time.Minute)}},
 			{Index: 3, Outcome: trial.Errored},
 			{Index: 4, Outcome: trial.ControlQuiet, Control: true},
+			{Index: 5, Outcome: trial.Recovered, FalsePositive: true},
 		}
 		in, err := forecast.FromTrials(15*time.Minute, trials)
 		Expect(err).NotTo(HaveOccurred())
-		Expect(in.Trials).To(HaveLen(3), "errored and control trials are not incidents")
+		Expect(in.Trials).To(HaveLen(3), "errored, control and false-positive trials are not incidents")
 		Expect(in.Trials[0]).To(Equal(forecast.Trial{Recovered: true, Detect: 2 * time.Second, Decide: time.Minute,
 			Execute: 5 * time.Second}))
 		Expect(in.Trials[2].Recovered).To(BeFalse())

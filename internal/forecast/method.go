@@ -8,8 +8,8 @@ import (
 // method states how f was made and what it assumes, for the report.
 func method(f *Forecast, in Input) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "A real incident is taken to be like a trial: its detection and execution are one of the %d judged trials' "+
-		"(%d recovered; a trial that did not recover, or whose trigger never fired, is an incident rollback does not fix), ", f.Trials, f.Recovered)
+	fmt.Fprintf(&b, "A real incident is taken to be like a trial: its detection and execution are one of the %d incidents' "+
+		"(trials where the defect had an impact; %d recovered; a trial that did not recover, or whose trigger never fired, is an incident rollback does not fix), ", f.Trials, f.Recovered)
 	if in.Decision == nil {
 		b.WriteString("with that trial's own measured decision. ")
 	} else {

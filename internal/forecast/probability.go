@@ -8,7 +8,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
-// Trial is one judged trial's parts. A trial whose rollback did not recover the
+// Trial is one incident's parts, as a trial measured them. A trial whose rollback did not recover the
 // service (or whose trigger never fired) has Recovered false: a real incident like it
 // is not back by rollback at any time.
 type Trial struct {
@@ -35,7 +35,7 @@ func (in Input) check() error {
 		return fmt.Errorf("forecast: RTO must be positive, got %s", in.RTO)
 	}
 	if len(in.Trials) == 0 {
-		return fmt.Errorf("forecast: no judged trials")
+		return fmt.Errorf("forecast: no incident among the trials")
 	}
 	return nil
 }

@@ -8,13 +8,20 @@ import (
 	"time"
 
 	"github.com/drillhq/drill/internal/forecast"
+	"github.com/drillhq/drill/internal/trial"
 )
 
-// ForecastOf forecasts a real incident's recovery from a run's trials, against its RTO
+// ForecastOf forecasts a real incident's recovery from a run's incidents (StandingOf), against its RTO
 // and at its confidence, seeded by the run's seed so the same results file gives the
 // same forecast; rate (nil: none) adds the annual downtime.
 func ForecastOf(r *Results, rate *forecast.Rate) (*forecast.Forecast, error) {
-	in, err := forecast.FromTrials(r.Objectives.RTO.D(), r.Trials)
+	var incidents []trial.Result
+	for _, t := range r.Trials {
+		if StandingOf(t).Incident() {
+			incidents = append(incidents, t)
+		}
+	}
+	in, err := forecast.FromTrials(r.Objectives.RTO.D(), incidents)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +37,7 @@ func ForecastOf(r *Results, rate *forecast.Rate) (*forecast.Forecast, error) {
 
 // CompareForecastMarkdown renders each plan's forecast side by side: P(RTC ≤ RTO) with
 // its interval, p90, the part that dominates the tail, the cheapest improvement and the
-// expected annual downtime at rate; then the method. A plan with no judged trial says
+// expected annual downtime at rate; then the method. A plan with no incident says
 // so in its cells.
 func CompareForecastMarkdown(w io.Writer, c *Comparison, rate forecast.Rate) error {
 	var b strings.Builder
@@ -71,25 +78,52 @@ func CompareForecastMarkdown(w io.Writer, c *Comparison, rate forecast.Rate) err
 	return err
 }
 
-// ForecastMarkdown renders one run's forecast as a section.
-func ForecastMarkdown(w io.Writer, f *forecast.Forecast) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "\n## Forecast: a real incident\n\n")
-	fmt.Fprintf(&b, "- P(RTC ≤ %s): %s (%s interval)\n", f.RTO, pIntervalText(f.P), pctText(f.Confidence))
-	for _, q := range f.Quantiles {
-		fmt.Fprintf(&b, "- forecast p%g: %s\n", q.Q*100, quantileText(q))
+// forecastRow is one figure of a run's forecast, as Markdown and HTML both show it.
+type forecastRow struct{ Name, Value string }
+
+// forecastView is a run's forecast section: its figures and method, or why there is none.
+type forecastView struct {
+	Rows   []forecastRow
+	Method string
+	Empty  string
+}
+
+// runForecast is the forecast section of a run's report (no annual downtime: a run
+// states no deploy rate; drill compare does).
+func runForecast(r *Results) *forecastView {
+	f, err := ForecastOf(r, nil)
+	if err != nil {
+		return &forecastView{Empty: "No forecast: " + err.Error() + "."}
 	}
-	fmt.Fprintf(&b, "- tail dominated by: %s\n", tailText(f.Tail))
+	v := &forecastView{Method: f.Method, Rows: []forecastRow{
+		{fmt.Sprintf("P(RTC ≤ %s) [%s interval]", f.RTO, pctText(f.Confidence)), pIntervalText(f.P)}}}
+	for _, q := range f.Quantiles {
+		v.Rows = append(v.Rows, forecastRow{fmt.Sprintf("forecast p%g [interval]", q.Q*100), quantileText(q)})
+	}
+	v.Rows = append(v.Rows, forecastRow{"tail dominated by", tailText(f.Tail)})
 	for _, s := range f.Sensitivity {
-		fmt.Fprintf(&b, "- halving %s: P %s (%+.2f)\n", s.Part, probText(s.P), s.Delta)
+		v.Rows = append(v.Rows, forecastRow{"halving " + s.Part, fmt.Sprintf("P %s (%+.2f)", probText(s.P), s.Delta)})
 	}
 	if d := f.Downtime; d != nil {
-		fmt.Fprintf(&b, "- expected downtime a year at %g deploys a month and a %s change-failure rate: %s\n",
-			d.DeploysPerMonth, pctText(d.ChangeFailureRate), downtimeText(d))
+		v.Rows = append(v.Rows, forecastRow{fmt.Sprintf("expected downtime a year at %g deploys a month, %s failing",
+			d.DeploysPerMonth, pctText(d.ChangeFailureRate)), downtimeText(d)})
 	}
-	fmt.Fprintf(&b, "\nMethod: %s\n", f.Method)
-	_, err := io.WriteString(w, b.String())
-	return err
+	return v
+}
+
+// forecastMarkdown writes a run's forecast section.
+func forecastMarkdown(b *strings.Builder, r *Results) {
+	v := runForecast(r)
+	b.WriteString("\n\n### Forecast: a real incident\n\n")
+	if v.Empty != "" {
+		b.WriteString(v.Empty)
+		return
+	}
+	b.WriteString("| forecast | value |\n|---|---|\n")
+	for _, row := range v.Rows {
+		fmt.Fprintf(b, "| %s | %s |\n", row.Name, row.Value)
+	}
+	fmt.Fprintf(b, "\nMethod: %s", v.Method)
 }
 
 func probText(p float64) string { return fmt.Sprintf("%.2f", p) }

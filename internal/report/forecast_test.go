@@ -70,6 +70,6 @@ var _ = Describe("the forecast in drill compare", func() {
 		empty := &report.Comparison{Objectives: c.Objectives, Plans: []report.PlanResults{fcPlan("none", 0, nil)}}
 		var b bytes.Buffer
 		Expect(report.CompareForecastMarkdown(&b, empty, rate)).To(Succeed())
-		Expect(b.String()).To(ContainSubstring("no forecast: forecast: no judged trials"))
+		Expect(b.String()).To(ContainSubstring("no forecast: forecast: no incident among the trials"))
 	})
 })

@@ -63,6 +63,26 @@ const htmlTemplate = `<!DOCTYPE html>
   {{- end}}
 </section>
 
+{{- with .Forecast}}
+<section class="card">
+  <h2>Forecast: a real incident</h2>
+  {{- if .Empty}}
+  <p class="empty">{{.Empty}}</p>
+  {{- else}}
+  <div class="scroll">
+  <table class="objectives">
+    <tbody>
+    {{- range .Rows}}
+      <tr><th scope="row">{{.Name}}</th><td>{{.Value}}</td></tr>
+    {{- end}}
+    </tbody>
+  </table>
+  </div>
+  <p class="note">{{.Method}}</p>
+  {{- end}}
+</section>
+{{- end}}
+
 {{- if .Timelines}}
 <section class="card">
   <h2>Trial timelines</h2>

@@ -40,11 +40,13 @@ type htmlView struct {
 	// DecisionNote says what a manual or hybrid plan's decisions cost, and whether they
 	// were compressed.
 	DecisionNote string
-	ECDF         template.HTML
-	ECDFNote     string
-	Timelines    []timelineView
-	Loss         template.HTML
-	LossNote     string
+	// Forecast is how a real incident would fare, from the run's parts.
+	Forecast  *forecastView
+	ECDF      template.HTML
+	ECDFNote  string
+	Timelines []timelineView
+	Loss      template.HTML
+	LossNote  string
 	// LossClass colours the box without a chart: ok (green) only when every trial that
 	// ran checked its writes and none was lost.
 	LossClass    string
@@ -167,6 +169,7 @@ func buildView(r *Results) (*htmlView, error) {
 		return nil, err
 	}
 	trialSection(r, v)
+	v.Forecast = runForecast(r)
 	v.Env = envRows(r)
 	return v, nil
 }

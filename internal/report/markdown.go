@@ -80,6 +80,7 @@ func Markdown(w io.Writer, r *Results) error {
 		fmt.Fprintf(&b, " %s: the trigger fired before any impact, so no incident and no RTC; left out of the RTO and the success rate.",
 			plural(s.FalsePositives, "false positive"))
 	}
+	forecastMarkdown(&b, r)
 	b.WriteString("\n\n### Trials\n\n| # | outcome | RTC | TTD | TTM | TTR | RPC | lost | acked | unknown | note |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, t := range r.Trials {
 		lost, acked, unknown, rpc := "–", "–", "–", "–"
