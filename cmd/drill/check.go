@@ -95,7 +95,7 @@ func recheck(res *report.Results) ([]string, error) {
 		}
 		again = append(again, r)
 	}
-	sum := report.Summarize(again, res.Objectives)
+	sum := report.Summarize(again, res.Objectives, report.WithResolution(res.Resolution()))
 	if d, err := differ(res.Summary, sum); err != nil || d != "" {
 		if err != nil {
 			return nil, err

@@ -89,7 +89,17 @@ type Spread struct {
 // counts by its Standing: errors and interruptions apart, control trials in the
 // false-positive rate, false positives apart from the incidents, and the RTO, the
 // success rate and the timing medians over the incidents only.
-func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
+//
+// Verdicts carry drill's own error: an RTO or RPO verdict that rests on trials whose
+// RTC lies within their timing error of the RTO (the resolution, WithResolution, plus
+// the probes' lateness), or whose workload fell short of its schedule, is Inconclusive
+// with the reason (ownError).
+func Summarize(trials []trial.Result, obj scenario.Objectives, opts ...SummaryOption) Summary {
+	var cfg summaryConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	own := ownError{resolution: cfg.resolution}
 	s := Summary{Trials: len(trials)}
 	var rtc, ttd, ttm, ttr, rpc, gap, wait []measure.Offset
 	var rtoSamples, rpoSamples []float64
@@ -126,6 +136,7 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 			s.LostWrites += len(t.Loss.Lost)
 			s.AckedWrites += t.Loss.Acked
 			rpoSamples = append(rpoSamples, rpoSample(*t.Loss))
+			own.addRPO(t, rpoSample(*t.Loss))
 		}
 		if st.Judged() {
 			s.Judged++
@@ -137,16 +148,15 @@ func Summarize(trials []trial.Result, obj scenario.Objectives) Summary {
 			rtc, ttd, ttm, ttr = appendSet(rtc, tm.RTC), appendSet(ttd, tm.TTD), appendSet(ttm, tm.TTM), appendSet(ttr, tm.TTR)
 			// An incident that never recovered has an unbounded RTC: it counts against the RTO.
 			rtoSamples = append(rtoSamples, sample)
+			own.addRTO(t, sample)
 		}
 	}
 	s.RTC, s.TTD, s.TTM, s.TTR, s.RPC = spread(rtc), spread(ttd), spread(ttm), spread(ttr), spread(rpc)
 	s.ChangeGap, s.Wait = optionalSpread(gap), optionalSpread(wait)
 	s.Steps = summarizeSteps(trials)
 	s.Decision = summarizeDecisions(trials)
-	s.RTO = stats.QuantileVerdict(rtoSamples, obj.Quantile, obj.Confidence, obj.RTO.D().Seconds(),
-		stats.WithLabel("RTC"), stats.WithFormat(durationText))
-	s.RPO = stats.QuantileVerdict(rpoSamples, obj.Quantile, obj.Confidence, obj.RPO.D().Seconds(),
-		stats.WithLabel("RPC"), stats.WithFormat(durationText))
+	s.RTO = own.judgeRTO(rtoSamples, obj)
+	s.RPO = own.judgeRPO(rpoSamples, obj)
 	s.SuccessRate = stats.RateVerdict(s.Recovered, s.Incidents, obj.SuccessRate, obj.Confidence)
 	verdicts := []stats.Verdict{s.RTO.Verdict, s.RPO.Verdict, s.SuccessRate.Verdict}
 	if s.ControlTrials > 0 || obj.FalsePositiveRate != nil {

@@ -92,7 +92,7 @@ func Compare(ctx context.Context, cfg Config) (*report.Comparison, error) {
 	var ends []string
 	for p, plan := range sc.Compare.Plans {
 		plans[p].Finished = cmp.Finished
-		plans[p].Summary = report.Summarize(plans[p].Trials, sc.Objectives)
+		plans[p].Summary = report.Summarize(plans[p].Trials, sc.Objectives, report.WithResolution(sc.Probes.ErrorBound()))
 		cmp.Plans = append(cmp.Plans, report.PlanResults{Name: plan.Name, Kind: plan.Trigger.Kind, Results: plans[p]})
 		ends = append(ends, runEndDetail(plan.Name+": ", plans[p].Summary))
 	}

@@ -142,7 +142,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	})
 	slices.SortFunc(res.Trials, func(a, b trial.Result) int { return a.Index - b.Index })
 	res.Finished = time.Now().UTC()
-	res.Summary = report.Summarize(res.Trials, sc.Objectives)
+	res.Summary = report.Summarize(res.Trials, sc.Objectives, report.WithResolution(sc.Probes.ErrorBound()))
 	var logsErr error
 	if cfg.LogDir != "" {
 		res.Logs, logsErr = report.CollectLogs(cfg.LogDir) // the reports link failed trials' output

@@ -222,3 +222,62 @@ var _ = Describe("a verdict in JSON", func() {
 		Expect(back).To(Equal(v))
 	})
 })
+
+var _ = Describe("QuantileVerdictUncertain", func() {
+	opts := []stats.VerdictOption{stats.WithLabel("RTC"), stats.WithFormat(seconds)}
+	// spread gives every sample the same error e either way.
+	spread := func(xs []float64, e float64) (low, high []float64) {
+		for _, x := range xs {
+			low, high = append(low, x-e), append(high, x+e)
+		}
+		return low, high
+	}
+
+	It("keeps a verdict the measurement error cannot change", func() {
+		xs := rtcs(30, 0, 0) // all below 1.1 s
+		low, high := spread(xs, 0.05)
+		r, undecided := stats.QuantileVerdictUncertain(xs, low, high, 0.9, 0.95, 1.2, opts...)
+		Expect(undecided).To(BeFalse())
+		Expect(r).To(Equal(stats.QuantileVerdict(xs, 0.9, 0.95, 1.2, opts...)))
+		Expect(r.Verdict).To(Equal(stats.Pass))
+	})
+
+	It("is inconclusive when the trials' own error straddles the objective: neither PASS nor FAIL", func() {
+		xs := rtcs(30, 0, 0)
+		xs[29] = 1.19 // the sample max bounds p90: 10 ms under the objective
+		exact := stats.QuantileVerdict(xs, 0.9, 0.95, 1.2, opts...)
+		Expect(exact.Verdict).To(Equal(stats.Pass))
+		low, high := spread(xs, 0.05)
+		r, undecided := stats.QuantileVerdictUncertain(xs, low, high, 0.9, 0.95, 1.2, opts...)
+		Expect(undecided).To(BeTrue())
+		Expect(r.Verdict).To(Equal(stats.Inconclusive))
+		Expect(r.NeededN).To(BeZero())
+		Expect(r.Estimate).To(Equal(exact.Estimate))
+
+		// And a FAIL that rests on trials within their error of the objective.
+		fail := rtcs(30, 10, 1.21)
+		Expect(stats.QuantileVerdict(fail, 0.9, 0.95, 1.2, opts...).Verdict).To(Equal(stats.Fail))
+		low, high = spread(fail, 0.05)
+		r, undecided = stats.QuantileVerdictUncertain(fail, low, high, 0.9, 0.95, 1.2, opts...)
+		Expect(undecided).To(BeTrue())
+		Expect(r.Verdict).To(Equal(stats.Inconclusive))
+	})
+
+	It("keeps a FAIL that trials far above the objective decide, whatever the others' error", func() {
+		xs := rtcs(30, 10, math.Inf(1))
+		xs[0] = 1.19
+		low, high := spread(xs, 0.05)
+		r, undecided := stats.QuantileVerdictUncertain(xs, low, high, 0.9, 0.95, 1.2, opts...)
+		Expect(undecided).To(BeFalse())
+		Expect(r.Verdict).To(Equal(stats.Fail))
+	})
+
+	It("treats a sample known only from below (a load shortfall) as unable to pass", func() {
+		xs := make([]float64, 30) // nothing lost in any trial
+		high := make([]float64, 30)
+		high[3] = math.Inf(1) // one trial's workload fell short: its RPC of 0 proves nothing
+		r, undecided := stats.QuantileVerdictUncertain(xs, nil, high, 0.9, 0.95, 0, opts...)
+		Expect(undecided).To(BeTrue())
+		Expect(r.Verdict).To(Equal(stats.Inconclusive))
+	})
+})

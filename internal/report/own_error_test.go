@@ -1,0 +1,96 @@
+package report_test
+
+import (
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/drillhq/drill/internal/measure"
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/stats"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+var _ = Describe("Summarize with drill's own error", func() {
+	const resolution = 25 * time.Millisecond
+	// run is 29 recovered trials (enough for the sample max to bound p90) at 100–127 ms
+	// and the given last ones.
+	run := func(last ...trial.Result) []trial.Result {
+		var ts []trial.Result
+		for i := 0; i < 29-len(last); i++ {
+			ts = append(ts, recovered(time.Duration(100+i)*time.Millisecond))
+		}
+		return append(ts, last...)
+	}
+	late := func(t trial.Result, d time.Duration) trial.Result { t.ProbeLate = measure.Offset(d); return t }
+	// slow is 10 trials that recovered after rtc, their probes 20 ms late.
+	slow := func(rtc time.Duration) []trial.Result {
+		var ts []trial.Result
+		for range 10 {
+			ts = append(ts, late(recovered(rtc), 20*time.Millisecond))
+		}
+		return ts
+	}
+	// exact is ts measured without error: on time, at no stated resolution.
+	exact := func(ts []trial.Result) []trial.Result {
+		out := make([]trial.Result, len(ts))
+		for i, t := range ts {
+			out[i] = late(t, 0)
+		}
+		return out
+	}
+
+	It("still passes when every trial is further than its error from the RTO", func() {
+		s := report.Summarize(run(late(recovered(900*time.Millisecond), 50*time.Millisecond)), objectives,
+			report.WithResolution(resolution))
+		Expect(s.RTO.Verdict).To(Equal(stats.Pass))
+		Expect(s.Verdict).To(Equal(stats.Pass))
+	})
+
+	It("is INCONCLUSIVE, not PASS, when the trial that bounds the RTO is within its error of it", func() {
+		ts := run(late(recovered(990*time.Millisecond), 30*time.Millisecond))
+		Expect(report.Summarize(exact(ts), objectives).Verdict).To(Equal(stats.Pass), "judged without its error")
+		s := report.Summarize(ts, objectives, report.WithResolution(resolution))
+		Expect(s.RTO.Verdict).To(Equal(stats.Inconclusive))
+		Expect(s.RTO.Reason).To(ContainSubstring("drill's timing error on this machine"))
+		Expect(s.RTO.Reason).To(ContainSubstring("1 of 29 incidents' RTC lies within its own timing error of the RTO (up to ±55ms"))
+		Expect(s.RTO.Reason).To(ContainSubstring("a quieter machine, fewer trials at once (--parallel) or a finer probes.interval would decide it"))
+		Expect(s.Verdict).To(Equal(stats.Inconclusive))
+	})
+
+	It("is INCONCLUSIVE, not FAIL, when the trials that miss the RTO miss it by less than their error", func() {
+		ts := run(slow(1010 * time.Millisecond)...)
+		Expect(report.Summarize(exact(ts), objectives).RTO.Verdict).To(Equal(stats.Fail), "judged without its error")
+		s := report.Summarize(ts, objectives, report.WithResolution(resolution))
+		Expect(s.RTO.Verdict).To(Equal(stats.Inconclusive))
+		Expect(s.RTO.Reason).To(ContainSubstring("10 of 29 incidents"))
+		Expect(s.Verdict).To(Equal(stats.Inconclusive))
+	})
+
+	It("still fails when the trials miss the RTO by more than their error", func() {
+		s := report.Summarize(run(slow(1500*time.Millisecond)...), objectives, report.WithResolution(resolution))
+		Expect(s.RTO.Verdict).To(Equal(stats.Fail))
+		Expect(s.Verdict).To(Equal(stats.Fail))
+	})
+
+	It("cannot pass the RPO on a trial whose workload fell short of its schedule", func() {
+		short := recovered(100 * time.Millisecond)
+		short.Load = &measure.Load{AskedRate: 100, Due: 100, Issued: 60, OnSchedule: 50}
+		s := report.Summarize(run(short), objectives, report.WithResolution(resolution))
+		Expect(s.RTO.Verdict).To(Equal(stats.Pass))
+		Expect(s.RPO.Verdict).To(Equal(stats.Inconclusive))
+		Expect(s.RPO.Reason).To(ContainSubstring("drill's timing error on this machine: in 1 of 29 trials the workload started fewer than 99% of its writes on schedule (worst 50.0% of 100 due)"))
+		Expect(s.Verdict).To(Equal(stats.Inconclusive))
+
+		// Lost writes are lost however few were issued: a shortfall does not hide a FAIL.
+		lossy := recovered(100*time.Millisecond, "w-1")
+		lossy.Loss.RPC = measure.Offset(time.Second)
+		lossy.Load = short.Load
+		var ts []trial.Result
+		for range 10 {
+			ts = append(ts, lossy)
+		}
+		Expect(report.Summarize(run(ts...), objectives, report.WithResolution(resolution)).RPO.Verdict).To(Equal(stats.Fail))
+	})
+})
