@@ -421,6 +421,16 @@ func deletePVs(ctx context.Context, cs kubernetes.Interface, selector string) er
 			errs = append(errs, fmt.Errorf("delete persistent volume %s: %w", pv.Name, err))
 		}
 	}
+	if len(pvs.Items) > 0 && len(errs) == 0 {
+		// A volume goes once its claim has (its protection finalizer): wait for it.
+		err := poll(ctx, downTimeout, func(ctx context.Context) (bool, error) {
+			left, err := cs.CoreV1().PersistentVolumes().List(ctx, metav1.ListOptions{LabelSelector: selector})
+			return err == nil && len(left.Items) == 0, nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("delete persistent volumes %s: not gone: %w", selector, err))
+		}
+	}
 	return errors.Join(errs...)
 }
 

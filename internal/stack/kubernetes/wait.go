@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -149,15 +151,22 @@ func podFailing(p *corev1.Pod) string {
 func (s *k8sService) waitServed(ctx context.Context, selector map[string]string, since time.Time, timeout time.Duration) error {
 	cs := s.st.r.cs
 	sel := labels.SelectorFromSet(selector).String()
-	var last string
+	var (
+		last string
+		ips  map[string]bool // the new pods' addresses
+	)
 	err := poll(ctx, timeout, func(ctx context.Context) (bool, error) {
 		pods, err := cs.CoreV1().Pods(s.st.ns).List(ctx, metav1.ListOptions{LabelSelector: sel})
 		if err != nil {
 			return false, fmt.Errorf("list pods of %s: %w", s.spec.Name, err)
 		}
 		want := map[string]bool{}
+		ips = map[string]bool{}
 		for _, p := range pods.Items {
 			want[p.Name] = true
+			if p.Status.PodIP != "" {
+				ips[p.Status.PodIP] = true
+			}
 		}
 		slices, err := cs.DiscoveryV1().EndpointSlices(s.st.ns).List(ctx, metav1.ListOptions{LabelSelector: discoveryv1.LabelServiceName + "=" + s.name})
 		if err != nil {
@@ -182,8 +191,14 @@ func (s *k8sService) waitServed(ctx context.Context, selector map[string]string,
 	if err != nil {
 		return fmt.Errorf("wait for the service %s to send to the new pods (%s): %w", s.spec.Name, last, err)
 	}
-	if err := poll(ctx, timeout, func(ctx context.Context) (bool, error) { return kubeProxySynced(ctx, since), nil }); err != nil {
-		return fmt.Errorf("wait for kube-proxy to program the service %s: %w", s.spec.Name, err)
+	routed := func(ctx context.Context) (bool, error) {
+		if ok, known := nftRouted(ctx, s.st.ns, s.name, ips); known {
+			return ok, nil
+		}
+		return kubeProxySynced(ctx, since), nil
+	}
+	if err := poll(ctx, timeout, routed); err != nil {
+		return fmt.Errorf("wait for kube-proxy to send the service %s to the new pods: %w", s.spec.Name, err)
 	}
 	if err := s.waitAnswer(ctx, timeout); err != nil {
 		return fmt.Errorf("wait for the service %s to answer at %s: %w", s.spec.Name, net.JoinHostPort(s.clusterIP, strconv.Itoa(s.spec.Port)), err)
@@ -277,4 +292,40 @@ func kubeProxySynced(ctx context.Context, since time.Time) bool {
 	}
 	at := float64(since.UnixNano()) / 1e9
 	return queued >= at && synced >= queued
+}
+
+// endpointIPRE finds a pod address in a kube-proxy nftables service chain: a lone
+// endpoint's "dnat to IP:port", or the endpoint chains of several ("...__IP/port").
+var endpointIPRE = regexp.MustCompile(`(?:dnat to |__)(\d+\.\d+\.\d+\.\d+)[:/]`)
+
+// nftRouted reports whether the node's kube-proxy (nftables mode, this host: a local
+// cluster, drill as root) sends the Service ns/name only to addresses in want, from its
+// rules themselves; known is false where they cannot be read here.
+func nftRouted(ctx context.Context, ns, name string, want map[string]bool) (ok, known bool) {
+	out, err := exec.CommandContext(ctx, "nft", "list", "table", "ip", "kube-proxy").Output()
+	if err != nil {
+		return false, false
+	}
+	marker := "-" + ns + "/" + name + "/tcp/"
+	in, seen := false, 0
+	for _, line := range strings.Split(string(out), "\n") {
+		t := strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(t, "chain service-") && strings.Contains(t, marker):
+			in = true
+			continue
+		case in && t == "}":
+			in = false
+			continue
+		case !in:
+			continue
+		}
+		for _, m := range endpointIPRE.FindAllStringSubmatch(t, -1) {
+			if !want[m[1]] {
+				return false, true
+			}
+			seen++
+		}
+	}
+	return seen > 0, true
 }
