@@ -36,6 +36,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	rate := forecast.Rate{}
 	fs.Float64Var(&rate.DeploysPerMonth, "deploys-per-month", 40, "deploy rate the forecast's annual downtime assumes")
 	fs.Float64Var(&rate.ChangeFailureRate, "change-failure-rate", 0.05, "share of deploys that fail in production (DORA), for the forecast")
+	incidents := fs.String("incidents", "", "incident export (CSV or JSON status timestamps) that calibrates manual and hybrid plans' decisions in the forecast")
 	fs.DurationVar(&rate.FailedOutage, "failed-outage", 4*time.Hour, "outage the forecast counts for an incident the rollback does not recover")
 	files, err := parse(fs, args)
 	if err != nil {
@@ -49,6 +50,16 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if err := rate.Check(); err != nil {
 		return withCode(exitConfig, fmt.Errorf("compare: %w", err))
+	}
+	fcfg := report.ForecastConfig{IncidentsFile: *incidents}
+	if *incidents != "" {
+		b, err := os.ReadFile(*incidents)
+		if err != nil {
+			return withCode(exitConfig, fmt.Errorf("compare: read incident export: %w", err))
+		}
+		if fcfg.Incidents, err = forecast.ParseIncidents(*incidents, b); err != nil {
+			return withCode(exitConfig, err)
+		}
 	}
 	sc, err := load(files[0], forRuntime(rtName)...)
 	if err != nil {
@@ -111,7 +122,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := report.CompareMarkdown(stdout, cmp); err != nil {
 		return withCode(exitInfra, err)
 	}
-	if err := report.CompareForecastMarkdown(stdout, cmp, rate); err != nil {
+	if err := report.CompareForecastMarkdown(stdout, cmp, rate, fcfg); err != nil {
 		return withCode(exitInfra, err)
 	}
 	fmt.Fprintf(stdout, "\nComparison: %s.json\nReport:     %s.html\nJUnit:      %s.junit.xml\n", base, base, base)

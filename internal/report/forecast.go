@@ -11,10 +11,20 @@ import (
 	"github.com/drillhq/drill/internal/trial"
 )
 
-// ForecastOf forecasts a real incident's recovery from a run's incidents (StandingOf), against its RTO
-// and at its confidence, seeded by the run's seed so the same results file gives the
-// same forecast; rate (nil: none) adds the annual downtime.
-func ForecastOf(r *Results, rate *forecast.Rate) (*forecast.Forecast, error) {
+// ForecastConfig is what a forecast takes beyond the run: a deploy rate for the annual
+// downtime, and an incident export that calibrates manual and hybrid plans' decisions.
+type ForecastConfig struct {
+	Rate *forecast.Rate
+	// Incidents (from the export named IncidentsFile) replace the decision distribution
+	// of a plan whose decision is human; an automated plan's is left alone.
+	Incidents     []forecast.Incident
+	IncidentsFile string
+}
+
+// ForecastOf forecasts a real incident's recovery from a run's incidents (StandingOf),
+// against its RTO and at its confidence, seeded by the run's seed so the same results
+// file gives the same forecast.
+func ForecastOf(r *Results, cfg ForecastConfig) (*forecast.Forecast, error) {
 	var incidents []trial.Result
 	for _, t := range r.Trials {
 		if StandingOf(t).Incident() {
@@ -25,12 +35,17 @@ func ForecastOf(r *Results, rate *forecast.Rate) (*forecast.Forecast, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(cfg.Incidents) > 0 && in.Decision != nil {
+		if in, err = forecast.Calibrate(in, cfg.IncidentsFile, cfg.Incidents); err != nil {
+			return nil, err
+		}
+	}
 	opts := []forecast.Option{forecast.WithSeed(r.Seed)}
 	if c := r.Objectives.Confidence; c > 0 && c < 1 {
 		opts = append(opts, forecast.WithConfidence(c))
 	}
-	if rate != nil {
-		opts = append(opts, forecast.WithRate(*rate))
+	if cfg.Rate != nil {
+		opts = append(opts, forecast.WithRate(*cfg.Rate))
 	}
 	return forecast.Make(in, opts...)
 }
@@ -39,7 +54,8 @@ func ForecastOf(r *Results, rate *forecast.Rate) (*forecast.Forecast, error) {
 // its interval, p90, the part that dominates the tail, the cheapest improvement and the
 // expected annual downtime at rate; then the method. A plan with no incident says
 // so in its cells.
-func CompareForecastMarkdown(w io.Writer, c *Comparison, rate forecast.Rate) error {
+func CompareForecastMarkdown(w io.Writer, c *Comparison, rate forecast.Rate, cfg ForecastConfig) error {
+	cfg.Rate = &rate
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n### Forecast: a real incident under each plan\n\nAt %g deploys a month and a %s change-failure rate (%.1f bad releases a year; a rollback that does not recover counts as %s of outage).\n\n",
 		rate.DeploysPerMonth, pctText(rate.ChangeFailureRate), rate.IncidentsPerYear(), rate.FailedOutage)
@@ -48,7 +64,7 @@ func CompareForecastMarkdown(w io.Writer, c *Comparison, rate forecast.Rate) err
 	errs := make([]error, len(c.Plans))
 	for i, p := range c.Plans {
 		names[i] = p.Name
-		fs[i], errs[i] = ForecastOf(p.Results, &rate)
+		fs[i], errs[i] = ForecastOf(p.Results, cfg)
 	}
 	b.WriteString("| forecast | " + strings.Join(names, " | ") + " |\n|---|" + strings.Repeat("---|", len(names)) + "\n")
 	row := func(label string, cell func(*forecast.Forecast) string) {
@@ -91,7 +107,7 @@ type forecastView struct {
 // runForecast is the forecast section of a run's report (no annual downtime: a run
 // states no deploy rate; drill compare does).
 func runForecast(r *Results) *forecastView {
-	f, err := ForecastOf(r, nil)
+	f, err := ForecastOf(r, ForecastConfig{})
 	if err != nil {
 		return &forecastView{Empty: "No forecast: " + err.Error() + "."}
 	}

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"bytes"
+	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -45,7 +46,7 @@ var _ = Describe("the forecast in drill compare", func() {
 
 	It("prints each plan's P(RTC ≤ RTO), its interval, and the downtime a year of deploys costs", func() {
 		var b bytes.Buffer
-		Expect(report.CompareForecastMarkdown(&b, c, rate)).To(Succeed())
+		Expect(report.CompareForecastMarkdown(&b, c, rate, report.ForecastConfig{})).To(Succeed())
 		out := b.String()
 		Expect(out).To(ContainSubstring("At 40 deploys a month and a 5% change-failure rate (24.0 bad releases a year"))
 		// automated: every trial recovers in 5.2 s; 10 of 10 within the RTO.
@@ -59,17 +60,32 @@ var _ = Describe("the forecast in drill compare", func() {
 		Expect(out).To(ContainSubstring("manual: A real incident is taken to be like a trial"))
 	})
 
+	It("calibrates the manual plan, never the automated one, from an incident export", func() {
+		// 30 incidents, each decided in 40 min: no manual incident makes a 15-minute RTO.
+		var incs []forecast.Incident
+		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := range 30 {
+			incs = append(incs, forecast.Incident{ID: fmt.Sprint(i), Investigating: at, Identified: at.Add(40 * time.Minute)})
+		}
+		var b bytes.Buffer
+		Expect(report.CompareForecastMarkdown(&b, c, rate,
+			report.ForecastConfig{Incidents: incs, IncidentsFile: "incidents.csv"})).To(Succeed())
+		Expect(b.String()).To(MatchRegexp(`\| P\(RTC ≤ 15m0s\) \[95% CI\] \| 1\.00 \[0\.69, 1\.00\] \| 0\.00 \[0\.00, 0\.\d\d\] \|`))
+		Expect(b.String()).To(ContainSubstring("manual: A real incident is taken to be like a trial: its detection and execution are one of the 10 incidents' (trials where the defect had an impact; 10 recovered; a trial that did not recover, or whose trigger never fired, is an incident rollback does not fix), and its decision is drawn independently from the incident export incidents.csv (30 incidents"))
+		Expect(b.String()).NotTo(ContainSubstring("automated: A real incident is taken to be like a trial: its detection and execution are one of the 10 incidents' (trials where the defect had an impact; 10 recovered; a trial that did not recover, or whose trigger never fired, is an incident rollback does not fix), and its decision is drawn"))
+	})
+
 	It("forecasts the same figures from the same results", func() {
 		var a, b bytes.Buffer
-		Expect(report.CompareForecastMarkdown(&a, c, rate)).To(Succeed())
-		Expect(report.CompareForecastMarkdown(&b, c, rate)).To(Succeed())
+		Expect(report.CompareForecastMarkdown(&a, c, rate, report.ForecastConfig{})).To(Succeed())
+		Expect(report.CompareForecastMarkdown(&b, c, rate, report.ForecastConfig{})).To(Succeed())
 		Expect(a.String()).To(Equal(b.String()))
 	})
 
 	It("says a plan without a judged trial has no forecast", func() {
 		empty := &report.Comparison{Objectives: c.Objectives, Plans: []report.PlanResults{fcPlan("none", 0, nil)}}
 		var b bytes.Buffer
-		Expect(report.CompareForecastMarkdown(&b, empty, rate)).To(Succeed())
+		Expect(report.CompareForecastMarkdown(&b, empty, rate, report.ForecastConfig{})).To(Succeed())
 		Expect(b.String()).To(ContainSubstring("no forecast: forecast: no incident among the trials"))
 	})
 })
