@@ -64,7 +64,7 @@ const htmlTemplate = `<!DOCTYPE html>
 </section>
 
 {{- with .Forecast}}
-<section class="card">
+<section class="card forecast">
   <h2>Forecast: a real incident</h2>
   {{- if .Empty}}
   <p class="empty">{{.Empty}}</p>
