@@ -535,6 +535,9 @@ func envRows(r *Results) []envRow {
 	if !r.Started.IsZero() && !r.Finished.IsZero() {
 		rows = append(rows, envRow{Key: "Duration", Value: r.Finished.Sub(r.Started).Round(time.Millisecond).String()})
 	}
+	if r.Machine != nil {
+		rows = append(rows, envRow{Key: "Machine", Value: r.Machine.Text()})
+	}
 	return append(rows,
 		envRow{Key: "Objectives", Value: fmt.Sprintf("RTO %s, RPO %s at p%g; success rate ≥ %g%%; confidence %g%%",
 			o.RTO.D(), o.RPO.D(), o.Quantile*100, o.SuccessRate*100, o.Confidence*100)},

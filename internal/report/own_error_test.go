@@ -94,3 +94,15 @@ var _ = Describe("Summarize with drill's own error", func() {
 		Expect(report.Summarize(run(ts...), objectives, report.WithResolution(resolution)).RPO.Verdict).To(Equal(stats.Fail))
 	})
 })
+
+var _ = Describe("the environment block", func() {
+	It("states the machine's load, CPUs and steal at the start and the end of the run", func() {
+		r := fixtureResults()
+		r.Machine = &report.MachineCondition{
+			Start: measure.Machine{CPUs: 2, Load1: 11.87, Load5: 13.02, Load15: 14.42, StealTicks: 100, TotalTicks: 1000, Known: true},
+			End:   measure.Machine{CPUs: 2, Load1: 5.91, Load5: 9.39, Load15: 12.56, StealTicks: 130, TotalTicks: 2000, Known: true},
+		}
+		Expect(renderHTML(r)).To(ContainSubstring("<dt>Machine</dt><dd>start: load 11.87 13.02 14.42 on 2 CPUs; " +
+			"end: load 5.91 9.39 12.56 on 2 CPUs; 3.0% of CPU time stolen by the hypervisor during the run</dd>"))
+	})
+})

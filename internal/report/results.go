@@ -33,6 +33,9 @@ type Results struct {
 	Seed     int64     `json:"seed"`
 	Started  time.Time `json:"started"`
 	Finished time.Time `json:"finished"`
+	// Machine is the machine's condition (load, CPUs, steal) at the start and the end of
+	// the run (nil in results written before it was recorded).
+	Machine *MachineCondition `json:"machine,omitempty"`
 	// ProbeInterval is the timing resolution: t_impact and t_recovered are each
 	// observed up to one interval late.
 	ProbeIntervalMs float64 `json:"probe_interval_ms"`

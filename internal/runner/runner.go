@@ -79,6 +79,7 @@ type Config struct {
 func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	sc := cfg.Scenario
 	n, seed, runID := cfg.settle()
+	machine := measure.ReadMachine()
 	res := &report.Results{
 		Schema: report.SchemaVersion, DrillVersion: DrillVersion(), RunID: runID,
 		Scenario:        report.ScenarioRef{Name: sc.Name, File: cfg.File, SHA256: fileHash(cfg.File)},
@@ -142,6 +143,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	})
 	slices.SortFunc(res.Trials, func(a, b trial.Result) int { return a.Index - b.Index })
 	res.Finished = time.Now().UTC()
+	res.Machine = &report.MachineCondition{Start: machine, End: measure.ReadMachine()}
 	res.Summary = report.Summarize(res.Trials, sc.Objectives, report.WithResolution(sc.Probes.ErrorBound()))
 	var logsErr error
 	if cfg.LogDir != "" {
