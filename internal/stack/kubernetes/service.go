@@ -142,18 +142,38 @@ func (s *k8sService) deploy(ctx context.Context, rel scenario.Release, cfg stack
 	if existed && cfg.Strategy == scenario.StrategyRecreate && target == active {
 		cfg.Step(stack.StepStopping, "")
 	}
-	var oldGone func()
+	var hooks rolloutHooks
 	if cfg.Strategy == scenario.StrategyRecreate && existed {
-		oldGone = func() { cfg.Step(stack.StepDrained, "") }
+		hooks.oldGone = func() { cfg.Step(stack.StepDrained, "") }
 	}
-	hash, err := s.st.waitRollout(ctx, name, s.timeout(), oldGone)
+	// In place (start-first, recreate) the release takes traffic as soon as its first
+	// pod is a ready endpoint that kube-proxy sends to, before the rollout ends: that is
+	// when the deploy is live. A blue-green release takes it at the flip.
+	ready, switched := false, false
+	if target == active {
+		hooks.newReady = func(ctx context.Context, ips map[string]bool) {
+			if !ready {
+				ready = true
+				cfg.Step(stack.StepReady, rel.Name)
+			}
+			if !switched {
+				if ok, known := nftRoutedAny(ctx, s.st.ns, s.name, ips); ok || !known {
+					switched = true
+					cfg.Step(stack.StepSwitched, rel.Name)
+				}
+			}
+		}
+	}
+	hash, err := s.st.waitRollout(ctx, name, s.timeout(), hooks)
 	if err != nil {
 		if ctx.Err() != nil && prev != nil {
 			err = errors.Join(err, s.abort(ctx, name, prev))
 		}
 		return err
 	}
-	cfg.Step(stack.StepReady, rel.Name)
+	if !ready {
+		cfg.Step(stack.StepReady, rel.Name)
+	}
 	if target != active {
 		since = time.Now()
 		if err := s.selectColour(ctx, target); err != nil {
@@ -170,7 +190,9 @@ func (s *k8sService) deploy(ctx context.Context, rel scenario.Release, cfg stack
 		s.standby, s.standbyR = active, previous
 	}
 	s.mu.Unlock()
-	cfg.Step(stack.StepSwitched, rel.Name)
+	if !switched {
+		cfg.Step(stack.StepSwitched, rel.Name)
+	}
 	if existed && cfg.Strategy != scenario.StrategyRecreate && target == active {
 		s.drainLater(ctx, selectorString(selectorOf(s.name, target))+","+labelHash+"!="+hash, cfg)
 	}
@@ -400,7 +422,7 @@ func (s *k8sService) Restart(ctx context.Context) error {
 // awaitBack waits until the colour's Deployment, changed at since, is rolled out and the
 // Service answers from it.
 func (s *k8sService) awaitBack(ctx context.Context, what, colour string, since time.Time) error {
-	hash, err := s.st.waitRollout(ctx, s.deployment(colour), s.timeout(), nil)
+	hash, err := s.st.waitRollout(ctx, s.deployment(colour), s.timeout(), rolloutHooks{})
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", what, s.spec.Name, err)
 	}

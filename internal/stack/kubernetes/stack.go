@@ -225,7 +225,7 @@ func (st *k8sStack) startProxy(ctx context.Context, spec scenario.Stack) error {
 	if err := st.createDeployment(ctx, proxyName, labels, tmpl, scenario.StrategyStartFirst, 1); err != nil {
 		return fmt.Errorf("start toxiproxy: %w", err)
 	}
-	if _, err := st.waitRollout(ctx, proxyName, startTimeout, nil); err != nil {
+	if _, err := st.waitRollout(ctx, proxyName, startTimeout, rolloutHooks{}); err != nil {
 		return fmt.Errorf("start toxiproxy: %w", err)
 	}
 	api := "http://" + net.JoinHostPort(st.toxiIP, strconv.Itoa(proxyAPIPort))

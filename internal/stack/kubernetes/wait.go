@@ -24,9 +24,10 @@ import (
 // waitRollout waits until the Deployment name runs its template's ReplicaSet with every
 // replica ready and every pod of an older one deleted or being deleted (stopping: the
 // Service no longer sends to it), and returns that ReplicaSet's pod-template-hash.
-// oldGone, when set, is called once no pod of an older ReplicaSet is left at all. A pod
-// of the new ReplicaSet that cannot start ends the wait early, with its reason.
-func (st *k8sStack) waitRollout(ctx context.Context, name string, timeout time.Duration, oldGone func()) (string, error) {
+// hooks say how it goes. A pod of the new ReplicaSet that cannot start ends the wait
+// early, with its reason.
+func (st *k8sStack) waitRollout(ctx context.Context, name string, timeout time.Duration, hooks rolloutHooks) (string, error) {
+	oldGone := hooks.oldGone
 	var (
 		hash string
 		last string
@@ -51,6 +52,7 @@ func (st *k8sStack) waitRollout(ctx context.Context, name string, timeout time.D
 			return false, fmt.Errorf("list pods of %s: %w", name, err)
 		}
 		var ready, old, live int32
+		ips := map[string]bool{}
 		for _, p := range pods.Items {
 			if p.Labels[labelHash] != hash {
 				old++
@@ -61,6 +63,7 @@ func (st *k8sStack) waitRollout(ctx context.Context, name string, timeout time.D
 			}
 			if p.DeletionTimestamp == nil && podReady(&p) {
 				ready++
+				ips[p.Status.PodIP] = true
 			}
 			if why := podFailing(&p); why != "" {
 				return false, fmt.Errorf("pod %s of %s: %s", p.Name, name, why)
@@ -70,8 +73,11 @@ func (st *k8sStack) waitRollout(ctx context.Context, name string, timeout time.D
 			oldGone()
 			oldGone = nil
 		}
+		if ready > 0 && hooks.newReady != nil {
+			hooks.newReady(ctx, ips)
+		}
 		last = fmt.Sprintf("%d of %d pods of the new release ready, %d older pods running", ready, want, live)
-		return d.Status.ObservedGeneration >= d.Generation && ready == want && live == 0 && (oldGone == nil || old == 0), nil
+		return d.Status.ObservedGeneration >= d.Generation && ready == want && live == 0 && (hooks.oldGone == nil || old == 0), nil
 	})
 	if err != nil {
 		return "", fmt.Errorf("roll out %s (%s): %w", name, last, err)
@@ -302,12 +308,24 @@ var endpointIPRE = regexp.MustCompile(`(?:dnat to |__)(\d+\.\d+\.\d+\.\d+)[:/]`)
 // cluster, drill as root) sends the Service ns/name only to addresses in want, from its
 // rules themselves; known is false where they cannot be read here.
 func nftRouted(ctx context.Context, ns, name string, want map[string]bool) (ok, known bool) {
+	ips, known := nftEndpoints(ctx, ns, name)
+	for _, ip := range ips {
+		if !want[ip] {
+			return false, known
+		}
+	}
+	return len(ips) > 0, known
+}
+
+// nftEndpoints are the pod addresses kube-proxy's nftables rules send the Service ns/name
+// to; known is false where the rules cannot be read here.
+func nftEndpoints(ctx context.Context, ns, name string) (ips []string, known bool) {
 	out, err := exec.CommandContext(ctx, "nft", "list", "table", "ip", "kube-proxy").Output()
 	if err != nil {
-		return false, false
+		return nil, false
 	}
 	marker := "-" + ns + "/" + name + "/tcp/"
-	in, seen := false, 0
+	in := false
 	for _, line := range strings.Split(string(out), "\n") {
 		t := strings.TrimSpace(line)
 		switch {
@@ -321,11 +339,29 @@ func nftRouted(ctx context.Context, ns, name string, want map[string]bool) (ok, 
 			continue
 		}
 		for _, m := range endpointIPRE.FindAllStringSubmatch(t, -1) {
-			if !want[m[1]] {
-				return false, true
-			}
-			seen++
+			ips = append(ips, m[1])
 		}
 	}
-	return seen > 0, true
+	return ips, true
+}
+
+// rolloutHooks are told how a rollout goes, from waitRollout's polls.
+type rolloutHooks struct {
+	// oldGone is called once no pod of an older ReplicaSet is left at all.
+	oldGone func()
+	// newReady is called at each poll that finds pods of the new ReplicaSet ready, with
+	// their addresses.
+	newReady func(ctx context.Context, ips map[string]bool)
+}
+
+// nftRoutedAny reports whether the node's kube-proxy sends the Service ns/name to any
+// address in want (the new release takes traffic); known as for nftRouted.
+func nftRoutedAny(ctx context.Context, ns, name string, want map[string]bool) (ok, known bool) {
+	ips, known := nftEndpoints(ctx, ns, name)
+	for _, ip := range ips {
+		if want[ip] {
+			return true, known
+		}
+	}
+	return false, known
 }
