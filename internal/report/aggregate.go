@@ -73,6 +73,8 @@ type GroupAggregate struct {
 	// Evidence ties every run to its audit log, oldest first.
 	Evidence []Evidence `json:"evidence"`
 	Trend    Trend      `json:"trend"`
+	// Forecast is how a real incident would fare, from the period's incidents (nil: no run).
+	Forecast *GroupForecast `json:"forecast,omitempty"`
 }
 
 // Counts are the pooled trial outcomes, by Standing as a run's Summary counts them:
@@ -271,6 +273,7 @@ func aggregateGroup(k groupKey, runs, prev []*Results) GroupAggregate {
 			g.Verdict = stats.Fail
 		}
 	}
+	g.Forecast = groupForecast(g, runs)
 	return g
 }
 

@@ -56,6 +56,23 @@ const aggregateTemplate = `<!DOCTYPE html>
 </section>
 {{- end}}
 
+{{- if .Forecasts}}
+<section class="forecast">
+  <h2>Forecast: a real incident</h2>
+  <p class="note">Each scenario's incidents in the period pooled; the method is in each run's report.</p>
+  <div class="scroll">
+  <table>
+    <thead><tr><th>Scenario</th><th>P(RTC ≤ RTO) [interval]</th><th>Forecast p90 [interval]</th><th>Tail dominated by</th><th>Cheapest improvement</th></tr></thead>
+    <tbody>
+    {{- range .Forecasts}}
+      <tr><th scope="row">{{.Scenario}}</th><td>{{.P}}</td><td>{{.P90}}</td><td>{{.Tail}}</td><td>{{.Improvement}}</td></tr>
+    {{- end}}
+    </tbody>
+  </table>
+  </div>
+</section>
+{{- end}}
+
 {{- range .Groups}}
 <section class="card group">
   <h2>{{.Name}}</h2>

@@ -44,6 +44,7 @@ func AggregateMarkdown(w io.Writer, a AggregateReport) error {
 			fmt.Fprintf(&b, "- %s\n", c.Summary)
 		}
 	}
+	aggregateForecastMarkdown(&b, a)
 	for _, g := range a.Groups {
 		b.WriteString("\n")
 		groupMarkdown(&b, g, a.Previous.Label)

@@ -183,6 +183,9 @@ func sensitivityText(ss []forecast.Sensitivity) string {
 		return "-"
 	}
 	s := ss[0]
+	if s.Delta < 0.005 {
+		return "none: halving any part moves P by < 0.005"
+	}
 	return fmt.Sprintf("halving %s: P %s (%+.2f)", s.Part, probText(s.P), s.Delta)
 }
 

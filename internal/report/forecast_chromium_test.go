@@ -19,20 +19,7 @@ var _ = Describe("the forecast in the HTML report, in Chromium", func() {
 		var b bytes.Buffer
 		Expect(report.HTML(&b, fixtureResults())).To(Succeed())
 		Expect(b.String()).To(ContainSubstring("Forecast: a real incident"))
-		// The page has no script; the test copy gets one that reports the forecast
-		// section's rendered size and its text on Chromium's console.
-		probe := `<script>const f=document.querySelector("section.forecast");` +
-			`console.log("forecast "+f.offsetHeight+" "+f.scrollWidth+" "+f.clientWidth+" "+document.documentElement.scrollWidth+" | "+f.innerText.replace(/\s+/g," "))</script></body>`
-		doc := strings.Replace(b.String(), "</body>", probe, 1)
-		dir := GinkgoT().TempDir()
-		page := filepath.Join(dir, "report.html")
-		Expect(os.WriteFile(page, []byte(doc), 0o644)).To(Succeed())
-
-		img, log := screenshot(dir, page, 1280, 2400)
-		Expect(img.Bounds().Dx()).To(Equal(1280))
-		m := regexp.MustCompile(`forecast (\d+) (\d+) (\d+) (\d+) \| ([^"]*)`).FindStringSubmatch(log)
-		Expect(m).NotTo(BeNil(), log)
-		n := func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
+		m, n := forecastInChromium(b.String(), "report.html", 1280, 2400)
 		Expect(n(1)).To(BeNumerically(">", 150), "the section is rendered, table and method")
 		Expect(n(2)).To(BeNumerically("<=", n(3)), "the section scrolls sideways")
 		Expect(n(4)).To(BeNumerically("<=", 1280), "the page scrolls sideways")
@@ -44,3 +31,36 @@ var _ = Describe("the forecast in the HTML report, in Chromium", func() {
 		Expect(text).To(ContainSubstring("Clopper–Pearson"))
 	})
 })
+
+var _ = Describe("the forecast in the period report, in Chromium", func() {
+	It("shows each scenario's P(RTC ≤ RTO) with its interval, inside the window", func() {
+		q4, err := report.ParseQuarter("2026Q4")
+		Expect(err).NotTo(HaveOccurred())
+		var b bytes.Buffer
+		Expect(report.AggregateHTML(&b, report.Aggregate(aggStoredRuns(), q4, nil))).To(Succeed())
+		m, n := forecastInChromium(b.String(), "period.html", 1400, 1600)
+		Expect(n(1)).To(BeNumerically(">", 80), "the section is rendered")
+		Expect(n(2)).To(BeNumerically("<=", n(3)), "the section scrolls sideways")
+		Expect(n(4)).To(BeNumerically("<=", 1400), "the page scrolls sideways")
+		Expect(m[5]).To(ContainSubstring("bad-release (process) 1.00 [0.69, 1.00] (≤ 5s)"))
+		Expect(m[5]).To(ContainSubstring("kill-unflushed (process) 1.00 [0.48, 1.00] (≤ 2s)"))
+	})
+})
+
+// forecastInChromium loads page (written as name) in headless Chromium at width ×
+// height with a probe script added to the test copy (the page has none), and returns
+// what it reports of section.forecast: its height, scroll and client widths, the page's
+// scroll width (n(1)..n(4)) and its text (m[5]).
+func forecastInChromium(page, name string, width, height int) ([]string, func(int) int) {
+	GinkgoHelper()
+	probe := `<script>const f=document.querySelector("section.forecast");` +
+		`console.log("forecast "+f.offsetHeight+" "+f.scrollWidth+" "+f.clientWidth+" "+document.documentElement.scrollWidth+" | "+f.innerText.replace(/\s+/g," "))</script></body>`
+	dir := GinkgoT().TempDir()
+	path := filepath.Join(dir, name)
+	Expect(os.WriteFile(path, []byte(strings.Replace(page, "</body>", probe, 1)), 0o644)).To(Succeed())
+	img, log := screenshot(dir, path, width, height)
+	Expect(img.Bounds().Dx()).To(Equal(width))
+	m := regexp.MustCompile(`forecast (\d+) (\d+) (\d+) (\d+) \| ([^"]*)`).FindStringSubmatch(log)
+	Expect(m).NotTo(BeNil(), log)
+	return m, func(i int) int { v, _ := strconv.Atoi(m[i]); return v }
+}
