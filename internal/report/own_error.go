@@ -83,10 +83,10 @@ func (e *ownError) judgeRTO(samples []float64, obj scenario.Objectives) stats.Ve
 			worst = max(worst, e.rtoErr[i])
 		}
 	}
-	res.Reason = fmt.Sprintf("%s RTC undecided against %s: %s: %d of %d incidents' RTC lies within its own timing error "+
+	res.Reason = alsoReason(res, fmt.Sprintf("%s RTC undecided against %s: %s: %d of %d incidents' RTC lies within its own timing error "+
 		"of the RTO (up to ±%s: the %s resolution plus the probes' lateness); a quieter machine, fewer trials at once "+
 		"(--parallel) or a finer probes.interval would decide it",
-		quantileName(obj.Quantile), obj.RTO.D(), ownErrorReason, near, len(samples), worst.Round(100*time.Microsecond), e.resolution)
+		quantileName(obj.Quantile), obj.RTO.D(), ownErrorReason, near, len(samples), worst.Round(100*time.Microsecond), e.resolution))
 	return res
 }
 
@@ -105,12 +105,21 @@ func (e *ownError) judgeRPO(samples []float64, obj scenario.Objectives) stats.Ve
 			worst = l
 		}
 	}
-	res.Reason = fmt.Sprintf("%s RPC undecided against %s: %s: in %d of %d trials the workload started fewer than %g%% "+
+	res.Reason = alsoReason(res, fmt.Sprintf("%s RPC undecided against %s: %s: in %d of %d trials the workload started fewer than %g%% "+
 		"of its writes on schedule (worst %.1f%% of %d due), so writes it never issued could have been lost unseen; "+
 		"a quieter machine or a lower workload.rate would decide it",
 		quantileName(obj.Quantile), obj.RPO.D(), ownErrorReason, len(e.rpoShort), len(samples), measure.MinOnSchedule*100,
-		worst.OnScheduleShare()*100, worst.Due)
+		worst.OnScheduleShare()*100, worst.Due))
 	return res
+}
+
+// alsoReason is reason, followed by res's own Reason when the trials as measured were
+// too few as well (NeededN kept): both must be remedied to decide the objective.
+func alsoReason(res stats.VerdictResult, reason string) string {
+	if res.NeededN > 0 {
+		return reason + "; and " + res.Reason
+	}
+	return reason
 }
 
 // quantileName names a quantile as the verdicts do ("p90").

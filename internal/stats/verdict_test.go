@@ -279,5 +279,15 @@ var _ = Describe("QuantileVerdictUncertain", func() {
 		r, undecided := stats.QuantileVerdictUncertain(xs, nil, high, 0.9, 0.95, 0, opts...)
 		Expect(undecided).To(BeTrue())
 		Expect(r.Verdict).To(Equal(stats.Inconclusive))
+		Expect(r.NeededN).To(BeZero(), "as measured it passed: more trials like these would not decide it")
+
+		few := make([]float64, 10)
+		high = make([]float64, 10)
+		for i := range 4 { // 4 of 10 trials short: judged at their high end, p90 fails
+			high[i] = math.Inf(1)
+		}
+		r, undecided = stats.QuantileVerdictUncertain(few, nil, high, 0.9, 0.95, 0, opts...)
+		Expect(undecided).To(BeTrue())
+		Expect(r.NeededN).To(Equal(29), "too few as measured, too: the projection stays")
 	})
 })

@@ -9,8 +9,9 @@ import "slices"
 // quantile verdict is monotone in the samples, so judging every sample at its low end
 // and at its high end bounds every other placement. When the two differ, the judgement
 // depends on the measurement error rather than on the trials: the result is
-// Inconclusive with NeededN 0 (more trials like these would not decide it), undecided
-// is true, and the caller words the Reason, knowing where the error came from.
+// Inconclusive, undecided is true, and the caller words the Reason, knowing where the
+// error came from. NeededN is 0 (more trials like these would not decide it) unless
+// the samples as measured were already too few, whose projection it keeps.
 // Without a straddling range the result is QuantileVerdict's exactly. low and high
 // must be as long as samples; a shorter slice leaves the remaining samples exact.
 func QuantileVerdictUncertain(samples, low, high []float64, q, conf, objective float64,
@@ -30,6 +31,9 @@ func QuantileVerdictUncertain(samples, low, high []float64, q, conf, objective f
 	if atLow == atHigh {
 		return res, false
 	}
-	res.Verdict, res.NeededN = Inconclusive, 0
+	if res.Verdict != Inconclusive {
+		res.NeededN = 0
+	}
+	res.Verdict = Inconclusive
 	return res, true
 }
