@@ -36,7 +36,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	rate := forecast.Rate{}
 	fs.Float64Var(&rate.DeploysPerMonth, "deploys-per-month", 40, "deploy rate the forecast's annual downtime assumes")
 	fs.Float64Var(&rate.ChangeFailureRate, "change-failure-rate", 0.05, "share of deploys that fail in production (DORA), for the forecast")
-	incidents := fs.String("incidents", "", "incident export (CSV or JSON status timestamps) that calibrates manual and hybrid plans' decisions in the forecast")
+	incidents := fs.String("incidents", "", "incident export (CSV or JSON status timestamps) that calibrates manual plans' decisions in the forecast")
 	fs.DurationVar(&rate.FailedOutage, "failed-outage", 4*time.Hour, "outage the forecast counts for an incident the rollback does not recover")
 	files, err := parse(fs, args)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/drillhq/drill/internal/forecast"
+	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/trial"
 )
 
@@ -16,7 +17,8 @@ import (
 type ForecastConfig struct {
 	Rate *forecast.Rate
 	// Incidents (from the export named IncidentsFile) replace the decision distribution
-	// of a plan whose decision is human; an automated plan's is left alone.
+	// of a manual plan; an automated plan's is its own, and a hybrid plan keeps its
+	// model: its gate's timeout bounds the approver, which an export does not record.
 	Incidents     []forecast.Incident
 	IncidentsFile string
 }
@@ -35,7 +37,7 @@ func ForecastOf(r *Results, cfg ForecastConfig) (*forecast.Forecast, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(cfg.Incidents) > 0 && in.Decision != nil {
+	if len(cfg.Incidents) > 0 && in.Decision != nil && manualOnly(incidents) {
 		if in, err = forecast.Calibrate(in, cfg.IncidentsFile, cfg.Incidents); err != nil {
 			return nil, err
 		}
@@ -48,6 +50,16 @@ func ForecastOf(r *Results, cfg ForecastConfig) (*forecast.Forecast, error) {
 		opts = append(opts, forecast.WithRate(*cfg.Rate))
 	}
 	return forecast.Make(in, opts...)
+}
+
+// manualOnly reports whether every trial's decision was a manual trigger's.
+func manualOnly(ts []trial.Result) bool {
+	for _, t := range ts {
+		if t.Decision == nil || t.Decision.Kind != scenario.TriggerManual {
+			return false
+		}
+	}
+	return len(ts) > 0
 }
 
 // CompareForecastMarkdown renders each plan's forecast side by side: P(RTC ≤ RTO) with

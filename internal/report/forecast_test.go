@@ -43,6 +43,11 @@ var _ = Describe("the forecast in drill compare", func() {
 			fcPlan("automated", 10, nil),
 			fcPlan("manual", 10, func(i int) time.Duration { return time.Duration(2+3*i) * time.Minute }), // 2..29 min
 		}}
+	hybrid := fcPlan("hybrid", 10, func(i int) time.Duration { return time.Duration(1+i) * time.Minute })
+	for _, t := range hybrid.Results.Trials {
+		t.Decision.Kind = "hybrid"
+	}
+	withHybrid := &report.Comparison{Objectives: c.Objectives, Plans: append(append([]report.PlanResults{}, c.Plans...), hybrid)}
 
 	It("prints each plan's P(RTC ≤ RTO), its interval, and the downtime a year of deploys costs", func() {
 		var b bytes.Buffer
@@ -60,7 +65,7 @@ var _ = Describe("the forecast in drill compare", func() {
 		Expect(out).To(ContainSubstring("manual: A real incident is taken to be like a trial"))
 	})
 
-	It("calibrates the manual plan, never the automated one, from an incident export", func() {
+	It("calibrates the manual plan, never the automated or the hybrid one, from an incident export", func() {
 		// 30 incidents, each decided in 40 min: no manual incident makes a 15-minute RTO.
 		var incs []forecast.Incident
 		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -68,10 +73,12 @@ var _ = Describe("the forecast in drill compare", func() {
 			incs = append(incs, forecast.Incident{ID: fmt.Sprint(i), Investigating: at, Identified: at.Add(40 * time.Minute)})
 		}
 		var b bytes.Buffer
-		Expect(report.CompareForecastMarkdown(&b, c, rate,
+		Expect(report.CompareForecastMarkdown(&b, withHybrid, rate,
 			report.ForecastConfig{Incidents: incs, IncidentsFile: "incidents.csv"})).To(Succeed())
-		Expect(b.String()).To(MatchRegexp(`\| P\(RTC ≤ 15m0s\) \[95% CI\] \| 1\.00 \[0\.69, 1\.00\] \| 0\.00 \[0\.00, 0\.\d\d\] \|`))
+		Expect(b.String()).To(ContainSubstring("hybrid: A real incident is taken to be like a trial"))
+		Expect(b.String()).To(MatchRegexp(`\| P\(RTC ≤ 15m0s\) \[95% CI\] \| 1\.00 \[0\.69, 1\.00\] \| 0\.00 \[0\.00, 0\.\d\d\] \| 1\.00 \[0\.\d\d, 1\.00\] \|`))
 		Expect(b.String()).To(ContainSubstring("manual: A real incident is taken to be like a trial: its detection and execution are one of the 10 incidents' (trials where the defect had an impact; 10 recovered; a trial that did not recover, or whose trigger never fired, is an incident rollback does not fix), and its decision is drawn independently from the incident export incidents.csv (30 incidents"))
+		Expect(b.String()).NotTo(ContainSubstring("hybrid: A real incident is taken to be like a trial: its detection and execution are one of the 10 incidents' (trials where the defect had an impact; 10 recovered; a trial that did not recover, or whose trigger never fired, is an incident rollback does not fix), and its decision is drawn independently from the incident export"))
 		Expect(b.String()).NotTo(ContainSubstring("automated: A real incident is taken to be like a trial: its detection and execution are one of the 10 incidents' (trials where the defect had an impact; 10 recovered; a trial that did not recover, or whose trigger never fired, is an incident rollback does not fix), and its decision is drawn"))
 	})
 
