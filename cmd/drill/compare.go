@@ -116,13 +116,12 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "drill:", err)
 		code = worse(code, exitInfra)
 	}
+	fcfg.Rate = &rate
+	cmp.Forecast = &fcfg
 	if err := k.Formats.WriteAll(base, report.Document{Compare: cmp}); err != nil {
 		return withCode(exitInfra, err)
 	}
 	if err := report.CompareMarkdown(stdout, cmp); err != nil {
-		return withCode(exitInfra, err)
-	}
-	if err := report.CompareForecastMarkdown(stdout, cmp, rate, fcfg); err != nil {
 		return withCode(exitInfra, err)
 	}
 	fmt.Fprintf(stdout, "\nComparison: %s.json\nReport:     %s.html\nJUnit:      %s.junit.xml\n", base, base, base)

@@ -42,6 +42,9 @@ type Comparison struct {
 	Pairs []PlanPair `json:"pairs"`
 	// Audit names the comparison's audit log (every plan's trials) and its final digest.
 	Audit *AuditRef `json:"audit,omitempty"`
+	// Forecast is what the plans' forecasts assume beyond the trials (the deploy rate,
+	// the incident export); nil, or without a rate: no forecast section.
+	Forecast *ForecastConfig `json:"forecast,omitempty"`
 }
 
 // PlanResults is one plan of a comparison: its trials and what they measured.

@@ -25,6 +25,7 @@ func CompareHTML(w io.Writer, c *Comparison) error {
 	}
 	// The tables are the Markdown's: one source for both formats.
 	var table *[][]string
+	forecastNotes := false
 	for _, line := range strings.Split(md.String(), "\n") {
 		switch {
 		case strings.HasPrefix(line, "## "):
@@ -33,6 +34,10 @@ func CompareHTML(w io.Writer, c *Comparison) error {
 			table = &v.Measures
 		case strings.HasPrefix(line, "| A vs B |"):
 			table = &v.Pairs
+		case strings.HasPrefix(line, "### Forecast"):
+			table, forecastNotes = nil, true
+		case strings.HasPrefix(line, "| forecast |"):
+			table = &v.Forecast
 		case strings.HasPrefix(line, "|---"):
 		case strings.HasPrefix(line, "| ") && table != nil:
 			cells := strings.Split(strings.Trim(line, "| "), " | ")
@@ -40,6 +45,8 @@ func CompareHTML(w io.Writer, c *Comparison) error {
 				cells[i] = strings.ReplaceAll(cells[i], "**", "")
 			}
 			*table = append(*table, cells)
+		case forecastNotes && line != "" && !strings.HasPrefix(line, "| "):
+			v.ForecastNotes = append(v.ForecastNotes, line)
 		case strings.HasPrefix(line, "- ") || (line != "" && !strings.HasPrefix(line, "#") && table == nil):
 			v.Notes = append(v.Notes, strings.TrimPrefix(line, "- "))
 		}
@@ -58,6 +65,9 @@ type compareView struct {
 	Plans           []string
 	Measures, Pairs [][]string
 	Chart           template.HTML
+	// Forecast is the plans' forecast table and ForecastNotes its rate and methods.
+	Forecast      [][]string
+	ForecastNotes []string
 }
 
 var compareTemplate = template.Must(template.New("compare").Parse(`<!doctype html>
@@ -77,5 +87,12 @@ th{background:#f6f8fa}p.note{color:#59636e}
 <table><thead><tr><th>A vs B</th><th>shift B − A [95% CI]</th><th>Mann–Whitney (two-sided)</th><th>Cliff's δ</th><th>finding</th></tr></thead><tbody>
 {{range .Pairs}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}
 </tbody></table>
+{{if .Forecast}}<section class="forecast">
+<h2>Forecast: a real incident under each plan</h2>
+<table><thead><tr><th>forecast</th>{{range .Plans}}<th>{{.}}</th>{{end}}</tr></thead><tbody>
+{{range .Forecast}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}
+</tbody></table>
+{{range .ForecastNotes}}<p class="note">{{.}}</p>{{end}}
+</section>{{end}}
 </body></html>
 `))

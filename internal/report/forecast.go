@@ -15,12 +15,12 @@ import (
 // ForecastConfig is what a forecast takes beyond the run: a deploy rate for the annual
 // downtime, and an incident export that calibrates manual and hybrid plans' decisions.
 type ForecastConfig struct {
-	Rate *forecast.Rate
+	Rate *forecast.Rate `json:"rate,omitempty"`
 	// Incidents (from the export named IncidentsFile) replace the decision distribution
 	// of a manual plan; an automated plan's is its own, and a hybrid plan keeps its
 	// model: its gate's timeout bounds the approver, which an export does not record.
-	Incidents     []forecast.Incident
-	IncidentsFile string
+	Incidents     []forecast.Incident `json:"-"`
+	IncidentsFile string              `json:"incidents_file,omitempty"`
 }
 
 // ForecastOf forecasts a real incident's recovery from a run's incidents (StandingOf),
@@ -69,7 +69,15 @@ func manualOnly(ts []trial.Result) bool {
 func CompareForecastMarkdown(w io.Writer, c *Comparison, rate forecast.Rate, cfg ForecastConfig) error {
 	cfg.Rate = &rate
 	var b strings.Builder
-	fmt.Fprintf(&b, "\n### Forecast: a real incident under each plan\n\nAt %g deploys a month and a %s change-failure rate (%.1f bad releases a year; a rollback that does not recover counts as %s of outage).\n\n",
+	compareForecast(&b, c, rate, cfg)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// compareForecast writes the plans' forecasts (see CompareForecastMarkdown) to b.
+func compareForecast(b *strings.Builder, c *Comparison, rate forecast.Rate, cfg ForecastConfig) {
+	cfg.Rate = &rate
+	fmt.Fprintf(b, "\n### Forecast: a real incident under each plan\n\nAt %g deploys a month and a %s change-failure rate (%.1f bad releases a year; a rollback that does not recover counts as %s of outage).\n\n",
 		rate.DeploysPerMonth, pctText(rate.ChangeFailureRate), rate.IncidentsPerYear(), rate.FailedOutage)
 	names := make([]string, len(c.Plans))
 	fs := make([]*forecast.Forecast, len(c.Plans))
@@ -88,7 +96,7 @@ func CompareForecastMarkdown(w io.Writer, c *Comparison, rate forecast.Rate, cfg
 			}
 			cells[i] = cell(f)
 		}
-		fmt.Fprintf(&b, "| %s | %s |\n", label, strings.Join(cells, " | "))
+		fmt.Fprintf(b, "| %s | %s |\n", label, strings.Join(cells, " | "))
 	}
 	conf := c.Objectives.Confidence
 	row(fmt.Sprintf("P(RTC ≤ %s) [%s CI]", c.Objectives.RTO.D(), pctText(conf)), func(f *forecast.Forecast) string { return pIntervalText(f.P) })
@@ -99,11 +107,9 @@ func CompareForecastMarkdown(w io.Writer, c *Comparison, rate forecast.Rate, cfg
 	row("expected downtime a year [CI]", func(f *forecast.Forecast) string { return downtimeText(f.Downtime) })
 	for i, f := range fs {
 		if errs[i] == nil {
-			fmt.Fprintf(&b, "\n%s: %s\n", names[i], f.Method)
+			fmt.Fprintf(b, "\n%s: %s\n", names[i], f.Method)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 // forecastRow is one figure of a run's forecast, as Markdown and HTML both show it.

@@ -82,6 +82,23 @@ var _ = Describe("the forecast in drill compare", func() {
 		Expect(b.String()).NotTo(ContainSubstring("automated: A real incident is taken to be like a trial: its detection and execution are one of the 10 incidents' (trials where the defect had an impact; 10 recovered; a trial that did not recover, or whose trigger never fired, is an incident rollback does not fix), and its decision is drawn"))
 	})
 
+	It("goes into the comparison's Markdown and HTML when the comparison states a rate", func() {
+		withRate := *c
+		withRate.Forecast = &report.ForecastConfig{Rate: &rate}
+		var md, page bytes.Buffer
+		Expect(report.CompareMarkdown(&md, &withRate)).To(Succeed())
+		Expect(md.String()).To(ContainSubstring("| P(RTC ≤ 15m0s) [95% CI] | 1.00 [0.69, 1.00] |"))
+		Expect(report.CompareHTML(&page, &withRate)).To(Succeed())
+		Expect(page.String()).To(ContainSubstring("<h2>Forecast: a real incident under each plan</h2>"))
+		Expect(page.String()).To(ContainSubstring("<td>P(RTC ≤ 15m0s) [95% CI]</td><td>1.00 [0.69, 1.00]</td>"))
+		Expect(page.String()).To(ContainSubstring(`<p class="note">manual: A real incident is taken to be like a trial`))
+		Expect(page.String()).To(ContainSubstring(`<p class="note">At 40 deploys a month`))
+
+		md.Reset()
+		Expect(report.CompareMarkdown(&md, c)).To(Succeed())
+		Expect(md.String()).NotTo(ContainSubstring("Forecast"), "no rate stated, no forecast")
+	})
+
 	It("forecasts the same figures from the same results", func() {
 		var a, b bytes.Buffer
 		Expect(report.CompareForecastMarkdown(&a, c, rate, report.ForecastConfig{})).To(Succeed())
