@@ -65,7 +65,7 @@ func (l *Ledger) Run(ctx context.Context, clock Clock, h *History) {
 	l.client.warm(ctx, l.Endpoint)
 	defer l.client.release()
 	seed := l.Rand.Uint64()
-	h.SetLoad(Paced(ctx, ConstantPacer{Rate: l.Rate}, func(seq int) {
+	h.SetLoad(PacedWorkers(ctx, ConstantPacer{Rate: l.Rate}, MaxWorkers(l.Rate, l.Timeout), func(seq int) {
 		r := rand.New(rand.NewPCG(seed, uint64(seq)))
 		from := r.IntN(l.Accounts)
 		to := (from + 1 + r.IntN(l.Accounts-1)) % l.Accounts

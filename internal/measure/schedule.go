@@ -2,6 +2,7 @@ package measure
 
 import (
 	"context"
+	"math"
 	"sync"
 	"time"
 )
@@ -122,6 +123,35 @@ func OpenLoop(ctx context.Context, interval time.Duration, op func(seq int)) Loa
 
 // Paced runs op on p's schedule, as OpenLoop describes.
 func Paced(ctx context.Context, p ConstantPacer, op func(seq int)) Load {
+	return PacedWorkers(ctx, p, 0, op)
+}
+
+// MaxWorkers is the bound a workload's schedule runs under (PacedWorkers): every
+// operation ends within its timeout, so on schedule no more than rate×timeout are ever
+// in flight, and the bound only bites when drill's own client fell behind and would
+// otherwise issue every overdue operation at once (a machine too busy: measured, up to
+// 157 MB of goroutines each holding a request). Never below 64.
+func MaxWorkers(rate float64, timeout time.Duration) int {
+	return max(64, int(math.Ceil(rate*timeout.Seconds())))
+}
+
+// preWorkers is how many workers PacedWorkers starts before the schedule begins: enough
+// for the operations of the first warmLatency, so the schedule's start spawns none.
+func preWorkers(p ConstantPacer, maxWorkers int) int {
+	n := max(8, int(p.Rate*warmLatency.Seconds()))
+	if maxWorkers > 0 {
+		n = min(n, maxWorkers)
+	}
+	return n
+}
+
+// PacedWorkers runs op on p's schedule with at most maxWorkers operations at once
+// (vegeta's -max-workers model; 0: no bound, as Paced). Workers are started before the
+// schedule begins and grow on demand up to the bound; an operation that finds all of
+// them busy at the bound waits for one, starting late (its lateness recorded in the
+// Load, never hidden), so the memory and goroutines of a load that a service or the
+// machine cannot keep up with stay bounded.
+func PacedWorkers(ctx context.Context, p ConstantPacer, maxWorkers int, op func(seq int)) Load {
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
@@ -134,7 +164,7 @@ func Paced(ctx context.Context, p ConstantPacer, op func(seq int)) Load {
 	precise := newPreciseTimer()
 	defer precise.close()
 	tolerance := p.Tolerance()
-	start := time.Now()
+	var start time.Time // once the workers started ahead are up
 	run := func(seq int, due time.Duration) {
 		// Lateness is taken where the operation starts, not where it is scheduled to: an
 		// operation waiting for a core is late too.
@@ -148,19 +178,50 @@ func Paced(ctx context.Context, p ConstantPacer, op func(seq int)) Load {
 		op(seq)
 	}
 	// An operation goes to a goroutine that finished an earlier one and waits for
-	// work, or to a new one when none is idle: never queued behind a slow operation,
-	// and without a new goroutine (and its stack growing) for each of thousands a second.
+	// work, or to a new one when none is idle (up to maxWorkers): never queued behind a
+	// slow operation, and without a new goroutine (and its stack growing) for each of
+	// thousands a second.
 	type job struct {
 		seq int
 		due time.Duration
 	}
 	jobs := make(chan job)
-	worker := func(j job) {
+	worker := func(j job, first bool) {
 		defer wg.Done()
-		for ok := true; ok; j, ok = <-jobs {
+		if first {
+			run(j.seq, j.due)
+		}
+		for j := range jobs {
 			run(j.seq, j.due)
 		}
 	}
+	workers := preWorkers(p, maxWorkers)
+	wg.Add(workers)
+	for range workers {
+		go worker(job{}, false)
+	}
+	// send hands j to an idle worker, or to a new one below the bound; at the bound it
+	// waits for a worker (the operation starts late), false when ctx ended first.
+	send := func(j job) bool {
+		select {
+		case jobs <- j:
+			return true
+		default:
+		}
+		if maxWorkers <= 0 || workers < maxWorkers {
+			workers++
+			wg.Add(1)
+			go worker(j, true)
+			return true
+		}
+		select {
+		case jobs <- j:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	start = time.Now()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	issued := 0
@@ -180,12 +241,10 @@ func Paced(ctx context.Context, p ConstantPacer, op func(seq int)) Load {
 			break
 		}
 		issued++
-		j := job{seq: int(hits), due: p.Due(hits)}
-		select {
-		case jobs <- j:
-		default:
-			wg.Add(1)
-			go worker(j)
+		if !send(job{seq: int(hits), due: p.Due(hits)}) { // ctx ended while it waited for a worker
+			issued--
+			stopped = time.Since(start)
+			break
 		}
 	}
 	close(jobs)

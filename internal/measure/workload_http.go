@@ -135,7 +135,7 @@ func (w *HTTPWorkload) Setup(ctx context.Context) error {
 func (w *HTTPWorkload) Run(ctx context.Context, clock Clock, h *History) {
 	w.client.warm(ctx, w.spec.Endpoint)
 	defer w.client.release()
-	h.SetLoad(Paced(ctx, ConstantPacer{Rate: w.spec.Rate}, func(seq int) {
+	h.SetLoad(PacedWorkers(ctx, ConstantPacer{Rate: w.spec.Rate}, MaxWorkers(w.spec.Rate, w.spec.Timeout), func(seq int) {
 		h.Add(w.write(ctx, clock, seq+1))
 	}))
 }

@@ -71,7 +71,7 @@ func render(t *template.Template, d WriteData) (string, error) {
 // schedule achieved. It returns once every write completed.
 func (w writeIDs) run(ctx context.Context, clock Clock, h *History, rate float64, timeout time.Duration,
 	write func(ctx context.Context, d WriteData) (Outcome, string)) {
-	h.SetLoad(Paced(ctx, ConstantPacer{Rate: rate}, func(seq int) {
+	h.SetLoad(PacedWorkers(ctx, ConstantPacer{Rate: rate}, MaxWorkers(rate, timeout), func(seq int) {
 		d := w.data(seq + 1)
 		op := Op{ID: d.ID, Value: d.Value, Invoke: clock.Now()}
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
