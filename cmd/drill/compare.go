@@ -33,11 +33,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var rtName string
 	runtimeFlag(fs, &rtName)
 	out := fs.String("out", "runs", "directory for the comparison's files")
-	rate := forecast.Rate{}
-	fs.Float64Var(&rate.DeploysPerMonth, "deploys-per-month", 40, "deploy rate the forecast's annual downtime assumes")
-	fs.Float64Var(&rate.ChangeFailureRate, "change-failure-rate", 0.05, "share of deploys that fail in production (DORA), for the forecast")
-	incidents := fs.String("incidents", "", "incident export (CSV or JSON status timestamps) that calibrates manual plans' decisions in the forecast")
-	fs.DurationVar(&rate.FailedOutage, "failed-outage", 4*time.Hour, "outage the forecast counts for an incident the rollback does not recover")
+	forecastConfig := forecastFlags(fs)
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -48,18 +44,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *trials < 0 || *trials > scenario.MaxTrials {
 		return withCode(exitConfig, fmt.Errorf("compare: --trials %d: must be from 1 to %d", *trials, scenario.MaxTrials))
 	}
-	if err := rate.Check(); err != nil {
-		return withCode(exitConfig, fmt.Errorf("compare: %w", err))
-	}
-	fcfg := report.ForecastConfig{IncidentsFile: *incidents}
-	if *incidents != "" {
-		b, err := os.ReadFile(*incidents)
-		if err != nil {
-			return withCode(exitConfig, fmt.Errorf("compare: read incident export: %w", err))
-		}
-		if fcfg.Incidents, err = forecast.ParseIncidents(*incidents, b); err != nil {
-			return withCode(exitConfig, err)
-		}
+	fcfg, err := forecastConfig()
+	if err != nil {
+		return err
 	}
 	sc, err := load(files[0], forRuntime(rtName)...)
 	if err != nil {
@@ -116,7 +103,6 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stderr, "drill:", err)
 		code = worse(code, exitInfra)
 	}
-	fcfg.Rate = &rate
 	cmp.Forecast = &fcfg
 	if err := k.Formats.WriteAll(base, report.Document{Compare: cmp}); err != nil {
 		return withCode(exitInfra, err)
@@ -137,4 +123,32 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return withCode(code, errors.New(""))
 	}
 	return nil
+}
+
+// forecastFlags declares the flags of the plans' forecast on fs; the function it returns
+// checks them and reads the incident export, before any stack starts (a bad value or
+// export is a config error).
+func forecastFlags(fs *flag.FlagSet) func() (report.ForecastConfig, error) {
+	rate := forecast.Rate{}
+	fs.Float64Var(&rate.DeploysPerMonth, "deploys-per-month", 40, "deploy rate the forecast's annual downtime assumes")
+	fs.Float64Var(&rate.ChangeFailureRate, "change-failure-rate", 0.05, "share of deploys that fail in production (DORA), for the forecast")
+	fs.DurationVar(&rate.FailedOutage, "failed-outage", 4*time.Hour, "outage the forecast counts for an incident the rollback does not recover")
+	incidents := fs.String("incidents", "", "incident export (CSV or JSON status timestamps) that calibrates manual plans' decisions in the forecast")
+	return func() (report.ForecastConfig, error) {
+		if err := rate.Check(); err != nil {
+			return report.ForecastConfig{}, withCode(exitConfig, fmt.Errorf("compare: %w", err))
+		}
+		cfg := report.ForecastConfig{Rate: &rate, IncidentsFile: *incidents}
+		if *incidents == "" {
+			return cfg, nil
+		}
+		b, err := os.ReadFile(*incidents)
+		if err != nil {
+			return cfg, withCode(exitConfig, fmt.Errorf("compare: read incident export: %w", err))
+		}
+		if cfg.Incidents, err = forecast.ParseIncidents(*incidents, b); err != nil {
+			return cfg, withCode(exitConfig, err)
+		}
+		return cfg, nil
+	}
 }
