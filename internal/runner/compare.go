@@ -28,6 +28,7 @@ func Compare(ctx context.Context, cfg Config) (*report.Comparison, error) {
 		return nil, errors.New("compare plans: the scenario lists no plans to compare: add compare: {plans: [{name, trigger}, ...]}")
 	}
 	n, seed, runID := cfg.settle()
+	machine := measure.ReadMachine()
 	controls := sc.ControlTrials()
 	cmp := &report.Comparison{Schema: report.ComparisonSchema, DrillVersion: DrillVersion(), RunID: runID,
 		Scenario: report.ScenarioRef{Name: sc.Name, File: cfg.File, SHA256: fileHash(cfg.File)}, Objectives: sc.Objectives,
@@ -89,9 +90,10 @@ func Compare(ctx context.Context, cfg Config) (*report.Comparison, error) {
 		}
 	}
 	cmp.Finished = time.Now().UTC()
+	condition := &report.MachineCondition{Start: machine, End: measure.ReadMachine()}
 	var ends []string
 	for p, plan := range sc.Compare.Plans {
-		plans[p].Finished = cmp.Finished
+		plans[p].Finished, plans[p].Machine = cmp.Finished, condition
 		plans[p].Summary = report.Summarize(plans[p].Trials, sc.Objectives, report.WithResolution(sc.Probes.ErrorBound()))
 		cmp.Plans = append(cmp.Plans, report.PlanResults{Name: plan.Name, Kind: plan.Trigger.Kind, Results: plans[p]})
 		ends = append(ends, runEndDetail(plan.Name+": ", plans[p].Summary))

@@ -40,6 +40,7 @@ var _ = Describe("drill compare's runner", func() {
 			Expect(p.Stats.FalsePositives).NotTo(BeNil())
 			Expect(p.Stats.FalsePositives.N).To(Equal(1))
 			Expect(p.Results.Trials[0].Seed).To(Equal(cmp.Plans[0].Results.Trials[0].Seed), "the same defect: the same seed")
+			Expect(p.Results.Machine).NotTo(BeNil(), p.Name)
 		}
 		manual := cmp.Plans[1]
 		Expect(manual.Stats.Compression).To(Equal(6000.0))

@@ -53,6 +53,9 @@ var _ = Describe("a run", func() {
 		Expect(res.Trials).To(HaveLen(1))
 		Expect(res.Raw).To(HaveLen(1), "raw records are kept for drill check")
 		Expect(res.Trials[0].Probes).To(BeNil(), "and stripped from the results without --keep-raw")
+		Expect(res.Machine).NotTo(BeNil(), "the machine's condition at the start and the end")
+		Expect(res.Machine.Start.CPUs).To(BeNumerically(">", 0))
+		Expect(res.Machine.End.At).To(BeTemporally(">=", res.Machine.Start.At))
 
 		sum, err := audit.Verify(path)
 		Expect(err).NotTo(HaveOccurred())
