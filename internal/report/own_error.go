@@ -38,7 +38,8 @@ type ownError struct {
 	rtoLow, rtoHigh []float64
 	rtoErr          []time.Duration
 	// rpoHigh is +Inf for a trial whose workload fell short of its schedule (its RPC is
-	// only a lower bound: writes it never issued could have been lost unseen).
+	// only a lower bound: writes issued late or never, during the outage, could have been
+	// lost unseen).
 	rpoHigh  []float64
 	rpoShort []measure.Load
 }
@@ -106,7 +107,7 @@ func (e *ownError) judgeRPO(samples []float64, obj scenario.Objectives) stats.Ve
 		}
 	}
 	res.Reason = alsoReason(res, fmt.Sprintf("%s RPC undecided against %s: %s: in %d of %d trials the workload started fewer than %g%% "+
-		"of its writes on schedule (worst %.1f%% of %d due), so writes it never issued could have been lost unseen; "+
+		"of its writes on schedule (worst %.1f%% of %d due), so its RPC is only a lower bound: writes issued late or never, during the outage, could have been lost unseen; "+
 		"a quieter machine or a lower workload.rate would decide it",
 		quantileName(obj.Quantile), obj.RPO.D(), ownErrorReason, len(e.rpoShort), len(samples), measure.MinOnSchedule*100,
 		worst.OnScheduleShare()*100, worst.Due))
