@@ -55,25 +55,11 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if sc.Compare == nil {
 		return withCode(exitConfig, fmt.Errorf("compare: %s has no compare section: add compare: {plans: [{name, trigger}, ...]}", files[0]))
 	}
-	rt, notes, err := runtimes.Default().Select(ctx, rtName, preflight.StackKind(sc)...)
-	for _, n := range notes {
-		fmt.Fprintln(stderr, n)
-	}
+	rt, closeRuntime, err := compareRuntime(ctx, files[0], rtName, sc, stderr)
 	if err != nil {
-		return withCode(exitInfra, fmt.Errorf("compare: %w", err))
-	}
-	if c, ok := rt.(io.Closer); ok {
-		defer c.Close()
-	}
-	// What the runtime auto picked cannot carry out is refused before the first stack.
-	if _, err := load(files[0], drill.ForRuntime(rt.Name())); err != nil {
 		return err
 	}
-	if p, ok := rt.(stack.Preparer); ok {
-		if err := p.Prepare(ctx, sc.Stack); err != nil {
-			return withCode(exitInfra, fmt.Errorf("compare: %w", err))
-		}
-	}
+	defer closeRuntime()
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
 	}
@@ -151,4 +137,34 @@ func forecastFlags(fs *flag.FlagSet) func() (report.ForecastConfig, error) {
 		}
 		return cfg, nil
 	}
+}
+
+// compareRuntime selects the runtime a comparison runs on, refuses what it cannot carry
+// out before the first stack and prepares what its stacks need. The returned func
+// releases the runtime.
+func compareRuntime(ctx context.Context, file, rtName string, sc *scenario.Scenario, stderr io.Writer) (stack.Runtime, func(), error) {
+	rt, notes, err := runtimes.Default().Select(ctx, rtName, preflight.StackKind(sc)...)
+	for _, n := range notes {
+		fmt.Fprintln(stderr, n)
+	}
+	if err != nil {
+		return nil, nil, withCode(exitInfra, fmt.Errorf("compare: %w", err))
+	}
+	release := func() {
+		if c, ok := rt.(io.Closer); ok {
+			c.Close()
+		}
+	}
+	// What the runtime auto picked cannot carry out is refused before the first stack.
+	if _, err := load(file, drill.ForRuntime(rt.Name())); err != nil {
+		release()
+		return nil, nil, err
+	}
+	if p, ok := rt.(stack.Preparer); ok {
+		if err := p.Prepare(ctx, sc.Stack); err != nil {
+			release()
+			return nil, nil, withCode(exitInfra, fmt.Errorf("compare: %w", err))
+		}
+	}
+	return rt, release, nil
 }
