@@ -354,6 +354,9 @@ func (s *k8sService) Kill(ctx context.Context) error {
 	}
 	killed := 0
 	for _, p := range pods.Items {
+		if p.DeletionTimestamp != nil {
+			continue // an older release's pod, stopping already
+		}
 		for _, c := range p.Status.ContainerStatuses {
 			id, ok := strings.CutPrefix(c.ContainerID, "containerd://")
 			if !ok || c.State.Running == nil {

@@ -301,8 +301,9 @@ func kubeProxySynced(ctx context.Context, since time.Time) bool {
 }
 
 // endpointIPRE finds a pod address in a kube-proxy nftables service chain: a lone
-// endpoint's "dnat to IP:port", or the endpoint chains of several ("...__IP/port").
-var endpointIPRE = regexp.MustCompile(`(?:dnat to |__)(\d+\.\d+\.\d+\.\d+)[:/]`)
+// endpoint's "dnat to IP:port", several endpoints' "numgen random mod N map { 0 : IP .
+// port, ... }", or older endpoint chains' names ("...__IP/port").
+var endpointIPRE = regexp.MustCompile(`__(\d+\.\d+\.\d+\.\d+)/\d+|(\d+\.\d+\.\d+\.\d+)(?::\d+| \. \d+)`)
 
 // nftRouted reports whether the node's kube-proxy (nftables mode, this host: a local
 // cluster, drill as root) sends the Service ns/name only to addresses in want, from its
@@ -324,9 +325,15 @@ func nftEndpoints(ctx context.Context, ns, name string) (ips []string, known boo
 	if err != nil {
 		return nil, false
 	}
+	return chainEndpoints(string(out), ns, name), true
+}
+
+// chainEndpoints are the pod addresses in the service chains of ns/name in table, the
+// text of nft list table ip kube-proxy.
+func chainEndpoints(table, ns, name string) (ips []string) {
 	marker := "-" + ns + "/" + name + "/tcp/"
 	in := false
-	for _, line := range strings.Split(string(out), "\n") {
+	for _, line := range strings.Split(table, "\n") {
 		t := strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(t, "chain service-") && strings.Contains(t, marker):
@@ -339,10 +346,10 @@ func nftEndpoints(ctx context.Context, ns, name string) (ips []string, known boo
 			continue
 		}
 		for _, m := range endpointIPRE.FindAllStringSubmatch(t, -1) {
-			ips = append(ips, m[1])
+			ips = append(ips, m[1]+m[2])
 		}
 	}
-	return ips, true
+	return ips
 }
 
 // rolloutHooks are told how a rollout goes, from waitRollout's polls.
