@@ -142,28 +142,8 @@ func (s *k8sService) deploy(ctx context.Context, rel scenario.Release, cfg stack
 	if existed && cfg.Strategy == scenario.StrategyRecreate && target == active {
 		cfg.Step(stack.StepStopping, "")
 	}
-	var hooks rolloutHooks
-	if cfg.Strategy == scenario.StrategyRecreate && existed {
-		hooks.oldGone = func() { cfg.Step(stack.StepDrained, "") }
-	}
-	// In place (start-first, recreate) the release takes traffic as soon as its first
-	// pod is a ready endpoint that kube-proxy sends to, before the rollout ends: that is
-	// when the deploy is live. A blue-green release takes it at the flip.
-	ready, switched := false, false
-	if target == active {
-		hooks.newReady = func(ctx context.Context, ips map[string]bool) {
-			if !ready {
-				ready = true
-				cfg.Step(stack.StepReady, rel.Name)
-			}
-			if !switched {
-				if ok, known := nftRoutedAny(ctx, s.st.ns, s.name, ips); ok || !known {
-					switched = true
-					cfg.Step(stack.StepSwitched, rel.Name)
-				}
-			}
-		}
-	}
+	var marks liveMarks
+	hooks := s.hooks(cfg, rel, existed, target == active, &marks)
 	hash, err := s.st.waitRollout(ctx, name, s.timeout(), hooks)
 	if err != nil {
 		if ctx.Err() != nil && prev != nil {
@@ -171,7 +151,7 @@ func (s *k8sService) deploy(ctx context.Context, rel scenario.Release, cfg stack
 		}
 		return err
 	}
-	if !ready {
+	if !marks.ready {
 		cfg.Step(stack.StepReady, rel.Name)
 	}
 	if target != active {
@@ -190,13 +170,44 @@ func (s *k8sService) deploy(ctx context.Context, rel scenario.Release, cfg stack
 		s.standby, s.standbyR = active, previous
 	}
 	s.mu.Unlock()
-	if !switched {
+	if !marks.switched {
 		cfg.Step(stack.StepSwitched, rel.Name)
 	}
 	if existed && cfg.Strategy != scenario.StrategyRecreate && target == active {
 		s.drainLater(ctx, selectorString(selectorOf(s.name, target))+","+labelHash+"!="+hash, cfg)
 	}
 	return nil
+}
+
+// liveMarks records which of a deploy's steps its rollout hooks have marked already.
+type liveMarks struct{ ready, switched bool }
+
+// hooks are the rollout hooks of a deploy: a recreate marks the old release drained
+// when its pods are gone; in place (start-first, recreate) the release takes traffic as
+// soon as its first pod is a ready endpoint that kube-proxy sends to, before the rollout
+// ends: that is when the deploy is live. A blue-green release takes it at the flip, so
+// it gets no newReady hook.
+func (s *k8sService) hooks(cfg stack.DeployConfig, rel scenario.Release, existed, inPlace bool, marks *liveMarks) rolloutHooks {
+	var hooks rolloutHooks
+	if cfg.Strategy == scenario.StrategyRecreate && existed {
+		hooks.oldGone = func() { cfg.Step(stack.StepDrained, "") }
+	}
+	if !inPlace {
+		return hooks
+	}
+	hooks.newReady = func(ctx context.Context, ips map[string]bool) {
+		if !marks.ready {
+			marks.ready = true
+			cfg.Step(stack.StepReady, rel.Name)
+		}
+		if !marks.switched {
+			if ok, known := nftRoutedAny(ctx, s.st.ns, s.name, ips); ok || !known {
+				marks.switched = true
+				cfg.Step(stack.StepSwitched, rel.Name)
+			}
+		}
+	}
+	return hooks
 }
 
 // templateFor is the pod template of rel in colour: the template of the newest older
