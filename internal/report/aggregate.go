@@ -264,7 +264,7 @@ func aggregateGroup(k groupKey, runs, prev []*Results) GroupAggregate {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Message, b.Message))
 	})
 	g.SuccessRate = rateSummary(g.Counts, g.Objectives)
-	g.RTC = rtcSummary(p.rtc, p.recoveredRTC, g.Objectives)
+	g.RTC = rtcSummary(p, g.Objectives)
 	g.RPC = rpcSummary(p, g.Objectives)
 	g.Verdict = stats.Inconclusive
 	if g.Runs > 0 {
@@ -294,11 +294,16 @@ func periodVerdict(gs []GroupAggregate) stats.Verdict {
 
 // pool collects one group's measures, in seconds: rtc holds the RTO samples of the
 // incidents (+Inf: never recovered), recoveredRTC the RTC of those that recovered (the
-// set the medians are over, as in a run's summary).
+// set the medians are over, as in a run's summary). own holds, beside each RTO and
+// RPO sample, the range drill's own error leaves for it, taken with the resolution of
+// the run it came from, so the period judges as each run did (ownError);
+// resolution is the coarsest of the pooled runs', the one its reasons name.
 type pool struct {
 	rtc, recoveredRTC, rpc, rpo []float64
 	lost, acked                 int
 	withLoss                    int
+	own                         ownError
+	resolution                  time.Duration
 }
 
 // add pools a run's trials by their Standing, exactly as Summarize judges one run:
@@ -307,6 +312,9 @@ type pool struct {
 // not pass.
 func (p *pool) add(r *Results, c *Counts, errs map[string]int) []Finding {
 	var out []Finding
+	p.own.resolution = r.Resolution()
+	p.resolution = max(p.resolution, p.own.resolution)
+	defer func() { p.own.resolution = p.resolution }()
 	for _, t := range r.Trials {
 		c.Trials++
 		st := StandingOf(t)
@@ -355,6 +363,7 @@ func (p *pool) add(r *Results, c *Counts, errs map[string]int) []Finding {
 		if sample, ok := rtoSample(t); ok {
 			c.Incidents++
 			p.rtc = append(p.rtc, sample)
+			p.own.addRTO(t, sample)
 			if !math.IsInf(sample, 1) {
 				p.recoveredRTC = append(p.recoveredRTC, sample)
 			}
@@ -362,6 +371,7 @@ func (p *pool) add(r *Results, c *Counts, errs map[string]int) []Finding {
 		if t.Loss != nil {
 			p.rpc = append(p.rpc, t.Loss.RPC.D().Seconds())
 			p.rpo = append(p.rpo, rpoSample(*t.Loss))
+			p.own.addRPO(t, rpoSample(*t.Loss))
 			p.lost += len(t.Loss.Lost)
 			p.acked += t.Loss.Acked
 			if len(t.Loss.Lost) > 0 {
@@ -384,10 +394,13 @@ func rateSummary(c Counts, o scenario.Objectives) RateSummary {
 	return r
 }
 
-func rtcSummary(samples, recoveredRTC []float64, o scenario.Objectives) RTCSummary {
-	sorted := slices.Clone(samples)
+// rtcSummary judges the pooled RTO samples as a run's summary does: an objective whose
+// verdict rests on incidents within their own timing error of the RTO is Inconclusive
+// with that reason.
+func rtcSummary(p pool, o scenario.Objectives) RTCSummary {
+	sorted := slices.Clone(p.rtc)
 	slices.Sort(sorted)
-	rec := slices.Clone(recoveredRTC)
+	rec := slices.Clone(p.recoveredRTC)
 	slices.Sort(rec)
 	s := RTCSummary{N: len(sorted), Recovered: len(rec),
 		MedianMs: msFloat(median64(rec)), QuantileMs: msFloat(stats.Quantile(sorted, o.Quantile)),
@@ -398,11 +411,12 @@ func rtcSummary(samples, recoveredRTC []float64, o scenario.Objectives) RTCSumma
 	for i, v := range sorted {
 		s.SamplesMs[i] = msFloat(v)
 	}
-	s.RTO = stats.QuantileVerdict(sorted, o.Quantile, o.Confidence, o.RTO.D().Seconds(),
-		stats.WithLabel("RTC"), stats.WithFormat(durationText))
+	s.RTO = p.own.judgeRTO(p.rtc, o)
 	return s
 }
 
+// rpcSummary judges the pooled RPO samples as a run's summary does: a trial whose
+// workload fell short of its schedule cannot make the RPO pass.
 func rpcSummary(p pool, o scenario.Objectives) RPCSummary {
 	sorted := slices.Clone(p.rpc)
 	slices.Sort(sorted)
@@ -411,8 +425,7 @@ func rpcSummary(p pool, o scenario.Objectives) RPCSummary {
 	if len(sorted) > 0 {
 		s.MaxMs = msFloat(sorted[len(sorted)-1])
 	}
-	s.RPO = stats.QuantileVerdict(p.rpo, o.Quantile, o.Confidence, o.RPO.D().Seconds(),
-		stats.WithLabel("RPC"), stats.WithFormat(durationText))
+	s.RPO = p.own.judgeRPO(p.rpo, o)
 	return s
 }
 

@@ -106,3 +106,58 @@ var _ = Describe("the environment block", func() {
 			"end: load 5.91 9.39 12.56 on 2 CPUs; 3.0% of CPU time stolen by the hypervisor during the run</dd>"))
 	})
 })
+
+var _ = Describe("the period report with drill's own error", func() {
+	q4, err := report.ParseQuarter("2026Q4")
+	if err != nil {
+		panic(err)
+	}
+	// period is two runs of 15 trials each, pooled to 30 (enough to bound p90): the
+	// first at 100–128 ms, the second's last trial at lastMs with its probes lateMs late.
+	period := func(lastMs float64, late time.Duration) []*report.Results {
+		a := aggRun("bad-release", aggDay("2026-10-05"), aggAround(114, 14, 15)...)
+		b := aggRun("bad-release", aggDay("2026-11-05"), append(aggAround(200, 10, 14), lastMs)...)
+		b.Trials[14].ProbeLate = measure.Offset(late)
+		return []*report.Results{a, b}
+	}
+	bad := func(runs []*report.Results) report.GroupAggregate {
+		a := report.Aggregate(runs, q4, nil)
+		Expect(a.Groups).To(HaveLen(1))
+		return a.Groups[0]
+	}
+
+	It("is INCONCLUSIVE, not PASS, when the pooled trial that bounds the RTO is within its error of it", func() {
+		exact := bad(period(990, 0))
+		// Without lateness the run's resolution (25 ms) alone already straddles 1 s.
+		Expect(exact.RTC.RTO.Verdict).To(Equal(stats.Inconclusive))
+		g := bad(period(990, 30*time.Millisecond))
+		Expect(g.RTC.N).To(Equal(30))
+		Expect(g.RTC.RTO.Verdict).To(Equal(stats.Inconclusive))
+		Expect(g.RTC.RTO.Reason).To(ContainSubstring("drill's timing error on this machine: 1 of 30 incidents' RTC lies within its own timing error of the RTO (up to ±55ms: the 25ms resolution"))
+		Expect(g.Verdict).To(Equal(stats.Inconclusive))
+	})
+
+	It("passes when every pooled trial is further than its error from the RTO, and fails past it", func() {
+		Expect(bad(period(900, 50*time.Millisecond)).RTC.RTO.Verdict).To(Equal(stats.Pass))
+		g := bad(period(960, 0))
+		Expect(g.RTC.RTO.Verdict).To(Equal(stats.Pass), "960 ms + 25 ms resolution < 1 s")
+		Expect(g.Verdict).To(Equal(stats.Pass))
+		// Eleven trials over the RTO by more than their error: p90 of 30 cannot be within it.
+		runs := period(1500, 0)
+		for i := 4; i < 14; i++ {
+			rtc := measure.Offset(1500 * time.Millisecond)
+			runs[1].Trials[i].Timing.RTC = &rtc
+		}
+		Expect(bad(runs).RTC.RTO.Verdict).To(Equal(stats.Fail))
+	})
+
+	It("cannot pass the RPO on a pooled trial whose workload fell short of its schedule", func() {
+		runs := period(200, 0)
+		Expect(bad(runs).RPC.RPO.Verdict).To(Equal(stats.Pass))
+		runs[0].Trials[3].Load = &measure.Load{AskedRate: 100, Due: 100, Issued: 60, OnSchedule: 50}
+		g := bad(runs)
+		Expect(g.RPC.RPO.Verdict).To(Equal(stats.Inconclusive))
+		Expect(g.RPC.RPO.Reason).To(ContainSubstring("drill's timing error on this machine: in 1 of 30 trials the workload started fewer than 99% of its writes on schedule"))
+		Expect(g.Verdict).To(Equal(stats.Inconclusive))
+	})
+})
