@@ -95,8 +95,23 @@ func Markdown(w io.Writer, r *Results) error {
 		b.WriteString("\n" + steps)
 	}
 	logsSection(&b, r)
+	environmentMarkdown(&b, r)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// environmentMarkdown is the HTML report's environment block (envRows): what was run,
+// where and on what machine, which drill's own timing error depends on. Machine paths
+// are shortened as everywhere in the Markdown.
+func environmentMarkdown(b *strings.Builder, r *Results) {
+	b.WriteString("\n### Environment\n\n| | |\n|---|---|\n")
+	for _, e := range envRows(r) {
+		v := mdCell(machinePaths(e.Value))
+		if e.Code && v != "" {
+			v = "`" + v + "`"
+		}
+		fmt.Fprintf(b, "| %s | %s |\n", e.Key, v)
+	}
 }
 
 // logsSection says where the services' output is and links that of each failed trial.

@@ -1,6 +1,8 @@
 package report_test
 
 import (
+	"bytes"
+	"fmt"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -104,6 +106,24 @@ var _ = Describe("the environment block", func() {
 		}
 		Expect(renderHTML(r)).To(ContainSubstring("<dt>Machine</dt><dd>start: load 11.87 13.02 14.42 on 2 CPUs; " +
 			"end: load 5.91 9.39 12.56 on 2 CPUs; 3.0% of CPU time stolen by the hypervisor during the run</dd>"))
+	})
+
+	It("is in the Markdown report too, row for row as in the HTML", func() {
+		r := fixtureResults()
+		r.Machine = &report.MachineCondition{
+			Start: measure.Machine{CPUs: 2, Load1: 11.87, Load5: 13.02, Load15: 14.42, Known: true},
+			End:   measure.Machine{CPUs: 2, Load1: 5.91, Load5: 9.39, Load15: 12.56, Known: true},
+		}
+		var md bytes.Buffer
+		Expect(report.Markdown(&md, r)).To(Succeed())
+		Expect(md.String()).To(ContainSubstring("\n### Environment\n\n| | |\n|---|---|\n| Run ID | `" + r.RunID + "` |\n"))
+		Expect(md.String()).To(ContainSubstring("| Machine | start: load 11.87 13.02 14.42 on 2 CPUs; end: load 5.91 9.39 12.56 on 2 CPUs"))
+		Expect(md.String()).To(ContainSubstring(fmt.Sprintf("| Probing | every %gms; recovered after %d consecutive passes |", r.ProbeIntervalMs, r.RecoverAfter)))
+		html := renderHTML(r)
+		for _, key := range []string{"Run ID", "Scenario", "Runtime", "Seed", "Started", "Machine", "Objectives", "Results schema"} {
+			Expect(html).To(ContainSubstring("<dt>" + key + "</dt>"))
+			Expect(md.String()).To(ContainSubstring("| " + key + " | "))
+		}
 	})
 })
 
