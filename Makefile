@@ -16,7 +16,7 @@ SHELL := /bin/bash
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=localhost
 
-.PHONY: all build demo deps test bench soak fuzz lint images clean k8s k8s-down k8s-deps drill-image
+.PHONY: all build demo deps test bench bench-versus soak fuzz lint images clean k8s k8s-down k8s-deps drill-image
 
 all: build
 
@@ -129,8 +129,16 @@ test: deps lint
 	@echo "the example user suite (examples/ginkgo-suite, its own module): the quick drills a team would run in CI"
 	set -o pipefail; cd examples/ginkgo-suite && $(GO) test -count=1 -timeout 10m -json ./... $(GINKGO_ARGS) | (cd ../.. && $(SUMMARY))
 
-bench: build
+# bench prints each figure bench/README.md keeps as the table rows it shows (with the
+# machine's load, CPU count and date), then runs every Go benchmark. Each figure is one
+# target too: bench-versus (drill's HTTP workload against vegeta, interleaved, quiet and
+# under CPU hogs it starts itself; VERSUS_ARGS e.g. "--duration 2s --pairs 1" to smoke it).
+VERSUS_ARGS ?=
+bench: build bench-versus
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
+
+bench-versus:
+	$(GO) run ./bench/versus $(VERSUS_ARGS)
 
 # soak interrupts SOAK_RUNS drill runs (both runtimes; SIGINT, SIGTERM and SIGKILL at
 # random moments) and takes a census after each: 0 containers, networks, processes and
