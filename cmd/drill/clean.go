@@ -18,7 +18,11 @@ import (
 func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
 	all := fs.Bool("all", false, "also remove resources of drill runs that may still be alive, and the images other drill builds made that no container uses")
+	rtOpts := runtimeFlags(fs)
 	if err := parseNone(fs, args); err != nil {
+		return err
+	}
+	if err := rtOpts.check("clean", "", fs); err != nil {
 		return err
 	}
 	var opts []stack.CleanOption

@@ -32,6 +32,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	seed := fs.Int64("seed", 0, "seed for every random choice (default: the scenario's, else drawn and recorded)")
 	var rtName string
 	runtimeFlag(fs, &rtName)
+	rtOpts := runtimeFlags(fs)
 	out := fs.String("out", "runs", "directory for the comparison's files")
 	forecastConfig := forecastFlags(fs)
 	files, err := parse(fs, args)
@@ -43,6 +44,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	if *trials < 0 || *trials > scenario.MaxTrials {
 		return withCode(exitConfig, fmt.Errorf("compare: --trials %d: must be from 1 to %d", *trials, scenario.MaxTrials))
+	}
+	if err := rtOpts.check("compare", rtName, fs); err != nil {
+		return err
 	}
 	fcfg, err := forecastConfig()
 	if err != nil {

@@ -41,6 +41,7 @@ func parseRunFlags(args []string) (runFlags, []string, error) {
 	fs.IntVar(&f.trials, "trials", 0, fmt.Sprintf("number of trials, 1 to %d (default: the scenario's)", scenario.MaxTrials))
 	fs.Int64Var(&f.seed, "seed", 0, "seed for every random choice (default: the scenario's, else drawn and recorded)")
 	runtimeFlag(fs, &f.runtime)
+	rtOpts := runtimeFlags(fs)
 	fs.StringVar(&f.out, "out", "runs", "directory for results files")
 	fs.BoolVar(&f.keepRaw, "keep-raw", false, "keep every probe and write in the results file")
 	fs.BoolVar(&f.quiet, "quiet", false, "print only the summary")
@@ -56,7 +57,10 @@ func parseRunFlags(args []string) (runFlags, []string, error) {
 		return f, nil, withCode(exitConfig, errors.New("run: name at least one scenario file"))
 	}
 	fs.Visit(func(fl *flag.Flag) { f.trialsSet = f.trialsSet || fl.Name == "trials" })
-	return f, files, f.check(len(files))
+	if err := f.check(len(files)); err != nil {
+		return f, files, err
+	}
+	return f, files, rtOpts.check("run", f.runtime, fs)
 }
 
 // check refuses options that contradict each other or the number of files.

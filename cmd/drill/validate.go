@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"github.com/drillhq/drill"
 	"github.com/drillhq/drill/internal/kinds"
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
 )
 
 // load reads and validates a scenario file, fault kinds and parameters included, and
@@ -34,8 +36,12 @@ func forRuntime(name string) []drill.LoadOption {
 func cmdValidate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	rtName := fs.String("runtime", "", "also check that this runtime can do what the scenario needs (default: check only what no runtime can do)")
+	rtOpts := runtimeFlags(fs)
 	files, err := parse(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := rtOpts.check("validate", cmp.Or(*rtName, stack.Auto), fs); err != nil {
 		return err
 	}
 	if len(files) == 0 {

@@ -3,6 +3,7 @@ package stack
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -36,6 +37,11 @@ type Registration struct {
 	// Clean, when set, removes what dead drill runs of this runtime left outside the
 	// temporary directory (containers, networks); drill clean calls it.
 	Clean func(ctx context.Context, opts ...CleanOption) (Removed, error)
+	// Flags, when set, defines the runtime's own flags (a cluster's kubeconfig) on the
+	// commands that use runtimes, and returns the check the command calls once fs is
+	// parsed: it refuses bad values before anything starts and hands the rest to New,
+	// Available and Clean, where they win over the environment.
+	Flags func(fs *flag.FlagSet) (check func() error)
 }
 
 // Registry is the set of runtimes drill knows, in the order auto prefers them.

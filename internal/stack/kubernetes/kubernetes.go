@@ -28,7 +28,7 @@ import (
 	"github.com/drillhq/drill/internal/stack"
 )
 
-// Environment variables that configure the runtime (flags of their own may come later).
+// Environment variables that configure the runtime; the flags (flags.go) win over them.
 const (
 	// EnvContext names the kubeconfig context to use (default: the current one).
 	EnvContext = "DRILL_KUBE_CONTEXT"
@@ -90,14 +90,15 @@ func WithNamespacePrefix(prefix string) Option {
 	}
 }
 
-// New loads the cluster's configuration (kubeconfig from KUBECONFIG or ~/.kube/config,
-// context DRILL_KUBE_CONTEXT; in a pod without a kubeconfig, the pod's service account)
+// New loads the cluster's configuration (kubeconfig from --kubeconfig, KUBECONFIG or
+// ~/.kube/config, context --kube-context or DRILL_KUBE_CONTEXT; in a pod without a
+// kubeconfig, the pod's service account)
 // and makes a client. It does not talk to the cluster: Available does.
 func New(opts ...Option) (*Runtime, error) {
 	r := &Runtime{prefix: defaultPrefix, pid: os.Getpid()}
-	if p := os.Getenv(EnvNamespacePrefix); p != "" {
+	if _, _, p := configured(); p != "" {
 		if err := WithNamespacePrefix(p)(r); err != nil {
-			return nil, fmt.Errorf("read %s: %w", EnvNamespacePrefix, err)
+			return nil, fmt.Errorf("read namespace prefix (--%s or %s): %w", FlagNamespacePrefix, EnvNamespacePrefix, err)
 		}
 	}
 	for _, o := range opts {
@@ -124,22 +125,24 @@ func New(opts ...Option) (*Runtime, error) {
 	return r, nil
 }
 
-// restConfig is the kubeconfig's (KUBECONFIG, else ~/.kube/config; context
-// DRILL_KUBE_CONTEXT), or the pod's own when drill runs in a pod without a kubeconfig.
+// restConfig is the kubeconfig's (--kubeconfig, else KUBECONFIG, else ~/.kube/config;
+// context --kube-context, else DRILL_KUBE_CONTEXT, else the current one), or the pod's
+// own when drill runs in a pod without a kubeconfig.
 func restConfig() (*rest.Config, error) {
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	overrides := &clientcmd.ConfigOverrides{CurrentContext: os.Getenv(EnvContext)}
+	kubeconfig, kubeContext, _ := configured()
+	rules := loadingRules(kubeconfig)
+	overrides := &clientcmd.ConfigOverrides{CurrentContext: kubeContext}
 	cc := clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, overrides)
 	cfg, err := cc.ClientConfig()
 	if err == nil {
 		return tune(cfg), nil
 	}
-	if os.Getenv("KUBECONFIG") == "" && os.Getenv("KUBERNETES_SERVICE_HOST") != "" {
+	if kubeconfig == "" && os.Getenv("KUBECONFIG") == "" && os.Getenv("KUBERNETES_SERVICE_HOST") != "" {
 		if in, ierr := rest.InClusterConfig(); ierr == nil {
 			return tune(in), nil
 		}
 	}
-	return nil, fmt.Errorf("load kubeconfig (KUBECONFIG, context %q from %s): %w", os.Getenv(EnvContext), EnvContext, err)
+	return nil, fmt.Errorf("load kubeconfig (%s, context %q): %w", kubeconfigName(rules), kubeContext, err)
 }
 
 // tune lifts client-go's default rate limit (5 requests/s), which would pace drill's
@@ -206,6 +209,7 @@ func Registration() stack.Registration {
 			return r, notes, nil
 		},
 		Available: Available,
+		Flags:     defineFlags,
 		ByName:    true,
 		Clean:     Clean,
 		Capabilities: stack.Capabilities{stack.CapProxy, stack.CapKill, stack.CapRestart, stack.CapStop, stack.CapRevive,
