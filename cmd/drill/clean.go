@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/drillhq/drill/internal/atomicfile"
 	"github.com/drillhq/drill/internal/runtimes"
 	"github.com/drillhq/drill/internal/stack"
 )
@@ -14,11 +15,14 @@ import (
 // cmdClean removes what drill processes that died left behind: every registered
 // runtime's own leftovers (docker: containers and networks; process: freezer cgroups) where the runtime is
 // available, then their temporary directories (any runtime). A runtime that is not
-// available here is skipped, saying why; the directories are still cleaned.
+// available here is skipped, saying why; the directories are still cleaned. Last, the
+// unfinished results files (hidden .drill-write-* temp files) that killed runs left in
+// --out.
 func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
 	all := fs.Bool("all", false, "also remove resources of drill runs that may still be alive, and the images other drill builds made that no container uses")
 	rtOpts := runtimeFlags(fs)
+	out := fs.String("out", "runs", "results directory of the runs (drill run's --out) whose unfinished files of killed runs to remove")
 	if err := parseNone(fs, args); err != nil {
 		return err
 	}
@@ -56,6 +60,10 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return withCode(exitInfra, fmt.Errorf("clean: %w", err))
 	}
+	unfinished, err := atomicfile.Sweep(*out)
+	if err != nil {
+		return withCode(exitInfra, fmt.Errorf("clean: %w", err))
+	}
 	note := ""
 	if len(skipped) > 0 {
 		note = "; " + strings.Join(skipped, "; ")
@@ -67,7 +75,7 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	if *all {
 		images = fmt.Sprintf(", %d images of other drill builds", len(removed.Images))
 	}
-	fmt.Fprintf(stdout, "removed %d containers and %d networks left by drill runs, %d freezer cgroups%s, and %d temporary dirs%s\n",
-		len(removed.Containers), len(removed.Networks), len(removed.Cgroups), images, len(tmp.TempDirs), note)
+	fmt.Fprintf(stdout, "removed %d containers and %d networks left by drill runs, %d freezer cgroups%s, %d temporary dirs, and %d unfinished results files in %s%s\n",
+		len(removed.Containers), len(removed.Networks), len(removed.Cgroups), images, len(tmp.TempDirs), len(unfinished), *out, note)
 	return nil
 }

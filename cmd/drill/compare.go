@@ -67,6 +67,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
 	}
+	sweepUnfinished(*out, stderr)
 	runID := drill.NewRunID()
 	base, err := outpath.File(*out, sc.Name+"-compare-"+runID)
 	if err != nil {

@@ -64,6 +64,39 @@ var _ = Describe("a drill killed outright on the process runtime", func() {
 		Expect(ents).To(BeEmpty(), "nor anything of the clean itself")
 	})
 
+	It("leaves an unfinished results file that drill clean --out removes, never a live run's", func() {
+		dir := GinkgoT().TempDir()
+		unfinished := func(pid int) []string {
+			m, err := filepath.Glob(filepath.Join(dir, "out", ".drill-write-"+strconv.Itoa(pid)+".*"))
+			Expect(err).NotTo(HaveOccurred())
+			return m
+		}
+		// A live run streaming its raw records into the same --out, started first.
+		live, err := gexec.Start(drill(dir, "run", quickScenario(dir, 30), "--runtime", "process", "--out", "out"), GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func() { live.Kill().Wait(10 * time.Second) })
+		Eventually(func() []string { return unfinished(live.Command.Process.Pid) }, 60*time.Second).ShouldNot(BeEmpty())
+		foreign := filepath.Join(dir, "out", ".drill-write-notes")
+		Expect(os.WriteFile(foreign, []byte("not drill's"), 0o644)).To(Succeed())
+
+		killed := killMidTrial(dir)
+		left := unfinished(killed)
+		Expect(left).NotTo(BeEmpty(), "a drill killed mid-run cannot finish its streamed raw records: a leftover")
+
+		var out bytes.Buffer
+		clean := drill(dir, "clean", "--out", "out")
+		clean.Stdout = &out
+		Expect(clean.Run()).To(Succeed())
+		Expect(out.String()).To(ContainSubstring(strconv.Itoa(len(left)) + " unfinished results files in out"))
+		Expect(unfinished(killed)).To(BeEmpty())
+		Expect(unfinished(live.Command.Process.Pid)).NotTo(BeEmpty(), "the live run's file is still being written")
+		Expect(foreign).To(BeAnExistingFile(), "a file drill did not name is not drill's to remove")
+
+		Expect(live.Command.Process.Signal(syscall.SIGTERM)).To(Succeed())
+		Eventually(live, 60*time.Second).Should(gexec.Exit(130))
+		Expect(unfinished(live.Command.Process.Pid)).To(BeEmpty(), "the live run finished its own file")
+	})
+
 	It("leaves a dir that the next run removes before it starts, and says so", func() {
 		dir := GinkgoT().TempDir()
 		killed := killMidTrial(dir)

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/drillhq/drill"
+	"github.com/drillhq/drill/internal/atomicfile"
 	"github.com/drillhq/drill/internal/outpath"
 	"github.com/drillhq/drill/internal/runner"
 	"github.com/drillhq/drill/internal/scenario"
@@ -123,6 +124,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return withCode(exitInfra, fmt.Errorf("make output directory: %w", err))
 	}
+	sweepUnfinished(f.out, stderr)
 	worst := exitPass
 	for i, sc := range scs {
 		code, err := runScenario(ctx, f, sc, files[i], stdout, stderr)
@@ -141,6 +143,19 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return withCode(worst, errors.New(""))
 	}
 	return nil
+}
+
+// sweepUnfinished removes the unfinished results files that killed runs left in out, as
+// a run removes dead runs' other leftovers before it starts, and says so; a failure to
+// is a warning, not a reason not to run.
+func sweepUnfinished(out string, stderr io.Writer) {
+	removed, err := atomicfile.Sweep(out)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "warning: %v\n", err)
+	case len(removed) > 0:
+		fmt.Fprintf(stderr, "removed leftovers of dead drill runs: %d unfinished results files in %s\n", len(removed), out)
+	}
 }
 
 // runScenario runs one scenario file, writes its results and prints its report; it

@@ -10,11 +10,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/drillhq/drill/internal/owner"
 )
 
-// tempPattern names the temp files beside a target: hidden, and recognisable by the
-// sweep of a killed run's leftovers.
-const tempPattern = ".drill-write-*"
+// tempPrefix starts the name of every temp file beside a target: hidden, followed by
+// the owner's token (owner.Token) so that Sweep can tell a killed run's leftovers from
+// the files a live run is still writing (its streamed raw records).
+const tempPrefix = ".drill-write-"
 
 // Write stores data at path whole or not at all, with mode perm.
 func Write(path string, data []byte, perm os.FileMode) error {
@@ -40,7 +45,7 @@ type File struct {
 
 // Create starts the file at path (its directory must exist).
 func Create(path string, perm os.FileMode) (*File, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), tempPattern)
+	tmp, err := os.CreateTemp(filepath.Dir(path), tempPrefix+owner.Token()+"-*")
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
@@ -75,4 +80,55 @@ func (f *File) Abort() {
 	f.done = true
 	_ = f.File.Close()
 	_ = os.Remove(f.File.Name())
+}
+
+// Sweep removes from dir the temp files that drill processes killed mid-write (SIGKILL,
+// a crash) left there: those named by this package whose owner is no longer alive. A
+// live process's temp files (a run streaming its raw records) and this process's own
+// are left alone, as is every other file. It returns the removed files' paths; a
+// missing dir holds nothing to sweep.
+func Sweep(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sweep unfinished files: read %s: %w", dir, err)
+	}
+	var (
+		removed []string
+		errs    []error
+	)
+	for _, e := range entries {
+		pid, start, ok := tempOwner(e.Name())
+		if !ok || !e.Type().IsRegular() || owner.Self(pid) || owner.Alive(pid, start) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		removed = append(removed, path)
+	}
+	sort.Strings(removed)
+	if err := errors.Join(errs...); err != nil {
+		return removed, fmt.Errorf("sweep unfinished files: %w (check the permissions of %s)", err, dir)
+	}
+	return removed, nil
+}
+
+// tempOwner parses the owner of a temp file's name (.drill-write-<pid>.<start>-<random>).
+// ok is false for any other name, including temp files of drill versions that put no
+// owner in it: whose they are cannot be told, so they are never swept.
+func tempOwner(name string) (pid int, start string, ok bool) {
+	rest, found := strings.CutPrefix(name, tempPrefix)
+	if !found {
+		return 0, "", false
+	}
+	token, random, found := strings.Cut(rest, "-")
+	if !found || random == "" {
+		return 0, "", false
+	}
+	return owner.Parse(token)
 }

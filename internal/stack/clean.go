@@ -1,10 +1,5 @@
 package stack
 
-import (
-	"errors"
-	"syscall"
-)
-
 // Removed lists the resources Clean and CleanTemp removed, by name, so the CLI can say so.
 type Removed struct {
 	Containers []string
@@ -51,13 +46,4 @@ func CleanAll() CleanOption {
 // CleanRun restricts Clean to the resources of one run (label dev.drill.run).
 func CleanRun(id string) CleanOption {
 	return func(c *CleanConfig) { c.Run = id }
-}
-
-// PIDAlive reports whether a process with this pid exists on this host.
-func PIDAlive(pid int) bool {
-	if pid <= 0 {
-		return false
-	}
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }

@@ -6,9 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
-	"sync"
+
+	"github.com/drillhq/drill/internal/owner"
 )
 
 // Temporary directories drill makes (a stack's data, an image's build context) are named
@@ -22,51 +22,14 @@ const tempNamePrefix = "drill-"
 // tempKinds are the kinds of temporary directory drill makes.
 var tempKinds = []string{"run", "data", "image", "fixtures"}
 
-var (
-	selfTokenOnce sync.Once
-	selfTokenVal  string
-)
-
-// tempSelfToken is "<pid>.<start>" for this process ("<pid>" where /proc is missing).
-func tempSelfToken() string {
-	selfTokenOnce.Do(func() {
-		pid := os.Getpid()
-		selfTokenVal = strconv.Itoa(pid)
-		if start, ok := ProcStartTime(pid); ok {
-			selfTokenVal += "." + start
-		}
-	})
-	return selfTokenVal
-}
-
 // MakeTempDir makes a temporary directory of the given kind ("run", "data", "image",
 // "fixtures": a test suite's fixture binaries) owned by this process.
 func MakeTempDir(kind string) (string, error) {
-	dir, err := os.MkdirTemp("", tempNamePrefix+kind+"-"+tempSelfToken()+"-")
+	dir, err := os.MkdirTemp("", tempNamePrefix+kind+"-"+owner.Token()+"-")
 	if err != nil {
 		return "", fmt.Errorf("%w (set TMPDIR to a writable directory)", err)
 	}
 	return dir, nil
-}
-
-// ProcStartTime is field 22 of /proc/<pid>/stat: when the process started, in clock
-// ticks after boot. ok is false when it cannot be read.
-func ProcStartTime(pid int) (string, bool) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return "", false
-	}
-	// The command name (field 2) is in parentheses and may hold spaces: count after it.
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return "", false
-	}
-	f := strings.Fields(s[i+1:])
-	if len(f) < 20 { // fields 3..22
-		return "", false
-	}
-	return f[19], true
 }
 
 // tempOwner parses the owner token of a drill temporary directory's name. ok is false
@@ -82,27 +45,9 @@ func tempOwner(name string) (pid int, start string, ok bool) {
 		if !found || random == "" {
 			return 0, "", false
 		}
-		pidStr, start, _ := strings.Cut(token, ".")
-		pid, err := strconv.Atoi(pidStr)
-		if err != nil || pid <= 0 {
-			return 0, "", false
-		}
-		return pid, start, true
+		return owner.Parse(token)
 	}
 	return 0, "", false
-}
-
-// tempOwnerAlive reports whether the process that made a directory still runs: its pid
-// exists and, when the name carries a start time, the process with that pid started then.
-func tempOwnerAlive(pid int, start string) bool {
-	if !PIDAlive(pid) {
-		return false
-	}
-	if start == "" {
-		return true
-	}
-	now, ok := ProcStartTime(pid)
-	return !ok || now == start // unreadable: assume alive, never remove a live run's data
 }
 
 // CleanTemp removes the temporary directories (data of stacks, image build contexts)
@@ -133,7 +78,7 @@ func CleanTemp(opts ...CleanOption) (Removed, error) {
 		if !ok || pid == self {
 			continue
 		}
-		if !cfg.All && tempOwnerAlive(pid, start) {
+		if !cfg.All && owner.Alive(pid, start) {
 			continue
 		}
 		path := filepath.Join(root, e.Name())

@@ -15,6 +15,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 
+	"github.com/drillhq/drill/internal/owner"
 	"github.com/drillhq/drill/internal/stack"
 )
 
@@ -107,7 +108,7 @@ func cleanKeep(all bool, host string, self int) func(map[string]string) bool {
 		if !sameHost || err != nil {
 			return true // not ours to judge
 		}
-		return stack.PIDAlive(pid)
+		return owner.PIDAlive(pid)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/drillhq/drill/internal/owner"
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/stack/docker"
 )
@@ -96,6 +97,6 @@ func keepRule(all bool, host string, self int) func(map[string]string) bool {
 		case !sameHost || err != nil:
 			return true
 		}
-		return stack.PIDAlive(pid)
+		return owner.PIDAlive(pid)
 	}
 }

@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/drillhq/drill/internal/stack"
+	"github.com/drillhq/drill/internal/owner"
 )
 
 // A service's processes are its child and every process below it, found by parent pid
@@ -157,7 +157,7 @@ func procLive(pid int, start string) bool {
 func signalProcs(procs map[int]string, sig syscall.Signal) error {
 	var errs []error
 	for pid, start := range procs {
-		if now, ok := stack.ProcStartTime(pid); !ok || now != start {
+		if now, ok := owner.StartTime(pid); !ok || now != start {
 			continue
 		}
 		if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
