@@ -17,25 +17,39 @@ import (
 
 // census counts what one drill process left: containers and networks labelled with its
 // pid on this host, processes carrying its run's tag in their environment (drill passes
-// its environment to every service it starts), and drill's temporary directories in the
-// soak's own $TMPDIR.
+// its environment to every service it starts), drill's temporary directories in the
+// soak's own $TMPDIR, the unfinished results files (.drill-write-*) in the soak's --out
+// and the freezer cgroups named after its pid.
 type census struct {
-	Containers, Networks, Processes, TempDirs int
-	Names                                     []string // what was found, for the log
+	Containers, Networks, Processes, TempDirs, Files, Cgroups int
+	Names                                                     []string // what was found, for the log
 }
 
 // total is the number of leftovers of every kind.
-func (c census) total() int { return c.Containers + c.Networks + c.Processes + c.TempDirs }
+func (c census) total() int {
+	return c.Containers + c.Networks + c.Processes + c.TempDirs + c.Files + c.Cgroups
+}
 
 func (c census) String() string {
-	return fmt.Sprintf("%d containers, %d networks, %d processes, %d temp dirs", c.Containers, c.Networks, c.Processes, c.TempDirs)
+	return fmt.Sprintf("%d containers, %d networks, %d processes, %d temp dirs, %d unfinished files, %d cgroups",
+		c.Containers, c.Networks, c.Processes, c.TempDirs, c.Files, c.Cgroups)
 }
+
+// short is the census as ctr/net/proc/dir/file/cgroup counts, for the summary table.
+func (c census) short() string {
+	return fmt.Sprintf("%d/%d/%d/%d/%d/%d", c.Containers, c.Networks, c.Processes, c.TempDirs, c.Files, c.Cgroups)
+}
+
+// freezerRoot is where the process runtime makes a freezer cgroup per command service
+// instance, under drill-<pid>.
+const freezerRoot = "/sys/fs/cgroup/freezer"
 
 // counter takes censuses; cli is nil when no engine answers.
 type counter struct {
 	cli    *testcontainers.DockerClient
 	host   string
 	tmpDir string
+	outDir string
 }
 
 // count takes the census of the drill process pid whose environment carried tag.
@@ -77,6 +91,20 @@ func (k *counter) count(ctx context.Context, pid int, tag string) (census, error
 			c.TempDirs++
 			c.Names = append(c.Names, "dir "+describe(filepath.Join(k.tmpDir, e.Name())))
 		}
+	}
+	// Every run writes to the one --out: an unfinished file of any run but a live one is
+	// a leftover, and the soak runs one drill at a time.
+	files, err := filepath.Glob(filepath.Join(k.outDir, ".drill-write-*"))
+	if err != nil {
+		return c, fmt.Errorf("list unfinished files: %w", err)
+	}
+	for _, f := range files {
+		c.Files++
+		c.Names = append(c.Names, "file "+f)
+	}
+	if _, err := os.Stat(filepath.Join(freezerRoot, "drill-"+strconv.Itoa(pid))); err == nil {
+		c.Cgroups++
+		c.Names = append(c.Names, "cgroup "+filepath.Join(freezerRoot, "drill-"+strconv.Itoa(pid)))
 	}
 	return c, nil
 }

@@ -107,15 +107,15 @@ func (r *results) print(w io.Writer, cfg config, argv string) {
 	if r.stopped != "" {
 		fmt.Fprintf(w, "stopped early: %s\n", r.stopped)
 	}
-	fmt.Fprintln(w, "\n| runtime | signal | runs | signalled | exit codes | wrong exit codes | signal → exit (median / max) | left by the kill, before cleanup | runs leaving anything (ctr/net/proc/dir) | hung |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "\n| runtime | signal | runs | signalled | of which in the first 3 s | exit codes | wrong exit codes | signal → exit (median / max) | left by the kill, before cleanup (ctr/net/proc/dir/file/cgroup) | runs leaving anything after exit / cleanup | hung |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, rt := range rts {
 		for _, sig := range signals {
 			var (
-				n, signalled, leftRuns, hung, wrong int
-				killLeft, left                      census
-				codes                               = map[int]int{}
-				exits                               []time.Duration
+				n, signalled, early, leftRuns, hung, wrong int
+				killLeft, left                             census
+				codes                                      = map[int]int{}
+				exits                                      []time.Duration
 			)
 			for _, x := range r.runs {
 				if x.runtime != rt || x.sig != sig {
@@ -128,6 +128,9 @@ func (r *results) print(w io.Writer, cfg config, argv string) {
 				}
 				if x.signalled {
 					signalled++
+					if x.delay < earlyWindow {
+						early++
+					}
 					if !x.hung {
 						exits = append(exits, x.exitAfter)
 					}
@@ -151,17 +154,17 @@ func (r *results) print(w io.Writer, cfg config, argv string) {
 			}
 			kl := "–"
 			if sig == syscall.SIGKILL {
-				kl = fmt.Sprintf("%d/%d/%d/%d", killLeft.Containers, killLeft.Networks, killLeft.Processes, killLeft.TempDirs)
+				kl = killLeft.short()
 			}
-			fmt.Fprintf(w, "| %s | %s | %d | %d | %s | %d | %s / %s | %s | %d (%d/%d/%d/%d) | %d |\n", rt, sigName(sig), n, signalled, codeList(codes), wrong, med, max, kl,
-				leftRuns, left.Containers, left.Networks, left.Processes, left.TempDirs, hung)
+			fmt.Fprintf(w, "| %s | %s | %d | %d | %d | %s | %d | %s / %s | %s | %d (%s) | %d |\n", rt, sigName(sig), n, signalled, early, codeList(codes), wrong, med, max, kl,
+				leftRuns, left.short(), hung)
 		}
 	}
 	switch {
 	case r.err != nil:
 		return
 	case r.clean():
-		fmt.Fprintln(w, "\nverdict: CLEAN — every run left 0 containers, networks, processes and temp dirs of drill, and exited with its code (130 after SIGINT/SIGTERM)")
+		fmt.Fprintln(w, "\nverdict: CLEAN — every run left 0 containers, networks, processes, temp dirs, unfinished files and cgroups of drill, and exited with its code (130 after SIGINT/SIGTERM)")
 	default:
 		fmt.Fprintln(w, "\nverdict: NOT CLEAN — see the runs marked LEFT, HUNG, WRONG EXIT CODE or cleanup failed above")
 	}

@@ -141,7 +141,7 @@ func (s *soak) soak(ctx context.Context) (*results, error) {
 			res.stopped = fmt.Sprintf("budget of %s spent after %d runs", s.cfg.budget, i)
 			break
 		}
-		r, err := s.one(ctx, i+1, x, time.Duration(x.frac*float64(res.calib[x.runtime])))
+		r, err := s.one(ctx, i+1, x, x.delay(res.calib[x.runtime]))
 		if err != nil {
 			return res.fail(err), err
 		}
@@ -191,7 +191,7 @@ func (s *soak) one(ctx context.Context, n int, x planned, delay time.Duration) (
 	r.afterKill = r.left
 	switch x.cleanup {
 	case "clean":
-		c, err := s.start(fmt.Sprintf("run-%03d-clean", n), "clean")
+		c, err := s.start(fmt.Sprintf("run-%03d-clean", n), "clean", "--out", "out")
 		if err != nil {
 			return r, err
 		}
@@ -219,7 +219,7 @@ func (s *soak) one(ctx context.Context, n int, x planned, delay time.Duration) (
 		if r.left, err = s.counter.count(ctx, pid, p.tag); err != nil {
 			return r, err
 		}
-		own.TempDirs = 0
+		own.TempDirs, own.Files = 0, 0
 		r.left = addCensus(r.left, own)
 		return r, nil
 	}
@@ -232,7 +232,7 @@ func (s *soak) one(ctx context.Context, n int, x planned, delay time.Duration) (
 // scrub removes what a run left so the runs after it start from nothing: the soak has
 // already counted it as a failure.
 func (s *soak) scrub(r record) {
-	if c, err := s.start(fmt.Sprintf("run-%03d-scrub", r.n), "clean", "--all"); err == nil {
+	if c, err := s.start(fmt.Sprintf("run-%03d-scrub", r.n), "clean", "--all", "--out", "out"); err == nil {
 		<-c.exited
 	}
 	for _, name := range r.left.Names {
@@ -249,5 +249,6 @@ func (s *soak) scrub(r record) {
 
 func addCensus(a, b census) census {
 	return census{Containers: a.Containers + b.Containers, Networks: a.Networks + b.Networks,
-		Processes: a.Processes + b.Processes, TempDirs: a.TempDirs + b.TempDirs, Names: append(a.Names, b.Names...)}
+		Processes: a.Processes + b.Processes, TempDirs: a.TempDirs + b.TempDirs, Files: a.Files + b.Files,
+		Cgroups: a.Cgroups + b.Cgroups, Names: append(a.Names, b.Names...)}
 }
