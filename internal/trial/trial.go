@@ -39,8 +39,10 @@ type Config struct {
 }
 
 // Run runs trial number index with the given seed. It always returns a Result; a
-// trial that could not run has Outcome Errored and an Error, never a measure.
-func Run(ctx context.Context, cfg Config, index int, seed int64) Result {
+// trial that could not run has Outcome Errored and an Error, never a measure. A
+// teardown that failed is in the Result's Error too: the result is named so that the
+// deferred teardown's message reaches the caller (a plain return copies it first).
+func Run(ctx context.Context, cfg Config, index int, seed int64) (res Result) {
 	t := &run{cfg: cfg, sc: cfg.Scenario, res: Result{Index: index, Seed: seed, Control: cfg.Control, Events: []Event{}},
 		history: &measure.History{}, recovered: make(chan struct{}), fired: make(chan measure.Offset, 1)}
 	t.clock = measure.NewClock()
@@ -59,6 +61,7 @@ func Run(ctx context.Context, cfg Config, index int, seed int64) Result {
 			if derr := st.Down(context.WithoutCancel(ctx)); derr != nil {
 				msg := fmt.Sprintf("tear down stack: %v: run drill clean to remove what it left (drill's containers, networks, processes and temp dirs)", derr)
 				t.res.Error = strings.TrimPrefix(t.res.Error+"; "+msg, "; ")
+				res.Error = t.res.Error
 			}
 		}()
 	}
