@@ -52,6 +52,17 @@ func (c *Client) Flip(ctx context.Context, name, upstream string, quiet, drain t
 	return nil
 }
 
+// Renew closes the named switch's connections accepted before it once quiet for quiet,
+// or after drain at the latest, leaving its upstream as it is (Switch.Renew).
+func (c *Client) Renew(ctx context.Context, name string, quiet, drain time.Duration) error {
+	in := SwitchInfo{Renew: true, FlipQuietMs: float64(quiet) / float64(time.Millisecond),
+		FlipDrainMs: float64(drain) / float64(time.Millisecond)}
+	if err := c.do(ctx, "/switches/"+name, in, http.StatusNoContent, nil); err != nil {
+		return fmt.Errorf("renew switch %s: %w", name, err)
+	}
+	return nil
+}
+
 // Dialing is how many of the named switch's connections are still being connected to
 // upstream (Switch.Dialing).
 func (c *Client) Dialing(ctx context.Context, name, upstream string) (int, error) {

@@ -35,6 +35,9 @@ type SwitchInfo struct {
 	// elsewhere are closed once quiet that long, or after FlipDrainMs at the latest.
 	FlipQuietMs float64 `json:"flip_quiet_ms,omitempty"`
 	FlipDrainMs float64 `json:"flip_drain_ms,omitempty"`
+	// Renew, in an update with FlipQuietMs, leaves the upstream as it is and closes
+	// every connection accepted before the update instead (Switch.Renew).
+	Renew bool `json:"renew,omitempty"`
 }
 
 // NewServer returns a server with no proxies and no switches.
@@ -93,6 +96,17 @@ func (s *Server) Flip(name, upstream string, quiet, drain time.Duration) error {
 	return nil
 }
 
+// Renew closes the named switch's connections accepted before it once quiet
+// (Switch.Renew).
+func (s *Server) Renew(name string, quiet, drain time.Duration) error {
+	sw, err := s.switchNamed(name)
+	if err != nil {
+		return err
+	}
+	sw.Renew(quiet, drain)
+	return nil
+}
+
 // Dialing is how many of the named switch's connections are still being connected to
 // upstream (Switch.Dialing).
 func (s *Server) Dialing(name, upstream string) (int, error) {
@@ -146,9 +160,15 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var err error
-	if in.FlipQuietMs > 0 {
+	switch {
+	case in.Renew && in.FlipQuietMs > 0:
+		err = s.Renew(r.PathValue("name"), ms(in.FlipQuietMs), ms(in.FlipDrainMs))
+	case in.Renew:
+		http.Error(w, "renew wants flip_quiet_ms > 0", http.StatusBadRequest)
+		return
+	case in.FlipQuietMs > 0:
 		err = s.Flip(r.PathValue("name"), in.Upstream, ms(in.FlipQuietMs), ms(in.FlipDrainMs))
-	} else {
+	default:
 		err = s.SetUpstream(r.PathValue("name"), in.Upstream)
 	}
 	if err != nil {

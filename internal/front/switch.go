@@ -32,14 +32,16 @@ type Switch struct {
 	upstream string // "" refuses: accepted connections are closed at once
 	conns    map[net.Conn]*link
 	dialing  map[string]int // per upstream: connections accepted and not yet connected to it
+	accepted uint64         // client connections accepted so far
 	closed   bool
 	wg       sync.WaitGroup
 }
 
-// link is what the switch knows of one client connection: where it goes and when a byte
-// last moved on it either way.
+// link is what the switch knows of one client connection: where it goes, its place in
+// the order of acceptance, and when a byte last moved on it either way.
 type link struct {
 	upstream string
+	seq      uint64
 	last     atomic.Int64 // unix nanoseconds
 }
 
@@ -109,7 +111,8 @@ func (s *Switch) accept() {
 		}
 		s.mu.Lock()
 		up, closed := s.upstream, s.closed
-		l := &link{upstream: up}
+		s.accepted++
+		l := &link{upstream: up, seq: s.accepted}
 		l.touch()
 		if !closed {
 			s.conns[c] = l
@@ -199,6 +202,25 @@ func (s *Switch) track(c net.Conn) bool {
 // that races the close fails or hangs as it would across a real flip.
 func (s *Switch) Flip(upstream string, quiet, drain time.Duration) {
 	s.Set(upstream)
+	s.closeQuiet(func(l *link) bool { return l.upstream != upstream }, quiet, drain)
+}
+
+// Renew closes every client connection accepted before it, whatever its upstream, once
+// nothing has moved on it for quiet, or at the latest after drain, as Flip does with
+// those going elsewhere. It is the flip of an upstream whose address stays while what
+// answers there changed: a Kubernetes Service whose selector flipped to the other
+// colour keeps its established connections on the old colour's pods, and only a new
+// connection reaches the new one.
+func (s *Switch) Renew(quiet, drain time.Duration) {
+	s.mu.Lock()
+	before := s.accepted
+	s.mu.Unlock()
+	s.closeQuiet(func(l *link) bool { return l.seq <= before }, quiet, drain)
+}
+
+// closeQuiet closes, in the background, each client connection for which old holds
+// once it has been quiet for quiet, or once drain has passed.
+func (s *Switch) closeQuiet(old func(*link) bool, quiet, drain time.Duration) {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
@@ -214,7 +236,7 @@ func (s *Switch) Flip(upstream string, quiet, drain time.Duration) {
 				return
 			}
 			for c, l := range s.conns {
-				if l == nil || l.upstream == upstream {
+				if l == nil || !old(l) {
 					continue
 				}
 				if now.After(deadline) || now.Sub(time.Unix(0, l.last.Load())) >= quiet {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -21,10 +22,17 @@ import (
 // echoName is a TCP server that answers every line with its name: which upstream a
 // connection reached.
 func echoName(name string) string {
+	return echoNow(func() string { return name })
+}
+
+// echoNow is a TCP server that answers every line of a connection with the name now
+// gave when it accepted the connection.
+func echoNow(now func() string) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(ln.Close)
 	go testenv.ServeEach(ln, func(c net.Conn) {
+		name := now()
 		r := bufio.NewReader(c)
 		for {
 			if _, err := r.ReadString('\n'); err != nil {
@@ -46,17 +54,24 @@ func ask(c net.Conn) (string, error) {
 	return bufio.NewReader(c).ReadString('\n')
 }
 
+// withOne starts a switch to upstream (which answers "blue" now) with one connection
+// open through it, asked once.
+func withOne(upstream string) (*front.Switch, net.Conn) {
+	GinkgoHelper()
+	sw, err := front.Listen("127.0.0.1:0", upstream)
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(sw.Close)
+	old, err := net.Dial("tcp", sw.Addr())
+	Expect(err).NotTo(HaveOccurred())
+	DeferCleanup(old.Close)
+	Expect(ask(old)).To(Equal("blue\n"))
+	return sw, old
+}
+
 var _ = Describe("Switch", func() {
 	It("sends new connections to the new upstream and leaves open ones on the old", func() {
 		blue, green := echoName("blue"), echoName("green")
-		sw, err := front.Listen("127.0.0.1:0", blue)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(sw.Close)
-
-		old, err := net.Dial("tcp", sw.Addr())
-		Expect(err).NotTo(HaveOccurred())
-		defer old.Close()
-		Expect(ask(old)).To(Equal("blue\n"))
+		sw, old := withOne(blue)
 
 		sw.Set(green)
 		fresh, err := net.Dial("tcp", sw.Addr())
@@ -69,13 +84,7 @@ var _ = Describe("Switch", func() {
 
 	It("flips: new connections go to the new upstream, and quiet ones on the old are closed", func() {
 		blue, green := echoName("blue"), echoName("green")
-		sw, err := front.Listen("127.0.0.1:0", blue)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(sw.Close)
-		old, err := net.Dial("tcp", sw.Addr())
-		Expect(err).NotTo(HaveOccurred())
-		defer old.Close()
-		Expect(ask(old)).To(Equal("blue\n"))
+		sw, old := withOne(blue)
 
 		sw.Flip(green, 5*time.Millisecond, time.Second)
 		fresh, err := net.Dial("tcp", sw.Addr())
@@ -86,6 +95,26 @@ var _ = Describe("Switch", func() {
 		// client reconnects and reaches the new colour.
 		Eventually(func() error { _, err := ask(old); return err }).Should(HaveOccurred())
 		Expect(ask(fresh)).To(Equal("green\n"), "connections to the new colour stay")
+	})
+
+	It("renews: connections accepted before it are closed once quiet, those after it stay, the upstream is kept", func() {
+		// One address whose answer changes, as a Service's ClusterIP after its selector
+		// flipped: a connection opened before keeps reaching what it reached.
+		var colour atomic.Value
+		colour.Store("blue")
+		addr := echoNow(func() string { return colour.Load().(string) })
+		sw, old := withOne(addr)
+
+		colour.Store("green")
+		Expect(ask(old)).To(Equal("blue\n"), "the address now answers green, but an open connection stays where it was")
+		sw.Renew(5*time.Millisecond, time.Second)
+		fresh, err := net.Dial("tcp", sw.Addr())
+		Expect(err).NotTo(HaveOccurred())
+		defer fresh.Close()
+		Expect(ask(fresh)).To(Equal("green\n"))
+		Eventually(func() error { _, err := ask(old); return err }).Should(HaveOccurred(), "the connection from before the renew is closed")
+		Consistently(func() (string, error) { return ask(fresh) }, 100*time.Millisecond).Should(Equal("green\n"), "one accepted after it stays")
+		Expect(sw.Upstream()).To(Equal(addr))
 	})
 
 	It("counts the connections still being dialled to an upstream (a deploy stops the old release only at zero)", func() {
@@ -190,6 +219,8 @@ var _ = Describe("Server", func() {
 		Expect(get()).To(Equal("v1"))
 		Expect(sc.Set(ctx, "svc", web2.Listener.Addr().String())).To(Succeed())
 		Expect(get()).To(Equal("v2"))
+		Expect(sc.Renew(ctx, "svc", 5*time.Millisecond, time.Second)).To(Succeed())
+		Expect(get()).To(Equal("v2"), "a renew keeps the upstream")
 		Expect(sc.Set(ctx, "nope", "x")).To(MatchError(ContainSubstring("no such switch")))
 	})
 })
