@@ -144,11 +144,13 @@ bench-versus:
 # random moments) and takes a census after each: 0 containers, networks, processes and
 # temp dirs of drill may be left (after SIGKILL: once drill clean or the next run ran),
 # and every interrupted run must exit 130 (SIGINT/SIGTERM) or die by SIGKILL.
-# Not part of make test: about 10 minutes. SOAK_SEED replays a plan (the seed is printed).
+# Not part of make test: about 10 minutes. SOAK_SEED replays a plan (the seed is printed);
+# SOAK_BUDGET bounds the wall time (no run starts after it; a loaded machine needs more).
 SOAK_RUNS ?= 100
 SOAK_SEED ?=
+SOAK_BUDGET ?= 40m
 soak: build
-	$(GO) run ./bench/soak --drill $(BIN)/drill --runs $(SOAK_RUNS) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
+	$(GO) run ./bench/soak --drill $(BIN)/drill --runs $(SOAK_RUNS) --budget $(SOAK_BUDGET) $(if $(SOAK_SEED),--seed $(SOAK_SEED))
 
 # fuzz runs every parser's fuzzer for FUZZTIME each.
 FUZZTIME ?= 30s
