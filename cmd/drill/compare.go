@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"time"
+	"strings"
 
 	"github.com/drillhq/drill"
 	"github.com/drillhq/drill/internal/forecast"
@@ -48,11 +48,11 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := rtOpts.check("compare", rtName, fs); err != nil {
 		return err
 	}
-	fcfg, err := forecastConfig()
+	sc, err := load(files[0], forRuntime(rtName)...)
 	if err != nil {
 		return err
 	}
-	sc, err := load(files[0], forRuntime(rtName)...)
+	fcfg, err := forecastConfig(sc.Forecast)
 	if err != nil {
 		return err
 	}
@@ -95,6 +95,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		code = worse(code, exitInfra)
 	}
 	cmp.Forecast = &fcfg
+	cmp.ForecastPlans()
 	if err := k.Formats.WriteAll(base, report.Document{Compare: cmp}); err != nil {
 		return withCode(exitInfra, err)
 	}
@@ -117,19 +118,22 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // forecastFlags declares the flags of the plans' forecast on fs; the function it returns
-// checks them and reads the incident export, before any stack starts (a bad value or
-// export is a config error).
-func forecastFlags(fs *flag.FlagSet) func() (report.ForecastConfig, error) {
-	rate := forecast.Rate{}
-	fs.Float64Var(&rate.DeploysPerMonth, "deploys-per-month", 40, "deploy rate the forecast's annual downtime assumes")
-	fs.Float64Var(&rate.ChangeFailureRate, "change-failure-rate", 0.05, "share of deploys that fail in production (DORA), for the forecast")
-	fs.DurationVar(&rate.FailedOutage, "failed-outage", 4*time.Hour, "outage the forecast counts for an incident the rollback does not recover")
+// lays the flags given over the scenario's forecast section (a flag overrides the
+// scenario's value) and reads the incident export, before any stack starts (a bad value
+// or export is a config error). Without a deploy rate from either, the forecast states
+// no annual downtime.
+func forecastFlags(fs *flag.FlagSet) func(*scenario.Forecast) (report.ForecastConfig, error) {
+	var given forecast.Rate
+	fs.Float64Var(&given.DeploysPerMonth, "deploys-per-month", 0, "deploy rate the forecast's annual downtime assumes (default: the scenario's forecast.deploys_per_month)")
+	fs.Float64Var(&given.ChangeFailureRate, "change-failure-rate", 0, "share of deploys that fail in production (DORA), for the forecast (default: the scenario's forecast.change_failure_rate)")
+	fs.DurationVar(&given.FailedOutage, "failed-outage", 0, "outage the forecast counts for an incident the rollback does not recover (default: the scenario's forecast.failed_outage, else 4h)")
 	incidents := fs.String("incidents", "", "incident export (CSV or JSON status timestamps) that calibrates manual plans' decisions in the forecast")
-	return func() (report.ForecastConfig, error) {
-		if err := rate.Check(); err != nil {
+	return func(sc *scenario.Forecast) (report.ForecastConfig, error) {
+		rate, err := flagRate(fs, given, sc)
+		if err != nil {
 			return report.ForecastConfig{}, withCode(exitConfig, fmt.Errorf("compare: %w", err))
 		}
-		cfg := report.ForecastConfig{Rate: &rate, IncidentsFile: *incidents}
+		cfg := report.ForecastConfig{Rate: rate, IncidentsFile: *incidents}
 		if *incidents == "" {
 			return cfg, nil
 		}
@@ -142,6 +146,43 @@ func forecastFlags(fs *flag.FlagSet) func() (report.ForecastConfig, error) {
 		}
 		return cfg, nil
 	}
+}
+
+// flagRate is the scenario's delivery rates (nil: none) with each flag given on fs laid
+// over it, naming where they came from; nil when neither gives a rate.
+func flagRate(fs *flag.FlagSet, given forecast.Rate, sc *scenario.Forecast) (*forecast.Rate, error) {
+	var set []string
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "deploys-per-month" || f.Name == "change-failure-rate" || f.Name == "failed-outage" {
+			set = append(set, "--"+f.Name)
+		}
+	})
+	rate := report.RateOf(sc, report.SourceScenario)
+	if len(set) == 0 {
+		return rate, nil
+	}
+	if rate == nil {
+		rate = &forecast.Rate{FailedOutage: scenario.DefaultFailedOutage, Source: report.SourceFlags}
+	} else {
+		rate.Source += ", " + strings.Join(set, " and ") + " overriding"
+	}
+	for _, name := range set {
+		switch name {
+		case "--deploys-per-month":
+			rate.DeploysPerMonth = given.DeploysPerMonth
+		case "--change-failure-rate":
+			rate.ChangeFailureRate = given.ChangeFailureRate
+		case "--failed-outage":
+			rate.FailedOutage = given.FailedOutage
+		}
+	}
+	switch {
+	case rate.DeploysPerMonth == 0:
+		return nil, errors.New("the forecast's annual downtime needs a deploy rate too: give --deploys-per-month or forecast.deploys_per_month in the scenario")
+	case rate.ChangeFailureRate == 0:
+		return nil, errors.New("the forecast's annual downtime needs a change-failure rate too: give --change-failure-rate or forecast.change_failure_rate in the scenario")
+	}
+	return rate, rate.Check()
 }
 
 // compareRuntime selects the runtime a comparison runs on, refuses what it cannot carry

@@ -12,7 +12,7 @@ import (
 // name; "drill CMD --help" prints it with the flags.
 var commandHelp = map[string][2]string{
 	"run":          {"drill run FILE... [flags]", "Run each scenario's trials and judge them against its objectives; writes results, Markdown, HTML, JUnit and the audit log to --out."},
-	"compare":      {"drill compare FILE [flags]", "Run the same defect under each plan of the scenario's compare section, trials interleaved; print the plans side by side with their pairwise tests and each plan's forecast (P(RTC ≤ RTO), annual downtime at --deploys-per-month and --change-failure-rate); write JSON, Markdown and HTML to --out."},
+	"compare":      {"drill compare FILE [flags]", "Run the same defect under each plan of the scenario's compare section, trials interleaved; print the plans side by side with their pairwise tests and each plan's forecast (P(RTC ≤ RTO), annual downtime at the scenario's forecast rates, or --deploys-per-month and --change-failure-rate); write JSON, Markdown and HTML to --out."},
 	"validate":     {"drill validate FILE... [flags]", "Check scenario files strictly, and what their kinds need of the stack and (with --runtime) of a runtime; exit 2 naming the file and line of each problem of the first bad file."},
 	"plan":         {"drill plan FILE", "Print the timeline one trial of the scenario executes."},
 	"report":       {"drill report DIR... [flags]", "Aggregate the runs of a period (default: the quarter of the latest run) with trends against the previous period."},

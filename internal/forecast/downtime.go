@@ -15,6 +15,9 @@ type Rate struct {
 	DeploysPerMonth   float64       `json:"deploys_per_month"`
 	ChangeFailureRate float64       `json:"change_failure_rate"`
 	FailedOutage      time.Duration `json:"failed_outage_ns"`
+	// Source says where the rates came from: the scenario, the evidence config, the
+	// command's flags.
+	Source string `json:"source,omitempty"`
 }
 
 // Check refuses a rate that cannot be costed.

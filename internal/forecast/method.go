@@ -24,9 +24,13 @@ func method(f *Forecast, in Input) string {
 		map[bool]string{true: " and decisions", false: ""}[isEmpirical(in.Decision)], f.Resamples, f.Seed)
 	b.WriteString("The tail is the slowest tenth of simulated recoveries, each part's share of their mean; sensitivity halves one part in every incident. ")
 	if d := f.Downtime; d != nil {
-		fmt.Fprintf(&b, "Annual downtime: %g deploys a month × 12 × a %s change-failure rate = %.1f bad releases a year, each costing the forecast "+
+		from := ""
+		if d.Source != "" {
+			from = " (rates from " + d.Source + ")"
+		}
+		fmt.Fprintf(&b, "Annual downtime%s: %g deploys a month × 12 × a %s change-failure rate = %.1f bad releases a year, each costing the forecast "+
 			"recovery time, or %s when rollback does not recover; the interval is the bootstrap's over the mean per incident. ",
-			d.DeploysPerMonth, pct(d.ChangeFailureRate), d.IncidentsPerYear, d.FailedOutage)
+			from, d.DeploysPerMonth, pct(d.ChangeFailureRate), d.IncidentsPerYear, d.FailedOutage)
 	}
 	b.WriteString("Assumed: trials are independent and like real incidents (the same defect class, staging like production); " +
 		"detection and execution are unaffected by how long the decision takes.")

@@ -273,7 +273,7 @@ func aggregateGroup(k groupKey, runs, prev []*Results) GroupAggregate {
 			g.Verdict = stats.Fail
 		}
 	}
-	g.Forecast = groupForecast(g, runs)
+	g.Forecast = PooledForecast(runs, g.Objectives, ForecastConfig{})
 	return g
 }
 

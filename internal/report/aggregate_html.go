@@ -42,9 +42,10 @@ type aggregateView struct {
 	// Strategies are the sentences comparing strategies drilled against one service.
 	Strategies []string
 	// Forecasts are each scenario's forecast of a real incident.
-	Forecasts []aggregateForecastRow
-	Groups    []groupView
-	Schema    string
+	Forecasts    []aggregateForecastRow
+	ForecastNote string
+	Groups       []groupView
+	Schema       string
 }
 
 type aggregateRow struct {
@@ -93,7 +94,7 @@ func buildAggregateView(a AggregateReport) (*aggregateView, error) {
 	for _, c := range a.Strategies {
 		v.Strategies = append(v.Strategies, c.Summary)
 	}
-	v.Forecasts = aggregateForecastRows(a)
+	v.Forecasts, v.ForecastNote = aggregateForecastRows(a), aggregateForecastNote
 	v.Counts = []countCell{{"runs", a.Runs, ""}, {"trials", a.Trials, ""}, {"scenarios drilled", drilled(a), ""},
 		{"regressions", a.Regressions, failIf(a.Regressions)}, {"errored trials", errs, mutedIf(errs)}}
 	for _, g := range a.Groups {

@@ -59,13 +59,13 @@ const aggregateTemplate = `<!DOCTYPE html>
 {{- if .Forecasts}}
 <section class="forecast">
   <h2>Forecast: a real incident</h2>
-  <p class="note">Each scenario's incidents in the period pooled; the method is in each run's report.</p>
+  <p class="note">{{.ForecastNote}}</p>
   <div class="scroll">
   <table>
-    <thead><tr><th>Scenario</th><th>P(RTC ≤ RTO) [interval]</th><th>Forecast p90 [interval]</th><th>Tail dominated by</th><th>Cheapest improvement</th></tr></thead>
+    <thead><tr><th>Scenario</th><th>P(RTC ≤ RTO) [interval]</th><th>Forecast p90 [interval]</th><th>Tail dominated by</th><th>Cheapest improvement</th><th>Expected downtime a year [interval]</th></tr></thead>
     <tbody>
     {{- range .Forecasts}}
-      <tr><th scope="row">{{.Scenario}}</th><td>{{.P}}</td><td>{{.P90}}</td><td>{{.Tail}}</td><td>{{.Improvement}}</td></tr>
+      <tr><th scope="row">{{.Scenario}}</th><td>{{.P}}</td><td>{{.P90}}</td><td>{{.Tail}}</td><td>{{.Improvement}}</td><td>{{.Downtime}}</td></tr>
     {{- end}}
     </tbody>
   </table>

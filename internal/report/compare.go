@@ -43,8 +43,10 @@ type Comparison struct {
 	// Audit names the comparison's audit log (every plan's trials) and its final digest.
 	Audit *AuditRef `json:"audit,omitempty"`
 	// Forecast is what the plans' forecasts assume beyond the trials (the deploy rate,
-	// the incident export); nil, or without a rate: no forecast section.
+	// the incident export); nil: no forecast section.
 	Forecast *ForecastConfig `json:"forecast,omitempty"`
+	// Forecasts are each plan's forecast figures at Forecast (ForecastPlans).
+	Forecasts []PlanForecast `json:"forecasts,omitempty"`
 }
 
 // PlanResults is one plan of a comparison: its trials and what they measured.

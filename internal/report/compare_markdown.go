@@ -77,8 +77,11 @@ func CompareMarkdown(w io.Writer, c *Comparison) error {
 		fmt.Fprintf(&b, "| %s vs %s | %s [%s, %s] | %s | %+.2f (%s) | %s |\n", p.A, p.B, signedText(p.ShiftS),
 			signedText(p.ShiftLoS), signedText(p.ShiftHiS), pText(float64(p.PTwoSided)), float64(p.Delta), p.Magnitude, pairFinding(p))
 	}
-	if f := c.Forecast; f != nil && f.Rate != nil {
-		compareForecast(&b, c, *f.Rate, *f)
+	if c.Forecast != nil {
+		if c.Forecasts == nil {
+			c.ForecastPlans()
+		}
+		compareForecast(&b, c)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

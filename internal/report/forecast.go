@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -13,7 +14,8 @@ import (
 )
 
 // ForecastConfig is what a forecast takes beyond the run: a deploy rate for the annual
-// downtime, and an incident export that calibrates manual and hybrid plans' decisions.
+// downtime (nil: the scenario's the run recorded, if any), and an incident export that
+// calibrates manual plans' decisions.
 type ForecastConfig struct {
 	Rate *forecast.Rate `json:"rate,omitempty"`
 	// Incidents (from the export named IncidentsFile) replace the decision distribution
@@ -46,10 +48,40 @@ func ForecastOf(r *Results, cfg ForecastConfig) (*forecast.Forecast, error) {
 	if c := r.Objectives.Confidence; c > 0 && c < 1 {
 		opts = append(opts, forecast.WithConfidence(c))
 	}
-	if cfg.Rate != nil {
-		opts = append(opts, forecast.WithRate(*cfg.Rate))
+	if rate := cmp.Or(cfg.Rate, RateOf(r.Forecast, SourceScenario)); rate != nil {
+		opts = append(opts, forecast.WithRate(*rate))
 	}
 	return forecast.Make(in, opts...)
+}
+
+// Where a forecast's delivery rates came from, as its method and the reports say.
+const (
+	SourceScenario = "the scenario's forecast section"
+	SourceConfig   = "the evidence config's forecast section"
+	SourceFlags    = "the command's flags"
+)
+
+// RateOf is a forecast section's delivery rates, from source; nil when f is.
+func RateOf(f *scenario.Forecast, source string) *forecast.Rate {
+	if f == nil {
+		return nil
+	}
+	return &forecast.Rate{DeploysPerMonth: f.DeploysPerMonth, ChangeFailureRate: f.ChangeFailureRate,
+		FailedOutage: cmp.Or(f.FailedOutage.D(), scenario.DefaultFailedOutage), Source: source}
+}
+
+// ForecastOrWhy is a forecast, or why there is none.
+type ForecastOrWhy struct {
+	*forecast.Forecast
+	Error string `json:"error,omitempty"`
+}
+
+func forecastOrWhy(r *Results, cfg ForecastConfig) ForecastOrWhy {
+	f, err := ForecastOf(r, cfg)
+	if err != nil {
+		return ForecastOrWhy{Error: err.Error()}
+	}
+	return ForecastOrWhy{Forecast: f}
 }
 
 // manualOnly reports whether every trial's decision was a manual trigger's.
@@ -62,39 +94,69 @@ func manualOnly(ts []trial.Result) bool {
 	return len(ts) > 0
 }
 
-// CompareForecastMarkdown renders each plan's forecast side by side: P(RTC ≤ RTO) with
-// its interval, p90, the part that dominates the tail, the cheapest improvement and the
-// expected annual downtime at rate; then the method. A plan with no incident says
-// so in its cells.
-func CompareForecastMarkdown(w io.Writer, c *Comparison, rate forecast.Rate, cfg ForecastConfig) error {
-	cfg.Rate = &rate
+// PlanForecast is one plan's forecast in a comparison, or why it has none.
+type PlanForecast struct {
+	Plan string `json:"plan"`
+	ForecastOrWhy
+}
+
+// ForecastPlans forecasts each plan from its incidents at the comparison's forecast
+// config and records the figures in c.Forecasts, which the comparison's JSON carries
+// and its Markdown and HTML show.
+func (c *Comparison) ForecastPlans() {
+	cfg := ForecastConfig{}
+	if c.Forecast != nil {
+		cfg = *c.Forecast
+	}
+	c.Forecasts = make([]PlanForecast, len(c.Plans))
+	for i, p := range c.Plans {
+		c.Forecasts[i] = PlanForecast{Plan: p.Name, ForecastOrWhy: forecastOrWhy(p.Results, cfg)}
+	}
+}
+
+// CompareForecastMarkdown renders each plan's forecast side by side at cfg: P(RTC ≤
+// RTO) with its interval, p90, the part that dominates the tail, the cheapest
+// improvement and the expected annual downtime when a rate is known; then the method,
+// once. A plan with no incident says so in its cells.
+func CompareForecastMarkdown(w io.Writer, c *Comparison, cfg ForecastConfig) error {
+	withCfg := *c
+	withCfg.Forecast = &cfg
+	withCfg.ForecastPlans()
 	var b strings.Builder
-	compareForecast(&b, c, rate, cfg)
+	compareForecast(&b, &withCfg)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// compareForecast writes the plans' forecasts (see CompareForecastMarkdown) to b.
-func compareForecast(b *strings.Builder, c *Comparison, rate forecast.Rate, cfg ForecastConfig) {
-	cfg.Rate = &rate
-	fmt.Fprintf(b, "\n### Forecast: a real incident under each plan\n\nAt %g deploys a month and a %s change-failure rate (%.1f bad releases a year; a rollback that does not recover counts as %s of outage).\n\n",
-		rate.DeploysPerMonth, pctText(rate.ChangeFailureRate), rate.IncidentsPerYear(), rate.FailedOutage)
-	names := make([]string, len(c.Plans))
-	fs := make([]*forecast.Forecast, len(c.Plans))
-	errs := make([]error, len(c.Plans))
-	for i, p := range c.Plans {
-		names[i] = p.Name
-		fs[i], errs[i] = ForecastOf(p.Results, cfg)
+// compareForecast writes the plans' forecasts (c.Forecasts; see CompareForecastMarkdown) to b.
+func compareForecast(b *strings.Builder, c *Comparison) {
+	b.WriteString("\n### Forecast: a real incident under each plan\n\n")
+	var rate *forecast.Rate
+	for _, f := range c.Forecasts {
+		if f.Forecast != nil && f.Downtime != nil {
+			rate = &f.Downtime.Rate
+			break
+		}
+	}
+	if rate != nil {
+		fmt.Fprintf(b, "At %g deploys a month and a %s change-failure rate (%.1f bad releases a year; a rollback that does not recover counts as %s of outage), rates from %s.\n\n",
+			rate.DeploysPerMonth, pctText(rate.ChangeFailureRate), rate.IncidentsPerYear(), rate.FailedOutage, cmp.Or(rate.Source, "the caller"))
+	} else {
+		b.WriteString("No deploy rate given, so no annual downtime: set forecast: {deploys_per_month, change_failure_rate} in the scenario, or --deploys-per-month and --change-failure-rate.\n\n")
+	}
+	names := make([]string, len(c.Forecasts))
+	for i, f := range c.Forecasts {
+		names[i] = f.Plan
 	}
 	b.WriteString("| forecast | " + strings.Join(names, " | ") + " |\n|---|" + strings.Repeat("---|", len(names)) + "\n")
 	row := func(label string, cell func(*forecast.Forecast) string) {
-		cells := make([]string, len(fs))
-		for i, f := range fs {
-			if errs[i] != nil {
-				cells[i] = "no forecast: " + errs[i].Error()
+		cells := make([]string, len(c.Forecasts))
+		for i, f := range c.Forecasts {
+			if f.Forecast == nil {
+				cells[i] = "no forecast: " + f.Error
 				continue
 			}
-			cells[i] = cell(f)
+			cells[i] = cell(f.Forecast)
 		}
 		fmt.Fprintf(b, "| %s | %s |\n", label, strings.Join(cells, " | "))
 	}
@@ -104,11 +166,19 @@ func compareForecast(b *strings.Builder, c *Comparison, rate forecast.Rate, cfg 
 	row("forecast p90 [CI]", func(f *forecast.Forecast) string { return quantileText(f.Quantiles[1]) })
 	row("tail dominated by", func(f *forecast.Forecast) string { return tailText(f.Tail) })
 	row("cheapest improvement", func(f *forecast.Forecast) string { return sensitivityText(f.Sensitivity) })
-	row("expected downtime a year [CI]", func(f *forecast.Forecast) string { return downtimeText(f.Downtime) })
-	for i, f := range fs {
-		if errs[i] == nil {
-			fmt.Fprintf(b, "\n%s: %s\n", names[i], f.Method)
+	if rate != nil {
+		row("expected downtime a year [CI]", func(f *forecast.Forecast) string { return downtimeText(f.Downtime) })
+	}
+	first := ""
+	for _, f := range c.Forecasts {
+		if f.Forecast == nil {
+			continue
 		}
+		if first == "" {
+			first = f.Plan
+			fmt.Fprintf(b, "\nMethod (as stated for %s; for every plan only its data below differ): %s\n", f.Plan, f.Method)
+		}
+		fmt.Fprintf(b, "\n%s: %d incidents (%d recovered); decision from %s.\n", f.Plan, f.Trials, f.Recovered, f.DecisionSource)
 	}
 }
 
@@ -122,8 +192,8 @@ type forecastView struct {
 	Empty  string
 }
 
-// runForecast is the forecast section of a run's report (no annual downtime: a run
-// states no deploy rate; drill compare does).
+// runForecast is the forecast section of a run's report, with the annual downtime when
+// the scenario states its delivery rates.
 func runForecast(r *Results) *forecastView {
 	f, err := ForecastOf(r, ForecastConfig{})
 	if err != nil {
@@ -139,8 +209,10 @@ func runForecast(r *Results) *forecastView {
 		v.Rows = append(v.Rows, forecastRow{"halving " + s.Part, fmt.Sprintf("P %s (%+.2f)", probText(s.P), s.Delta)})
 	}
 	if d := f.Downtime; d != nil {
-		v.Rows = append(v.Rows, forecastRow{fmt.Sprintf("expected downtime a year at %g deploys a month, %s failing",
-			d.DeploysPerMonth, pctText(d.ChangeFailureRate)), downtimeText(d)})
+		v.Rows = append(v.Rows, forecastRow{fmt.Sprintf("expected downtime a year at %g deploys a month, %s failing (from %s)",
+			d.DeploysPerMonth, pctText(d.ChangeFailureRate), d.Source), downtimeText(d)})
+	} else {
+		v.Rows = append(v.Rows, forecastRow{"expected downtime a year", "not stated: the scenario gives no deploy rate (forecast: {deploys_per_month, change_failure_rate})"})
 	}
 	return v
 }

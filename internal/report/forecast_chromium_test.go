@@ -7,11 +7,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/scenario"
 )
 
 var _ = Describe("the forecast in the HTML report, in Chromium", func() {
@@ -29,6 +31,19 @@ var _ = Describe("the forecast in the HTML report, in Chromium", func() {
 		Expect(text).To(ContainSubstring("tail dominated by execution"))
 		Expect(text).To(ContainSubstring("halving detection P 0.67"))
 		Expect(text).To(ContainSubstring("Clopper–Pearson"))
+		Expect(text).To(ContainSubstring("expected downtime a year not stated: the scenario gives no deploy rate"))
+	})
+
+	It("shows the annual downtime at the scenario's delivery rates, saying where they came from", func() {
+		r := fixtureResults()
+		r.Forecast = &scenario.Forecast{DeploysPerMonth: 40, ChangeFailureRate: 0.05, FailedOutage: scenario.Duration(4 * time.Hour)}
+		var b bytes.Buffer
+		Expect(report.HTML(&b, r)).To(Succeed())
+		m, n := forecastInChromium(b.String(), "report.html", 1280, 2400)
+		Expect(n(4)).To(BeNumerically("<=", 1280), "the page scrolls sideways")
+		// 3 incidents of which 1 did not recover: 24 bad releases a year, a third of them 4 h.
+		Expect(m[5]).To(MatchRegexp(`expected downtime a year at 40 deploys a month, 5% failing \(from the scenario's forecast section\) 3[12]\.\d h \[`))
+		Expect(m[5]).To(ContainSubstring("Annual downtime (rates from the scenario's forecast section)"))
 	})
 })
 
@@ -44,6 +59,23 @@ var _ = Describe("the forecast in the period report, in Chromium", func() {
 		Expect(n(4)).To(BeNumerically("<=", 1400), "the page scrolls sideways")
 		Expect(m[5]).To(ContainSubstring("bad-release (process) 1.00 [0.69, 1.00] (≤ 5s)"))
 		Expect(m[5]).To(ContainSubstring("kill-unflushed (process) 1.00 [0.48, 1.00] (≤ 2s)"))
+		Expect(m[5]).To(ContainSubstring("– (no forecast section in the scenario)"))
+	})
+
+	It("shows the annual downtime at the rates the scenario's latest run recorded", func() {
+		q4, err := report.ParseQuarter("2026Q4")
+		Expect(err).NotTo(HaveOccurred())
+		runs := aggStoredRuns()
+		for _, r := range runs {
+			r.Forecast = &scenario.Forecast{DeploysPerMonth: 10, ChangeFailureRate: 0.1, FailedOutage: scenario.Duration(time.Hour)}
+		}
+		var b bytes.Buffer
+		Expect(report.AggregateHTML(&b, report.Aggregate(runs, q4, nil))).To(Succeed())
+		m, n := forecastInChromium(b.String(), "period.html", 1400, 1600)
+		Expect(n(2)).To(BeNumerically("<=", n(3)), "the section scrolls sideways")
+		Expect(n(4)).To(BeNumerically("<=", 1400), "the page scrolls sideways")
+		Expect(m[5]).To(MatchRegexp(`bad-release \(process\) 1\.00 \[0\.69, 1\.00\] \(≤ 5s\) .* at 10 deploys a month, 10% failing`))
+		Expect(m[5]).NotTo(ContainSubstring("no forecast section"))
 	})
 })
 

@@ -26,7 +26,10 @@ type Results struct {
 	// Labels are the scenario's labels (team, service), for grouping in period reports.
 	Labels     map[string]string   `json:"labels,omitempty"`
 	Objectives scenario.Objectives `json:"objectives"`
-	Runtime    string              `json:"runtime"`
+	// Forecast is the scenario's delivery rates (deploys a month, change-failure rate),
+	// from which the forecast costs a year of bad releases (nil: the scenario gives none).
+	Forecast *scenario.Forecast `json:"forecast,omitempty"`
+	Runtime  string             `json:"runtime"`
 	// Engine is the address of the engine the runtime drove (docker: DOCKER_HOST or the
 	// local socket); empty for runtimes without one.
 	Engine   string    `json:"engine,omitempty"`

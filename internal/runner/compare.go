@@ -43,7 +43,7 @@ func Compare(ctx context.Context, cfg Config) (*report.Comparison, error) {
 	for p, plan := range sc.Compare.Plans {
 		psc := sc.WithPlan(plan)
 		plans[p] = &report.Results{Schema: report.SchemaVersion, DrillVersion: DrillVersion(), RunID: runID + "-" + plan.Name,
-			Scenario: cmp.Scenario, Labels: map[string]string{"plan": plan.Name}, Objectives: sc.Objectives,
+			Scenario: cmp.Scenario, Labels: map[string]string{"plan": plan.Name}, Objectives: sc.Objectives, Forecast: sc.Forecast,
 			Runtime: cfg.Runtime.Name(), Seed: seed, Started: cmp.Started,
 			ProbeIntervalMs: float64(sc.Probes.Interval.D()) / float64(time.Millisecond), RecoverAfter: sc.Probes.RecoverAfter,
 			Params: trial.ParamsOf(psc), Trials: []trial.Result{}}

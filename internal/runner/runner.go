@@ -85,6 +85,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		Scenario:        report.ScenarioRef{Name: sc.Name, File: cfg.File, SHA256: fileHash(cfg.File)},
 		Labels:          sc.Labels,
 		Objectives:      sc.Objectives,
+		Forecast:        sc.Forecast,
 		Runtime:         cfg.Runtime.Name(),
 		Seed:            seed,
 		Started:         time.Now().UTC(),

@@ -80,7 +80,7 @@ var _ = Describe("Parse and Load", func() {
 		Entry("in a nested list item", "          env: {LEDGER_DEFECT", "          evn: {LEDGER_DEFECT", 17, `unknown key "evn" in stack.services[0].releases[1] (did you mean "env"?)`),
 		Entry("three levels down", "min_samples: 3}", "min_sample: 3}", 28, `unknown key "min_sample" in rollback.trigger (did you mean "min_samples"?)`),
 		Entry("case", "verify: {final_read", "verify: {Final_Read", 30, `unknown key "Final_Read" in verify (did you mean "final_read"?)`),
-		Entry("far from any key", "warmup: 1s", "zzzzzzzzzz: 1s", 24, `unknown key "zzzzzzzzzz" in scenario (valid keys: version, name, description, labels, objectives, trials, seed, stack, workload, probes, warmup, settle, control, change, faults, rollback, verify, compare)`),
+		Entry("far from any key", "warmup: 1s", "zzzzzzzzzz: 1s", 24, `unknown key "zzzzzzzzzz" in scenario (valid keys: version, name, description, labels, objectives, trials, seed, stack, workload, probes, warmup, settle, control, change, faults, rollback, verify, compare, forecast)`),
 	)
 
 	It("reports every unknown key, in line order, first line self-sufficient", func() {

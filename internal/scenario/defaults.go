@@ -32,6 +32,9 @@ const (
 	DefaultLinearizableRate    = 50.0
 	DefaultLinearizableTimeout = 10 * time.Second
 	DefaultCheckTimeout        = 10 * time.Second
+	// DefaultFailedOutage is the outage the forecast counts for a bad release the
+	// rollback does not recover: the time to a forward fix, a stated assumption.
+	DefaultFailedOutage = 4 * time.Hour
 )
 
 // DefaultWriteSuccess are the statuses that acknowledge an http workload's write by default.
@@ -86,6 +89,9 @@ func applyDefaults(s *Scenario, isSet func(path string) bool, cfg *parseConfig) 
 		for i := range cmp.Plans {
 			triggerDefaults(&cmp.Plans[i].Trigger, fmt.Sprintf("compare.plans[%d].trigger", i), unset)
 		}
+	}
+	if f := s.Forecast; f != nil && unset("forecast.failed_outage", f.FailedOutage == 0) {
+		f.FailedOutage = Duration(DefaultFailedOutage)
 	}
 	if c := s.Control; c != nil && unset("control.observe", c.Observe == 0) {
 		c.Observe = Duration(max(time.Second, 4*tr.Window.D()))

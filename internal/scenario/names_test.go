@@ -31,7 +31,7 @@ var _ = Describe("a compared plan's name", func() {
 		src := strings.Replace(string(b), "    - name: manual\n", "    - name: \"../manual\"\n", 1)
 		Expect(src).NotTo(Equal(string(b)))
 		_, err = scenario.Parse("compare-plans.yaml", []byte(src))
-		Expect(err).To(MatchError(ContainSubstring(`compare-plans.yaml:66: plan name "../manual" starts with '.'`)))
+		Expect(err).To(MatchError(ContainSubstring(`compare-plans.yaml:69: plan name "../manual" starts with '.'`)))
 	})
 })
 

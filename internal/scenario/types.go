@@ -51,6 +51,8 @@ type Scenario struct {
 	Verify Verify `yaml:"verify" json:"verify"`
 	// Compare lists rollback plans that drill compare runs against the same defect, trials interleaved; drill run uses rollback.trigger alone.
 	Compare *Compare `yaml:"compare,omitempty" json:"compare,omitempty"`
+	// Forecast is the team's delivery, from which the readiness forecast costs a year of bad releases in expected downtime (unset: the forecast states no annual downtime).
+	Forecast *Forecast `yaml:"forecast,omitempty" json:"forecast,omitempty"`
 
 	workloadInfo WorkloadInfo // what the workload kind said of the workload when parsed or validated
 }
@@ -59,6 +61,16 @@ type Scenario struct {
 type Compare struct {
 	// Plans are the plans compared, at least two, each with a unique name.
 	Plans []RollbackPlan `yaml:"plans" json:"plans"`
+}
+
+// Forecast is how often the team deploys and how many deploys fail, as DORA's delivery metrics define them.
+type Forecast struct {
+	// DeploysPerMonth is the deployment frequency: production deploys a month.
+	DeploysPerMonth float64 `yaml:"deploys_per_month" json:"deploys_per_month"`
+	// ChangeFailureRate is the share of deploys that cause a failure in production needing remediation, in (0, 1].
+	ChangeFailureRate float64 `yaml:"change_failure_rate" json:"change_failure_rate"`
+	// FailedOutage is the outage counted for a bad release the rollback does not recover (the time to a forward fix).
+	FailedOutage Duration `yaml:"failed_outage,omitempty" json:"failed_outage,omitempty"`
 }
 
 // RollbackPlan is one rollback plan of a comparison: a name and its trigger (automated, manual or hybrid, with the trigger's alert keys and params).

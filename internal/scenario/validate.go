@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -49,6 +50,7 @@ func validate(s *Scenario, p *problems, line func(string) int, cfg *parseConfig)
 	v.verify()
 	v.control()
 	v.compare()
+	v.forecast()
 }
 
 // control checks the control trials, the false-positive objective and the warm-up's settle.
@@ -83,6 +85,23 @@ func (v *validator) control() {
 		if svc := s.service(s.Change.Service); svc != nil && svc.ReleaseNamed(c.Release) == nil {
 			v.errf("control.release", "service %q has no release %q%s", svc.Name, c.Release, v.known(releaseNames(*svc)))
 		}
+	}
+}
+
+// forecast checks the delivery rates the forecast's annual downtime rests on.
+func (v *validator) forecast() {
+	f := v.s.Forecast
+	if f == nil {
+		return
+	}
+	if !(f.DeploysPerMonth > 0) || math.IsInf(f.DeploysPerMonth, 0) {
+		v.errf("forecast.deploys_per_month", "forecast.deploys_per_month must be a positive number of deploys a month, got %g", f.DeploysPerMonth)
+	}
+	if !(f.ChangeFailureRate > 0 && f.ChangeFailureRate <= 1) {
+		v.errf("forecast.change_failure_rate", "forecast.change_failure_rate must be in (0, 1] (a share of deploys, 0.05 for 5%%), got %g", f.ChangeFailureRate)
+	}
+	if f.FailedOutage <= 0 {
+		v.errf("forecast.failed_outage", "forecast.failed_outage must be greater than 0 (default %s)", Duration(DefaultFailedOutage))
 	}
 }
 

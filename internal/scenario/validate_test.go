@@ -3,6 +3,7 @@ package scenario_test
 import (
 	"errors"
 	"strings"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -25,6 +26,12 @@ var _ = Describe("validation", func() {
 		Entry("rto zero", "rto: 5s", "rto: 0s", 4, `objectives.rto is required and must be greater than 0`),
 		Entry("quantile 1", "quantile: 0.9", "quantile: 1", 4, `objectives.quantile must be between 0 and 1`),
 		Entry("confidence 0", "confidence: 0.95", "confidence: 0", 4, `objectives.confidence must be between 0 and 1`),
+		Entry("forecast deploys 0", "trials: 5\n", "trials: 5\nforecast:\n  deploys_per_month: 0\n  change_failure_rate: 0.05\n", 7,
+			`forecast.deploys_per_month must be a positive number of deploys a month, got 0`),
+		Entry("forecast failure rate as a percentage", "trials: 5\n", "trials: 5\nforecast:\n  deploys_per_month: 40\n  change_failure_rate: 5\n", 8,
+			`forecast.change_failure_rate must be in (0, 1] (a share of deploys, 0.05 for 5%), got 5`),
+		Entry("forecast failed outage negative", "trials: 5\n", "trials: 5\nforecast: {deploys_per_month: 40, change_failure_rate: 0.05, failed_outage: 0s}\n", 6,
+			`forecast.failed_outage must be greater than 0 (default 4h0m0s)`),
 		Entry("success_rate above 1", "success_rate: 1.0", "success_rate: 1.5", 4, `objectives.success_rate must be in (0, 1]`),
 		Entry("two of fixture/image/command", "      fixture: ledger\n", "      fixture: ledger\n      image: x\n", 8, `must set exactly one of fixture, image, command or external (it sets 2)`),
 		Entry("none of fixture/image/command", "      fixture: ledger\n", "", 8, `(it sets 0)`),
@@ -140,3 +147,14 @@ type paramError struct{ param, msg string }
 
 func (e paramError) Error() string     { return e.msg }
 func (e paramError) ParamName() string { return e.param }
+
+var _ = Describe("the forecast section", func() {
+	It("defaults a failed rollback's outage to 4h, and is absent when not written", func() {
+		sc, err := scenario.Parse("s.yaml", []byte(edit(reference(), "trials: 5\n", "trials: 5\nforecast: {deploys_per_month: 40, change_failure_rate: 0.05}\n")), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(*sc.Forecast).To(Equal(scenario.Forecast{DeploysPerMonth: 40, ChangeFailureRate: 0.05, FailedOutage: scenario.Duration(4 * time.Hour)}))
+		sc, err = scenario.Parse("s.yaml", []byte(reference()), scenario.WithWorkloads(trial.NewWorkloadRegistry()))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(sc.Forecast).To(BeNil())
+	})
+})
