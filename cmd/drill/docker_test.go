@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -54,7 +55,11 @@ func owned(cli *testcontainers.DockerClient, pid int) ([]ctrInfo, []string, erro
 	}
 	var cs []ctrInfo
 	for _, c := range ctrs.Items {
-		cs = append(cs, ctrInfo{id: c.ID, labels: c.Labels, state: string(c.State)})
+		name := ""
+		if len(c.Names) > 0 {
+			name = strings.TrimPrefix(c.Names[0], "/")
+		}
+		cs = append(cs, ctrInfo{id: c.ID, name: name, labels: c.Labels, state: string(c.State)})
 	}
 	nets, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: pidFilter(pid)})
 	if err != nil {
@@ -69,8 +74,8 @@ func owned(cli *testcontainers.DockerClient, pid int) ([]ctrInfo, []string, erro
 
 // ctrInfo is what the specs need of a listed container.
 type ctrInfo struct {
-	id, state string
-	labels    map[string]string
+	id, name, state string
+	labels          map[string]string
 }
 
 // ownedCount is how many containers and networks are labelled with pid, for Eventually.

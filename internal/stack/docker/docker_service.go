@@ -379,6 +379,7 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	}
 	ctr, err := testcontainers.Run(ctx, ref, opts...)
 	if ctr != nil {
+		s.st.names.Store(ctr.GetContainerID(), name)
 		s.mu.Lock()
 		s.logs.name(ctr.GetContainerID(), s.spec.Name, gen, release)
 		s.mu.Unlock()

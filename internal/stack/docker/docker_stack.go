@@ -8,7 +8,9 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,6 +53,10 @@ type dockerStack struct {
 	endpointEnv map[string]string
 	vars        map[string]string
 	endpoints   map[string]string // proxy name → host:port on the host
+
+	// names maps the id of each container the stack created to its name, so a teardown
+	// that cannot reach the engine can still name what it leaves (leftBehind).
+	names sync.Map
 
 	downMu sync.Mutex
 }
@@ -176,6 +182,7 @@ func (st *dockerStack) startToxiproxy(ctx context.Context) error {
 		return dockerRunFailed(ctx, ctr, fmt.Errorf("start toxiproxy: %w", err))
 	}
 	st.toxi = ctr
+	st.names.Store(ctr.GetContainerID(), "drill-"+st.id+"-"+dockerToxiproxyAlias)
 	api, err := dockerHostPort(ctx, ctr, dockerToxiproxyAPIPort)
 	if err != nil {
 		return fmt.Errorf("start toxiproxy: %w", err)
@@ -268,16 +275,51 @@ func (st *dockerStack) Down(ctx context.Context) error {
 	st.keepLogs(ctx)
 	f := make(client.Filters).Add("label", LabelStack+"="+st.id)
 	defer st.d.sweepLate(st.id, f, st.owned)() // a create cut by a signal can still make its object: watch for it
-	_, errs := cleanRemove(ctx, st.d.cli, f, nil)
+	removed, errs := cleanRemove(ctx, st.d.cli, f, nil)
 	if st.owned != "" {
 		if err := os.RemoveAll(st.owned); err != nil {
 			errs = append(errs, fmt.Errorf("remove data dir: %w", err))
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return fmt.Errorf("stop docker stack %s: %w", st.id, err)
+		return fmt.Errorf("stop docker stack %s: %w%s", st.id, err, st.leftBehind(removed))
 	}
 	return nil
+}
+
+// leftBehind names what a teardown that failed left on the engine: the containers the
+// stack holds (its proxy, each service's current and standby container) and its network,
+// less what it removed, and says how to remove them. A container whose create the
+// engine's loss cut is not held: the label covers it.
+func (st *dockerStack) leftBehind(removed stack.Removed) string {
+	var ctrs []string
+	add := func(ctr *testcontainers.DockerContainer) {
+		if ctr == nil {
+			return
+		}
+		if name, ok := st.names.Load(ctr.GetContainerID()); ok && !slices.Contains(removed.Containers, name.(string)) {
+			ctrs = append(ctrs, name.(string))
+		}
+	}
+	add(st.toxi)
+	for _, s := range st.order {
+		s.mu.Lock()
+		held := []*testcontainers.DockerContainer{s.ctr, s.standby}
+		s.mu.Unlock()
+		for _, ctr := range held {
+			add(ctr)
+		}
+	}
+	var what []string
+	if len(ctrs) > 0 {
+		what = append(what, "containers "+strings.Join(ctrs, ", "))
+	}
+	if st.netID != "" && !slices.Contains(removed.Networks, st.netName) {
+		what = append(what, "network "+st.netName)
+	}
+	what = append(what, "anything else labelled "+LabelStack+"="+st.id)
+	return fmt.Sprintf("; left on the engine at %s: %s; once that engine answers, `drill clean` with DOCKER_HOST=%[1]s removes them",
+		st.d.cli.DaemonHost(), strings.Join(what, ", "))
 }
 
 // stopInOrder stops the services of a stack with depends_on one after the other in the

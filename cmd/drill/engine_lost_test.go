@@ -1,0 +1,233 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/moby/moby/client"
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+	"github.com/onsi/gomega/gexec"
+
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/stack/docker"
+	"github.com/drillhq/drill/internal/trial"
+)
+
+// engineSocket is the local engine's socket, which the spec's proxy forwards to.
+const engineSocket = "/var/run/docker.sock"
+
+// socketProxy is a unix-socket proxy in front of the Docker engine: drill drives the
+// engine through it (DOCKER_HOST=unix://<path>), and the spec cuts it, as an engine
+// that goes away (crash, restart, lost host) does: the listener closes and every
+// connection through it is closed on both sides.
+type socketProxy struct {
+	path string
+	ln   net.Listener
+	// cutOn cuts the proxy once a request from drill carries it, after forwarding it.
+	cutOn []byte
+
+	mu    sync.Mutex
+	conns []net.Conn
+	cut   bool
+	wg    sync.WaitGroup
+}
+
+func startSocketProxy(path string, cutOn []byte) *socketProxy {
+	GinkgoHelper()
+	ln, err := net.Listen("unix", path)
+	Expect(err).NotTo(HaveOccurred())
+	p := &socketProxy{path: path, ln: ln, cutOn: cutOn}
+	p.wg.Go(p.serve)
+	DeferCleanup(func() {
+		p.cutNow()
+		p.wg.Wait()
+	})
+	return p
+}
+
+func (p *socketProxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		up, err := net.Dial("unix", engineSocket)
+		if err != nil {
+			_ = c.Close()
+			continue
+		}
+		p.mu.Lock()
+		if p.cut {
+			p.mu.Unlock()
+			_, _ = c.Close(), up.Close()
+			continue
+		}
+		p.conns = append(p.conns, c, up)
+		p.mu.Unlock()
+		p.wg.Go(func() { p.forward(c, up) })
+		p.wg.Go(func() { _, _ = io.Copy(c, up); _ = c.Close() })
+	}
+}
+
+// forward copies what drill sends to the engine, and cuts the proxy right after it
+// forwarded the bytes carrying cutOn (the change's deploy creating its container).
+func (p *socketProxy) forward(c, up net.Conn) {
+	defer up.Close()
+	var tail []byte // the end of what came before, so a match split across reads is seen
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := c.Read(buf)
+		if n > 0 {
+			if _, werr := up.Write(buf[:n]); werr != nil {
+				return
+			}
+			seen := append(tail, buf[:n]...)
+			if bytes.Contains(seen, p.cutOn) {
+				p.cutNow()
+				return
+			}
+			tail = append([]byte(nil), seen[max(0, len(seen)-len(p.cutOn)):]...)
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// cutNow closes the listener (its socket file goes with it) and every connection.
+func (p *socketProxy) cutNow() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cut {
+		return
+	}
+	p.cut = true
+	_ = p.ln.Close()
+	for _, c := range p.conns {
+		_ = c.Close()
+	}
+}
+
+func (p *socketProxy) wasCut() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.cut
+}
+
+// drillImages lists the ids and tags of the engine's images named drill-*.
+func drillImages(cli client.APIClient) map[string][]string {
+	GinkgoHelper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	imgs, err := cli.ImageList(ctx, client.ImageListOptions{All: true})
+	Expect(err).NotTo(HaveOccurred())
+	out := map[string][]string{}
+	for _, im := range imgs.Items {
+		for _, tag := range im.RepoTags {
+			if strings.HasPrefix(tag, "drill-") {
+				out[im.ID] = append(out[im.ID], tag)
+			}
+		}
+		if len(im.RepoTags) == 0 && im.Labels["dev.drill.binary"] != "" {
+			out[im.ID] = append(out[im.ID], "<untagged drill image>")
+		}
+	}
+	return out
+}
+
+var _ = Describe("the Docker engine lost during the change's deploy", Label("docker"), func() {
+	It("makes that trial an error naming the engine, never judged; exits 4 naming what was left and drill clean, which removes it", func() {
+		cli := engine()
+		dir := GinkgoT().TempDir()
+		// A short path: a unix socket's path is at most 107 bytes.
+		sockDir, err := os.MkdirTemp("", "eng")
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(os.RemoveAll, sockDir)
+		sock := filepath.Join(sockDir, "docker.sock")
+		// The change deploys ledger v2: the container drill creates for it is the first
+		// to carry v2's release in its environment (v1's carries v1).
+		proxy := startSocketProxy(sock, []byte("LEDGER_RELEASE=v2"))
+		imagesBefore := drillImages(cli)
+
+		cmd := drill(dir, "run", quickScenario(dir, 1), "--runtime", "docker", "--out", "out")
+		cmd.Env = append(cmd.Env, "DOCKER_HOST=unix://"+sock)
+		session, err := gexec.Start(cmd, GinkgoWriter, GinkgoWriter)
+		Expect(err).NotTo(HaveOccurred())
+		pid := cmd.Process.Pid
+		DeferCleanup(removeOwned, cli, pid)
+		DeferCleanup(func() { session.Kill().Wait(10 * time.Second) })
+
+		Eventually(proxy.wasCut, 3*time.Minute, 50*time.Millisecond).Should(BeTrue(), "drill never deployed v2 through the proxy")
+		Eventually(session, 3*time.Minute).Should(gexec.Exit())
+		stderr := string(session.Err.Contents())
+		Expect(session.ExitCode()).To(Equal(4), "an infrastructure error, not a verdict: %s", stderr)
+
+		files, err := filepath.Glob(filepath.Join(dir, "out", "*.json"))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(files).To(HaveLen(1))
+		res, err := report.Read(files[0])
+		Expect(err).NotTo(HaveOccurred())
+		Expect(res.Engine).To(Equal("unix://"+sock), "the results name the engine drill drove")
+		Expect(res.Trials).To(HaveLen(1))
+		tr := res.Trials[0]
+		Expect(tr.Outcome).To(Equal(trial.Errored), "%s", tr.Error)
+		Expect(tr.Error).To(HavePrefix("runtime failed during the trial"))
+		Expect(tr.Error).To(ContainSubstring("ping docker engine"))
+		Expect(tr.Error).To(ContainSubstring(sock), "the engine is named")
+		Expect(tr.Timing.RTC).To(BeNil(), "no recovery is measured against a lost engine")
+		var names []string
+		for _, e := range tr.Events {
+			names = append(names, string(e.Name))
+		}
+		Expect(names).To(ContainElement(string(trial.EventFault)), "the cut came once the change had started")
+		Expect(res.Summary.Judged).To(BeZero(), "no verdict is drawn from it")
+		Expect(res.Summary.Errors).To(Equal(1))
+		Expect(res.Summary.Incidents).To(BeZero())
+
+		// What was left, and how to remove it, in the trial's error and on the terminal.
+		left, _, err := owned(cli, pid)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(left).NotTo(BeEmpty(), "the lost engine kept the stack's containers: leftovers")
+		for _, c := range left {
+			if svc := c.labels[docker.LabelService]; svc == "toxiproxy" || strings.HasSuffix(c.name, "-ledger-1") {
+				Expect(tr.Error).To(ContainSubstring(c.name), "a container drill started is named")
+			}
+		}
+		Expect(tr.Error).To(MatchRegexp(`network drill-\S+`))
+		Expect(tr.Error).To(ContainSubstring("`drill clean` with DOCKER_HOST=unix://" + sock))
+		Expect(string(session.Out.Contents())+stderr).To(ContainSubstring("DOCKER_HOST=unix://"+sock), "the terminal says where and how")
+
+		// drill clean against the real engine (DOCKER_HOST unset: the local socket).
+		var out bytes.Buffer
+		clean := drill(dir, "clean", "--out", "out")
+		clean.Stdout, clean.Stderr = &out, GinkgoWriter
+		Expect(clean.Run()).To(Succeed())
+		m := regexp.MustCompile(`removed (\d+) containers and (\d+) networks`).FindStringSubmatch(out.String())
+		Expect(m).NotTo(BeNil(), out.String())
+		Expect(m[1]).NotTo(Equal("0"))
+		Expect(ownedCount(cli, pid)()).To(BeZero(), "nothing labelled with the run's pid is left")
+		// A run builds its binary's images once (tagged with the binary's hash) and the
+		// next run reuses them: a cache, not a run's leftover. Anything else new is.
+		hashes := map[string]bool{}
+		for id, tags := range drillImages(cli) {
+			if _, ok := imagesBefore[id]; ok {
+				continue
+			}
+			for _, tag := range tags {
+				m := regexp.MustCompile(`^drill-(?:fixture-ledger|toxiproxy):([0-9a-f]{12,})$`).FindStringSubmatch(tag)
+				Expect(m).NotTo(BeNil(), "image %s %s is not a cached image of the run's binary", id, tag)
+				hashes[m[1]] = true
+			}
+		}
+		Expect(len(hashes)).To(BeNumerically("<=", 1), "one binary's images: %v", hashes)
+	})
+})
