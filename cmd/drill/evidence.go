@@ -121,7 +121,7 @@ func runPeriod(id string, inputs []evidence.Input) (report.Period, []evidence.In
 func evidenceInputs(dir string, files []runFile) ([]evidence.Input, error) {
 	var inputs []evidence.Input
 	for _, f := range files {
-		in, err := evidence.ReadInput(dir, f.path, f.res)
+		in, err := evidence.NewInput(dir, f.path, f.sha256, f.res)
 		if err != nil {
 			return nil, withCode(exitInfra, fmt.Errorf("evidence: %w", err))
 		}

@@ -107,10 +107,12 @@ func readRuns(ctx context.Context, dirs []string, stdout io.Writer) ([]*report.R
 	return runs, err
 }
 
-// runFile is a results file and the run it holds.
+// runFile is a results file, the run it holds and the SHA-256 of the bytes it was
+// decoded from (what an evidence pack pins).
 type runFile struct {
-	path string
-	res  *report.Results
+	path   string
+	res    *report.Results
+	sha256 string
 }
 
 // readRunFiles is readRuns with the file each run was read from.
@@ -133,7 +135,7 @@ func readRunFiles(ctx context.Context, dirs []string, stdout io.Writer) ([]runFi
 				continue
 			}
 			path := filepath.Join(d, e.Name())
-			r, skip, err := readRun(path)
+			r, sum, skip, err := readRun(path)
 			if err != nil {
 				return nil, err
 			}
@@ -149,17 +151,18 @@ func readRunFiles(ctx context.Context, dirs []string, stdout io.Writer) ([]runFi
 				continue
 			}
 			seen[r.RunID] = path
-			runs = append(runs, runFile{path: path, res: r})
+			runs = append(runs, runFile{path: path, res: r, sha256: sum})
 		}
 	}
 	return runs, nil
 }
 
-// readRun reads one JSON file: a results file, or (r == nil) why it is skipped.
-func readRun(path string) (r *report.Results, skip string, err error) {
+// readRun reads one JSON file once: a results file with the SHA-256 of its bytes, or
+// (r == nil) why it is skipped.
+func readRun(path string) (r *report.Results, sum, skip string, err error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, "", withCode(exitInfra, fmt.Errorf("report: read %s: %w", path, err))
+		return nil, "", "", withCode(exitInfra, fmt.Errorf("report: read %s: %w", path, err))
 	}
 	var head struct {
 		Schema string `json:"schema"`
@@ -167,23 +170,23 @@ func readRun(path string) (r *report.Results, skip string, err error) {
 	if err := json.Unmarshal(b, &head); err != nil {
 		if resultsMark.Match(b) {
 			// A results file cut short or edited: its numbers cannot be trusted or skipped.
-			return nil, "", withCode(exitConfig, fmt.Errorf("report: corrupt results file %s: %w", path, err))
+			return nil, "", "", withCode(exitConfig, fmt.Errorf("report: corrupt results file %s: %w", path, err))
 		}
-		return nil, "not a drill results file", nil
+		return nil, "", "not a drill results file", nil
 	}
 	switch {
 	case head.Schema == report.AggregateSchemaVersion:
-		return nil, "", nil
+		return nil, "", "", nil
 	case head.Schema == report.SchemaVersion:
-		r, err := report.Read(path)
+		r, sum, err := report.Decode(path, b)
 		if err != nil {
-			return nil, "", withCode(exitConfig, fmt.Errorf("report: corrupt results file %s: %w", path, err))
+			return nil, "", "", withCode(exitConfig, fmt.Errorf("report: corrupt results file %s: %w", path, err))
 		}
-		return r, "", nil
+		return r, sum, "", nil
 	case strings.HasPrefix(head.Schema, "drill.results/"):
-		return nil, "", withCode(exitConfig, fmt.Errorf("report: results file %s has schema %q; this drill reads %q", path, head.Schema, report.SchemaVersion))
+		return nil, "", "", withCode(exitConfig, fmt.Errorf("report: results file %s has schema %q; this drill reads %q", path, head.Schema, report.SchemaVersion))
 	}
-	return nil, "not a drill results file (no \"schema\": \"" + report.SchemaVersion + "\")", nil
+	return nil, "", "not a drill results file (no \"schema\": \"" + report.SchemaVersion + "\")", nil
 }
 
 // resultsMark finds a results file's schema key in a file that does not decode.

@@ -118,7 +118,10 @@ func build(dir string, runs []run, period report.Period, cfg evidence.Config, fi
 	GinkgoHelper()
 	var inputs []evidence.Input
 	for _, r := range runs {
-		in, err := evidence.ReadInput(dir, r.path, r.res)
+		// As drill evidence does: the run and the digest of the bytes it was decoded from.
+		res, sum, err := report.ReadPinned(r.path)
+		Expect(err).NotTo(HaveOccurred())
+		in, err := evidence.NewInput(dir, r.path, sum, res)
 		Expect(err).NotTo(HaveOccurred())
 		inputs = append(inputs, in)
 	}

@@ -12,20 +12,16 @@ import (
 	"github.com/drillhq/drill/internal/scenario"
 )
 
-// ReadInput pins the results file at path (holding r) by digest, named relative to
-// packDir, notes whether its audit log is beside it, and reads the scenario file the
-// run names when it is still there with the digest the run recorded.
-func ReadInput(packDir, path string, r *report.Results) (Input, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return Input{}, fmt.Errorf("read results: %w", err)
-	}
+// NewInput pins the results file at path, holding r decoded from bytes whose SHA-256
+// is sum (report.Decode), named relative to packDir; it notes whether the run's audit
+// log is beside it, and reads the scenario file the run names when it is still there
+// with the digest the run recorded.
+func NewInput(packDir, path, sum string, r *report.Results) (Input, error) {
 	rel, err := relTo(packDir, path)
 	if err != nil {
 		return Input{}, fmt.Errorf("name results file: %w", err)
 	}
-	sum := sha256.Sum256(b)
-	in := Input{Path: rel, SHA256: hex.EncodeToString(sum[:]), Results: r, Scenario: scenarioOf(r.Scenario, filepath.Dir(path))}
+	in := Input{Path: rel, SHA256: sum, Results: r, Scenario: scenarioOf(r.Scenario, filepath.Dir(path))}
 	if a := r.Audit; a != nil {
 		_, err := os.Stat(filepath.Join(filepath.Dir(path), a.File))
 		in.AuditFound = err == nil

@@ -117,6 +117,7 @@ var _ = Describe("the evidence pack of a quarter", func() {
 
 		By("a scenario's labels say what the config does not: bia_ref and system")
 		runs[2].res.Labels = map[string]string{"bia_ref": "BIA-9", "system": "ledger"}
+		Expect(runs[2].res.Write(runs[2].path)).To(Succeed())
 		p = build(dir, runs, q4(), evidence.Config{}, evidence.FindingsFile{})
 		Expect(p.BIARef).To(Equal("BIA-9"))
 		Expect(p.System).To(Equal("ledger"))

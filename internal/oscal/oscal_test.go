@@ -32,9 +32,9 @@ func pack(at time.Time) *evidence.Pack {
 	Expect(err).NotTo(HaveOccurred())
 	var inputs []evidence.Input
 	for _, p := range paths {
-		r, err := report.Read(p)
+		r, sum, err := report.ReadPinned(p)
 		Expect(err).NotTo(HaveOccurred())
-		in, err := evidence.ReadInput(".", p, r)
+		in, err := evidence.NewInput(".", p, sum, r)
 		Expect(err).NotTo(HaveOccurred())
 		inputs = append(inputs, in)
 	}

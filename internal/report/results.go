@@ -4,6 +4,8 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -88,16 +90,30 @@ func (r *Results) Write(path string) error {
 
 // Read loads a results file and checks its schema version.
 func Read(path string) (*Results, error) {
+	r, _, err := ReadPinned(path)
+	return r, err
+}
+
+// ReadPinned is Read with the SHA-256 (hex) of the bytes it decoded: the digest that
+// pins exactly the run it returns, never a second read of a file that may have changed.
+func ReadPinned(path string) (*Results, string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read results: %w", err)
+		return nil, "", fmt.Errorf("read results: %w", err)
 	}
+	return Decode(path, b)
+}
+
+// Decode decodes the results file named path from b and checks its schema version; it
+// returns the SHA-256 (hex) of b with the run.
+func Decode(path string, b []byte) (*Results, string, error) {
 	var r Results
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("decode results %s: %w", path, err)
+		return nil, "", fmt.Errorf("decode results %s: %w", path, err)
 	}
 	if r.Schema != SchemaVersion {
-		return nil, fmt.Errorf("decode results %s: schema %q, this drill reads %q", path, r.Schema, SchemaVersion)
+		return nil, "", fmt.Errorf("decode results %s: schema %q, this drill reads %q", path, r.Schema, SchemaVersion)
 	}
-	return &r, nil
+	sum := sha256.Sum256(b)
+	return &r, hex.EncodeToString(sum[:]), nil
 }
