@@ -149,8 +149,14 @@ type Result struct {
 	// incidents (all but false positives): Recovered + NotRecovered + NotDetected, the
 	// trials the RTO and the success rate rest on.
 	Trials, Judged, Incidents, Recovered, NotRecovered, NotDetected, Errors, Interrupted int
-	// Controls counts the control trials and FalsePositives those whose trigger fired.
-	Controls, FalsePositives int
+	// FalsePositives counts the fault trials whose trigger fired before the defect had
+	// any impact (report.StandingFalsePositive): no incident, so neither recovered nor ∞
+	// in the RTO statistics. Summary field false_positives.
+	FalsePositives int
+	// Controls counts the control trials (a good change, no faults) and ControlsFired
+	// those whose trigger fired anyway: the false-positive rate's trials and numerator
+	// (FalsePositiveRate). Summary fields control_trials and control_fired.
+	Controls, ControlsFired int
 	// FalsePositiveObjective judges the false-positive rate against the scenario's
 	// objectives.false_positive_rate (nil when the scenario sets none).
 	FalsePositiveObjective *Judgement
@@ -184,8 +190,8 @@ func (r *Result) FalsePositiveRate() (rate, upper float64, ok bool) {
 	if r.Controls == 0 {
 		return 0, 0, false
 	}
-	return float64(r.FalsePositives) / float64(r.Controls),
-		stats.ClopperPearsonUpper(r.FalsePositives, r.Controls, r.Objectives.Confidence), true
+	return float64(r.ControlsFired) / float64(r.Controls),
+		stats.ClopperPearsonUpper(r.ControlsFired, r.Controls, r.Objectives.Confidence), true
 }
 
 // ReadResult reads a results file that drill run wrote.
@@ -208,16 +214,12 @@ func newResult(raw *report.Results) *Result {
 		RTO:        judgement(s.RTO), RPO: judgement(s.RPO), SuccessRate: judgement(s.SuccessRate),
 		Trials: s.Trials, Judged: s.Judged, Incidents: s.Incidents, Recovered: s.Recovered, NotRecovered: s.NotRecovered,
 		NotDetected: s.NotDetected, Errors: s.Errors, Interrupted: s.Interrupted,
-		FalsePositives: s.FalsePositives, AckedWrites: s.AckedWrites, LostWrites: s.LostWrites,
+		FalsePositives: s.FalsePositives, Controls: s.ControlTrials, ControlsFired: s.ControlFired, AckedWrites: s.AckedWrites, LostWrites: s.LostWrites,
 		ConsistencyChecks: s.ConsistencyChecks, ConsistencyFailures: s.ConsistencyFailures, ConsistencyUnknown: s.ConsistencyUnknown,
 		raw: raw,
 	}
 	if raw.Audit != nil {
 		r.AuditDigest = raw.Audit.Digest
-	}
-	if s.ControlTrials > 0 {
-		// With control trials, a false positive is a control trial whose trigger fired.
-		r.Controls, r.FalsePositives = s.ControlTrials, s.ControlFired
 	}
 	if fp := s.FalsePositiveRate; fp != nil && o.FalsePositiveRate != nil {
 		j := judgement(*fp)

@@ -23,6 +23,6 @@ func HaveFalsePositiveRateBelow(rate float64) types.GomegaMatcher {
 			return false, "", fmt.Errorf("drilltest: scenario %q: no control trial ran, so no false-positive rate (add control trials to the scenario)", res.Scenario)
 		}
 		return upper < rate, fmt.Sprintf("%d of %d control trials fired the trigger (%.1f%%); the %g%% upper bound is %.1f%%",
-			res.FalsePositives, res.Controls, got*100, res.Objectives.Confidence*100, upper*100), nil
+			res.ControlsFired, res.Controls, got*100, res.Objectives.Confidence*100, upper*100), nil
 	}}
 }

@@ -126,7 +126,7 @@ var _ = Describe("matcher messages", func() {
 			}(),
 			fail: func() *drill.Result {
 				r := judged(drill.Pass, rtcs(3, time.Second))
-				r.Controls, r.FalsePositives = 10, 1
+				r.Controls, r.ControlsFired = 10, 1
 				return r
 			}(),
 			passSays:      []string{"false-positive rate to be below 20%", "0 of 29 control trials fired the trigger (0.0%); the 95% upper bound is 9.8%"},

@@ -71,10 +71,14 @@ type PlanStats struct {
 	RPC QuantileRow `json:"rpc"`
 	// Success is recovered of judged with its Clopper–Pearson interval.
 	Success RateRow `json:"success"`
-	// FalsePositives is control trials fired of control trials run (nil without controls).
-	FalsePositives *RateRow `json:"false_positives,omitempty"`
-	LostWrites     int      `json:"lost_writes"`
-	AckedWrites    int      `json:"acked_writes"`
+	// FalsePositives counts the fault trials whose trigger fired before the defect had
+	// any impact (StandingFalsePositive), as the run's summary does.
+	FalsePositives int `json:"false_positives"`
+	// ControlsFired is control trials fired of control trials run, the false-positive
+	// rate (nil without controls).
+	ControlsFired *RateRow `json:"controls_fired,omitempty"`
+	LostWrites    int      `json:"lost_writes"`
+	AckedWrites   int      `json:"acked_writes"`
 	// Compression is the factor the plan's real decision waits were shortened by (1: none).
 	Compression float64 `json:"compression"`
 	// RTCSeconds are the judged trials' RTC in seconds (+Inf: never recovered), what the
@@ -162,9 +166,10 @@ func planStats(r *Results) PlanStats {
 	}
 	s := r.Summary
 	ps.Success = rateRow(s.Recovered, s.Incidents)
+	ps.FalsePositives = s.FalsePositives
 	if s.ControlTrials > 0 {
 		fp := rateRow(s.ControlFired, s.ControlTrials)
-		ps.FalsePositives = &fp
+		ps.ControlsFired = &fp
 	}
 	return ps
 }

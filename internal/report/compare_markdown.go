@@ -47,11 +47,12 @@ func CompareMarkdown(w io.Writer, c *Comparison) error {
 		row(m.name+" p90 [bounds]", func(p PlanResults) string { return p90Text(m.get(p.Stats)) })
 	}
 	row("success rate [95% CI]", func(p PlanResults) string { return rateRowText(p.Stats.Success) })
-	row("false positives (control trials)", func(p PlanResults) string {
-		if p.Stats.FalsePositives == nil {
+	row(StandingFalsePositive.Label(), func(p PlanResults) string { return fmt.Sprint(p.Stats.FalsePositives) })
+	row("control trials fired (false-positive rate)", func(p PlanResults) string {
+		if p.Stats.ControlsFired == nil {
 			return "no control trials"
 		}
-		return rateRowText(*p.Stats.FalsePositives)
+		return rateRowText(*p.Stats.ControlsFired)
 	})
 	row("RPC p90 · lost writes", func(p PlanResults) string {
 		return fmt.Sprintf("%s · %d of %d", secText(p.Stats.RPC.P90), p.Stats.LostWrites, p.Stats.AckedWrites)

@@ -37,8 +37,8 @@ var _ = Describe("drill compare's runner", func() {
 		for _, p := range cmp.Plans {
 			Expect(p.Stats.Judged).To(Equal(5), p.Name)
 			Expect(p.Stats.Success.K).To(Equal(5), p.Name)
-			Expect(p.Stats.FalsePositives).NotTo(BeNil())
-			Expect(p.Stats.FalsePositives.N).To(Equal(1))
+			Expect(p.Stats.ControlsFired).NotTo(BeNil())
+			Expect(p.Stats.ControlsFired.N).To(Equal(1))
 			Expect(p.Results.Trials[0].Seed).To(Equal(cmp.Plans[0].Results.Trials[0].Seed), "the same defect: the same seed")
 			Expect(p.Results.Machine).NotTo(BeNil(), p.Name)
 		}
