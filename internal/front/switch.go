@@ -38,14 +38,24 @@ type Switch struct {
 }
 
 // link is what the switch knows of one client connection: where it goes, its place in
-// the order of acceptance, and when a byte last moved on it either way.
+// the order of acceptance, when a byte last moved on it either way, and whether it is
+// waiting for its upstream.
 type link struct {
 	upstream string
 	seq      uint64
 	last     atomic.Int64 // unix nanoseconds
+	// waiting: the connection is still being dialled, or the last bytes on it went to
+	// the upstream (a request whose answer has not begun). Such a link is never quiet:
+	// a flip that closed it would fail a request the old release is still to answer.
+	waiting atomic.Bool
 }
 
 func (l *link) touch() { l.last.Store(time.Now().UnixNano()) }
+
+// quiet reports whether nothing moved on the link for d and it waits for nothing.
+func (l *link) quiet(now time.Time, d time.Duration) bool {
+	return !l.waiting.Load() && now.Sub(time.Unix(0, l.last.Load())) >= d
+}
 
 // Listen starts a switch on addr ("127.0.0.1:0" picks a port) forwarding to upstream.
 func Listen(addr, upstream string) (*Switch, error) {
@@ -114,6 +124,7 @@ func (s *Switch) accept() {
 		s.accepted++
 		l := &link{upstream: up, seq: s.accepted}
 		l.touch()
+		l.waiting.Store(up != "")
 		if !closed {
 			s.conns[c] = l
 			s.wg.Add(1)
@@ -151,9 +162,10 @@ func (s *Switch) forward(client net.Conn, l *link) {
 		return
 	}
 	defer s.forget(up)
+	l.waiting.Store(false) // connected: the client's first bytes mark it waiting again
 	done := make(chan struct{}, 2)
 	pipe := func(dst, src net.Conn) {
-		_, _ = io.Copy(dst, activity{src, l})
+		_, _ = io.Copy(dst, activity{src, l, dst == up})
 		// Half-close so a response still in flight the other way is delivered.
 		if tc, ok := dst.(*net.TCPConn); ok {
 			_ = tc.CloseWrite()
@@ -168,16 +180,19 @@ func (s *Switch) forward(client net.Conn, l *link) {
 	<-done
 }
 
-// activity marks its link active on every read that brings bytes.
+// activity marks its link active on every read that brings bytes, and waiting when
+// those bytes go to the upstream (toUp), no longer waiting when they come from it.
 type activity struct {
 	net.Conn
-	l *link
+	l    *link
+	toUp bool
 }
 
 func (a activity) Read(p []byte) (int, error) {
 	n, err := a.Conn.Read(p)
 	if n > 0 {
 		a.l.touch()
+		a.l.waiting.Store(a.toUp)
 	}
 	return n, err
 }
@@ -196,10 +211,12 @@ func (s *Switch) track(c net.Conn) bool {
 }
 
 // Flip sends new connections to upstream, as Set does, and then closes each client
-// connection still going elsewhere once nothing has moved on it for quiet (between two
-// requests of a keep-alive connection), or at the latest after drain: what a router
-// flip of a blue-green deploy does to connections open on the old colour. A request
-// that races the close fails or hangs as it would across a real flip.
+// connection still going elsewhere once it is quiet: nothing moved on it for quiet and
+// it waits for nothing (between two requests of a keep-alive connection, not while it
+// is dialled or a request awaits its answer), or at the latest after drain. It is what
+// a router flip of a blue-green deploy does to connections open on the old colour, and
+// what a release's graceful stop does to its idle keep-alive connections. A client
+// whose next request races the close sees the connection closed, as it would there.
 func (s *Switch) Flip(upstream string, quiet, drain time.Duration) {
 	s.Set(upstream)
 	s.closeQuiet(func(l *link) bool { return l.upstream != upstream }, quiet, drain)
@@ -239,7 +256,7 @@ func (s *Switch) closeQuiet(old func(*link) bool, quiet, drain time.Duration) {
 				if l == nil || !old(l) {
 					continue
 				}
-				if now.After(deadline) || now.Sub(time.Unix(0, l.last.Load())) >= quiet {
+				if now.After(deadline) || l.quiet(now, quiet) {
 					_ = c.Close()
 					continue
 				}

@@ -27,7 +27,10 @@ func echoName(name string) string {
 
 // echoNow is a TCP server that answers every line of a connection with the name now
 // gave when it accepted the connection.
-func echoNow(now func() string) string {
+func echoNow(now func() string) string { return echoAfter(now, 0) }
+
+// echoAfter is echoNow answering each line delay late.
+func echoAfter(now func() string, delay time.Duration) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	Expect(err).NotTo(HaveOccurred())
 	DeferCleanup(ln.Close)
@@ -38,6 +41,7 @@ func echoNow(now func() string) string {
 			if _, err := r.ReadString('\n'); err != nil {
 				return
 			}
+			time.Sleep(delay)
 			if _, err := c.Write([]byte(name + "\n")); err != nil {
 				return
 			}
@@ -115,6 +119,23 @@ var _ = Describe("Switch", func() {
 		Eventually(func() error { _, err := ask(old); return err }).Should(HaveOccurred(), "the connection from before the renew is closed")
 		Consistently(func() (string, error) { return ask(fresh) }, 100*time.Millisecond).Should(Equal("green\n"), "one accepted after it stays")
 		Expect(sw.Upstream()).To(Equal(addr))
+	})
+
+	It("flips without closing a connection whose request awaits its answer; closes it once answered and quiet", func() {
+		// blue answers each line 300ms late: far longer than the flip's quiet time.
+		sw, old := withOne(echoAfter(func() string { return "blue" }, 300*time.Millisecond))
+
+		answer := make(chan string, 1)
+		go func() {
+			defer GinkgoRecover()
+			a, _ := ask(old) // sent before the flip, answered 300ms later
+			answer <- a
+		}()
+		time.Sleep(50 * time.Millisecond) // the request is on its way to blue
+		sw.Flip(echoName("green"), 5*time.Millisecond, 5*time.Second)
+		Eventually(answer, time.Second).Should(Receive(Equal("blue\n")), "the flip cut a request awaiting its answer")
+		// Answered and quiet: now it is closed, long before the drain's 5s.
+		Eventually(func() error { _, err := ask(old); return err }, 2*time.Second).Should(HaveOccurred())
 	})
 
 	It("counts the connections still being dialled to an upstream (a deploy stops the old release only at zero)", func() {

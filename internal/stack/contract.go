@@ -118,6 +118,16 @@ type Restorer interface {
 	Restore(ctx context.Context, snapshot, release string, opts ...DeployOption) error
 }
 
+// Reaper is implemented by stacks whose deploys leave the releases they replaced running,
+// idle, until the trial's measurement is over (docker: stopping a container costs the
+// engine CPU that would delay the probes measuring recovery). A trial calls Reap once its
+// hold ended, before its checks; Down reaps too.
+type Reaper interface {
+	// Reap stops and removes every release a deploy replaced: each has taken no new
+	// connection since its switch and is stopped gracefully, finishing what it holds.
+	Reap(ctx context.Context) error
+}
+
 // Outliver is implemented by stacks whose services outlive the trial: services drill did
 // not start, which Down leaves running. What the trial's change did to them stays
 // unless it is undone, so a trial whose rollback did not complete (not triggered,

@@ -22,7 +22,8 @@ const (
 	// StepRestored: the service's data was replaced by a snapshot (a restore).
 	StepRestored DeployStep = "data_restored"
 	// StepDrained: the old release has stopped (start-first: after finishing the requests
-	// it had when traffic moved).
+	// it had when traffic moved). A runtime that stops it only after the trial's hold
+	// (stack.Reaper: docker) does not report it.
 	StepDrained DeployStep = "old_stopped"
 )
 

@@ -80,12 +80,30 @@ func Run(ctx context.Context, cfg Config, index int, seed int64) (res Result) {
 		t.fail(ctx, err)
 	} else if err := t.runtimeLost(ctx, st); err != nil {
 		t.fail(ctx, err)
+	} else {
+		t.reap(ctx, st)
 	}
 	if t.undo != nil {
 		t.undo(ctx)
 	}
 	t.derive(ctx)
 	return t.res
+}
+
+// reap stops the releases the trial's deploys replaced (stack.Reaper) once its hold
+// ended, before its checks: inside the window the engine's work to stop them would
+// delay the probes measuring recovery, and the checks then see the data as after a
+// finished deploy. A trial that errored or was interrupted leaves them to Down (an
+// engine that stopped answering would only make it wait). A reap that failed is said
+// beside the trial's error, as a teardown's is: the measures were taken before it.
+func (t *run) reap(ctx context.Context, st stack.Stack) {
+	r, ok := st.(stack.Reaper)
+	if !ok || ctx.Err() != nil {
+		return
+	}
+	if err := r.Reap(ctx); err != nil {
+		t.res.Error = strings.TrimPrefix(t.res.Error+"; "+err.Error()+": the teardown removes what it left", "; ")
+	}
 }
 
 // runtimeLost asks a stack whose runtime can fail on its own (stack.Healthier) whether

@@ -20,8 +20,8 @@ func (s *dockerService) Snapshot(ctx context.Context) (string, error) {
 }
 
 // Restore implements Restorer: every container of the service is removed (the
-// standing-by one too), the data mount's contents are replaced by the snapshot, and
-// release starts on it.
+// standing-by and retired ones too), the data mount's contents are replaced by the
+// snapshot, and release starts on it.
 func (s *dockerService) Restore(ctx context.Context, snapshot, release string, opts ...stack.DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
@@ -34,8 +34,7 @@ func (s *dockerService) Restore(ctx context.Context, snapshot, release string, o
 	s.ctr, s.standby, s.release, s.standbyRelease = nil, nil, "", ""
 	s.mu.Unlock()
 	cfg.Step(stack.StepStopping, "")
-	err := errors.Join(s.remove(ctx, ctr), s.remove(ctx, sb))
-	s.draining.Wait()
+	err := errors.Join(s.remove(ctx, ctr), s.remove(ctx, sb), s.reap(ctx))
 	if err != nil {
 		return fmt.Errorf("restore %s: %w", s.spec.Name, err)
 	}

@@ -24,8 +24,9 @@ import (
 
 // dockerService is one service of a docker stack: containers reached through the
 // service's front proxy and switch (package front) in the proxy container. Every deploy
-// runs a new container (start-first: beside the old one, which drains once the switch
-// moved; recreate: after the old one stopped); the data mount is the same throughout.
+// runs a new container (start-first: beside the old one, which the switch drains and
+// which is stopped only when the stack is reaped after the trial's hold; recreate: after
+// the old one stopped); the data mount is the same throughout.
 type dockerService struct {
 	st         *dockerStack
 	spec       scenario.Service
@@ -34,12 +35,16 @@ type dockerService struct {
 	switchPort int              // the service's switch, in the proxy container
 	ready      stack.ReadyCheck // polled on every start of a container
 
-	op       sync.Mutex // serialises lifecycle operations
-	mu       sync.Mutex // guards the fields below
-	ctr      *testcontainers.DockerContainer
-	release  string
-	gen      int            // containers started so far: names them
-	draining sync.WaitGroup // old containers of start-first deploys, still stopping
+	op      sync.Mutex // serialises lifecycle operations
+	mu      sync.Mutex // guards the fields below
+	ctr     *testcontainers.DockerContainer
+	release string
+	gen     int // containers started so far: names them
+	// retired are the containers start-first and blue-green deploys replaced: drained by
+	// the switch, idle, stopped at Reap (after the trial's hold) or at Down. Stopping one
+	// costs the engine about a quarter of a second of CPU (2 cores), which inside the
+	// measurement window delayed the probes that reconnect to the new release.
+	retired []*testcontainers.DockerContainer
 	// standby is the previous release of a blue-green deploy, running idle behind the
 	// switch; FlipBack routes to it again.
 	standby        *testcontainers.DockerContainer
@@ -106,9 +111,11 @@ func (s *dockerService) running(ctx context.Context) bool {
 }
 
 // Deploy implements Service with the service's strategy: start-first runs the release
-// in a new container beside the running one and switches once it is ready (the old one
-// drains in the background); recreate stops and removes the running one first. When ctx
-// ends before the switch the deploy is aborted and the new container removed.
+// in a new container beside the running one and flips the switch once it is ready (the
+// old one takes no new connection, its idle ones are closed at the switch as its
+// graceful stop would, and it is stopped at Reap); recreate stops and removes the
+// running one first: that stop is the deploy's own, inside its gap. When ctx ends before
+// the switch the deploy is aborted and the new container removed.
 func (s *dockerService) Deploy(ctx context.Context, release string, opts ...stack.DeployOption) error {
 	s.op.Lock()
 	defer s.op.Unlock()
@@ -124,7 +131,7 @@ func (s *dockerService) Deploy(ctx context.Context, release string, opts ...stac
 		return err
 	}
 	cfg.Step(stack.StepReady, release)
-	if err := s.moveSwitch(ctx, upstream, cfg.Strategy == scenario.StrategyBlueGreen); err != nil {
+	if err := s.moveSwitch(ctx, upstream, true); err != nil {
 		return errors.Join(fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err), s.remove(ctx, ctr))
 	}
 	s.mu.Lock()
@@ -136,28 +143,46 @@ func (s *dockerService) Deploy(ctx context.Context, release string, opts ...stac
 		prev, s.standby, s.standbyRelease = s.standby, old, oldRelease
 		old = nil
 	}
+	s.retire(prev, old)
 	s.mu.Unlock()
 	cfg.Step(stack.StepSwitched, release)
-	if prev != nil {
-		s.drain(ctx, prev, stack.DeployConfig{})
-	}
-	if old != nil {
-		s.drain(ctx, old, cfg)
-	}
 	return nil
 }
 
-// drain removes a container that no longer takes new connections, in the background:
-// SIGTERM lets it finish the requests it has. As on the process runtime, the stop waits
-// until the container has accepted the connections the switch sent it before the flip.
-func (s *dockerService) drain(ctx context.Context, ctr *testcontainers.DockerContainer, cfg stack.DeployConfig) {
-	s.draining.Add(1)
-	go func() {
-		defer s.draining.Done()
-		s.awaitAccepted(ctx, ctr)
-		_ = s.remove(ctx, ctr)
-		cfg.Step(stack.StepDrained, "")
-	}()
+// retire keeps containers that no longer take new connections for Reap; the caller
+// holds mu.
+func (s *dockerService) retire(ctrs ...*testcontainers.DockerContainer) {
+	for _, c := range ctrs {
+		if c != nil {
+			s.retired = append(s.retired, c)
+		}
+	}
+}
+
+// reap stops and removes the retired containers, all at once. As on the process
+// runtime's drain, each stop waits until the container has accepted the connections the
+// switch sent it before the flip; SIGTERM then lets it finish the requests it has.
+func (s *dockerService) reap(ctx context.Context) error {
+	s.mu.Lock()
+	ctrs := s.retired
+	s.retired = nil
+	s.mu.Unlock()
+	errs := make([]error, len(ctrs))
+	var wg sync.WaitGroup
+	for i, ctr := range ctrs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.awaitAccepted(ctx, ctr)
+			if errs[i] = s.remove(ctx, ctr); errs[i] != nil {
+				s.mu.Lock()
+				s.retire(ctr) // still held: a teardown names it
+				s.mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // awaitAccepted waits until no connection is being dialled to ctr through the switch
@@ -206,15 +231,15 @@ func (s *dockerService) FlipBack(ctx context.Context, opts ...stack.DeployOption
 	s.mu.Lock()
 	cur := s.ctr
 	s.ctr, s.release, s.standby, s.standbyRelease = sb, rel, nil, ""
+	s.retire(cur)
 	s.mu.Unlock()
 	cfg.Step(stack.StepSwitched, rel)
-	if cur != nil {
-		s.drain(ctx, cur, cfg)
-	}
 	return nil
 }
 
 // recreate stops and removes what runs, then starts release; nothing serves between.
+// The retired containers go with the running one: no earlier release holds the data
+// mount when the new one opens it.
 func (s *dockerService) recreate(ctx context.Context, release string, cfg stack.DeployConfig) error {
 	if err := s.setSwitch(ctx, ""); err != nil {
 		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
@@ -225,9 +250,11 @@ func (s *dockerService) recreate(ctx context.Context, release string, cfg stack.
 	s.mu.Unlock()
 	if old != nil {
 		cfg.Step(stack.StepStopping, "")
-		if err := s.remove(ctx, old); err != nil {
-			return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
-		}
+	}
+	if err := errors.Join(s.remove(ctx, old), s.reap(ctx)); err != nil {
+		return fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err)
+	}
+	if old != nil {
 		cfg.Step(stack.StepDrained, "")
 	}
 	ctr, upstream, err := s.run(ctx, release)
@@ -534,9 +561,6 @@ func (s *dockerService) Stop(ctx context.Context) error {
 	}
 	return nil
 }
-
-// halt waits for the draining containers (teardown removes the rest by label).
-func (s *dockerService) halt() { s.draining.Wait() }
 
 // Disconnect implements Disconnector: detaches the container from the stack's network.
 func (s *dockerService) Disconnect(ctx context.Context) error {

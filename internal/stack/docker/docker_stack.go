@@ -61,7 +61,10 @@ type dockerStack struct {
 	downMu sync.Mutex
 }
 
-var _ stack.Stack = (*dockerStack)(nil)
+var (
+	_ stack.Stack  = (*dockerStack)(nil)
+	_ stack.Reaper = (*dockerStack)(nil)
+)
 
 func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg stack.UpConfig) error {
 	checks, err := readyChecks(spec, cfg.Readiness)
@@ -260,22 +263,43 @@ func (st *dockerStack) ProxyAddress(name string) (string, error) {
 	return net.JoinHostPort(dockerToxiproxyAlias, strconv.Itoa(port)), nil
 }
 
+// Reap implements stack.Reaper: the retired containers of every service are stopped
+// gracefully and removed, all at once, their output kept.
+func (st *dockerStack) Reap(ctx context.Context) error {
+	errs := make([]error, len(st.order))
+	var wg sync.WaitGroup
+	for i, s := range st.order {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.reap(ctx)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("reap docker stack %s: %w", st.id, err)
+	}
+	return nil
+}
+
 // Down implements Stack. It removes every container and the network labelled with this
 // stack's id, found afresh each call, so it also cleans what a failed Up left without
 // a handle, works after ctx is cancelled, and is safe to call again.
 func (st *dockerStack) Down(ctx context.Context) error {
 	st.downMu.Lock()
 	defer st.downMu.Unlock()
-	for _, s := range st.order {
-		s.halt()
-	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerDownTimeout)
 	defer cancel()
+	var errs []error
+	if err := st.Reap(ctx); err != nil {
+		errs = append(errs, err) // the sweep below still removes what it left
+	}
 	st.stopInOrder(ctx)
 	st.keepLogs(ctx)
 	f := make(client.Filters).Add("label", LabelStack+"="+st.id)
 	defer st.d.sweepLate(st.id, f, st.owned)() // a create cut by a signal can still make its object: watch for it
-	removed, errs := cleanRemove(ctx, st.d.cli, f, nil)
+	removed, swept := cleanRemove(ctx, st.d.cli, f, nil)
+	errs = append(errs, swept...)
 	if st.owned != "" {
 		if err := os.RemoveAll(st.owned); err != nil {
 			errs = append(errs, fmt.Errorf("remove data dir: %w", err))
@@ -288,7 +312,7 @@ func (st *dockerStack) Down(ctx context.Context) error {
 }
 
 // leftBehind names what a teardown that failed left on the engine: the containers the
-// stack holds (its proxy, each service's current and standby container) and its network,
+// stack holds (its proxy, each service's current, standby and retired containers) and its network,
 // less what it removed, and says how to remove them. A container whose create the
 // engine's loss cut is not held: the label covers it.
 func (st *dockerStack) leftBehind(removed stack.Removed) string {
@@ -304,7 +328,7 @@ func (st *dockerStack) leftBehind(removed stack.Removed) string {
 	add(st.toxi)
 	for _, s := range st.order {
 		s.mu.Lock()
-		held := []*testcontainers.DockerContainer{s.ctr, s.standby}
+		held := append([]*testcontainers.DockerContainer{s.ctr, s.standby}, s.retired...)
 		s.mu.Unlock()
 		for _, ctr := range held {
 			add(ctr)

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -175,9 +177,9 @@ var _ = Describe("Docker runtime", Ordered, Label("docker"), func() {
 
 		Expect(svc.Deploy(ctx, "v2")).To(Succeed())
 		Expect(svc.(containerIDer).ContainerID()).NotTo(Equal(before))
-		// Start-first: the old container drains and is removed after the switch.
-		Eventually(func() []string { return containersWith(cli, byLabel(docker.LabelRun, rt.RunID())) }).
-			WithTimeout(30 * time.Second).ShouldNot(ContainElement(before))
+		// Start-first: the old container is drained by the switch and removed at Reap.
+		Expect(st.(stack.Reaper).Reap(ctx)).To(Succeed())
+		Expect(containersWith(cli, byLabel(docker.LabelRun, rt.RunID()))).NotTo(ContainElement(before))
 		Expect(svc.Release()).To(Equal("v2"))
 		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v2"))
 
@@ -357,6 +359,7 @@ var _ = Describe("Docker runtime's start-first drain", Label("docker"), func() {
 	var (
 		cli *testcontainers.DockerClient
 		rt  *docker.Runtime
+		st  stack.Stack
 		svc stack.Service
 	)
 	BeforeEach(func(ctx SpecContext) {
@@ -365,8 +368,47 @@ var _ = Describe("Docker runtime's start-first drain", Label("docker"), func() {
 		rt, err = docker.New(docker.WithStopTimeout(300 * time.Millisecond))
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(rt.Close)
-		_, svc = upLedger(ctx, rt, stack.WithDataDir(GinkgoT().TempDir()))
+		st, svc = upLedger(ctx, rt, stack.WithDataDir(GinkgoT().TempDir()))
 	}, NodeTimeout(4*time.Minute))
+
+	It("moves keep-alive clients to the new release at the switch and stops the old container only at Reap", func(ctx SpecContext) {
+		old := svc.(containerIDer).ContainerID()
+		// One keep-alive connection, as a probe or a client's pool holds.
+		c := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+		DeferCleanup(c.CloseIdleConnections)
+		var dials atomic.Int32
+		c.Transport.(*http.Transport).DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}
+		release := func() string {
+			resp, err := c.Get("http://" + svc.Endpoint() + "/version")
+			Expect(err).NotTo(HaveOccurred(), "a request failed across the deploy")
+			defer resp.Body.Close()
+			Expect(resp.StatusCode).To(Equal(http.StatusOK))
+			var v struct {
+				Release string `json:"release"`
+			}
+			Expect(json.NewDecoder(resp.Body).Decode(&v)).To(Succeed())
+			return v.Release
+		}
+		Expect(release()).To(Equal("v1"))
+
+		Expect(svc.Deploy(ctx, "v2")).To(Succeed())
+		// The switch closed the idle connection bound to v1: the client's next requests
+		// reach v2 on a new one, none failing, while v1's container still runs.
+		Eventually(release).WithTimeout(time.Second).WithPolling(5 * time.Millisecond).Should(Equal("v2"))
+		Expect(dials.Load()).To(BeEquivalentTo(2))
+		in, err := cli.ContainerInspect(ctx, old, client.ContainerInspectOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(in.Container.State.Running).To(BeTrue(), "the old container was stopped inside the window")
+		Expect(containersWith(cli, byLabel(docker.LabelRun, rt.RunID()))).To(ContainElement(old))
+
+		Expect(st.(stack.Reaper).Reap(ctx)).To(Succeed())
+		Expect(containersWith(cli, byLabel(docker.LabelRun, rt.RunID()))).NotTo(ContainElement(old))
+		Expect(release()).To(Equal("v2"))
+		Expect(st.(stack.Reaper).Reap(ctx)).To(Succeed(), "a second reap has nothing to do")
+	}, NodeTimeout(2*time.Minute))
 
 	It("stops a drained container only once it accepted the connections sent to it before the flip", func(ctx SpecContext) {
 		old, oldRelease := svc.(containerIDer).ContainerID(), svc.Release()
@@ -380,13 +422,15 @@ var _ = Describe("Docker runtime's start-first drain", Label("docker"), func() {
 		c := stacktest.QueueRequest(svc.Endpoint(), func() int { n, _ := stack.AcceptQueue("/proc/"+strconv.Itoa(pid)+"/net", 8080); return n }, 10*time.Second)
 
 		Expect(svc.Deploy(ctx, "v1")).To(Succeed())
-		// The old container is being drained, still frozen, past its stop timeout: stopped
-		// now, it would be killed with the request unanswered.
+		// The stack is reaped while the old container is still frozen, past its stop
+		// timeout: stopped now, it would be killed with the request unanswered.
+		reaped := make(chan error, 1)
+		go func() { reaped <- st.(stack.Reaper).Reap(ctx) }()
 		time.Sleep(time.Second)
 		thaw()
 		stacktest.ExpectAnswered(c, oldRelease, 10*time.Second)
-		Eventually(func() []string { return containersWith(cli, byLabel(docker.LabelRun, rt.RunID())) }).
-			WithTimeout(30 * time.Second).ShouldNot(ContainElement(old))
+		Eventually(reaped).WithTimeout(30 * time.Second).Should(Receive(Succeed()))
+		Expect(containersWith(cli, byLabel(docker.LabelRun, rt.RunID()))).NotTo(ContainElement(old))
 	}, NodeTimeout(2*time.Minute))
 
 })
