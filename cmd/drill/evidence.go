@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -170,50 +171,50 @@ func writeEvidence(ctx context.Context, dir, name, findingsPath, keyFile string,
 		fmt.Fprintf(stdout, "  missing %s (%s): %s\n", m.Field, m.Clauses[0], m.Reason)
 	}
 	fmt.Fprintf(stdout, "Pack:     %s\nFindings: %s\nOSCAL:    %s\n", filepath.Join(dir, packFile), findingsPath, oscalFile)
-	sig, err := signEvidence(ctx, dir, name, packFile, keyFile, p)
+	key, sig, err := evidenceKey(keyFile, name)
 	if err != nil {
 		return err
 	}
-	if sig.Bundle == "" {
-		fmt.Fprintln(stdout, "Unsigned: give --key (drill keygen) to sign it")
-	} else {
-		fmt.Fprintf(stdout, "Signed:   %s\n", filepath.Join(dir, sig.Bundle))
-	}
-	for _, page := range []struct {
-		ext    string
-		render func(io.Writer, *evidence.Pack, evidence.Signature) error
-	}{{".html", evidence.HTML}, {".md", evidence.Markdown}} {
+	// The pages say who signs and which statement covers them, known before signing,
+	// so that they are subjects of the statement like every other file of the pack.
+	pages := []string{name + ".html", name + ".md"}
+	for i, render := range []func(io.Writer, *evidence.Pack, evidence.Signature) error{evidence.HTML, evidence.Markdown} {
 		var b bytes.Buffer
-		if err := page.render(&b, p, sig); err != nil {
+		if err := render(&b, p, sig); err != nil {
 			return withCode(exitInfra, err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, name+page.ext), b.Bytes(), 0o644); err != nil {
+		if err := atomicfile.Write(filepath.Join(dir, pages[i]), b.Bytes(), 0o644); err != nil {
 			return withCode(exitInfra, fmt.Errorf("evidence: %w", err))
 		}
 	}
-	fmt.Fprintf(stdout, "Page:     %s (and .md)\n", filepath.Join(dir, name+".html"))
+	fmt.Fprintf(stdout, "Page:     %s (and .md)\n", filepath.Join(dir, pages[0]))
+	if key == nil {
+		fmt.Fprintln(stdout, "Unsigned: give --key (drill keygen) to sign it")
+		return nil
+	}
+	derived := append([]string{name + ".oscal.json"}, pages...)
+	if err := evidence.Sign(ctx, dir, packFile, derived, p, key, filepath.Join(dir, sig.Bundle)); err != nil {
+		return withCode(exitInfra, err)
+	}
+	fmt.Fprintf(stdout, "Signed:   %s (the pack, OSCAL, both pages, results and audit logs)\n", filepath.Join(dir, sig.Bundle))
 	return nil
 }
 
-// signEvidence signs the pack and its OSCAL export with the key from keyFile or
-// $DRILL_EVIDENCE_KEY; with neither it signs nothing and returns the zero Signature.
-func signEvidence(ctx context.Context, dir, name, packFile, keyFile string, p *evidence.Pack) (evidence.Signature, error) {
+// evidenceKey reads the signing key from keyFile or $DRILL_EVIDENCE_KEY and names the
+// bundle it will sign; with neither it returns a nil key and the zero Signature.
+func evidenceKey(keyFile, name string) (ed25519.PrivateKey, evidence.Signature, error) {
 	if keyFile == "" && os.Getenv(evidence.KeyEnv) == "" {
-		return evidence.Signature{}, nil
+		return nil, evidence.Signature{}, nil
 	}
 	key, err := evidence.ReadPrivateKey(keyFile)
 	if err != nil {
-		return evidence.Signature{}, withCode(exitConfig, err)
+		return nil, evidence.Signature{}, withCode(exitConfig, err)
 	}
 	sig := evidence.Signature{Bundle: name + ".intoto.jsonl"}
 	if sig.KeyID, err = evidence.KeyID(key); err != nil {
-		return evidence.Signature{}, withCode(exitConfig, err)
+		return nil, evidence.Signature{}, withCode(exitConfig, err)
 	}
-	derived := []string{name + ".oscal.json"}
-	if err := evidence.Sign(ctx, dir, packFile, derived, p, key, filepath.Join(dir, sig.Bundle)); err != nil {
-		return evidence.Signature{}, withCode(exitInfra, err)
-	}
-	return sig, nil
+	return key, sig, nil
 }
 
 // cmdKeygen handles `drill keygen --out PREFIX`: a new ed25519 key pair for signing

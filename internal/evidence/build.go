@@ -83,6 +83,7 @@ func Build(inputs []Input, opts Options) *Pack {
 	p.TestType = cmp.Or(opts.Config.TestType, testType(p.Runs))
 	p.Participants = people.list()
 	p.Findings = findings.findings(opts.Config.Owner)
+	p.Forecasts = forecasts(runs, report.RateOf(opts.Config.Forecast, report.SourceConfig))
 	tag(p)
 	return p
 }

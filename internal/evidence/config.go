@@ -9,6 +9,9 @@ import (
 	"slices"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/drillhq/drill/internal/report"
+	"github.com/drillhq/drill/internal/scenario"
 )
 
 // Test types a pack states (NIST SP 800-84's exercise types, as drill runs them).
@@ -31,6 +34,10 @@ type Config struct {
 	Scope []ConfigScope `yaml:"scope"`
 	// Owner is the default owner of a new finding.
 	Owner string `yaml:"owner"`
+	// Forecast is the team's delivery rates (deploys a month, change-failure rate, a
+	// failed rollback's outage) for the forecasts' annual downtime; it overrides the
+	// scenarios' own forecast sections.
+	Forecast *scenario.Forecast `yaml:"forecast"`
 }
 
 // ConfigScope is one system in scope.
@@ -53,6 +60,11 @@ func ReadConfig(path string) (Config, error) {
 	}
 	if c.TestType != "" && !slices.Contains([]string{TestSimulation, TestGameDay, TestLiveSwitchover}, c.TestType) {
 		return c, fmt.Errorf("read evidence config %s: test_type %q: use %s, %s or %s", path, c.TestType, TestSimulation, TestGameDay, TestLiveSwitchover)
+	}
+	if c.Forecast != nil {
+		if err := report.RateOf(c.Forecast, report.SourceConfig).Check(); err != nil {
+			return c, fmt.Errorf("read evidence config %s: forecast: %w (deploys_per_month > 0, change_failure_rate in (0, 1], failed_outage > 0)", path, err)
+		}
 	}
 	for i, s := range c.Scope {
 		if s.Name == "" || s.Digest == "" {

@@ -40,8 +40,12 @@ func HTML(w io.Writer, p *Pack, sig Signature) error {
 }
 
 var pageTemplate = template.Must(template.New("evidence").Funcs(template.FuncMap{
-	"short": func(s string) string { return short(s) },
-	"sub":   func(a, b int) int { return a - b },
+	"short":       func(s string) string { return short(s) },
+	"sub":         func(a, b int) int { return a - b },
+	"pval":        forecastP,
+	"quantiles":   forecastQuantiles,
+	"improvement": forecastImprovement,
+	"downtime":    forecastDowntime,
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>drill evidence {{.Period.Label}}</title>
 <style>
@@ -53,7 +57,7 @@ h1{font-size:22px;margin:0}.verdict{font-weight:700;text-transform:uppercase}
 main{display:grid;grid-template-columns:1fr 1fr;gap:8px 24px;padding:8px 24px}
 section h2{font-size:15px;margin:8px 0 4px;padding-left:8px}
 .scope h2{border-left:8px solid #3b5bdb}.conditions h2{border-left:8px solid #7048e8}
-.findings h2{border-left:8px solid #e8590c}.missing h2{border-left:8px solid #c92a2a}
+.findings h2{border-left:8px solid #e8590c}.forecast h2{border-left:8px solid #0c8599}.missing h2{border-left:8px solid #c92a2a}
 .wide{grid-column:1/3}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:2px 6px;border-bottom:1px solid #dee2e6;vertical-align:top}
 td.status-open,td.v-fail{color:#c92a2a;font-weight:600}td.status-closed,td.v-pass{color:#2b8a3e;font-weight:600}
@@ -62,7 +66,7 @@ ul{margin:0;padding-left:18px}.regimes span{margin-right:6px;padding:0 4px;borde
 <header class="{{.Verdict}}"><div><h1>Recovery test evidence {{.Period.Label}}{{with .Organisation}} · {{.}}{{end}}{{with .System}} · {{.}}{{end}}</h1>
 <div>Verdict <span class="verdict">{{.Verdict}}</span> · {{len .Runs}} runs · {{.TestType}} · {{.Period.Span}}{{with .BIARef}} · BIA {{.}}{{end}}</div>
 <div class="regimes">{{range .Regimes}}<span class="{{if .Missing}}gap{{else}}full{{end}}">{{.Name}} {{len .Missing | sub .Fields}}/{{.Fields}}</span> {{end}}fields present</div></div>
-{{if .Sig.Bundle}}<div class="sig signed"><b>Signed</b> (in-toto, DSSE, ed25519) · key {{short .Sig.KeyID}}<br>{{.Sig.Bundle}} · check offline: drill verify --key PUB {{.Sig.Bundle}}</div>
+{{if .Sig.Bundle}}<div class="sig signed"><b>Signed</b> by key {{short .Sig.KeyID}} (in-toto, DSSE, ed25519), statement {{.Sig.Bundle}}, which covers this page, the pack, its OSCAL export, the results and audit logs. Whether they are as signed is what <code>drill verify --key PUB {{.Sig.Bundle}}</code> says, not this page.</div>
 {{else}}<div class="sig unsigned"><b>Unsigned</b>: drill evidence --key signs the pack</div>{{end}}
 </header>
 <main>
@@ -73,6 +77,9 @@ ul{margin:0;padding-left:18px}.regimes span{margin-right:6px;padding:0 4px;borde
 <section class="conditions"><h2>Activation and success conditions</h2><table><tr><th>scenario</th><th>activation (trigger)</th><th>success (objectives)</th></tr>
 {{range .Conditions}}<tr><td>{{.Scenario}}</td><td>{{.Activation.Trigger}}{{with .Activation.Condition}}: {{.}}{{end}}</td><td>RTO {{.Success.RTOMs}} ms, RPO {{.Success.RPOMs}} ms, success ≥ {{.Success.SuccessRate}}, p{{.Success.Quantile}} at {{.Success.Confidence}}; {{.Success.Integrity}}</td></tr>{{else}}<tr><td colspan="3">none readable: see missing fields</td></tr>{{end}}</table></section>
 <section class="missing"><h2>Missing fields</h2>{{if .Missing}}<ul>{{range .Missing}}<li><b>{{.Field}}</b>: {{.Reason}} <span class="clauses">({{range $i, $c := .Clauses}}{{if $i}}; {{end}}{{$c}}{{end}})</span></li>{{end}}</ul>{{else}}none: every field the regimes ask for is present{{end}}</section>
+<section class="forecast wide"><h2>Forecast: a real incident</h2><table><tr><th>scenario</th><th>P(RTC ≤ RTO) [interval]</th><th>p50 · p90 · p99</th><th>tail dominated by</th><th>cheapest improvement</th><th>expected downtime a year [interval]</th></tr>
+{{range .Forecasts}}<tr><td>{{.Scenario}} ({{.Runtime}})</td>{{if .Error}}<td colspan="5">no forecast: {{.Error}}</td>{{else}}<td>{{pval .}}</td><td>{{quantiles .}}</td><td>{{.DominantPart}}</td><td>{{improvement .}}</td><td>{{downtime .}}</td>{{end}}</tr>{{else}}<tr><td colspan="6">no scenario to forecast</td></tr>{{end}}</table>
+{{range .Forecasts}}{{if .Method}}<p class="clauses">{{.Scenario}}: {{.Incidents}} incidents of runs {{range $i, $r := .Runs}}{{if $i}}, {{end}}{{$r}}{{end}}; decision from {{.DecisionSource}}. {{.Method}}</p>{{end}}{{end}}</section>
 <section class="outcomes wide"><h2>Expected and measured</h2><table><tr><th>run</th><th>objective</th><th>expected</th><th>measured</th><th>bound</th><th>n</th><th>verdict</th></tr>
 {{range .Outcomes}}<tr><td>{{.RunID}}</td><td>{{.Objective}}</td><td>{{.Expected}}</td><td>{{.Measured}}</td><td>{{.Bound}}</td><td>{{.N}}</td><td class="v-{{.Verdict}}">{{.Verdict}}</td></tr>{{end}}</table></section>
 <section class="people"><h2>Participants and approver</h2><ul>{{range .Participants}}<li>{{.Name}}, {{.Role}}{{if .Decisions}}: {{.Decisions}} decisions, median {{.DecisionMedianMs}} ms{{end}}</li>{{end}}{{with .Approver}}<li>approved by {{.Name}}, {{.Role}}</li>{{end}}</ul></section>

@@ -47,6 +47,10 @@ var _ = Describe("the evidence page", func() {
 		Expect(page).To(ContainSubstring("automated: "))
 		Expect(page).To(ContainSubstring("<b>conditions.activation</b>"))
 		Expect(page).NotTo(ContainSubstring("<script"))
+		Expect(page).To(ContainSubstring("<h2>Forecast: a real incident</h2>"))
+		Expect(page).To(MatchRegexp(`<td>bad-release \(process\)</td><td>\d\.\d\d \[\d\.\d\d, \d\.\d\d\] \(≤ 5\.0 s\)</td><td>p50 [^<]+ · p90 [^<]+ · p99 [^<]+</td><td>(detection|decision|execution)</td>`))
+		Expect(page).To(ContainSubstring("not stated: no deploy rate (forecast: in the evidence config or the scenario)"))
+		Expect(page).To(ContainSubstring("Clopper–Pearson"))
 		b.Reset()
 		Expect(evidence.HTML(&b, p, evidence.Signature{})).To(Succeed())
 		Expect(b.String()).To(ContainSubstring("<b>Unsigned</b>"))
@@ -61,6 +65,8 @@ var _ = Describe("the evidence page", func() {
 		Expect(md).To(ContainSubstring(`error_rate > 0.5`))
 		Expect(md).To(ContainSubstring("- **conditions.activation**: "))
 		Expect(md).To(ContainSubstring("- alice, operator: 1 decisions, median 40000 ms"))
+		Expect(md).To(MatchRegexp(`\| bad-release \(process\) \| \d\.\d\d \[\d\.\d\d, \d\.\d\d\] \(≤ 5\.0 s\) \| p50 `))
+		Expect(md).To(ContainSubstring("Signed by key abababab"))
 		Expect(md).To(MatchRegexp(`Fields present per regime: DORA \d+/\d+ · SOC 2 \d+/\d+ · ISO 22301 \d+/\d+ · PCI DSS \d+/\d+ · NIST SP 800-84 \d+/\d+`))
 	})
 
@@ -84,7 +90,7 @@ var _ = Describe("the evidence page", func() {
 		// Each part's own colour (the stylesheet's) is on the first screen.
 		for name, c := range map[string]uint32{
 			"the fail banner": 0xffebe9, "the signature badge": 0xd7f5dd, "scope": 0x3b5bdb,
-			"conditions": 0x7048e8, "findings": 0xe8590c, "missing fields": 0xc92a2a,
+			"conditions": 0x7048e8, "findings": 0xe8590c, "missing fields": 0xc92a2a, "the forecast": 0x0c8599,
 		} {
 			Expect(colourCount(img, c)).To(BeNumerically(">", 50), "%s on the first screen", name)
 		}

@@ -20,17 +20,21 @@ func Markdown(w io.Writer, p *Pack, sig Signature) error {
 }
 
 var markdownTemplate = template.Must(template.New("evidence.md").Funcs(template.FuncMap{
-	"short": func(s string) string { return short(s) },
-	"cell":  func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") },
-	"join":  func(s []string) string { return strings.Join(s, "; ") },
-	"sub":   func(a, b int) int { return a - b },
+	"short":       func(s string) string { return short(s) },
+	"cell":        func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") },
+	"join":        func(s []string) string { return strings.Join(s, "; ") },
+	"sub":         func(a, b int) int { return a - b },
+	"pval":        forecastP,
+	"quantiles":   forecastQuantiles,
+	"improvement": forecastImprovement,
+	"downtime":    forecastDowntime,
 }).Parse(`# Recovery test evidence {{.Period.Label}}{{with .Organisation}} · {{.}}{{end}}{{with .System}} · {{.}}{{end}}
 
 **Verdict: {{.Verdict}}** · {{len .Runs}} runs · {{.TestType}} · {{.Period.Span}}{{with .BIARef}} · BIA {{.}}{{end}}
 
 Fields present per regime: {{range $i, $r := .Regimes}}{{if $i}} · {{end}}{{$r.Name}} {{len $r.Missing | sub $r.Fields}}/{{$r.Fields}}{{end}}
 
-{{if .Sig.Bundle}}Signed (in-toto, DSSE, ed25519) with key {{short .Sig.KeyID}}: ` + "`drill verify --key PUB {{.Sig.Bundle}}`" + `{{else}}Unsigned: ` + "`drill evidence --key`" + ` signs the pack.{{end}}
+{{if .Sig.Bundle}}Signed by key {{short .Sig.KeyID}} (in-toto, DSSE, ed25519), statement {{.Sig.Bundle}}, which covers this page, the HTML page, the pack, its OSCAL export, the results and audit logs. Whether they are as signed is what ` + "`drill verify --key PUB {{.Sig.Bundle}}`" + ` says, not this page.{{else}}Unsigned: ` + "`drill evidence --key`" + ` signs the pack.{{end}}
 
 ## Scope
 
@@ -61,6 +65,14 @@ None: every field the regimes ask for is present.{{end}}
 |---|---|---|---|---|---|---|
 {{range .Outcomes}}| {{.RunID}} | {{.Objective}} | {{cell .Expected}} | {{cell .Measured}} | {{cell .Bound}} | {{.N}} | {{.Verdict}} |
 {{end}}
+## Forecast: a real incident
+
+| scenario | P(RTC ≤ RTO) [interval] | p50 · p90 · p99 | tail dominated by | cheapest improvement | expected downtime a year [interval] |
+|---|---|---|---|---|---|
+{{range .Forecasts}}| {{.Scenario}} ({{.Runtime}}) | {{if .Error}}no forecast: {{cell .Error}} | | | | |{{else}}{{pval .}} | {{quantiles .}} | {{.DominantPart}} | {{improvement .}} | {{downtime .}} |{{end}}
+{{end}}{{range .Forecasts}}{{if .Method}}
+{{.Scenario}}: {{.Incidents}} incidents of runs {{join .Runs}}; decision from {{.DecisionSource}}. {{.Method}}
+{{end}}{{end}}
 ## Participants and approver
 {{range .Participants}}
 - {{.Name}}, {{.Role}}{{if .Decisions}}: {{.Decisions}} decisions, median {{.DecisionMedianMs}} ms{{end}}{{end}}{{with .Approver}}

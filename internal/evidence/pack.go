@@ -38,6 +38,9 @@ type Pack struct {
 	Participants []Participant `json:"participants"`
 	Approver     *Person       `json:"approver,omitempty"`
 	Findings     []Finding     `json:"findings"`
+	// Forecasts are each scenario's forecast of a real incident: the expected outcome
+	// and the risk beside the measured outcomes (forecast.go).
+	Forecasts []Forecast `json:"forecasts"`
 	// Clauses maps each field of the pack to the clauses of the regimes it serves.
 	Clauses map[string][]string `json:"clauses"`
 	// Missing names each field a regime requires that the pack lacks, and why.

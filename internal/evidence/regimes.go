@@ -67,6 +67,13 @@ var requirements = []requirement{
 	{"approver", []string{NIST80084, ISO22301}, func(p *Pack) bool { return p.Approver != nil && p.Approver.Name != "" },
 		"drill does not know who approved the test: set approver in the evidence config"},
 	{"findings", []string{DORAFindings, ISO22301, NIST80084, SOC2}, func(*Pack) bool { return true }, ""},
+	// The forecast is the expected outcome a DORA test states beside the actual one
+	// (RTS Art. 26), and its sensitivity the recommendation ISO 22301 §8.5 and NIST SP
+	// 800-84's after-action report ask for; it is a model, not a test executed, so it
+	// serves no SOC 2 or PCI DSS clause (docs/evidence.md).
+	{"forecasts", []string{DORAOutcome, ISO22301, NIST80084}, func(p *Pack) bool {
+		return len(p.Forecasts) > 0 && !slices.ContainsFunc(p.Forecasts, func(f Forecast) bool { return f.Error != "" })
+	}, "a scenario had no incident to forecast from (its forecast names why): run trials whose defect has an impact"},
 	{"findings.owner", []string{DORAFindings, ISO22301}, func(p *Pack) bool {
 		return !slices.ContainsFunc(p.Findings, func(f Finding) bool { return f.Status != StatusClosed && f.Owner == "" })
 	}, "an open finding has no owner: set it in the findings file"},

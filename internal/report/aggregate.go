@@ -213,6 +213,27 @@ func Aggregate(runs []*Results, period Period, previous []*Results) AggregateRep
 	return a
 }
 
+// ScenarioGroup is the runs of one scenario (and service) on one runtime, oldest first:
+// what a period report pools.
+type ScenarioGroup struct {
+	Scenario, Service, Runtime string
+	Runs                       []*Results
+}
+
+// ByScenario groups runs as the period report pools them, in its order (service,
+// scenario, runtime).
+func ByScenario(runs []*Results) []ScenarioGroup {
+	groups := groupRuns(runs)
+	out := make([]ScenarioGroup, 0, len(groups))
+	for k, rs := range groups {
+		out = append(out, ScenarioGroup{Scenario: k.scenario, Service: k.service, Runtime: k.runtime, Runs: rs})
+	}
+	slices.SortFunc(out, func(a, b ScenarioGroup) int {
+		return cmp.Or(cmp.Compare(a.Service, b.Service), cmp.Compare(a.Scenario, b.Scenario), cmp.Compare(a.Runtime, b.Runtime))
+	})
+	return out
+}
+
 func nonNil(runs []*Results) []*Results {
 	return slices.DeleteFunc(slices.Clone(runs), func(r *Results) bool { return r == nil })
 }
