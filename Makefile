@@ -16,7 +16,7 @@ SHELL := /bin/bash
 export TESTCONTAINERS_RYUK_DISABLED=true
 export TESTCONTAINERS_HOST_OVERRIDE=localhost
 
-.PHONY: all build demo deps test bench bench-versus soak fuzz lint images clean k8s k8s-down k8s-deps drill-image
+.PHONY: all build demo deps test bench bench-versus bench-floor soak fuzz lint images clean k8s k8s-down k8s-deps drill-image
 
 all: build
 
@@ -132,13 +132,19 @@ test: deps lint
 # bench prints each figure bench/README.md keeps as the table rows it shows (with the
 # machine's load, CPU count and date), then runs every Go benchmark. Each figure is one
 # target too: bench-versus (drill's HTTP workload against vegeta, interleaved, quiet and
-# under CPU hogs it starts itself; VERSUS_ARGS e.g. "--duration 2s --pairs 1" to smoke it).
+# under CPU hogs it starts itself; VERSUS_ARGS e.g. "--duration 2s --pairs 1" to smoke it)
+# and bench-floor (the engine's floor for the reference scenario against drill's wall time
+# for FLOOR_TRIALS docker trials of it, in the same run).
 VERSUS_ARGS ?=
-bench: build bench-versus
+FLOOR_TRIALS ?= 30
+bench: build bench-versus bench-floor
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
 bench-versus:
 	$(GO) run ./bench/versus $(VERSUS_ARGS)
+
+bench-floor: build
+	$(GO) run ./bench/floor --drill $(BIN)/drill --trials $(FLOOR_TRIALS)
 
 # soak interrupts SOAK_RUNS drill runs (both runtimes; SIGINT, SIGTERM and SIGKILL at
 # random moments) and takes a census after each: 0 containers, networks, processes and
