@@ -94,7 +94,7 @@ func ratio(drill, drillDue, vegeta, vegetaDue int) string {
 	if vegeta == 0 || drillDue == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("%.2f×", float64(drill)/float64(drillDue)/(float64(vegeta)/float64(vegetaDue)))
+	return fmt.Sprintf("%.3f×", float64(drill)/float64(drillDue)/(float64(vegeta)/float64(vegetaDue)))
 }
 
 // drillRun runs drill's client in a process of its own and reads its counts.
