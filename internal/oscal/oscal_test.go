@@ -103,10 +103,10 @@ var _ = Describe("the OSCAL assessment-results export", func() {
 			Expect(bytes.Contains(doc, []byte(old))).To(BeTrue(), "%s is in the export", old)
 			Expect(validate(bytes.Replace(doc, []byte(old), []byte(new), 1))).NotTo(Succeed(), new)
 		}
-		refused(`"methods": [`, `"method": [`)                              // an unknown member
+		refused(`"methods": [`, `"method": [`)                             // an unknown member
 		refused(`"state": "not-satisfied"`, `"state": "partly-satisfied"`) // the published enum
 		refused(`"type": "person"`, `"type": "team"`)                      // the published enum
-		refused(`"last-modified": "2026-`, `"last-modified": "1899-`)       // the published date-time pattern
+		refused(`"last-modified": "2026-`, `"last-modified": "1899-`)      // the published date-time pattern
 		// Values the model lists but allows others for are open in the published schema.
 		Expect(validate(bytes.Replace(doc, []byte(`"status": "open"`), []byte(`"status": "accepted-by-board"`), 1))).To(Succeed())
 		Expect(validate(bytes.Replace(doc, []byte(`"TEST"`), []byte(`"SIMULATE"`), 1))).To(Succeed())
