@@ -129,9 +129,9 @@ test: deps lint
 	set -o pipefail; $(GO) test -race -count=1 -timeout 20m -json ./fixtures/writes $(GINKGO_ARGS) | $(SUMMARY)
 	@echo "accuracy specs (internal/trial) run alone: they hold drill's timing to the fixture's ground truth within 30 ms, which CPU contention from parallel test packages would blur"
 	set -o pipefail; $(GO) test -race -count=1 -timeout 20m -json ./internal/trial $(GINKGO_ARGS) $(NO_K8S) | $(SUMMARY)
-	@echo "Kubernetes specs (internal/stack/kubernetes, and those labelled kubernetes in internal/trial and internal/runner, one package at a time) run in a step of their own, on the project's own cluster: tools/k8s/cluster.sh run starts it before them and stops it after, leaving nothing, where its binaries are built (make k8s; never built here); without them the specs are skipped, saying why"
+	@echo "Kubernetes specs (internal/stack/kubernetes, and those labelled kubernetes in internal/trial, internal/runner and cmd/drill, one package at a time) run in a step of their own, on the project's own cluster: tools/k8s/cluster.sh run starts it before them and stops it after, leaving nothing, where its binaries are built (make k8s; never built here); without them the specs are skipped, saying why"
 	set -o pipefail; tools/k8s/cluster.sh run sh -c '$(GO) test -race -count=1 -timeout 20m -json ./internal/stack/kubernetes $(GINKGO_ARGS); code=$$?; \
-	  $(GO) test -p 1 -race -count=1 -timeout 40m -json ./internal/trial ./internal/runner $(GINKGO_ARGS) -ginkgo.label-filter=kubernetes || code=1; exit $$code' | $(SUMMARY)
+	  $(GO) test -p 1 -race -count=1 -timeout 40m -json ./internal/trial ./internal/runner ./cmd/drill $(GINKGO_ARGS) -ginkgo.label-filter=kubernetes || code=1; exit $$code' | $(SUMMARY)
 	@echo "the example user suite (examples/ginkgo-suite, its own module): the quick drills a team would run in CI"
 	set -o pipefail; cd examples/ginkgo-suite && $(GO) test -count=1 -timeout 10m -json ./... $(GINKGO_ARGS) | (cd ../.. && $(SUMMARY))
 

@@ -55,6 +55,7 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 		removed.Cgroups = append(removed.Cgroups, r.Cgroups...)
 		removed.Images = append(removed.Images, r.Images...)
 		removed.Namespaces = append(removed.Namespaces, r.Namespaces...)
+		removed.LoadedImages = append(removed.LoadedImages, r.LoadedImages...)
 	}
 	tmp, err := stack.CleanTemp(opts...)
 	if err != nil {
@@ -67,6 +68,9 @@ func cmdClean(ctx context.Context, args []string, stdout io.Writer) error {
 	note := ""
 	if len(skipped) > 0 {
 		note = "; " + strings.Join(skipped, "; ")
+	}
+	if len(removed.LoadedImages) > 0 {
+		note = fmt.Sprintf("; %d images drill had loaded into the kubernetes cluster", len(removed.LoadedImages)) + note
 	}
 	if len(removed.Namespaces) > 0 {
 		note = fmt.Sprintf("; %d kubernetes namespaces", len(removed.Namespaces)) + note

@@ -8,11 +8,15 @@ type Removed struct {
 	TempDirs   []string // paths
 	Cgroups    []string // freezer cgroup directories of dead drills (process runtime)
 	Images     []string // images other drill builds made that nothing uses (docker, with All)
+	// LoadedImages are images drill loaded into a cluster (kubernetes: a local
+	// cluster's containerd) that no live drill uses any longer.
+	LoadedImages []string
 }
 
 // Empty reports whether nothing was removed.
 func (r Removed) Empty() bool {
-	return len(r.Containers) == 0 && len(r.Networks) == 0 && len(r.Namespaces) == 0 && len(r.TempDirs) == 0 && len(r.Cgroups) == 0 && len(r.Images) == 0
+	return len(r.Containers) == 0 && len(r.Networks) == 0 && len(r.Namespaces) == 0 && len(r.TempDirs) == 0 && len(r.Cgroups) == 0 && len(r.Images) == 0 &&
+		len(r.LoadedImages) == 0
 }
 
 // CleanOption configures Clean.

@@ -161,18 +161,34 @@ func imageForRelease(ctx context.Context, cli client.APIClient, svc scenario.Ser
 	return ref, nil
 }
 
-// imageEnsureFixture builds drill-fixture-<name>:<hash> unless present: the drill binary
-// (tagged with its hash, so a rebuilt drill gets a new tag) running "fixture NAME".
-func imageEnsureFixture(ctx context.Context, cli client.APIClient, name string) (string, error) {
-	prog, err := fixture.Locate(name)
-	if err != nil {
-		return "", fmt.Errorf("build fixture image %s: %w", name, err)
+// FixtureRef is the image this drill binary runs the named fixture from,
+// drill-fixture-<name>:<binary hash>, named without asking any engine (a drill in a pod
+// finds it in the cluster under that name).
+func FixtureRef(name string) (string, error) {
+	_, ref, err := fixtureProgram(name)
+	return ref, err
+}
+
+// fixtureProgram is the program a fixture image runs and the image's ref.
+func fixtureProgram(name string) (prog fixture.Program, ref string, err error) {
+	if prog, err = fixture.Locate(name); err != nil {
+		return prog, "", fmt.Errorf("name fixture image %s: %w", name, err)
 	}
 	sum, err := imageFileHash(prog.Path)
 	if err != nil {
+		return prog, "", fmt.Errorf("name fixture image %s: %w", name, err)
+	}
+	return prog, imageFixturePrefix + name + ":" + sum, nil
+}
+
+// imageEnsureFixture builds drill-fixture-<name>:<hash> unless present: the drill binary
+// (tagged with its hash, so a rebuilt drill gets a new tag) running "fixture NAME".
+func imageEnsureFixture(ctx context.Context, cli client.APIClient, name string) (string, error) {
+	prog, ref, err := fixtureProgram(name)
+	if err != nil {
 		return "", fmt.Errorf("build fixture image %s: %w", name, err)
 	}
-	ref := imageFixturePrefix + name + ":" + sum
+	sum := strings.TrimPrefix(ref, imageFixturePrefix+name+":")
 	if ok, err := imageExists(ctx, cli, ref); err != nil || ok {
 		return ref, err
 	}

@@ -19,7 +19,9 @@ import (
 // Clean deletes the namespaces (and PersistentVolumes) that drill processes left in the
 // cluster: by default those labelled as made on this host by a process that is no longer
 // alive (other hosts' and live processes' are left alone), with CleanAll every drill
-// namespace but this process's own. It waits until each namespace is gone.
+// namespace but this process's own. It waits until each namespace is gone. Where
+// DRILL_K8S_CONTAINERD names a local cluster's containerd, the images drill loaded into
+// it lose the same processes' claims, and go when none is left.
 func Clean(ctx context.Context, opts ...stack.CleanOption) (stack.Removed, error) {
 	r, err := New()
 	if err != nil {
@@ -78,6 +80,11 @@ func (r *Runtime) clean(ctx context.Context, cfg stack.CleanConfig) (stack.Remov
 				errs = append(errs, deletePVs(ctx, r.cs, docker.LabelStack+"="+pv.Labels[docker.LabelStack]))
 			}
 		}
+	}
+	if sock := os.Getenv(EnvContainerd); sock != "" {
+		imgs, err := containerd{sock: sock}.release(ctx, keep)
+		removed.LoadedImages = imgs
+		errs = append(errs, err)
 	}
 	sort.Strings(removed.Namespaces)
 	return removed, errors.Join(errs...)

@@ -1,31 +1,39 @@
 package kubernetes
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
+	"slices"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/moby/moby/client"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/drillhq/drill/internal/scenario"
+	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/stack/docker"
 )
 
 // images names what each release runs on the cluster, and the proxy's image; local
-// marks the images drill built and loaded, which the kubelet must never pull.
+// marks drill's own images (fixtures, proxy), which the kubelet must never pull.
 type images struct {
 	docker.Images
 	local map[string]bool
 }
 
 // Prepare implements stack.Preparer. A scenario's own images are the cluster's business
-// (its registry); drill's fixture and proxy images are built with the local Docker engine
-// (as drill images does) and loaded into the cluster's containerd without a registry,
-// which needs DRILL_K8S_CONTAINERD (a local cluster such as the project's own, see
-// docs/runtimes.md).
+// (its registry). drill's fixture and proxy images are named by the drill binary's hash
+// and looked for in the cluster first: in a local cluster's containerd
+// (DRILL_K8S_CONTAINERD), else in what every node reports it holds. Those missing are
+// built with the local Docker engine (as drill images does) and imported into that
+// containerd; without an engine and that socket (drill in a pod) a missing image is
+// refused, saying how to load it.
 func (r *Runtime) Prepare(ctx context.Context, spec scenario.Stack) error {
 	im, err := r.prepare(ctx, spec)
 	if err != nil {
@@ -37,125 +45,160 @@ func (r *Runtime) Prepare(ctx context.Context, spec scenario.Stack) error {
 	return nil
 }
 
-// prepare resolves every release's image: a scenario's own as named, the fixtures' and
-// the proxy's built and loaded into the cluster.
+// prepare resolves every release's image: a scenario's own as named, drill's found in
+// the cluster or built and loaded into it.
 func (r *Runtime) prepare(ctx context.Context, spec scenario.Stack) (images, error) {
 	out := images{Images: docker.Images{Releases: map[string]map[string]string{}}, local: map[string]bool{}}
+	var err error
+	if out.Toxiproxy, err = docker.ToxiproxyRef(); err != nil {
+		return out, err
+	}
+	out.local[out.Toxiproxy] = true
 	var fixtures scenario.Stack
 	for _, svc := range spec.Services {
-		switch {
-		case svc.Fixture != "":
-			fixtures.Services = append(fixtures.Services, svc)
-			continue
-		case len(svc.Command) > 0 && svc.Image == "":
-			return out, fmt.Errorf("service %s runs a command: the kubernetes runtime runs images and fixtures only", svc.Name)
-		}
 		out.Releases[svc.Name] = map[string]string{}
 		for _, rel := range svc.Releases {
-			ref := rel.Image
-			if ref == "" {
-				ref = svc.Image
+			ref := cmp.Or(rel.Image, svc.Image)
+			switch {
+			case ref != "":
+			case svc.Fixture != "":
+				if ref, err = docker.FixtureRef(svc.Fixture); err != nil {
+					return out, err
+				}
+				out.local[ref] = true
+				fixtures.Services = append(fixtures.Services, svc)
+			case len(svc.Command) > 0 || len(rel.Command) > 0:
+				return out, fmt.Errorf("service %s runs a command: the kubernetes runtime runs images and fixtures only", svc.Name)
 			}
 			out.Releases[svc.Name][rel.Name] = ref
 		}
 	}
-	cli, err := client.New(client.FromEnv)
-	if err != nil {
-		return out, fmt.Errorf("connect docker engine (it builds drill's images): %w", err)
+	local := make([]string, 0, len(out.local))
+	for ref := range out.local {
+		local = append(local, ref)
 	}
-	defer cli.Close()
-	built, err := docker.EnsureImages(ctx, fixtures, docker.WithImageClient(cli))
-	if err != nil {
-		return out, err
-	}
-	// The proxy image's tag moves when drill is rebuilt: the cluster gets a tag of its
-	// own naming the content, so a pod never runs a stale proxy.
-	if out.Toxiproxy, err = contentTag(ctx, cli, built.Toxiproxy); err != nil {
-		return out, err
-	}
-	load := []string{out.Toxiproxy}
-	for svc, rels := range built.Releases {
-		out.Releases[svc] = rels
-		for _, ref := range rels {
-			load = append(load, ref)
-		}
-	}
-	for _, ref := range load {
-		out.local[ref] = true
-	}
-	return out, loadImages(ctx, cli, load)
-}
-
-// contentTag tags ref in the engine as <repo>:<12 hex of its image id> and returns that.
-func contentTag(ctx context.Context, cli client.APIClient, ref string) (string, error) {
-	res, err := cli.ImageInspect(ctx, ref)
-	if err != nil {
-		return "", fmt.Errorf("inspect image %s: %w", ref, err)
-	}
-	id := strings.TrimPrefix(res.ID, "sha256:")
-	if len(id) > 12 {
-		id = id[:12]
-	}
-	repo, _, _ := strings.Cut(ref, ":")
-	tagged := repo + ":" + id
-	if _, err := cli.ImageTag(ctx, client.ImageTagOptions{Source: ref, Target: tagged}); err != nil {
-		return "", fmt.Errorf("tag image %s as %s: %w", ref, tagged, err)
-	}
-	return tagged, nil
-}
-
-// loadImages imports each image the cluster's containerd lacks (docker save | ctr
-// import, in the k8s.io namespace the kubelet reads).
-func loadImages(ctx context.Context, cli client.APIClient, refs []string) error {
+	slices.Sort(local)
 	sock := os.Getenv(EnvContainerd)
 	if sock == "" {
-		return fmt.Errorf("load drill's images into the cluster: set %s to the cluster's containerd socket (a local cluster; see docs/runtimes.md)", EnvContainerd)
+		return out, r.inNodes(ctx, local)
 	}
-	var errs []error
+	return out, r.load(ctx, containerd{sock: sock}, fixtures, local)
+}
+
+// inNodes checks, where drill cannot load images (no containerd socket: a remote
+// cluster, or drill in a pod), that every node reports holding each of refs.
+func (r *Runtime) inNodes(ctx context.Context, refs []string) error {
+	nodes, err := r.cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("list nodes (to find drill's images on them): %w", err)
+	}
+	var missing []string
 	for _, ref := range refs {
-		if has, err := containerdHas(ctx, sock, ref); err != nil || has {
-			errs = append(errs, err)
-			continue
+		for _, n := range nodes.Items {
+			if !nodeHas(n, containerdName(ref)) {
+				missing = append(missing, ref+" (node "+n.Name+")")
+				break
+			}
 		}
-		errs = append(errs, importImage(ctx, cli, sock, ref))
 	}
-	return errors.Join(errs...)
-}
-
-// containerdName is how containerd names a docker reference without a registry.
-func containerdName(ref string) string {
-	if strings.Contains(ref, "/") {
-		return "docker.io/" + ref
-	}
-	return "docker.io/library/" + ref
-}
-
-func containerdHas(ctx context.Context, sock, ref string) (bool, error) {
-	out, err := exec.CommandContext(ctx, "ctr", "-a", sock, "-n", "k8s.io", "images", "ls", "-q", "name=="+containerdName(ref)).Output()
-	if err != nil {
-		return false, fmt.Errorf("list images of containerd %s: %w%s", sock, err, stderrOf(err))
-	}
-	return strings.TrimSpace(string(out)) != "", nil
-}
-
-func importImage(ctx context.Context, cli client.APIClient, sock, ref string) error {
-	rc, err := cli.ImageSave(ctx, []string{ref})
-	if err != nil {
-		return fmt.Errorf("save image %s: %w", ref, err)
-	}
-	defer rc.Close()
-	cmd := exec.CommandContext(ctx, "ctr", "-a", sock, "-n", "k8s.io", "images", "import", "-")
-	cmd.Stdin = rc
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("import image %s into containerd %s: %w: %s", ref, sock, err, strings.TrimSpace(string(out)))
+	if len(missing) > 0 {
+		return fmt.Errorf("drill's images are not in the cluster: %s; load them into every node (the project's cluster: tools/k8s/cluster.sh load IMAGE..., see docs/scheduled-drills.md), or run drill where %s names the cluster's containerd socket and a Docker engine builds them",
+			strings.Join(missing, ", "), EnvContainerd)
 	}
 	return nil
 }
 
-func stderrOf(err error) string {
-	var ee *exec.ExitError
-	if errors.As(err, &ee) && len(ee.Stderr) > 0 {
-		return ": " + strings.TrimSpace(string(ee.Stderr))
+// nodeHas reports whether the node lists the image among those it holds (the kubelet
+// reports at most 50 by default: --node-status-max-images).
+func nodeHas(n corev1.Node, name string) bool {
+	for _, img := range n.Status.Images {
+		if slices.Contains(img.Names, name) {
+			return true
+		}
 	}
-	return ""
+	return false
 }
+
+// load claims each of refs in the cluster's containerd for this process, importing those
+// it lacks (built with the local Docker engine) labelled as drill's; Close gives the
+// claims up and removes drill's images no other live drill claims.
+func (r *Runtime) load(ctx context.Context, c containerd, fixtures scenario.Stack, refs []string) error {
+	have, err := c.list(ctx)
+	if err != nil {
+		return err
+	}
+	var missing []string
+	for _, ref := range refs {
+		name := containerdName(ref)
+		i := slices.IndexFunc(have, func(img containerdImage) bool { return img.name == name })
+		switch {
+		case i < 0:
+			missing = append(missing, ref)
+		case have[i].labels[imageLabelLoaded] == "":
+			// The user's: used as it is, never labelled, never removed.
+		default:
+			if err := r.claim(ctx, c, name); err != nil {
+				missing = append(missing, ref) // removed by the last drill that held it, since the list
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	cli, err := client.New(client.FromEnv)
+	if err != nil {
+		return fmt.Errorf("connect docker engine (it builds drill's images %s): %w", strings.Join(missing, ", "), err)
+	}
+	defer cli.Close()
+	if _, err := docker.EnsureImages(ctx, fixtures, docker.WithImageClient(cli)); err != nil {
+		return err
+	}
+	var errs []error
+	for _, ref := range missing {
+		if err := c.importImage(ctx, cli, ref); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, r.claim(ctx, c, containerdName(ref), imageLabelLoaded+"="+r.host))
+	}
+	return errors.Join(errs...)
+}
+
+// claim labels the image as used by this process (and with extra labels).
+func (r *Runtime) claim(ctx context.Context, c containerd, name string, extra ...string) error {
+	if err := c.label(ctx, name, append(extra, claimKey(r.host, r.pid)+"="+r.runID)...); err != nil {
+		return err
+	}
+	r.imagesMu.Lock()
+	r.claimed = true
+	r.imagesMu.Unlock()
+	return nil
+}
+
+// Close implements io.Closer, once the run's stacks are down: it gives up this
+// process's claims on drill's images in the cluster's containerd and removes those no
+// live drill claims any longer (never an image the user had: drill labels what it
+// imports). Claims of dead drills on this host go with them.
+func (r *Runtime) Close() error {
+	r.imagesMu.Lock()
+	claimed := r.claimed
+	r.imagesMu.Unlock()
+	sock := os.Getenv(EnvContainerd)
+	if !claimed || sock == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	others := keepRule(false, r.host, -1) // another host's or a live process's
+	self := strconv.Itoa(r.pid)
+	_, err := containerd{sock: sock}.release(ctx, func(owner map[string]string) bool {
+		mine := owner[docker.LabelHost] == r.host && owner[docker.LabelPID] == self
+		return !mine && others(owner)
+	})
+	if err != nil {
+		return fmt.Errorf("remove drill's images from the cluster: %w", err)
+	}
+	return nil
+}
+
+var _ stack.Preparer = (*Runtime)(nil)

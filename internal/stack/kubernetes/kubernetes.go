@@ -62,6 +62,7 @@ type Runtime struct {
 	seq      atomic.Int64
 	imagesMu sync.Mutex
 	images   images // set by Prepare
+	claimed  bool   // Prepare claimed images in the cluster's containerd: Close lets go
 }
 
 // Option configures New.
@@ -203,8 +204,9 @@ func Registration() stack.Registration {
 			switch {
 			case err != nil:
 				notes = append(notes, fmt.Sprintf("warning: clean leftovers of dead runs: %v", err))
-			case len(removed.Namespaces) > 0:
-				notes = append(notes, "removed leftovers of dead drill runs: "+strconv.Itoa(len(removed.Namespaces))+" namespaces")
+			case len(removed.Namespaces) > 0 || len(removed.LoadedImages) > 0:
+				notes = append(notes, "removed leftovers of dead drill runs: "+strconv.Itoa(len(removed.Namespaces))+" namespaces, "+
+					strconv.Itoa(len(removed.LoadedImages))+" images loaded into the cluster")
 			}
 			return r, notes, nil
 		},

@@ -206,6 +206,12 @@ var _ = Describe("Kubernetes runtime", Ordered, Label("kubernetes"), func() {
 		Expect(stacktest.Healthy(svc.Endpoint())()).To(Succeed())
 	}, NodeTimeout(3*time.Minute))
 
+	It("is healthy while the apiserver answers and its node is Ready, and says which cluster it lost once not (the trial is then an error)", func(ctx SpecContext) {
+		Expect(st.(stack.Healthier).Healthy(ctx)).To(Succeed())
+		err := kubernetes.Unreachable(st).Healthy(ctx)
+		Expect(err).To(MatchError(ContainSubstring("ask apiserver https://127.0.0.1:1 /readyz")))
+	}, NodeTimeout(time.Minute))
+
 	It("deletes the namespace at Down and waits until it is gone; a second Down is fine", func(ctx SpecContext) {
 		Expect(st.Down(ctx)).To(Succeed())
 		_, err := rt.Client().CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
