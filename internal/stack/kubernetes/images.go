@@ -56,6 +56,9 @@ func (r *Runtime) prepare(ctx context.Context, spec scenario.Stack) (images, err
 	out.local[out.Toxiproxy] = true
 	var fixtures scenario.Stack
 	for _, svc := range spec.Services {
+		if svc.Fixture != "" {
+			fixtures.Services = append(fixtures.Services, svc)
+		}
 		out.Releases[svc.Name] = map[string]string{}
 		for _, rel := range svc.Releases {
 			ref := cmp.Or(rel.Image, svc.Image)
@@ -66,7 +69,6 @@ func (r *Runtime) prepare(ctx context.Context, spec scenario.Stack) (images, err
 					return out, err
 				}
 				out.local[ref] = true
-				fixtures.Services = append(fixtures.Services, svc)
 			case len(svc.Command) > 0 || len(rel.Command) > 0:
 				return out, fmt.Errorf("service %s runs a command: the kubernetes runtime runs images and fixtures only", svc.Name)
 			}
