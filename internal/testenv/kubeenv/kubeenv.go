@@ -32,12 +32,15 @@ func Available() {
 	}
 }
 
-// Runtime returns a kubernetes runtime, or skips the spec as Available does.
+// Runtime returns a kubernetes runtime, closed when the calling spec (or container)
+// ends, so the images it loaded into the cluster go with it; or skips the spec as
+// Available does.
 func Runtime(opts ...kubernetes.Option) *kubernetes.Runtime {
 	ginkgo.GinkgoHelper()
 	Available()
 	r, err := kubernetes.New(opts...)
 	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	ginkgo.DeferCleanup(r.Close)
 	return r
 }
 
