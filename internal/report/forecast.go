@@ -176,7 +176,7 @@ func compareForecast(b *strings.Builder, c *Comparison) {
 		}
 		if first == "" {
 			first = f.Plan
-			fmt.Fprintf(b, "\nMethod (as stated for %s; for every plan only its data below differ): %s\n", f.Plan, f.Method)
+			fmt.Fprintf(b, "\nMethod (as stated for %s; the other plans differ only in their data and where their decision comes from, below): %s\n", f.Plan, f.Method)
 		}
 		fmt.Fprintf(b, "\n%s: %d incidents (%d recovered); decision from %s.\n", f.Plan, f.Trials, f.Recovered, f.DecisionSource)
 	}

@@ -67,7 +67,7 @@ var _ = Describe("the forecast in drill compare", func() {
 		Expect(out).To(ContainSubstring("rates from the command's flags."))
 		// The method once, each plan's data on its own line.
 		Expect(strings.Count(out, "A real incident is taken to be like a trial")).To(Equal(1))
-		Expect(out).To(ContainSubstring("\nMethod (as stated for automated; for every plan only its data below differ): A real incident is taken to be like a trial"))
+		Expect(out).To(ContainSubstring("\nMethod (as stated for automated; the other plans differ only in their data and where their decision comes from, below): A real incident is taken to be like a trial"))
 		Expect(out).To(ContainSubstring("\nmanual: 10 incidents (10 recovered); decision from "))
 	})
 
@@ -146,7 +146,7 @@ var _ = Describe("the forecast in drill compare", func() {
 		Expect(report.CompareHTML(&page, &withRate)).To(Succeed())
 		Expect(page.String()).To(ContainSubstring("<h2>Forecast: a real incident under each plan</h2>"))
 		Expect(page.String()).To(ContainSubstring("<td>P(RTC ≤ 15m0s) [95% CI]</td><td>1.00 [0.69, 1.00]</td>"))
-		Expect(page.String()).To(ContainSubstring(`<p class="note">Method (as stated for automated; for every plan only its data below differ): A real incident is taken to be like a trial`))
+		Expect(page.String()).To(ContainSubstring(`<p class="note">Method (as stated for automated; the other plans differ only in their data and where their decision comes from, below): A real incident is taken to be like a trial`))
 		Expect(page.String()).To(ContainSubstring(`<p class="note">manual: 10 incidents (10 recovered)`))
 		Expect(page.String()).To(ContainSubstring(`<p class="note">At 40 deploys a month`))
 
