@@ -12,6 +12,7 @@ import (
 	"github.com/drillhq/drill/fixtures/writes"
 	"github.com/drillhq/drill/internal/fixture"
 	"github.com/drillhq/drill/internal/front"
+	"github.com/drillhq/drill/internal/interrupt"
 	"github.com/drillhq/drill/internal/stack/process"
 )
 
@@ -26,10 +27,16 @@ var fixtureMains = map[string]func(args []string) int{
 // the runtimes start: "drill fixture ledger" (the demo fixture, configured by its
 // environment), "drill proxy-server -host H -port P" (the docker runtime's proxy) and
 // "drill service-exec ..." (starts a command service as a child subreaper).
-// ok is false when args name none of them. They run before drill's own signal handling:
-// each service handles SIGTERM itself.
+// ok is false when args name none of them. Each handles SIGTERM itself: drill's own
+// early handling (internal/interrupt) is released before it starts.
 func hosted(args []string, stderr io.Writer) (code int, ok bool) {
 	if len(args) == 0 {
+		return 0, false
+	}
+	switch args[0] {
+	case "fixture", process.ExecCommand, fixture.ProxyServer:
+		interrupt.Release() // each handles its signals itself
+	default:
 		return 0, false
 	}
 	switch args[0] {

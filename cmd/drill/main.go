@@ -10,12 +10,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 
 	tclog "github.com/testcontainers/testcontainers-go/log"
 
 	"github.com/drillhq/drill/internal/fixture"
+	"github.com/drillhq/drill/internal/interrupt"
 	"github.com/drillhq/drill/internal/measure"
 )
 
@@ -75,7 +74,7 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) (code int) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interrupt.Context()
 	defer stop()
 	// A panic is a bug in drill. By the time it reaches here every stack it unwound
 	// through has been torn down by its deferred Down; say so in one line, not a trace.
