@@ -22,7 +22,7 @@ var commandHelp = map[string][2]string{
 	"check":        {"drill check RESULTS.json...", "Re-derive every measure from the stored raw records; exit 1 if the stored results are not reproduced."},
 	"audit verify": {"drill audit verify [flags] FILE...", "Check an audit log's hash chain; exit 1 if tampered, 5 if the run never finished."},
 	"images":       {"drill images [FILE...]", "Build or check the Docker images the scenarios need, with the Debian image of command services (default: scenarios/*.yaml)."},
-	"clean":        {"drill clean [flags]", "Remove containers, networks and temporary directories left by drill runs that died."},
+	"clean":        {"drill clean [flags]", "Remove containers, networks, temporary directories and unfinished results files left by drill runs that died."},
 	"version":      {"drill version", "Print drill's version."},
 	"help":         {"drill help", "Print the list of commands."},
 }
