@@ -3,9 +3,13 @@
 # cluster and runs it, through the API server's own server-side apply (curl; no kubectl):
 #   apply SCENARIO   load the drill image (make drill-image) and the scenario's images
 #                    (drill images), apply deploy/cronjob.yaml, and put SCENARIO in the
-#                    ConfigMap drill-scenario the CronJob reads
+#                    ConfigMap drill-scenario the CronJob reads; DRILL_CRONJOB_SCHEDULE
+#                    (e.g. "* * * * *") replaces the manifest's daily schedule
 #   now              start a Job from the CronJob at once and wait for it to finish; print
 #                    its log and where the results volume is on the host
+#   check DIR        copy the results volume's files into DIR and read them with drill
+#                    report (the period report, written to DIR/report); fails unless it
+#                    counts at least one run
 #   delete           remove everything the recipe made (namespace drill, its ClusterRole)
 # See docs/scheduled-drills.md.
 set -euo pipefail
@@ -61,7 +65,25 @@ apply() {
 	mapfile -t images < <("$root/bin/drill" images "$scenario" | awk -F'\t' '{ print $2 }')
 	"$here/cluster.sh" load "$image" "${images[@]}"
 	echo "loaded $image ${images[*]}"
+	# drill in a pod cannot see containerd: it finds its images in what the node reports
+	# holding, which the kubelet updates up to a minute after an import.
+	local deadline=$((SECONDS + 120)) name listed
+	for name in "${images[@]}"; do
+		while :; do
+			listed="$(api GET /api/v1/nodes application/json | jq --arg n "docker.io/library/$name" \
+				'[.items[] | any(.status.images[]?; .names | index($n))] | all')"
+			[ "$listed" = true ] && break
+			[ $SECONDS -lt $deadline ] || die "apply: the node does not report holding $name after 120 s"
+			sleep 2
+		done
+	done
+	echo "the node reports holding ${images[*]}"
 	apply_file "$root/deploy/cronjob.yaml"
+	if [ -n "${DRILL_CRONJOB_SCHEDULE:-}" ]; then
+		jq -n --arg s "$DRILL_CRONJOB_SCHEDULE" '{spec: {schedule: $s}}' |
+			api PATCH /apis/batch/v1/namespaces/drill/cronjobs/drill application/merge-patch+json --data-binary @- >/dev/null
+		echo "schedule: $DRILL_CRONJOB_SCHEDULE"
+	fi
 	jq -n --rawfile s "$scenario" '{apiVersion: "v1", kind: "ConfigMap",
 		metadata: {name: "drill-scenario", namespace: "drill"}, data: {"scenario.yaml": $s}}' |
 		api PATCH "/api/v1/namespaces/drill/configmaps/drill-scenario?fieldManager=$manager&force=true" \
@@ -93,6 +115,22 @@ now() {
 	[ "$status" = Complete ]
 }
 
+# check copies the results volume's files (a hostPath on the test cluster's drill-local
+# class) into DIR and reads them as a team would, with drill report.
+check() {
+	local dir="$1" pv path runs
+	pv="$(api GET /api/v1/namespaces/drill/persistentvolumeclaims/drill-results application/json | jq -r .spec.volumeName)"
+	path="$(api GET "/api/v1/persistentvolumes/$pv" application/json | jq -r .spec.hostPath.path)"
+	[ -d "$path" ] || die "check: the results volume $pv has no directory on this host ($path)"
+	mkdir -p "$dir"
+	cp -rp "$path"/. "$dir"/
+	echo "copied $(find "$dir" -maxdepth 1 -name '*.json' | wc -l) results files from $path to $dir"
+	"$root/bin/drill" report "$dir" --out "$dir/report"
+	runs="$(jq -r .runs "$dir"/report/drill-report-*.json | sort -n | tail -1)"
+	[ "${runs:-0}" -ge 1 ] || die "check: drill report counted no run in $dir"
+	echo "drill report read $runs runs of the CronJob"
+}
+
 delete() {
 	api DELETE /api/v1/namespaces/drill application/json >/dev/null 2>&1 || true
 	api DELETE /apis/rbac.authorization.k8s.io/v1/clusterrolebindings/drill-runner application/json >/dev/null 2>&1 || true
@@ -106,9 +144,13 @@ apply)
 	apply "$2"
 	;;
 now) now ;;
+check)
+	[ $# = 2 ] || die "usage: cronjob.sh check DIR"
+	check "$2"
+	;;
 delete) delete ;;
 *)
-	echo "usage: cronjob.sh apply SCENARIO|now|delete" >&2
+	echo "usage: cronjob.sh apply SCENARIO|now|check DIR|delete" >&2
 	exit 2
 	;;
 esac
