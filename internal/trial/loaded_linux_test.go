@@ -47,8 +47,8 @@ func startHogs(n int) {
 // loadedScenario is the reference scenario (scenarios/bad-release.yaml) with objectives
 // five trials can decide (p50 at 90 % confidence: the sample maximum bounds it, the
 // minimum fails it) and an RTO a quiet machine meets with room for drill's own error
-// (RTC about 80–160 ms there, error the 25 ms resolution plus a few ms of probe
-// lateness).
+// (RTC about 80–180 ms there, error the 25 ms resolution plus a few ms of probe
+// lateness; measured at load 15 with probes on time: 177–327 ms).
 func loadedScenario() *scenario.Scenario {
 	sc, err := scenario.Load(filepath.Join(testenv.ModuleRoot(), "scenarios", "bad-release.yaml"),
 		scenario.WithWorkloads(trial.NewWorkloadRegistry()))
@@ -58,7 +58,7 @@ func loadedScenario() *scenario.Scenario {
 	return sc
 }
 
-const loadedRTO = 300 * time.Millisecond
+const loadedRTO = 400 * time.Millisecond
 
 // runLoaded runs five process trials of loadedScenario.
 func runLoaded() *report.Results {
@@ -87,8 +87,8 @@ func judged(res *report.Results, rto time.Duration) report.Summary {
 // what drill measured in that run: at the RTC of the trial that decides p50 of five (the
 // sample maximum), within that trial's own error by construction, and then beyond
 // every trial's error on either side. The quiet leg asserts PASS only when the machine
-// was quiet when it ran (other work on it is not the spec's to control), and says so
-// when it was not.
+// was quiet when it ran, as drill measured it (other work on it is not the spec's to
+// control), and says so when it was not.
 var _ = Describe("verdicts on a deliberately loaded machine", Label("loaded"), func() {
 	It("are INCONCLUSIVE for drill's timing error, never PASS or FAIL, when the trials' error straddles the RTO", func() {
 		startHogs(hogsPerCPU * runtime.NumCPU())
@@ -117,14 +117,25 @@ var _ = Describe("verdicts on a deliberately loaded machine", Label("loaded"), f
 		Expect(s.RTO.Reason).To(MatchRegexp(`[1-5] of 5 incidents' RTC lies within its own timing error of the RTO`))
 		Expect(s.Verdict).NotTo(Or(Equal(stats.Pass), Equal(stats.Fail)), "never PASS or FAIL on drill's own error")
 
-		Expect(judged(res, highMax).RTO.Verdict).To(Equal(stats.Pass), "every trial within the RTO by more than its error")
+		Expect(judged(res, highMax+time.Millisecond).RTO.Verdict).To(Equal(stats.Pass), "every trial within the RTO by more than its error")
 		Expect(judged(res, lowMin-time.Millisecond).RTO.Verdict).To(Equal(stats.Fail), "every trial over the RTO by more than its error")
 	})
 
 	It("PASS on a quiet machine, the same scenario", func() {
 		res := runLoaded()
+		// Quiet: no more runnable work than CPUs when the run started, and no probe
+		// started more than one interval late (the report's "Timing error" finding). A
+		// busy machine stretches the rollback itself (RTC 250–530 ms at load 14, probes
+		// on time), which is not drill's error and would fail a PASS for other reasons.
 		if busy := res.Machine.Start.Load1; busy > float64(runtime.NumCPU()) {
 			Skip(fmt.Sprintf("not a quiet machine (%s): the quiet leg asserts PASS only without other work beside it", res.Machine.Text()))
+		}
+		interval := time.Duration(res.ProbeIntervalMs * float64(time.Millisecond))
+		for _, t := range res.Trials {
+			if t.ProbeLate.D() > interval {
+				Skip(fmt.Sprintf("not a quiet machine: trial %d's probes started up to %s late, more than the %s interval (%s); "+
+					"the quiet leg asserts PASS only without other work beside it", t.Index, t.ProbeLate, interval, res.Machine.Text()))
+			}
 		}
 		Expect(res.Summary.RTO.Verdict).To(Equal(stats.Pass), res.Summary.RTO.Reason)
 		Expect(res.Summary.Verdict).To(Equal(stats.Pass))
