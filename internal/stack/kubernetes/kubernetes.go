@@ -21,9 +21,11 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/go-logr/logr"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+	"k8s.io/klog/v2"
 
 	"github.com/drillhq/drill/internal/stack"
 )
@@ -150,8 +152,18 @@ func restConfig() (*rest.Config, error) {
 // waits rather than the cluster.
 func tune(cfg *rest.Config) *rest.Config {
 	cfg.QPS, cfg.Burst = 100, 200
+	quietClient.Do(func() {
+		// client-go also logs through klog, to stderr, e.g. "Unexpected error when reading
+		// response body: context canceled" when drill aborts a wait on purpose: drill
+		// reports every error a call returns in its own words, so those lines are noise
+		// in a run's output (and a CronJob's log).
+		klog.SetLogger(logr.Discard())
+	})
 	return cfg
 }
+
+// quietClient silences client-go's klog output once per process.
+var quietClient sync.Once
 
 // Name implements stack.Runtime.
 func (*Runtime) Name() string { return "kubernetes" }
