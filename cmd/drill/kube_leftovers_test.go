@@ -33,6 +33,8 @@ var _ = Describe("a drill run on kubernetes leaves nothing", Ordered, Label("kub
 		rt     *kubernetes.Runtime
 		drills []string // the images this test binary's drill loads: named by its hash
 		before []string // drill's images in the cluster's containerd before any run here
+		prefix string   // the runs' --namespace-prefix: theirs alone on a shared cluster
+		dirs   = map[string]bool{}
 	)
 
 	// images lists the drill images the cluster's containerd holds.
@@ -48,20 +50,35 @@ var _ = Describe("a drill run on kubernetes leaves nothing", Ordered, Label("kub
 		}
 		return found
 	}
-	// leftovers are the namespaces and PersistentVolumes labelled with the drill pid's.
+	// leftovers are the namespaces labelled with the drill pid's or named with the
+	// spec's prefix, the PersistentVolumes labelled with its pid or bound to a claim in
+	// such a namespace (the default class provisions those, unlabelled), and their
+	// directories on this host.
 	leftovers := func(ctx context.Context, pid int) []string {
 		GinkgoHelper()
-		sel := metav1.ListOptions{LabelSelector: docker.LabelPID + "=" + strconv.Itoa(pid)}
-		nss, err := rt.Client().CoreV1().Namespaces().List(ctx, sel)
+		nss, err := rt.Client().CoreV1().Namespaces().List(ctx, metav1.ListOptions{})
 		Expect(err).NotTo(HaveOccurred())
-		pvs, err := rt.Client().CoreV1().PersistentVolumes().List(ctx, sel)
+		pvs, err := rt.Client().CoreV1().PersistentVolumes().List(ctx, metav1.ListOptions{})
 		Expect(err).NotTo(HaveOccurred())
 		var left []string
 		for _, ns := range nss.Items {
-			left = append(left, "namespace "+ns.Name)
+			if ns.Labels[docker.LabelPID] == strconv.Itoa(pid) || strings.HasPrefix(ns.Name, prefix+"-") {
+				left = append(left, "namespace "+ns.Name)
+			}
 		}
 		for _, pv := range pvs.Items {
-			left = append(left, "persistentvolume "+pv.Name)
+			claim := pv.Spec.ClaimRef
+			if pv.Labels[docker.LabelPID] == strconv.Itoa(pid) || claim != nil && strings.HasPrefix(claim.Namespace, prefix+"-") {
+				left = append(left, "persistentvolume "+pv.Name)
+				if pv.Spec.HostPath != nil {
+					dirs[pv.Spec.HostPath.Path] = true
+				}
+			}
+		}
+		for dir := range dirs {
+			if _, err := os.Stat(dir); err == nil {
+				left = append(left, "host dir "+dir)
+			}
 		}
 		return left
 	}
@@ -77,7 +94,7 @@ var _ = Describe("a drill run on kubernetes leaves nothing", Ordered, Label("kub
 	// stack up, its images loaded.
 	start := func(dir string) *gexec.Session {
 		GinkgoHelper()
-		s, err := gexec.Start(drill(dir, "run", scenario(dir, 3), "--runtime", "kubernetes", "--out", "out"), GinkgoWriter, GinkgoWriter)
+		s, err := gexec.Start(drill(dir, "run", scenario(dir, 3), "--runtime", "kubernetes", "--namespace-prefix", prefix, "--out", "out"), GinkgoWriter, GinkgoWriter)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func() { s.Kill().Wait(10 * time.Second) })
 		Eventually(s.Err, 4*time.Minute).Should(gbytes.Say(`trial 1\s+t_fault`))
@@ -97,6 +114,7 @@ var _ = Describe("a drill run on kubernetes leaves nothing", Ordered, Label("kub
 		tag := hex.EncodeToString(h.Sum(nil))[:12]
 		drills = []string{"docker.io/library/drill-toxiproxy:" + tag, "docker.io/library/drill-fixture-ledger:" + tag}
 		before = images()
+		prefix = "lo" + tag[:8]
 		Expect(before).NotTo(ContainElements(drills), "this build's images must be absent for the spec to mean anything")
 	})
 
@@ -114,12 +132,12 @@ var _ = Describe("a drill run on kubernetes leaves nothing", Ordered, Label("kub
 			_ = exec.Command("ctr", "-a", os.Getenv(kubernetes.EnvContainerd), "-n", "k8s.io", "images", "rm", drills[0]).Run()
 		})
 
-		s, err := gexec.Start(drill(dir, "run", path, "--runtime", "kubernetes", "--out", "out"), GinkgoWriter, GinkgoWriter)
+		s, err := gexec.Start(drill(dir, "run", path, "--runtime", "kubernetes", "--namespace-prefix", prefix, "--out", "out"), GinkgoWriter, GinkgoWriter)
 		Expect(err).NotTo(HaveOccurred())
 		DeferCleanup(func() { s.Kill().Wait(10 * time.Second) })
 		Eventually(s, 5*time.Minute).Should(gexec.Exit())
 		Expect(s.ExitCode()).To(BeElementOf(0, 1, 3), "a judged run")
-		Expect(leftovers(ctx, s.Command.Process.Pid)).To(BeEmpty())
+		Eventually(leftovers).WithArguments(ctx, s.Command.Process.Pid).WithTimeout(30 * time.Second).Should(BeEmpty())
 		Expect(images()).To(ContainElement(drills[0]), "the image the user had stays")
 		Expect(images()).NotTo(ContainElement(drills[1]), "the image drill loaded is gone")
 		Expect(images()).To(ContainElements(before), "and nothing else the cluster had went")
@@ -132,7 +150,10 @@ var _ = Describe("a drill run on kubernetes leaves nothing", Ordered, Label("kub
 		pid := s.Command.Process.Pid
 		Expect(s.Command.Process.Signal(syscall.SIGKILL)).To(Succeed())
 		Eventually(s, 10*time.Second).Should(gexec.Exit())
-		Expect(leftovers(ctx, pid)).NotTo(BeEmpty(), "a killed drill cannot tear its stack down")
+		left := leftovers(ctx, pid)
+		Expect(left).To(ContainElement(HavePrefix("namespace ")), "a killed drill cannot tear its stack down")
+		Expect(left).To(ContainElement(HavePrefix("persistentvolume ")), "nor its service's data volume")
+		Expect(left).To(ContainElement(HavePrefix("host dir ")), "whose directory is on this host")
 		Expect(images()).To(ContainElements(drills), "nor remove the images it loaded")
 		Expect(images()).To(ContainElements(before))
 
@@ -141,7 +162,7 @@ var _ = Describe("a drill run on kubernetes leaves nothing", Ordered, Label("kub
 		clean.Stdout, clean.Stderr = &out, GinkgoWriter
 		Expect(clean.Run()).To(Succeed())
 		Expect(out.String()).To(MatchRegexp(`; [1-9]\d* kubernetes namespaces; [2-9]\d* images drill had loaded into the kubernetes cluster`))
-		Expect(leftovers(ctx, pid)).To(BeEmpty())
+		Eventually(leftovers).WithArguments(ctx, pid).WithTimeout(30 * time.Second).Should(BeEmpty())
 		Expect(images()).NotTo(ContainElement(BeElementOf(drills)))
 		Expect(images()).To(ContainElements(before))
 		Expect(ownedDirs(dir, pid)).To(BeEmpty())
@@ -152,7 +173,7 @@ var _ = Describe("a drill run on kubernetes leaves nothing", Ordered, Label("kub
 		s := start(dir)
 		Expect(s.Command.Process.Signal(syscall.SIGINT)).To(Succeed())
 		Eventually(s, 3*time.Minute).Should(gexec.Exit(130))
-		Expect(leftovers(ctx, s.Command.Process.Pid)).To(BeEmpty())
+		Eventually(leftovers).WithArguments(ctx, s.Command.Process.Pid).WithTimeout(30 * time.Second).Should(BeEmpty())
 		Expect(images()).NotTo(ContainElement(BeElementOf(drills)))
 		Expect(images()).To(ContainElements(before))
 		Expect(ownedDirs(dir, s.Command.Process.Pid)).To(BeEmpty())
