@@ -19,7 +19,8 @@ import (
 // Clean deletes the namespaces (and PersistentVolumes) that drill processes left in the
 // cluster: by default those labelled as made on this host by a process that is no longer
 // alive (other hosts' and live processes' are left alone), with CleanAll every drill
-// namespace but this process's own. It waits until each namespace is gone. Where
+// namespace but this process's own. What a drill in a pod made is a dead drill's, from
+// any host, once that pod is gone or ended (pod.go). It waits until each namespace is gone. Where
 // DRILL_K8S_CONTAINERD names a local cluster's containerd, the images drill loaded into
 // it lose the same processes' claims, and go when none is left.
 func Clean(ctx context.Context, opts ...stack.CleanOption) (stack.Removed, error) {
@@ -44,7 +45,7 @@ func (r *Runtime) clean(ctx context.Context, cfg stack.CleanConfig) (stack.Remov
 	if err != nil {
 		return stack.Removed{}, fmt.Errorf("read hostname: %w", err)
 	}
-	keep := keepRule(cfg.All, hostLabel(host), r.pid)
+	keep := r.withPods(ctx, keepRule(cfg.All, hostLabel(host), r.pid))
 	list, err := r.cs.CoreV1().Namespaces().List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
 		return stack.Removed{}, fmt.Errorf("list namespaces: %w", err)

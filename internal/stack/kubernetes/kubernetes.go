@@ -65,6 +65,7 @@ type Runtime struct {
 	imagesMu sync.Mutex
 	images   images // set by Prepare
 	claimed  bool   // Prepare claimed images in the cluster's containerd: Close lets go
+	podNS    string // the namespace of the pod drill runs in, if it does (pod.go)
 }
 
 // Option configures New.
@@ -122,6 +123,9 @@ func New(opts ...Option) (*Runtime, error) {
 	if r.cfg, err = restConfig(); err != nil {
 		return nil, err
 	}
+	if r.cfg.BearerTokenFile == inClusterTokenFile {
+		r.podNS = podNamespace(host)
+	}
 	if r.cs, err = kubernetes.NewForConfig(r.cfg); err != nil {
 		return nil, fmt.Errorf("make kubernetes client: %w", err)
 	}
@@ -147,6 +151,9 @@ func restConfig() (*rest.Config, error) {
 	}
 	return nil, fmt.Errorf("load kubeconfig (%s, context %q): %w", kubeconfigName(rules), kubeContext, err)
 }
+
+// inClusterTokenFile is the service account token a pod's in-cluster config reads.
+const inClusterTokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 
 // tune lifts client-go's default rate limit (5 requests/s), which would pace drill's
 // waits rather than the cluster.

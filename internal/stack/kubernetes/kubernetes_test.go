@@ -246,4 +246,53 @@ var _ = Describe("Kubernetes cleanup", Label("kubernetes"), func() {
 		Expect(removed.Namespaces).To(Equal([]string{dead}))
 		Expect(namespaces(ctx, rt)).To(Equal([]string{live}))
 	}, NodeTimeout(2*time.Minute))
+
+	It("deletes what a drill in a pod made once the pod is gone, wherever it runs, and leaves a running pod's", func(ctx SpecContext) {
+		rt := kubeenv.Runtime()
+		cs := rt.Client()
+		// A running pod, as the CronJob's drill pod is while it runs: the cluster's own pause image.
+		nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		pause := ""
+		for _, img := range nodes.Items[0].Status.Images {
+			for _, n := range img.Names {
+				if strings.HasPrefix(n, "docker.io/drill-k8s/pause:") {
+					pause = n
+				}
+			}
+		}
+		Expect(pause).NotTo(BeEmpty(), "the test cluster's pause image")
+		podNS := "pods-" + rt.RunID()
+		_, err = cs.CoreV1().Namespaces().Create(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: podNS}}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx SpecContext) { _ = cs.CoreV1().Namespaces().Delete(ctx, podNS, metav1.DeleteOptions{}) })
+		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "drill-job-alive"}, Spec: corev1.PodSpec{
+			Containers: []corev1.Container{{Name: "drill", Image: pause, ImagePullPolicy: corev1.PullNever}}}}
+		_, err = cs.CoreV1().Pods(podNS).Create(ctx, pod, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		Eventually(func() corev1.PodPhase {
+			p, err := cs.CoreV1().Pods(podNS).Get(ctx, pod.Name, metav1.GetOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			return p.Status.Phase
+		}).WithTimeout(time.Minute).Should(Equal(corev1.PodRunning))
+
+		// Namespaces as drills in pods label them: the host label is the pod's name, and
+		// the pid (1 in a container) means nothing on this host.
+		mk := func(name, podName string) {
+			ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: name, Labels: map[string]string{
+				docker.LabelDrill: "true", docker.LabelRun: rt.RunID(), docker.LabelPID: "1", docker.LabelHost: podName,
+				"dev.drill.pod-namespace": podNS}}}
+			_, err := cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(func(ctx SpecContext) { _ = cs.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{}) })
+		}
+		gone := "drill-" + rt.RunID() + "-podgone"
+		alive := "drill-" + rt.RunID() + "-podalive"
+		mk(gone, "drill-job-gone")
+		mk(alive, pod.Name)
+		removed, err := kubernetes.Clean(ctx, stack.CleanRun(rt.RunID()))
+		Expect(err).NotTo(HaveOccurred())
+		Expect(removed.Namespaces).To(Equal([]string{gone}))
+		Expect(namespaces(ctx, rt)).To(Equal([]string{alive}))
+	}, NodeTimeout(3*time.Minute))
 })

@@ -105,6 +105,9 @@ func stackLabels(r *Runtime, stackID string, extra map[string]string) (labels, a
 	labels[docker.LabelPID] = strconv.Itoa(r.pid)
 	labels[docker.LabelHost] = r.host
 	labels[docker.LabelStack] = stackID
+	if r.podNS != "" {
+		labels[labelPodNamespace] = r.podNS
+	}
 	return labels, annotations
 }
 
