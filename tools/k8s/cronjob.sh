@@ -10,7 +10,8 @@
 #   check DIR        copy the results volume's files into DIR and read them with drill
 #                    report (the period report, written to DIR/report); fails unless it
 #                    counts at least one run
-#   delete           remove everything the recipe made (namespace drill, its ClusterRole)
+#   delete           remove everything the recipe made (namespace drill, its ClusterRole,
+#                    the images apply loaded that the cluster did not have)
 # See docs/scheduled-drills.md.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,6 +23,8 @@ manager=drill-cronjob
 
 die() { echo "cronjob.sh: $*" >&2; exit 1; }
 token() { awk '$1 == "token:" { print $2; exit }' "$KUBECONFIG"; }
+ctr_() { ctr -a "$DRILL_K8S_CONTAINERD" -n k8s.io "$@"; }
+ref() { case "$1" in */*) echo "docker.io/$1" ;; *) echo "docker.io/library/$1" ;; esac; } # containerd's name
 api() { # method path content-type [curl args]: one request; the body on stdout, fails on HTTP >= 400
 	local method="$1" path="$2" type="$3"
 	shift 3
@@ -63,11 +66,20 @@ apply() {
 	# The scenario's images as drill names them (its fixtures' and the proxy's, built from
 	# the same binary as the drill image): the test cluster has no registry to pull them from.
 	mapfile -t images < <("$root/bin/drill" images "$scenario" | awk -F'\t' '{ print $2 }')
+	# What the cluster lacks is loaded and labelled, so that delete removes it and
+	# nothing the cluster had before.
+	local absent=() name
+	for name in "$image" "${images[@]}"; do
+		ctr_ images ls -q "name==$(ref "$name")" | grep -q . || absent+=("$name")
+	done
 	"$here/cluster.sh" load "$image" "${images[@]}"
+	for name in "${absent[@]}"; do
+		ctr_ images label "$(ref "$name")" dev.drill.cronjob=loaded >/dev/null
+	done
 	echo "loaded $image ${images[*]}"
 	# drill in a pod cannot see containerd: it finds its images in what the node reports
 	# holding, which the kubelet updates up to a minute after an import.
-	local deadline=$((SECONDS + 120)) name listed
+	local deadline=$((SECONDS + 120)) listed
 	for name in "${images[@]}"; do
 		while :; do
 			listed="$(api GET /api/v1/nodes application/json | jq --arg n "docker.io/library/$name" \
@@ -131,11 +143,27 @@ check() {
 	echo "drill report read $runs runs of the CronJob"
 }
 
+# unload removes the images apply loaded (labelled dev.drill.cronjob), each with the
+# sha256: id references of its content that no other name shares.
+unload() {
+	local list name digest gone=()
+	list="$(ctr_ images ls | awk 'NR > 1 { print $1, $3, $NF }')"
+	while read -r name digest _; do
+		gone+=("$name")
+		if [ "$(awk -v d="$digest" '$2 == d && $1 !~ /^sha256:/' <<<"$list" | wc -l)" = 1 ]; then
+			mapfile -t -O "${#gone[@]}" gone < <(awk -v d="$digest" '$2 == d && $1 ~ /^sha256:/ { print $1 }' <<<"$list")
+		fi
+	done < <(awk '$3 ~ /(^|,)dev\.drill\.cronjob=loaded(,|$)/' <<<"$list")
+	[ ${#gone[@]} = 0 ] || ctr_ images rm "${gone[@]}" >/dev/null
+	echo "removed ${#gone[@]} image references the recipe had loaded"
+}
+
 delete() {
 	api DELETE /api/v1/namespaces/drill application/json >/dev/null 2>&1 || true
 	api DELETE /apis/rbac.authorization.k8s.io/v1/clusterrolebindings/drill-runner application/json >/dev/null 2>&1 || true
 	api DELETE /apis/rbac.authorization.k8s.io/v1/clusterroles/drill-runner application/json >/dev/null 2>&1 || true
 	echo "deleted namespace drill and ClusterRole drill-runner"
+	unload
 }
 
 case "${1:-}" in
