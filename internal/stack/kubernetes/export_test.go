@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"context"
+	"time"
 
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -22,3 +23,13 @@ func Unreachable(st any) interface {
 	cfg.Host = "https://127.0.0.1:1"
 	return &k8sStack{ns: st.(*k8sStack).ns, r: &Runtime{cfg: cfg, cs: kubernetes.NewForConfigOrDie(cfg)}}
 }
+
+// SetDownBound shortens Down's bound for a spec; the returned func puts it back.
+func SetDownBound(d time.Duration) func() {
+	prev := downBound
+	downBound = d
+	return func() { downBound = prev }
+}
+
+// NftEndpoints exposes the pod addresses kube-proxy's rules send a Service to.
+var NftEndpoints = nftEndpoints

@@ -2,11 +2,16 @@ package kubernetes_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -16,6 +21,9 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/drillhq/drill/fixtures/ledger/truth"
 
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -76,6 +84,120 @@ func post(ep, path, body string) int {
 	Expect(err).NotTo(HaveOccurred())
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// podIPs are the addresses of the service's pods that are not stopping.
+func podIPs(ctx context.Context, rt *kubernetes.Runtime, ns string) []string {
+	GinkgoHelper()
+	pods, err := rt.Client().CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: docker.LabelService + "=ledger"})
+	Expect(err).NotTo(HaveOccurred())
+	var ips []string
+	for _, p := range pods.Items {
+		if p.DeletionTimestamp == nil && p.Status.PodIP != "" {
+			ips = append(ips, p.Status.PodIP)
+		}
+	}
+	return ips
+}
+
+// podCount is how many pods of the service there are, stopping or not.
+func podCount(ctx context.Context, rt *kubernetes.Runtime, ns string) int {
+	GinkgoHelper()
+	pods, err := rt.Client().CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: docker.LabelService + "=ledger"})
+	Expect(err).NotTo(HaveOccurred())
+	return len(pods.Items)
+}
+
+// anyPod reports whether a pod of the service with one of the addresses is left.
+func anyPod(ctx context.Context, rt *kubernetes.Runtime, ns string, ips []string) bool {
+	GinkgoHelper()
+	pods, err := rt.Client().CoreV1().Pods(ns).List(ctx, metav1.ListOptions{LabelSelector: docker.LabelService + "=ledger"})
+	Expect(err).NotTo(HaveOccurred())
+	for _, p := range pods.Items {
+		if slices.Contains(ips, p.Status.PodIP) {
+			return true
+		}
+	}
+	return false
+}
+
+// clients GETs path through ep every 10 ms on a fresh connection and on a kept-alive
+// one (Go's transport, as drill's probes and most clients), until stop, and returns
+// the requests that failed.
+func clients(ep, path string) (stop func() []string) {
+	var (
+		mu     sync.Mutex
+		failed []string
+		wg     sync.WaitGroup
+	)
+	done := make(chan struct{})
+	run := func(name string, c *http.Client) {
+		defer wg.Done()
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			at := time.Now()
+			resp, err := c.Get("http://" + ep + path)
+			if err == nil {
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					err = fmt.Errorf("status %d", resp.StatusCode)
+				}
+			}
+			if err != nil {
+				mu.Lock()
+				failed = append(failed, fmt.Sprintf("%s %s: %v", at.Format("15:04:05.000"), name, err))
+				mu.Unlock()
+			}
+		}
+	}
+	wg.Add(2)
+	go run("fresh", &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}})
+	go run("kept-alive", &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{}})
+	return func() []string {
+		close(done)
+		wg.Wait()
+		return failed
+	}
+}
+
+// routedUntil watches kube-proxy's rules for the Service ns/ledger until stop, and
+// returns the last time they sent it to any of ips.
+func routedUntil(ns string, ips []string) (stop func() time.Time) {
+	GinkgoHelper()
+	_, known := kubernetes.NftEndpoints(context.Background(), ns, "ledger")
+	if !known {
+		Skip("kube-proxy's nftables rules cannot be read here (nft, as root, on the node)")
+	}
+	var last time.Time
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			eps, _ := kubernetes.NftEndpoints(context.Background(), ns, "ledger")
+			for _, ip := range eps {
+				if slices.Contains(ips, ip) {
+					last = time.Now()
+				}
+			}
+		}
+	}()
+	return func() time.Time {
+		close(done)
+		<-finished
+		return last
+	}
 }
 
 var _ = Describe("Kubernetes runtime", Ordered, Label("kubernetes"), func() {
@@ -163,6 +285,9 @@ var _ = Describe("Kubernetes runtime", Ordered, Label("kubernetes"), func() {
 	}, NodeTimeout(3*time.Minute))
 
 	It("SIGKILLs the service's container, leaves it down until revived, and keeps the acknowledged data", func(ctx SpecContext) {
+		// The previous release's pod, draining, would answer in its stead: kube-proxy
+		// falls back to a terminating pod that still serves when no pod is ready.
+		Eventually(func() int { return podCount(ctx, rt, ns) }).WithTimeout(30 * time.Second).Should(Equal(1))
 		Expect(post(svc.Endpoint(), "/accounts", `{"id":"after-kill","balance":7}`)).To(Equal(http.StatusCreated))
 		marked := false
 		Expect(svc.(stack.Controller).Kill(stack.WithEffect(ctx, func() { marked = true }))).To(Succeed())
@@ -178,6 +303,52 @@ var _ = Describe("Kubernetes runtime", Ordered, Label("kubernetes"), func() {
 		Expect(body).To(ContainSubstring(`"balance":7`))
 	}, NodeTimeout(3*time.Minute))
 
+	It("keeps a leaving pod serving until kube-proxy no longer sends to it: a start-first deploy fails no request, fresh or kept alive", func(ctx SpecContext) {
+		for _, rel := range []string{"v2", "v1"} {
+			old := podIPs(ctx, rt, ns)
+			Expect(old).NotTo(BeEmpty())
+			began := time.Now()
+			stopClients := clients(svc.Endpoint(), "/healthz")
+			stopWatch := routedUntil(ns, old)
+			Expect(svc.Deploy(ctx, rel)).To(Succeed())
+			Eventually(func() bool { return anyPod(ctx, rt, ns, old) }).WithTimeout(30 * time.Second).Should(BeFalse())
+			failed := stopClients()
+			lastRouted := stopWatch()
+			Expect(failed).To(BeEmpty(), "deploy of %s: requests that failed", rel)
+			// The old release's own record: it got SIGTERM (and closed its kept-alive
+			// connections) only once kube-proxy sent nothing new to it.
+			events, err := truth.Read(filepath.Join(dataDir, "ledger", "truth.jsonl"))
+			Expect(err).NotTo(HaveOccurred())
+			var stops []truth.Event
+			for _, e := range events {
+				if e.Ev == truth.Stopping && e.T > began.UnixNano() {
+					stops = append(stops, e)
+				}
+			}
+			Expect(stops).To(HaveLen(1), "deploy of %s: the old release stopped once", rel)
+			Expect(lastRouted.IsZero()).To(BeFalse(), "the watch saw kube-proxy send to the old pod before the deploy")
+			Expect(time.Unix(0, stops[0].T)).To(BeTemporally(">", lastRouted), "deploy of %s: SIGTERM after kube-proxy's last rule for the old pod", rel)
+		}
+	}, NodeTimeout(3*time.Minute))
+
+	It("aborts a rolling update whose context ends once the new pod is ready, and returns when the Service sends to the previous release alone", func(ctx SpecContext) {
+		Expect(svc.Release()).To(Equal("v1"))
+		actx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		err := svc.Deploy(actx, "v2", stack.WithSteps(func(s stack.DeployStep, _ string) {
+			if s == stack.StepReady {
+				cancel()
+			}
+		}))
+		Expect(err).To(MatchError(context.Canceled))
+		Expect(svc.Release()).To(Equal("v1"))
+		for range 20 {
+			Expect(stacktest.Release(svc.Endpoint())).To(Equal("v1"), "every new connection reaches v1 once the abort returned")
+		}
+		Expect(podIPs(ctx, rt, ns)).To(HaveLen(1), "v2's pod is stopping")
+		Expect(deployment(ctx, rt, ns, "ledger").Spec.Template.Annotations).To(HaveKeyWithValue("dev.drill/release", "v1"))
+	}, NodeTimeout(3*time.Minute))
+
 	It("restarts the service by a rollout restart", func(ctx SpecContext) {
 		before := deployment(ctx, rt, ns, "ledger").Generation
 		Expect(svc.(stack.Controller).Restart(ctx)).To(Succeed())
@@ -185,9 +356,26 @@ var _ = Describe("Kubernetes runtime", Ordered, Label("kubernetes"), func() {
 		Expect(deployment(ctx, rt, ns, "ledger").Generation).To(BeNumerically(">", before))
 	}, NodeTimeout(3*time.Minute))
 
-	It("deploys blue-green: v2 on the other colour, the Service's selector flips, and flips back", func(ctx SpecContext) {
+	It("deploys blue-green: v2 on the other colour, the Service's selector flips, and flips back, moving kept-alive clients too", func(ctx SpecContext) {
+		// A client that keeps its connection alive, as drill's probes do: the Service
+		// alone would leave it on the old colour for good.
+		alive := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{}}
+		release := func() string {
+			resp, err := alive.Get("http://" + svc.Endpoint() + "/version")
+			if err != nil {
+				return err.Error()
+			}
+			defer resp.Body.Close()
+			var v struct {
+				Release string `json:"release"`
+			}
+			_ = json.NewDecoder(resp.Body).Decode(&v)
+			return v.Release
+		}
+		Expect(release()).To(Equal("v1"))
 		Expect(svc.Deploy(ctx, "v2", stack.WithStrategy(scenario.StrategyBlueGreen))).To(Succeed())
 		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v2"))
+		Eventually(release).WithTimeout(time.Second).Should(Equal("v2"), "the kept-alive client reaches the new colour")
 		green := deployment(ctx, rt, ns, "ledger-green")
 		Expect(*green.Spec.Replicas).To(Equal(int32(1)))
 		Expect(*deployment(ctx, rt, ns, "ledger").Spec.Replicas).To(Equal(int32(1)), "the previous colour stands by")
@@ -195,6 +383,7 @@ var _ = Describe("Kubernetes runtime", Ordered, Label("kubernetes"), func() {
 		Expect(svc.(stack.Flipper).FlipBack(ctx)).To(Succeed())
 		Expect(svc.Release()).To(Equal("v1"))
 		Expect(stacktest.Release(svc.Endpoint())).To(Equal("v1"))
+		Eventually(release).WithTimeout(time.Second).Should(Equal("v1"))
 		Eventually(func() int32 { return *deployment(ctx, rt, ns, "ledger-green").Spec.Replicas }).Should(Equal(int32(0)))
 		Expect(svc.(stack.Flipper).FlipBack(ctx)).To(MatchError(ContainSubstring("no previous release")))
 	}, NodeTimeout(3*time.Minute))
@@ -210,6 +399,23 @@ var _ = Describe("Kubernetes runtime", Ordered, Label("kubernetes"), func() {
 		Expect(st.(stack.Healthier).Healthy(ctx)).To(Succeed())
 		err := kubernetes.Unreachable(st).Healthy(ctx)
 		Expect(err).To(MatchError(ContainSubstring("ask apiserver https://127.0.0.1:1 /readyz")))
+	}, NodeTimeout(time.Minute))
+
+	It("reports a namespace that outlives Down's bound, saying what holds it", func(ctx SpecContext) {
+		const hold = "dev.drill/spec-hold"
+		cms := rt.Client().CoreV1().ConfigMaps(ns)
+		_, err := cms.Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "held", Finalizers: []string{hold}}}, metav1.CreateOptions{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(func(ctx SpecContext) {
+			_, err := cms.Patch(ctx, "held", types.MergePatchType, []byte(`{"metadata":{"finalizers":null}}`), metav1.PatchOptions{})
+			Expect(err).NotTo(HaveOccurred())
+		})
+		restore := kubernetes.SetDownBound(15 * time.Second)
+		defer restore()
+		start := time.Now()
+		err = st.Down(ctx)
+		Expect(time.Since(start)).To(BeNumerically("<", 20*time.Second))
+		Expect(err).To(MatchError(And(ContainSubstring("namespace "+ns+": still there after"), ContainSubstring(hold))))
 	}, NodeTimeout(time.Minute))
 
 	It("deletes the namespace at Down and waits until it is gone; a second Down is fine", func(ctx SpecContext) {

@@ -19,6 +19,16 @@ import (
 	"github.com/drillhq/drill/internal/stack/docker"
 )
 
+// drainSeconds is the preStop sleep of every service container. A pod that is leaving
+// (a rolling update's old pod, a scale down) is taken out of its Service's endpoints at
+// once, but each node's kube-proxy stops sending new connections to it only at its next
+// sync (at most a second apart, later on a busy node); were it sent SIGTERM at once, a
+// connection routed to it meanwhile would be refused: a failure no client of a
+// well-configured Deployment sees, which drill would then have caused. The sleep keeps
+// it serving until then; SIGTERM, and with it the end of its keep-alive connections,
+// comes after.
+const drainSeconds = 2
+
 // deploymentStrategy maps a deploy strategy to the Deployment's: recreate stops the old
 // pods first; start-first (and each colour of blue-green) is a rolling update that keeps
 // every old pod until a new one is ready.
@@ -126,8 +136,10 @@ func (s *k8sService) waitClaim(ctx context.Context) error {
 }
 
 // template is the pod template of release rel in the given colour: the release's image,
-// the wiring variables, the data claim at /data and the readiness check as the
-// container's readinessProbe.
+// the wiring variables, the data claim at /data, the readiness check as the
+// container's readinessProbe, and a preStop sleep of drainSeconds: a leaving pod keeps
+// serving until the Service's kube-proxies no longer send new connections to it, as a
+// well-configured Deployment does (see drainSeconds).
 func (s *k8sService) template(rel scenario.Release, colour string) (corev1.PodTemplateSpec, error) {
 	ref, err := s.st.im.Image(s.spec.Name, rel.Name)
 	if err != nil {
@@ -166,6 +178,7 @@ func (s *k8sService) template(rel scenario.Release, colour string) (corev1.PodTe
 		Env:             envVars(env),
 		Ports:           []corev1.ContainerPort{{ContainerPort: int32(s.spec.Port)}},
 		ReadinessProbe:  probe,
+		Lifecycle:       &corev1.Lifecycle{PreStop: &corev1.LifecycleHandler{Sleep: &corev1.SleepAction{Seconds: drainSeconds}}},
 		VolumeMounts:    []corev1.VolumeMount{{Name: "data", MountPath: dataMount}},
 		SecurityContext: sec,
 	}

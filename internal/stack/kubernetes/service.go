@@ -143,24 +143,31 @@ func (s *k8sService) deploy(ctx context.Context, rel scenario.Release, cfg stack
 		cfg.Step(stack.StepStopping, "")
 	}
 	var marks liveMarks
-	hooks := s.hooks(cfg, rel, existed, target == active, &marks)
+	live := func() {
+		if !marks.switched {
+			marks.switched = true
+			cfg.Step(stack.StepSwitched, rel.Name)
+		}
+	}
+	hooks := s.hooks(cfg, rel, existed, target == active, &marks, live)
+	flipped := false
 	hash, err := s.st.waitRollout(ctx, name, s.timeout(), hooks)
+	if err == nil {
+		if !marks.ready {
+			cfg.Step(stack.StepReady, rel.Name)
+		}
+		sel := with(selectorOf(s.name, target), labelHash, hash)
+		if target != active {
+			flipped = true
+			err = s.flip(ctx, target, sel, live)
+		} else {
+			err = s.waitServed(ctx, sel, since, s.timeout(), live)
+		}
+	}
 	if err != nil {
-		if ctx.Err() != nil && prev != nil {
-			err = errors.Join(err, s.abort(ctx, name, prev))
+		if ctx.Err() != nil {
+			err = errors.Join(err, s.abort(ctx, target, prev, flipped))
 		}
-		return err
-	}
-	if !marks.ready {
-		cfg.Step(stack.StepReady, rel.Name)
-	}
-	if target != active {
-		since = time.Now()
-		if err := s.selectColour(ctx, target); err != nil {
-			return err
-		}
-	}
-	if err := s.waitServed(ctx, with(selectorOf(s.name, target), labelHash, hash), since, s.timeout()); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -170,11 +177,34 @@ func (s *k8sService) deploy(ctx context.Context, rel scenario.Release, cfg stack
 		s.standby, s.standbyR = active, previous
 	}
 	s.mu.Unlock()
-	if !marks.switched {
-		cfg.Step(stack.StepSwitched, rel.Name)
-	}
+	live()
 	if existed && cfg.Strategy != scenario.StrategyRecreate && target == active {
-		s.drainLater(ctx, selectorString(selectorOf(s.name, target))+","+labelHash+"!="+hash, cfg)
+		old := selectorString(selectorOf(s.name, target)) + "," + labelHash + "!=" + hash
+		s.drainLater(cfg, func(ctx context.Context) error { return s.st.waitGone(ctx, old, downTimeout) })
+	}
+	return nil
+}
+
+// flip points the Service at the pods of sel (a colour's), waits until it sends to them
+// alone, and then closes the connections the service's switch accepted before: a
+// Service moves new connections only, and each established one would stay on the old
+// colour's pods, which keep running, for as long as its client keeps it alive (a
+// keep-alive client would never reach the new colour). So drill's front door closes
+// them once quiet, as the docker runtime's switch does at a flip (stack.FlipQuiet,
+// stack.FlipDrain), and as a router in front of a real blue-green pair would. live is
+// called when kube-proxy first sends to the new pods.
+func (s *k8sService) flip(ctx context.Context, colour string, sel map[string]string, live func()) error {
+	since := time.Now()
+	if err := s.selectColour(ctx, colour); err != nil {
+		return err
+	}
+	if err := s.waitServed(ctx, sel, since, s.timeout(), live); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := s.st.front.Renew(ctx, s.spec.Name, stack.FlipQuiet, stack.FlipDrain); err != nil {
+		return fmt.Errorf("close the connections open on %s before the flip: %w", s.spec.Name, err)
 	}
 	return nil
 }
@@ -187,7 +217,7 @@ type liveMarks struct{ ready, switched bool }
 // soon as its first pod is a ready endpoint that kube-proxy sends to, before the rollout
 // ends: that is when the deploy is live. A blue-green release takes it at the flip, so
 // it gets no newReady hook.
-func (s *k8sService) hooks(cfg stack.DeployConfig, rel scenario.Release, existed, inPlace bool, marks *liveMarks) rolloutHooks {
+func (s *k8sService) hooks(cfg stack.DeployConfig, rel scenario.Release, existed, inPlace bool, marks *liveMarks, live func()) rolloutHooks {
 	var hooks rolloutHooks
 	if cfg.Strategy == scenario.StrategyRecreate && existed {
 		hooks.oldGone = func() { cfg.Step(stack.StepDrained, "") }
@@ -201,9 +231,8 @@ func (s *k8sService) hooks(cfg stack.DeployConfig, rel scenario.Release, existed
 			cfg.Step(stack.StepReady, rel.Name)
 		}
 		if !marks.switched {
-			if ok, known := nftRoutedAny(ctx, s.st.ns, s.name, ips); ok || !known {
-				marks.switched = true
-				cfg.Step(stack.StepSwitched, rel.Name)
+			if some, _, known := nftSends(ctx, s.st.ns, s.name, ips); some || !known {
+				live()
 			}
 		}
 	}
@@ -274,10 +303,32 @@ func (s *k8sService) apply(ctx context.Context, name string, tmpl corev1.PodTemp
 	return prev, existed, nil
 }
 
-// abort puts the template a cancelled deploy replaced back, even though ctx ended.
-func (s *k8sService) abort(ctx context.Context, name string, prev *corev1.PodTemplateSpec) error {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+// abort undoes a deploy to the colour target whose ctx ended before it was done, even
+// though ctx ended, and returns once the Service sends to what ran before alone, as a
+// rollout undo does. In place, the template the deploy replaced (prev) goes back: the
+// previous ReplicaSet scales up again (with a new pod, if the rolling update had begun
+// stopping its old one) and the new one down. A blue-green deploy that had flipped the
+// Service flips it back to the previous colour; one that had not leaves it alone (the
+// new colour never took traffic). A Deployment the deploy created (prev nil) had nothing
+// before it.
+func (s *k8sService) abort(ctx context.Context, target string, prev *corev1.PodTemplateSpec, flipped bool) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.timeout())
 	defer cancel()
+	active, _ := s.colours()
+	name := s.deployment(target)
+	if target != active {
+		if !flipped {
+			return nil
+		}
+		if err := s.flip(ctx, active, selectorOf(s.name, active), nil); err != nil {
+			return fmt.Errorf("abort deploy of %s: flip back: %w", name, err)
+		}
+		return nil
+	}
+	if prev == nil {
+		return nil
+	}
+	since := time.Now()
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		d, err := s.st.r.cs.AppsV1().Deployments(s.st.ns).Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
@@ -288,6 +339,13 @@ func (s *k8sService) abort(ctx context.Context, name string, prev *corev1.PodTem
 		return err
 	})
 	if err != nil {
+		return fmt.Errorf("abort rollout of %s: %w", name, err)
+	}
+	hash, err := s.st.waitRollout(ctx, name, s.timeout(), rolloutHooks{})
+	if err != nil {
+		return fmt.Errorf("abort rollout of %s: %w", name, err)
+	}
+	if err := s.waitServed(ctx, with(selectorOf(s.name, active), labelHash, hash), since, s.timeout(), nil); err != nil {
 		return fmt.Errorf("abort rollout of %s: %w", name, err)
 	}
 	return nil
@@ -321,11 +379,7 @@ func (s *k8sService) FlipBack(ctx context.Context, opts ...stack.DeployOption) e
 	if standby == "" {
 		return fmt.Errorf("flip back %s: no previous release is standing by (deploy with strategy blue-green)", s.spec.Name)
 	}
-	since := time.Now()
-	if err := s.selectColour(ctx, standby); err != nil {
-		return fmt.Errorf("flip back %s: %w", s.spec.Name, err)
-	}
-	if err := s.waitServed(ctx, selectorOf(s.name, standby), since, s.timeout()); err != nil {
+	if err := s.flip(ctx, standby, selectorOf(s.name, standby), nil); err != nil {
 		return fmt.Errorf("flip back %s: %w", s.spec.Name, err)
 	}
 	s.mu.Lock()
@@ -333,24 +387,23 @@ func (s *k8sService) FlipBack(ctx context.Context, opts ...stack.DeployOption) e
 	s.release, s.active, s.standby, s.standbyR = rel, standby, "", ""
 	s.mu.Unlock()
 	cfg.Step(stack.StepSwitched, rel)
-	s.draining.Add(1)
-	go func() {
-		defer s.draining.Done()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), downTimeout)
-		defer cancel()
-		if s.scale(ctx, active, 0) == nil && s.st.waitGone(ctx, selectorString(selectorOf(s.name, active)), downTimeout) == nil {
-			cfg.Step(stack.StepDrained, "")
+	s.drainLater(cfg, func(ctx context.Context) error {
+		if err := s.scale(ctx, active, 0); err != nil {
+			return err
 		}
-	}()
+		return s.st.waitGone(ctx, selectorString(selectorOf(s.name, active)), downTimeout)
+	})
 	return nil
 }
 
 // Kill implements stack.Controller: SIGKILL to every container of the active colour's
 // pods, through the node's containerd (DRILL_K8S_CONTAINERD): a pod delete, even with
 // grace period 0, makes the kubelet send SIGTERM and wait at least 2 s, a graceful stop
-// rather than a crash. The Deployment is then scaled to zero and the dead pods deleted,
-// so nothing replaces them until the scenario says (a Revive, the rollback); the
-// kubelet's own restart of a crashed container is what restart: after (delay 0) stands for.
+// rather than a crash. Nothing may replace or restart them until the scenario says (a
+// Revive, the rollback; the kubelet's own restart of a crashed container is what
+// restart: after with delay 0 stands for), so the Deployment is scaled to zero and the
+// pods are deleted first (the kubelet restarts no container of a pod being deleted, and
+// theirs run their preStop drain meanwhile, still serving), then killed at once.
 func (s *k8sService) Kill(ctx context.Context) error {
 	s.op.Lock()
 	defer s.op.Unlock()
@@ -359,48 +412,42 @@ func (s *k8sService) Kill(ctx context.Context) error {
 		return fmt.Errorf("kill %s: SIGKILL needs the node's containerd: set %s (a pod delete is a graceful stop)", s.spec.Name, EnvContainerd)
 	}
 	active, _ := s.colours()
-	pods, err := s.st.r.cs.CoreV1().Pods(s.st.ns).List(ctx, metav1.ListOptions{LabelSelector: selectorString(selectorOf(s.name, active))})
+	pods := s.st.r.cs.CoreV1().Pods(s.st.ns)
+	list, err := pods.List(ctx, metav1.ListOptions{LabelSelector: selectorString(selectorOf(s.name, active))})
 	if err != nil {
 		return fmt.Errorf("kill %s: list pods: %w", s.spec.Name, err)
 	}
-	killed := 0
-	for _, p := range pods.Items {
+	var ids []string
+	for _, p := range list.Items {
 		if p.DeletionTimestamp != nil {
 			continue // an older release's pod, stopping already
 		}
 		for _, c := range p.Status.ContainerStatuses {
-			id, ok := strings.CutPrefix(c.ContainerID, "containerd://")
-			if !ok || c.State.Running == nil {
-				continue
+			if id, ok := strings.CutPrefix(c.ContainerID, "containerd://"); ok && c.State.Running != nil {
+				ids = append(ids, id)
 			}
-			out, err := exec.CommandContext(ctx, "ctr", "--address", sock, "-n", "k8s.io", "tasks", "kill", "--signal", "SIGKILL", id).CombinedOutput()
-			if err != nil {
-				return fmt.Errorf("kill %s: SIGKILL container of pod %s: %w: %s", s.spec.Name, p.Name, err, strings.TrimSpace(string(out)))
-			}
-			killed++
 		}
 	}
-	if killed == 0 {
+	if len(ids) == 0 {
 		return fmt.Errorf("kill %s: no running container", s.spec.Name)
 	}
-	stack.MarkEffect(ctx)
 	if err := s.scale(ctx, active, 0); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
-	if err := s.deletePods(ctx, active, 0); err != nil {
-		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
+	for _, p := range list.Items {
+		if p.DeletionTimestamp == nil {
+			if err := pods.Delete(ctx, p.Name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+				return fmt.Errorf("kill %s: delete pod %s: %w", s.spec.Name, p.Name, err)
+			}
+		}
 	}
-	return nil
-}
-
-// deletePods deletes every pod of the colour with the grace period given.
-func (s *k8sService) deletePods(ctx context.Context, colour string, grace int64) error {
-	pods := s.st.r.cs.CoreV1().Pods(s.st.ns)
-	err := pods.DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &grace},
-		metav1.ListOptions{LabelSelector: docker.LabelService + "=" + s.name + "," + labelColour + "=" + colour})
-	if err != nil {
-		return fmt.Errorf("delete pods: %w", err)
+	for _, id := range ids {
+		out, err := exec.CommandContext(ctx, "ctr", "--address", sock, "-n", "k8s.io", "tasks", "kill", "--signal", "SIGKILL", id).CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("kill %s: SIGKILL container %s: %w: %s", s.spec.Name, id, err, strings.TrimSpace(string(out)))
+		}
 	}
+	stack.MarkEffect(ctx)
 	return nil
 }
 
@@ -440,7 +487,7 @@ func (s *k8sService) awaitBack(ctx context.Context, what, colour string, since t
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", what, s.spec.Name, err)
 	}
-	if err := s.waitServed(ctx, with(selectorOf(s.name, colour), labelHash, hash), since, s.timeout()); err != nil {
+	if err := s.waitServed(ctx, with(selectorOf(s.name, colour), labelHash, hash), since, s.timeout(), nil); err != nil {
 		return fmt.Errorf("%s %s: %w", what, s.spec.Name, err)
 	}
 	return nil
@@ -483,15 +530,16 @@ func (s *k8sService) Stop(ctx context.Context) error {
 	return nil
 }
 
-// drainLater reports StepDrained once no pod matching sel (the old release's, which the
-// rolling update is stopping) is left; Down waits for it.
-func (s *k8sService) drainLater(ctx context.Context, sel string, cfg stack.DeployConfig) {
+// drainLater reports StepDrained once drain (what stops the old release's pods and waits
+// until they are gone) returns nil, in the background. Down ends it: it deletes every
+// pod anyway, and a drain's preStop sleep would only hold the teardown up.
+func (s *k8sService) drainLater(cfg stack.DeployConfig, drain func(context.Context) error) {
 	s.draining.Add(1)
 	go func() {
 		defer s.draining.Done()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), downTimeout)
+		ctx, cancel := context.WithTimeout(s.st.life, downTimeout)
 		defer cancel()
-		if s.st.waitGone(ctx, sel, downTimeout) == nil {
+		if drain(ctx) == nil {
 			cfg.Step(stack.StepDrained, "")
 		}
 	}()

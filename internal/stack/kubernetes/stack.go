@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,12 +38,17 @@ type k8sStack struct {
 	cfg         stack.UpConfig
 
 	toxiClient *toxiclient.Client
+	front      *front.Client // the switches in the Toxiproxy pod
 	toxiIP     string
 	services   map[string]*k8sService
 	order      []*k8sService
 	proxies    map[string]int // proxy name (a service's front proxy or a scenario proxy) → port
 	env        map[string]string
 	vars       map[string]string
+
+	// life ends at Down: what runs in the background for the stack (drains) stops.
+	life context.Context
+	halt context.CancelFunc
 
 	downMu sync.Mutex
 }
@@ -58,6 +64,7 @@ func (r *Runtime) Up(ctx context.Context, spec scenario.Stack, opts ...stack.UpO
 	seq := r.seq.Add(1)
 	id := r.runID + "-" + strconv.FormatInt(seq, 10)
 	st := &k8sStack{r: r, id: id, ns: r.prefix + "-" + id, cfg: cfg, services: map[string]*k8sService{}, proxies: map[string]int{}}
+	st.life, st.halt = context.WithCancel(context.Background())
 	st.labels, st.annotations = stackLabels(r, id, cfg.Labels)
 	if err := st.up(ctx, spec); err != nil {
 		return st, fmt.Errorf("start kubernetes stack %s: %w", st.ns, err)
@@ -238,10 +245,10 @@ func (st *k8sStack) startProxy(ctx context.Context, spec scenario.Stack) error {
 	// pod. So each proxy forwards to a switch of its service on the proxy pod's loopback
 	// (package front), which dials every connection on its own, with a timeout; the
 	// switch forwards to the service's ClusterIP, which follows its deploys.
-	sw := front.NewClient(api)
+	st.front = front.NewClient(api)
 	for i, s := range st.order {
 		s.switchAddr = "127.0.0.1:" + strconv.Itoa(switchPortBase+i)
-		if _, err := sw.Create(ctx, s.spec.Name, s.switchAddr, net.JoinHostPort(s.clusterIP, strconv.Itoa(s.spec.Port))); err != nil {
+		if _, err := st.front.Create(ctx, s.spec.Name, s.switchAddr, net.JoinHostPort(s.clusterIP, strconv.Itoa(s.spec.Port))); err != nil {
 			return fmt.Errorf("create switch of %s: %w", s.spec.Name, err)
 		}
 	}
@@ -343,14 +350,16 @@ func (st *k8sStack) ProxyEndpoint(name string) (string, error) {
 	return net.JoinHostPort(st.toxiIP, strconv.Itoa(port)), nil
 }
 
-// Down implements stack.Stack: it keeps the pods' output (with an output dir), deletes the
-// namespace and the stack's PersistentVolumes and waits until the namespace is gone. It
-// works after ctx is cancelled and is safe to call again.
+// Down implements stack.Stack: it ends the stack's drains, keeps the pods' output (with
+// an output dir), deletes the namespace and the stack's PersistentVolumes and waits
+// until the namespace is gone, downTimeout at most: past it, the error says what the
+// namespace still holds. It works after ctx is cancelled and is safe to call again.
 func (st *k8sStack) Down(ctx context.Context) error {
 	st.downMu.Lock()
 	defer st.downMu.Unlock()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), downTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), downBound)
 	defer cancel()
+	st.halt()
 	for _, s := range st.order {
 		s.draining.Wait()
 	}
@@ -385,13 +394,19 @@ func (st *k8sStack) keepLogs(ctx context.Context) {
 	}
 }
 
+// downBound is Down's bound, downTimeout (a variable for the specs).
+var downBound = downTimeout
+
 // deleteNamespace deletes ns and waits until it is gone (its pods stopped, its claims'
-// volumes released).
+// volumes released), as long as ctx lasts; past that, the error says what it still holds.
 func deleteNamespace(ctx context.Context, cs kubernetes.Interface, ns string) error {
+	start := time.Now()
 	err := cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{PropagationPolicy: ptr(metav1.DeletePropagationBackground)})
 	switch {
 	case apierrors.IsNotFound(err):
 		return nil
+	case apierrors.IsConflict(err):
+		// Terminating already (an earlier Down, or drill clean): wait for it.
 	case err != nil:
 		return fmt.Errorf("delete namespace %s: %w", ns, err)
 	}
@@ -403,9 +418,30 @@ func deleteNamespace(ctx context.Context, cs kubernetes.Interface, ns string) er
 		return false, nil
 	})
 	if err != nil {
-		return fmt.Errorf("delete namespace %s: not gone: %w", ns, err)
+		return fmt.Errorf("delete namespace %s: still there after %s%s: %w", ns, time.Since(start).Round(time.Second), remaining(cs, ns), err)
 	}
 	return nil
+}
+
+// remaining is what Kubernetes says keeps the terminating namespace ns (its conditions
+// that hold: content left, finalizers left, deletions that failed), as " (...)", or "".
+func remaining(cs kubernetes.Interface, ns string) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	n, err := cs.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+	if err != nil {
+		return ""
+	}
+	var why []string
+	for _, c := range n.Status.Conditions {
+		if c.Status == corev1.ConditionTrue && c.Message != "" {
+			why = append(why, c.Message)
+		}
+	}
+	if len(why) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(why, "; ") + ")"
 }
 
 // deletePVs deletes the PersistentVolumes drill made (for data dirs on a path it was

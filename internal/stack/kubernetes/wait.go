@@ -153,8 +153,10 @@ func podFailing(p *corev1.Pod) string {
 // programmed what it learnt since the change began (since), and the ClusterIP answers
 // the service's check: a rollout's end comes before the Service's endpoints follow it,
 // and kube-proxy follows them up to a second later (its minimum sync period), while a
-// blue-green flip's old colour answers as well as the new one.
-func (s *k8sService) waitServed(ctx context.Context, selector map[string]string, since time.Time, timeout time.Duration) error {
+// blue-green flip's old colour answers as well as the new one. live, when not nil, is
+// called once kube-proxy is seen sending to any of the new pods: the release takes
+// traffic from then on.
+func (s *k8sService) waitServed(ctx context.Context, selector map[string]string, since time.Time, timeout time.Duration, live func()) error {
 	cs := s.st.r.cs
 	sel := labels.SelectorFromSet(selector).String()
 	var (
@@ -198,10 +200,14 @@ func (s *k8sService) waitServed(ctx context.Context, selector map[string]string,
 		return fmt.Errorf("wait for the service %s to send to the new pods (%s): %w", s.spec.Name, last, err)
 	}
 	routed := func(ctx context.Context) (bool, error) {
-		if ok, known := nftRouted(ctx, s.st.ns, s.name, ips); known {
-			return ok, nil
+		some, only, known := nftSends(ctx, s.st.ns, s.name, ips)
+		if !known {
+			return kubeProxySynced(ctx, since), nil
 		}
-		return kubeProxySynced(ctx, since), nil
+		if some && live != nil {
+			live()
+		}
+		return only, nil
 	}
 	if err := poll(ctx, timeout, routed); err != nil {
 		return fmt.Errorf("wait for kube-proxy to send the service %s to the new pods: %w", s.spec.Name, err)
@@ -305,17 +311,18 @@ func kubeProxySynced(ctx context.Context, since time.Time) bool {
 // port, ... }", or older endpoint chains' names ("...__IP/port").
 var endpointIPRE = regexp.MustCompile(`__(\d+\.\d+\.\d+\.\d+)/\d+|(\d+\.\d+\.\d+\.\d+)(?::\d+| \. \d+)`)
 
-// nftRouted reports whether the node's kube-proxy (nftables mode, this host: a local
-// cluster, drill as root) sends the Service ns/name only to addresses in want, from its
-// rules themselves; known is false where they cannot be read here.
-func nftRouted(ctx context.Context, ns, name string, want map[string]bool) (ok, known bool) {
+// nftSends reports whether the node's kube-proxy (nftables mode, this host: a local
+// cluster, drill as root) sends the Service ns/name to any address in want (the new
+// release takes traffic) and to those only, from its rules themselves; known is false
+// where they cannot be read here.
+func nftSends(ctx context.Context, ns, name string, want map[string]bool) (some, only, known bool) {
 	ips, known := nftEndpoints(ctx, ns, name)
+	only = len(ips) > 0
 	for _, ip := range ips {
-		if !want[ip] {
-			return false, known
-		}
+		some = some || want[ip]
+		only = only && want[ip]
 	}
-	return len(ips) > 0, known
+	return some, only, known
 }
 
 // nftEndpoints are the pod addresses kube-proxy's nftables rules send the Service ns/name
@@ -359,16 +366,4 @@ type rolloutHooks struct {
 	// newReady is called at each poll that finds pods of the new ReplicaSet ready, with
 	// their addresses.
 	newReady func(ctx context.Context, ips map[string]bool)
-}
-
-// nftRoutedAny reports whether the node's kube-proxy sends the Service ns/name to any
-// address in want (the new release takes traffic); known as for nftRouted.
-func nftRoutedAny(ctx context.Context, ns, name string, want map[string]bool) (ok, known bool) {
-	ips, known := nftEndpoints(ctx, ns, name)
-	for _, ip := range ips {
-		if want[ip] {
-			return true, known
-		}
-	}
-	return false, known
 }
