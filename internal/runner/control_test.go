@@ -148,11 +148,7 @@ var _ = Describe("control trials", func() {
 	})
 
 	Context("on the kubernetes runtime", Label("kubernetes"), func() {
-		// Start-first is pending while issue 19 is open: on the test cluster 9 of 20
-		// control trials of a good release fired the trigger (a rolling update's own
-		// failed probes; measured 2026-12-07, 565 s for the 20), a defect of the
-		// kubernetes runtime's deploy, not of the spec.
-		controlSpecs(func() stack.Runtime { return kubeenv.Runtime() }, kubeenv.Slower, Pending)
+		controlSpecs(func() stack.Runtime { return kubeenv.Runtime() }, kubeenv.Slower)
 	})
 })
 
