@@ -160,8 +160,8 @@ func (s *k8sService) deploy(ctx context.Context, rel scenario.Release, cfg stack
 		if target != active {
 			flipped = true
 			err = s.flip(ctx, target, sel, live)
-		} else {
-			err = s.waitServed(ctx, sel, since, s.timeout(), live)
+		} else if err = s.waitServed(ctx, sel, since, s.timeout(), live); err == nil && existed {
+			err = s.renew(ctx)
 		}
 	}
 	if err != nil {
@@ -201,10 +201,20 @@ func (s *k8sService) flip(ctx context.Context, colour string, sel map[string]str
 	if err := s.waitServed(ctx, sel, since, s.timeout(), live); err != nil {
 		return err
 	}
+	return s.renew(ctx)
+}
+
+// renew closes, once quiet, the connections the service's switch accepted before now
+// (stack.FlipQuiet, stack.FlipDrain): called once kube-proxy sends new connections to
+// the new pods alone, it moves the clients kept alive on the old ones there too, as
+// the docker runtime's switch and stopping the old release do. A leaving pod keeps
+// serving through its preStop drain, so a client left on it would otherwise see the
+// new release up to drainSeconds after one that connected anew.
+func (s *k8sService) renew(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err := s.st.front.Renew(ctx, s.spec.Name, stack.FlipQuiet, stack.FlipDrain); err != nil {
-		return fmt.Errorf("close the connections open on %s before the flip: %w", s.spec.Name, err)
+		return fmt.Errorf("close the connections open on %s before the deploy: %w", s.spec.Name, err)
 	}
 	return nil
 }
@@ -348,7 +358,7 @@ func (s *k8sService) abort(ctx context.Context, target string, prev *corev1.PodT
 	if err := s.waitServed(ctx, with(selectorOf(s.name, active), labelHash, hash), since, s.timeout(), nil); err != nil {
 		return fmt.Errorf("abort rollout of %s: %w", name, err)
 	}
-	return nil
+	return s.renew(ctx)
 }
 
 // selectColour points the Service at the colour's pods.
