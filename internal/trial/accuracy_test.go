@@ -95,6 +95,9 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int, adapt func(strin
 		var errs, ttms []time.Duration
 		for i := 1; i <= trials; i++ {
 			res, events := runTrial(rt, sc, i)
+			if res.Error != "" || res.Outcome != trial.Recovered {
+				dump(res, events)
+			}
 			Expect(res.Error).To(BeEmpty())
 			Expect(res.Outcome).To(Equal(trial.Recovered))
 			clock := res.Started.UnixNano()
@@ -221,11 +224,7 @@ var _ = Describe("measures against the fixture's own ground truth", func() {
 		}, 20, nil)
 	})
 
-	// Pending while issue 19 is open: on the test cluster a rollback that aborts a
-	// rolling update still in flight left the bad release serving in 1 of 3 trials
-	// (docs/runtimes.md, "Known defects"), so these specs fail there; they run again
-	// once that defect is fixed.
-	Context("on the kubernetes runtime", Label("kubernetes"), Pending, func() {
+	Context("on the kubernetes runtime", Label("kubernetes"), func() {
 		accuracySpecs(func() stack.Runtime { return kubeenv.Runtime() }, 20, kubeenv.Slower)
 	})
 
