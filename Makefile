@@ -57,17 +57,17 @@ deps: k8s-deps
 	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >/dev/null 2>&1; } || \
 	    echo "could not install chromium: the report screenshot spec will be skipped"; \
 	  else echo "chromium not installed (needs root and apt-get): the report screenshot spec will be skipped"; fi; }
-	@# Debian's PostgreSQL, Redis, nginx-light and Prometheus: the real-stack specs and
-	@# reference scenarios run them on the process runtime; without them those specs are
-	@# skipped, and say so.
+	@# Debian's PostgreSQL, Redis, MariaDB, nginx-light and Prometheus: the real-stack specs
+	@# and reference scenarios run them on the process runtime; without them those specs
+	@# are skipped, and say so.
 	@{ test -x /usr/lib/postgresql/15/bin/postgres && command -v redis-server >/dev/null 2>&1 && \
-	   command -v nginx >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1; } || { \
+	   command -v nginx >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && command -v mariadbd >/dev/null 2>&1; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing postgresql, redis-server, nginx-light and prometheus (Debian) for the real-stack specs"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql redis-server nginx-light prometheus >/dev/null 2>&1 || \
-	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql redis-server nginx-light prometheus >/dev/null 2>&1; } || \
-	    echo "could not install postgresql/redis-server/nginx-light/prometheus: the real-stack specs will be skipped"; \
-	  else echo "postgresql/redis-server/nginx-light/prometheus not installed (needs root and apt-get): the real-stack specs will be skipped"; fi; }
+	    echo "installing postgresql, redis-server, mariadb-server, nginx-light and prometheus (Debian) for the real-stack specs"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql redis-server mariadb-server nginx-light prometheus >/dev/null 2>&1 || \
+	    { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql redis-server mariadb-server nginx-light prometheus >/dev/null 2>&1; } || \
+	    echo "could not install postgresql/redis-server/mariadb-server/nginx-light/prometheus: the real-stack specs will be skipped"; \
+	  else echo "postgresql/redis-server/mariadb-server/nginx-light/prometheus not installed (needs root and apt-get): the real-stack specs will be skipped"; fi; }
 	@# The docker runtime's image for services with a command (PostgreSQL, Redis):
 	@# debootstrap, then docker import (about 75 s once, as root; reused after that).
 	@if ! docker info >/dev/null 2>&1; then echo "no Docker engine answers: the docker real-stack specs will be skipped"; \
