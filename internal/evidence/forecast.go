@@ -115,7 +115,7 @@ func hours(d time.Duration) float64 { return d.Hours() }
 
 // forecastP renders P(RTC ≤ RTO) with its interval and the RTO.
 func forecastP(f Forecast) string {
-	return fmt.Sprintf("%.2f [%.2f, %.2f] (≤ %s)", f.PWithinRTO.Value, f.PWithinRTO.Low, f.PWithinRTO.High, msText(f.RTOMs))
+	return fmt.Sprintf("%s (≤ %s)", report.PIntervalText(*f.PWithinRTO), msText(f.RTOMs))
 }
 
 // forecastQuantiles renders the forecast quantiles, each with its interval.
@@ -131,13 +131,13 @@ func forecastQuantiles(f Forecast) string {
 	return strings.Join(parts, " · ")
 }
 
-// forecastImprovement names the part whose halving raises P the most, and by how much.
+// forecastImprovement names the part whose halving raises P the most, and by how much,
+// as the reports do; a forecast without sensitivity moves P by nothing.
 func forecastImprovement(f Forecast) string {
-	if len(f.Sensitivity) == 0 || f.Sensitivity[0].Delta < 0.005 {
+	if len(f.Sensitivity) == 0 {
 		return "none: halving any part moves P by < 0.005"
 	}
-	s := f.Sensitivity[0]
-	return fmt.Sprintf("halving %s: P %.2f (%+.2f)", s.Part, s.P, s.Delta)
+	return report.SensitivityText(f.Sensitivity)
 }
 
 // forecastDowntime renders the annual downtime with its rates and where they came
@@ -152,14 +152,7 @@ func forecastDowntime(f Forecast) string {
 		h(d.ExpectedH), h(d.LowH), h(d.HighH), d.DeploysPerMonth, d.ChangeFailureRate*100, d.RatesFrom)
 }
 
-// msText renders milliseconds at a precision a forecast carries.
+// msText renders the pack's milliseconds as the reports render a forecast time.
 func msText(ms float64) string {
-	d := time.Duration(ms * float64(time.Millisecond))
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%.1f s", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%.1f min", d.Minutes())
-	}
-	return fmt.Sprintf("%.1f h", d.Hours())
+	return report.ForecastDuration(time.Duration(ms * float64(time.Millisecond)))
 }

@@ -43,8 +43,8 @@ func aggregateForecastRows(a AggregateReport) []aggregateForecastRow {
 		if f.Error != "" {
 			row.P = "no forecast: " + f.Error
 		} else {
-			row.P = fmt.Sprintf("%s (≤ %s)", pIntervalText(f.P), f.RTO)
-			row.P90, row.Tail, row.Improvement = quantileText(f.Quantiles[1]), tailText(f.Tail), sensitivityText(f.Sensitivity)
+			row.P = fmt.Sprintf("%s (≤ %s)", PIntervalText(f.P), f.RTO)
+			row.P90, row.Tail, row.Improvement = quantileText(f.Quantiles[1]), tailText(f.Tail), SensitivityText(f.Sensitivity)
 			row.Downtime = "– (no forecast section in the scenario)"
 			if d := f.Downtime; d != nil {
 				row.Downtime = fmt.Sprintf("%s at %g deploys a month, %s failing", downtimeText(d), d.DeploysPerMonth, pctText(d.ChangeFailureRate))

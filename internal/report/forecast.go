@@ -161,11 +161,11 @@ func compareForecast(b *strings.Builder, c *Comparison) {
 		fmt.Fprintf(b, "| %s | %s |\n", label, strings.Join(cells, " | "))
 	}
 	conf := c.Objectives.Confidence
-	row(fmt.Sprintf("P(RTC ≤ %s) [%s CI]", c.Objectives.RTO.D(), pctText(conf)), func(f *forecast.Forecast) string { return pIntervalText(f.P) })
+	row(fmt.Sprintf("P(RTC ≤ %s) [%s CI]", c.Objectives.RTO.D(), pctText(conf)), func(f *forecast.Forecast) string { return PIntervalText(f.P) })
 	row("forecast p50", func(f *forecast.Forecast) string { return quantileText(f.Quantiles[0]) })
 	row("forecast p90 [CI]", func(f *forecast.Forecast) string { return quantileText(f.Quantiles[1]) })
 	row("tail dominated by", func(f *forecast.Forecast) string { return tailText(f.Tail) })
-	row("cheapest improvement", func(f *forecast.Forecast) string { return sensitivityText(f.Sensitivity) })
+	row("cheapest improvement", func(f *forecast.Forecast) string { return SensitivityText(f.Sensitivity) })
 	if rate != nil {
 		row("expected downtime a year [CI]", func(f *forecast.Forecast) string { return downtimeText(f.Downtime) })
 	}
@@ -200,7 +200,7 @@ func runForecast(r *Results) *forecastView {
 		return &forecastView{Empty: "No forecast: " + err.Error() + "."}
 	}
 	v := &forecastView{Method: f.Method, Rows: []forecastRow{
-		{fmt.Sprintf("P(RTC ≤ %s) [%s interval]", f.RTO, pctText(f.Confidence)), pIntervalText(f.P)}}}
+		{fmt.Sprintf("P(RTC ≤ %s) [%s interval]", f.RTO, pctText(f.Confidence)), PIntervalText(f.P)}}}
 	for _, q := range f.Quantiles {
 		v.Rows = append(v.Rows, forecastRow{fmt.Sprintf("forecast p%g [interval]", q.Q*100), quantileText(q)})
 	}
@@ -234,14 +234,17 @@ func forecastMarkdown(b *strings.Builder, r *Results) {
 
 func probText(p float64) string { return fmt.Sprintf("%.2f", p) }
 
-func pIntervalText(iv forecast.Interval) string {
+// PIntervalText renders a probability with its interval, "0.82 [0.61, 0.94]": every
+// report and the evidence pack's pages print P(RTC ≤ RTO) so.
+func PIntervalText(iv forecast.Interval) string {
 	return fmt.Sprintf("%.2f [%.2f, %.2f]", iv.Value, iv.Low, iv.High)
 }
 
 func pctText(f float64) string { return fmt.Sprintf("%g%%", math.Round(f*1e6)/1e4) }
 
-// forecastDur prints a forecast time at a precision its interval can carry.
-func forecastDur(d time.Duration) string {
+// ForecastDuration prints a forecast time at a precision its interval can carry (the
+// reports' and the evidence pack's pages alike).
+func ForecastDuration(d time.Duration) string {
 	switch {
 	case d == time.Duration(math.MaxInt64):
 		return "not recovered"
@@ -258,7 +261,7 @@ func quantileText(q forecast.Quantile) string {
 	if q.Beyond {
 		return "beyond rollback (fewer recover)"
 	}
-	return fmt.Sprintf("%s [%s, %s]", forecastDur(q.Value), forecastDur(q.Low), forecastDur(q.High))
+	return fmt.Sprintf("%s [%s, %s]", ForecastDuration(q.Value), ForecastDuration(q.Low), ForecastDuration(q.High))
 }
 
 func tailText(t forecast.Tail) string {
@@ -268,7 +271,9 @@ func tailText(t forecast.Tail) string {
 	return fmt.Sprintf("%s (%.0f%% of the slowest tenth)", t.Dominant, t.Shares[t.Dominant]*100)
 }
 
-func sensitivityText(ss []forecast.Sensitivity) string {
+// SensitivityText names the part whose halving raises P the most, and by how much, or
+// says no part moves P by 0.005; "-" when there is no sensitivity.
+func SensitivityText(ss []forecast.Sensitivity) string {
 	if len(ss) == 0 {
 		return "-"
 	}
@@ -283,5 +288,5 @@ func downtimeText(d *forecast.Downtime) string {
 	if d == nil {
 		return "-"
 	}
-	return fmt.Sprintf("%s [%s, %s]", forecastDur(d.Expected), forecastDur(d.Low), forecastDur(d.High))
+	return fmt.Sprintf("%s [%s, %s]", ForecastDuration(d.Expected), ForecastDuration(d.Low), ForecastDuration(d.High))
 }
