@@ -131,7 +131,7 @@ func (s *dockerService) Deploy(ctx context.Context, release string, opts ...stac
 		return err
 	}
 	cfg.Step(stack.StepReady, release)
-	if err := s.moveSwitch(ctx, upstream, true); err != nil {
+	if err := s.flipSwitch(ctx, upstream); err != nil {
 		return errors.Join(fmt.Errorf("deploy %s %s: %w", s.spec.Name, release, err), s.remove(ctx, ctr))
 	}
 	s.mu.Lock()
@@ -225,7 +225,7 @@ func (s *dockerService) FlipBack(ctx context.Context, opts ...stack.DeployOption
 	if err != nil {
 		return fmt.Errorf("flip back %s: %w", s.spec.Name, err)
 	}
-	if err := s.moveSwitch(ctx, up, true); err != nil {
+	if err := s.flipSwitch(ctx, up); err != nil {
 		return fmt.Errorf("flip back %s: %w", s.spec.Name, err)
 	}
 	s.mu.Lock()
@@ -301,12 +301,10 @@ func (s *dockerService) setSwitch(ctx context.Context, upstream string) error {
 	return s.st.front.Set(ctx, s.spec.Name, upstream)
 }
 
-// moveSwitch sends new connections to upstream; a flip (blue-green) also closes the
-// connections still open on the other colour once they are quiet.
-func (s *dockerService) moveSwitch(ctx context.Context, upstream string, flip bool) error {
-	if !flip {
-		return s.setSwitch(ctx, upstream)
-	}
+// flipSwitch sends new connections to upstream and closes the connections still open
+// on the release it replaces once they are quiet (start-first, blue-green and a flip
+// back alike: the replaced container is idle until Reap).
+func (s *dockerService) flipSwitch(ctx context.Context, upstream string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dockerStopTimeout)
 	defer cancel()
 	return s.st.front.Flip(ctx, s.spec.Name, upstream, stack.FlipQuiet, stack.FlipDrain)

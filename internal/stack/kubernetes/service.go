@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -452,9 +451,8 @@ func (s *k8sService) Kill(ctx context.Context) error {
 		}
 	}
 	for _, id := range ids {
-		out, err := exec.CommandContext(ctx, "ctr", "--address", sock, "-n", "k8s.io", "tasks", "kill", "--signal", "SIGKILL", id).CombinedOutput()
-		if err != nil {
-			return fmt.Errorf("kill %s: SIGKILL container %s: %w: %s", s.spec.Name, id, err, strings.TrimSpace(string(out)))
+		if _, err := (containerd{sock: sock}).ctr(ctx, "tasks", "kill", "--signal", "SIGKILL", id); err != nil {
+			return fmt.Errorf("kill %s: SIGKILL container %s: %w", s.spec.Name, id, err)
 		}
 	}
 	stack.MarkEffect(ctx)
