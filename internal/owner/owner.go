@@ -71,19 +71,29 @@ func PIDAlive(pid int) bool {
 // StartTime is field 22 of /proc/<pid>/stat: when the process started, in clock ticks
 // after boot. ok is false when it cannot be read.
 func StartTime(pid int) (string, bool) {
+	f, ok := StatFields(pid)
+	if !ok {
+		return "", false
+	}
+	return f[19], true
+}
+
+// StatFields are the fields of /proc/<pid>/stat from field 3 (the state) on, so field n
+// is f[n-3]; ok is false when the file cannot be read or has fewer than 22 fields.
+func StatFields(pid int) (f []string, ok bool) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
-		return "", false
+		return nil, false
 	}
 	// The command name (field 2) is in parentheses and may hold spaces: count after it.
 	s := string(b)
 	i := strings.LastIndexByte(s, ')')
 	if i < 0 {
-		return "", false
+		return nil, false
 	}
-	f := strings.Fields(s[i+1:])
+	f = strings.Fields(s[i+1:])
 	if len(f) < 20 { // fields 3..22
-		return "", false
+		return nil, false
 	}
-	return f[19], true
+	return f, true
 }

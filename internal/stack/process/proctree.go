@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -42,17 +41,8 @@ func readProcs() map[int]procEntry {
 		if err != nil {
 			continue
 		}
-		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:]) // field 3 (state) onwards
-		if len(f) < 20 {
+		f, ok := owner.StatFields(pid)
+		if !ok {
 			continue
 		}
 		ppid, _ := strconv.Atoi(f[1])
@@ -139,17 +129,8 @@ func waitGone(procs map[int]string, limit time.Duration) error {
 
 // procLive reports whether pid is still the process that started at start and is not a zombie.
 func procLive(pid int, start string) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	if i < 0 {
-		return false
-	}
-	f := strings.Fields(s[i+1:])
-	return len(f) >= 20 && f[19] == start && f[0] != "Z" && f[0] != "X"
+	f, ok := owner.StatFields(pid)
+	return ok && f[19] == start && f[0] != "Z" && f[0] != "X"
 }
 
 // signalProcs sends sig to each process of procs that still is the process it was
