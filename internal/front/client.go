@@ -63,6 +63,28 @@ func (c *Client) Renew(ctx context.Context, name string, quiet, drain time.Durat
 	return nil
 }
 
+// Reset sets the named switch's upstream and closes all its connections now
+// (Switch.Reset).
+func (c *Client) Reset(ctx context.Context, name, upstream string) error {
+	if err := c.do(ctx, "/switches/"+name, SwitchInfo{Upstream: upstream, Reset: true}, http.StatusNoContent, nil); err != nil {
+		return fmt.Errorf("reset switch %s: %w", name, err)
+	}
+	return nil
+}
+
+// List returns every switch with its upstream and the connections it holds.
+func (c *Client) List(ctx context.Context) ([]SwitchInfo, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/switches", nil)
+	if err != nil {
+		return nil, fmt.Errorf("list switches: %w", err)
+	}
+	var out []SwitchInfo
+	if err := c.send(req, http.StatusOK, &out); err != nil {
+		return nil, fmt.Errorf("list switches: %w", err)
+	}
+	return out, nil
+}
+
 // Dialing is how many of the named switch's connections are still being connected to
 // upstream (Switch.Dialing).
 func (c *Client) Dialing(ctx context.Context, name, upstream string) (int, error) {

@@ -38,6 +38,12 @@ type SwitchInfo struct {
 	// Renew, in an update with FlipQuietMs, leaves the upstream as it is and closes
 	// every connection accepted before the update instead (Switch.Renew).
 	Renew bool `json:"renew,omitempty"`
+	// Reset, in an update, sets the upstream and closes every connection at once
+	// (Switch.Reset): a stack kept for the next trial carries none over.
+	Reset bool `json:"reset,omitempty"`
+	// Conns, in a list, is how many connections the switch holds (client and upstream
+	// sides).
+	Conns int `json:"conns"`
 }
 
 // NewServer returns a server with no proxies and no switches.
@@ -107,6 +113,29 @@ func (s *Server) Renew(name string, quiet, drain time.Duration) error {
 	return nil
 }
 
+// ResetSwitch sets the named switch's upstream and closes all its connections now
+// (Switch.Reset).
+func (s *Server) ResetSwitch(name, upstream string) error {
+	sw, err := s.switchNamed(name)
+	if err != nil {
+		return err
+	}
+	sw.Reset(upstream)
+	return nil
+}
+
+// Switches lists the switches: name, listen address, upstream and connections held.
+func (s *Server) Switches() []SwitchInfo {
+	s.mu.Lock()
+	out := make([]SwitchInfo, 0, len(s.switches))
+	for name, sw := range s.switches {
+		out = append(out, SwitchInfo{Name: name, Listen: sw.Addr(), Upstream: sw.Upstream(), Conns: sw.Conns()})
+	}
+	s.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
 // Dialing is how many of the named switch's connections are still being connected to
 // upstream (Switch.Dialing).
 func (s *Server) Dialing(name, upstream string) (int, error) {
@@ -161,6 +190,8 @@ func (s *Server) update(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	switch {
+	case in.Reset:
+		err = s.ResetSwitch(r.PathValue("name"), in.Upstream)
 	case in.Renew && in.FlipQuietMs > 0:
 		err = s.Renew(r.PathValue("name"), ms(in.FlipQuietMs), ms(in.FlipDrainMs))
 	case in.Renew:
@@ -189,14 +220,7 @@ func (s *Server) dialing(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) list(w http.ResponseWriter, _ *http.Request) {
-	s.mu.Lock()
-	out := make([]SwitchInfo, 0, len(s.switches))
-	for name, sw := range s.switches {
-		out = append(out, SwitchInfo{Name: name, Listen: sw.Addr(), Upstream: sw.Upstream()})
-	}
-	s.mu.Unlock()
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, s.Switches())
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -96,6 +96,26 @@ func (s *Switch) Set(upstream string) {
 	s.mu.Unlock()
 }
 
+// Reset sends every connection accepted from now on to upstream and closes every
+// connection open now, whatever its upstream or activity: nothing carries over to
+// what comes next (a stack kept for the next trial). The closed connections leave
+// Conns as their forwarders end.
+func (s *Switch) Reset(upstream string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.upstream = upstream
+	for c := range s.conns {
+		_ = c.Close()
+	}
+}
+
+// Conns is how many connections the switch holds: client sides and upstream sides.
+func (s *Switch) Conns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
 // Close stops accepting and closes every open connection.
 func (s *Switch) Close() error {
 	s.mu.Lock()

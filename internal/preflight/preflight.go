@@ -102,6 +102,10 @@ func items(sc *scenario.Scenario, k trial.Kinds) []item {
 		out = append(out, serviceItems(fmt.Sprintf("stack.services[%d]", i), svc, k.Readiness)...)
 	}
 	out = append(out, deployItems(sc)...)
+	if sc.Stack.Reuse {
+		out = append(out, item{path: "stack.reuse", what: "stack reuse",
+			needs: []stack.Need{{Capability: stack.CapReuse, Instead: "remove stack.reuse (every trial then starts a new stack)"}}})
+	}
 	return append(out, commandItems(sc)...)
 }
 

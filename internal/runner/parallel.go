@@ -7,12 +7,13 @@ import (
 
 // runTrials runs trials 1..n, at most parallel at a time (1 or less: one after another,
 // in order), each on its own stack, and hands every result to done as the trial ends,
-// one at a time. No trial starts once ctx is done; the trials in progress then end (and
-// tear down) before it returns.
-func runTrials[R any](ctx context.Context, n, parallel int, run func(i int) R, done func(R)) {
+// one at a time. run is told its worker (0 .. workers(n, parallel)-1): a worker runs one
+// trial at a time. No trial starts once ctx is done; the trials in progress then end
+// (and tear down) before it returns.
+func runTrials[R any](ctx context.Context, n, parallel int, run func(worker, i int) R, done func(R)) {
 	if parallel <= 1 {
 		for i := 1; i <= n && ctx.Err() == nil; i++ {
-			done(run(i))
+			done(run(0, i))
 		}
 		return
 	}
@@ -21,10 +22,10 @@ func runTrials[R any](ctx context.Context, n, parallel int, run func(i int) R, d
 		wg   sync.WaitGroup
 		next = make(chan int)
 	)
-	for range min(parallel, n) {
+	for w := range workers(n, parallel) {
 		wg.Go(func() {
 			for i := range next {
-				r := run(i)
+				r := run(w, i)
 				mu.Lock()
 				done(r)
 				mu.Unlock()
@@ -39,4 +40,17 @@ func runTrials[R any](ctx context.Context, n, parallel int, run func(i int) R, d
 	}
 	close(next)
 	wg.Wait()
+}
+
+// workers is how many workers runTrials runs n trials on, parallel at a time.
+func workers(n, parallel int) int {
+	return max(1, min(parallel, n))
+}
+
+// lastOnWorker reports whether trial i of n, run parallel at a time, is sure to be the
+// last its worker runs: fewer trials than workers are left after it. An earlier trial
+// may turn out to be last too (another worker took the rest): its kept stack is torn
+// down when the run ends.
+func lastOnWorker(i, n, parallel int) bool {
+	return i > n-workers(n, parallel)
 }

@@ -12,7 +12,7 @@ import (
 var _ = Describe("runTrials", func() {
 	It("runs every trial once, in order, one at a time when not parallel", func() {
 		var got []int
-		runTrials(context.Background(), 5, 1, func(i int) int { return i }, func(i int) { got = append(got, i) })
+		runTrials(context.Background(), 5, 1, func(_, i int) int { return i }, func(i int) { got = append(got, i) })
 		Expect(got).To(Equal([]int{1, 2, 3, 4, 5}))
 	})
 
@@ -24,7 +24,7 @@ var _ = Describe("runTrials", func() {
 		go func() { started.Wait(); close(release) }() // all three must be running together
 		var got []int
 		var inDone, overlaps atomic.Int32
-		runTrials(context.Background(), 9, 3, func(i int) int {
+		runTrials(context.Background(), 9, 3, func(_, i int) int {
 			n := running.Add(1)
 			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 			}
@@ -50,7 +50,7 @@ var _ = Describe("runTrials", func() {
 		ctx, cancel := context.WithCancel(context.Background())
 		second := make(chan struct{})
 		var got []int
-		runTrials(ctx, 10, 2, func(i int) int {
+		runTrials(ctx, 10, 2, func(_, i int) int {
 			switch i {
 			case 1:
 				<-second // both running: now the run is cancelled

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -123,9 +124,14 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		trail.setOperator(cfg.OperatorName)
 	}
 	controls := sc.ControlTrials()
-	runTrials(ctx, n+controls, cfg.Parallel, func(i int) trial.Result {
+	total := n + controls
+	slots := newSlots(sc, total, cfg.Parallel)
+	runTrials(ctx, total, cfg.Parallel, func(w, i int) trial.Result {
 		tc := tc
 		tc.Control = IsControl(i, n, controls)
+		if slots != nil {
+			tc.Slot, tc.Last = slots[w], lastOnWorker(i, total, cfg.Parallel)
+		}
 		if cfg.LogDir != "" {
 			tc.UpOptions = append(slices.Clone(tc.UpOptions), stack.WithOutputDir(filepath.Join(cfg.LogDir, "trial-"+strconv.Itoa(i))))
 		}
@@ -142,6 +148,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 			cfg.OnTrial(r)
 		}
 	})
+	slotsErr := closeSlots(ctx, slots, res)
 	slices.SortFunc(res.Trials, func(a, b trial.Result) int { return a.Index - b.Index })
 	res.Finished = time.Now().UTC()
 	res.Machine = &report.MachineCondition{Start: machine, End: measure.ReadMachine()}
@@ -150,10 +157,45 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	if cfg.LogDir != "" {
 		res.Logs, logsErr = report.CollectLogs(cfg.LogDir) // the reports link failed trials' output
 	}
-	if err := errors.Join(raws.close(), trail.close(res), logsErr); err != nil {
+	if err := errors.Join(raws.close(), trail.close(res), logsErr, slotsErr); err != nil {
 		return res, err
 	}
 	return res, nil
+}
+
+// newSlots makes one stack slot per worker when the scenario reuses stacks
+// (stack.reuse), else nil.
+func newSlots(sc *scenario.Scenario, total, parallel int) []*trial.Slot {
+	if !sc.Stack.Reuse {
+		return nil
+	}
+	slots := make([]*trial.Slot, workers(total, parallel))
+	for w := range slots {
+		slots[w] = &trial.Slot{}
+	}
+	return slots
+}
+
+// closeSlots tears down the stacks still kept once no trial is left (a worker whose
+// last trial was not sure to be last, or a run interrupted between two trials): nothing
+// of the run stays. A teardown that failed is said in the error and beside the error
+// of the trial that kept the stack.
+func closeSlots(ctx context.Context, slots []*trial.Slot, res *report.Results) error {
+	var errs []error
+	for _, s := range slots {
+		by := s.KeptBy()
+		err := s.Close(ctx)
+		if err == nil {
+			continue
+		}
+		errs = append(errs, err)
+		for i := range res.Trials {
+			if res.Trials[i].Index == by {
+				res.Trials[i].Error = strings.TrimPrefix(res.Trials[i].Error+"; "+err.Error(), "; ")
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // settle resolves what a run's config leaves open: the trial count (the scenario's

@@ -134,6 +134,8 @@ type Stack struct {
 	// Proxies put Toxiproxy between a client (drill or another service) and a service.
 	// Every service also gets a front proxy named after it, which drill's probes and workload use.
 	Proxies []Proxy `yaml:"proxies,omitempty" json:"proxies,omitempty"`
+	// Reuse keeps each worker's stack from one trial to the next instead of starting a new one: after a trial that ended clean (recovered or a quiet control, no error), the stack is reset to what starting it makes (initial releases in new units, data emptied, switches and proxies as new, no toxics, no connections) and verified so before the next trial; a reset that cannot prove it is replaced by a new stack, which the trial's record says. Off by default: what a service keeps outside its data directory (memory, a cache, a file elsewhere) is gone with its stopped unit, but drill cannot check it. Runtimes: docker, process.
+	Reuse bool `yaml:"reuse,omitempty" json:"reuse,omitempty"`
 }
 
 // Service is one service of the stack and the releases it can run.

@@ -53,6 +53,9 @@ const (
 	// CapExternal: reach a service drill did not start at its endpoint, behind drill's
 	// proxy, and leave it running as it was found.
 	CapExternal Capability = "external"
+	// CapReuse: keep a stack from one trial to the next, reset to what Up makes and
+	// verified so (Resetter); a scenario's stack.reuse needs it.
+	CapReuse Capability = "reuse"
 )
 
 // capabilityText says what each capability lets a runtime do, for messages: "needs a
@@ -75,6 +78,7 @@ var capabilityText = map[Capability]string{
 	CapFixture:    "run drill's fixtures",
 	CapDeploy:     "deploy a release of a service",
 	CapExternal:   "reach a service it did not start",
+	CapReuse:      "reset a stack to a fresh one's state and keep it for the next trial",
 }
 
 // Describe says what the capability lets a runtime do, e.g. "disconnect a service from
@@ -143,8 +147,8 @@ func Implemented(svc Service) Capabilities {
 }
 
 // Interfaced reports whether c stands for an optional interface of the contract (see
-// Implemented); the others (proxy, exec, log, image, command, fixture, deploy, external) are what a runtime's
-// Up and readiness checks do.
+// Implemented); the others (proxy, exec, log, image, command, fixture, deploy, external, reuse) are what a
+// runtime's Up, stacks and readiness checks do.
 func (c Capability) Interfaced() bool {
 	switch c {
 	case CapKill, CapPause, CapRestart, CapStop, CapRevive, CapDisconnect, CapDataDir, CapSnapshot, CapFlip:

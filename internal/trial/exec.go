@@ -90,7 +90,7 @@ func (t *run) exec(ctx context.Context, st stack.Stack) error {
 	// The trial clock starts once the stack is up: every measure is an offset from here.
 	t.clock = measure.NewClock()
 	t.res.Started = t.clock.Base().UTC()
-	t.event(EventStackUp, fmt.Sprintf("%s runtime, ready in %s%s", t.cfg.Runtime.Name(), t.res.Setup, sampled))
+	t.event(EventStackUp, fmt.Sprintf("%s runtime, ready in %s%s%s", t.cfg.Runtime.Name(), t.res.Setup, t.stackHow(), sampled))
 	stop, err := t.background(ctx, st, p)
 	defer stop()
 	if err != nil {

@@ -80,7 +80,14 @@ type Result struct {
 	// Started is the trial clock's base as a UTC wall time.
 	Started time.Time `json:"started"`
 	// SetupMs is how long starting the stack took (not part of any measure).
-	Setup         measure.Offset `json:"setup_ms"`
+	Setup measure.Offset `json:"setup_ms"`
+	// Stack says how the stack was set up when the scenario reuses stacks (stack.reuse):
+	// StackNew or StackReused (the previous trial's, reset and verified equal to a new
+	// one). Empty without stack.reuse.
+	Stack string `json:"stack,omitempty"`
+	// ResetError says why the previous trial's stack could not be reset, or proved equal
+	// to a new one: this trial ran on a new stack instead.
+	ResetError    string         `json:"reset_error,omitempty"`
 	Timing        measure.Timing `json:"timing"`
 	FalsePositive bool           `json:"false_positive,omitempty"`
 	// Decision is what a manual or hybrid trigger decided after the alert: the modelled

@@ -36,6 +36,12 @@ type Config struct {
 	OnProbe func(index int, r measure.ProbeResult)
 	// Kinds are the registries the scenario's kinds are built from (required).
 	Kinds Kinds
+	// Slot, when set (the scenario's stack.reuse), holds the worker's stack between its
+	// trials: the trial resets the stack it holds instead of starting one, and leaves its
+	// own there when it ended clean, unless Last.
+	Slot *Slot
+	// Last says no further trial may follow on this worker: the stack is torn down.
+	Last bool
 }
 
 // Run runs trial number index with the given seed. It always returns a Result; a
@@ -53,9 +59,12 @@ func Run(ctx context.Context, cfg Config, index int, seed int64) (res Result) {
 	setupStart := time.Now()
 	opts := append(append([]stack.UpOption(nil), cfg.UpOptions...),
 		stack.WithLabels(map[string]string{"dev.drill.trial": strconv.Itoa(index)}), stack.WithReadiness(cfg.Kinds.Readiness))
-	st, err := cfg.Runtime.Up(ctx, cfg.Scenario.Stack, opts...)
+	st, err := t.startStack(ctx, opts)
 	if st != nil {
 		defer func() {
+			if t.keep(ctx, st) {
+				return // the worker's next trial resets it (stack.reuse)
+			}
 			// A teardown that failed says what it left and how to remove it, beside any
 			// error the trial already had.
 			if derr := st.Down(context.WithoutCancel(ctx)); derr != nil {

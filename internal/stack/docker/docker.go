@@ -302,7 +302,7 @@ func Registration() stack.Registration {
 		},
 		Clean: Clean,
 		Capabilities: stack.Capabilities{stack.CapProxy, stack.CapKill, stack.CapPause, stack.CapRestart, stack.CapStop, stack.CapRevive,
-			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapLog, stack.CapCommand, stack.CapFixture, stack.CapDeploy, stack.CapDisconnect, stack.CapImage},
+			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapLog, stack.CapCommand, stack.CapFixture, stack.CapDeploy, stack.CapDisconnect, stack.CapImage, stack.CapReuse},
 	}
 }
 

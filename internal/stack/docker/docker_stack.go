@@ -35,7 +35,8 @@ type dockerStack struct {
 	netID   string
 	netName string
 	images  Images
-	owned   string // temporary data root made by Up, removed by Down
+	owned   string         // temporary data root made by Up, removed by Down
+	spec    scenario.Stack // what Up started, which Reset starts again
 
 	toxi       *testcontainers.DockerContainer
 	toxiClient *toxiclient.Client
@@ -67,6 +68,7 @@ var (
 )
 
 func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg stack.UpConfig) error {
+	st.spec = spec
 	checks, err := readyChecks(spec, cfg.Readiness)
 	if err != nil {
 		return err

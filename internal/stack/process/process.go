@@ -37,7 +37,7 @@ func (*Runtime) Name() string { return "process" }
 // Up implements stack.Runtime.
 func (*Runtime) Up(ctx context.Context, spec scenario.Stack, opts ...stack.UpOption) (stack.Stack, error) {
 	cfg := stack.NewUpConfig(opts...)
-	st := &processStack{services: map[string]*processService{}}
+	st := &processStack{services: map[string]*processService{}, spec: spec}
 	services, err := scenario.StartOrder(spec.Services)
 	if err != nil {
 		return nil, fmt.Errorf("start stack: %w", err)
@@ -49,6 +49,7 @@ func (*Runtime) Up(ctx context.Context, spec scenario.Stack, opts ...stack.UpOpt
 		}
 		cfg.DataDir, st.ownedDir = dir, dir
 	}
+	st.root = cfg.DataDir
 	tp, err := startToxiproxy(ctx)
 	if err != nil {
 		return st, err
@@ -117,6 +118,8 @@ type processStack struct {
 	order    []*processService
 	toxi     *embeddedToxiproxy
 	ownedDir string
+	root     string         // where the services' data directories are
+	spec     scenario.Stack // what Up started, which Reset starts again
 	downOnce sync.Once
 	downErr  error
 }
@@ -209,9 +212,6 @@ var (
 )
 
 func newProcessService(spec scenario.Service, dataDir, logDir string, front *embeddedToxiproxy) (*processService, error) {
-	if err := os.MkdirAll(dataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("make data dir for %s: %w", spec.Name, err)
-	}
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return nil, fmt.Errorf("make output dir for %s: %w", spec.Name, err)
 	}
@@ -219,20 +219,32 @@ func newProcessService(spec scenario.Service, dataDir, logDir string, front *emb
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", spec.Name, err)
 	}
-	if cred != nil {
-		// The service's own user owns its data: a database refuses a directory it cannot write.
-		if err := os.Chown(dataDir, int(cred.Uid), int(cred.Gid)); err != nil {
-			return nil, fmt.Errorf("give data dir of %s to user %s: %w", spec.Name, spec.User, err)
-		}
-		if err := openPathFor(dataDir, filepath.Dir(dataDir), cred.Uid); err != nil {
-			return nil, fmt.Errorf("open data dir of %s to user %s: %w", spec.Name, spec.User, err)
-		}
-	}
-	addr, err := front.createSwitch(spec.Name)
-	if err != nil {
+	s := &processService{spec: spec, dataDir: dataDir, logDir: logDir, front: front, cred: cred}
+	if err := s.makeDataDir(dataDir); err != nil {
 		return nil, err
 	}
-	return &processService{spec: spec, dataDir: dataDir, logDir: logDir, switchAddr: addr, front: front, cred: cred}, nil
+	if s.switchAddr, err = front.createSwitch(spec.Name); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// makeDataDir makes the service's data directory, owned by the service's own user when
+// it has one: a database refuses a directory it cannot write.
+func (s *processService) makeDataDir(dataDir string) error {
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return fmt.Errorf("make data dir for %s: %w", s.spec.Name, err)
+	}
+	if s.cred == nil {
+		return nil
+	}
+	if err := os.Chown(dataDir, int(s.cred.Uid), int(s.cred.Gid)); err != nil {
+		return fmt.Errorf("give data dir of %s to user %s: %w", s.spec.Name, s.spec.User, err)
+	}
+	if err := openPathFor(dataDir, filepath.Dir(dataDir), s.cred.Uid); err != nil {
+		return fmt.Errorf("open data dir of %s to user %s: %w", s.spec.Name, s.spec.User, err)
+	}
+	return nil
 }
 
 // DataDir is the directory that holds the service's durable data: the same across
@@ -557,6 +569,6 @@ func Registration() stack.Registration {
 		Available: func(context.Context) error { return nil },
 		Clean:     Clean,
 		Capabilities: stack.Capabilities{stack.CapProxy, stack.CapKill, stack.CapPause, stack.CapRestart, stack.CapStop, stack.CapRevive,
-			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapLog, stack.CapCommand, stack.CapFixture, stack.CapDeploy},
+			stack.CapDataDir, stack.CapSnapshot, stack.CapFlip, stack.CapExec, stack.CapLog, stack.CapCommand, stack.CapFixture, stack.CapDeploy, stack.CapReuse},
 	}
 }
