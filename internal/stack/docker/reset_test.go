@@ -68,5 +68,12 @@ var _ = Describe("Docker runtime's reset (stack reuse)", Ordered, Label("docker"
 		DeferCleanup(os.Chmod, locked, os.FileMode(0o755))
 		Expect(st.(stack.Resetter).Reset(ctx, stacktest.LedgerStack(), stack.WithDataDir(root))).To(MatchError(ContainSubstring("empty data dir")))
 	}, NodeTimeout(4*time.Minute))
+
+	It("fails, for the caller to start a new stack, when what it reads back differs from a new stack", func(ctx SpecContext) {
+		st, _ := upLedger(ctx, rt)
+		_, err := st.Toxiproxy().CreateProxy("stray", "0.0.0.0:21999", "127.0.0.1:1")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.(stack.Resetter).Reset(ctx, stacktest.LedgerStack())).To(MatchError(ContainSubstring("proxy stray is not one Up makes")))
+	}, NodeTimeout(4*time.Minute))
 })
 

@@ -47,6 +47,17 @@ var _ = Describe("the process runtime's reset (stack reuse)", Ordered, func() {
 		stacktest.ExpectResetFresh(ctx, st, ledgerStack(), fresh, conn, stack.WithOutputDir(out2))
 	})
 
+	It("fails, for the caller to start a new stack, when what it reads back differs from a new stack", func() {
+		st, err := process.New().Up(ctx, ledgerStack())
+		if st != nil {
+			DeferCleanup(st.Down, context.Background())
+		}
+		Expect(err).NotTo(HaveOccurred())
+		_, err = st.Toxiproxy().CreateProxy("stray", "127.0.0.1:0", "127.0.0.1:1")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(st.(stack.Resetter).Reset(ctx, ledgerStack())).To(MatchError(ContainSubstring("proxy stray is not one Up makes")))
+	})
+
 	It("refuses to reset to another stack than the one it was made from", func() {
 		st, err := process.New().Up(ctx, ledgerStack())
 		if st != nil {
