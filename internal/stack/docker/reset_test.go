@@ -6,9 +6,9 @@ import (
 	"time"
 
 	"github.com/moby/moby/client"
-	"github.com/testcontainers/testcontainers-go"
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
+	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/drillhq/drill/internal/stack"
 	"github.com/drillhq/drill/internal/stack/docker"
@@ -76,4 +76,3 @@ var _ = Describe("Docker runtime's reset (stack reuse)", Ordered, Label("docker"
 		Expect(st.(stack.Resetter).Reset(ctx, stacktest.LedgerStack())).To(MatchError(ContainSubstring("proxy stray is not one Up makes")))
 	}, NodeTimeout(4*time.Minute))
 })
-
