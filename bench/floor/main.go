@@ -5,8 +5,10 @@
 // Docker API until their first healthy answer, one after the other, with the images,
 // environment and data mount drill gives them; removing them is not counted. drill's
 // figure is the wall time of `drill run SCENARIO --runtime docker --trials N`, everything
-// included (stacks, warm-up, hold, checks, teardown, reports). It prints the Markdown
-// rows bench/README.md keeps, with the machine's load, CPU count and date.
+// included (stacks, warm-up, hold, checks, teardown, reports), then the same with the
+// scenario's stack.reuse on (a copy of the file: one stack per run, reset between
+// trials). It prints the Markdown rows bench/README.md keeps, with the machine's load,
+// CPU count and date.
 //
 //	go run ./bench/floor --drill bin/drill --trials 30
 package main
@@ -20,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -41,6 +44,7 @@ func run() int {
 	drill := flag.String("drill", "bin/drill", "drill binary (make build); the fixture images are built from it")
 	file := flag.String("scenario", "scenarios/bad-release.yaml", "the reference scenario")
 	trials := flag.Int("trials", 30, "trials on each side")
+	reuse := flag.Bool("reuse", true, "also time drill with the scenario's stack.reuse on")
 	flag.Parse()
 	if *trials < 1 {
 		fmt.Fprintln(os.Stderr, "floor: --trials must be at least 1")
@@ -48,14 +52,14 @@ func run() int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := bench(ctx, *drill, *file, *trials); err != nil {
+	if err := bench(ctx, *drill, *file, *trials, *reuse); err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		return 1
 	}
 	return 0
 }
 
-func bench(ctx context.Context, drill, file string, trials int) error {
+func bench(ctx context.Context, drill, file string, trials int, reuse bool) error {
 	bin, err := filepath.Abs(drill)
 	if err != nil {
 		return fmt.Errorf("find drill: %w", err)
@@ -89,13 +93,22 @@ func bench(ctx context.Context, drill, file string, trials int) error {
 		return fmt.Errorf("make work dir: %w", err)
 	}
 	defer os.RemoveAll(work)
-	cmd := exec.CommandContext(ctx, bin, "run", file, "--runtime", "docker", "--trials", fmt.Sprint(trials), "--out", work)
-	drillStart := time.Now()
-	out, err := cmd.CombinedOutput()
-	drillWall := time.Since(drillStart)
-	code := cmd.ProcessState.ExitCode()
-	if err != nil && code != 1 && code != 3 { // a verdict (FAIL, INCONCLUSIVE) is still a timed run
-		return fmt.Errorf("run drill: %w\n%s", err, out)
+	plain, err := timeDrill(ctx, bin, file, trials, work)
+	if err != nil {
+		return err
+	}
+	runs := []drillRun{plain}
+	if reuse {
+		reused, err := reuseCopy(file, work)
+		if err != nil {
+			return err
+		}
+		r, err := timeDrill(ctx, bin, reused, trials, work)
+		if err != nil {
+			return err
+		}
+		r.what = "drill run --runtime docker, stack.reuse: true"
+		runs = append(runs, r)
 	}
 	end := measure.ReadMachine()
 
@@ -109,8 +122,53 @@ func bench(ctx context.Context, drill, file string, trials int) error {
 	fmt.Println("|---|---|---|---|---|---|")
 	fmt.Printf("| engine floor: 2 × (create + start → first healthy answer) | %d | %.1f s timed (%.1f s with removals) | %.2f s | %.2f | – |\n",
 		trials, sum.Seconds(), floorWall.Seconds(), sorted[len(sorted)/2].Seconds(), mid.Load1)
-	fmt.Printf("| drill run --runtime docker (exit %d) | %d | %.1f s | %.2f s (wall / trials) | %.2f | **%.2f×** |\n",
-		code, trials, drillWall.Seconds(), drillWall.Seconds()/float64(trials), end.Load1, drillWall.Seconds()/sum.Seconds())
+	for _, r := range runs {
+		fmt.Printf("| %s (exit %d) | %d | %.1f s | %.2f s (wall / trials) | %.2f | **%.2f×** |\n",
+			r.what, r.code, trials, r.wall.Seconds(), r.wall.Seconds()/float64(trials), r.load1, r.wall.Seconds()/sum.Seconds())
+	}
 	fmt.Printf("\ngoal: drill ≤ 1.5× the floor; machine at the end: %s, %.1f%% stolen\n", end, 100*end.StealShare(start))
 	return nil
+}
+
+// drillRun is one timed drill run: what it was, its wall time, exit code and the load
+// at its end.
+type drillRun struct {
+	what  string
+	wall  time.Duration
+	code  int
+	load1 float64
+}
+
+// timeDrill times `drill run file --runtime docker --trials n`, results under work.
+func timeDrill(ctx context.Context, bin, file string, trials int, work string) (drillRun, error) {
+	cmd := exec.CommandContext(ctx, bin, "run", file, "--runtime", "docker", "--trials", fmt.Sprint(trials), "--out", work)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	r := drillRun{what: "drill run --runtime docker", wall: time.Since(start), code: cmd.ProcessState.ExitCode(), load1: measure.ReadMachine().Load1}
+	if err != nil && r.code != 1 && r.code != 3 { // a verdict (FAIL, INCONCLUSIVE) is still a timed run
+		return r, fmt.Errorf("run drill: %w\n%s", err, out)
+	}
+	return r, nil
+}
+
+// reuseCopy writes file with stack.reuse on beside the results, in work, and checks
+// that drill reads it so.
+func reuseCopy(file, work string) (string, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("read scenario: %w", err)
+	}
+	text := strings.Replace(string(b), "\nstack:\n", "\nstack:\n  reuse: true\n", 1)
+	out := filepath.Join(work, "reuse-"+filepath.Base(file))
+	if err := os.WriteFile(out, []byte(text), 0o644); err != nil {
+		return "", fmt.Errorf("write reuse scenario: %w", err)
+	}
+	sc, err := scenario.Load(out, scenario.WithWorkloads(trial.NewWorkloadRegistry()))
+	if err != nil {
+		return "", fmt.Errorf("load reuse scenario: %w", err)
+	}
+	if !sc.Stack.Reuse {
+		return "", fmt.Errorf("write reuse scenario: %s has no top-level stack: line to add reuse under", file)
+	}
+	return out, nil
 }

@@ -53,16 +53,29 @@ func (st *dockerStack) reset(ctx context.Context, spec scenario.Stack, cfg stack
 		}
 	}
 	st.stopInOrder(ctx)
-	if err := st.removeServices(ctx); err != nil {
-		return err
+	old := st.detachServices(ctx)
+	oldRoot, overlap, err := st.nextRoot(cfg.DataDir)
+	if err != nil {
+		return errors.Join(err, st.removeContainers(ctx, old, ""))
+	}
+	// The old containers go while the new ones start, on data of their own: a root the
+	// stack makes anew, or the new trial's. On the same root as before they must be gone
+	// first: an old release stopping could still write to the new one's data.
+	removed := make(chan error, 1)
+	go func() { removed <- st.removeContainers(ctx, old, oldRoot) }()
+	if !overlap {
+		if err := <-removed; err != nil {
+			return err
+		}
+		removed <- nil
 	}
 	carried, err := st.switchConns(ctx)
 	if err != nil {
-		return err
+		return errors.Join(err, <-removed)
 	}
-	dirs, err := st.resetData(cfg.DataDir)
+	dirs, err := st.resetData()
 	if err != nil {
-		return err
+		return errors.Join(err, <-removed)
 	}
 	st.labels = st.d.labels(cfg.Labels, st.id)
 	specs := make([]scenario.Service, len(st.order))
@@ -71,24 +84,21 @@ func (st *dockerStack) reset(ctx context.Context, spec scenario.Stack, cfg stack
 		specs[i] = s.spec
 		empty[s.spec.Name] = stack.DirEmpty(dirs[s.spec.Name])
 		s.mu.Lock()
-		s.dataDir, s.ready, s.logs = dirs[s.spec.Name], checks[s.spec.Name], dockerLogs{dir: cfg.OutputDir}
+		// The old containers' files stay registered (by container id) while they go.
+		s.dataDir, s.ready, s.logs.dir = dirs[s.spec.Name], checks[s.spec.Name], cfg.OutputDir
 		s.gen, s.snapshots = 0, 0
 		s.mu.Unlock()
 	}
-	if err := stack.DeployAll(ctx, st.order, specs); err != nil {
+	if err := errors.Join(stack.DeployAll(ctx, st.order, specs), <-removed); err != nil {
 		return err
 	}
 	return st.verifyFresh(ctx, carried, empty)
 }
 
-// removeServices removes every container of every service, all at once, keeping their
-// output.
-func (st *dockerStack) removeServices(ctx context.Context) error {
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		errs []error
-	)
+// detachServices takes every container of every service off it (serving, standing by,
+// retired), their output kept, and returns them for removeContainers.
+func (st *dockerStack) detachServices(ctx context.Context) []detached {
+	var out []detached
 	for _, s := range st.order {
 		s.keepLogs(ctx)
 		s.mu.Lock()
@@ -96,16 +106,35 @@ func (st *dockerStack) removeServices(ctx context.Context) error {
 		s.ctr, s.standby, s.retired, s.release, s.standbyRelease = nil, nil, nil, "", ""
 		s.mu.Unlock()
 		for _, ctr := range ctrs {
-			wg.Go(func() {
-				if err := s.remove(ctx, ctr); err != nil {
-					mu.Lock()
-					errs = append(errs, err)
-					mu.Unlock()
-				}
-			})
+			if ctr != nil {
+				out = append(out, detached{s, ctr})
+			}
 		}
 	}
+	return out
+}
+
+// detached is a container taken off its service by a reset.
+type detached struct {
+	s   *dockerService
+	ctr *testcontainers.DockerContainer
+}
+
+// removeContainers removes the detached containers, all at once (each keeping its
+// output, stopped gracefully), then the data root they used when it is the stack's
+// own (root; "" when none).
+func (st *dockerStack) removeContainers(ctx context.Context, ctrs []detached, root string) error {
+	errs := make([]error, len(ctrs))
+	var wg sync.WaitGroup
+	for i, d := range ctrs {
+		wg.Go(func() { errs[i] = d.s.remove(ctx, d.ctr) })
+	}
 	wg.Wait()
+	if root != "" {
+		if err := os.RemoveAll(root); err != nil {
+			errs = append(errs, fmt.Errorf("remove data dir: %w", err))
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -139,33 +168,33 @@ func (st *dockerStack) switchConns(ctx context.Context) (map[string]int, error) 
 	return held, err
 }
 
-// resetData empties the stack's data: the root the stack made (kept across trials, or
-// made now when the stack ran on a caller's root before), or the services' directories
-// under the caller's root.
-func (st *dockerStack) resetData(root string) (map[string]string, error) {
-	owned := root == ""
-	if owned && st.owned == "" {
+// nextRoot picks the data root of the next trial: a new one the stack makes (when the
+// caller gives none: the old one goes with the old containers, oldRoot), or the
+// caller's. overlap says whether the old containers may still run while the new ones
+// start: not on the same root as before.
+func (st *dockerStack) nextRoot(root string) (oldRoot string, overlap bool, err error) {
+	oldRoot = st.owned
+	if root == "" {
 		dir, err := stack.MakeTempDir("data")
 		if err != nil {
-			return nil, fmt.Errorf("make data dir: %w", err)
+			return "", false, fmt.Errorf("make data dir: %w", err)
 		}
-		st.owned = dir
+		st.owned, st.root = dir, dir
+		return oldRoot, true, nil
 	}
-	if !owned && st.owned != "" {
-		dir := st.owned
-		st.owned = ""
-		if err := os.RemoveAll(dir); err != nil {
-			return nil, fmt.Errorf("remove data dir: %w", err)
-		}
-	}
-	if owned {
-		root = st.owned
-	}
+	overlap = root != st.root
+	st.owned, st.root = "", root
+	return oldRoot, overlap, nil
+}
+
+// resetData empties the services' data under the next trial's root (nextRoot) and makes
+// each service's directory as Up does.
+func (st *dockerStack) resetData() (map[string]string, error) {
 	names := make([]string, len(st.order))
 	for i, s := range st.order {
 		names[i] = s.spec.Name
 	}
-	return stack.EmptyDataRoot(root, owned, names, stack.ServiceDataDir)
+	return stack.EmptyDataRoot(st.root, st.owned != "", names, stack.ServiceDataDir)
 }
 
 // verifyFresh reads back what the engine runs for the stack, the switches and

@@ -39,7 +39,10 @@ type dockerService struct {
 	mu      sync.Mutex // guards the fields below
 	ctr     *testcontainers.DockerContainer
 	release string
-	gen     int // containers started so far: names them
+	gen     int // containers started in this trial: numbers their output files
+	// made counts the containers made over the stack's life (a reused stack's too): names
+	// them, so a reset's new container never takes the name of one still being removed.
+	made int
 	// retired are the containers start-first and blue-green deploys replaced: drained by
 	// the switch, idle, stopped at Reap (after the trial's hold) or at Down. Stopping one
 	// costs the engine about a quarter of a second of CPU (2 cores), which inside the
@@ -280,7 +283,10 @@ func (s *dockerService) remove(ctx context.Context, ctr *testcontainers.DockerCo
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.st.d.stopTimeout+dockerStopTimeout)
 	defer cancel()
-	if s.logs.dir != "" {
+	s.mu.Lock()
+	keep := s.logs.dir != ""
+	s.mu.Unlock()
+	if keep {
 		// Stopped first, so its file holds what it printed while stopping.
 		timeout := s.st.d.stopTimeout
 		_ = ctr.Stop(ctx, &timeout)
@@ -344,8 +350,9 @@ func (s *dockerService) run(ctx context.Context, release string) (*testcontainer
 	}
 	s.mu.Lock()
 	s.gen++
+	s.made++
 	gen := s.gen
-	name := "drill-" + s.st.id + "-" + s.spec.Name + "-" + strconv.Itoa(gen)
+	name := "drill-" + s.st.id + "-" + s.spec.Name + "-" + strconv.Itoa(s.made)
 	s.mu.Unlock()
 	port := strconv.Itoa(s.spec.Port) + "/tcp"
 	vars := stack.MergeEnv(s.st.vars, map[string]string{"HOST": "0.0.0.0", "PORT": strconv.Itoa(s.spec.Port), "DATA_DIR": dockerDataMount})

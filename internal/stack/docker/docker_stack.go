@@ -35,7 +35,8 @@ type dockerStack struct {
 	netID   string
 	netName string
 	images  Images
-	owned   string         // temporary data root made by Up, removed by Down
+	owned   string         // temporary data root made by Up (or a reset), removed by Down
+	root    string         // the data root in use: owned, or the caller's
 	spec    scenario.Stack // what Up started, which Reset starts again
 
 	toxi       *testcontainers.DockerContainer
@@ -83,6 +84,7 @@ func (st *dockerStack) up(ctx context.Context, spec scenario.Stack, cfg stack.Up
 		}
 		st.owned = root
 	}
+	st.root = root
 	if err := st.planProxies(spec); err != nil {
 		return err
 	}
