@@ -149,6 +149,15 @@ var _ = Describe("the capability check", func() {
 		Expect(check(doc, "kubernetes")).To(ConsistOf(ContainSubstring("stack.services[0].command: service ledger needs a runtime that can run a service's command (docker, process); on runtime kubernetes, run it from an image instead")))
 	})
 
+	It("refuses stack.reuse, at its line, on a runtime that cannot reset a stack, and passes it on docker and process", func() {
+		doc := edit(badRelease(), "\nstack:\n", "\nstack:\n  reuse: true\n")
+		Expect(check(doc, "process")).To(BeEmpty())
+		Expect(check(doc, "docker")).To(BeEmpty())
+		Expect(check(doc, "kubernetes")).To(Equal([]string{
+			"t.yaml:" + itoa(lineOf(doc, "reuse: true")) + ": stack.reuse: stack reuse needs a runtime that can reset a stack to a fresh one's state and keep it for the next trial (docker, process); on runtime kubernetes, remove stack.reuse (every trial then starts a new stack) instead",
+		}))
+	})
+
 	It("passes every reference scenario on both runtimes", func() {
 		files, err := filepath.Glob("../../scenarios/*.yaml")
 		Expect(err).NotTo(HaveOccurred())
