@@ -46,14 +46,15 @@ func runTrials(rt stack.Runtime, sc *scenario.Scenario, n int, reuse bool) ([]tr
 }
 
 // rtcError is a recovered bad-release trial's RTC error against the fixture's record:
-// from v2's first failed answer to the first good answer after the trigger.
+// from v2's first failed answer to its recovery after the trigger (truth.Recovery: the
+// restored release's first success or the last failure any client got, the later).
 func rtcError(res trial.Result, events []truth.Event) time.Duration {
 	GinkgoHelper()
 	clock := res.Started.UnixNano()
 	down, ok := truth.FirstFailure(events, clock+int64(res.Timing.Fault))
 	Expect(ok).To(BeTrue(), "the fixture recorded no failure after the change")
 	Expect(res.Timing.Trigger).NotTo(BeNil())
-	up, ok := truth.FirstRecovery(events, clock+int64(*res.Timing.Trigger))
+	up, ok := truth.Recovery(events, clock+int64(*res.Timing.Trigger))
 	Expect(ok).To(BeTrue(), "the fixture recorded no recovery after the rollback")
 	return res.Timing.RTC.D() - time.Duration(up.T-down.T)
 }
