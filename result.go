@@ -114,6 +114,13 @@ type Trial struct {
 	// "modelled_rtc" when they were measured. Operator is who decided in a game day.
 	DecisionTime, ModelledRTC time.Duration
 	Operator                  string
+	// Setup is how long the trial's stack took to be ready (no measure includes it);
+	// Stack says, when the scenario reuses stacks (stack.reuse), whether it was "new" or
+	// "reused" (the previous trial's, reset and verified equal to a new one); ResetError
+	// says why a kept stack could not be reset, so a new one was started.
+	Setup      time.Duration
+	Stack      string
+	ResetError string
 }
 
 // Event is one thing that happened during a trial, at an offset from the trial's
@@ -238,7 +245,7 @@ func judgement(v stats.VerdictResult) Judgement {
 
 func newTrial(t trial.Result) Trial {
 	out := Trial{Index: t.Index, Outcome: Outcome(t.Outcome), Control: t.Control, FalsePositive: t.FalsePositive,
-		Error: t.Error, Reason: t.Reason, Has: map[string]bool{}}
+		Error: t.Error, Reason: t.Reason, Has: map[string]bool{}, Setup: t.Setup.D(), Stack: t.Stack, ResetError: t.ResetError}
 	for name, m := range map[string]struct {
 		off *measure.Offset
 		dst *time.Duration

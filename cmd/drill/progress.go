@@ -82,6 +82,12 @@ func (p *progress) trial(r drill.Trial) {
 	if r.Has["rpc"] {
 		line += fmt.Sprintf("  RPC %s, lost %d of %d acked", short(r.RPC), len(r.Lost), r.Acked)
 	}
+	if r.Stack == "reused" {
+		line += fmt.Sprintf("  (reused stack, set up in %s)", short(r.Setup))
+	}
+	if r.ResetError != "" {
+		line += "  (new stack: reset failed: " + r.ResetError + ")"
+	}
 	if r.Error != "" {
 		line += "  error: " + r.Error
 	}

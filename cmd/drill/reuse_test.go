@@ -51,6 +51,7 @@ var _ = Describe("drill run with stack.reuse on the docker runtime", Label("dock
 			Expect(tr.Events[0].Detail).To(ContainSubstring(tr.Setup.String()), "the setup measured for each trial is on its timeline")
 			GinkgoWriter.Printf("trial %d: %s stack, set up in %s\n", tr.Index, tr.Stack, tr.Setup)
 		}
+		Expect(string(session.Err.Contents())).To(MatchRegexp(`trial 3/3: recovered .*\(reused stack, set up in [0-9.]+m?s\)`), "the progress line says it")
 		Expect(ownedCount(cli, pid)()).To(BeZero(), "the last trial tears the kept stack down")
 	})
 

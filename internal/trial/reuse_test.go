@@ -154,7 +154,7 @@ var _ = Describe("a stack reused across trials (stack.reuse)", func() {
 	})
 
 	Context("on the docker runtime", Label("docker"), func() {
-		reuseSpecs(func() stack.Runtime { return dockerenv.Runtime() }, 10)
+		reuseSpecs(func() stack.Runtime { return dockerenv.Runtime() }, 6)
 	})
 
 	It("starts a new stack, saying why, when the kept one cannot be reset", func() {
