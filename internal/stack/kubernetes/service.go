@@ -461,7 +461,8 @@ func (s *k8sService) Kill(ctx context.Context) error {
 
 // Restart implements stack.Controller: a rollout restart (the pod template's restartedAt
 // annotation changes, so the Deployment replaces every pod by its strategy), with the
-// service's replicas, and a wait until the Service answers from the new pods.
+// service's replicas, and a wait until the Service answers from the new pods alone;
+// then the clients kept alive on the old pods move there too (renew), as at a deploy.
 func (s *k8sService) Restart(ctx context.Context) error {
 	s.op.Lock()
 	defer s.op.Unlock()
@@ -485,7 +486,10 @@ func (s *k8sService) Restart(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("restart %s: %w", s.spec.Name, err)
 	}
-	return s.awaitBack(ctx, "restart", active, since)
+	if err := s.awaitBack(ctx, "restart", active, since); err != nil {
+		return err
+	}
+	return s.renew(ctx)
 }
 
 // awaitBack waits until the colour's Deployment, changed at since, is rolled out and the
