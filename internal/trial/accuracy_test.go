@@ -232,6 +232,9 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int, adapt func(strin
 					after = append(after, e)
 				}
 			}
+			if len(after) != 1 {
+				dump(res, events)
+			}
 			Expect(after).To(HaveLen(1), "starts after the kill")
 		}
 	})

@@ -443,12 +443,17 @@ func (s *k8sService) Kill(ctx context.Context) error {
 	if err := s.scale(ctx, active, 0); err != nil {
 		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
+	var names []string
 	for _, p := range list.Items {
 		if p.DeletionTimestamp == nil {
 			if err := pods.Delete(ctx, p.Name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 				return fmt.Errorf("kill %s: delete pod %s: %w", s.spec.Name, p.Name, err)
 			}
+			names = append(names, p.Name)
 		}
+	}
+	if err := s.st.waitTerminating(ctx, names, terminatingTimeout); err != nil {
+		return fmt.Errorf("kill %s: %w", s.spec.Name, err)
 	}
 	for _, id := range ids {
 		if _, err := (containerd{sock: sock}).ctr(ctx, "tasks", "kill", "--signal", "SIGKILL", id); err != nil {
