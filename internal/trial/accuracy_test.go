@@ -94,8 +94,16 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int, adapt func(strin
 		rt := newRuntime()
 		var errs, ttms []time.Duration
 		var late []string
+		beyond := 0
 		for i := 1; i <= trials; i++ {
 			res, events := runTrial(rt, sc, i)
+			// drill's stated resolution in a trial is one interval plus its own timing
+			// error there: how late its latest probe started (measure.ProbeLateness, what
+			// the runner records as the trial's probe lateness and reports show). On a
+			// quiet machine that is 0–2 ms; a probe started late on a busy one observes
+			// as late, and drill says so rather than claiming the interval.
+			lateness := measure.ProbeLateness(res.Probes, sc.Probes.Interval.D()).D()
+			bound := bound + lateness
 			if res.Error != "" || res.Outcome != trial.Recovered {
 				dump(res, events)
 			}
@@ -160,7 +168,7 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int, adapt func(strin
 			lo, hi := time.Duration(first.T-seen), time.Duration(up.T-down.T)
 			rtcErr := measured - min(max(measured, lo), hi)
 			GinkgoWriter.Printf("trial %d: RTC measured %s, ground truth %s … %s, error %s (drill's own probe lateness %s; both releases answered for %s at the change, %s at the rollback)\n",
-				i, measured, lo, hi, rtcErr, res.ProbeLate.D(), time.Duration(seen-down.T), time.Duration(up.T-first.T))
+				i, measured, lo, hi, rtcErr, lateness, time.Duration(seen-down.T), time.Duration(up.T-first.T))
 			if rtcErr > bound || rtcErr < -bound || errRecovered > bound || errRecovered < -bound {
 				dump(res, events)
 			}
@@ -169,20 +177,17 @@ func accuracySpecs(newRuntime func() stack.Runtime, trials int, adapt func(strin
 			}
 			Expect(*res.Loss).To(HaveField("Lost", BeEmpty()))
 			errs = append(errs, rtcErr)
-		}
-		Expect(late).To(BeEmpty(), "t_recovered within one interval + 10ms of the span the fixture recovered in")
-		beyond := 0
-		for _, e := range errs {
-			if e > bound || e < -bound {
+			if rtcErr > bound || rtcErr < -bound {
 				beyond++
 			}
 		}
+		Expect(late).To(BeEmpty(), "t_recovered within one interval + 10ms (+ the trial's probe lateness) of the span the fixture recovered in")
 		slices.Sort(errs)
-		spread := fmt.Sprintf("n=%d median %s max |%s| (bound %s, %d beyond it): %v",
+		spread := fmt.Sprintf("n=%d median %s max |%s| (bound %s + each trial's probe lateness, %d beyond it): %v",
 			len(errs), errs[len(errs)/2], max(-errs[0], errs[len(errs)-1]), bound, beyond, errs)
 		AddReportEntry(rt.Name()+" RTC error vs ground truth", spread)
 		// Every trial is run before judging, so a failure shows the whole spread.
-		Expect(beyond).To(BeZero(), "trials beyond one probe interval + 10ms: "+spread)
+		Expect(beyond).To(BeZero(), "trials beyond one probe interval + 10ms + their probe lateness: "+spread)
 		Expect(errs[len(errs)/2]).To(BeNumerically("~", 0, sc.Probes.Interval.D()), "median RTC error: within one probe interval")
 		// The decision of an automated trigger is immediate: TTM is drill's reaction,
 		// never a wait for a deploy in flight.
