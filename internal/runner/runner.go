@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -191,7 +190,7 @@ func closeSlots(ctx context.Context, slots []*trial.Slot, res *report.Results) e
 		errs = append(errs, err)
 		for i := range res.Trials {
 			if res.Trials[i].Index == by {
-				res.Trials[i].Error = strings.TrimPrefix(res.Trials[i].Error+"; "+err.Error(), "; ")
+				res.Trials[i].AddError(err.Error())
 			}
 		}
 	}

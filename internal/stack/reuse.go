@@ -12,6 +12,7 @@ import (
 
 	toxiclient "github.com/Shopify/toxiproxy/v2/client"
 
+	"github.com/drillhq/drill/internal/front"
 	"github.com/drillhq/drill/internal/scenario"
 )
 
@@ -176,19 +177,31 @@ func DirEmpty(dir string) bool {
 	return err == nil && len(entries) == 0
 }
 
-// AwaitNoConns polls conns (the connections a switch holds) until it reports none or
-// wait passed, and returns the last count: connections a reset closed go away as their
-// forwarders notice.
-func AwaitNoConns(ctx context.Context, wait time.Duration, conns func(context.Context) (int, error)) (int, error) {
-	deadline := time.Now().Add(wait)
+// resetConnWait bounds the wait for the connections a reset closed to leave the switches.
+const resetConnWait = 2 * time.Second
+
+// SwitchConns polls list (the switches of a stack's front door) until they hold no
+// connection or resetConnWait passed, and returns how many each held at the last read:
+// connections a reset closed go away as their forwarders notice.
+func SwitchConns(ctx context.Context, list func(context.Context) ([]front.SwitchInfo, error)) (map[string]int, error) {
+	deadline := time.Now().Add(resetConnWait)
+	held := map[string]int{}
 	for {
-		n, err := conns(ctx)
-		if err != nil || n == 0 || !time.Now().Before(deadline) {
-			return n, err
+		switches, err := list(ctx)
+		if err != nil {
+			return held, err
+		}
+		total := 0
+		for _, sw := range switches {
+			held[sw.Name] = sw.Conns
+			total += sw.Conns
+		}
+		if total == 0 || !time.Now().Before(deadline) {
+			return held, nil
 		}
 		select {
 		case <-ctx.Done():
-			return n, ctx.Err()
+			return held, ctx.Err()
 		case <-time.After(5 * time.Millisecond):
 		}
 	}

@@ -322,10 +322,6 @@ func (t *run) reset(ctx context.Context, st stack.Stack, p *parts, change *chang
 	t.event(EventResetRun, "the rollback did not complete and the services outlive the trial: undo the change")
 	var output strings.Builder
 	if _, err := p.rollback.run(ctx, t, st, change, false, &output, EventResetPrefix); err != nil {
-		msg := "reset: the services may not be as they were found: " + err.Error()
-		if t.res.Error != "" {
-			msg = t.res.Error + "; " + msg
-		}
-		t.res.Error = msg
+		t.res.AddError("reset: the services may not be as they were found: " + err.Error())
 	}
 }

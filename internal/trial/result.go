@@ -5,6 +5,7 @@
 package trial
 
 import (
+	"strings"
 	"time"
 
 	"github.com/drillhq/drill/internal/check"
@@ -144,6 +145,12 @@ type Raw struct {
 	UserChecks []check.Finding `json:"user_checks,omitempty"`
 	// RollbackOutput is the mechanism's command output or HTTP answer.
 	RollbackOutput string `json:"rollback_output,omitempty"`
+}
+
+// AddError appends msg to the trial's error, "; " between: a later failure (a teardown,
+// a reset, a final read) is said beside the one the trial already had.
+func (r *Result) AddError(msg string) {
+	r.Error = strings.TrimPrefix(r.Error+"; "+msg, "; ")
 }
 
 // Raw returns the trial's raw records.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/drillhq/drill/internal/stack"
 )
@@ -71,7 +70,7 @@ func (t *run) startStack(ctx context.Context, opts []stack.UpOption) (stack.Stac
 		t.res.ResetError = err.Error()
 		if derr := st.Down(context.WithoutCancel(ctx)); derr != nil {
 			msg := fmt.Sprintf("tear down the stack a reset failed on: %v: run drill clean to remove what it left", derr)
-			t.res.Error = strings.TrimPrefix(t.res.Error+"; "+msg, "; ")
+			t.res.AddError(msg)
 		}
 	}
 	if slot != nil {

@@ -69,7 +69,7 @@ func Run(ctx context.Context, cfg Config, index int, seed int64) (res Result) {
 			// error the trial already had.
 			if derr := st.Down(context.WithoutCancel(ctx)); derr != nil {
 				msg := fmt.Sprintf("tear down stack: %v: run drill clean to remove what it left (drill's containers, networks, processes and temp dirs)", derr)
-				t.res.Error = strings.TrimPrefix(t.res.Error+"; "+msg, "; ")
+				t.res.AddError(msg)
 				res.Error = t.res.Error
 			}
 		}()
@@ -111,7 +111,7 @@ func (t *run) reap(ctx context.Context, st stack.Stack) {
 		return
 	}
 	if err := r.Reap(ctx); err != nil {
-		t.res.Error = strings.TrimPrefix(t.res.Error+"; "+err.Error()+": the teardown removes what it left", "; ")
+		t.res.AddError(err.Error() + ": the teardown removes what it left")
 	}
 }
 
@@ -402,7 +402,7 @@ func (t *run) finalRead(ctx context.Context) {
 		if t.res.Outcome != Recovered {
 			// The service never came back: there is nothing to read back from, and that
 			// is the finding. The rollback's failure stays the outcome.
-			t.res.Error = strings.TrimPrefix(t.res.Error+"; final read impossible: "+err.Error(), "; ")
+			t.res.AddError("final read impossible: " + err.Error())
 			return
 		}
 		t.fail(ctx, fmt.Errorf("final read: %w", err))

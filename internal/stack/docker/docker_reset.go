@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
@@ -19,9 +18,6 @@ import (
 )
 
 var _ stack.Resetter = (*dockerStack)(nil)
-
-// resetConnWait bounds the wait for the connections a reset closed to leave the switches.
-const resetConnWait = 2 * time.Second
 
 // Reset implements stack.Resetter: the network, the proxy container and its proxies and
 // switches stay; every service container goes (the serving, standing-by and retired
@@ -69,7 +65,7 @@ func (st *dockerStack) reset(ctx context.Context, spec scenario.Stack, cfg stack
 		}
 		removed <- nil
 	}
-	carried, err := st.switchConns(ctx)
+	carried, err := stack.SwitchConns(ctx, st.front.List)
 	if err != nil {
 		return errors.Join(err, <-removed)
 	}
@@ -147,25 +143,6 @@ func (s *dockerService) keepLogs(ctx context.Context) {
 	for _, ctr := range ctrs {
 		s.keepLog(ctx, ctr)
 	}
-}
-
-// switchConns waits until the switches hold no connection (those a reset closed go as
-// their forwarders end) and returns how many each still holds.
-func (st *dockerStack) switchConns(ctx context.Context) (map[string]int, error) {
-	held := map[string]int{}
-	_, err := stack.AwaitNoConns(ctx, resetConnWait, func(ctx context.Context) (int, error) {
-		list, err := st.front.List(ctx)
-		if err != nil {
-			return 0, err
-		}
-		total := 0
-		for _, sw := range list {
-			held[sw.Name] = sw.Conns
-			total += sw.Conns
-		}
-		return total, nil
-	})
-	return held, err
 }
 
 // nextRoot picks the data root of the next trial: a new one the stack makes (when the

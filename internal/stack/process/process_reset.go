@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 	"reflect"
-	"time"
 
+	"github.com/drillhq/drill/internal/front"
 	"github.com/drillhq/drill/internal/outpath"
 	"github.com/drillhq/drill/internal/readiness"
 	"github.com/drillhq/drill/internal/scenario"
@@ -15,9 +15,6 @@ import (
 )
 
 var _ stack.Resetter = (*processStack)(nil)
-
-// resetConnWait bounds the wait for the connections a reset closed to leave the switches.
-const resetConnWait = 2 * time.Second
 
 // Reset implements stack.Resetter: the embedded Toxiproxy, its proxies and the switches
 // stay (on the same ports); every instance of every service stops (serving, standing by,
@@ -50,15 +47,8 @@ func (s *processStack) reset(ctx context.Context, spec scenario.Stack, cfg stack
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	carried := map[string]int{}
-	if _, err := stack.AwaitNoConns(ctx, resetConnWait, func(context.Context) (int, error) {
-		total := 0
-		for _, sw := range s.toxi.Server.Switches() {
-			carried[sw.Name] = sw.Conns
-			total += sw.Conns
-		}
-		return total, nil
-	}); err != nil {
+	carried, err := stack.SwitchConns(ctx, func(context.Context) ([]front.SwitchInfo, error) { return s.toxi.Server.Switches(), nil })
+	if err != nil {
 		return err
 	}
 	dirs, err := s.resetData(cfg.DataDir)
@@ -138,19 +128,15 @@ func (s *processStack) resetData(root string) (map[string]string, error) {
 // one instance alive at its initial release, its switch on that instance, no
 // connection, no toxic.
 func (s *processStack) verifyFresh(carried map[string]int, empty map[string]bool) error {
-	switches := map[string]int{}
+	switches := map[string]front.SwitchInfo{}
 	for _, sw := range s.toxi.Server.Switches() {
-		switches[sw.Name] = sw.Conns
+		switches[sw.Name] = sw
 	}
 	var got []stack.FreshService
-	upstreams := map[string]string{}
-	for _, sw := range s.toxi.Server.Switches() {
-		upstreams[sw.Name] = sw.Upstream
-	}
 	for _, svc := range s.order {
 		svc.mu.Lock()
 		fs := stack.FreshService{Name: svc.spec.Name, Release: svc.release, Want: svc.spec.Release, WantUpstream: svc.addr,
-			Upstream: upstreams[svc.spec.Name], Conns: carried[svc.spec.Name] + switches[svc.spec.Name],
+			Upstream: switches[svc.spec.Name].Upstream, Conns: carried[svc.spec.Name] + switches[svc.spec.Name].Conns,
 			DataDir: svc.dataDir, DataEmpty: empty[svc.spec.Name]}
 		if svc.standby != nil {
 			fs.Extra = append(fs.Extra, "a standing-by release "+svc.standby.release+" left over")
