@@ -10,6 +10,8 @@ import (
 	"sort"
 	"syscall"
 	"time"
+
+	"github.com/drillhq/drill/internal/owner"
 )
 
 // child is one running service process, in its own process group so every process it
@@ -80,14 +82,21 @@ func (c *child) signal(sig syscall.Signal) error {
 	return nil
 }
 
-// done reports whether the process has exited.
+// done reports whether the process has exited. A process that exited but that watch's
+// Wait has not reaped yet (a zombie: a crash just now) counts as exited, and done waits
+// for the reaping, which is under way: a revive right after a crash would otherwise find
+// the service "running" and leave it dead.
 func (c *child) done() bool {
 	select {
 	case <-c.exited:
 		return true
 	default:
+	}
+	if f, ok := owner.StatFields(c.cmd.Process.Pid); ok && f[0] != "Z" && f[0] != "X" {
 		return false
 	}
+	<-c.exited
+	return true
 }
 
 // kill freezes the process's whole tree, SIGKILLs all of it, and waits until the
