@@ -47,10 +47,25 @@ func workers(n, parallel int) int {
 	return max(1, min(parallel, n))
 }
 
-// lastOnWorker reports whether trial i of n, run parallel at a time, is sure to be the
-// last its worker runs: fewer trials than workers are left after it. An earlier trial
-// may turn out to be last too (another worker took the rest): its kept stack is torn
-// down when the run ends.
-func lastOnWorker(i, n, parallel int) bool {
-	return i > n-workers(n, parallel)
+// handout counts the trials handed to workers, for the stack slots' More: whether a
+// trial still waits for a worker. Trials are handed out in order, 1 first.
+type handout struct {
+	mu    sync.Mutex
+	taken int
+	total int
+}
+
+// take records that trial i went to a worker.
+func (h *handout) take(i int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.taken = max(h.taken, i)
+}
+
+// more reports whether a trial has not gone to a worker yet. One being handed out at
+// that moment may count as waiting: the stack kept for it is then torn down at the end.
+func (h *handout) more() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.taken < h.total
 }

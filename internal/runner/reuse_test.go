@@ -2,6 +2,7 @@ package runner_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,12 +41,14 @@ var _ = Describe("a run with stack.reuse", func() {
 		Expect(err).NotTo(HaveOccurred())
 		Expect(res.Trials).To(HaveLen(5))
 		count := map[string]int{}
+		var how []string
 		for _, tr := range res.Trials {
 			Expect(tr.Outcome).To(Equal(trial.Recovered), "trial %d: %s", tr.Index, tr.Error)
 			Expect(tr.ResetError).To(BeEmpty())
 			count[tr.Stack]++
+			how = append(how, fmt.Sprintf("trial %d: stack %s, error %q, capture error %q", tr.Index, tr.Stack, tr.Error, tr.CaptureError))
 		}
-		Expect(count[trial.StackNew]).To(Equal(2), "each of the two workers starts one stack")
+		Expect(count[trial.StackNew]).To(Equal(2), "each of the two workers starts one stack: %s", strings.Join(how, "; "))
 		Expect(count[trial.StackReused]).To(Equal(3))
 		Expect(runDirs()).To(ConsistOf(before), "no stack of the run is left")
 	})

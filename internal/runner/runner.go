@@ -124,12 +124,14 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 	}
 	controls := sc.ControlTrials()
 	total := n + controls
-	slots := newSlots(sc, total, cfg.Parallel)
+	hand := &handout{total: total}
+	slots := newSlots(sc, total, cfg.Parallel, hand)
 	runTrials(ctx, total, cfg.Parallel, func(w, i int) trial.Result {
+		hand.take(i)
 		tc := tc
 		tc.Control = IsControl(i, n, controls)
 		if slots != nil {
-			tc.Slot, tc.Last = slots[w], lastOnWorker(i, total, cfg.Parallel)
+			tc.Slot = slots[w]
 		}
 		if cfg.LogDir != "" {
 			tc.UpOptions = append(slices.Clone(tc.UpOptions), stack.WithOutputDir(filepath.Join(cfg.LogDir, "trial-"+strconv.Itoa(i))))
@@ -163,14 +165,14 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 }
 
 // newSlots makes one stack slot per worker when the scenario reuses stacks
-// (stack.reuse), else nil.
-func newSlots(sc *scenario.Scenario, total, parallel int) []*trial.Slot {
+// (stack.reuse), else nil; a trial keeps its stack only while hand has trials left.
+func newSlots(sc *scenario.Scenario, total, parallel int, hand *handout) []*trial.Slot {
 	if !sc.Stack.Reuse {
 		return nil
 	}
 	slots := make([]*trial.Slot, workers(total, parallel))
 	for w := range slots {
-		slots[w] = &trial.Slot{}
+		slots[w] = &trial.Slot{More: hand.more}
 	}
 	return slots
 }
