@@ -122,18 +122,23 @@ GINKGO_ARGS := -args -ginkgo.v -ginkgo.no-color
 # The specs labelled kubernetes run in a step of their own, on the project's cluster.
 NO_K8S      := -ginkgo.label-filter='!kubernetes'
 SUMMARY     := $(GO) run ./tools/testsummary
+# Every step runs even when one before it failed (each prints its own counts); a failed
+# step is named in FAILED, and make test fails at the end, listing them.
+FAILED      := $(CURDIR)/$(BIN)/test-failed
 test: deps lint
 	@$(GO) build -o /dev/null ./tools/testsummary
-	set -o pipefail; $(GO) test -race -count=1 -timeout 25m -json $$($(GO) list ./... | grep -v -e '/internal/trial$$' -e '/fixtures/writes$$' -e '/internal/stack/kubernetes$$') $(GINKGO_ARGS) $(NO_K8S) | $(SUMMARY)
+	@mkdir -p $(BIN) && rm -f $(FAILED)
+	set -o pipefail; $(GO) test -race -count=1 -timeout 25m -json $$($(GO) list ./... | grep -v -e '/internal/trial$$' -e '/fixtures/writes$$' -e '/internal/stack/kubernetes$$') $(GINKGO_ARGS) $(NO_K8S) | $(SUMMARY) || echo "main block (every package but those below)" >> $(FAILED)
 	@echo "real-stack specs (fixtures/writes: PostgreSQL and Redis killed mid-workload, on both runtimes) run alone: on 2 cores, the suites beside them starved the databases' warm-up probes"
-	set -o pipefail; $(GO) test -race -count=1 -timeout 20m -json ./fixtures/writes $(GINKGO_ARGS) | $(SUMMARY)
+	set -o pipefail; $(GO) test -race -count=1 -timeout 20m -json ./fixtures/writes $(GINKGO_ARGS) | $(SUMMARY) || echo "real-stack specs (fixtures/writes)" >> $(FAILED)
 	@echo "accuracy specs (internal/trial) run alone: they hold drill's timing to the fixture's ground truth within 30 ms, which CPU contention from parallel test packages would blur"
-	set -o pipefail; $(GO) test -race -count=1 -timeout 20m -json ./internal/trial $(GINKGO_ARGS) $(NO_K8S) | $(SUMMARY)
+	set -o pipefail; $(GO) test -race -count=1 -timeout 20m -json ./internal/trial $(GINKGO_ARGS) $(NO_K8S) | $(SUMMARY) || echo "accuracy specs (internal/trial)" >> $(FAILED)
 	@echo "Kubernetes specs (internal/stack/kubernetes, and those labelled kubernetes in internal/trial, internal/runner and cmd/drill, one package at a time) run in a step of their own, on the project's own cluster: tools/k8s/cluster.sh run starts it before them and stops it after, leaving nothing, where its binaries are built (make k8s; never built here); without them the specs are skipped, saying why"
 	set -o pipefail; tools/k8s/cluster.sh run sh -c '$(GO) test -race -count=1 -timeout 20m -json ./internal/stack/kubernetes $(GINKGO_ARGS); code=$$?; \
-	  $(GO) test -p 1 -race -count=1 -timeout 40m -json ./internal/trial ./internal/runner ./cmd/drill $(GINKGO_ARGS) -ginkgo.label-filter=kubernetes || code=1; exit $$code' | $(SUMMARY)
+	  $(GO) test -p 1 -race -count=1 -timeout 40m -json ./internal/trial ./internal/runner ./cmd/drill $(GINKGO_ARGS) -ginkgo.label-filter=kubernetes || code=1; exit $$code' | $(SUMMARY) || echo "Kubernetes specs" >> $(FAILED)
 	@echo "the example user suite (examples/ginkgo-suite, its own module): the quick drills a team would run in CI"
-	set -o pipefail; cd examples/ginkgo-suite && $(GO) test -count=1 -timeout 10m -json ./... $(GINKGO_ARGS) | (cd ../.. && $(SUMMARY))
+	set -o pipefail; cd examples/ginkgo-suite && $(GO) test -count=1 -timeout 10m -json ./... $(GINKGO_ARGS) | (cd ../.. && $(SUMMARY)) || echo "the example user suite (examples/ginkgo-suite)" >> $(FAILED)
+	@if [ -s $(FAILED) ]; then echo "make test: FAILED steps:"; sed 's/^/  /' $(FAILED); rm -f $(FAILED); exit 1; fi; echo "make test: every step passed"
 
 # bench prints each figure bench/README.md keeps as the table rows it shows (with the
 # machine's load, CPU count and date), then runs every Go benchmark. Each figure is one
