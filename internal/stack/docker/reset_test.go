@@ -1,7 +1,6 @@
 package docker_test
 
 import (
-	"os"
 	"path/filepath"
 	"time"
 
@@ -56,16 +55,9 @@ var _ = Describe("Docker runtime's reset (stack reuse)", Ordered, Label("docker"
 	}, NodeTimeout(4*time.Minute))
 
 	It("fails, for the caller to start a new stack, when it cannot empty the data", func(ctx SpecContext) {
-		if os.Geteuid() == 0 {
-			Skip("root removes any file")
-		}
 		root := GinkgoT().TempDir()
 		st, svc := upLedger(ctx, rt, stack.WithDataDir(root))
-		// A directory drill may not empty, as a container's own user leaves one.
-		locked := filepath.Join(svc.(stack.DataKeeper).DataDir(), "locked")
-		Expect(os.MkdirAll(filepath.Join(locked, "inside"), 0o755)).To(Succeed())
-		Expect(os.Chmod(locked, 0o555)).To(Succeed())
-		DeferCleanup(os.Chmod, locked, os.FileMode(0o755))
+		stacktest.Unremovable(svc.(stack.DataKeeper).DataDir())
 		Expect(st.(stack.Resetter).Reset(ctx, stacktest.LedgerStack(), stack.WithDataDir(root))).To(MatchError(ContainSubstring("empty data dir")))
 	}, NodeTimeout(4*time.Minute))
 

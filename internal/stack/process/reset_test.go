@@ -47,6 +47,19 @@ var _ = Describe("the process runtime's reset (stack reuse)", Ordered, func() {
 		stacktest.ExpectResetFresh(ctx, st, ledgerStack(), fresh, conn, stack.WithOutputDir(out2))
 	})
 
+	It("fails, for the caller to start a new stack, when it cannot empty the data", func() {
+		root := GinkgoT().TempDir()
+		st, err := process.New().Up(ctx, ledgerStack(), stack.WithDataDir(root))
+		if st != nil {
+			DeferCleanup(st.Down, context.Background())
+		}
+		Expect(err).NotTo(HaveOccurred())
+		svc, err := st.Service("ledger")
+		Expect(err).NotTo(HaveOccurred())
+		stacktest.Unremovable(svc.(stack.DataKeeper).DataDir())
+		Expect(st.(stack.Resetter).Reset(ctx, ledgerStack(), stack.WithDataDir(root))).To(MatchError(ContainSubstring("empty data dir")))
+	})
+
 	It("fails, for the caller to start a new stack, when what it reads back differs from a new stack", func() {
 		st, err := process.New().Up(ctx, ledgerStack())
 		if st != nil {

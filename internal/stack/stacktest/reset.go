@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	toxiclient "github.com/Shopify/toxiproxy/v2/client"
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/gomega"
+	"golang.org/x/sys/unix"
 
 	"github.com/drillhq/drill/internal/scenario"
 	"github.com/drillhq/drill/internal/stack"
@@ -116,4 +118,45 @@ func ExpectResetFresh(ctx context.Context, st stack.Stack, spec scenario.Stack, 
 	gomega.Expect(svc.Release()).To(gomega.Equal(spec.Services[0].Release))
 	gomega.Expect(Has(svc.Endpoint(), "k")).To(gomega.BeFalse(), "the data written before the reset is gone")
 	ExpectClosed(conn)
+}
+
+// fsImmutable is FS_IMMUTABLE_FL of linux/fs.h (golang.org/x/sys/unix does not name it).
+const fsImmutable = 0x00000010
+
+// Unremovable makes a directory dir/locked, with an entry in it, that drill cannot empty,
+// as a file a container's own user leaves in a data directory: as root, immutable
+// (FS_IMMUTABLE_FL: not even root removes an entry of it, nor it); otherwise read-only to
+// its owner. It is made removable again at cleanup. A spec skips where the filesystem has
+// no immutable flag.
+func Unremovable(dir string) {
+	ginkgo.GinkgoHelper()
+	locked := filepath.Join(dir, "locked")
+	gomega.Expect(os.MkdirAll(filepath.Join(locked, "inside"), 0o755)).To(gomega.Succeed())
+	if os.Geteuid() != 0 {
+		gomega.Expect(os.Chmod(locked, 0o555)).To(gomega.Succeed())
+		ginkgo.DeferCleanup(os.Chmod, locked, os.FileMode(0o755))
+		return
+	}
+	setFlags := func(set bool) error {
+		f, err := os.Open(locked)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		flags, err := unix.IoctlGetInt(int(f.Fd()), unix.FS_IOC_GETFLAGS)
+		if err != nil {
+			return err
+		}
+		if set {
+			flags |= fsImmutable
+		} else {
+			flags &^= fsImmutable
+		}
+		return unix.IoctlSetPointerInt(int(f.Fd()), unix.FS_IOC_SETFLAGS, flags)
+	}
+	if err := setFlags(true); err != nil {
+		ginkgo.Skip("the filesystem of " + dir + " has no immutable flag, and root removes any file: " + err.Error())
+	}
+	ginkgo.DeferCleanup(func() { gomega.Expect(setFlags(false)).To(gomega.Succeed()) })
+	gomega.Expect(os.RemoveAll(locked)).NotTo(gomega.Succeed(), "an immutable directory resists even root")
 }
