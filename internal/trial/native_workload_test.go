@@ -82,6 +82,13 @@ func compareLost(ctx SpecContext, file string, rt stack.Runtime, data func() str
 			opts = append(opts, stack.WithDataDir(d))
 		}
 		res := trial.Run(ctx, trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: rt, UpOptions: opts}, i, 17)
+		if res.Outcome != trial.Recovered { // shown when the spec fails
+			for _, p := range res.Probes {
+				if !p.OK {
+					GinkgoWriter.Printf("trial %d: failed probe #%d %v-%v: %s\n", i, p.Seq, p.Start, p.End, p.Err)
+				}
+			}
+		}
 		Expect(res.Outcome).To(Equal(trial.Recovered), "trial %d: %s", i, res.Error)
 		Expect(res.Loss).NotTo(BeNil(), "trial %d", i)
 		b, err := os.ReadFile(filepath.Join(out, "held"))
