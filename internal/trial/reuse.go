@@ -22,10 +22,10 @@ const (
 // worker's next trial resets it (stack.Resetter) instead of starting a new one. A slot
 // is used by one trial at a time.
 type Slot struct {
-	// More, when set, says whether a trial of the run is still waiting for a worker. It
-	// is asked as a trial ends: when none waits, the trial tears its stack down instead
-	// of keeping it for a next trial that will not come. (Decided at the end, not the
-	// start: with trials of uneven length, a worker may run more trials than its share.)
+	// More says whether a trial of the run is still waiting for a worker. It is asked as
+	// a trial ends: when none waits (or More is nil), the trial tears its stack down
+	// instead of keeping it for a next trial that will not come. (Decided at the end, not
+	// the start: with trials of uneven length, a worker may run more trials than its share.)
 	More func() bool
 
 	st stack.Stack
@@ -86,14 +86,12 @@ func (t *run) startStack(ctx context.Context, opts []stack.UpOption) (stack.Stac
 }
 
 // keep leaves the trial's stack in the slot for the worker's next trial instead of
-// tearing it down: only with a slot, when another trial may follow on it (not Last, and
-// the slot's More says one waits), the run goes on, the stack can be reset, and the trial ended clean (recovered or
-// a quiet control, no error of any kind). Anything else tears down as without reuse.
+// tearing it down: only with a slot whose More says a trial waits, when the run goes on,
+// the stack can be reset, and the trial ended clean (recovered or a quiet control, no
+// error of any kind). Anything else tears down as without reuse.
 func (t *run) keep(ctx context.Context, st stack.Stack) bool {
-	if t.cfg.Slot == nil || t.cfg.Last || ctx.Err() != nil || t.res.Error != "" || t.res.CaptureError != "" {
-		return false
-	}
-	if t.cfg.Slot.More != nil && !t.cfg.Slot.More() {
+	slot := t.cfg.Slot
+	if slot == nil || slot.More == nil || !slot.More() || ctx.Err() != nil || t.res.Error != "" || t.res.CaptureError != "" {
 		return false
 	}
 	if t.res.Outcome != Recovered && t.res.Outcome != ControlQuiet {

@@ -33,8 +33,11 @@ func runTrials(rt stack.Runtime, sc *scenario.Scenario, n int, reuse bool) ([]tr
 	var truths [][]truth.Event
 	for i := 1; i <= n; i++ {
 		dir := GinkgoT().TempDir()
+		if slot != nil {
+			slot.More = func() bool { return i < n }
+		}
 		res := trial.Run(context.Background(), trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: rt,
-			UpOptions: []stack.UpOption{stack.WithDataDir(dir)}, Slot: slot, Last: i == n}, i, int64(i))
+			UpOptions: []stack.UpOption{stack.WithDataDir(dir)}, Slot: slot}, i, int64(i))
 		events, err := truth.Read(filepath.Join(dir, "ledger", "truth.jsonl"))
 		Expect(err).NotTo(HaveOccurred())
 		results, truths = append(results, res), append(truths, events)
@@ -162,7 +165,8 @@ var _ = Describe("a stack reused across trials (stack.reuse)", func() {
 		Expect(err).NotTo(HaveOccurred())
 		sc.Stack.Reuse = true
 		rt := process.New()
-		slot := &trial.Slot{}
+		more := true
+		slot := &trial.Slot{More: func() bool { return more }}
 		DeferCleanup(func() { Expect(slot.Close(context.Background())).To(Succeed()) })
 		cfg := trial.Config{Kinds: kinds.Default().Kinds, Scenario: sc, Runtime: rt, Slot: slot}
 		first := trial.Run(context.Background(), cfg, 1, 1)
@@ -172,7 +176,7 @@ var _ = Describe("a stack reused across trials (stack.reuse)", func() {
 		other := *sc
 		other.Stack.Services = slices.Clone(sc.Stack.Services)
 		other.Stack.Services[0].Env = map[string]string{"LEDGER_DURABILITY": "never"}
-		cfg.Scenario, cfg.Last = &other, true
+		cfg.Scenario, more = &other, false
 		second := trial.Run(context.Background(), cfg, 2, 2)
 		Expect(second.Outcome).To(Equal(trial.Recovered))
 		Expect(second.Stack).To(Equal(trial.StackNew))

@@ -38,10 +38,8 @@ type Config struct {
 	Kinds Kinds
 	// Slot, when set (the scenario's stack.reuse), holds the worker's stack between its
 	// trials: the trial resets the stack it holds instead of starting one, and leaves its
-	// own there when it ended clean, unless Last.
+	// own there when it ended clean and the slot's More says another trial follows.
 	Slot *Slot
-	// Last says no further trial may follow on this worker: the stack is torn down.
-	Last bool
 }
 
 // Run runs trial number index with the given seed. It always returns a Result; a
