@@ -92,7 +92,7 @@ func (c *child) done() bool {
 		return true
 	default:
 	}
-	if f, ok := owner.StatFields(c.cmd.Process.Pid); ok && f[0] != "Z" && f[0] != "X" {
+	if f, ok := owner.StatFields(c.cmd.Process.Pid); ok && running(f) {
 		return false
 	}
 	<-c.exited

@@ -130,7 +130,13 @@ func waitGone(procs map[int]string, limit time.Duration) error {
 // procLive reports whether pid is still the process that started at start and is not a zombie.
 func procLive(pid int, start string) bool {
 	f, ok := owner.StatFields(pid)
-	return ok && f[19] == start && f[0] != "Z" && f[0] != "X"
+	return ok && f[19] == start && running(f)
+}
+
+// running reports whether a process's stat fields (owner.StatFields) show it running:
+// not a zombie (Z: exited, not reaped yet) nor dead (X).
+func running(f []string) bool {
+	return f[0] != "Z" && f[0] != "X"
 }
 
 // signalProcs sends sig to each process of procs that still is the process it was
