@@ -109,10 +109,23 @@ func (st *k8sStack) up(ctx context.Context, spec scenario.Stack) error {
 	if err := st.makeClaims(ctx); err != nil {
 		return err
 	}
-	if err := st.startProxy(ctx, spec); err != nil {
-		return err
+	if len(spec.Proxies) > 0 {
+		// A service may reach another through a scenario proxy from its first moment:
+		// the proxies exist before any service starts.
+		if err := st.startProxy(ctx, spec); err != nil {
+			return err
+		}
+		return st.startAll(ctx)
 	}
-	return st.startAll(ctx)
+	// No service reaches another through the Toxiproxy (only drill's probes and
+	// workload go through its front proxies, and only once Up returned), so the proxy's
+	// pod and the services' pods start at once: one pod start's wait, not two.
+	var proxyErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { proxyErr = st.startProxy(ctx, spec) })
+	err = st.startAll(ctx)
+	wg.Wait()
+	return errors.Join(proxyErr, err)
 }
 
 // imagesFor is what Prepare resolved, or (a stack started without Prepare) resolves now.
