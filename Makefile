@@ -145,9 +145,11 @@ test: deps lint
 # target too: bench-versus (drill's HTTP workload against vegeta, interleaved, quiet and
 # under CPU hogs it starts itself; VERSUS_ARGS e.g. "--duration 2s --pairs 1" to smoke it)
 # and bench-floor (the engine's floor for the reference scenario against drill's wall time
-# for FLOOR_TRIALS docker trials of it, in the same run).
+# for FLOOR_TRIALS docker trials of it, in the same run: new stacks, a reused stack, and
+# reused stacks FLOOR_PARALLEL trials at a time).
 VERSUS_ARGS ?=
 FLOOR_TRIALS ?= 30
+FLOOR_PARALLEL ?= 2
 bench: build bench-versus bench-floor
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m ./...
 
@@ -155,7 +157,7 @@ bench-versus:
 	$(GO) run ./bench/versus $(VERSUS_ARGS)
 
 bench-floor: build
-	$(GO) run ./bench/floor --drill $(BIN)/drill --trials $(FLOOR_TRIALS)
+	$(GO) run ./bench/floor --drill $(BIN)/drill --trials $(FLOOR_TRIALS) --parallel $(FLOOR_PARALLEL)
 
 # soak interrupts SOAK_RUNS drill runs (both runtimes; SIGINT, SIGTERM and SIGKILL at
 # random moments) and takes a census after each: 0 containers, networks, processes and

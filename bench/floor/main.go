@@ -7,8 +7,9 @@
 // figure is the wall time of `drill run SCENARIO --runtime docker --trials N`, everything
 // included (stacks, warm-up, hold, checks, teardown, reports), then the same with the
 // scenario's stack.reuse on (a copy of the file: one stack per run, reset between
-// trials). It prints the Markdown rows bench/README.md keeps, with the machine's load,
-// CPU count and date.
+// trials), and that copy again with --parallel trials at a time (one reused stack per
+// worker; each trial's timing error is measured and judged as in any run). It prints
+// the Markdown rows bench/README.md keeps, with the machine's load, CPU count and date.
 //
 //	go run ./bench/floor --drill bin/drill --trials 30
 package main
@@ -45,21 +46,26 @@ func run() int {
 	file := flag.String("scenario", "scenarios/bad-release.yaml", "the reference scenario")
 	trials := flag.Int("trials", 30, "trials on each side")
 	reuse := flag.Bool("reuse", true, "also time drill with the scenario's stack.reuse on")
+	parallel := flag.Int("parallel", 2, "also time drill with stack.reuse on and this many trials at a time (--parallel; 1 leaves it out)")
 	flag.Parse()
 	if *trials < 1 {
 		fmt.Fprintln(os.Stderr, "floor: --trials must be at least 1")
 		return 2
 	}
+	if *parallel < 1 {
+		fmt.Fprintln(os.Stderr, "floor: --parallel must be at least 1")
+		return 2
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := bench(ctx, *drill, *file, *trials, *reuse); err != nil {
+	if err := bench(ctx, *drill, *file, *trials, *reuse, *parallel); err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		return 1
 	}
 	return 0
 }
 
-func bench(ctx context.Context, drill, file string, trials int, reuse bool) error {
+func bench(ctx context.Context, drill, file string, trials int, reuse bool, parallel int) error {
 	bin, err := filepath.Abs(drill)
 	if err != nil {
 		return fmt.Errorf("find drill: %w", err)
@@ -93,22 +99,31 @@ func bench(ctx context.Context, drill, file string, trials int, reuse bool) erro
 		return fmt.Errorf("make work dir: %w", err)
 	}
 	defer os.RemoveAll(work)
-	plain, err := timeDrill(ctx, bin, file, trials, work)
+	plain, err := timeDrill(ctx, bin, file, trials, 1, work)
 	if err != nil {
 		return err
 	}
 	runs := []drillRun{plain}
-	if reuse {
+	if reuse || parallel > 1 {
 		reused, err := reuseCopy(file, work)
 		if err != nil {
 			return err
 		}
-		r, err := timeDrill(ctx, bin, reused, trials, work)
-		if err != nil {
-			return err
+		legs := []int{}
+		if reuse {
+			legs = append(legs, 1)
 		}
-		r.what = "drill run --runtime docker, stack.reuse: true"
-		runs = append(runs, r)
+		if parallel > 1 {
+			legs = append(legs, parallel)
+		}
+		for _, p := range legs {
+			r, err := timeDrill(ctx, bin, reused, trials, p, work)
+			if err != nil {
+				return err
+			}
+			r.what += ", stack.reuse: true"
+			runs = append(runs, r)
+		}
 	}
 	end := measure.ReadMachine()
 
@@ -123,12 +138,15 @@ func bench(ctx context.Context, drill, file string, trials int, reuse bool) erro
 	fmt.Printf("| engine floor: 2 × (create + start → first healthy answer) | %d | %.1f s timed (%.1f s with removals) | %.2f s | %.2f | – |\n",
 		trials, sum.Seconds(), floorWall.Seconds(), sorted[len(sorted)/2].Seconds(), mid.Load1)
 	for _, r := range runs {
-		fmt.Printf("| %s (exit %d) | %d | %.1f s | %.2f s (wall / trials) | %.2f | **%.2f×** |\n",
-			r.what, r.code, trials, r.wall.Seconds(), r.wall.Seconds()/float64(trials), r.load1, r.wall.Seconds()/sum.Seconds())
+		fmt.Printf("| %s (exit %d, %s) | %d | %.1f s | %.2f s (wall / trials) | %.2f | **%.2f×** |\n",
+			r.what, r.code, verdicts[r.code], trials, r.wall.Seconds(), r.wall.Seconds()/float64(trials), r.load1, r.wall.Seconds()/sum.Seconds())
 	}
 	fmt.Printf("\ngoal: drill ≤ 1.5× the floor; machine at the end: %s, %.1f%% stolen\n", end, 100*end.StealShare(start))
 	return nil
 }
+
+// verdicts names drill run's exit codes that carry a verdict.
+var verdicts = map[int]string{0: "PASS", 1: "FAIL", 3: "INCONCLUSIVE"}
 
 // drillRun is one timed drill run: what it was, its wall time, exit code and the load
 // at its end.
@@ -139,12 +157,18 @@ type drillRun struct {
 	load1 float64
 }
 
-// timeDrill times `drill run file --runtime docker --trials n`, results under work.
-func timeDrill(ctx context.Context, bin, file string, trials int, work string) (drillRun, error) {
-	cmd := exec.CommandContext(ctx, bin, "run", file, "--runtime", "docker", "--trials", fmt.Sprint(trials), "--out", work)
+// timeDrill times `drill run file --runtime docker --trials n --parallel p`, results
+// under work. Trials run p at a time share the machine: each trial's own timing error is
+// in the report, and a verdict it cannot carry is INCONCLUSIVE (exit 3), not PASS.
+func timeDrill(ctx context.Context, bin, file string, trials, parallel int, work string) (drillRun, error) {
+	cmd := exec.CommandContext(ctx, bin, "run", file, "--runtime", "docker", "--trials", fmt.Sprint(trials), "--parallel", fmt.Sprint(parallel), "--out", work)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
-	r := drillRun{what: "drill run --runtime docker", wall: time.Since(start), code: cmd.ProcessState.ExitCode(), load1: measure.ReadMachine().Load1}
+	what := "drill run --runtime docker"
+	if parallel > 1 {
+		what += fmt.Sprintf(" --parallel %d", parallel)
+	}
+	r := drillRun{what: what, wall: time.Since(start), code: cmd.ProcessState.ExitCode(), load1: measure.ReadMachine().Load1}
 	if err != nil && r.code != 1 && r.code != 3 { // a verdict (FAIL, INCONCLUSIVE) is still a timed run
 		return r, fmt.Errorf("run drill: %w\n%s", err, out)
 	}
