@@ -51,6 +51,7 @@ const htmlTemplate = `<!DOCTYPE html>
   <p class="note">{{.Medians}} {{.Resolution}}</p>
   {{- if .LoadNote}}<p class="note bad">{{.LoadNote}}</p>{{end}}
   {{- if .TimingNote}}<p class="note bad">{{.TimingNote}}</p>{{end}}
+  {{- if .OverlapNote}}<p class="note bad">{{.OverlapNote}}</p>{{end}}
   {{- if .DecisionNote}}<p class="note">{{.DecisionNote}}</p>{{end}}
 </section>
 

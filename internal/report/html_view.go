@@ -37,6 +37,8 @@ type htmlView struct {
 	Resolution   string
 	LoadNote     string
 	TimingNote   string
+	// OverlapNote says when drill's own probes piled up on a service before its fault.
+	OverlapNote string
 	// DecisionNote says what a manual or hybrid plan's decisions cost, and whether they
 	// were compressed.
 	DecisionNote string
@@ -117,6 +119,7 @@ func buildView(r *Results) (*htmlView, error) {
 		Headline:     headline(s),
 		LoadNote:     loadFinding(s),
 		TimingNote:   timingFinding(r),
+		OverlapNote:  overlapFinding(r),
 		Medians: fmt.Sprintf("Medians over the incidents that had each measure: TTD %s · TTM %s · TTR %s · RTC %s (%d recovered of %s).",
 			spreadMedian(s.TTD), spreadMedian(s.TTM), spreadMedian(s.TTR), spreadMedian(s.RTC), s.RTC.N, plural(s.Incidents, "incident")),
 		Resolution: fmt.Sprintf("Timing resolution: a probe every %s; recovery is the first of %d consecutive passing probes, so t_impact and t_recovered are each observed up to %s late.",

@@ -74,3 +74,36 @@ var _ = Describe("drill's own timing error", func() {
 		Expect(md.String()).NotTo(ContainSubstring("Timing error"))
 	})
 })
+
+var _ = Describe("drill's own probes piling up before the fault", func() {
+	It("is a finding, with the worst trial, when a trial had three probes in flight at once, an errored one too", func() {
+		r := fixtureResults()
+		r.ProbeIntervalMs = 50
+		apart := withLoad(1, 1000)
+		apart.ProbeOverlap, apart.ProbeSlowest = 1, measure.Offset(3*time.Millisecond)
+		piled := withLoad(2, 1000)
+		piled.ProbeOverlap, piled.ProbeSlowest = 11, measure.Offset(550*time.Millisecond)
+		some := withLoad(3, 1000)
+		some.ProbeOverlap, some.ProbeSlowest = 3, measure.Offset(110*time.Millisecond)
+		once := withLoad(5, 1000) // one slow answer: two at once is not a pile-up
+		once.ProbeOverlap, once.ProbeSlowest = 2, measure.Offset(60*time.Millisecond)
+		// A warm-up that failed because the probes piled up on the service.
+		errored := trial.Result{Index: 4, Outcome: trial.Errored, ProbeOverlap: 30, ProbeSlowest: measure.Offset(900 * time.Millisecond)}
+		unprobed := trial.Result{Index: 6, Outcome: trial.Errored} // failed before any probe ended
+		r.Trials = []trial.Result{apart, piled, some, errored, once, unprobed}
+		r.Summary = report.Summarize(r.Trials, objectives)
+		var md bytes.Buffer
+		Expect(report.Markdown(&md, r)).To(Succeed())
+		Expect(md.String()).To(ContainSubstring("Probe overlap: in 3 of 5 trials a probe took longer than two probe intervals (50ms each) before the fault, " +
+			"so drill's own probes piled up on the service they measure (worst: 30 in flight at once, the slowest taking 900ms, trial 4)"))
+		Expect(md.String()).To(ContainSubstring("probes overlapped: 11 in flight |"))
+		Expect(md.String()).NotTo(ContainSubstring("probes overlapped: 2"))
+		Expect(renderHTML(r)).To(ContainSubstring(`<p class="note bad">Probe overlap: in 3 of 5 trials`))
+
+		r.Trials = []trial.Result{apart, once}
+		md.Reset()
+		Expect(report.Markdown(&md, r)).To(Succeed())
+		Expect(md.String()).NotTo(ContainSubstring("Probe overlap"))
+		Expect(md.String()).NotTo(ContainSubstring("probes overlapped"))
+	})
+})

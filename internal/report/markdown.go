@@ -74,6 +74,9 @@ func Markdown(w io.Writer, r *Results) error {
 	if f := timingFinding(r); f != "" {
 		b.WriteString(f + "\n")
 	}
+	if f := overlapFinding(r); f != "" {
+		b.WriteString(f + "\n")
+	}
 	fmt.Fprintf(&b, "Medians over the incidents that had each measure: TTD %s · TTM %s · TTR %s · RTC %s (%d recovered of %s).",
 		median(s.TTD), median(s.TTM), median(s.TTR), median(s.RTC), s.RTC.N, plural(s.Incidents, "incident"))
 	if s.FalsePositives > 0 {
@@ -166,6 +169,9 @@ func note(t trial.Result) string {
 	}
 	if l := loadNote(t); l != "" {
 		n = strings.TrimSpace(n + " " + l)
+	}
+	if o := overlapNote(t); o != "" {
+		n = strings.TrimSpace(n + " " + o)
 	}
 	return machinePaths(n)
 }

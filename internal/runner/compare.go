@@ -71,6 +71,7 @@ func Compare(ctx context.Context, cfg Config) (*report.Comparison, error) {
 			tc.Control = IsControl(i, n, controls)
 			r := trial.Run(ctx, tc, i, TrialSeed(seed, i))
 			r.ProbeLate = measure.ProbeLateness(r.Probes, sc.Probes.Interval.D())
+			r.ProbeOverlap, r.ProbeSlowest = measure.ProbeOverlap(r.Probes, r.Timing.Fault)
 			raws[p].add(r.Raw())
 			if !cfg.KeepRaw {
 				r.StripRaw()

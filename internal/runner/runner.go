@@ -139,6 +139,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		return trial.Run(ctx, tc, i, TrialSeed(seed, i))
 	}, func(r trial.Result) {
 		r.ProbeLate = measure.ProbeLateness(r.Probes, sc.Probes.Interval.D())
+		r.ProbeOverlap, r.ProbeSlowest = measure.ProbeOverlap(r.Probes, r.Timing.Fault)
 		raws.add(r.Raw())
 		if !cfg.KeepRaw {
 			r.StripRaw()

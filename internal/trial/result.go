@@ -114,6 +114,12 @@ type Result struct {
 	// on the schedule the latest probe started (measure.ProbeLateness). Past the probe
 	// interval the trial's timing resolution is worse than the scenario states.
 	ProbeLate measure.Offset `json:"probe_late_ms,omitempty"`
+	// ProbeOverlap is how many of the trial's probes were in flight at once, at most,
+	// before its fault (measure.ProbeOverlap): above 1, the service answered a probe
+	// slower than the probe interval while nothing was wrong with it, so drill's own
+	// probes piled up on what they measure. ProbeSlowest is the slowest of those probes.
+	ProbeOverlap int            `json:"probe_overlap,omitempty"`
+	ProbeSlowest measure.Offset `json:"probe_slowest_ms,omitempty"`
 
 	// Raw records, from which Measure derives every measure above. The results file
 	// carries them only with --keep-raw; they are always stored beside it, compressed.
