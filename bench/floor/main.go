@@ -169,7 +169,7 @@ func timeDrill(ctx context.Context, bin, file string, trials, parallel int, work
 		what += fmt.Sprintf(" --parallel %d", parallel)
 	}
 	r := drillRun{what: what, wall: time.Since(start), code: cmd.ProcessState.ExitCode(), load1: measure.ReadMachine().Load1}
-	if err != nil && r.code != 1 && r.code != 3 { // a verdict (FAIL, INCONCLUSIVE) is still a timed run
+	if _, judged := verdicts[r.code]; err != nil && !judged { // a verdict (FAIL, INCONCLUSIVE) is still a timed run
 		return r, fmt.Errorf("run drill: %w\n%s", err, out)
 	}
 	return r, nil

@@ -15,10 +15,10 @@ const pileUp = 3
 
 // overlapFinding is the report's sentence about drill's own probes piling up on the
 // service they measure, "" when no trial had pileUp probes in flight at once before its
-// fault. Probes run on an open-loop schedule: a probe slower than the
-// interval runs beside the next, and each adds its own load (an exec probe: a process)
-// to the service and the machine drill measures, which drill must not cause. A slow
-// probe after the fault is the outage's, so only those that ended before it count.
+// fault. Probes run on an open-loop schedule: a probe slower than the interval runs
+// beside the next, and each adds its own load (an exec probe: a process) to the service
+// and the machine drill measures, which drill must not cause. A slow probe after the
+// fault is the outage's, so only those that ended before it count.
 func overlapFinding(r *Results) string {
 	// Every trial that probed before its fault counts, an errored one too: probes piling
 	// up are a likely reason its warm-up failed.

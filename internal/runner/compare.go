@@ -70,8 +70,7 @@ func Compare(ctx context.Context, cfg Config) (*report.Comparison, error) {
 			tc := configs[p]
 			tc.Control = IsControl(i, n, controls)
 			r := trial.Run(ctx, tc, i, TrialSeed(seed, i))
-			r.ProbeLate = measure.ProbeLateness(r.Probes, sc.Probes.Interval.D())
-			r.ProbeOverlap, r.ProbeSlowest = measure.ProbeOverlap(r.Probes, r.Timing.Fault)
+			ownProbeError(&r, sc.Probes.Interval.D())
 			raws[p].add(r.Raw())
 			if !cfg.KeepRaw {
 				r.StripRaw()

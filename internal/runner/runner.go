@@ -138,8 +138,7 @@ func Run(ctx context.Context, cfg Config) (*report.Results, error) {
 		}
 		return trial.Run(ctx, tc, i, TrialSeed(seed, i))
 	}, func(r trial.Result) {
-		r.ProbeLate = measure.ProbeLateness(r.Probes, sc.Probes.Interval.D())
-		r.ProbeOverlap, r.ProbeSlowest = measure.ProbeOverlap(r.Probes, r.Timing.Fault)
+		ownProbeError(&r, sc.Probes.Interval.D())
 		raws.add(r.Raw())
 		if !cfg.KeepRaw {
 			r.StripRaw()
@@ -262,4 +261,13 @@ func fileHash(path string) string {
 	}
 	sum := sha256.Sum256(b)
 	return fmt.Sprintf("%x", sum)
+}
+
+// ownProbeError records, from a finished trial's probes, drill's own error in it: how
+// late its latest probe started (ProbeLate) and how many probes were in flight at once
+// before the fault (ProbeOverlap, ProbeSlowest). Run and Compare call it on every
+// trial, before its raw records may be stripped.
+func ownProbeError(r *trial.Result, interval time.Duration) {
+	r.ProbeLate = measure.ProbeLateness(r.Probes, interval)
+	r.ProbeOverlap, r.ProbeSlowest = measure.ProbeOverlap(r.Probes, r.Timing.Fault)
 }
